@@ -1,0 +1,1 @@
+"""Domain core of the training-rights assistant (plain Python, no Rasa imports)."""

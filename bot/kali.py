@@ -1,0 +1,764 @@
+"""Track the SDLM (IDCC 1404) Pro-A texts in the KALI data of ``@socialgouv/kali-data``.
+
+The npm package ``@socialgouv/kali-data`` ships one JSON tree per collective agreement
+container (``data/KALICONT….json``). This module:
+
+- fetches a version of the package with ``npm pack`` and extracts only the files needed;
+- extracts a normalized snapshot of the tracked texts (the Pro-A agreement of
+  18 September 2020 and its avenants n° 1 and n° 7): articles with plain text, footnotes
+  and modification links;
+- compares two snapshots article by article (matched by KALI ``cid``, since the ``id``
+  changes with each new version of an article) and formats the changes for developers;
+- refreshes ``knowledge/idcc1404/kali_snapshot.json``.
+
+Command line (offline with ``--from-dir``)::
+
+    python -m bot.kali refresh [--write] [--check] [--cache DIR] [--from-dir DIR]
+                               [--version VERSION] [--knowledge DIR]
+
+Nothing here touches the network except :func:`fetch_latest` (through ``npm``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Iterable, Iterator, TextIO
+
+PACKAGE_NAME = "@socialgouv/kali-data"
+SNAPSHOT_FORMAT = 1
+
+#: KALI container of the SDLM collective agreement (IDCC 1404).
+CONTAINER_ID = "KALICONT000005635653"
+#: Texts tracked in the snapshot: the Pro-A agreement and the avenants that changed it.
+PROA_TEXT_ID = "KALITEXT000043074842"
+AVENANT_1_TEXT_ID = "KALITEXT000045372869"
+AVENANT_7_TEXT_ID = "KALITEXT000051314657"
+TRACKED_TEXT_IDS: tuple[str, ...] = (PROA_TEXT_ID, AVENANT_1_TEXT_ID, AVENANT_7_TEXT_ID)
+
+SNAPSHOT_RELATIVE_PATH = Path("idcc1404") / "kali_snapshot.json"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
+DEFAULT_CACHE_DIR = REPO_ROOT / ".kali-cache"
+
+#: KALI ``etat`` values meaning that an article or a text no longer applies.
+ENDED_ETATS = frozenset({"ABROGE", "ABROGE_DIFF", "PERIME", "DENONCE"})
+#: KALI uses this date for "no end date".
+OPEN_END_DATE = "2999-01-01"
+
+CHANGE_KINDS = ("added", "modified", "abrogated", "removed")
+
+
+class KaliError(RuntimeError):
+    """Raised when the KALI data cannot be fetched or read."""
+
+
+# --------------------------------------------------------------------------- fetching
+
+
+def _tarball_name(version: str) -> str:
+    """Return the file name ``npm pack`` gives to a version of the package."""
+    return f"socialgouv-kali-data-{version}.tgz"
+
+
+def _run_npm_pack(cache_dir: Path, version: str | None) -> tuple[Path, str]:
+    """Run ``npm pack`` in ``cache_dir`` and return (tarball path, package version)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise KaliError(
+            "npm was not found on PATH: install Node.js/npm, or pass an already unpacked "
+            "data directory with --from-dir DIR"
+        )
+    spec = f"{PACKAGE_NAME}@{version}" if version else PACKAGE_NAME
+    try:
+        proc = subprocess.run(
+            [npm, "pack", spec, "--json"],
+            cwd=cache_dir,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise KaliError(f"could not run 'npm pack {spec}': {exc}") from exc
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-10:])
+        raise KaliError(f"'npm pack {spec}' failed (exit {proc.returncode}):\n{tail}")
+    filename: str | None = None
+    packed_version: str | None = None
+    try:
+        info = json.loads(proc.stdout)
+        if isinstance(info, list) and info:
+            filename = info[0].get("filename")
+            packed_version = info[0].get("version")
+    except json.JSONDecodeError:
+        lines = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
+        filename = lines[-1] if lines else None
+    if not filename:
+        raise KaliError(f"'npm pack {spec}' did not report a tarball name:\n{proc.stdout}")
+    # npm >= 9 reports scoped names as "socialgouv-kali-data-…tgz"; keep only the base name.
+    tarball = cache_dir / Path(filename.replace("@", "").replace("/", "-")).name
+    if not tarball.is_file():
+        raise KaliError(f"'npm pack {spec}' reported {filename} but {tarball} does not exist")
+    if not packed_version:
+        match = re.search(r"-(\d+\.\d+\.\d+[^/]*)\.tgz$", tarball.name)
+        packed_version = match.group(1) if match else "unknown"
+    return tarball, packed_version
+
+
+def _extract_members(tarball: Path, members: Iterable[str], dest: Path) -> None:
+    """Extract the named members of ``tarball`` (paths inside ``package/``) under ``dest``."""
+    wanted = {f"package/{name}": name for name in members}
+    found: set[str] = set()
+    try:
+        with tarfile.open(tarball, "r:gz") as tar:
+            for member in tar:
+                if member.name not in wanted or not member.isfile():
+                    continue
+                fileobj = tar.extractfile(member)
+                if fileobj is None:
+                    continue
+                target = dest / wanted[member.name]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with fileobj, open(target, "wb") as out:
+                    shutil.copyfileobj(fileobj, out)
+                found.add(member.name)
+    except (tarfile.TarError, OSError) as exc:
+        raise KaliError(f"could not read {tarball}: {exc}") from exc
+    missing = sorted(set(wanted) - found)
+    if missing:
+        raise KaliError(f"{tarball.name} lacks {', '.join(missing)}")
+
+
+def fetch_latest(
+    cache_dir: Path,
+    version: str | None = None,
+    containers: Iterable[str] = (CONTAINER_ID,),
+) -> Path:
+    """Fetch ``@socialgouv/kali-data`` (latest, or ``version``) and extract what we need.
+
+    Runs ``npm pack`` in ``cache_dir`` (skipped when the tarball of the requested
+    ``version`` is already there), then extracts ``package.json``, ``data/index.json``
+    and the container JSON files into ``cache_dir/kali-data-<version>/``.
+
+    Returns the extracted ``data`` directory. The package version is in the
+    ``package.json`` next to it: read it with :func:`read_package_version`.
+    Raises :class:`KaliError` when npm is missing or fails.
+    """
+    cache_dir = Path(cache_dir)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tarball = cache_dir / _tarball_name(version) if version else None
+    if tarball is not None and tarball.is_file():
+        packed_version = version or "unknown"
+    else:
+        tarball, packed_version = _run_npm_pack(cache_dir, version)
+    dest = cache_dir / f"kali-data-{packed_version}"
+    members = ["package.json", "data/index.json"] + [f"data/{c}.json" for c in containers]
+    if not all((dest / m).is_file() for m in members):
+        _extract_members(tarball, members, dest)
+    return dest / "data"
+
+
+def read_package_version(data_dir: Path) -> str:
+    """Return the version of the package whose ``data`` directory is ``data_dir``.
+
+    Reads ``package.json`` in the parent directory (the layout of the npm tarball);
+    returns ``"unknown"`` when it is absent or unreadable.
+    """
+    package_json = Path(data_dir).parent / "package.json"
+    try:
+        return str(json.loads(package_json.read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "unknown"
+
+
+def load_container(data_dir: Path, container_id: str = CONTAINER_ID) -> dict[str, Any]:
+    """Load the JSON tree of one KALI container from a kali-data ``data`` directory."""
+    path = Path(data_dir) / f"{container_id}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise KaliError(f"{path} not found (is {data_dir} a kali-data 'data' directory?)") from exc
+    except (OSError, ValueError) as exc:
+        raise KaliError(f"could not read {path}: {exc}") from exc
+
+
+# --------------------------------------------------------------------------- HTML to text
+
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "br", "li", "ul", "ol", "tr", "table", "tbody", "thead", "center",
+     "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dl", "dt", "dd"}
+)
+_CELL_TAGS = frozenset({"td", "th"})
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_whitespace(text: str) -> str:
+    """Collapse every run of whitespace (including non-breaking spaces) into one space."""
+    return _SPACES.sub(" ", text).strip()
+
+
+class _TextExtractor(HTMLParser):
+    """Collect the visible text of KALI article HTML, block by block.
+
+    Each paragraph-like block becomes one line. Table cells of a row are joined with
+    `` | ``. A block holding a ``<a name="RENVOI_…">`` anchor is a footnote.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, bool]] = []
+        self._parts: list[str] = []
+        self._is_note = False
+        self._cells_in_row = 0
+
+    def _flush(self) -> None:
+        text = normalize_whitespace("".join(self._parts))
+        if text:
+            self.blocks.append((text, self._is_note))
+        self._parts = []
+        self._is_note = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _CELL_TAGS:
+            if self._cells_in_row:
+                self._parts.append(" | ")
+            self._cells_in_row += 1
+        elif tag == "br":
+            # A line break inside a table cell stays in the cell.
+            if self._cells_in_row:
+                self._parts.append(" ")
+            else:
+                self._flush()
+        elif tag in _BLOCK_TAGS:
+            if tag == "tr":
+                self._cells_in_row = 0
+            self._flush()
+        elif tag == "a":
+            name = dict(attrs).get("name") or ""
+            if name.startswith("RENVOI"):
+                self._is_note = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS and tag != "br":
+            if tag == "tr":
+                self._cells_in_row = 0
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        self._parts.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def _html_blocks(content: str | None) -> list[tuple[str, bool]]:
+    """Return the text blocks of KALI HTML as (text, is_footnote) pairs."""
+    if not content:
+        return []
+    parser = _TextExtractor()
+    parser.feed(content)
+    parser.close()
+    return parser.blocks
+
+
+def html_to_text(content: str | None) -> str:
+    """Return the plain text of KALI article HTML: tags stripped, entities decoded,
+    whitespace normalized inside each block, one block (paragraph, line break, table
+    row) per line, table cells separated by `` | ``."""
+    return "\n".join(text for text, _ in _html_blocks(content))
+
+
+def html_footnotes(content: str | None) -> list[str]:
+    """Return the footnotes (``RENVOI`` anchors: extension exclusions and reservations)
+    of KALI article HTML, one string per note with its source line appended."""
+    notes: list[str] = []
+    current: list[str] = []
+    for text, is_note in _html_blocks(content):
+        if is_note:
+            if current:
+                notes.append(" ".join(current))
+            current = [text]
+        elif current and text.startswith("(") and not re.match(r"\(\d+\)", text):
+            # The "(Arrêté du … - art. 1)" line after a note belongs to it.
+            current.append(text)
+        elif current:
+            notes.append(" ".join(current))
+            current = []
+    if current:
+        notes.append(" ".join(current))
+    return notes
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def iter_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Yield ``node`` and all its descendants, depth first, in document order."""
+    yield node
+    for child in node.get("children") or []:
+        yield from iter_nodes(child)
+
+
+def _find_node(root: dict[str, Any], node_id: str) -> dict[str, Any] | None:
+    """Return the first node of the tree whose ``data.id`` is ``node_id``."""
+    for node in iter_nodes(root):
+        if (node.get("data") or {}).get("id") == node_id:
+            return node
+    return None
+
+
+def _normalize_link(link: dict[str, Any]) -> dict[str, Any]:
+    """Return one ``lstLienModification`` entry with stable snake_case keys."""
+    return {
+        "link_type": link.get("linkType"),
+        "orientation": link.get("linkOrientation"),
+        "text_title": link.get("textTitle"),
+        "text_cid": link.get("textCid"),
+        "article_num": link.get("articleNum"),
+        "article_id": link.get("articleId"),
+        "date_signature": link.get("dateSignaTexte"),
+        "date_publication": link.get("datePubliTexte"),
+        "date_debut": link.get("dateDebutCible"),
+    }
+
+
+def _normalize_article(data: dict[str, Any], section_path: list[str]) -> dict[str, Any]:
+    """Return the snapshot entry of one KALI article node's ``data``."""
+    content = data.get("content")
+    notes = html_footnotes(content)
+    nota = html_to_text(data.get("nota"))
+    if nota:
+        notes.append(nota)
+    article: dict[str, Any] = {
+        "id": data.get("id"),
+        "cid": data.get("cid"),
+        "num": data.get("num"),
+        "etat": data.get("etat"),
+        "surtitre": data.get("surtitre"),
+        "section_path": section_path,
+        "text": html_to_text(content),
+        "notes": notes,
+        "links": [_normalize_link(link) for link in data.get("lstLienModification") or []],
+    }
+    # Optional KALI fields, kept only when the data has them.
+    for source_key, key in (("dateDebut", "date_debut"), ("dateFin", "date_fin"),
+                            ("historique", "historique")):
+        if data.get(source_key):
+            article[key] = data[source_key]
+    return article
+
+
+def _collect_articles(node: dict[str, Any], path: list[str], out: list[dict[str, Any]]) -> None:
+    """Append the normalized articles under ``node`` to ``out`` in document order."""
+    for child in node.get("children") or []:
+        data = child.get("data") or {}
+        if child.get("type") == "article":
+            out.append(_normalize_article(data, list(path)))
+        else:
+            _collect_articles(child, path + [normalize_whitespace(data.get("title") or "")], out)
+
+
+def extract_texts(container_json: dict[str, Any], text_ids: list[str]) -> dict[str, Any]:
+    """Return a normalized snapshot of the given texts of a KALI container.
+
+    The result is ``{"container_id", "container_title", "idcc", "texts"}`` where
+    ``texts`` maps each text id found (in the order of ``text_ids``) to its ``id``,
+    ``cid``, ``title``, ``etat``, ``modif_date`` and ``articles`` (see
+    :func:`_normalize_article`). Text ids absent from the container are listed under
+    ``missing_text_ids``.
+    """
+    root_data = container_json.get("data") or {}
+    texts: dict[str, Any] = {}
+    missing: list[str] = []
+    for text_id in text_ids:
+        node = _find_node(container_json, text_id)
+        if node is None:
+            missing.append(text_id)
+            continue
+        data = node.get("data") or {}
+        articles: list[dict[str, Any]] = []
+        _collect_articles(node, [], articles)
+        texts[text_id] = {
+            "id": data.get("id"),
+            "cid": data.get("cid"),
+            "title": normalize_whitespace(data.get("title") or ""),
+            "etat": data.get("etat"),
+            "modif_date": data.get("modifDate"),
+            "articles": articles,
+        }
+    num = root_data.get("num")
+    return {
+        "container_id": root_data.get("id"),
+        "container_title": root_data.get("shortTitle") or root_data.get("title"),
+        "idcc": int(num) if str(num or "").isdigit() else num,
+        "texts": texts,
+        "missing_text_ids": missing,
+    }
+
+
+# --------------------------------------------------------------------------- diff
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two snapshots, for an article or a whole tracked text.
+
+    ``kind`` is one of ``added``, ``modified``, ``abrogated``, ``removed``. For a change
+    of a whole text, ``cid`` is the text id and ``article_num``/``article_label`` are
+    ``None``/``"(text)"``. Dates come from the modification link that explains the
+    change (the newest ``MODIFIE`` link of the new version, when there is one).
+    """
+
+    kind: str
+    text_id: str
+    text_title: str
+    article_num: str | None
+    article_label: str
+    cid: str
+    old_id: str | None
+    new_id: str | None
+    old_etat: str | None
+    etat: str | None
+    modified_by: str | None
+    modified_by_cid: str | None
+    date_signature: str | None
+    date_publication: str | None
+    date_debut: str | None
+    date_fin: str | None
+    description: str
+
+
+def _article_label(article: dict[str, Any]) -> str:
+    """Return a short label for an article: ``art. 3``, or its section for annexes."""
+    num = article.get("num")
+    if num:
+        return f"art. {num}"
+    path = article.get("section_path") or []
+    if path:
+        last = path[-1]
+        return last if len(last) <= 60 else last[:57] + "…"
+    return "(unnumbered)"
+
+
+def _is_ended(item: dict[str, Any]) -> bool:
+    """True when a snapshot article/text is abrogated (etat or a real end date)."""
+    date_fin = item.get("date_fin")
+    return item.get("etat") in ENDED_ETATS or bool(date_fin and date_fin < OPEN_END_DATE)
+
+
+def _link_key(link: dict[str, Any]) -> tuple[Any, ...]:
+    """Identify a modification link across versions."""
+    return (link.get("link_type"), link.get("text_cid"), link.get("article_id"))
+
+
+def _explaining_link(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the link of ``new`` that best explains a change: a new ``MODIFIE`` /
+    ``ABROGE`` link first, then any new link, then the newest ``MODIFIE`` link.
+
+    Only links whose target is this article count (orientation ``cible``); the
+    ``source`` links of an avenant's articles point to the texts the avenant changes.
+    """
+    old_keys = {_link_key(link) for link in (old or {}).get("links") or []}
+    links = [link for link in new.get("links") or [] if link.get("orientation") != "source"]
+    fresh = [link for link in links if _link_key(link) not in old_keys]
+
+    def newest(candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
+        if not candidates:
+            return None
+        return max(candidates,
+                   key=lambda link: (link.get("date_signature") or "", link.get("date_debut") or ""))
+
+    for pool in (
+        [link for link in fresh if (link.get("link_type") or "").startswith(("MODIFIE", "ABROGE"))],
+        fresh,
+        [link for link in links if link.get("link_type") == "MODIFIE"],
+    ):
+        found = newest(pool)
+        if found is not None:
+            return found
+    return None
+
+
+def _text_delta(old_text: str, new_text: str, limit: int = 2, width: int = 90) -> str:
+    """Summarize a text change as its first deleted (-) and inserted (+) lines."""
+    old_lines = [normalize_whitespace(line) for line in old_text.splitlines() if line.strip()]
+    new_lines = [normalize_whitespace(line) for line in new_text.splitlines() if line.strip()]
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    pieces: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        for line in old_lines[i1:i2]:
+            pieces.append('-"' + _clip(line, width) + '"')
+        for line in new_lines[j1:j2]:
+            pieces.append('+"' + _clip(line, width) + '"')
+    if len(pieces) > limit:
+        pieces = pieces[:limit] + [f"(+{len(pieces) - limit} more line(s))"]
+    return " ".join(pieces)
+
+
+def _clip(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` characters with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _make_change(
+    kind: str,
+    text: dict[str, Any],
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    description: str,
+    is_text: bool = False,
+) -> Change:
+    """Build a :class:`Change` for an article (or a text when ``is_text``)."""
+    current = new if new is not None else old
+    assert current is not None
+    link = _explaining_link(old, new) if new is not None and not is_text else None
+    return Change(
+        kind=kind,
+        text_id=text.get("id") or "",
+        text_title=text.get("title") or "",
+        article_num=None if is_text else current.get("num"),
+        article_label="(text)" if is_text else _article_label(current),
+        cid=(current.get("cid") or current.get("id") or "") if not is_text else (text.get("id") or ""),
+        old_id=old.get("id") if old is not None else None,
+        new_id=new.get("id") if new is not None else None,
+        old_etat=old.get("etat") if old is not None else None,
+        etat=current.get("etat"),
+        modified_by=link.get("text_title") if link else None,
+        modified_by_cid=link.get("text_cid") if link else None,
+        date_signature=link.get("date_signature") if link else None,
+        date_publication=link.get("date_publication") if link else None,
+        date_debut=link.get("date_debut") if link else None,
+        date_fin=current.get("date_fin"),
+        description=description,
+    )
+
+
+def _diff_article(text: dict[str, Any], old: dict[str, Any], new: dict[str, Any]) -> Change | None:
+    """Compare two versions of the same article (same cid); None when unchanged."""
+    if _is_ended(new) and not _is_ended(old):
+        detail = f"etat {old.get('etat')} -> {new.get('etat')}"
+        if new.get("date_fin"):
+            detail += f", date_fin {new.get('date_fin')}"
+        return _make_change("abrogated", text, old, new, detail)
+    parts: list[str] = []
+    if old.get("id") != new.get("id"):
+        parts.append(f"id {old.get('id')} -> {new.get('id')}")
+    if old.get("etat") != new.get("etat"):
+        parts.append(f"etat {old.get('etat')} -> {new.get('etat')}")
+    old_text, new_text = old.get("text") or "", new.get("text") or ""
+    if normalize_whitespace(old_text) != normalize_whitespace(new_text):
+        parts.append("text " + _text_delta(old_text, new_text))
+    if (old.get("notes") or []) != (new.get("notes") or []):
+        parts.append("notes changed")
+    old_links = {_link_key(link) for link in old.get("links") or []}
+    new_links = {_link_key(link) for link in new.get("links") or []}
+    if old_links != new_links:
+        added = [link for link in new.get("links") or [] if _link_key(link) not in old_links]
+        removed = [link for link in old.get("links") or [] if _link_key(link) not in new_links]
+        link_parts = [f"+{link.get('link_type')} {link.get('text_title')}" for link in added]
+        link_parts += [f"-{link.get('link_type')} {link.get('text_title')}" for link in removed]
+        parts.append("links " + "; ".join(link_parts))
+    for key in ("num", "surtitre", "section_path", "date_fin"):
+        if old.get(key) != new.get(key):
+            parts.append(f"{key} {old.get(key)!r} -> {new.get(key)!r}")
+    if not parts:
+        return None
+    return _make_change("modified", text, old, new, "; ".join(parts))
+
+
+def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """Compare two snapshots made by :func:`extract_texts` (or read from the snapshot file).
+
+    Articles are matched by ``cid`` within the tracked texts (a new version of an
+    article gets a new ``id`` but keeps its ``cid``). An article is ``modified`` when its
+    id, etat, text, notes or links changed; ``abrogated`` when its etat becomes ABROGE
+    (or PERIME, DENONCE) or it gets an end date; ``added``/``removed`` when its cid
+    appears/disappears. Text-level changes (a tracked text appearing, disappearing or
+    changing etat/title) are reported with ``article_label == "(text)"``.
+    """
+    old_texts: dict[str, Any] = (old or {}).get("texts") or {}
+    new_texts: dict[str, Any] = (new or {}).get("texts") or {}
+    changes: list[Change] = []
+    text_ids = list(new_texts) + [t for t in old_texts if t not in new_texts]
+    for text_id in text_ids:
+        old_text, new_text = old_texts.get(text_id), new_texts.get(text_id)
+        text = new_text or old_text
+        assert text is not None
+        if old_text is None:
+            changes.append(_make_change("added", text, None, text, "tracked text appeared", True))
+        elif new_text is None:
+            changes.append(_make_change("removed", text, text, None, "tracked text disappeared", True))
+        else:
+            if _is_ended(new_text) and not _is_ended(old_text):
+                changes.append(_make_change(
+                    "abrogated", text, old_text, new_text,
+                    f"text etat {old_text.get('etat')} -> {new_text.get('etat')}", True))
+            else:
+                parts = [f"{key} {old_text.get(key)!r} -> {new_text.get(key)!r}"
+                         for key in ("etat", "title") if old_text.get(key) != new_text.get(key)]
+                if parts:
+                    changes.append(_make_change("modified", text, old_text, new_text,
+                                                "; ".join(parts), True))
+        old_articles = {a["cid"]: a for a in (old_text or {}).get("articles") or []}
+        new_articles = {a["cid"]: a for a in (new_text or {}).get("articles") or []}
+        for cid, article in new_articles.items():
+            before = old_articles.get(cid)
+            if before is None:
+                changes.append(_make_change("added", text, None, article, "new article"))
+            else:
+                change = _diff_article(text, before, article)
+                if change is not None:
+                    changes.append(change)
+        for cid, article in old_articles.items():
+            if cid not in new_articles:
+                changes.append(_make_change("removed", text, article, None, "article no longer in the data"))
+    return changes
+
+
+def format_changes(changes: list[Change]) -> str:
+    """Format changes for developers, one line per change (English, ids and dates)."""
+    if not changes:
+        return "No change in the tracked KALI texts."
+    lines: list[str] = []
+    for change in changes:
+        ids = change.new_id or change.old_id or ""
+        if change.old_id and change.new_id and change.old_id != change.new_id:
+            ids = f"{change.old_id} -> {change.new_id}"
+        line = (f"{change.kind.upper():<9} {change.text_id} {change.article_label} "
+                f"(cid {change.cid}, id {ids}, etat {change.etat})")
+        if change.modified_by:
+            dates = ", ".join(
+                f"{label} {value}"
+                for label, value in (("signed", change.date_signature),
+                                     ("published", change.date_publication),
+                                     ("in force", change.date_debut))
+                if value and value != OPEN_END_DATE
+            )
+            line += f" by \"{change.modified_by}\" ({change.modified_by_cid}"
+            line += f"; {dates})" if dates else ")"
+        line += f": {change.description}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- refresh
+
+
+def build_snapshot(container_json: dict[str, Any], version: str,
+                   text_ids: Iterable[str] = TRACKED_TEXT_IDS) -> dict[str, Any]:
+    """Return the snapshot file content for ``container_json`` (kali-data ``version``)."""
+    extracted = extract_texts(container_json, list(text_ids))
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "package": PACKAGE_NAME,
+        "version": version,
+        "generated_by": "python -m bot.kali refresh --write",
+        **extracted,
+    }
+
+
+def read_snapshot(path: Path) -> dict[str, Any]:
+    """Read a snapshot file; an absent file gives an empty snapshot."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"texts": {}}
+    except (OSError, ValueError) as exc:
+        raise KaliError(f"could not read snapshot {path}: {exc}") from exc
+
+
+def write_snapshot(path: Path, snapshot: dict[str, Any]) -> None:
+    """Write a snapshot file (UTF-8, indented, stable key order, final newline)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(snapshot, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def refresh(
+    knowledge_dir: Path,
+    cache_dir: Path,
+    write: bool,
+    *,
+    from_dir: Path | None = None,
+    version: str | None = None,
+    stream: TextIO | None = None,
+) -> list[Change]:
+    """Compare the latest KALI data with ``knowledge/idcc1404/kali_snapshot.json``.
+
+    Fetches kali-data with npm (or reads the unpacked ``data`` directory ``from_dir``),
+    extracts the tracked texts, prints the changes to ``stream`` (stdout by default) and
+    returns them. With ``write``, the snapshot file is rewritten with the new data and
+    package version. ``version`` pins the npm version, or labels ``from_dir`` data when
+    no ``package.json`` is next to it.
+    """
+    out = stream if stream is not None else sys.stdout
+    if from_dir is not None:
+        data_dir = Path(from_dir)
+        package_version = version or read_package_version(data_dir)
+    else:
+        data_dir = fetch_latest(Path(cache_dir), version)
+        package_version = read_package_version(data_dir)
+    container = load_container(data_dir)
+    new_snapshot = build_snapshot(container, package_version)
+    snapshot_path = Path(knowledge_dir) / SNAPSHOT_RELATIVE_PATH
+    old_snapshot = read_snapshot(snapshot_path)
+    changes = diff_snapshots(old_snapshot, new_snapshot)
+    old_version = old_snapshot.get("version", "none")
+    print(f"{PACKAGE_NAME} {old_version} (snapshot) -> {package_version} ({data_dir}): "
+          f"{len(changes)} change(s) in {len(new_snapshot['texts'])} tracked text(s)", file=out)
+    for missing in new_snapshot.get("missing_text_ids") or []:
+        print(f"WARNING   tracked text {missing} not found in {CONTAINER_ID}", file=out)
+    print(format_changes(changes), file=out)
+    if write:
+        write_snapshot(snapshot_path, new_snapshot)
+        print(f"Snapshot written: {snapshot_path}", file=out)
+    elif changes:
+        print("Run with --write to update the snapshot, then review knowledge/idcc1404/agreement.yml "
+              "(kali_id and quotes of the rules whose articles changed).", file=out)
+    return changes
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point: ``python -m bot.kali refresh [options]``.
+
+    Returns 0 on success, 1 with ``--check`` when changes were found, 2 on error.
+    """
+    parser = argparse.ArgumentParser(prog="python -m bot.kali",
+                                     description="Track the IDCC 1404 Pro-A texts in kali-data.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    cmd = sub.add_parser("refresh", help="diff the latest kali-data with the committed snapshot")
+    cmd.add_argument("--write", action="store_true", help="update knowledge/idcc1404/kali_snapshot.json")
+    cmd.add_argument("--check", action="store_true", help="exit with status 1 when there are changes")
+    cmd.add_argument("--cache", type=Path, default=DEFAULT_CACHE_DIR,
+                     help=f"npm pack cache directory (default: {DEFAULT_CACHE_DIR})")
+    cmd.add_argument("--from-dir", type=Path, default=None,
+                     help="use an already unpacked kali-data 'data' directory (offline)")
+    cmd.add_argument("--version", default=None,
+                     help="kali-data version to fetch (or label of --from-dir data)")
+    cmd.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR,
+                     help=f"knowledge directory (default: {DEFAULT_KNOWLEDGE_DIR})")
+    args = parser.parse_args(argv)
+    try:
+        changes = refresh(args.knowledge, args.cache, args.write,
+                          from_dir=args.from_dir, version=args.version)
+    except KaliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 1 if (args.check and changes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Loaders and parsers for the reviewed knowledge files."""

@@ -1,0 +1,503 @@
+"""Parse the annex of the IDCC 2378 Pro-A agreement into ``knowledge/idcc2378/annex.csv``.
+
+The seed is the text extracted from the signed PDF of the agreement. From the line
+"ANNEXE – LISTE DES CERTIFICATIONS ELIGIBLES ..." to the end it holds a tab-separated table
+(Secteur, Sous-filière, Métier identifié, Diplôme, Code RNCP) where empty leading cells mean
+"same as the row above".
+
+Generic extraction noise is handled here in code:
+
+* DocuSign initials blocks between pages (``DS``, ``^{DS}``, ``AW``, ``AWDS`` ...) are dropped;
+* superscripts are joined (``1 ^{er} degré`` -> ``1er degré``);
+* RNCP codes lose their inner space (``RNCP 4433`` -> ``RNCP4433``);
+* a code cell holding several codes gives one row per code;
+* whitespace is collapsed, and ``/`` in sector and sub-sector labels gets one space each side.
+
+Row-specific fixes (shifted columns, wrapped cells) are data, read from
+``knowledge/idcc2378/annex_corrections.yml`` and keyed by seed line number. A correction
+only moves the text of its line (and of the lines merged into it) between columns: the
+parser checks that no text is invented or lost. Any line that does not fit the standard
+layout and has no correction is an error.
+
+Usage (from the repository root)::
+
+    python -m bot.knowledge.annex_parser [--seed PATH] [--out PATH] [--corrections PATH] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import difflib
+import io
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import yaml
+
+REPO_ROOT: Path = Path(__file__).resolve().parents[2]
+SEED_NAME: str = "000_1047204bcd869f8f.txt"
+DEFAULT_SEED: Path = REPO_ROOT.parent / "shared" / "seeds" / SEED_NAME
+DEFAULT_OUT: Path = REPO_ROOT / "knowledge" / "idcc2378" / "annex.csv"
+DEFAULT_CORRECTIONS: Path = REPO_ROOT / "knowledge" / "idcc2378" / "annex_corrections.yml"
+
+ANNEX_TITLE: str = "ANNEXE – LISTE DES CERTIFICATIONS ELIGIBLES"
+HEADER_FIRST_CELL: str = "Secteur"
+
+CSV_FIELDS: tuple[str, ...] = (
+    "row_id",
+    "sector",
+    "sub_sector",
+    "metier",
+    "metier_id",
+    "certification",
+    "rncp",
+    "level",
+    "seed_line",
+    "correction",
+)
+LABEL_FIELDS: tuple[str, ...] = ("sector", "sub_sector", "metier", "certification")
+LEVELS: tuple[str, ...] = (
+    "niveau 3",
+    "niveau 4",
+    "niveau 5",
+    "niveau 6",
+    "niveau 7",
+    "sans niveau",
+)
+# Column of the code cell in the standard layout (0-based).
+CODE_COLUMN: int = len(LABEL_FIELDS)
+
+RNCP_MENTION_RE = re.compile(r"RNCP ?[0-9]+")
+RNCP_CODE_RE = re.compile(r"^RNCP[0-9]+$")
+METIER_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*){2}$")
+
+_DOCUSIGN_LINE_RE = re.compile(r"^(?:\^\{DS\}|(?:[A-Z]{2})?DS|[A-Z]{2})$")
+_DOCUSIGN_INLINE_RE = re.compile(r"\^\{DS\}")
+_SUPERSCRIPT_RE = re.compile(r"\s*\^\{([^{}]*)\}")
+_RNCP_SPACE_RE = re.compile(r"\bRNCP\s+(?=[0-9])")
+_CODE_RE = re.compile(r"RNCP\s?([0-9]+)\s*\((niveau [3-7]|sans niveau)\)")
+_CODE_CELL_RE = re.compile(r"^(?:RNCP\s?[0-9]+\s*\((?:niveau [3-7]|sans niveau)\)\s*)+$")
+_SLASH_RE = re.compile(r"\s*/\s*")
+_LIGATURES: dict[str, str] = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}
+
+CORRECTION_KEYS: frozenset[str] = frozenset(LABEL_FIELDS) | {"reason", "merged_into"}
+
+
+class AnnexParseError(ValueError):
+    """The seed or the corrections file do not fit the expected annex layout."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A hand correction for one seed line.
+
+    Either ``fields`` gives the label values of the row written on that line (a field
+    left out is inherited from the row above), or ``merged_into`` names the line whose
+    certification this line's text continues (wrapped cell).
+    """
+
+    line: int
+    reason: str
+    fields: Mapping[str, str]
+    merged_into: int | None = None
+
+
+@dataclass(frozen=True)
+class SeedLine:
+    """A non-noise line of the annex table, split into cleaned cells."""
+
+    number: int
+    cells: tuple[str, ...]
+
+    @property
+    def code_index(self) -> int | None:
+        """Index of the cell holding the RNCP code(s), or None if the line has none."""
+        found = [i for i, cell in enumerate(self.cells) if is_code_cell(cell)]
+        if len(found) > 1:
+            raise AnnexParseError(f"line {self.number}: several code cells")
+        return found[0] if found else None
+
+    @property
+    def label_cells(self) -> list[str]:
+        """The non-empty cells other than the code cell, in order."""
+        code_index = self.code_index
+        return [c for i, c in enumerate(self.cells) if c and i != code_index]
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    """One row of ``annex.csv``: one RNCP mention of the annex."""
+
+    row_id: str
+    sector: str
+    sub_sector: str
+    metier: str
+    metier_id: str
+    certification: str
+    rncp: str
+    level: str
+    seed_line: int
+    correction: str
+
+    def as_csv_record(self) -> list[str]:
+        """Return the row's values in ``CSV_FIELDS`` order, as strings."""
+        return [str(getattr(self, name)) for name in CSV_FIELDS]
+
+
+# ---------------------------------------------------------------------------
+# Noise-handling helpers
+# ---------------------------------------------------------------------------
+
+
+def is_docusign_noise(line: str) -> bool:
+    """Tell whether a seed line is part of a DocuSign initials block.
+
+    Such lines have no tab and hold only ``DS``, ``^{DS}``, two capital initials
+    (``AW``) or initials glued to ``DS`` (``AWDS``).
+    """
+    if "\t" in line:
+        return False
+    return bool(_DOCUSIGN_LINE_RE.match(line.strip()))
+
+
+def normalize_rncp(text: str) -> str:
+    """Remove the space between ``RNCP`` and its digits (``RNCP 4433`` -> ``RNCP4433``)."""
+    return _RNCP_SPACE_RE.sub("RNCP", text)
+
+
+def clean_cell(text: str) -> str:
+    """Clean one table cell: drop ``^{DS}``, join superscripts, collapse whitespace.
+
+    ``1 ^{er} degré`` becomes ``1er degré``; ``RNCP 4433`` becomes ``RNCP4433``.
+    """
+    text = _DOCUSIGN_INLINE_RE.sub(" ", text)
+    text = _SUPERSCRIPT_RE.sub(r"\1", text)
+    text = normalize_rncp(text)
+    return " ".join(text.split())
+
+
+def normalize_group_label(label: str) -> str:
+    """Normalize a sector or sub-sector label: one space each side of ``/``."""
+    return _SLASH_RE.sub(" / ", " ".join(label.split())).strip()
+
+
+def is_code_cell(cell: str) -> bool:
+    """Tell whether a cell holds only RNCP codes with their level in parentheses."""
+    return bool(_CODE_CELL_RE.match(cell.strip()))
+
+
+def parse_codes(cell: str) -> list[tuple[str, str]]:
+    """Parse a code cell into ``(rncp, level)`` pairs.
+
+    ``"RNCP1901 (niveau 5) RNCP17989 (niveau 5)"`` gives two pairs; the code loses any
+    inner space. Raises ``ValueError`` if the cell holds anything else.
+    """
+    if not is_code_cell(cell):
+        raise ValueError(f"not a code cell: {cell!r}")
+    return [(f"RNCP{digits}", level) for digits, level in _CODE_RE.findall(cell)]
+
+
+def slugify(text: str) -> str:
+    """ASCII lower-case slug with ``-`` separators.
+
+    ``Chef d'équipe gros œuvre`` -> ``chef-d-equipe-gros-oeuvre``.
+    """
+    for ligature, replacement in _LIGATURES.items():
+        text = text.replace(ligature, replacement)
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def make_metier_id(sector: str, sub_sector: str, metier: str) -> str:
+    """Build the stable ``<sector>/<sub_sector>/<metier>`` slug of an annex métier."""
+    return "/".join(slugify(part) for part in (sector, sub_sector, metier))
+
+
+def count_rncp_mentions(text: str) -> int:
+    """Count RNCP code mentions (``RNCP`` + optional space + digits) in a text."""
+    return len(RNCP_MENTION_RE.findall(text))
+
+
+# ---------------------------------------------------------------------------
+# Corrections
+# ---------------------------------------------------------------------------
+
+
+def parse_corrections(data: object) -> dict[int, Correction]:
+    """Validate the loaded YAML of the corrections file and index it by seed line."""
+    if not isinstance(data, dict) or not isinstance(data.get("corrections"), dict):
+        raise AnnexParseError("corrections file: expected a mapping with a 'corrections' mapping")
+    result: dict[int, Correction] = {}
+    for key, entry in data["corrections"].items():
+        if not isinstance(key, int) or key < 1:
+            raise AnnexParseError(f"corrections file: key {key!r} is not a seed line number")
+        if not isinstance(entry, dict):
+            raise AnnexParseError(f"correction {key}: expected a mapping")
+        unknown = set(entry) - CORRECTION_KEYS
+        if unknown:
+            raise AnnexParseError(f"correction {key}: unknown keys {sorted(unknown)}")
+        reason = entry.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise AnnexParseError(f"correction {key}: a non-empty 'reason' is required")
+        fields: dict[str, str] = {}
+        for name in LABEL_FIELDS:
+            if name in entry:
+                value = entry[name]
+                if not isinstance(value, str) or not value.strip():
+                    raise AnnexParseError(f"correction {key}: {name} must be a non-empty string")
+                fields[name] = " ".join(value.split())
+        merged_into = entry.get("merged_into")
+        if merged_into is not None:
+            if not isinstance(merged_into, int) or fields:
+                raise AnnexParseError(
+                    f"correction {key}: 'merged_into' takes a line number and no label fields"
+                )
+        elif not fields:
+            raise AnnexParseError(f"correction {key}: give label fields or 'merged_into'")
+        result[key] = Correction(
+            line=key, reason=" ".join(reason.split()), fields=fields, merged_into=merged_into
+        )
+    return result
+
+
+def load_corrections(path: Path) -> dict[int, Correction]:
+    """Load and validate ``annex_corrections.yml``."""
+    with path.open(encoding="utf-8") as handle:
+        return parse_corrections(yaml.safe_load(handle))
+
+
+# ---------------------------------------------------------------------------
+# Parsing
+# ---------------------------------------------------------------------------
+
+
+def read_table_lines(seed_text: str) -> tuple[list[SeedLine], str]:
+    """Return the annex table lines (noise and blank lines dropped) and the raw annex text.
+
+    Line numbers are 1-based line numbers of the whole seed.
+    """
+    lines = seed_text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.startswith(ANNEX_TITLE)), None)
+    if start is None:
+        raise AnnexParseError(f"annex title {ANNEX_TITLE!r} not found in the seed")
+    header_seen = False
+    table: list[SeedLine] = []
+    for index in range(start + 1, len(lines)):
+        number = index + 1
+        line = lines[index].rstrip("\r")
+        if not line.strip() or is_docusign_noise(line):
+            continue
+        if not header_seen:
+            if not line.startswith(HEADER_FIRST_CELL + "\t"):
+                raise AnnexParseError(f"line {number}: expected the table header")
+            header_seen = True
+            continue
+        if "\t" not in line:
+            raise AnnexParseError(f"line {number}: unexpected line outside the table: {line!r}")
+        table.append(SeedLine(number=number, cells=tuple(clean_cell(c) for c in line.split("\t"))))
+    if not header_seen:
+        raise AnnexParseError("annex table header not found")
+    return table, "\n".join(lines[start:])
+
+
+def _standard_labels(line: SeedLine) -> dict[str, str]:
+    """Label fields of a line in the standard layout; raise if the layout is not standard."""
+    code_index = line.code_index
+    if code_index is None:
+        raise AnnexParseError(
+            f"line {line.number}: no RNCP code cell; add a correction (e.g. merged_into)"
+        )
+    trailing = [c for c in line.cells[code_index + 1 :] if c]
+    if code_index != CODE_COLUMN or trailing:
+        raise AnnexParseError(
+            f"line {line.number}: shifted columns {list(line.cells)!r}; add a correction"
+        )
+    return {name: value for name, value in zip(LABEL_FIELDS, line.cells) if value}
+
+
+def _corrected_labels(
+    line: SeedLine, correction: Correction, continuations: Sequence[SeedLine]
+) -> dict[str, str]:
+    """Label fields of a corrected line, after checking the correction only moves text."""
+    if line.code_index is None:
+        raise AnnexParseError(f"line {line.number}: corrected line has no RNCP code cell")
+    source = line.label_cells + [c for cont in continuations for c in cont.label_cells]
+    source_text = " ".join(" ".join(source).split())
+    fields = correction.fields
+    target_text = " ".join(fields[name] for name in LABEL_FIELDS if name in fields)
+    if source_text != target_text:
+        raise AnnexParseError(
+            f"correction {line.number}: fields {target_text!r} do not re-split the seed text "
+            f"{source_text!r}"
+        )
+    return dict(correction.fields)
+
+
+def parse_annex(seed_text: str, corrections: Mapping[int, Correction]) -> list[AnnexRow]:
+    """Parse the annex of the seed into rows, applying the hand corrections.
+
+    Raises ``AnnexParseError`` on any line that does not fit, on unused corrections,
+    and if the number of rows differs from the number of RNCP mentions in the annex.
+    """
+    table, annex_text = read_table_lines(seed_text)
+    by_number = {line.number: line for line in table}
+    unused = set(corrections) - set(by_number)
+    if unused:
+        raise AnnexParseError(f"corrections for lines that are not table lines: {sorted(unused)}")
+
+    continuations: dict[int, list[SeedLine]] = {}
+    for correction in corrections.values():
+        if correction.merged_into is not None:
+            target = corrections.get(correction.merged_into)
+            if target is None or target.merged_into is not None:
+                raise AnnexParseError(
+                    f"correction {correction.line}: merged_into {correction.merged_into} "
+                    "must be a corrected line with label fields"
+                )
+            continuations.setdefault(correction.merged_into, []).append(by_number[correction.line])
+
+    context: dict[str, str] = {}
+    staged: list[tuple[dict[str, str], str, str, int, str]] = []
+    for line in table:
+        correction = corrections.get(line.number)
+        if correction is not None and correction.merged_into is not None:
+            if line.code_index is not None:
+                raise AnnexParseError(f"line {line.number}: a merged line cannot hold a code")
+            continue
+        if correction is None:
+            given = _standard_labels(line)
+        else:
+            given = _corrected_labels(line, correction, continuations.get(line.number, []))
+        for upper, lower in (("sector", "sub_sector"), ("sub_sector", "metier")):
+            if upper in given and lower not in given:
+                raise AnnexParseError(f"line {line.number}: {upper} given without {lower}")
+        if "certification" not in given:
+            raise AnnexParseError(f"line {line.number}: empty certification")
+        context.update(given)
+        missing = [name for name in LABEL_FIELDS if not context.get(name)]
+        if missing:
+            raise AnnexParseError(f"line {line.number}: nothing to inherit for {missing}")
+        reason = correction.reason if correction is not None else ""
+        code_index = line.code_index
+        assert code_index is not None
+        for rncp, level in parse_codes(line.cells[code_index]):
+            staged.append((dict(context), rncp, level, line.number, reason))
+
+    mentions = count_rncp_mentions(annex_text)
+    if len(staged) != mentions:
+        raise AnnexParseError(f"{len(staged)} rows for {mentions} RNCP mentions in the annex")
+
+    rows: list[AnnexRow] = []
+    labels_by_id: dict[str, tuple[str, str, str]] = {}
+    for index, (labels, rncp, level, number, reason) in enumerate(staged, start=1):
+        sector = normalize_group_label(labels["sector"])
+        sub_sector = normalize_group_label(labels["sub_sector"])
+        metier = labels["metier"]
+        metier_id = make_metier_id(sector, sub_sector, metier)
+        previous = labels_by_id.setdefault(metier_id, (sector, sub_sector, metier))
+        if previous != (sector, sub_sector, metier):
+            raise AnnexParseError(f"line {number}: metier_id {metier_id} used by {previous}")
+        rows.append(
+            AnnexRow(
+                row_id=f"A{index:03d}",
+                sector=sector,
+                sub_sector=sub_sector,
+                metier=metier,
+                metier_id=metier_id,
+                certification=labels["certification"],
+                rncp=rncp,
+                level=level,
+                seed_line=number,
+                correction=reason,
+            )
+        )
+    return rows
+
+
+def render_csv(rows: Sequence[AnnexRow]) -> str:
+    """Render rows as the text of ``annex.csv`` (UTF-8 text, ``\\n`` line ends, header first)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for row in rows:
+        writer.writerow(row.as_csv_record())
+    return buffer.getvalue()
+
+
+def build_csv_text(seed_path: Path, corrections_path: Path) -> str:
+    """Parse the seed with the corrections file and return the CSV text."""
+    seed_text = seed_path.read_text(encoding="utf-8")
+    return render_csv(parse_annex(seed_text, load_corrections(corrections_path)))
+
+
+def summarize(rows: Sequence[AnnexRow]) -> str:
+    """One-line summary: rows, distinct codes, métiers, corrected rows."""
+    return (
+        f"{len(rows)} rows, {len({r.rncp for r in rows})} distinct RNCP codes, "
+        f"{len({r.metier_id for r in rows})} métiers, "
+        f"{sum(1 for r in rows if r.correction)} corrected rows"
+    )
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+
+def build_arg_parser() -> argparse.ArgumentParser:
+    """Command-line options of the parser."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.knowledge.annex_parser",
+        description="Generate knowledge/idcc2378/annex.csv from the agreement seed.",
+    )
+    parser.add_argument("--seed", type=Path, default=DEFAULT_SEED, help="seed text file")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="CSV file to write")
+    parser.add_argument(
+        "--corrections", type=Path, default=DEFAULT_CORRECTIONS, help="hand corrections (YAML)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the generated CSV differs from the file at --out",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the parser; return the process exit code."""
+    args = build_arg_parser().parse_args(argv)
+    try:
+        seed_text = args.seed.read_text(encoding="utf-8")
+        rows = parse_annex(seed_text, load_corrections(args.corrections))
+    except (OSError, AnnexParseError, yaml.YAMLError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    text = render_csv(rows)
+    if args.check:
+        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        if current == text:
+            print(f"{args.out} is up to date ({summarize(rows)})")
+            return 0
+        diff = difflib.unified_diff(
+            current.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            fromfile=str(args.out),
+            tofile="generated",
+        )
+        sys.stderr.writelines(list(diff)[:200])
+        print(f"{args.out} differs from the generated CSV", file=sys.stderr)
+        return 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    print(f"wrote {args.out} ({summarize(rows)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

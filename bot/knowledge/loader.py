@@ -1,0 +1,446 @@
+"""Load ``knowledge/`` into typed objects, validating every file against its schema.
+
+Every problem is reported as a :class:`~bot.knowledge.errors.KnowledgeError` naming the
+file and the field. Loading is done once per process (:func:`load_knowledge` is cached).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+
+import jsonschema
+import yaml
+
+from bot.knowledge.errors import KnowledgeError
+from bot.knowledge.models import (
+    Agreement,
+    Amendment,
+    AnnexRow,
+    Branch,
+    Certification,
+    Diploma,
+    KnowledgeBase,
+    Metier,
+    MetierAEnjeux,
+    Rule,
+    SourceDocument,
+    SourceRef,
+)
+
+#: The repository's knowledge folder; ``PROA_KNOWLEDGE_DIR`` overrides it.
+DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
+
+
+class _StringDateLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings, so that JSON Schema sees what was typed."""
+
+
+_StringDateLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+
+
+def knowledge_dir() -> Path:
+    """The knowledge folder in use (``PROA_KNOWLEDGE_DIR`` or the repository's)."""
+    return Path(os.environ.get("PROA_KNOWLEDGE_DIR", DEFAULT_KNOWLEDGE_DIR))
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML file with dates kept as strings; KnowledgeError if absent or broken."""
+    if not path.is_file():
+        raise KnowledgeError(path, "fichier introuvable")
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_StringDateLoader)  # noqa: S506 (safe subclass)
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(path, f"YAML illisible ({exc})") from exc
+
+
+def read_csv(path: Path) -> List[Dict[str, str]]:
+    """Read a UTF-8 CSV file with a header into dicts; KnowledgeError if absent."""
+    if not path.is_file():
+        raise KnowledgeError(path, "fichier introuvable")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def validate(data: Any, schema_name: str, path: Path, root: Path, prefix: str = "") -> None:
+    """Validate ``data`` against ``knowledge/schema/<schema_name>``.
+
+    Raises KnowledgeError naming the first invalid field (by its JSON path).
+    """
+    schema_dir = root / "schema"
+    schema = _read_schema(schema_dir / schema_name)
+    resolver = jsonschema.RefResolver(base_uri=schema_dir.as_uri() + "/", referrer=schema)
+    validator = jsonschema.Draft7Validator(schema, resolver=resolver)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        field = prefix + ".".join(str(part) for part in error.absolute_path)
+        raise KnowledgeError(path, error.message, field=field or None)
+
+
+@lru_cache(maxsize=None)
+def _read_schema(path: Path) -> Dict[str, Any]:
+    if not path.is_file():
+        raise KnowledgeError(path, "schéma introuvable")
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _to_date(value: Optional[str]) -> Optional[date]:
+    return date.fromisoformat(value) if value else None
+
+
+def load_sources(root: Path) -> Dict[str, SourceDocument]:
+    """Read ``sources.yml`` into documents by id."""
+    path = root / "sources.yml"
+    data = read_yaml(path)
+    validate(data, "sources.schema.json", path, root)
+    documents: Dict[str, SourceDocument] = {}
+    for index, item in enumerate(data["documents"]):
+        if item["id"] in documents:
+            raise KnowledgeError(path, f"identifiant en double : {item['id']}", f"documents.{index}.id")
+        documents[item["id"]] = SourceDocument(
+            id=item["id"],
+            kind=item["kind"],
+            idcc=item["idcc"],
+            title=item["title"],
+            short_title=item["short_title"],
+            signed_on=_to_date(item["signed_on"]),
+            kali_text_id=item["kali_text_id"],
+            url=item["url"],
+            origin=item["origin"],
+        )
+    return documents
+
+
+def _source_ref(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], path: Path, field: str) -> SourceRef:
+    document_id = raw["document"]
+    if document_id not in sources:
+        raise KnowledgeError(path, f"document inconnu dans sources.yml : {document_id}", f"{field}.document")
+    return SourceRef(
+        document=sources[document_id],
+        article=str(raw["article"]),
+        kali_id=raw.get("kali_id"),
+        quote=raw["quote"],
+    )
+
+
+def load_rules(path: Path, root: Path, sources: Mapping[str, SourceDocument]) -> Tuple[Optional[Dict[str, Any]], Tuple[Rule, ...]]:
+    """Read a rules file; returns its raw ``agreement`` block (if any) and its rules."""
+    data = read_yaml(path)
+    validate(data, "rules.schema.json", path, root)
+    rules: List[Rule] = []
+    for index, raw in enumerate(data["rules"]):
+        field = f"rules.{index}"
+        rule = Rule(
+            id=raw["id"],
+            topic=raw["topic"],
+            title=raw["title"],
+            summary_template=raw["summary"],
+            values=_typed_values(raw["values"]),
+            valid_from=_to_date(raw["valid_from"]),
+            valid_until=_to_date(raw["valid_until"]),
+            source=_source_ref(raw["source"], sources, path, f"{field}.source"),
+        )
+        missing = [name for name in rule.placeholders() if name not in rule.values]
+        if missing:
+            raise KnowledgeError(path, f"valeurs manquantes pour le résumé : {', '.join(missing)}", f"{field}.summary")
+        rules.append(rule)
+    return data.get("agreement"), tuple(rules)
+
+
+def _typed_values(values: Mapping[str, Any]) -> Dict[str, Any]:
+    """Turn ISO date strings in values into dates; leave everything else as typed."""
+    typed: Dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                typed[key] = date.fromisoformat(value)
+                continue
+            except ValueError:
+                pass
+        typed[key] = value
+    return typed
+
+
+def _agreement(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], path: Path) -> Agreement:
+    if raw["id"] not in sources:
+        raise KnowledgeError(path, f"document inconnu dans sources.yml : {raw['id']}", "agreement.id")
+    return Agreement(
+        id=raw["id"],
+        idcc=raw["idcc"],
+        branch=raw["branch"],
+        title=raw["title"],
+        signed_on=date.fromisoformat(raw["signed_on"]),
+        in_force_from=date.fromisoformat(raw["in_force_from"]),
+        opco=raw["opco"],
+        kali_container_id=raw["kali"]["container_id"],
+        kali_text_id=raw["kali"]["text_id"],
+        amendments=tuple(
+            Amendment(
+                title=a["title"],
+                signed_on=date.fromisoformat(a["signed_on"]),
+                kali_text_id=a.get("kali_text_id"),
+                status=a["status"],
+            )
+            for a in raw["amendments"]
+        ),
+        annex_version=raw.get("annex_version"),
+        document=sources[raw["id"]],
+        aliases=tuple(raw.get("aliases") or ()),
+    )
+
+
+def load_annex(path: Path, root: Path, source: SourceRef) -> Tuple[AnnexRow, ...]:
+    """Read an annex CSV (one row per RNCP mention), each row validated by the schema."""
+    rows: List[AnnexRow] = []
+    seen: set = set()
+    for index, raw in enumerate(read_csv(path), start=2):  # line 1 is the header
+        validate(raw, "annex_row.schema.json", path, root, prefix=f"ligne {index}: ")
+        if raw["row_id"] in seen:
+            raise KnowledgeError(path, f"row_id en double : {raw['row_id']}", f"ligne {index}: row_id")
+        seen.add(raw["row_id"])
+        certification = Certification(
+            title=raw["certification"],
+            rncp=raw["rncp"],
+            level=raw["level"],
+            source=SourceRef(document=source.document, article="Annexe", kali_id=None, quote=raw["certification"]),
+        )
+        rows.append(
+            AnnexRow(
+                row_id=raw["row_id"],
+                sector=raw["sector"],
+                sub_sector=raw["sub_sector"],
+                metier=raw["metier"],
+                metier_id=raw["metier_id"],
+                certification=certification,
+                seed_line=int(raw["seed_line"]),
+                correction=raw["correction"],
+            )
+        )
+    return tuple(rows)
+
+
+def _metiers_from_annex(rows: Iterable[AnnexRow], variants: Mapping[str, List[str]]) -> Tuple[Metier, ...]:
+    by_id: Dict[str, List[AnnexRow]] = {}
+    for row in rows:
+        by_id.setdefault(row.metier_id, []).append(row)
+    metiers = []
+    for metier_id, group in by_id.items():
+        first = group[0]
+        metiers.append(
+            Metier(
+                id=metier_id,
+                label=first.metier,
+                sector=first.sector,
+                sub_sector=first.sub_sector,
+                certifications=tuple(row.certification for row in group),
+                variants=tuple(variants.get(metier_id, ())),
+            )
+        )
+    return tuple(metiers)
+
+
+def load_vocabulary(path: Path, root: Path) -> Tuple[Dict[str, str], Dict[str, List[str]], Dict[str, Dict[str, Any]]]:
+    """Read a vocabulary file: (abbreviations, variants by métier id, métier details).
+
+    An absent file gives empty results.
+    """
+    if not path.exists():
+        return {}, {}, {}
+    data = read_yaml(path)
+    validate(data, "vocabulary.schema.json", path, root)
+    variants = {k: list(v) for k, v in data["metiers"].items()}
+    return dict(data.get("abbreviations") or {}), variants, dict(data.get("metier_details") or {})
+
+
+def load_listed_certifications(raw_items: List[Dict[str, Any]], sources: Mapping[str, SourceDocument], path: Path) -> Dict[str, Certification]:
+    """Certifications named one by one in an agreement file (``certifications:``), by id."""
+    result: Dict[str, Certification] = {}
+    for index, raw in enumerate(raw_items):
+        field = f"certifications.{index}"
+        if raw["id"] in result:
+            raise KnowledgeError(path, f"identifiant en double : {raw['id']}", f"{field}.id")
+        result[raw["id"]] = Certification(
+            title=raw["title"],
+            rncp=raw.get("rncp"),
+            level=raw.get("level") or "niveau non précisé",
+            source=_source_ref(raw["source"], sources, path, f"{field}.source"),
+            status=raw["status"],
+            kind=raw["kind"],
+            listed_from=_to_date(raw["listed_from"]),
+            listed_until=_to_date(raw["listed_until"]),
+            note=raw.get("note"),
+        )
+    return result
+
+
+def _metiers_from_details(
+    details: Mapping[str, Dict[str, Any]],
+    variants: Mapping[str, List[str]],
+    certifications: Mapping[str, Certification],
+    branch_name: str,
+    sources: Mapping[str, SourceDocument],
+    path: Path,
+) -> Tuple[Metier, ...]:
+    metiers = []
+    for metier_id, raw in details.items():
+        missing = [c for c in raw["certifications"] if c not in certifications]
+        if missing:
+            raise KnowledgeError(path, f"certification inconnue : {missing[0]}", f"metier_details.{metier_id}.certifications")
+        metiers.append(
+            Metier(
+                id=metier_id,
+                label=raw["label"],
+                sector=branch_name,
+                sub_sector=raw.get("domain") or raw["label"],
+                certifications=tuple(certifications[c] for c in raw["certifications"]),
+                variants=tuple(variants.get(metier_id, ())),
+                list_status=raw["proa_list_status"],
+                note=raw.get("kali_certification"),
+                source=_source_ref(raw["source"], sources, path, f"metier_details.{metier_id}.source"),
+            )
+        )
+    return tuple(metiers)
+
+
+def load_enjeux(path: Path, root: Path, sources: Mapping[str, SourceDocument], metier_ids: set) -> Tuple[Tuple[MetierAEnjeux, ...], Optional[SourceRef]]:
+    """Read the OIR "métiers à enjeux" file, checking its links to annex métiers."""
+    if not path.exists():
+        return (), None
+    data = read_yaml(path)
+    validate(data, "metiers_a_enjeux.schema.json", path, root)
+    items = []
+    for index, raw in enumerate(data["metiers"]):
+        for link in raw["annex_metiers"]:
+            if link not in metier_ids:
+                raise KnowledgeError(path, f"métier absent de l'annexe : {link}", f"metiers.{index}.annex_metiers")
+        items.append(
+            MetierAEnjeux(
+                id=raw["id"],
+                label=raw["label"],
+                sector=raw["sector"],
+                annex_metier_ids=tuple(raw["annex_metiers"]),
+                variants=tuple(raw["variants"]),
+                link_note=raw.get("link_note"),
+            )
+        )
+    return tuple(items), _source_ref(data["source"], sources, path, "source")
+
+
+def load_diplomas(path: Path, root: Path, sources: Mapping[str, SourceDocument]) -> Tuple[Dict[str, Diploma], SourceRef]:
+    """Read ``diplomas.yml``: diploma kinds by code, with the source of their levels."""
+    data = read_yaml(path)
+    validate(data, "diplomas.schema.json", path, root)
+    diplomas = {
+        raw["code"]: Diploma(
+            code=raw["code"],
+            label=raw["label"],
+            level=raw["level"],
+            title_prefixes=tuple(raw["title_prefixes"]),
+        )
+        for raw in data["diplomas"]
+    }
+    return diplomas, _source_ref(data["source"], sources, path, "source")
+
+
+def load_branch(folder: Path, root: Path, sources: Mapping[str, SourceDocument]) -> Branch:
+    """Load one ``knowledge/idccNNNN/`` folder."""
+    agreement_path = folder / "agreement.yml"
+    raw_agreement, rules = load_rules(agreement_path, root, sources)
+    if raw_agreement is None:
+        raise KnowledgeError(agreement_path, "bloc « agreement » manquant", "agreement")
+    agreement = _agreement(raw_agreement, sources, agreement_path)
+    vocabulary_path = folder / "vocabulary.yml"
+    abbreviations, variants, details = load_vocabulary(vocabulary_path, root)
+    listed = load_listed_certifications(read_yaml(agreement_path).get("certifications") or [], sources, agreement_path)
+
+    annex: Tuple[AnnexRow, ...] = ()
+    annex_path = folder / "annex.csv"
+    if annex_path.exists():
+        annex_source = SourceRef(document=agreement.document, article="Annexe", kali_id=None, quote="Annexe")
+        annex = load_annex(annex_path, root, annex_source)
+    metiers = _metiers_from_annex(annex, variants) + _metiers_from_details(
+        details, variants, listed, agreement.branch, sources, vocabulary_path
+    )
+    metier_ids = {m.id for m in metiers}
+    unknown = sorted(set(variants) - metier_ids)
+    if unknown:
+        raise KnowledgeError(vocabulary_path, f"métier inconnu : {unknown[0]}", f"metiers.{unknown[0]}")
+    enjeux, enjeux_source = load_enjeux(folder / "metiers_a_enjeux.yml", root, sources, metier_ids)
+    certifications = tuple(row.certification for row in annex) + tuple(listed.values())
+    list_notes = []
+    for index, rule_id in enumerate(raw_agreement.get("list_notes") or []):
+        found = [r for r in rules if r.id == rule_id]
+        if not found:
+            raise KnowledgeError(agreement_path, f"règle inconnue : {rule_id}", f"agreement.list_notes.{index}")
+        list_notes.append(found[0])
+    return Branch(
+        list_notes=tuple(list_notes),
+        agreement=agreement,
+        rules=rules,
+        metiers=metiers,
+        certifications=certifications,
+        metiers_a_enjeux=enjeux,
+        abbreviations=abbreviations,
+        annex=annex,
+        enjeux_source=enjeux_source,
+    )
+
+
+def load_knowledge_from(root: Path) -> KnowledgeBase:
+    """Load and check the whole knowledge base under ``root`` (not cached)."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise KnowledgeError(root, "dossier de connaissances introuvable")
+    sources = load_sources(root)
+    law_rules: List[Rule] = []
+    law_dir = root / "law"
+    law_files = sorted(law_dir.glob("*.yml"))
+    if not law_files:
+        raise KnowledgeError(law_dir, "aucun fichier de règles légales")
+    for path in law_files:
+        _, rules = load_rules(path, root, sources)
+        law_rules.extend(rules)
+    branches: Dict[int, Branch] = {}
+    for folder in sorted(root.glob("idcc*")):
+        if folder.is_dir():
+            branch = load_branch(folder, root, sources)
+            branches[branch.idcc] = branch
+    diplomas, diplomas_source = load_diplomas(root / "diplomas.yml", root, sources)
+    kb = KnowledgeBase(
+        sources=sources,
+        branches=branches,
+        law_rules=tuple(law_rules),
+        diplomas=diplomas,
+        diplomas_source=diplomas_source,
+    )
+    _check_unique_rule_ids(kb, root)
+    return kb
+
+
+def _check_unique_rule_ids(kb: KnowledgeBase, root: Path) -> None:
+    seen: set = set()
+    for rule in kb.all_rules():
+        if rule.id in seen:
+            raise KnowledgeError(root, f"identifiant de règle en double : {rule.id}", "rules.id")
+        seen.add(rule.id)
+
+
+@lru_cache(maxsize=4)
+def _cached(root: str) -> KnowledgeBase:
+    return load_knowledge_from(Path(root))
+
+
+def load_knowledge(root: Optional[Path] = None) -> KnowledgeBase:
+    """The knowledge base (cached per folder): ``root`` or :func:`knowledge_dir`."""
+    return _cached(str(root or knowledge_dir()))

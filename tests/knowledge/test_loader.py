@@ -1,0 +1,151 @@
+"""The knowledge base loads, every fact has a verifiable source, and errors name file and field."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.errors import KnowledgeError
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge_from
+
+REPO = Path(__file__).resolve().parents[2]
+SEED_2378 = REPO.parent / "shared" / "seeds" / "000_1047204bcd869f8f.txt"
+LEGAL_CONTEXT = REPO.parent / "shared" / "reference" / "legal-context-2026.md"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_from(DEFAULT_KNOWLEDGE_DIR)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_branches_and_counts(kb):
+    assert set(kb.branches) == {2378, 1404}
+    temp = kb.branch(2378)
+    assert len(temp.annex) == 221
+    assert len({row.certification.rncp for row in temp.annex}) == 197
+    assert temp.agreement.opco == "OPCO AKTO"
+    assert temp.agreement.in_force_from == date(2021, 5, 12)
+    assert len(temp.metiers_a_enjeux) == 24
+
+
+def test_every_rule_cites_a_known_document_and_fills_its_summary(kb):
+    for rule in kb.all_rules():
+        assert rule.source.document.id in kb.sources
+        summary = rule.summary
+        assert "{" not in summary and "}" not in summary, rule.id
+
+
+def test_rule_figures_of_idcc_2378(kb):
+    assert kb.rule("idcc2378.duration").values == {"min_months": 6, "max_months": 12}
+    extension = kb.rule("idcc2378.duration_extension").values
+    assert extension["max_months"] == 36 and len(extension["publics"]) == 3
+    assert kb.rule("idcc2378.training_share").values == {"min_percent": 15, "max_percent": 25, "min_hours": 150}
+    assert kb.rule("idcc2378.funding").values["hourly_rate_eur"] == 17
+    assert kb.rule("idcc2378.beneficiaries").values["eligible_contracts"] == ["cdi_interimaire"]
+    assert "contrat_de_mission" in kb.rule("idcc2378.beneficiaries.mission").values["excluded_contracts"]
+
+
+def test_law_switch_dates(kb):
+    end = kb.rule("law.proa.end")
+    assert end.values["last_start_date"] == date(2025, 12, 31)
+    assert end.values["replacement_from"] == date(2026, 1, 1)
+    assert kb.rule("law.proa.ceiling").values["max_level_excluded"] == 6
+    assert kb.rule("law.proa.ceiling").is_valid_on(date(2025, 12, 31))
+    assert not kb.rule("law.proa.ceiling").is_valid_on(date(2026, 1, 1))
+    assert kb.rule("law.reconversion.training").is_valid_on(date(2026, 1, 1))
+    assert not kb.rule("law.reconversion.training").is_valid_on(date(2025, 12, 31))
+
+
+def test_french_number_formatting(kb):
+    assert "9,15 €" in kb.rule("law.reconversion.funding").summary
+    assert "2\u202f100 heures" in kb.rule("law.reconversion.training").summary
+
+
+@pytest.mark.skipif(not SEED_2378.exists(), reason="shared/ seed not beside the repository")
+def test_idcc2378_quotes_are_verbatim_in_the_seed(kb):
+    seed = _squash(SEED_2378.read_text(encoding="utf-8"))
+    rules = [r for r in kb.branch(2378).rules if r.source.document.id == "idcc2378-proa-2021"]
+    assert len(rules) >= 15
+    for rule in rules:
+        assert _squash(rule.source.quote) in seed, rule.id
+    assert _squash(kb.branch(2378).enjeux_source.quote) in seed
+
+
+@pytest.mark.skipif(not LEGAL_CONTEXT.exists(), reason="shared/ reference not beside the repository")
+def test_law_quotes_are_verbatim_in_the_legal_context(kb):
+    reference = _squash(LEGAL_CONTEXT.read_text(encoding="utf-8"))
+    quoted = [r for r in kb.all_rules() if r.source.document.id in ("code-du-travail-proa", "loi-2025-989", "idcc2378-proa-2021-avenant-1")]
+    assert len(quoted) >= 10
+    for rule in quoted:
+        assert _squash(rule.source.quote) in reference, rule.id
+
+
+def test_enjeux_without_certification_are_the_expected_ones(kb):
+    empty = {m.id for m in kb.branch(2378).metiers_a_enjeux if not m.annex_metier_ids}
+    assert empty == {"manutentionnaire", "conducteur-d-engins", "menuisier", "plaquiste", "community-manager"}
+
+
+def test_diplomas(kb):
+    assert kb.diplomas["bts"].level == 5
+    assert kb.diplomas["licence"].level == 6
+    bts = [c for c in kb.branch(2378).certifications if kb.diplomas["bts"].names(c)]
+    assert {c.rncp for c in bts} == {"RNCP12798", "RNCP462", "RNCP474"}
+
+
+# -- errors name the file and the field ---------------------------------------------------
+
+
+@pytest.fixture()
+def broken_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
+    return target
+
+
+def test_missing_file_is_named(broken_copy: Path):
+    (broken_copy / "idcc2378" / "agreement.yml").unlink()
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge_from(broken_copy)
+    assert "idcc2378/agreement.yml" in str(error.value)
+    assert "introuvable" in str(error.value)
+
+
+def test_invalid_field_is_named(broken_copy: Path):
+    path = broken_copy / "idcc2378" / "agreement.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("min_hours: 150", "min_hours: cent"), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge_from(broken_copy)
+    assert error.value.field and "min_hours" in error.value.field
+    assert "agreement.yml" in str(error.value)
+
+
+def test_invalid_annex_row_is_named(broken_copy: Path):
+    path = broken_copy / "idcc2378" / "annex.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("RNCP34860", "RNCP 34860", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge_from(broken_copy)
+    assert "annex.csv" in str(error.value) and "rncp" in error.value.field
+
+
+def test_unknown_source_document_is_named(broken_copy: Path):
+    path = broken_copy / "law" / "proa.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("document: code-du-travail-proa", "document: nowhere", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge_from(broken_copy)
+    assert "nowhere" in str(error.value) and error.value.field.endswith("source.document")
+
+
+def test_summary_placeholder_without_value_is_named(broken_copy: Path):
+    path = broken_copy / "idcc2378" / "agreement.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("{min_months} à {max_months}", "{min_months} à {maximum}", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge_from(broken_copy)
+    assert "maximum" in str(error.value)
