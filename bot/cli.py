@@ -1,0 +1,152 @@
+"""Command line: ``bot ask`` and ``bot knowledge …`` (list, check and refresh the data).
+
+Examples::
+
+    bot ask "je suis cariste en CDI, puis-je viser un BTS ?"
+    bot ask --today 2025-06-01 --json "préparatrice de commandes en CDI intérimaire"
+    bot knowledge validate
+    bot knowledge annex --idcc 2378 --metier cariste
+    bot knowledge rules --idcc 1404 --date 2025-06-01
+    bot knowledge refresh            # compares with the latest @socialgouv/kali-data (npm)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import List, Optional
+
+from bot.knowledge.errors import KnowledgeError
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date attendue au format AAAA-MM-JJ : {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot", description="Assistant Pro-A / période de reconversion (cœur, sans Rasa).")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ask = commands.add_parser("ask", help="poser une question en français")
+    ask.add_argument("question", nargs="+")
+    ask.add_argument("--idcc", type=int, default=None, help="branche (2378 par défaut)")
+    ask.add_argument("--today", type=_date, default=None, help="date du jour à utiliser (AAAA-MM-JJ)")
+    ask.add_argument("--json", action="store_true", help="affiche la réponse structurée")
+
+    knowledge = commands.add_parser("knowledge", help="lister, vérifier et mettre à jour les connaissances")
+    sub = knowledge.add_subparsers(dest="knowledge_command", required=True)
+    sub.add_parser("validate", help="valider tous les fichiers contre leurs schémas")
+    sub.add_parser("branches", help="lister les branches et leurs accords")
+    annex = sub.add_parser("annex", help="lister la liste de certifications d'une branche")
+    annex.add_argument("--idcc", type=int, default=2378)
+    annex.add_argument("--metier", default=None, help="filtrer par métier (texte libre)")
+    rules = sub.add_parser("rules", help="lister les règles applicables à une date, avec leurs sources")
+    rules.add_argument("--idcc", type=int, default=None, help="branche (toutes par défaut)")
+    rules.add_argument("--date", type=_date, default=None, help="date (AAAA-MM-JJ), aujourd'hui par défaut")
+    refresh = sub.add_parser("refresh", help="comparer avec la dernière version de @socialgouv/kali-data")
+    refresh.add_argument("--write", action="store_true", help="mettre à jour le snapshot KALI")
+    refresh.add_argument("--from-dir", type=Path, default=None, help="dossier data/ déjà décompressé (hors ligne)")
+    refresh.add_argument("--cache", type=Path, default=Path(".kali-cache"))
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of the ``bot`` command."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "ask":
+            return _ask(args)
+        return _knowledge(args)
+    except KnowledgeError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from bot.profile import Profile
+    from bot.service import Assistant
+
+    assistant = Assistant.default()
+    base = Profile(today=args.today or date.today())
+    if args.idcc:
+        base = base.with_(idcc=args.idcc)
+    answer = assistant.ask(" ".join(args.question), base)
+    if args.json:
+        print(json.dumps(answer.to_payload(), ensure_ascii=False, indent=2))
+    else:
+        print(answer.text)
+        for button in answer.buttons:
+            print(f"  [{button.title}]")
+    return 0
+
+
+def _knowledge(args: argparse.Namespace) -> int:
+    from bot.knowledge.loader import knowledge_dir, load_knowledge
+
+    command = args.knowledge_command
+    if command == "refresh":
+        from bot import kali
+
+        argv = ["refresh", "--cache", str(args.cache)]
+        if args.write:
+            argv.append("--write")
+        if args.from_dir:
+            argv += ["--from-dir", str(args.from_dir)]
+        return kali.main(argv)
+
+    kb = load_knowledge()
+    if command == "validate":
+        counts = ", ".join(
+            f"IDCC {b.idcc}: {len(b.rules)} règles, {len(b.metiers)} métiers, {len(b.certifications)} certifications"
+            for b in kb.branches.values()
+        )
+        print(f"OK : {knowledge_dir()} ({len(kb.sources)} sources, {len(kb.law_rules)} règles légales ; {counts})")
+        return 0
+    if command == "branches":
+        for branch in kb.branches.values():
+            agreement = branch.agreement
+            print(f"IDCC {branch.idcc} – {branch.name} : {agreement.title} (signé le {agreement.signed_on}, en vigueur le {agreement.in_force_from}, {agreement.opco})")
+            for amendment in agreement.amendments:
+                print(f"    avenant : {amendment.title} ({amendment.signed_on}, {amendment.status})")
+        return 0
+    if command == "annex":
+        return _annex(kb, args)
+    if command == "rules":
+        day = args.date or date.today()
+        branches = [kb.branch(args.idcc)] if args.idcc else list(kb.branches.values())
+        groups = [(f"IDCC {b.idcc} – {b.name}", b.rules) for b in branches] + [("Loi", kb.law_rules)]
+        for title, rules in groups:
+            print(f"== {title}")
+            for rule in rules:
+                if rule.is_valid_on(day):
+                    print(f"- [{rule.topic}] {rule.summary}\n    ({rule.source.label}{' – ' + rule.source.url if rule.source.url else ''})")
+        return 0
+    raise AssertionError(command)
+
+
+def _annex(kb, args: argparse.Namespace) -> int:
+    branch = kb.branch(args.idcc)
+    metiers = branch.metiers
+    if args.metier:
+        from bot.matching import MetierMatcher
+
+        result = MetierMatcher(branch).match(args.metier)
+        print(f"« {args.metier} » : {result.status}")
+        metiers = tuple(c.metier for c in result.candidates)
+    for metier in metiers:
+        print(f"{metier.label}  [{metier.context}]  ({metier.id})")
+        for certification in metier.certifications:
+            print(f"    - {certification.title} — {certification.rncp or 'sans code RNCP'} ({certification.level})")
+    if not metiers:
+        print("Aucun métier.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,601 @@
+"""Match what a person types as their job against a branch's list of métiers.
+
+:class:`MetierMatcher` is built once per branch. It indexes, as bags of canonical words
+(normalised, abbreviations expanded, lemmatised, stop words removed):
+
+- every annex métier label, its parts when it joins jobs with "/" and the label without
+  its parenthesis;
+- every variant of ``vocabulary.yml`` (feminine forms, plurals, synonyms, slang);
+- every OIR "métier à enjeux" label (and parts) and variant, pointing to the enjeux
+  entry, which links to annex métiers or to none.
+
+A query is cut into the phrases that may name a job (:func:`bot.text.job_segments`);
+each word is mapped to a word of the index exactly, through its lemma (spaCy, cached) or,
+for typos, by edit distance (rapidfuzz OSA: one edit up to eight letters, two from nine,
+same first letter; a four-letter word may only lack its last letter; a real French word,
+per spaCy's lemma index, may only differ by its last letter: "caviste" is not a typo of
+"cariste").
+
+An entry matches when *all* its words are in the query; the query may have more words
+(qualifiers such as "auto" in "mécanicien auto", context). Among matching entries, those
+covering most of the query weight win. Generic words ("technicien", "agent", "opérateur",
+"chef", "responsable", "conducteur"…) weigh little and never decide a match on their own.
+A query that is only *part* of an entry is not matched: the words it lacks would narrow
+the job to something the person did not say ("puéricultrice" is not an "auxiliaire
+puéricultrice", "pilote de ligne" not a factory "conducteur ou pilote de lignes").
+
+When the winning entries point to several métiers (a shared variant such as
+"électricien", "chef de chantier") the result is ``ambiguous`` with all of them; words of
+the query naming a sector or sub-sector ("chef d'équipe BTP") narrow the choice. An OIR
+"métier à enjeux" with annex métiers resolves to those métiers (``enjeux`` is set); one
+without gives ``enjeux_without_certification``.
+
+Nothing here is a hand-written edit distance or a partial-ratio match: a short query never
+matches a long label by containing a fragment of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Indel
+
+from bot.knowledge.models import Branch, Metier, MetierAEnjeux
+from bot.text import (
+    AbbreviationTable,
+    Segment,
+    fold_accents,
+    get_nlp,
+    job_segments,
+    lemma,
+    normalize,
+    tokenize,
+)
+
+STATUS_MATCHED = "matched"
+STATUS_AMBIGUOUS = "ambiguous"
+STATUS_ENJEUX = "enjeux_without_certification"
+STATUS_NOT_IN_LIST = "not_in_list"
+STATUS_EMPTY = "empty"
+
+#: Words that carry no meaning in a job title once normalised.
+STOP_WORDS = frozenset(
+    {"de", "d", "du", "des", "la", "le", "l", "les", "en", "a", "au", "aux", "et", "ou", "un",
+     "une", "sur", "par", "the", "of", "s", "dans", "pour"}
+)
+
+#: Heads of many job titles: they tell little about which job it is, so they weigh
+#: :data:`WEAK_WEIGHT` and never decide a match alone ("technicien" alone is refused).
+GENERIC_WORDS = frozenset(
+    {"technicien", "technicienne", "tech", "agent", "agente", "operateur", "operatrice",
+     "chef", "cheffe", "responsable", "resp", "conducteur", "conductrice", "assistant",
+     "assistante", "animateur", "animatrice", "conseiller", "conseillere", "employe",
+     "employee", "manager", "manageur", "manageuse", "gestionnaire", "charge", "chargee",
+     "ouvrier", "ouvriere", "aide", "auxiliaire", "pilote", "team", "leader", "compagnon",
+     "equipier", "equipiere", "adjoint", "adjointe", "collaborateur", "collaboratrice",
+     "professionnel", "professionnelle", "specialiste", "intervenant", "installateur",
+     "superieur", "homme", "femme", "metier"}
+)
+
+#: Qualifiers that do not name a job either ("polyvalent", "qualifié", "de nuit").
+WEAK_WORDS = frozenset(
+    {"polyvalent", "polyvalente", "qualifie", "qualifiee", "diplome", "diplomee", "etat",
+     "general", "generale", "principal", "principale", "confirme", "confirmee", "junior",
+     "senior", "debutant", "debutante", "premier", "premiere", "nuit", "jour", "unique",
+     "autonome", "expert", "experte", "itinerant", "sedentaire", "terrain", "service"}
+)
+
+WEAK_WEIGHT = 0.35
+INFORMATIVE_WEIGHT = 1.0
+
+#: Entry kinds, named in :attr:`Candidate.reason`.
+_KIND_LABEL = "label"
+_KIND_LABEL_PART = "label part"
+_KIND_VARIANT = "variant"
+_KIND_ENJEUX = "OIR métier à enjeux"
+
+_TARGET_METIER = "metier"
+_TARGET_ENJEUX = "enjeux"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One métier a query may designate, with a 0–100 score and why."""
+
+    metier: Metier
+    score: float
+    matched_variant: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What a query designates in a branch's list.
+
+    ``status`` is one of ``matched`` (one métier), ``ambiguous`` (several: ask which),
+    ``enjeux_without_certification`` (an OIR "métier à enjeux" for which the annex lists
+    no certification), ``not_in_list`` or ``empty`` (nothing that could be a job).
+    """
+
+    query: str
+    status: str
+    candidates: Tuple[Candidate, ...]
+    enjeux: Optional[MetierAEnjeux]
+
+    @property
+    def best(self) -> Optional[Candidate]:
+        """The first candidate, or None."""
+        return self.candidates[0] if self.candidates else None
+
+
+_Target = Tuple[str, str]  # (_TARGET_METIER | _TARGET_ENJEUX, id)
+
+
+@dataclass
+class _Entry:
+    """A bag of canonical words and what it designates.
+
+    ``targets`` maps each métier or enjeux it designates to the text as written in the
+    knowledge files and its kind (label, label part, variant…). ``whole`` is False for an
+    entry made only of generic words that comes from a label part ("Technicien" of
+    "Technicien/Monteur installations thermiques"): it cannot match on its own.
+    """
+
+    tokens: Tuple[str, ...]
+    weight: float
+    whole: bool
+    targets: Dict[_Target, Tuple[str, str]]
+    surfaces: Set[str]
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A query word mapped to the index: canonical form, similarity (0–1) and how."""
+
+    surface: str
+    canon: str
+    similarity: float
+    how: str  # "exact" | "lemma" | "fuzzy" | "unknown"
+
+
+@dataclass
+class _Outcome:
+    """The decision for one segment of the query."""
+
+    coverage: float
+    status: str
+    candidates: Tuple[Candidate, ...]
+    enjeux: Optional[MetierAEnjeux]
+
+
+class MetierMatcher:
+    """Finds the annex métier(s) a free-text job title designates in one branch."""
+
+    def __init__(self, branch: Branch, nlp: Any = None) -> None:
+        """Index the branch's métiers, variants and métiers à enjeux (done once).
+
+        ``nlp`` is a spaCy French pipeline with a ``lemmatizer``; by default the shared
+        one of :func:`bot.text.get_nlp`.
+        """
+        self.branch = branch
+        self._nlp = nlp if nlp is not None else get_nlp()
+        self._abbreviations = AbbreviationTable(branch.abbreviations)
+        self._metiers: Dict[str, Metier] = {m.id: m for m in branch.metiers}
+        self._order: Dict[str, int] = {m.id: i for i, m in enumerate(branch.metiers)}
+        self._enjeux: Dict[str, MetierAEnjeux] = {e.id: e for e in branch.metiers_a_enjeux}
+        self._weak = frozenset(self._lemma(w) for w in GENERIC_WORDS | WEAK_WORDS) | GENERIC_WORDS | WEAK_WORDS
+        self._form_map: Dict[str, str] = {}
+        self._entries: List[_Entry] = []
+        self._by_key: Dict[Tuple[str, ...], _Entry] = {}
+        self._build_entries()
+        # Sector and sub-sector words of each métier, to narrow an ambiguous choice.
+        self._context = {m.id: self._canon_tokens(f"{m.sector} {m.sub_sector}") for m in branch.metiers}
+        for canon in [t for e in self._entries for t in e.tokens] + [t for c in self._context.values() for t in c]:
+            self._form_map.setdefault(canon, canon)
+        self._inverted: Dict[str, List[int]] = {}
+        for index, entry in enumerate(self._entries):
+            for token in entry.tokens:
+                self._inverted.setdefault(token, []).append(index)
+        # Typo candidates by first letter (a typo never touches it here), and the index
+        # texts without spaces by length, so that rapidfuzz scans short lists.
+        self._choices_by_initial: Dict[str, List[str]] = {}
+        for form in sorted(self._form_map):
+            self._choices_by_initial.setdefault(form[0], []).append(form)
+        self._joined_by_length: Dict[int, Tuple[List[str], List[int]]] = {}
+        for index, entry in enumerate(self._entries):
+            for surface in sorted(entry.surfaces):
+                if len(surface) >= 8:
+                    texts, indexes = self._joined_by_length.setdefault(len(surface), ([], []))
+                    texts.append(surface)
+                    indexes.append(index)
+        self._lexicon = self._french_lexicon()
+        self._word_cache: Dict[str, _Word] = {}
+        self._glued_cache: Dict[str, Tuple[int, float]] = {}
+
+    # ------------------------------------------------------------------ index building
+
+    def _lemma(self, word: str) -> str:
+        """Canonical form of a word with this matcher's spaCy pipeline (cached)."""
+        return lemma(word, self._nlp)
+
+    def _canon_tokens(self, text: str) -> Tuple[str, ...]:
+        """Canonical words of a knowledge text, stop words removed, order kept, unique."""
+        words = self._abbreviations.expand(tokenize(text))
+        out: List[str] = []
+        for word in words:
+            if word in STOP_WORDS:
+                continue
+            canon = self._lemma(word)
+            self._form_map.setdefault(word, canon)
+            if canon not in STOP_WORDS and canon not in out:
+                out.append(canon)
+        return tuple(out)
+
+    def _add(self, text: str, kind: str, target: _Target, whole: bool = True) -> None:
+        """Index ``text`` for ``target``; texts with the same words share one entry."""
+        tokens = self._canon_tokens(text)
+        if not tokens:
+            return
+        key = tuple(sorted(tokens))
+        entry = self._by_key.get(key)
+        if entry is None:
+            entry = _Entry(tokens, sum(self._weight(t) for t in tokens), whole, {}, set())
+            self._by_key[key] = entry
+            self._entries.append(entry)
+        entry.targets.setdefault(target, (text, kind))
+        entry.surfaces.add(normalize(text).replace(" ", ""))
+        entry.whole = entry.whole or whole
+
+    def _build_entries(self) -> None:
+        """Index labels, label parts and variants of the métiers and of the enjeux."""
+        for metier in self.branch.metiers:
+            target = (_TARGET_METIER, metier.id)
+            for text, kind in _label_forms(metier.label):
+                self._add(text, kind, target, kind != _KIND_LABEL_PART or self._has_informative(text))
+            for variant in metier.variants:
+                self._add(variant, _KIND_VARIANT, target)
+        for enjeux in self.branch.metiers_a_enjeux:
+            target = (_TARGET_ENJEUX, enjeux.id)
+            for text, kind in _label_forms(enjeux.label):
+                self._add(text, _KIND_ENJEUX, target, kind != _KIND_LABEL_PART or self._has_informative(text))
+            for variant in enjeux.variants:
+                self._add(variant, _KIND_ENJEUX, target)
+
+    def _has_informative(self, text: str) -> bool:
+        """True when ``text`` has a word that is neither generic nor a mere qualifier."""
+        return any(not self._is_weak(t) for t in self._canon_tokens(text))
+
+    def _french_lexicon(self) -> FrozenSet[str]:
+        """Accent-folded words of spaCy's French lemma index: real words are not typos."""
+        table = self._nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        words: Set[str] = set()
+        for pos in ("noun", "adj", "verb", "adv"):
+            try:
+                words.update(table[pos])
+            except KeyError:
+                continue
+        return frozenset(fold_accents(w) for w in words)
+
+    # ----------------------------------------------------------------------- weights
+
+    def _is_weak(self, canon: str) -> bool:
+        """True for generic heads and qualifiers, which cannot decide a match."""
+        # One-letter words (the "B" of "permis B", stray letters) only qualify a job.
+        return canon in self._weak or len(canon) == 1
+
+    def _weight(self, canon: str) -> float:
+        """Weight of a canonical word in coverage scores."""
+        return WEAK_WEIGHT if self._is_weak(canon) else INFORMATIVE_WEIGHT
+
+    # ---------------------------------------------------------------- word mapping
+
+    def _word(self, surface: str) -> _Word:
+        """Map one normalised query word to a canonical index word (cached)."""
+        cached = self._word_cache.get(surface)
+        if cached is not None:
+            return cached
+        word = self._map_word(surface)
+        if len(self._word_cache) < 200_000:
+            self._word_cache[surface] = word
+        return word
+
+    def _map_word(self, surface: str) -> _Word:
+        """Exact form, then lemma (spaCy, only for words not in the index), then typo."""
+        canon = self._form_map.get(surface)
+        if canon is not None:
+            return _Word(surface, canon, 1.0, "exact")
+        if not surface.isalpha() or len(surface) > 30:
+            return _Word(surface, surface, 0.0, "unknown")
+        lemma_form = self._lemma(surface)
+        canon = self._form_map.get(lemma_form)
+        if canon is not None:
+            return _Word(surface, canon, 1.0, "lemma")
+        fuzzy = self._fuzzy_word(surface, lemma_form)
+        if fuzzy is not None:
+            return fuzzy
+        return _Word(surface, lemma_form, 0.0, "unknown")
+
+    def _fuzzy_word(self, surface: str, lemma_form: str) -> Optional[_Word]:
+        """Typo correction by OSA edit distance against the index words (see module doc)."""
+        if len(surface) < 4:
+            return None
+        if len(surface) == 4:
+            # Four letters: only a missing final letter ("poid" → "poids").
+            completed = [c for c in self._choices_by_initial.get(surface[0], ()) if len(c) == 5 and c.startswith(surface)]
+            if len(completed) == 1 and surface not in self._lexicon:
+                return _Word(surface, self._form_map[completed[0]], 0.8, "fuzzy")
+            return None
+        max_edits = 1 if len(surface) < 9 else 2
+        real_word = surface in self._lexicon or lemma_form in self._lexicon
+        # The word as typed, then its lemma with one edit at most: a fold and two edits
+        # together would go too far ("puéricultrice" → "puericulteur" is not "puericulture").
+        probes = [(surface, max_edits)]
+        if lemma_form != surface:
+            probes.append((lemma_form, 1))
+        found: List[Tuple[int, float, str, float]] = []
+        for probe, limit in probes:
+            choices = self._choices_by_initial.get(probe[0], ())
+            for choice, distance, _ in process.extract(
+                probe, choices, scorer=OSA.distance, score_cutoff=limit, limit=5
+            ):
+                if len(choice) < 4:
+                    continue
+                if real_word and not _suffix_variant(probe, choice, distance):
+                    continue
+                if not _plausible_typo(probe, choice, distance):
+                    continue
+                similarity = 1.0 - distance / max(len(probe), len(choice))
+                found.append((int(distance), -fuzz.ratio(probe, choice), choice, similarity))
+        if not found:
+            return None
+        best = min(found)
+        return _Word(surface, self._form_map[best[2]], best[3], "fuzzy")
+
+    # ---------------------------------------------------------------------- matching
+
+    def match(self, text: str, limit: int = 5) -> MatchResult:
+        """What ``text`` (a job title or a whole message) designates in the branch's list.
+
+        ``limit`` caps the number of candidates returned (the best first).
+        """
+        query = text if isinstance(text, str) else ""
+        segments = job_segments(query)
+        if not segments:
+            return MatchResult(query, STATUS_EMPTY, (), None)
+        best: Optional[Tuple[Tuple[Any, ...], _Outcome]] = None
+        for position, segment in enumerate(segments):
+            outcome = self._match_segment(segment)
+            if outcome is None:
+                continue
+            rank = (not segment.wish, outcome.coverage, -position)
+            if best is None or rank > best[0]:
+                best = (rank, outcome)
+        if best is None:
+            return MatchResult(query, STATUS_NOT_IN_LIST, (), None)
+        outcome = best[1]
+        return MatchResult(query, outcome.status, outcome.candidates[: max(limit, 1)], outcome.enjeux)
+
+    def _segment_words(self, segment: Segment) -> List[_Word]:
+        """The segment's words, abbreviations expanded, mapped to the index."""
+        words = self._abbreviations.expand(segment.words)
+        words = self._glue(words)
+        return [self._word(w) for w in words if w not in STOP_WORDS]
+
+    def _glue(self, words: Sequence[str]) -> List[str]:
+        """Join two adjacent words when together they are an index word ("électro mécanicien")."""
+        out: List[str] = []
+        index = 0
+        while index < len(words):
+            if index + 1 < len(words):
+                glued = words[index] + words[index + 1]
+                if glued in self._form_map and words[index] not in self._form_map:
+                    out.append(glued)
+                    index += 2
+                    continue
+            out.append(words[index])
+            index += 1
+        return out
+
+    def _match_segment(self, segment: Segment) -> Optional[_Outcome]:
+        """The best entries fully present in one segment, or None."""
+        words = self._segment_words(segment)
+        known: Dict[str, _Word] = {}
+        unknown: List[_Word] = []
+        for word in words:
+            if word.how == "unknown":
+                if len(word.surface) > 2 and word.surface.isalpha():
+                    unknown.append(word)
+                continue
+            previous = known.get(word.canon)
+            if previous is None or word.similarity > previous.similarity:
+                known[word.canon] = word
+        if not known:
+            return self._match_glued(segment, unknown)
+
+        covered: Dict[int, float] = {}
+        counts: Dict[int, int] = {}
+        informative: Set[int] = set()
+        for canon, word in known.items():
+            weight = self._weight(canon)
+            for index in self._inverted.get(canon, ()):
+                covered[index] = covered.get(index, 0.0) + weight * word.similarity
+                counts[index] = counts.get(index, 0) + 1
+                if weight == INFORMATIVE_WEIGHT:
+                    informative.add(index)
+        query_weight = sum(self._weight(c) for c in known)
+
+        # Only *full* entries count: all their words are in the query (the query may have
+        # more, qualifiers such as "auto" in "mécanicien auto" or context words). A query
+        # that is only part of an entry is not matched: the words it lacks narrow the job
+        # to something the person did not say ("pilote de ligne" is not a "conducteur ou
+        # pilote de lignes" of a factory, nor "puéricultrice" an "auxiliaire puéricultrice").
+        full = [
+            index
+            for index, count in counts.items()
+            if count == len(self._entries[index].tokens)
+            and (index in informative or self._entries[index].whole)
+        ]
+        if not full:
+            return self._match_glued(segment, unknown)
+        top = max(covered[i] for i in full)
+        chosen = [i for i in full if covered[i] >= top - 1e-9]
+        used = {t for i in chosen for t in self._entries[i].tokens}
+        leftover = [c for c in known if c not in used] + [w.canon for w in unknown]
+        return self._outcome(chosen, covered, known, query_weight, leftover)
+
+    def _match_glued(self, segment: Segment, unknown: Sequence[_Word]) -> Optional[_Outcome]:
+        """Last resort for words typed without spaces ("aidesoignante", "chefdequipe").
+
+        A long unknown word, or the whole phrase glued, is compared with the index texts
+        glued, by OSA distance (one edit below twelve letters, two from twelve): glueing
+        must not let "operateur" match "opérateur CN".
+        """
+        probes = [w.surface for w in unknown if len(w.surface) >= 9]
+        whole = "".join(segment.words)
+        if 9 <= len(whole) <= 60 and len(segment.words) > 1 and whole not in probes:
+            probes.append(whole)
+        for glued in probes:
+            found = self._glued_cache.get(glued)
+            if found is None:
+                found = self._find_glued(glued)
+                if len(self._glued_cache) < 50_000:
+                    self._glued_cache[glued] = found
+            if found[0] >= 0:
+                index, similarity = found
+                entry = self._entries[index]
+                covered = {index: entry.weight * similarity}
+                known = {t: _Word(t, t, similarity, "fuzzy") for t in entry.tokens}
+                return self._outcome([index], covered, known, entry.weight, [], glued=glued)
+        return None
+
+    def _find_glued(self, glued: str) -> Tuple[int, float]:
+        """(entry index, similarity) of the entry a glued word stands for, or (-1, 0)."""
+        max_edits = 1 if len(glued) < 12 else 2
+        found: List[Tuple[float, int]] = []
+        for length in range(len(glued) - max_edits, len(glued) + max_edits + 1):
+            texts, indexes = self._joined_by_length.get(length, ([], []))
+            for text, distance, position in process.extract(
+                glued, texts, scorer=OSA.distance, score_cutoff=max_edits, limit=3
+            ):
+                if not _plausible_typo(glued, text, distance):
+                    continue
+                entry = self._entries[indexes[position]]
+                if entry.whole or any(not self._is_weak(t) for t in entry.tokens):
+                    found.append((distance, indexes[position]))
+        if found:
+            distance, index = min(found)
+            # a missing space is a typo too: never a perfect score
+            return index, 0.95 * (1.0 - distance / len(glued))
+        return -1, 0.0
+
+    # ----------------------------------------------------------------- result building
+
+    def _outcome(
+        self,
+        chosen: Sequence[int],
+        covered: Mapping[int, float],
+        known: Mapping[str, _Word],
+        query_weight: float,
+        leftover: Sequence[str],
+        glued: Optional[str] = None,
+    ) -> _Outcome:
+        """Turn the chosen entries into ranked candidates, a status and the enjeux."""
+        per_metier: Dict[str, Tuple[float, str, str]] = {}
+        enjeux_hit: List[MetierAEnjeux] = []
+        for index in chosen:
+            entry = self._entries[index]
+            score = 100.0 * 2.0 * covered[index] / (entry.weight + query_weight)
+            # métier targets first, so that a variant shared with an enjeux entry is
+            # reported as the métier's own.
+            for target in sorted(entry.targets, key=lambda t: (t[0] != _TARGET_METIER, t[1])):
+                text, kind = entry.targets[target]
+                if target[0] == _TARGET_ENJEUX:
+                    enjeux = self._enjeux[target[1]]
+                    if enjeux not in enjeux_hit:
+                        enjeux_hit.append(enjeux)
+                    metier_ids: Iterable[str] = enjeux.annex_metier_ids
+                else:
+                    metier_ids = (target[1],)
+                reason = self._reason(entry, text, kind, known, glued)
+                for metier_id in metier_ids:
+                    previous = per_metier.get(metier_id)
+                    if previous is None or score > previous[0]:
+                        per_metier[metier_id] = (score, text, reason)
+
+        metier_ids = list(per_metier)
+        if len(metier_ids) > 1 and leftover:
+            narrowed = [m for m in metier_ids if any(c in self._context[m] for c in leftover)]
+            if narrowed:
+                metier_ids = narrowed
+        metier_ids.sort(key=lambda m: (-per_metier[m][0], self._order[m]))
+        candidates = tuple(
+            Candidate(self._metiers[m], round(per_metier[m][0], 1), per_metier[m][1], per_metier[m][2])
+            for m in metier_ids
+        )
+        coverage = max(covered[i] for i in chosen)
+        # When the query names several jobs, prefer the enjeux of the métiers returned.
+        enjeux_hit.sort(key=lambda e: not set(e.annex_metier_ids) & set(metier_ids))
+        enjeux = enjeux_hit[0] if enjeux_hit else None
+        if not candidates:
+            return _Outcome(coverage, STATUS_ENJEUX, (), enjeux)
+        status = STATUS_MATCHED if len(candidates) == 1 else STATUS_AMBIGUOUS
+        return _Outcome(coverage, status, candidates, enjeux)
+
+    def _reason(
+        self,
+        entry: _Entry,
+        text: str,
+        kind: str,
+        known: Mapping[str, _Word],
+        glued: Optional[str],
+    ) -> str:
+        """Short explanation: how the words were matched and on which text."""
+        if glued is not None:
+            return f"fuzzy match on {kind} « {text} » (typed without spaces: {glued})"
+        notes = []
+        for canon in entry.tokens:
+            word = known.get(canon)
+            if word is not None and word.how == "fuzzy":
+                notes.append(f"typo {word.surface}→{canon}")
+            elif word is not None and word.how == "lemma":
+                notes.append(f"lemma {word.surface}→{canon}")
+        how = "fuzzy" if any(n.startswith("typo") for n in notes) else "lemma" if notes else "exact"
+        detail = f" ({', '.join(notes)})" if notes else ""
+        return f"{how} match on {kind} « {text} »{detail}"
+
+
+def _label_forms(label: str) -> List[Tuple[str, str]]:
+    """(text, kind) pairs: a label, the label without its parenthesis, and its parts when it
+    joins jobs with "/" ("Agent d'accueil / standardiste")."""
+    forms = [(label, _KIND_LABEL)]
+    bare = label.split("(")[0].strip()
+    if bare and bare != label:
+        forms.append((bare, _KIND_LABEL))
+    if "/" in bare:
+        for part in bare.split("/"):
+            part = part.strip()
+            if part:
+                forms.append((part, _KIND_LABEL_PART))
+    return forms
+
+
+def _plausible_typo(typed: str, known: str, distance: float) -> bool:
+    """False for two edits that only replace letters: that makes another word
+    ("électrotechnicien" / "électromécanicien"); a real typo of two edits includes a
+    missing, extra or swapped letter ("carelleur" / "carreleur")."""
+    return distance < 2 or Indel.distance(typed, known) <= 3
+
+
+def _suffix_variant(probe: str, choice: str, distance: float) -> bool:
+    """True when two real words differ by one edit at their very end ("industriel"/"industrie")."""
+    if distance > 1:
+        return False
+    shorter = min(len(probe), len(choice))
+    prefix = 0
+    for a, b in zip(probe, choice):
+        if a != b:
+            break
+        prefix += 1
+    return prefix >= shorter - 1

@@ -1,0 +1,156 @@
+"""A simple built-in parser of French questions, so the core can be tried without Rasa.
+
+It recognises the contract, diplomas held or aimed at, level, age, branch, the date of a
+Pro-A avenant and the FAQ topic with regular expressions. The métier is left to the
+matcher, which gets the whole message. Rasa's NLU replaces this parser in the assistant.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Dict, Optional, Tuple
+
+from bot.knowledge.models import KnowledgeBase
+from bot.profile import Profile
+
+_CONTRACT_PATTERNS: Tuple[Tuple[str, str], ...] = (
+    ("cdi_interimaire", r"\bcdi\s*-?\s*i\b|\bcdii\b|\bcdi\s+(?:d'?\s*)?interim\w*|\bcdi\s+en\s+interim"),
+    ("cui_cdi", r"(?:\bcui\b|contrat unique d'?\s*insertion)[^.?!]{0,20}\bcdi\b|\bcdi\b[^.?!]{0,20}\bcui\b"),
+    ("cui", r"\bcui\b|contrat unique d'?\s*insertion"),
+    ("contrat_de_mission", r"contrat de mission|\ben mission\b|\bmissions? d'?\s*interim|\binterimaire classique|\bcdd d'?\s*usage"),
+    ("cdd", r"\bcdd\b"),
+    ("cdi", r"\bcdi\b|duree indeterminee"),
+)
+
+#: Diploma words (folded, lower case) → diploma codes of knowledge/diplomas.yml.
+_DIPLOMA_PATTERNS: Tuple[Tuple[str, str], ...] = (
+    ("licence_pro", r"licence\s+pro\w*|\blp\b"),
+    ("bac_pro", r"\bbac\s*pro\w*"),
+    ("bts", r"\bbts\b|brevet de technicien superieur"),
+    ("dut", r"\bdut\b"),
+    ("but", r"\bbut\b(?!\s+de)"),
+    ("cap", r"\bcap\b|\bcapa\b"),
+    ("bep", r"\bbep\b"),
+    ("bp", r"\bbp\b|brevet professionnel"),
+    ("master", r"\bmaster\b|\bbac\s*\+\s*5\b"),
+    ("licence", r"\blicence\b|\bbac\s*\+\s*3\b"),
+    ("ingenieur", r"diplome d'?\s*ingenieur"),
+    ("titre_pro", r"titre pro\w*"),
+    ("cqp", r"\bcqp\w*"),
+    ("bac", r"\bbac\b(?!\s*\+)"),
+)
+
+_TARGET_CUES = r"(?:viser|vise|visant|preparer|prepare|passer|faire|obtenir|avoir|suivre|acceder|reprendre|pour|vers)"
+_HELD_CUES = r"(?:j'?\s*ai|titulaire|diplome d'?\s*un|deja|obtenu|j'?\s*possede)"
+
+_FAQ_PATTERNS: Tuple[Tuple[str, str], ...] = (
+    ("periode_reconversion", r"periode de reconversion|nouveau dispositif|remplace"),
+    ("what_is_proa", r"c'?\s*est quoi|qu'?\s*est[- ]ce que|definition|ca veut dire"),
+    ("level_ceiling", r"plafond|deja (?:une|un) (?:licence|master)|trop diplome"),
+    ("funding", r"financ|qui pai|qui pay|prise en charge|combien .*(?:coute|paye l'?\s*opco)|forfait|opco"),
+    ("pay", r"salaire|remunera|paye\b|paie\b|paye pendant"),
+    ("tutor", r"tuteur|tutrice|tutorat"),
+    ("procedure", r"demarche|procedure|comment (?:faire|demander|mettre en place)|avenant|lettre de mission"),
+    ("vae", r"\bvae\b|validation des acquis"),
+    ("clea", r"\bclea\b"),
+    ("scope_dromcom", r"outre[- ]mer|\bdrom\b|\bdom\b|guadeloupe|martinique|reunion|guyane|mayotte"),
+    ("training_share", r"heures de formation|part de formation|combien d'?\s*heures|pourcentage"),
+    ("duration", r"combien de temps|duree|dure\b|combien de mois"),
+    ("certification_list_source", r"d'?\s*ou vient la liste|liste a jour|mise a jour de la liste"),
+    ("beneficiaries", r"qui peut|qui a droit|pour qui"),
+)
+
+_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
+_AGE = re.compile(r"\b(\d{2})\s*ans\b")
+_LEVEL = re.compile(r"\bniv(?:eau)?\.?\s*([3-7])\b")
+_MORE = re.compile(r"\bvoir plus\b|\bla suite\b")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, apostrophes unified."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    """What the built-in parser understood."""
+
+    kind: str  # "eligibility" | "certifications" | "faq" | "more"
+    profile: Profile
+    faq_topic: Optional[str] = None
+
+
+def parse_branch(text: str, kb: KnowledgeBase) -> Optional[int]:
+    """IDCC named in ``text``: an alias of a branch of the knowledge base, or its number."""
+    folded = fold(text)
+    for idcc, branch in kb.branches.items():
+        for alias in sorted(branch.agreement.aliases, key=len, reverse=True):
+            if re.search(r"(?<!\w)" + re.escape(fold(alias)) + r"(?!\w)", folded):
+                return idcc
+    return None
+
+
+def _find(patterns: Tuple[Tuple[str, str], ...], text: str) -> Optional[str]:
+    for code, pattern in patterns:
+        if re.search(pattern, text):
+            return code
+    return None
+
+
+def _diplomas(text: str) -> Dict[str, str]:
+    """Diplomas held and aimed at, from cue words before each mention."""
+    found: Dict[str, str] = {}
+    for code, pattern in _DIPLOMA_PATTERNS:
+        for hit in re.finditer(pattern, text):
+            before = text[max(0, hit.start() - 40) : hit.start()]
+            role = "held" if re.search(_HELD_CUES + r"[^,.;?!]*$", before) and not re.search(_TARGET_CUES + r"\s+(?:un|une|le|la|l')?\s*$", before) else "target"
+            if role not in found:
+                found[role] = code
+            text = text[: hit.start()] + " " * (hit.end() - hit.start()) + text[hit.end() :]
+    return found
+
+
+def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestion:
+    """Parse one French question into a profile (completing ``base``) and a kind."""
+    folded = fold(text)
+    changes: Dict[str, object] = {"metier_text": text}
+    contract = _find(_CONTRACT_PATTERNS, folded)
+    if contract:
+        changes["contract"] = contract
+    diplomas = _diplomas(folded)
+    if "held" in diplomas:
+        changes["held_diploma"] = diplomas["held"]
+    if "target" in diplomas:
+        changes["target_diploma"] = diplomas["target"]
+    level = _LEVEL.search(folded)
+    if level and "target_diploma" not in changes:
+        changes["target_level"] = int(level.group(1))
+    age = _AGE.search(folded)
+    if age and 14 <= int(age.group(1)) <= 80:
+        changes["age"] = int(age.group(1))
+    idcc = parse_branch(text, kb)
+    if idcc:
+        changes["idcc"] = idcc
+    when = _DATE.search(folded)
+    if when and re.search(r"avenant|signe|commence|debut", folded):
+        day, month, year = (int(g) for g in when.groups())
+        try:
+            changes["avenant_signed_on"] = date(year, month, day)
+        except ValueError:
+            pass
+    profile = base.with_(**changes)
+
+    if _MORE.search(folded):
+        return ParsedQuestion("more", profile)
+    topic = _find(_FAQ_PATTERNS, folded)
+    asks_eligibility = re.search(r"\bpuis[- ]je\b|\bpeux[- ]je\b|\bai[- ]je droit|\beligible|\bj'?\s*ai droit|\best[- ]ce que je peux|\bje peux\b", folded)
+    asks_list = re.search(r"quel(?:le)?s? (?:formations?|certifications?|diplomes?|titres?)|liste des|quoi comme (?:formation|diplome)", folded)
+    if topic and not asks_eligibility and not asks_list:
+        return ParsedQuestion("faq", profile, topic)
+    if asks_list and not asks_eligibility:
+        return ParsedQuestion("certifications", profile)
+    return ParsedQuestion("eligibility", profile)

@@ -1,0 +1,48 @@
+"""What we know of the person asking: the input of the rules engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import FrozenSet, Optional
+
+#: Contract codes used in knowledge/ and in the Rasa slot ``contract``.
+CONTRACTS = ("cdi_interimaire", "cdi", "contrat_de_mission", "cdd", "cui", "cui_cdi", "cui_cdd")
+
+#: French names of the contract codes, for answers.
+CONTRACT_LABELS = {
+    "cdi_interimaire": "CDI intérimaire",
+    "cdi": "CDI",
+    "contrat_de_mission": "contrat de mission (intérim)",
+    "cdd": "CDD",
+    "cui": "contrat unique d'insertion",
+    "cui_cdi": "contrat unique d'insertion en CDI",
+    "cui_cdd": "contrat unique d'insertion en CDD",
+    "cdd_sportif": "CDD de sportif professionnel",
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A person's situation, as far as it is known. ``None`` means unknown."""
+
+    idcc: int = 2378
+    contract: Optional[str] = None
+    metier_text: Optional[str] = None
+    metier_id: Optional[str] = None
+    held_diploma: Optional[str] = None
+    held_level: Optional[int] = None
+    target_diploma: Optional[str] = None
+    target_level: Optional[int] = None
+    age: Optional[int] = None
+    priority_publics: FrozenSet[str] = field(default_factory=frozenset)
+    avenant_signed_on: Optional[date] = None
+    #: A planned Pro-A, to check it against the rules (all optional).
+    planned_months: Optional[int] = None
+    planned_training_hours: Optional[int] = None
+    planned_total_hours: Optional[int] = None
+    today: date = field(default_factory=date.today)
+
+    def with_(self, **changes: object) -> "Profile":
+        """A copy with some fields changed."""
+        return replace(self, **changes)

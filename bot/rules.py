@@ -1,0 +1,396 @@
+"""The rules engine: from a :class:`~bot.profile.Profile` to a :class:`Decision`.
+
+It reads every figure from the knowledge base (rules with validity periods) and applies
+the 2026 switch: a Pro-A can no longer start after the last start date given by the law
+rule ``law.proa.end``; a Pro-A whose avenant was signed before goes on under the
+agreement; otherwise the période de reconversion applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+from bot.knowledge.models import Branch, Certification, Diploma, KnowledgeBase, Rule, SourceRef
+from bot.profile import Profile
+
+#: Regimes a question is answered under.
+PROA = "proa"
+PROA_ONGOING = "proa_ongoing"
+RECONVERSION = "periode_reconversion"
+
+ELIGIBLE = "eligible"
+NOT_ELIGIBLE = "not_eligible"
+NEEDS_INFORMATION = "needs_information"
+
+#: Contract codes that, in a branch whose agreement targets one specific CDI, a person
+#: usually means by a plain "CDI" (a temporary worker in CDI has a CDI intérimaire).
+_PLAIN_CDI_READINGS = {"cdi_interimaire": "cdi", "cdi": "cdi_interimaire"}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One step of the reasoning, in French, with the rule that grounds it."""
+
+    text: str
+    rule: Optional[Rule] = None
+
+
+@dataclass(frozen=True)
+class DurationInfo:
+    min_months: Optional[int]
+    max_months: Optional[int]
+    extended_max_months: Optional[int]
+    extension_applies: Optional[bool]
+    rules: Tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class PlanCheck:
+    """The check of a planned duration and training time against the rules."""
+
+    ok: bool
+    problems: Tuple[str, ...]
+    rules: Tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The rules engine's verdict with everything an answer needs."""
+
+    verdict: str
+    regime: str
+    as_of: date
+    branch: Branch
+    reasons: Tuple[Reason, ...]
+    missing: Tuple[str, ...] = ()
+    duration: Optional[DurationInfo] = None
+    training_rules: Tuple[Rule, ...] = ()
+    funding_rules: Tuple[Rule, ...] = ()
+    procedure_rules: Tuple[Rule, ...] = ()
+    certifications: Tuple[Certification, ...] = ()
+    target: Optional[Diploma] = None
+    plan: Optional[PlanCheck] = None
+    notes: Tuple[Rule, ...] = ()
+    assumed_contract: Optional[str] = None
+
+    @property
+    def sources(self) -> Tuple[SourceRef, ...]:
+        """The sources of every rule used, without duplicates, in order of use."""
+        seen: List[SourceRef] = []
+        rules: List[Rule] = [r.rule for r in self.reasons if r.rule]
+        for group in (self.training_rules, self.funding_rules, self.procedure_rules, self.notes):
+            rules.extend(group)
+        if self.duration:
+            rules.extend(self.duration.rules)
+        for rule in rules:
+            key = (rule.source.document.id, rule.source.article)
+            if all((s.document.id, s.article) != key for s in seen):
+                seen.append(rule.source)
+        return tuple(seen)
+
+
+class RulesEngine:
+    """Applies the knowledge base's rules to a profile."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        end = kb.rule("law.proa.end")
+        self.last_start_date: date = end.values["last_start_date"]
+        self.end_rule = end
+
+    # -- regime -----------------------------------------------------------------
+    def regime(self, profile: Profile) -> Tuple[str, date]:
+        """Which regime applies, and the date at which rules are read."""
+        signed = profile.avenant_signed_on
+        if signed is not None and signed <= self.last_start_date:
+            return PROA_ONGOING, signed
+        if profile.today <= self.last_start_date and signed is None:
+            return PROA, profile.today
+        return RECONVERSION, profile.today
+
+    # -- helpers reading rules ----------------------------------------------------
+    def _branch_or_law(self, branch: Branch, topic: str, day: date) -> Tuple[Rule, ...]:
+        rules = branch.rules_for(topic, day)
+        return rules if rules else self.kb.law_for(topic, day)
+
+    def _proa_law(self, topic: str) -> Tuple[Rule, ...]:
+        """Pro-A law rules of a topic, read on the last day a Pro-A could start."""
+        return tuple(r for r in self.kb.law_for(topic, self.last_start_date) if r.id.startswith("law.proa."))
+
+    def diploma(self, code: Optional[str]) -> Optional[Diploma]:
+        return self.kb.diplomas.get(code) if code else None
+
+    def held_level(self, profile: Profile) -> Optional[int]:
+        if profile.held_level is not None:
+            return profile.held_level
+        held = self.diploma(profile.held_diploma)
+        return held.level if held else None
+
+    # -- the decision --------------------------------------------------------------
+    def decide(self, profile: Profile, metier_certifications: Optional[Sequence[Certification]] = None) -> Decision:
+        """The verdict for ``profile``.
+
+        ``metier_certifications`` are the certifications of the matched métier, if any
+        (the matcher lives elsewhere); they narrow the list for a target diploma.
+        """
+        branch = self.kb.branch(profile.idcc)
+        regime, as_of = self.regime(profile)
+        if regime == RECONVERSION:
+            return self._reconversion(profile, branch, as_of, metier_certifications)
+        return self._proa(profile, branch, regime, as_of, metier_certifications)
+
+    def _reconversion(self, profile: Profile, branch: Branch, as_of: date, metier_certifications: Optional[Sequence[Certification]]) -> Decision:
+        reasons = [Reason(self.end_rule.summary, self.end_rule)]
+        if profile.avenant_signed_on is not None:
+            reasons.append(
+                Reason(
+                    f"Votre avenant est daté du {french_date(profile.avenant_signed_on)}, après le "
+                    f"{french_date(self.last_start_date)} : ce ne peut plus être une Pro-A.",
+                    self.end_rule,
+                )
+            )
+        reasons += [Reason(r.summary, r) for r in self._reconversion_law("beneficiaries", as_of)]
+        target = self.diploma(profile.target_diploma)
+        # The branch lists are those of the Pro-A: read them on its last day.
+        certifications = self._target_certifications(
+            branch, target, profile.target_level, metier_certifications, self.last_start_date
+        )
+        return Decision(
+            verdict=NOT_ELIGIBLE,
+            regime=RECONVERSION,
+            as_of=as_of,
+            branch=branch,
+            reasons=tuple(reasons),
+            training_rules=self._reconversion_law("training_share", as_of),
+            funding_rules=self._reconversion_law("funding", as_of),
+            procedure_rules=self._reconversion_law("procedure", as_of),
+            certifications=certifications,
+            target=target,
+        )
+
+    def _reconversion_law(self, topic: str, day: date) -> Tuple[Rule, ...]:
+        """Période de reconversion rules of a topic on ``day``."""
+        return tuple(r for r in self.kb.law_for(topic, day) if r.id.startswith("law.reconversion."))
+
+    def _proa(
+        self,
+        profile: Profile,
+        branch: Branch,
+        regime: str,
+        as_of: date,
+        metier_certifications: Optional[Sequence[Certification]],
+    ) -> Decision:
+        reasons: List[Reason] = []
+        missing: List[str] = []
+        verdict = ELIGIBLE
+        assumed_contract: Optional[str] = None
+
+        # Contract (agreement first, the law where the agreement says nothing).
+        beneficiaries = self._branch_or_law(branch, "beneficiaries", as_of)
+        eligible = _values(beneficiaries, "eligible_contracts")
+        excluded = _values(beneficiaries, "excluded_contracts") | _values(beneficiaries, "pending_contracts")
+        contract = profile.contract
+        if contract == "cui":
+            contract = "cui_cdi" if "cui_cdi" in eligible else contract
+        if contract and contract not in eligible and contract not in excluded:
+            reading = _PLAIN_CDI_READINGS.get(contract)
+            if reading in eligible:
+                assumed_contract, contract = reading, reading
+        if not contract:
+            verdict = NEEDS_INFORMATION
+            missing.append("contract")
+            reasons.extend(Reason(r.summary, r) for r in beneficiaries if r.values.get("eligible_contracts"))
+        elif contract in eligible:
+            reasons.extend(Reason(r.summary, r) for r in beneficiaries if contract in r.values.get("eligible_contracts", ()))
+        else:
+            verdict = NOT_ELIGIBLE
+            explaining = [r for r in beneficiaries if contract in r.values.get("excluded_contracts", ()) or contract in r.values.get("pending_contracts", ())]
+            explaining = explaining or [r for r in beneficiaries if r.values.get("eligible_contracts")]
+            reasons.extend(Reason(r.summary, r) for r in explaining)
+
+        # Level ceiling (agreement or law).
+        ceiling_rules = self._branch_or_law(branch, "ceiling", as_of) or self._proa_law("ceiling")
+        held = self.held_level(profile)
+        for rule in ceiling_rules:
+            limit = rule.values.get("max_level_excluded")
+            if limit is None:
+                continue
+            if held is not None and held >= limit:
+                verdict = NOT_ELIGIBLE
+                reasons.append(Reason(rule.summary, rule))
+            elif verdict != NOT_ELIGIBLE:
+                reasons.append(Reason(rule.summary, rule))
+            break
+
+        if regime == PROA_ONGOING:
+            reasons.insert(
+                0,
+                Reason(
+                    f"Votre avenant Pro-A a été conclu le {french_date(profile.avenant_signed_on)}, avant le "
+                    f"{french_date(self.end_rule.values['replacement_from'])} : il continue selon l'accord de branche.",
+                    self.end_rule,
+                ),
+            )
+
+        target = self.diploma(profile.target_diploma)
+        certifications = self._target_certifications(branch, target, profile.target_level, metier_certifications, as_of)
+        return Decision(
+            verdict=verdict,
+            regime=regime,
+            as_of=as_of,
+            branch=branch,
+            reasons=tuple(reasons),
+            missing=tuple(missing),
+            duration=self.duration(profile, branch, as_of),
+            training_rules=self._branch_or_law(branch, "training_share", as_of),
+            funding_rules=branch.rules_for("funding", as_of),
+            procedure_rules=branch.rules_for("procedure", as_of),
+            certifications=certifications,
+            target=target,
+            plan=self.check_plan(profile, branch, as_of),
+            assumed_contract=assumed_contract,
+        )
+
+    # -- durations ----------------------------------------------------------------
+    def publics(self, profile: Profile) -> frozenset:
+        """Priority publics the profile belongs to (declared, or deduced when certain)."""
+        publics = set(profile.priority_publics)
+        if profile.contract in ("cui", "cui_cdi", "cui_cdd"):
+            publics.update({"cui", "social_minima_or_cui"})
+        target = self.diploma(profile.target_diploma)
+        if target and target.code in ("bac_pro", "dut", "bts", "licence_pro"):
+            publics.add("diploma_course")
+        return frozenset(publics)
+
+    def duration(self, profile: Profile, branch: Branch, as_of: date) -> DurationInfo:
+        """Applicable durations; ``extension_applies`` is None when it depends on facts not known."""
+        base = branch.rules_for("duration", as_of)
+        extensions = branch.rules_for("duration_extension", as_of)
+        publics = self.publics(profile)
+        applying = [r for r in extensions if publics & set(r.values.get("publics", ()))]
+        extended_max = max((r.values["max_months"] for r in (applying or extensions)), default=None)
+        if applying:
+            applies: Optional[bool] = True
+        elif profile.age is not None and not (16 <= profile.age <= 25) and not extensions_need_other_facts(extensions):
+            applies = False
+        else:
+            applies = None
+        return DurationInfo(
+            min_months=min((r.values["min_months"] for r in base), default=None),
+            max_months=max((r.values["max_months"] for r in base), default=None),
+            extended_max_months=extended_max,
+            extension_applies=applies,
+            rules=tuple(base) + tuple(applying or extensions),
+        )
+
+    def max_months_for(self, profile: Profile, branch: Branch, as_of: date) -> Optional[int]:
+        """The longest duration allowed for this profile (base, or extended when it applies)."""
+        publics = self.publics(profile)
+        allowed = [r.values["max_months"] for r in branch.rules_for("duration", as_of)]
+        allowed += [
+            r.values["max_months"]
+            for r in branch.rules_for("duration_extension", as_of)
+            if publics & set(r.values.get("publics", ()))
+        ]
+        return max(allowed, default=None)
+
+    def check_plan(self, profile: Profile, branch: Branch, as_of: date) -> Optional[PlanCheck]:
+        """Check a planned duration and training time; None when nothing is planned."""
+        months, training, total = profile.planned_months, profile.planned_training_hours, profile.planned_total_hours
+        if months is None and training is None:
+            return None
+        problems: List[str] = []
+        used: List[Rule] = []
+        base = branch.rules_for("duration", as_of)
+        if months is not None and base:
+            low = min(r.values["min_months"] for r in base)
+            high = self.max_months_for(profile, branch, as_of)
+            used.extend(base)
+            if months < low:
+                problems.append(f"{months} mois, c'est moins que le minimum de {low} mois.")
+            elif high is not None and months > high:
+                problems.append(f"{months} mois, c'est plus que le maximum de {high} mois pour votre situation.")
+        share_rules = self._branch_or_law(branch, "training_share", as_of)
+        # Some agreements let the training share go beyond its maximum for listed publics
+        # (a training_share rule that carries ``publics``).
+        beyond_allowed = bool(self.publics(profile) & _values(share_rules, "publics"))
+        if training is not None:
+            for rule in share_rules:
+                used.append(rule)
+                minimum = rule.values.get("min_hours")
+                if minimum is not None and training < minimum:
+                    problems.append(f"{training} heures de formation, c'est moins que le minimum de {minimum} heures.")
+                if total and rule.values.get("min_percent") is not None:
+                    share = 100 * training / total
+                    low, high = rule.values["min_percent"], rule.values.get("max_percent")
+                    if share < low:
+                        problems.append(f"La formation ferait {share:.1f} % de la durée totale, moins que {low} %.".replace(".", ",", 1))
+                    elif high is not None and share > high and not beyond_allowed:
+                        problems.append(f"La formation ferait {share:.1f} % de la durée totale, plus que {high} %.".replace(".", ",", 1))
+        return PlanCheck(ok=not problems, problems=tuple(problems), rules=tuple(used))
+
+    # -- certifications -------------------------------------------------------------
+    def _target_certifications(
+        self,
+        branch: Branch,
+        target: Optional[Diploma],
+        target_level: Optional[int],
+        metier_certifications: Optional[Sequence[Certification]],
+        day: date,
+    ) -> Tuple[Certification, ...]:
+        source = metier_certifications if metier_certifications is not None else branch.certifications
+        pool = [c for c in source if c.is_listed_on(day)]
+        if target is None and target_level is None:
+            return tuple(pool) if metier_certifications is not None else ()
+        return tuple(unique_certifications(c for c in pool if _fits(c, target, target_level)))
+
+    def certifications_for_target(self, branch: Branch, target: Optional[Diploma], target_level: Optional[int], day: date) -> Tuple[Certification, ...]:
+        """Every certification of the branch list on ``day`` that fits a diploma kind or level."""
+        return self._target_certifications(branch, target, target_level, None, day)
+
+
+def _fits(certification: Certification, target: Optional[Diploma], level: Optional[int]) -> bool:
+    if target is not None and target.title_prefixes:
+        return target.names(certification)
+    wanted = level if level is not None else (target.level if target else None)
+    return wanted is not None and certification.level_number == wanted
+
+
+def unique_certifications(certifications: Iterable[Certification]) -> List[Certification]:
+    """Certifications without repeats (same title and RNCP code), in order."""
+    seen = set()
+    result = []
+    for certification in certifications:
+        key = (certification.title.casefold(), certification.rncp)
+        if key not in seen:
+            seen.add(key)
+            result.append(certification)
+    return result
+
+
+def extensions_need_other_facts(extensions: Iterable[Rule]) -> bool:
+    """True when some extension depends on facts other than age (jobseeker, CUI, handicap…)."""
+    return any(set(r.values.get("publics", ())) - {"young_16_25_unqualified"} for r in extensions)
+
+
+def _values(rules: Iterable[Rule], key: str) -> set:
+    found: set = set()
+    for rule in rules:
+        found.update(rule.values.get(key, ()))
+    return found
+
+
+_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+def french_date(day: Optional[date]) -> str:
+    """``1er janvier 2026`` style date."""
+    if day is None:
+        return ""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {_MONTHS[day.month - 1]} {day.year}"

@@ -1,0 +1,97 @@
+"""The core's single entry point for the Rasa actions and the command line."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Dict, Optional, Tuple
+
+from bot.answer import Answer
+from bot.answers import AnswerBuilder
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.models import KnowledgeBase, Metier
+from bot.matching import MatchResult, MetierMatcher
+from bot.parse import ParsedQuestion, parse_branch, parse_question
+from bot.profile import Profile
+from bot.rules import RulesEngine
+
+
+class Assistant:
+    """Knowledge, matchers, rules engine and answer builder, loaded once."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.engine = RulesEngine(kb)
+        self.answers = AnswerBuilder(kb, self.engine)
+        self._matchers: Dict[int, MetierMatcher] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def default(cls) -> "Assistant":
+        """The process-wide assistant on the repository's knowledge (loaded on first use)."""
+        return _default_assistant()
+
+    # -- métiers ------------------------------------------------------------------------
+    def matcher(self, idcc: int) -> MetierMatcher:
+        """The métier matcher of a branch (built once, thread-safe)."""
+        with self._lock:
+            if idcc not in self._matchers:
+                self._matchers[idcc] = MetierMatcher(self.kb.branch(idcc))
+            return self._matchers[idcc]
+
+    def match_metier(self, text: str, idcc: int) -> MatchResult:
+        """Rank the branch's métiers for what the person typed."""
+        return self.matcher(idcc).match(text)
+
+    def resolve_metier(self, profile: Profile) -> Tuple[Optional[MatchResult], Optional[Metier]]:
+        """The métier of the profile: by id when chosen, else by matching its text."""
+        branch = self.kb.branch(profile.idcc)
+        if profile.metier_id:
+            try:
+                return None, branch.metier(profile.metier_id)
+            except KeyError:
+                pass  # an id from another branch: fall back to the text
+        if not profile.metier_text:
+            return None, None
+        match = self.match_metier(profile.metier_text, profile.idcc)
+        if match.status == "matched" and match.best is not None:
+            return match, match.best.metier
+        return match, None
+
+    # -- answers ------------------------------------------------------------------------
+    def answer_eligibility(self, profile: Profile) -> Answer:
+        """« Puis-je faire une Pro-A / viser un BTS ? »"""
+        match, metier = self.resolve_metier(profile)
+        decision = self.engine.decide(profile, metier.certifications if metier else None)
+        return self.answers.eligibility(profile, decision, match, metier)
+
+    def answer_certifications(self, profile: Profile, offset: int = 0) -> Answer:
+        """« Quelles certifications pour un soudeur ? » and its following pages."""
+        match, metier = self.resolve_metier(profile)
+        return self.answers.certifications(profile, match, metier, offset)
+
+    def answer_faq(self, topic: str, profile: Profile) -> Answer:
+        """A FAQ topic (duration, funding, pay, tutor…) for the profile's branch and date."""
+        return self.answers.faq(topic, profile)
+
+    def parse_branch(self, text: str) -> Optional[int]:
+        """IDCC named in a text (« intérim » → 2378, « SDLM » → 1404), if any."""
+        return parse_branch(text, self.kb)
+
+    def ask(self, text: str, profile: Optional[Profile] = None) -> Answer:
+        """Answer one free-text question with the built-in parser (no Rasa)."""
+        parsed = parse_question(text, self.kb, profile or Profile())
+        return self.route(parsed)
+
+    def route(self, parsed: ParsedQuestion) -> Answer:
+        """Send a parsed question to the right answer."""
+        if parsed.kind == "faq" and parsed.faq_topic:
+            return self.answer_faq(parsed.faq_topic, parsed.profile)
+        if parsed.kind == "certifications":
+            return self.answer_certifications(parsed.profile)
+        return self.answer_eligibility(parsed.profile)
+
+
+@lru_cache(maxsize=1)
+def _default_assistant() -> Assistant:
+    return Assistant(load_knowledge())

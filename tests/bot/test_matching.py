@@ -1,0 +1,353 @@
+"""Tests of ``bot.matching.MetierMatcher`` on the IDCC 2378 (temporary work) branch."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.errors import KnowledgeError
+from bot.knowledge.loader import knowledge_dir, load_knowledge, load_knowledge_from
+from bot.knowledge.models import Branch
+from bot.matching import Candidate, MatchResult, MetierMatcher
+
+IDCC = 2378
+CARISTE = "logistique-transport/logistique/magasinier-cariste"
+PREPARATEUR = "logistique-transport/logistique/preparateur-de-commandes"
+AIDE_SOIGNANT = "tertiaire/medical/aide-soignant"
+SOUDEUR = "industrie/ajustage-montage-assemblage/soudeur"
+MECANICIEN = "industrie/maintenance/mecanicien"
+CHAUFFEUR_PL = "logistique-transport/transport/chauffeur-pl"
+ELECTRICIENS = {
+    "btp/electricite/electricien-batiment",
+    "btp/electricite/electricien-industrie",
+    "btp/electricite/electricien-tertiaire",
+}
+
+
+@pytest.fixture(scope="module")
+def branch(tmp_path_factory: pytest.TempPathFactory) -> Branch:
+    """The IDCC 2378 branch; loaded alone if another branch's folder is being written."""
+    try:
+        return load_knowledge().branch(IDCC)
+    except KnowledgeError:
+        source = knowledge_dir()
+        target = tmp_path_factory.mktemp("knowledge") / "knowledge"
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("idcc*"))
+        shutil.copytree(source / f"idcc{IDCC}", target / f"idcc{IDCC}")
+        return load_knowledge_from(target).branch(IDCC)
+
+
+@pytest.fixture(scope="module")
+def matcher(branch: Branch) -> MetierMatcher:
+    return MetierMatcher(branch)
+
+
+def best_id(result: MatchResult) -> str:
+    assert result.best is not None, result
+    return result.best.metier.id
+
+
+def ids(result: MatchResult) -> set:
+    return {c.metier.id for c in result.candidates}
+
+
+# ------------------------------------------------------------------------------ found
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Préparateur de commandes", PREPARATEUR),
+        ("soudeur", SOUDEUR),
+        ("MAGASINIER CARISTE", CARISTE),
+        ("Aide-soignant", AIDE_SOIGNANT),
+        ("chauffeur PL", CHAUFFEUR_PL),
+    ],
+)
+def test_exact(matcher: MetierMatcher, query: str, expected: str) -> None:
+    result = matcher.match(query)
+    assert result.status == "matched"
+    assert best_id(result) == expected
+    assert result.best.score == pytest.approx(100.0)
+    assert result.best.reason.startswith("exact")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("préparatrice de commandes", PREPARATEUR),
+        ("soudeuse", SOUDEUR),
+        ("mécanicienne", MECANICIEN),
+        ("aide-soignante", AIDE_SOIGNANT),
+        ("magasinière cariste", CARISTE),
+        ("chaudronnière", "industrie/ajustage-montage-assemblage/chaudronnier"),
+    ],
+)
+def test_feminine(matcher: MetierMatcher, query: str, expected: str) -> None:
+    result = matcher.match(query)
+    assert result.status == "matched"
+    assert best_id(result) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("préparatrices de commandes", PREPARATEUR),
+        ("caristes", CARISTE),
+        ("soudeurs", SOUDEUR),
+        ("mécaniciennes", MECANICIEN),
+        ("aides-soignantes", AIDE_SOIGNANT),
+    ],
+)
+def test_plural(matcher: MetierMatcher, query: str, expected: str) -> None:
+    result = matcher.match(query)
+    assert result.status == "matched"
+    assert best_id(result) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("carriste", CARISTE),
+        ("aide-soigant", AIDE_SOIGNANT),
+        ("preparatrice de comande", PREPARATEUR),
+        ("soudeure", SOUDEUR),
+        ("mecanicen", MECANICIEN),
+        ("aidesoignante", AIDE_SOIGNANT),  # typed without the hyphen nor a space
+    ],
+)
+def test_typo(matcher: MetierMatcher, query: str, expected: str) -> None:
+    result = matcher.match(query)
+    assert result.status == "matched"
+    assert best_id(result) == expected
+    assert "fuzzy" in result.best.reason
+    assert result.best.score < 100.0
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("chauffeur poids lourd", CHAUFFEUR_PL),
+        ("chauffeur pl", CHAUFFEUR_PL),
+        ("mecano auto", MECANICIEN),
+        ("mécano", MECANICIEN),
+    ],
+)
+def test_abbreviation(matcher: MetierMatcher, query: str, expected: str) -> None:
+    result = matcher.match(query)
+    assert result.status == "matched"
+    assert best_id(result) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # parts of labels joined by "/" ("Agent d'accueil / standardiste",
+        # "Commercial / conseiller en vente / vendeur")
+        ("standardiste", "tertiaire/hotellerie/agent-d-accueil-standardiste"),
+        ("vendeuse", "tertiaire/commerce-vente-grande-distribution/commercial-conseiller-en-vente-vendeur"),
+        # OIR métier à enjeux linked to one annex métier
+        ("cariste", CARISTE),
+    ],
+)
+def test_synonym(matcher: MetierMatcher, query: str, expected: str) -> None:
+    result = matcher.match(query)
+    assert result.status == "matched"
+    assert best_id(result) == expected
+
+
+def test_synonyms_of_vocabulary_are_used(matcher: MetierMatcher, branch: Branch) -> None:
+    """Every variant of vocabulary.yml leads to (at least) its own métier."""
+    for metier in branch.metiers:
+        for variant in metier.variants:
+            result = matcher.match(variant, limit=20)
+            assert metier.id in ids(result), (variant, result.status, ids(result))
+
+
+def test_enjeux_is_set_for_an_oir_metier_with_annex_metiers(matcher: MetierMatcher) -> None:
+    result = matcher.match("cariste")
+    assert result.enjeux is not None and result.enjeux.id == "cariste"
+    assert matcher.match("magasinier cariste").enjeux is None
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("je suis cariste", CARISTE),
+        ("Je travaille comme préparatrice de commandes depuis 5 ans", PREPARATEUR),
+        ("en tant que soudeur intérimaire", SOUDEUR),
+        ("Intérimaire en CDI, je suis aide-soignante en EHPAD. Puis-je viser un BTS ?", AIDE_SOIGNANT),
+        ("Bonjour, je suis cariste et je voudrais devenir soudeur", CARISTE),
+        ("je suis mécanicien auto chez Norauto", MECANICIEN),
+    ],
+)
+def test_extra_words_around_the_job(matcher: MetierMatcher, message: str, expected: str) -> None:
+    result = matcher.match(message)
+    assert result.status == "matched"
+    assert best_id(result) == expected
+    assert result.query == message
+
+
+# -------------------------------------------------------------------------- ambiguous
+
+
+def test_electricien_is_ambiguous_between_three_metiers(matcher: MetierMatcher) -> None:
+    result = matcher.match("électricien")
+    assert result.status == "ambiguous"
+    assert len(result.candidates) == 3
+    assert ids(result) == ELECTRICIENS
+    assert result.enjeux is not None and result.enjeux.id == "electricien"
+
+
+@pytest.mark.parametrize("query", ["électricienne", "electriciens", "je suis électricien"])
+def test_electricien_forms_are_ambiguous_too(matcher: MetierMatcher, query: str) -> None:
+    result = matcher.match(query)
+    assert result.status == "ambiguous"
+    assert ids(result) == ELECTRICIENS
+
+
+@pytest.mark.parametrize("query", ["chef d'équipe", "chef de chantier"])
+def test_shared_labels_are_ambiguous(matcher: MetierMatcher, branch: Branch, query: str) -> None:
+    result = matcher.match(query, limit=10)
+    assert result.status == "ambiguous"
+    label = query.replace("é", "e")
+    sharing = {m.id for m in branch.metiers if m.label.lower().replace("é", "e").startswith(label)}
+    assert ids(result) == sharing
+    assert len(sharing) >= 3
+
+
+def test_a_sector_word_narrows_an_ambiguous_match(matcher: MetierMatcher) -> None:
+    result = matcher.match("chef d'équipe BTP", limit=10)
+    assert result.status == "ambiguous"
+    assert ids(result) and all(i.startswith("btp/") for i in ids(result))
+
+
+def test_limit_caps_the_candidates(matcher: MetierMatcher) -> None:
+    assert len(matcher.match("chef de chantier", limit=2).candidates) == 2
+    assert len(matcher.match("chef de chantier", limit=10).candidates) >= 3
+
+
+# ------------------------------------------------------------------------ not matched
+
+
+@pytest.mark.parametrize(
+    ("query", "enjeux_id"),
+    [
+        ("plaquiste", "plaquiste"),
+        ("je suis plaquiste intérimaire", "plaquiste"),
+        ("menuisier", "menuisier"),
+        ("menuisière", "menuisier"),
+        ("conducteur d'engins", "conducteur-d-engins"),
+        ("manutentionnaire", "manutentionnaire"),
+        ("community manager", "community-manager"),
+    ],
+)
+def test_enjeux_without_certification(matcher: MetierMatcher, query: str, enjeux_id: str) -> None:
+    result = matcher.match(query)
+    assert result.status == "enjeux_without_certification"
+    assert result.enjeux is not None and result.enjeux.id == enjeux_id
+    assert result.enjeux.annex_metier_ids == ()
+    assert result.candidates == () and result.best is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "coiffeuse",
+        "boulanger",
+        "agent de sécurité",
+        "professeur",
+        "caviste",  # one letter from "cariste" but a real word
+        "préparateur en pharmacie",
+        "puéricultrice",
+        "pilote de ligne",
+    ],
+)
+def test_jobs_not_in_the_list(matcher: MetierMatcher, query: str) -> None:
+    result = matcher.match(query)
+    assert result.status == "not_in_list", (query, [c.metier.id for c in result.candidates])
+    assert result.candidates == () and result.enjeux is None
+
+
+@pytest.mark.parametrize("query", ["technicien", "agent", "opérateur", "chef", "responsable", "conducteur"])
+def test_generic_words_alone_do_not_decide(matcher: MetierMatcher, query: str) -> None:
+    assert matcher.match(query).status == "not_in_list"
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t ", "😀👍🎉", "?!…", "je suis intérimaire"])
+def test_empty_input(matcher: MetierMatcher, query: str) -> None:
+    result = matcher.match(query)
+    assert result.status == "empty"
+    assert result.candidates == () and result.best is None
+
+
+# ---------------------------------------------------------------------- robustness
+
+
+def test_very_long_input_is_bounded(matcher: MetierMatcher) -> None:
+    message = "je suis cariste " + "x" * 10_000
+    start = time.perf_counter()
+    result = matcher.match(message)
+    # generous bound: a match takes well under a millisecond; this only guards against
+    # work growing with the input
+    assert time.perf_counter() - start < 0.5
+    assert best_id(result) == CARISTE
+    start = time.perf_counter()
+    result = matcher.match("soudeur " * 1250)
+    assert time.perf_counter() - start < 0.5
+    assert best_id(result) == SOUDEUR
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("<b>cariste</b>", "matched"),
+        ("<script>alert('soudeur')</script>", "matched"),
+        ("<script>alert(1)</script>", "not_in_list"),
+        ("<img src=x onerror=alert(1)>", "not_in_list"),
+    ],
+)
+def test_html_is_just_text(matcher: MetierMatcher, query: str, status: str) -> None:
+    result = matcher.match(query)
+    assert result.status == status
+    assert result.query == query
+
+
+def test_results_are_immutable_and_typed(matcher: MetierMatcher) -> None:
+    result = matcher.match("soudeuse")
+    assert isinstance(result.best, Candidate)
+    assert result.best.matched_variant
+    assert 0.0 < result.best.score <= 100.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.status = "empty"  # type: ignore[misc]
+
+
+def test_matcher_accepts_an_injected_pipeline(branch: Branch) -> None:
+    from bot.text import get_nlp
+
+    other = MetierMatcher(branch, nlp=get_nlp())
+    assert best_id(other.match("préparatrices de commande")) == PREPARATEUR
+
+
+def test_a_match_is_fast_after_loading(matcher: MetierMatcher) -> None:
+    """Loose guard only (the benchmark measures): 200 matches well under a second."""
+    queries = ["soudeuse", "chef d'équipe", "je suis cariste depuis 5 ans", "boulanger", "aide-soigant"] * 40
+    start = time.perf_counter()
+    for query in queries:
+        matcher.match(query)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_every_oir_label_and_variant_sets_its_enjeux(matcher: MetierMatcher, branch: Branch) -> None:
+    for enjeux in branch.metiers_a_enjeux:
+        for text in (enjeux.label, *enjeux.variants):
+            result = matcher.match(text, limit=20)
+            assert result.enjeux is not None, (text, result.status)
+            if not enjeux.annex_metier_ids:
+                assert result.status == "enjeux_without_certification", text
+            else:
+                assert set(enjeux.annex_metier_ids) <= ids(result), text

@@ -1,0 +1,80 @@
+"""The built-in parser used by ``bot ask`` (Rasa's NLU replaces it in the assistant)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.knowledge.loader import load_knowledge
+from bot.parse import parse_question
+from bot.profile import Profile
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge()
+
+
+def parse(kb, text):
+    return parse_question(text, kb, Profile(today=date(2026, 11, 23)))
+
+
+@pytest.mark.parametrize(
+    "text, contract",
+    [
+        ("je suis en CDI intérimaire", "cdi_interimaire"),
+        ("cdii depuis 2 ans", "cdi_interimaire"),
+        ("je suis en cdi", "cdi"),
+        ("en contrat de mission", "contrat_de_mission"),
+        ("je suis en mission chez renault", "contrat_de_mission"),
+        ("j'ai un CDD", "cdd"),
+        ("contrat unique d'insertion en CDI", "cui_cdi"),
+        ("je cherche une formation", None),
+    ],
+)
+def test_contracts(kb, text, contract):
+    assert parse(kb, text).profile.contract == contract
+
+
+@pytest.mark.parametrize(
+    "text, held, target",
+    [
+        ("puis-je viser un BTS ?", None, "bts"),
+        ("j'ai un bac pro et je vise un BTS", "bac_pro", "bts"),
+        ("j'ai déjà une licence", "licence", None),
+        ("je voudrais passer un CAP", None, "cap"),
+        ("titulaire d'un master, puis-je faire une licence pro ?", "master", "licence_pro"),
+    ],
+)
+def test_diplomas_held_and_aimed_at(kb, text, held, target):
+    profile = parse(kb, text).profile
+    assert (profile.held_diploma, profile.target_diploma) == (held, target)
+
+
+def test_level_age_branch_and_avenant_date(kb):
+    profile = parse(kb, "j'ai 23 ans, je vise un niveau 4 en SDLM, avenant signé le 15/11/2025").profile
+    assert profile.age == 23 and profile.target_level == 4 and profile.idcc == 1404
+    assert profile.avenant_signed_on == date(2025, 11, 15)
+
+
+def test_impossible_date_is_ignored(kb):
+    assert parse(kb, "avenant signé le 31/02/2025").profile.avenant_signed_on is None
+
+
+@pytest.mark.parametrize(
+    "text, kind, topic",
+    [
+        ("combien de temps dure la pro-a ?", "faq", "duration"),
+        ("qui paie la formation ?", "faq", "funding"),
+        ("comment est-elle financée ?", "faq", "funding"),
+        ("est-ce que je garde mon salaire ?", "faq", "pay"),
+        ("c'est quoi la période de reconversion", "faq", "periode_reconversion"),
+        ("quelles formations pour un soudeur ?", "certifications", None),
+        ("voir plus", "more", None),
+        ("je suis cariste en CDI, puis-je viser un BTS ?", "eligibility", None),
+    ],
+)
+def test_kinds(kb, text, kind, topic):
+    parsed = parse(kb, text)
+    assert (parsed.kind, parsed.faq_topic) == (kind, topic)
