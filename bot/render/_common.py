@@ -1,0 +1,102 @@
+"""Helpers shared by the channel renderers (plain Python, no Rasa import).
+
+They read the structured answer described in docs/DESIGN.md ("Structured answer
+(channels)") defensively: every key may be missing or null, so a renderer never fails
+on a partial payload (an ``info`` answer has no certifications, a source may have no
+URL, …).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+# French wording shown to advisers (vouvoiement).
+CERTIFICATIONS_HEADING = "Certifications :"
+SOURCE_HEADING_ONE = "Source :"
+SOURCE_HEADING_MANY = "Sources :"
+
+
+def text_of(payload: dict[str, Any]) -> str:
+    """The French answer text (empty string when absent)."""
+    text = payload.get("text")
+    return text if isinstance(text, str) else ""
+
+
+def buttons_of(payload: dict[str, Any]) -> list[dict[str, str]]:
+    """Quick replies as Rasa buttons: ``[{"title": …, "payload": …}]``.
+
+    Buttons without a title or a payload are dropped.
+    """
+    buttons = []
+    for button in payload.get("buttons") or []:
+        if not isinstance(button, dict):
+            continue
+        title, value = button.get("title"), button.get("payload")
+        if title and value:
+            buttons.append({"title": str(title), "payload": str(value)})
+    return buttons
+
+
+def certifications_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Certifications having at least a title or an RNCP code."""
+    return [
+        cert
+        for cert in payload.get("certifications") or []
+        if isinstance(cert, dict) and (cert.get("title") or cert.get("rncp"))
+    ]
+
+
+def sources_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Sources having a label (a source without a label cannot be shown)."""
+    return [
+        source
+        for source in payload.get("sources") or []
+        if isinstance(source, dict) and source.get("label")
+    ]
+
+
+def remaining_of(payload: dict[str, Any]) -> int:
+    """How many certifications were left out of this answer (0 when none)."""
+    more = payload.get("more") or {}
+    try:
+        remaining = int(more.get("remaining") or 0) if isinstance(more, dict) else 0
+    except (TypeError, ValueError):
+        return 0
+    return max(remaining, 0)
+
+
+def more_hint(remaining: int) -> str:
+    """French hint telling how to see the certifications left out."""
+    if remaining <= 0:
+        return ""
+    if remaining == 1:
+        return "… et 1 autre certification. Écrivez « voir plus » pour l'afficher."
+    return (
+        f"… et {remaining} autres certifications. "
+        "Écrivez « voir plus » pour les afficher."
+    )
+
+
+def level_suffix(cert: dict[str, Any]) -> str:
+    """`` (niveau 3)`` / `` (sans niveau)`` or an empty string."""
+    level = cert.get("level")
+    return f" ({level})" if level else ""
+
+
+def safe_url(url: Any) -> str | None:
+    """Return ``url`` when it is an absolute http(s) URL, else None."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def sources_heading(count: int) -> str:
+    return SOURCE_HEADING_ONE if count == 1 else SOURCE_HEADING_MANY

@@ -1,0 +1,325 @@
+"""Tests of ``bot.render``: the structured answer rendered for each input channel.
+
+The sample answer (tests/fixtures/render/answer_eligible.json) is a realistic one:
+verdict eligible for the métier « Soudeur » (IDCC 2378), 3 of its 7 annex
+certifications, 1 Légifrance source, 2 quick replies, 4 more certifications.
+How Rasa sends these messages on the real channels is tested in tests/channels/.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.render import render_for_channel
+from bot.render import slack as slack_render
+from bot.render import teams as teams_render
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PAYLOAD: dict[str, Any] = json.loads(
+    (REPO_ROOT / "tests/fixtures/render/answer_eligible.json").read_text(encoding="utf-8")
+)
+CHANNELS = ["socketio", "slack", "botframework", "rest", "cmdline", None, "telegram"]
+
+
+@pytest.fixture
+def payload() -> dict[str, Any]:
+    return copy.deepcopy(PAYLOAD)
+
+
+def test_fixture_is_the_kind_of_answer_described_in_the_design(payload):
+    assert payload["type"] == "proa_answer" and payload["verdict"] == "eligible"
+    assert len(payload["certifications"]) == 3
+    assert payload["more"] == {"remaining": 4}
+    assert payload["sources"][0]["url"].startswith("https://www.legifrance.gouv.fr/")
+    assert len(payload["buttons"]) == 2
+
+
+# --- dispatch ---------------------------------------------------------------------
+
+
+def test_socketio_sends_the_payload_for_the_widget(payload):
+    assert render_for_channel(payload, "socketio") == [{"json_message": {"data": PAYLOAD}}]
+
+
+def test_rest_sends_text_buttons_and_the_payload_in_one_message(payload):
+    assert render_for_channel(payload, "rest") == [
+        {"text": PAYLOAD["text"], "buttons": PAYLOAD["buttons"], "json_message": PAYLOAD}
+    ]
+
+
+@pytest.mark.parametrize("channel", ["cmdline", None, "telegram", ""])
+def test_other_channels_get_text_and_buttons(payload, channel):
+    assert render_for_channel(payload, channel) == [
+        {"text": PAYLOAD["text"], "buttons": PAYLOAD["buttons"]}
+    ]
+
+
+@pytest.mark.parametrize("channel", ["slack", "botframework"])
+def test_card_channels_send_one_custom_message_without_top_level_text(payload, channel):
+    # A top-level `text` would be posted by Rasa as a second, plain message.
+    [message] = render_for_channel(payload, channel)
+    assert set(message) == {"json_message"}
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_messages_are_json_and_the_payload_is_not_shared(payload, channel):
+    messages = render_for_channel(payload, channel)
+    json.dumps(messages)  # utter_message kwargs travel as JSON to Rasa
+    # Output channels mutate what they send (setdefault): the caller's payload
+    # must not change with it.
+    for message in messages:
+        message.get("json_message", {}).clear()
+    assert payload == PAYLOAD
+
+
+def test_buttons_key_is_absent_when_there_are_no_buttons(payload):
+    payload["buttons"] = []
+    assert render_for_channel(payload, "cmdline") == [{"text": PAYLOAD["text"]}]
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_minimal_payload_renders_everywhere(channel):
+    minimal = {"type": "proa_answer", "version": 1, "verdict": "info", "text": "Bonjour."}
+    assert render_for_channel(minimal, channel)
+    assert render_for_channel({}, channel)
+
+
+def test_render_does_not_import_rasa():
+    code = (
+        "import sys, bot.render; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk', 'sanic')]; "
+        "sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT)
+    assert result.returncode == 0
+
+
+# --- Slack ------------------------------------------------------------------------
+
+
+def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
+    [message] = render_for_channel(payload, "slack")
+    return message["json_message"]
+
+
+def test_slack_blocks(payload):
+    message = slack_message(payload)
+
+    # Only chat.postMessage arguments, never `channel` / `thread_ts` (set by Rasa).
+    assert set(message) == {"text", "blocks"}
+    assert message["text"] == PAYLOAD["text"]
+    blocks = message["blocks"]
+    assert [b["type"] for b in blocks] == ["section", "section", "context", "actions", "context"]
+    assert blocks[0]["text"] == {"type": "mrkdwn", "text": PAYLOAD["text"]}
+    assert blocks[1]["text"]["type"] == "mrkdwn"
+    assert blocks[1]["text"]["text"].splitlines() == [
+        "*Certifications :*",
+        "• *TP Soudeur* — "
+        "<https://www.francecompetences.fr/recherche/rncp/9467/|RNCP9467> (niveau 3)",
+        "• *TP Soudeur assembleur industriel* — "
+        "<https://www.francecompetences.fr/recherche/rncp/34502/|RNCP34502> (niveau 3)",
+        "• *CQP/CQPM Soudeur industriel* — RNCP19460 (sans niveau)",
+    ]
+    assert blocks[2]["elements"] == [
+        {
+            "type": "mrkdwn",
+            "text": "_… et 4 autres certifications. "
+            "Écrivez « voir plus » pour les afficher._",
+        }
+    ]
+    assert blocks[3]["elements"] == [
+        {
+            "type": "button",
+            "action_id": "proa_button_0",
+            "text": {"type": "plain_text", "text": "Opérateur de production", "emoji": True},
+            "value": '/inform{"metier_id": "industrie/machines/operateur-de-production"}',
+        },
+        {
+            "type": "button",
+            "action_id": "proa_button_1",
+            "text": {"type": "plain_text", "text": "Durée de la formation", "emoji": True},
+            "value": "/ask_duration",
+        },
+    ]
+    assert blocks[4]["elements"] == [
+        {
+            "type": "mrkdwn",
+            "text": "Source : <https://www.legifrance.gouv.fr/conv_coll/id/"
+            "KALITEXT000043688159|Accord du 22 janvier 2021 (IDCC 2378), art. 2>",
+        }
+    ]
+
+
+def test_slack_escapes_control_characters_in_payload_text(payload):
+    payload["text"] = "Salut <@U123> <!channel> & <https://evil.example|cliquez>"
+    payload["certifications"][0]["title"] = "Titre <b> & co"
+    payload["sources"] = [
+        {"label": "Texte > résumé", "url": "https://example.org/a?b=1&c=<2>|x y"},
+        {"label": "Sans lien <ici>", "url": None},
+        {"label": "Pas http", "url": "javascript:alert(1)"},
+    ]
+
+    message = slack_message(payload)
+    rendered = json.dumps(message, ensure_ascii=False)
+
+    assert "<@U123>" not in rendered and "<!channel>" not in rendered
+    assert "<https://evil.example" not in rendered
+    assert message["text"] == (
+        "Salut &lt;@U123&gt; &lt;!channel&gt; &amp; &lt;https://evil.example|cliquez&gt;"
+    )
+    assert message["blocks"][0]["text"]["text"] == message["text"]
+    assert "• *Titre &lt;b&gt; &amp; co* — " in message["blocks"][1]["text"]["text"]
+    sources = message["blocks"][-1]["elements"][0]["text"]
+    assert sources == (
+        "Sources : <https://example.org/a?b=1&amp;c=%3C2%3E%7Cx%20y|Texte &gt; résumé>"
+        " · Sans lien &lt;ici&gt; · Pas http"
+    )
+
+
+def test_slack_escape_and_link_helpers():
+    assert slack_render.escape("a & b < c > d") == "a &amp; b &lt; c &gt; d"
+    assert slack_render.link(None, "x<y") == "x&lt;y"
+    assert slack_render.link("ftp://example.org", "x") == "x"
+    assert slack_render.link("https://example.org/p", "a|b") == "<https://example.org/p|a|b>"
+
+
+def test_slack_more_hint_is_singular_for_one_and_absent_for_none(payload):
+    payload["more"] = {"remaining": 1}
+    hint = slack_message(payload)["blocks"][2]["elements"][0]["text"]
+    assert hint == "_… et 1 autre certification. Écrivez « voir plus » pour l'afficher._"
+
+    payload["more"] = {"remaining": 0}
+    assert "voir plus" not in json.dumps(slack_message(payload), ensure_ascii=False)
+    payload["more"] = None
+    assert "voir plus" not in json.dumps(slack_message(payload), ensure_ascii=False)
+
+
+def test_slack_without_buttons_or_sources_has_no_empty_blocks(payload):
+    payload.update(buttons=[], sources=[], certifications=[], more={"remaining": 0})
+    assert [b["type"] for b in slack_message(payload)["blocks"]] == ["section"]
+
+
+def test_slack_empty_payload_is_still_a_valid_message():
+    message = slack_message({})
+    assert message == {"text": " "}  # no empty `blocks` list, which Slack refuses
+
+
+def test_slack_respects_block_kit_limits(payload):
+    payload["text"] = "\n".join(f"Paragraphe {i} " + "x" * 180 for i in range(40))
+    payload["buttons"] = [
+        {"title": f"Bouton {i} " + "y" * 100, "payload": f"/choice{{\"i\": {i}}}"}
+        for i in range(30)
+    ]
+
+    blocks = slack_message(payload)["blocks"]
+
+    sections = [b for b in blocks if b["type"] == "section"]
+    assert len(sections) >= 3
+    assert all(len(b["text"]["text"]) <= slack_render.SECTION_TEXT_MAX for b in sections)
+    assert "\n".join(b["text"]["text"] for b in sections[:-1]) == payload["text"]
+    [actions] = [b for b in blocks if b["type"] == "actions"]
+    assert len(actions["elements"]) == slack_render.ACTIONS_MAX
+    assert all(
+        len(e["text"]["text"]) <= slack_render.BUTTON_TEXT_MAX for e in actions["elements"]
+    )
+    assert len({e["action_id"] for e in actions["elements"]}) == len(actions["elements"])
+
+
+# --- Microsoft Teams ----------------------------------------------------------------
+
+
+def teams_activity(payload: dict[str, Any]) -> dict[str, Any]:
+    [message] = render_for_channel(payload, "botframework")
+    return message["json_message"]
+
+
+def test_teams_activity_with_adaptive_card(payload):
+    activity = teams_activity(payload)
+
+    assert activity["type"] == "message"
+    assert activity["text"] == ""  # the text is in the card, not printed twice
+    assert activity["summary"] == PAYLOAD["text"]
+    [attachment] = activity["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard"
+    assert card["version"] == "1.4"
+    assert card["$schema"] == "http://adaptivecards.io/schemas/adaptive-card.json"
+    assert card["fallbackText"] == PAYLOAD["text"]
+
+    text_block, certifications, hint, sources = card["body"]
+    assert text_block == {"type": "TextBlock", "text": PAYLOAD["text"], "wrap": True}
+    assert certifications["type"] == "Container"
+    assert all(item["type"] == "TextBlock" and item["wrap"] for item in certifications["items"])
+    assert [item["text"] for item in certifications["items"]] == [
+        "Certifications :",
+        "• **TP Soudeur** — "
+        "[RNCP9467](https://www.francecompetences.fr/recherche/rncp/9467/) (niveau 3)",
+        "• **TP Soudeur assembleur industriel** — "
+        "[RNCP34502](https://www.francecompetences.fr/recherche/rncp/34502/) (niveau 3)",
+        "• **CQP/CQPM Soudeur industriel** — RNCP19460 (sans niveau)",
+    ]
+    assert hint["text"] == (
+        "… et 4 autres certifications. Écrivez « voir plus » pour les afficher."
+    )
+    assert sources["text"] == (
+        "Source : [Accord du 22 janvier 2021 (IDCC 2378), art. 2]"
+        "(https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159)"
+    )
+    assert card["actions"] == [
+        {
+            "type": "Action.Submit",
+            "title": "Opérateur de production",
+            "data": {
+                "msteams": {
+                    "type": "messageBack",
+                    "displayText": "Opérateur de production",
+                    "text": '/inform{"metier_id": "industrie/machines/operateur-de-production"}',
+                }
+            },
+        },
+        {
+            "type": "Action.Submit",
+            "title": "Durée de la formation",
+            "data": {
+                "msteams": {
+                    "type": "messageBack",
+                    "displayText": "Durée de la formation",
+                    "text": "/ask_duration",
+                }
+            },
+        },
+    ]
+
+
+def test_teams_links_are_kept_well_formed(payload):
+    payload["sources"] = [
+        {"label": "Code [version 2025]", "url": "https://example.org/a (b)"},
+        {"label": "Sans lien", "url": None},
+        {"label": "Pas http", "url": "javascript:alert(1)"},
+    ]
+    sources = teams_activity(payload)["attachments"][0]["content"]["body"][-1]["text"]
+    assert sources == (
+        "Sources : [Code (version 2025)](https://example.org/a%20%28b%29) · Sans lien · Pas http"
+    )
+    assert teams_render.md_link("https://example.org", "x") == "[x](https://example.org)"
+
+
+def test_teams_card_without_buttons_has_no_actions(payload):
+    payload.update(buttons=[], sources=[], certifications=[], more={})
+    card = teams_activity(payload)["attachments"][0]["content"]
+    assert "actions" not in card
+    assert [b["type"] for b in card["body"]] == ["TextBlock"]
+
+
+def test_teams_actions_are_capped(payload):
+    payload["buttons"] = [{"title": f"B{i}", "payload": f"/b{i}"} for i in range(10)]
+    card = teams_activity(payload)["attachments"][0]["content"]
+    assert len(card["actions"]) == teams_render.ACTIONS_MAX
