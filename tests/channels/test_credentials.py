@@ -28,6 +28,10 @@ def clean_env(monkeypatch):
 def test_default_credentials_need_no_secret(clean_env):
     channels = create_http_input_channels(None, str(REPO_ROOT / "credentials.yml"))
     assert [c.name() for c in channels] == ["rest", "socketio"]
+    # The guarded channels (French busy message, input checks, working persistence),
+    # not Rasa's built-in ones.
+    assert [type(c).__name__ for c in channels] == ["GuardedRestInput", "GuardedSocketIOInput"]
+    assert channels[1].session_persistence is True
 
 
 def test_advisers_credentials_read_secrets_from_the_environment(

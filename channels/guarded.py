@@ -1,0 +1,375 @@
+"""REST and socket.io channels that never leave the user without an answer.
+
+Rasa Open Source 3.6, when a custom action fails (action server down, slow or
+answering 500), logs ``Encountered an exception while running action …`` in
+``rasa.core.processor``, drops the action's events and goes on: the user gets no answer
+at all, or only what the next predicted action says. The action call also waits up to
+``DEFAULT_REQUEST_TIMEOUT`` = 5 minutes for a slow action server.
+
+These channels are Rasa's ``rest`` and ``socketio`` channels (same names, same
+webhooks) with one wrapper around the message handler:
+
+- the user text is cleaned first (:func:`prepare_text`): control characters, HTML tags
+  and angle brackets removed, white space collapsed, cut to ``PROA_MAX_MESSAGE_CHARS``
+  characters (default 1000); a ``/intent{…}`` command that is malformed or names an
+  intent or entity missing from the domain is passed on as plain text (Rasa would log
+  it); an empty message gets :data:`EMPTY_TEXT` without reaching the model;
+- when the handling raised, when the processor logged a failed action for this message,
+  or when no bot message at all was sent, the user gets :data:`BUSY_TEXT`. The
+  conversation (tracker) is kept: the next message goes on from there;
+- the action server call gives up after ``PROA_ACTION_TIMEOUT`` seconds (default 10)
+  instead of 5 minutes (Rasa reads the module constant at call time).
+
+The REST channel also validates the request: JSON body (``Content-Type:
+application/json``) that is an object with a string ``sender`` (1–128 characters) and
+a string ``message``; anything else gets an HTTP 4xx with a French JSON error
+``{"error": "<code>", "message": "<French text>"}``, never a 500.
+
+Use them in the credentials file instead of the built-in keys::
+
+    channels.guarded.GuardedRestInput:
+    channels.guarded.GuardedSocketIOInput:
+      user_message_evt: user_uttered
+      bot_message_evt: bot_uttered
+      session_persistence: true
+
+Nothing here logs the user's text (see docs/operations.md, "Privacy").
+"""
+
+from __future__ import annotations
+
+import contextvars
+import inspect
+import json
+import logging
+import os
+import re
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+import rasa.core.actions.action
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.socketio_persistent import PersistentSocketIOInput
+
+logger = logging.getLogger(__name__)
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+#: Longest user message passed to the model, in characters (longer ones are cut).
+MAX_MESSAGE_CHARS = int(_env_number("PROA_MAX_MESSAGE_CHARS", 1000))
+#: Largest REST request body accepted, in bytes.
+MAX_BODY_BYTES = int(_env_number("PROA_MAX_BODY_BYTES", 256 * 1024))
+#: Seconds after which a call to the action server is given up.
+ACTION_TIMEOUT = _env_number("PROA_ACTION_TIMEOUT", 10)
+#: Longest sender id (the SQL tracker store column holds 255).
+MAX_SENDER_CHARS = 128
+
+BUSY_TEXT = (
+    "Le service est momentanément surchargé. Réessayez dans un instant : "
+    "votre conversation est conservée."
+)
+EMPTY_TEXT = (
+    "Je n'ai reçu aucun texte. Posez votre question, par exemple : "
+    "« Quelles certifications pour un préparateur de commandes ? »"
+)
+
+# Rasa's RemoteAction.run passes this module constant as the request timeout.
+rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(text: Optional[str], limit: int = MAX_MESSAGE_CHARS) -> str:
+    """The user text as the model gets it: no control characters, no HTML tags nor
+    angle brackets, white space collapsed, at most ``limit`` characters."""
+    if not text:
+        return ""
+    text = _CONTROL.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    text = text.replace("<", " ").replace(">", " ")
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > limit:
+        cut = text[:limit]
+        space = cut.rfind(" ", max(0, limit - 40))
+        text = (cut[:space] if space > 0 else cut).strip()
+    return text
+
+
+# Messages starting with "/" are intents given directly (the buttons' payloads, e.g.
+# /inform{"metier_id": "…"}). Rasa logs the whole text of a malformed one, and the name
+# of an unknown intent or entity: such a text is passed on as plain text instead.
+_COMMAND = re.compile(
+    r"^/(?P<intent>[A-Za-z_][\w-]*(?:/[\w-]+)?)(?P<confidence>@[0-9.]+)?(?P<entities>\{.*\})?$", re.S
+)
+
+
+def _domain_names() -> Optional[tuple]:
+    """(intents, entities) of the running Rasa server's domain, or None if unknown."""
+    try:
+        from sanic import Sanic
+
+        agent = getattr(Sanic.get_app("rasa_server").ctx, "agent", None)
+        domain = getattr(agent, "domain", None)
+        if domain is None:
+            return None
+        return set(domain.intents), set(domain.entities)
+    except Exception:  # noqa: BLE001 - no app (tests) or no model yet
+        return None
+
+
+def is_valid_command(text: str, names: Optional[tuple] = None) -> bool:
+    """Whether ``text`` is a well-formed ``/intent{entities}`` command (with an intent
+    and entities of the domain when ``names`` = (intents, entities) is given)."""
+    match = _COMMAND.match(text)
+    if not match:
+        return False
+    intents, entities = names if names else (None, None)
+    if intents is not None and match["intent"].split("/")[0] not in intents:
+        return False
+    if match["entities"]:
+        try:
+            values = json.loads(match["entities"])
+        except ValueError:
+            return False
+        if not isinstance(values, dict):
+            return False
+        if entities is not None and any(key not in entities for key in values):
+            return False
+    return True
+
+
+def prepare_text(text: Optional[str]) -> str:
+    """:func:`clean_text`, and a malformed or unknown ``/command`` made plain text."""
+    text = clean_text(text)
+    if text.startswith("/") and not is_valid_command(text, _domain_names()):
+        text = text.lstrip("/").strip()
+    return text
+
+
+# --- failure detection ----------------------------------------------------------------
+
+
+class _Turn:
+    """What happened while one user message was handled."""
+
+    __slots__ = ("failed",)
+
+    def __init__(self) -> None:
+        self.failed = False
+
+
+_current_turn: contextvars.ContextVar[Optional[_Turn]] = contextvars.ContextVar(
+    "proa_current_turn", default=None
+)
+
+
+class _ActionFailureFilter(logging.Filter):
+    """Marks the current turn as failed when Rasa's processor reports a failed action.
+
+    The processor runs in the task (hence the context) of the channel's handler, so the
+    context variable tells which message the record belongs to. Never drops a record.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR:
+            turn = _current_turn.get()
+            if turn is not None and str(record.msg).startswith(
+                "Encountered an exception while running action"
+            ):
+                turn.failed = True
+        return True
+
+
+_FAILURE_FILTER = _ActionFailureFilter()
+if _FAILURE_FILTER not in logging.getLogger("rasa.core.processor").filters:
+    logging.getLogger("rasa.core.processor").addFilter(_FAILURE_FILTER)
+
+
+class _CountingOutput(OutputChannel):
+    """Passes everything to the channel's output and counts the bot messages."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def name(self) -> Text:  # type: ignore[override]
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.inner, attribute)
+
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def guard(on_new_message: OnNewMessage) -> OnNewMessage:
+    """Wrap Rasa's message handler: clean the text, answer empty messages, and send
+    :data:`BUSY_TEXT` when the handling failed or produced no bot message."""
+
+    async def guarded(message: UserMessage) -> Any:
+        output = message.output_channel
+        message.text = prepare_text(message.text)
+        if not message.text:
+            await output.send_text_message(message.sender_id, EMPTY_TEXT)
+            return None
+
+        counting = _CountingOutput(output)
+        message.output_channel = counting
+        turn = _Turn()
+        token = _current_turn.set(turn)
+        try:
+            result = await on_new_message(message)
+        except Exception as error:  # noqa: BLE001 - the user must get an answer
+            # The exception text may quote the user message: log its type only.
+            logger.error("Message handling failed: %s", type(error).__name__)
+            turn.failed = True
+            result = None
+        finally:
+            _current_turn.reset(token)
+            message.output_channel = output
+
+        if turn.failed or counting.sent == 0:
+            if turn.failed:
+                logger.warning("A custom action failed: the user was told to retry.")
+            await output.send_text_message(message.sender_id, BUSY_TEXT)
+        return result
+
+    return guarded
+
+
+# --- channels ----------------------------------------------------------------------------
+
+
+def _error(status: int, code: str, message: str) -> HTTPResponse:
+    return response.json({"error": code, "message": message}, status=status)
+
+
+class RequestError(Exception):
+    """A REST request that cannot be handled; becomes an HTTP 4xx."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def parse_rest_body(content_type: Optional[str], body: bytes) -> Dict[str, Any]:
+    """Validate a REST webhook request; returns sender, message, metadata, input_channel.
+
+    Raises :class:`RequestError` with the HTTP status and a French message.
+    """
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise RequestError(
+            415,
+            "unsupported_media_type",
+            "La requête doit être envoyée en JSON (en-tête « Content-Type: application/json »).",
+        )
+    if len(body) > MAX_BODY_BYTES:
+        raise RequestError(413, "payload_too_large", "La requête est trop volumineuse.")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise RequestError(400, "invalid_json", "Le corps de la requête n'est pas un JSON valide.")
+    if not isinstance(data, dict):
+        raise RequestError(
+            400,
+            "invalid_body",
+            "Le corps de la requête doit être un objet JSON avec les champs « sender » et « message ».",
+        )
+    sender = data.get("sender")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS or _CONTROL.search(sender):
+        raise RequestError(
+            400,
+            "invalid_sender",
+            f"Le champ « sender » doit être une chaîne de 1 à {MAX_SENDER_CHARS} caractères.",
+        )
+    message = data.get("message")
+    if not isinstance(message, str):
+        raise RequestError(400, "invalid_message", "Le champ « message » doit être une chaîne de caractères.")
+    metadata = data.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise RequestError(400, "invalid_metadata", "Le champ « metadata » doit être un objet JSON.")
+    input_channel = data.get("input_channel")
+    if input_channel is not None and (not isinstance(input_channel, str) or len(input_channel) > 64):
+        raise RequestError(400, "invalid_input_channel", "Le champ « input_channel » est invalide.")
+    return {"sender": sender.strip(), "message": message, "metadata": metadata, "input_channel": input_channel}
+
+
+class GuardedRestInput(RestInput):
+    """Rasa's REST channel (``/webhooks/rest/webhook``) with request validation, text
+    cleaning and the busy answer (see the module docstring)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        module_type = inspect.getmodule(self)
+        webhook = Blueprint(
+            f"custom_webhook_{type(self).__name__}",
+            module_type.__name__ if module_type else None,
+        )
+        handle = guard(on_new_message)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> Any:
+            try:
+                fields = parse_rest_body(request.headers.get("content-type"), request.body or b"")
+            except RequestError as error:
+                return _error(error.status, error.code, error.message)
+            input_channel = fields["input_channel"] or self.name()
+            if request.args.get("stream", "false").lower() == "true":
+                return response.stream(
+                    self.stream_response(
+                        handle, fields["message"], fields["sender"], input_channel, fields["metadata"]
+                    ),
+                    content_type="text/event-stream",
+                )
+            collector = CollectingOutputChannel()
+            await handle(
+                UserMessage(
+                    fields["message"],
+                    collector,
+                    fields["sender"],
+                    input_channel=input_channel,
+                    metadata=fields["metadata"],
+                )
+            )
+            return response.json(collector.messages)
+
+        return webhook
+
+
+class GuardedSocketIOInput(PersistentSocketIOInput):
+    """The project's socket.io channel (``socketio``) with text cleaning and the busy
+    answer (see the module docstring)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        return super().blueprint(guard(on_new_message))

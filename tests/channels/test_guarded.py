@@ -1,0 +1,188 @@
+"""channels/guarded.py: request validation, text cleaning and the busy answer, with a
+fake agent (no model). The same behaviour with the real assistant is checked by
+tests/e2e/test_bad_input.py and tests/e2e/test_faults.py."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Iterator, List
+
+import pytest
+import requests
+import rasa.core.actions.action
+from rasa.core.channels.channel import UserMessage
+from rasa.core.run import configure_app
+
+from channels import guarded
+from channels.guarded import BUSY_TEXT, EMPTY_TEXT, GuardedRestInput, clean_text, is_valid_command
+
+WEBHOOK = "/webhooks/rest/webhook"
+
+
+class ScriptedAgent:
+    """Stands for Rasa's agent: runs ``behaviour(message)`` for every message."""
+
+    def __init__(self, behaviour: Callable[[UserMessage], Any]) -> None:
+        self.behaviour = behaviour
+        self.texts: List[str] = []
+
+    def is_ready(self) -> bool:
+        return True
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.texts.append(message.text)
+        await self.behaviour(message)
+
+
+async def answers(message: UserMessage) -> None:
+    await message.output_channel.send_response(message.sender_id, {"text": "Voici la réponse."})
+
+
+async def raises(message: UserMessage) -> None:
+    raise RuntimeError(f"boom with {message.text}")
+
+
+async def action_fails(message: UserMessage) -> None:
+    # What Rasa's processor does when the action server is down: it logs, then goes on
+    # (here it still sends a message predicted after the failed action).
+    logging.getLogger("rasa.core.processor").exception(
+        "Encountered an exception while running action 'action_answer_eligibility'."
+        "Bot will continue, but the actions events are lost."
+    )
+    await message.output_channel.send_response(message.sender_id, {"text": "Autre chose ?"})
+
+
+async def silent(message: UserMessage) -> None:
+    return None
+
+
+@pytest.fixture
+def serve_agent(serve_app) -> Callable[[Callable], Any]:
+    opened = []
+
+    def start(behaviour: Callable) -> tuple:
+        agent = ScriptedAgent(behaviour)
+        app = configure_app([GuardedRestInput()], enable_api=False)
+        app.ctx.agent = agent
+        context = serve_app(app)
+        url = context.__enter__()
+        opened.append(context)
+        return url, agent
+
+    yield start
+    for context in opened:
+        context.__exit__(None, None, None)
+
+
+def post(url: str, payload: Any = None, data: bytes = None, content_type: str = "application/json") -> requests.Response:
+    if data is None:
+        import json
+
+        data = json.dumps(payload).encode("utf-8")
+    return requests.post(url + WEBHOOK, data=data, headers={"Content-Type": content_type}, timeout=10)
+
+
+def texts(response: requests.Response) -> List[str]:
+    return [m.get("text") for m in response.json()]
+
+
+def test_normal_answer_passes_through(serve_agent):
+    url, agent = serve_agent(answers)
+    response = post(url, {"sender": "a", "message": "  Bonjour  "})
+    assert response.status_code == 200
+    assert texts(response) == ["Voici la réponse."]
+    assert agent.texts == ["Bonjour"]
+
+
+@pytest.mark.parametrize("behaviour", [raises, action_fails, silent])
+def test_busy_text_when_handling_fails(serve_agent, behaviour, caplog):
+    url, _ = serve_agent(behaviour)
+    with caplog.at_level(logging.INFO):
+        response = post(url, {"sender": "a", "message": "secret marker 1234"})
+    assert response.status_code == 200
+    assert texts(response)[-1] == BUSY_TEXT
+    assert "secret marker" not in caplog.text
+
+
+def test_busy_flag_does_not_leak_to_the_next_message(serve_agent):
+    url, _ = serve_agent(answers)
+    assert texts(post(url, {"sender": "a", "message": "un"})) == ["Voici la réponse."]
+    assert texts(post(url, {"sender": "a", "message": "deux"})) == ["Voici la réponse."]
+
+
+@pytest.mark.parametrize("message", ["", "   ", "\n\t", "<script></script>", "\x00\x01"])
+def test_empty_message_gets_a_french_prompt_without_the_model(serve_agent, message):
+    url, agent = serve_agent(answers)
+    response = post(url, {"sender": "a", "message": message})
+    assert response.status_code == 200
+    assert texts(response) == [EMPTY_TEXT]
+    assert agent.texts == []
+
+
+def test_text_is_cleaned_and_cut(serve_agent):
+    url, agent = serve_agent(answers)
+    post(url, {"sender": "a", "message": "<b>cariste</b>  <script>x()</script>\x00 en CDI"})
+    post(url, {"sender": "a", "message": "mot " * 5000})
+    assert agent.texts[0] == "cariste x() en CDI"
+    assert 900 < len(agent.texts[1]) <= guarded.MAX_MESSAGE_CHARS
+
+
+@pytest.mark.parametrize(
+    "data, content_type, status, code",
+    [
+        (b'{"sender": "a", "message": ', "application/json", 400, "invalid_json"),
+        (b"", "application/json", 400, "invalid_json"),
+        (b"\xff\xfe", "application/json", 400, "invalid_json"),
+        (b"[1, 2]", "application/json", 400, "invalid_body"),
+        (b'{"message": "bonjour"}', "application/json", 400, "invalid_sender"),
+        (b'{"sender": 12, "message": "bonjour"}', "application/json", 400, "invalid_sender"),
+        (b'{"sender": "a", "message": 12}', "application/json", 400, "invalid_message"),
+        (b'{"sender": "a"}', "application/json", 400, "invalid_message"),
+        (b'{"sender": "a", "message": "b", "metadata": []}', "application/json", 400, "invalid_metadata"),
+        (b'{"sender": "a", "message": "bonjour"}', "text/plain", 415, "unsupported_media_type"),
+        (b"sender=a&message=b", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+    ],
+)
+def test_bad_requests_get_a_french_4xx(serve_agent, data, content_type, status, code):
+    url, agent = serve_agent(answers)
+    response = post(url, data=data, content_type=content_type)
+    assert response.status_code == status
+    assert response.json()["error"] == code
+    assert response.json()["message"]
+    assert agent.texts == []
+
+
+def test_too_large_body(serve_agent, monkeypatch):
+    monkeypatch.setattr(guarded, "MAX_BODY_BYTES", 1000)
+    url, _ = serve_agent(answers)
+    response = post(url, {"sender": "a", "message": "x" * 2000})
+    assert response.status_code == 413 and response.json()["error"] == "payload_too_large"
+
+
+def test_json_charset_is_accepted(serve_agent):
+    url, _ = serve_agent(answers)
+    response = post(url, {"sender": "a", "message": "bonjour"}, content_type="application/json; charset=utf-8")
+    assert response.status_code == 200
+
+
+def test_clean_text():
+    assert clean_text(None) == ""
+    assert clean_text("a <b>b</b> 3 < 4 > 2") == "a b 3 4 2"
+    assert clean_text("x" * 50, limit=10) == "x" * 10
+    assert clean_text("aaaa bbbb cccc", limit=11) == "aaaa bbbb"
+
+
+def test_commands():
+    names = ({"inform", "faq", "affirm"}, {"metier_id", "contract"})
+    assert is_valid_command('/inform{"metier_id": "logistique/x"}', names)
+    assert is_valid_command("/affirm", names)
+    assert is_valid_command("/faq/duration", names)
+    assert not is_valid_command("/inform{not json", names)
+    assert not is_valid_command("/secret_intent", names)
+    assert not is_valid_command('/inform{"secret": 1}', names)
+    assert not is_valid_command("/inform[1]", names)
+
+
+def test_action_timeout_is_shortened():
+    assert rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT == guarded.ACTION_TIMEOUT
+    assert guarded.ACTION_TIMEOUT <= 30
