@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from bot.knowledge.models import KnowledgeBase
 from bot.profile import Profile
@@ -63,7 +63,13 @@ _FAQ_PATTERNS: Tuple[Tuple[str, str], ...] = (
     ("beneficiaries", r"qui peut|qui a droit|pour qui"),
 )
 
-_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
+_MONTHS = {
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+}
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_WORD_DATE = re.compile(r"\b(?:(\d{1,2})(?:er)?\s+)?([a-z]+)\s+(\d{4})\b")
 _AGE = re.compile(r"\b(\d{2})\s*ans\b")
 _LEVEL = re.compile(r"\bniv(?:eau)?\.?\s*([3-7])\b")
 _MORE = re.compile(r"\bvoir plus\b|\bla suite\b")
@@ -73,6 +79,45 @@ def fold(text: str) -> str:
     """Lower case without accents, apostrophes unified."""
     text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def parse_date(value: Any) -> Optional[date]:
+    """A French date written ``2025-12-20``, ``20/12/2025``, ``20/12/25``, ``20 décembre
+    2025`` or ``décembre 2025`` (first day of the month); None when unreadable."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = fold(value)
+    try:
+        match = _ISO_DATE.search(text)
+        if match:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        match = _NUMERIC_DATE.search(text)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year + 2000 if year < 100 else year, month, day)
+        match = _WORD_DATE.search(text)
+        if match and match.group(2) in _MONTHS:
+            day = int(match.group(1)) if match.group(1) else 1
+            return date(int(match.group(3)), _MONTHS[match.group(2)], day)
+    except ValueError:  # 31/02/2025 and the like
+        return None
+    return None
+
+
+def parse_int(value: Any, low: int, high: int) -> Optional[int]:
+    """An integer in [low, high] from a value such as ``"23"``, ``23.0`` or ``"23 ans"``."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        number = int(value)
+    else:
+        match = re.search(r"\d+", str(value))
+        if not match:
+            return None
+        number = int(match.group(0))
+    return number if low <= number <= high else None
 
 
 @dataclass(frozen=True)
@@ -135,13 +180,10 @@ def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestio
     idcc = parse_branch(text, kb)
     if idcc:
         changes["idcc"] = idcc
-    when = _DATE.search(folded)
-    if when and re.search(r"avenant|signe|commence|debut", folded):
-        day, month, year = (int(g) for g in when.groups())
-        try:
-            changes["avenant_signed_on"] = date(year, month, day)
-        except ValueError:
-            pass
+    if re.search(r"avenant|signe|commence|debut", folded):
+        when = parse_date(folded)
+        if when:
+            changes["avenant_signed_on"] = when
     profile = base.with_(**changes)
 
     if _MORE.search(folded):

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import FrozenSet, Optional
 
+#: The branch asked about when nobody names one: the product is first for temporary
+#: workers (intérim, IDCC 2378); a channel or the person can choose another.
+DEFAULT_IDCC = 2378
+
 #: Contract codes used in knowledge/ and in the Rasa slot ``contract``.
 CONTRACTS = ("cdi_interimaire", "cdi", "contrat_de_mission", "cdd", "cui", "cui_cdi", "cui_cdd")
 
@@ -26,7 +30,7 @@ CONTRACT_LABELS = {
 class Profile:
     """A person's situation, as far as it is known. ``None`` means unknown."""
 
-    idcc: int = 2378
+    idcc: int = DEFAULT_IDCC
     contract: Optional[str] = None
     metier_text: Optional[str] = None
     metier_id: Optional[str] = None

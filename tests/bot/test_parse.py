@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.knowledge.loader import load_knowledge
-from bot.parse import parse_question
+from bot.parse import parse_date, parse_int, parse_question
 from bot.profile import Profile
 
 
@@ -78,3 +78,34 @@ def test_impossible_date_is_ignored(kb):
 def test_kinds(kb, text, kind, topic):
     parsed = parse(kb, text)
     assert (parsed.kind, parsed.faq_topic) == (kind, topic)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2025-12-20", date(2025, 12, 20)),
+        ("signé le 20/12/2025", date(2025, 12, 20)),
+        ("le 20.12.25", date(2025, 12, 20)),
+        ("le 1er décembre 2025", date(2025, 12, 1)),
+        ("en decembre 2025", date(2025, 12, 1)),
+        ("31/02/2025", None),
+        ("le 3 machin 2025", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_date_reads_french_dates(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_parse_int_keeps_the_bounds():
+    assert parse_int("23 ans", 14, 99) == 23
+    assert parse_int(23.0, 14, 99) == 23
+    assert parse_int("120", 14, 99) is None
+    assert parse_int(True, 0, 5) is None
+    assert parse_int("aucun", 0, 5) is None
+
+
+def test_an_avenant_date_in_words_is_read(kb):
+    parsed = parse(kb, "CDI intérimaire, avenant signé le 15 décembre 2025, combien de temps ?")
+    assert parsed.profile.avenant_signed_on == date(2025, 12, 15)
