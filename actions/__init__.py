@@ -1,0 +1,36 @@
+"""Rasa SDK custom actions: thin adapters over the domain core :mod:`bot`.
+
+The action server (``rasa run actions``) imports this package and registers every
+``Action`` subclass of its modules. At import, the knowledge is loaded and validated:
+a missing or invalid file stops the server with a message naming the file and the
+field (no traceback). A background thread then warms up the matchers (spaCy) unless
+``PROA_WARMUP=0``.
+"""
+
+import os
+import sys
+import threading
+
+from actions.answering import (  # noqa: F401
+    ActionAnswerEligibility,
+    ActionAnswerFaq,
+    ActionListCertifications,
+    ActionResolveMetier,
+    ActionShowMore,
+)
+from actions.common import warm_up
+from actions.fallback import ActionDefaultAskAffirmation  # noqa: F401
+from actions.forms import ValidateProfileForm, ValidateSlotMappings  # noqa: F401
+from bot.knowledge.errors import KnowledgeError
+from bot.knowledge.loader import load_knowledge
+
+try:
+    load_knowledge()
+except KnowledgeError as error:
+    # SystemExit is not caught by the SDK's package import, so the server stops here
+    # with this message only.
+    print(f"Le serveur d'actions ne peut pas démarrer. {error}", file=sys.stderr)
+    raise SystemExit(2) from None
+
+if os.environ.get("PROA_WARMUP", "1") != "0":
+    threading.Thread(target=warm_up, name="proa-warm-up", daemon=True).start()

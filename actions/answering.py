@@ -1,0 +1,199 @@
+"""Custom actions that answer: eligibility, certification lists, « voir plus », FAQ, and
+the question that asks which métier when several match.
+
+Each action reads the slots, asks :mod:`bot` for an :class:`~bot.answer.Answer`, sends it
+rendered for the input channel and sets the slots the next turns need (``last_topic``,
+``list_offset``, ``metier_id``, ``faq_topic``). An unexpected error is logged and the
+person gets the French « service problem » message; the conversation goes on.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import apologise, assistant, log_failure, send_answer
+from actions.profile_slots import PROFILE_SLOTS, parse_int, profile_from_tracker
+
+#: Topics of the ``last_topic`` slot (domain.yml).
+ELIGIBILITY = "eligibility"
+CERTIFICATIONS = "certifications"
+FAQ = "faq"
+
+
+class SafeAction(Action, ABC):
+    """An action whose unexpected errors become a French apology, never a crash."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        try:
+            return self.act(dispatcher, tracker, domain)
+        except Exception as error:  # noqa: BLE001 - the conversation must go on
+            log_failure(self.name(), error)
+            apologise(dispatcher)
+            return []
+
+    @abstractmethod
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Do the work (exceptions are handled by :meth:`run`)."""
+
+
+def _list_events(answer: Any, tracker: Tracker) -> List[EventType]:
+    """Slots that follow an answer carrying a list: the next page and the métier found."""
+    events: List[EventType] = []
+    next_offset = (answer.extra or {}).get("next_offset")
+    offset = float(next_offset) if answer.remaining and next_offset is not None else None
+    if tracker.get_slot("list_offset") != offset:
+        events.append(SlotSet("list_offset", offset))
+    if answer.metier_id and tracker.get_slot("metier_id") != answer.metier_id:
+        events.append(SlotSet("metier_id", answer.metier_id))
+    return events
+
+
+def nothing_new(tracker: Tracker) -> bool:
+    """Whether the latest message is a bare « inform » that set no profile slot: the
+    same answer would only be repeated, so the person is asked to rephrase instead."""
+    message = tracker.latest_message or {}
+    if (message.get("intent") or {}).get("name") != "inform":
+        return False
+    events = list(tracker.events or [])
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    if last_user < 0:
+        return False
+    return not any(
+        e.get("event") == "slot" and e.get("name") in PROFILE_SLOTS for e in events[last_user + 1 :]
+    )
+
+
+def _topic_event(tracker: Tracker, topic: str) -> List[EventType]:
+    return [] if tracker.get_slot("last_topic") == topic else [SlotSet("last_topic", topic)]
+
+
+class ActionAnswerEligibility(SafeAction):
+    """« Ai-je droit à la Pro-A ? » with what is known of the person."""
+
+    def name(self) -> Text:
+        return "action_answer_eligibility"
+
+    def act(self, dispatcher, tracker, domain):
+        if nothing_new(tracker):
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        answer = assistant().answer_eligibility(profile_from_tracker(tracker))
+        send_answer(dispatcher, tracker, answer)
+        return _topic_event(tracker, ELIGIBILITY) + _list_events(answer, tracker)
+
+
+class ActionListCertifications(SafeAction):
+    """« Quelles certifications pour un cariste ? » (first page)."""
+
+    def name(self) -> Text:
+        return "action_list_certifications"
+
+    def act(self, dispatcher, tracker, domain):
+        if nothing_new(tracker):
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        answer = assistant().answer_certifications(profile_from_tracker(tracker), offset=0)
+        send_answer(dispatcher, tracker, answer)
+        return _topic_event(tracker, CERTIFICATIONS) + _list_events(answer, tracker)
+
+
+class ActionShowMore(SafeAction):
+    """« Voir plus »: the next page of the last list."""
+
+    def name(self) -> Text:
+        return "action_show_more"
+
+    def act(self, dispatcher, tracker, domain):
+        offset = parse_int(tracker.get_slot("list_offset"), 1, 100000)
+        if tracker.get_slot("last_topic") not in (ELIGIBILITY, CERTIFICATIONS):
+            dispatcher.utter_message(response="utter_nothing_more")
+            return []
+        if offset is None:
+            dispatcher.utter_message(response="utter_list_complete")
+            return []
+        answer = assistant().answer_certifications(profile_from_tracker(tracker), offset=offset)
+        send_answer(dispatcher, tracker, answer)
+        return _list_events(answer, tracker)
+
+
+def faq_topic_from_message(message: Dict[str, Any], is_faq: bool = False) -> Optional[str]:
+    """The FAQ topic of a parsed message: a button's ``faq_topic`` entity, or the
+    response selector's sub-intent when the message is a FAQ question (``is_faq`` forces
+    reading the selector, e.g. for a message the fallback caught)."""
+    for entity in reversed(message.get("entities") or []):
+        if entity.get("entity") == "faq_topic" and entity.get("value"):
+            return str(entity["value"])
+    if not is_faq and (message.get("intent") or {}).get("name") != FAQ:
+        return None
+    selector = message.get("response_selector") or {}
+    for key in (FAQ, "default"):
+        response = (selector.get(key) or {}).get("response") or {}
+        intent_response_key = response.get("intent_response_key")
+        if intent_response_key and "/" in intent_response_key:
+            return intent_response_key.split("/", 1)[1]
+    return None
+
+
+def faq_topic_of(tracker: Tracker) -> Optional[str]:
+    """The FAQ topic asked in the latest message, else the last one asked (a context
+    switch such as « et en SDLM ? » re-answers it)."""
+    topic = faq_topic_from_message(tracker.latest_message or {})
+    if topic:
+        return topic
+    slot = tracker.get_slot("faq_topic")
+    return str(slot) if slot else None
+
+
+class ActionAnswerFaq(SafeAction):
+    """A FAQ question (durée, financement, tuteur…), answered from knowledge."""
+
+    def name(self) -> Text:
+        return "action_answer_faq"
+
+    def act(self, dispatcher, tracker, domain):
+        topic = faq_topic_of(tracker)
+        if not topic or nothing_new(tracker):
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        answer = assistant().answer_faq(topic, profile_from_tracker(tracker))
+        send_answer(dispatcher, tracker, answer)
+        events: List[EventType] = []
+        if tracker.get_slot("faq_topic") != topic:
+            events.append(SlotSet("faq_topic", topic))
+        # A FAQ question asked while the form runs must not change what the form is for.
+        if not (tracker.active_loop or {}).get("name"):
+            events += _topic_event(tracker, FAQ)
+        return events
+
+
+class ActionResolveMetier(SafeAction):
+    """Asks which métier (the form's question for ``metier_id``).
+
+    When several métiers of the list match what the person typed, the core's answer
+    names them and carries one button each (payload ``/inform{"metier_id": "…"}``).
+    Otherwise the métier was not found: the domain's question asks to write it again.
+    """
+
+    def name(self) -> Text:
+        return "action_ask_metier_id"
+
+    def act(self, dispatcher, tracker, domain):
+        profile = profile_from_tracker(tracker)
+        # Without a target, the core's answer is only the question and the choices.
+        answer = assistant().answer_certifications(
+            profile.with_(target_diploma=None, target_level=None, metier_id=None)
+        )
+        if answer.buttons:
+            send_answer(dispatcher, tracker, answer)
+        else:
+            dispatcher.utter_message(response="utter_ask_metier_id")
+        return []

@@ -1,0 +1,260 @@
+"""Slot validation and the profile form.
+
+- ``action_validate_slot_mappings`` runs after every user message: it turns what the NLU
+  model extracted into the codes the core reads (``"1404"``, ``"cdd"``, ISO dates…) and
+  forgets the chosen métier when the person names another one (« et pour un
+  chaudronnier ? »).
+- ``validate_profile_form`` drives ``profile_form``: it asks only what the answer to the
+  current question (slot ``last_topic``) is missing, as the core says in
+  ``Answer.missing``. Eligibility usually needs the contract; a certification list needs
+  the métier; a FAQ needs nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction, ValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.answering import CERTIFICATIONS, ELIGIBILITY, FAQ
+from actions.common import assistant, latest_entities, latest_intent, latest_text, log_failure
+from actions.profile_slots import (
+    DEFAULT_IDCC,
+    PROFILE_SLOTS,
+    contract_code,
+    diploma_code,
+    parse_date,
+    parse_idcc,
+    parse_int,
+    parse_level,
+    profile_from_tracker,
+)
+
+#: Intents whose text may be the métier itself when the form asks for it.
+FREE_TEXT_INTENTS = {"inform", "nlu_fallback", "ask_certifications", "ask_eligibility"}
+
+#: Intents the form handles itself even when they carry no profile fact: a new question
+#: (the form goes on for it) or an answer it did not understand (it asks again).
+#: Other intents (FAQ, help…) interrupt the form and are handled by rules.
+KEEP_FORM_INTENTS = {"ask_eligibility", "ask_certifications", "inform"}
+
+#: Longest métier text kept from a free answer.
+MAX_METIER_TEXT = 100
+
+#: Names the core may put in ``Answer.missing`` → slots the form asks, in order.
+MISSING_TO_SLOTS = {
+    "contract": ("contract",),
+    "metier": ("metier",),
+    "metier_text": ("metier",),
+    "metier_id": ("metier", "metier_id"),
+    "idcc": ("idcc",),
+}
+
+
+def metier_typed_now(value: Any, tracker: Tracker) -> bool:
+    """Whether the person has just written this métier (an entity, or the whole text)."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    values = {str(e.get("value", "")).strip() for e in latest_entities(tracker, "metier")}
+    return value.strip() in values or latest_text(tracker) == value.strip()
+
+
+def metier_chosen_now(tracker: Tracker) -> bool:
+    """Whether the latest message chose a métier id (a button)."""
+    return bool(latest_entities(tracker, "metier_id"))
+
+
+def _previous_slot_value(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest user message (or its initial value)."""
+    events = list(tracker.events or [])
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    for event in reversed(events[:last_user]):
+        if event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
+class SlotNormaliser:
+    """``validate_<slot>`` methods shared by the global and the form validation."""
+
+    def validate_idcc(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        idcc = parse_idcc(value, self._known_idccs())
+        if idcc is None and isinstance(value, str):
+            idcc = assistant().parse_branch(value)
+        if idcc is None:
+            previous = parse_idcc(_previous_slot_value(tracker, "idcc"), self._known_idccs())
+            idcc = previous or DEFAULT_IDCC
+        return {"idcc": str(idcc)}
+
+    def validate_contract(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return {"contract": contract_code(value)}
+
+    def validate_metier(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        text = value.strip()[:MAX_METIER_TEXT] if isinstance(value, str) and value.strip() else None
+        slots: Dict[Text, Any] = {"metier": text}
+        if text and metier_typed_now(value, tracker) and not metier_chosen_now(tracker):
+            slots["metier_id"] = None  # a new métier: the one chosen before no longer holds
+        return slots
+
+    def validate_metier_id(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if not metier_chosen_now(tracker) and metier_typed_now(tracker.get_slot("metier"), tracker):
+            return {"metier_id": None}
+        return {"metier_id": value.strip() if isinstance(value, str) and value.strip() else None}
+
+    def validate_held_diploma(self, value, dispatcher, tracker, domain):
+        return {"held_diploma": diploma_code(value, self._known_diplomas())}
+
+    def validate_target_diploma(self, value, dispatcher, tracker, domain):
+        return {"target_diploma": diploma_code(value, self._known_diplomas())}
+
+    def validate_held_level(self, value, dispatcher, tracker, domain):
+        level = parse_level(value)
+        return {"held_level": str(level) if level is not None else None}
+
+    def validate_target_level(self, value, dispatcher, tracker, domain):
+        level = parse_level(value)
+        return {"target_level": str(level) if level is not None else None}
+
+    def validate_age(self, value, dispatcher, tracker, domain):
+        age = parse_int(value, 14, 99)
+        return {"age": str(age) if age is not None else None}
+
+    def validate_avenant_date(self, value, dispatcher, tracker, domain):
+        day = parse_date(value)
+        return {"avenant_date": day.isoformat() if day else None}
+
+    def validate_last_topic(self, value, dispatcher, tracker, domain):
+        return {"last_topic": value if value in (ELIGIBILITY, CERTIFICATIONS, FAQ) else None}
+
+    def validate_faq_topic(self, value, dispatcher, tracker, domain):
+        return {"faq_topic": str(value) if value else None}
+
+    @staticmethod
+    def _known_idccs() -> tuple:
+        return tuple(assistant().kb.branches)
+
+    @staticmethod
+    def _known_diplomas() -> Optional[tuple]:
+        try:
+            return tuple(assistant().kb.diplomas) or None
+        except Exception:  # noqa: BLE001 - unchecked: the core ignores unknown codes
+            return None
+
+
+class ValidateSlotMappings(SlotNormaliser, ValidationAction):
+    """Normalises the slots extracted from every user message (global slots)."""
+
+    def name(self) -> Text:
+        return "action_validate_slot_mappings"
+
+    async def run(self, dispatcher, tracker, domain):
+        try:
+            return await super().run(dispatcher, tracker, domain)
+        except Exception as error:  # noqa: BLE001 - keep the extracted values as they are
+            log_failure(self.name(), error)
+            return []
+
+
+def topic_of(tracker: Tracker) -> str:
+    topic = tracker.get_slot("last_topic")
+    return topic if topic in (ELIGIBILITY, CERTIFICATIONS, FAQ) else ELIGIBILITY
+
+
+def slots_to_ask(missing: Any, tracker: Tracker) -> List[Text]:
+    """The slots the form asks for the core's ``missing`` names (unknown names skipped)."""
+    wanted: List[Text] = []
+    for name in missing or ():
+        for slot in MISSING_TO_SLOTS.get(str(name), ()):
+            if slot == "metier" and tracker.get_slot("metier"):
+                continue
+            if slot not in wanted:
+                wanted.append(slot)
+    return wanted
+
+
+class ValidateProfileForm(SlotNormaliser, FormValidationAction):
+    """Validation and dynamic questions of ``profile_form``."""
+
+    def name(self) -> Text:
+        return "validate_profile_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        """Profile slots already known (to validate them) + what the answer is missing."""
+        topic = topic_of(tracker)
+        profile = profile_from_tracker(tracker)
+        if topic == CERTIFICATIONS:
+            missing = assistant().answer_certifications(profile).missing
+        elif topic == ELIGIBILITY:
+            missing = assistant().answer_eligibility(profile).missing
+        else:
+            missing = ()
+        known = [slot for slot in PROFILE_SLOTS if tracker.get_slot(slot) is not None]
+        return known + [slot for slot in slots_to_ask(missing, tracker) if slot not in known]
+
+    async def extract_metier(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """The whole answer as the métier when the form asked for it and the NLU model
+        found no métier in it (« soudeur » alone)."""
+        requested = tracker.get_slot("requested_slot")
+        if requested not in ("metier", "metier_id"):
+            return {}
+        if latest_entities(tracker, "metier") or metier_chosen_now(tracker):
+            return {}
+        if latest_intent(tracker) not in FREE_TEXT_INTENTS:
+            return {}
+        text = latest_text(tracker)
+        if not text or text.startswith("/"):
+            return {}
+        return {"metier": text[:MAX_METIER_TEXT]}
+
+    def validate_metier(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        """After « Lequel est le vôtre ? », a word that completes the métier already
+        given (« électricien » + « industrie ») is read together with it when the
+        two together name one métier of the list."""
+        slots = super().validate_metier(value, dispatcher, tracker, domain)
+        text = slots.get("metier")
+        previous = _previous_slot_value(tracker, "metier")
+        if (
+            text
+            and tracker.get_slot("requested_slot") == "metier_id"
+            and metier_typed_now(value, tracker)
+            and isinstance(previous, str)
+            and previous.strip()
+            and previous.strip() != text
+        ):
+            combined = f"{previous.strip()} {text}"[:MAX_METIER_TEXT]
+            idcc = profile_from_tracker(tracker).idcc
+            if assistant().match_metier(combined, idcc).status == "matched":
+                slots["metier"] = combined
+        return slots
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        try:
+            events = await super().run(dispatcher, tracker, domain)
+        except Exception as error:  # noqa: BLE001 - end the form; the answer action reports
+            log_failure(self.name(), error)
+            return [SlotSet("requested_slot", None)]
+        extra: List[EventType] = []
+        if tracker.get_slot("last_topic") not in (ELIGIBILITY, CERTIFICATIONS, FAQ):
+            # A bare profile fact (« je suis cariste ») is taken as an eligibility question.
+            extra.append(SlotSet("last_topic", ELIGIBILITY))
+        elif latest_intent(tracker) in KEEP_FORM_INTENTS and not _sets_profile_slot(events):
+            # Without a slot event Rasa would reject the form; keep it going instead.
+            extra.append(SlotSet("last_topic", tracker.get_slot("last_topic")))
+        return events + extra
+
+
+def _sets_profile_slot(events: List[EventType]) -> bool:
+    return any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
+

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Trains models/proa.tar.gz when the training data, domain or config changed since the
+# last training (a hash of them is kept beside the model).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fingerprint=$(cat config.yml domain.yml $(find data -type f -name '*.yml' | sort) | sha256sum | cut -c1-16)
+if [ -f models/proa.tar.gz ] && [ "$(cat models/.fingerprint 2>/dev/null)" = "$fingerprint" ]; then
+  exit 0
+fi
+echo "==> training the Rasa model (about a minute)"
+mkdir -p models
+start=$(date +%s)
+.venv/bin/rasa train --fixed-model-name proa --out models --quiet
+echo "$fingerprint" > models/.fingerprint
+echo "==> trained in $(( $(date +%s) - start )) s"
