@@ -11,7 +11,7 @@ from datetime import date
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from bot.answer import Answer, Button, CertificationItem, SourceItem
-from bot.knowledge.models import Branch, Certification, KnowledgeBase, Metier, Rule, SourceRef
+from bot.knowledge.models import Branch, Certification, Diploma, KnowledgeBase, Metier, Rule, SourceRef
 from bot.matching import MatchResult
 from bot.profile import CONTRACT_LABELS, Profile
 from bot.rules import (
@@ -202,7 +202,12 @@ class AnswerBuilder:
         list_sources: List[SourceRef] = []
         list_lines: List[str] = []
         if decision.target and not decision.certifications:
-            sentences.append(self._no_target_sentence(branch, decision, metier))
+            sentence, others = self._no_target(branch, decision.target, metier, decision.as_of)
+            sentences.append(sentence)
+            page = paginate(others)
+            if page.items:
+                list_lines = [f"{i}. {certification_line(c)}" for i, c in enumerate(page.items, 1)] + self._more_hint(page)
+                list_sources.append(_list_source(branch, page.items))
         elif page.items:
             sentences.append(self._list_intro(branch, decision, metier))
             list_lines = [f"{i}. {certification_line(c)}" for i, c in enumerate(page.items, 1)] + self._more_hint(page)
@@ -268,18 +273,17 @@ class AnswerBuilder:
         version = f" ({branch.agreement.annex_version})" if branch.agreement.annex_version else ""
         return f"Certifications{target} de la liste de la branche{where}{version} :"
 
-    def _no_target_sentence(self, branch: Branch, decision: Decision, metier: Optional[Metier]) -> str:
-        label = decision.target.label if decision.target else "de ce niveau"
-        if metier:
-            others = self.engine.certifications_for_target(branch, decision.target, None, decision.as_of)
-            if others:
-                titles = ", ".join(sorted({c.title for c in others}))
-                return (
-                    f"La liste de la branche ne prévoit pas de {label} pour « {metier.label} ». "
-                    f"Elle en prévoit pour d'autres métiers : {titles}."
-                )
-            return f"La liste de la branche ne prévoit pas de {label} pour « {metier.label} »."
-        return f"La liste de la branche ne prévoit pas de {label}."
+    def _no_target(self, branch: Branch, target: Optional[Diploma], metier: Optional[Metier], day: date) -> Tuple[str, List[Certification]]:
+        """The métier has no certification of the kind aimed at: say so, and return the
+        branch's certifications of that kind for other métiers (to list them)."""
+        label = target.label if target else "de ce niveau"
+        if metier is None:
+            return f"La liste de la branche ne prévoit pas de {label}.", []
+        others = unique_certifications(self.engine.certifications_for_target(branch, target, None, day))
+        sentence = f"La liste de la branche ne prévoit pas de {label} pour « {metier.label} »."
+        if others:
+            sentence += " Elle en prévoit pour d'autres métiers :"
+        return sentence, others
 
     def _metier_part(self, branch: Branch, match: Optional[MatchResult], metier: Optional[Metier], decision: Decision) -> Tuple[List[str], Tuple[Button, ...], List[Rule]]:
         if match is None or metier is not None:
@@ -338,9 +342,8 @@ class AnswerBuilder:
         if target is not None or profile.target_level is not None:
             narrowed = [c for c in pool if c in self.engine.certifications_for_target(branch, target, profile.target_level, as_of)]
             if not narrowed:
-                decision = Decision(verdict=ELIGIBLE, regime=regime, as_of=as_of, branch=branch, reasons=(), target=target)
-                sentence = self._no_target_sentence(branch, decision, metier)
-                return self._list_answer(branch, regime, as_of, unique_certifications(pool), metier, None, offset, [sentence], ())
+                sentence, others = self._no_target(branch, target, metier, as_of)
+                return self._list_answer(branch, regime, as_of, others, metier, target, offset, [sentence], (), intro=False)
             pool = narrowed
         return self._list_answer(branch, regime, as_of, unique_certifications(pool), metier, target, offset, [], ())
 
@@ -365,14 +368,16 @@ class AnswerBuilder:
             extra={"regime": regime},
         )
 
-    def _list_answer(self, branch: Branch, regime: str, as_of: date, certifications: Sequence[Certification], metier: Optional[Metier], target, offset: int, before: List[str], buttons: Tuple[Button, ...]) -> Answer:
+    def _list_answer(self, branch: Branch, regime: str, as_of: date, certifications: Sequence[Certification], metier: Optional[Metier], target, offset: int, before: List[str], buttons: Tuple[Button, ...], intro: bool = True) -> Answer:
+        """One page of a certification list; ``intro=False`` when ``before`` already
+        introduces the list."""
         page = paginate(certifications, offset)
         sentences = list(before)
         lines: List[str] = []
         closing: List[str] = []
         rules: List[Rule] = list(self._list_rules(branch, as_of))
         if page.items:
-            if offset == 0:
+            if offset == 0 and intro:
                 decision = Decision(verdict=ELIGIBLE, regime=regime, as_of=as_of, branch=branch, reasons=(), target=target)
                 sentences.append(self._list_intro(branch, decision, metier))
             else:

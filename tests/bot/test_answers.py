@@ -31,9 +31,13 @@ def test_cariste_bts_today_says_the_pro_a_is_over(assistant):
     assert "ne peut plus commencer" in answer.text
     assert "période de reconversion" in answer.text
     assert "à confirmer auprès de votre OPCO (OPCO AKTO)" in answer.text
-    # cariste has no BTS in the list: the BTS of the other métiers are named instead.
+    # cariste has no BTS in the list: the BTS of the other métiers are listed instead,
+    # in the text and in the structured answer, with their RNCP code and level.
     assert "ne prévoit pas de BTS pour « Magasinier Cariste »" in answer.text
     assert "BTS Transport et prestations logistiques" in answer.text
+    assert answer.certifications and all(c.title.upper().startswith("BTS") for c in answer.certifications)
+    assert all(c.rncp and c.rncp.startswith("RNCP") and c.level for c in answer.certifications)
+    assert "BTS Transport et prestations logistiques (RNCP" in answer.text
     assert any("Loi n° 2025-989" in s.label for s in answer.sources)
 
 
@@ -66,6 +70,15 @@ def test_ongoing_pro_a_signed_in_2025(assistant):
     assert answer.verdict == "eligible"
     assert answer.text.startswith("Votre avenant Pro-A a été conclu le 15 décembre 2025")
     assert answer.certifications and answer.certifications[0].rncp == "RNCP9467"
+
+
+def test_certifications_for_a_target_the_metier_lacks_list_the_other_metiers(assistant):
+    profile = Profile(today=BEFORE, metier_text="cariste", target_diploma="bts")
+    answer = assistant.answer_certifications(profile)
+    assert "ne prévoit pas de BTS pour « Magasinier Cariste »" in answer.text
+    assert "d'autres métiers" in answer.text
+    assert answer.metier_id and answer.certifications
+    assert all(c.title.upper().startswith("BTS") for c in answer.certifications)
 
 
 def test_certifications_for_a_metier_are_paginated(assistant):
