@@ -1,0 +1,59 @@
+"""Helpers to read the assistant's REST answers in the end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Dict, Iterable, List
+
+#: The text the guarded channels send when the action server is down or too slow
+#: (channels/guarded.py).
+BUSY_TEXT = (
+    "Le service est momentanément surchargé. Réessayez dans un instant : "
+    "votre conversation est conservée."
+)
+
+_FRENCH_WORDS = {
+    "vous", "votre", "vos", "je", "de", "du", "le", "la", "les", "des", "pour", "est",
+    "une", "un", "pas", "sur", "ou", "et", "avec", "dans", "quel", "quelle", "bonjour",
+    "merci", "désolé", "compris", "question", "formation", "en", "être", "doit", "aucun",
+    "reçu", "champ", "chaîne", "corps", "requête", "caractères", "trop", "n'est",
+}
+
+
+def texts(messages: Iterable[Dict[str, object]]) -> List[str]:
+    return [str(message["text"]) for message in messages if message.get("text")]
+
+
+def joined(messages: Iterable[Dict[str, object]]) -> str:
+    return "\n".join(texts(messages))
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, to compare loosely."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")
+
+
+def looks_french(text: str) -> bool:
+    """At least two distinct common French words: enough to tell a French answer from
+    an echo or an English one in these tests."""
+    words = set(re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", text.lower()))
+    return len(words & _FRENCH_WORDS) >= 2
+
+
+def no_markup(messages: object) -> bool:
+    """No HTML script tag anywhere in the answer (texts, buttons, custom payloads)."""
+    return "<script" not in json.dumps(messages, ensure_ascii=False).lower()
+
+
+def user_texts(tracker: Dict[str, object]) -> List[str]:
+    return [str(event.get("text")) for event in tracker["events"] if event.get("event") == "user"]
+
+
+def event_keys(tracker: Dict[str, object]) -> List[tuple]:
+    """Events as comparable tuples (type, timestamp, name or text)."""
+    return [
+        (event.get("event"), event.get("timestamp"), event.get("name") or event.get("text"))
+        for event in tracker["events"]
+    ]
