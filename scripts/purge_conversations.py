@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Delete stored conversations from Rasa's SQL tracker store (retention, right to erasure).
+
+Works on the ``events`` table of Rasa's ``SQLTrackerStore`` (one row per event, with
+``sender_id`` and ``timestamp``), on SQLite and PostgreSQL, through SQLAlchemy.
+
+Retention (default): with ``--days N`` (default: ``PROA_RETENTION_DAYS``, else 30)
+
+- a conversation whose last event is older than N days is deleted entirely;
+- in a conversation still in use, the events of its earlier sessions (before its latest
+  ``session_started`` event) that are older than N days are deleted too. The current
+  session is never touched, so Rasa's view of an active conversation does not change.
+
+Erasure: ``--sender ID`` deletes every event of that conversation, whatever its age.
+
+The database is the ``tracker_store`` of an endpoints file (``--endpoints``, default
+``endpoints.yml``; ``${VAR}`` expanded from the environment like Rasa does, a relative
+SQLite path taken from the current folder like ``rasa run``), or ``--db-url`` (an
+SQLAlchemy URL). ``--dry-run`` only counts. Run it daily, e.g. from cron::
+
+    15 3 * * *  cd /srv/proa && .venv/bin/python scripts/purge_conversations.py
+
+Exit status: 0 done, 2 bad arguments or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, Optional, Sequence
+
+import sqlalchemy as sa
+import yaml
+
+DEFAULT_RETENTION_DAYS = 30
+_ENV_VAR = re.compile(r"\$\{([^}]+)\}")
+
+
+class ConfigError(Exception):
+    """The endpoints file or the arguments do not describe an SQL tracker store."""
+
+
+def retention_days(value: Optional[int] = None) -> int:
+    """``value``, else ``PROA_RETENTION_DAYS``, else 30."""
+    if value is not None:
+        days = value
+    else:
+        raw = os.environ.get("PROA_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))
+        try:
+            days = int(raw)
+        except ValueError:
+            raise ConfigError(f"PROA_RETENTION_DAYS n'est pas un nombre entier : {raw!r}")
+    if days < 1:
+        raise ConfigError("la durée de conservation doit être d'au moins 1 jour")
+    return days
+
+
+def _expand(value: Any) -> Any:
+    """Replace ``${VAR}`` by the environment variable, as Rasa does in endpoints files."""
+    if isinstance(value, str):
+        def replace(match: "re.Match[str]") -> str:
+            name = match.group(1)
+            if name not in os.environ:
+                raise ConfigError(f"variable d'environnement non définie : {name}")
+            return os.environ[name]
+
+        return _ENV_VAR.sub(replace, value)
+    if isinstance(value, dict):
+        return {key: _expand(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_expand(item) for item in value]
+    return value
+
+
+def url_from_endpoints(path: Path, base_dir: Optional[Path] = None) -> sa.engine.URL:
+    """The SQLAlchemy URL of the ``tracker_store`` of a Rasa endpoints file."""
+    if not path.is_file():
+        raise ConfigError(f"fichier introuvable : {path}")
+    config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    store = _expand(config.get("tracker_store") or {})
+    if str(store.get("type", "")).lower() not in ("sql", "rasa.core.tracker_store.sqltrackerstore"):
+        raise ConfigError(f"{path} : le tracker_store n'est pas de type SQL")
+    return store_url(store, base_dir or Path.cwd())
+
+
+def store_url(store: Dict[str, Any], base_dir: Path) -> sa.engine.URL:
+    """Build the URL the way Rasa's ``SQLTrackerStore.get_db_url`` does."""
+    dialect = store.get("dialect", "sqlite")
+    host = store.get("url")
+    if host and "://" in str(host):
+        return sa.engine.make_url(str(host))
+    db = str(store.get("db", "rasa.db"))
+    port = store.get("port")
+    if dialect.startswith("sqlite"):
+        if db != ":memory:" and not Path(db).is_absolute():
+            db = str(base_dir / db)
+        return sa.engine.URL.create(dialect, database=db)
+    return sa.engine.URL.create(
+        dialect,
+        username=store.get("username"),
+        password=store.get("password"),
+        host=host,
+        port=int(port) if port not in (None, "") else None,
+        database=db,
+        query=store.get("query") or {},
+    )
+
+
+def _has_events_table(engine: sa.engine.Engine) -> bool:
+    return sa.inspect(engine).has_table("events")
+
+
+def purge(
+    engine: sa.engine.Engine,
+    days: Optional[int] = None,
+    sender: Optional[str] = None,
+    now: Optional[float] = None,
+    dry_run: bool = False,
+) -> Dict[str, int]:
+    """Delete expired conversations (or one sender's); returns counts of what was
+    (or, with ``dry_run``, would be) deleted: ``conversations`` and ``events``."""
+    if not _has_events_table(engine):
+        return {"conversations": 0, "events": 0}
+    with engine.begin() as connection:
+        if sender is not None:
+            count = connection.execute(
+                sa.text("SELECT COUNT(*) FROM events WHERE sender_id = :sender"), {"sender": sender}
+            ).scalar_one()
+            if not dry_run:
+                connection.execute(sa.text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender})
+            return {"conversations": 1 if count else 0, "events": count}
+
+        cutoff = (time.time() if now is None else now) - retention_days(days) * 86400
+        params = {"cutoff": cutoff}
+        expired = (
+            "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
+        )
+        conversations = connection.execute(
+            sa.text(f"SELECT COUNT(*) FROM ({expired}) AS expired"), params
+        ).scalar_one()
+        whole = connection.execute(
+            sa.text(f"SELECT COUNT(*) FROM events WHERE sender_id IN ({expired})"), params
+        ).scalar_one()
+        # Earlier sessions of conversations still in use.
+        old_sessions = (
+            f"FROM events WHERE sender_id NOT IN ({expired}) AND timestamp < :cutoff AND timestamp < ("
+            " SELECT MAX(latest.timestamp) FROM events AS latest"
+            " WHERE latest.sender_id = events.sender_id AND latest.type_name = 'session_started')"
+        )
+        partial = connection.execute(sa.text(f"SELECT COUNT(*) {old_sessions}"), params).scalar_one()
+        if not dry_run:
+            connection.execute(sa.text(f"DELETE FROM events WHERE sender_id IN ({expired})"), params)
+            connection.execute(sa.text(f"DELETE {old_sessions}"), params)
+        return {"conversations": conversations, "events": whole + partial}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Supprime les conversations enregistrées (durée de conservation, ou un interlocuteur)."
+    )
+    parser.add_argument("--days", type=int, help="durée de conservation en jours (défaut : PROA_RETENTION_DAYS, sinon 30)")
+    parser.add_argument("--sender", help="supprime toute la conversation de cet identifiant")
+    parser.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"), help="fichier endpoints de Rasa (défaut : endpoints.yml)")
+    parser.add_argument("--db-url", help="URL SQLAlchemy de la base (remplace --endpoints)")
+    parser.add_argument("--dry-run", action="store_true", help="compte sans rien supprimer")
+    args = parser.parse_args(argv)
+
+    try:
+        url = sa.engine.make_url(args.db_url) if args.db_url else url_from_endpoints(args.endpoints)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") and not Path(url.database).exists():
+            raise ConfigError(f"base SQLite introuvable : {url.database}")
+        days = None if args.sender is not None else retention_days(args.days)
+        engine = sa.create_engine(url)
+        try:
+            counts = purge(engine, days=days, sender=args.sender, dry_run=args.dry_run)
+        finally:
+            engine.dispose()
+    except ConfigError as error:
+        print(f"purge_conversations : {error}", file=sys.stderr)
+        return 2
+    except sa.exc.SQLAlchemyError as error:
+        print(f"purge_conversations : erreur de base de données ({type(error).__name__}) : {error.orig if hasattr(error, 'orig') else error}", file=sys.stderr)
+        return 2
+
+    verb = "à supprimer" if args.dry_run else "supprimés"
+    scope = f"interlocuteur {args.sender!r}" if args.sender is not None else f"plus de {days} jours"
+    print(f"{scope} : {counts['conversations']} conversation(s), {counts['events']} événement(s) {verb}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Extensions of Rasa's stores (tracker and lock stores) for production set-ups."""
