@@ -53,6 +53,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.action_validation import install as install_action_validation
 from channels.socketio_persistent import PersistentSocketIOInput
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,8 @@ EMPTY_TEXT = (
 
 # Rasa's RemoteAction.run passes this module constant as the request timeout.
 rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT
+# Validate the action server's answers without re-checking the schema each time.
+install_action_validation()
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>")
