@@ -37,6 +37,9 @@ class Answer:
     """One answer: short French text, verdict, and what it is based on."""
 
     text: str
+    #: The prose alone, without the numbered list nor the sources line, for channels that
+    #: show the certifications and the sources themselves (cards, blocks).
+    summary: Optional[str] = None
     verdict: str = "info"
     topic: str = "info"
     idcc: Optional[int] = None
@@ -72,5 +75,6 @@ class Answer:
             "more": {"remaining": self.remaining},
             "sources": [{"label": s.label, "url": s.url} for s in self.sources],
             "text": self.text,
+            "summary": self.summary if self.summary is not None else self.text,
             "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons],
         }

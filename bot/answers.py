@@ -95,6 +95,11 @@ def _compose(sentences: Sequence[str], lines: Sequence[str], closing: Sequence[s
     return _with_sources(["\n".join(p for p in parts if p)], sources)
 
 
+def _prose(sentences: Sequence[str], closing: Sequence[str] = ()) -> str:
+    """The sentences of an answer without its list and sources (``Answer.summary``)."""
+    return " ".join(s.strip() for s in list(sentences) + list(closing) if s and s.strip())
+
+
 def _with_sources(sentences: List[str], sources: Sequence[SourceItem]) -> str:
     text = " ".join(s.strip() for s in sentences if s and s.strip())
     if sources:
@@ -106,6 +111,7 @@ def _with_sources(sentences: List[str], sources: Sequence[SourceItem]) -> str:
 
 def _list_reply(
     text: str,
+    summary: str,
     verdict: str,
     topic: str,
     branch: Branch,
@@ -119,6 +125,7 @@ def _list_reply(
     """An answer that carries one page of a certification list."""
     return Answer(
         text=text,
+        summary=summary,
         verdict=verdict,
         topic=topic,
         idcc=branch.idcc,
@@ -225,7 +232,7 @@ class AnswerBuilder:
         if match is not None and match.status == "ambiguous":
             missing = missing + ("metier_id",)
         return _list_reply(
-            _compose(sentences, list_lines, closing, sources), verdict, "eligibility", branch, metier, page, sources, buttons,
+            _compose(sentences, list_lines, closing, sources), _prose(sentences, closing), verdict, "eligibility", branch, metier, page, sources, buttons,
             decision.regime, missing,
         )
 
@@ -327,6 +334,7 @@ class AnswerBuilder:
             sources = _source_items([branch.enjeux_source] if enjeux else [])
             return Answer(
                 text=_with_sources(part, sources),
+                summary=_prose(part),
                 verdict="needs_information" if (match is None or match.status in ("ambiguous", "empty")) else "info",
                 topic="certifications",
                 idcc=branch.idcc,
@@ -358,6 +366,7 @@ class AnswerBuilder:
         sources = _source_items(([metier.source] if metier.source else []) + _sources_of(notes))
         return Answer(
             text=_with_sources(sentences, sources),
+            summary=_prose(sentences),
             verdict="info",
             topic="certifications",
             idcc=branch.idcc,
@@ -377,11 +386,11 @@ class AnswerBuilder:
         closing: List[str] = []
         rules: List[Rule] = list(self._list_rules(branch, as_of))
         if page.items:
-            if offset == 0 and intro:
+            if offset:
+                sentences.append("Suite de la liste :")
+            elif intro:
                 decision = Decision(verdict=ELIGIBLE, regime=regime, as_of=as_of, branch=branch, reasons=(), target=target)
                 sentences.append(self._list_intro(branch, decision, metier))
-            else:
-                sentences.append("Suite de la liste :")
             lines = [f"{offset + i}. {certification_line(c)}" for i, c in enumerate(page.items, 1)]
             lines += self._more_hint(page)
             if offset == 0:
@@ -397,7 +406,7 @@ class AnswerBuilder:
             rules.append(note)
         sources = _source_items([_list_source(branch, certifications)] + _sources_of(rules))
         return _list_reply(
-            _compose(sentences, lines, closing, sources), "info", "certifications", branch, metier, page, sources, buttons, regime
+            _compose(sentences, lines, closing, sources), _prose(sentences, closing), "info", "certifications", branch, metier, page, sources, buttons, regime
         )
 
     # -- FAQ ------------------------------------------------------------------------------
@@ -448,6 +457,7 @@ class AnswerBuilder:
         sources = _source_items(_sources_of(new_rules + proa_rules))
         return Answer(
             text=_with_sources(sentences, sources),
+            summary=_prose(sentences),
             verdict="info",
             topic=f"faq:{topic}",
             idcc=branch.idcc,

@@ -23,6 +23,13 @@ def text_of(payload: dict[str, Any]) -> str:
     return text if isinstance(text, str) else ""
 
 
+def summary_of(payload: dict[str, Any]) -> str:
+    """The answer's prose without its list and sources, for channels that render the
+    certifications and the sources themselves; the full text when there is no summary."""
+    summary = payload.get("summary")
+    return summary if isinstance(summary, str) else text_of(payload)
+
+
 def buttons_of(payload: dict[str, Any]) -> list[dict[str, str]]:
     """Quick replies as Rasa buttons: ``[{"title": …, "payload": …}]``.
 

@@ -30,7 +30,7 @@ from bot.render._common import (
     safe_url,
     sources_heading,
     sources_of,
-    text_of,
+    summary_of,
 )
 
 # Block Kit limits (https://api.slack.com/reference/block-kit).
@@ -106,7 +106,7 @@ def certification_line(cert: dict[str, Any]) -> str:
 
 def render(payload: dict[str, Any]) -> dict[str, Any]:
     """Return the ``utter_message`` kwargs of the Slack message for ``payload``."""
-    text = text_of(payload)
+    text = summary_of(payload)
     blocks: list[dict[str, Any]] = [
         _mrkdwn_section(part) for part in _chunks(escape(text))
     ]

@@ -31,6 +31,7 @@ from bot.render._common import (
     safe_url,
     sources_heading,
     sources_of,
+    summary_of,
     text_of,
 )
 
@@ -71,7 +72,7 @@ def certification_item(cert: dict[str, Any]) -> dict[str, Any]:
 
 def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
     """The Adaptive Card (version 1.4) for ``payload``."""
-    text = text_of(payload)
+    text = summary_of(payload)
     body: list[dict[str, Any]] = []
     if text:
         body.append(_text_block(text))

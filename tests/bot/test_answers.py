@@ -76,7 +76,8 @@ def test_certifications_for_a_target_the_metier_lacks_list_the_other_metiers(ass
     profile = Profile(today=BEFORE, metier_text="cariste", target_diploma="bts")
     answer = assistant.answer_certifications(profile)
     assert "ne prévoit pas de BTS pour « Magasinier Cariste »" in answer.text
-    assert "d'autres métiers" in answer.text
+    assert "d'autres métiers :\n1. BTS" in answer.text
+    assert "Suite de la liste" not in answer.text
     assert answer.metier_id and answer.certifications
     assert all(c.title.upper().startswith("BTS") for c in answer.certifications)
 
@@ -193,3 +194,22 @@ def test_payload_matches_the_channel_contract(assistant):
     assert set(first) == {"title", "rncp", "level", "url"}
     assert first["url"] == "https://www.francecompetences.fr/recherche/rncp/34857/"
     assert payload["sources"][0]["url"].startswith("https://www.legifrance.gouv.fr/")
+
+
+def test_summary_is_the_prose_without_list_nor_sources(assistant):
+    answer = assistant.answer_certifications(Profile(today=BEFORE, metier_text="soudeur"))
+    payload = answer.to_payload()
+    assert payload["summary"] == answer.summary
+    intro, closing = answer.summary.split(" : ", 1)[0], answer.summary.rsplit(". ", 1)[-1]
+    assert answer.text.startswith(intro) and closing in answer.text
+    assert not re.search(r"(^|\n)\d+\. ", answer.summary)
+    assert not re.search(r"RNCP\d", answer.summary) and "Source" not in answer.summary
+    assert "voir plus" not in answer.summary
+    # Every sentence of the summary is in the full text, which adds the list and sources.
+    assert "1. TP Soudeur (RNCP9467, niveau 3)" in answer.text and "\nSources : " in answer.text
+
+
+def test_summary_of_a_faq_answer_leaves_only_the_sources_out(assistant):
+    answer = assistant.answer_faq("tutor", Profile(today=BEFORE))
+    assert answer.text.startswith(answer.summary)
+    assert answer.text[len(answer.summary):].startswith("\nSource")

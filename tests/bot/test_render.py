@@ -158,7 +158,7 @@ def test_slack_blocks(payload):
 
 
 def test_slack_escapes_control_characters_in_payload_text(payload):
-    payload["text"] = "Salut <@U123> <!channel> & <https://evil.example|cliquez>"
+    payload["text"] = payload["summary"] = "Salut <@U123> <!channel> & <https://evil.example|cliquez>"
     payload["certifications"][0]["title"] = "Titre <b> & co"
     payload["sources"] = [
         {"label": "Texte > résumé", "url": "https://example.org/a?b=1&c=<2>|x y"},
@@ -212,7 +212,7 @@ def test_slack_empty_payload_is_still_a_valid_message():
 
 
 def test_slack_respects_block_kit_limits(payload):
-    payload["text"] = "\n".join(f"Paragraphe {i} " + "x" * 180 for i in range(40))
+    payload["text"] = payload["summary"] = "\n".join(f"Paragraphe {i} " + "x" * 180 for i in range(40))
     payload["buttons"] = [
         {"title": f"Bouton {i} " + "y" * 100, "payload": f"/choice{{\"i\": {i}}}"}
         for i in range(30)
@@ -323,3 +323,14 @@ def test_teams_actions_are_capped(payload):
     payload["buttons"] = [{"title": f"B{i}", "payload": f"/b{i}"} for i in range(10)]
     card = teams_activity(payload)["attachments"][0]["content"]
     assert len(card["actions"]) == teams_render.ACTIONS_MAX
+
+
+def test_card_channels_show_the_list_once(payload):
+    """Slack and Teams render the certifications and sources themselves: the text part
+    is the summary, so the list is not shown twice."""
+    payload = dict(payload, text=payload["summary"] + "\n1. listed again\nSources : cited again", summary=payload["summary"])
+    slack = json.dumps(slack_render.render(payload), ensure_ascii=False)
+    teams = json.dumps(teams_render.adaptive_card(payload), ensure_ascii=False)
+    for rendered in (slack, teams):
+        assert "listed again" not in rendered and "cited again" not in rendered
+        assert payload["certifications"][0]["rncp"] in rendered
