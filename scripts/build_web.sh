@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Build the chat widget: web/ -> web/dist/ (npm ci && npm run build).
+# Idempotent: skips npm ci when node_modules matches package-lock.json, and the build
+# when web/dist is newer than every source. Use --force to rebuild anyway.
+set -euo pipefail
+
+WEB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../web" && pwd)"
+cd "$WEB_DIR"
+
+force=0
+if [[ "${1:-}" == "--force" ]]; then
+    force=1
+fi
+
+if ! command -v npm >/dev/null 2>&1; then
+    echo "build_web: npm is not installed (Node.js 18+ is needed)" >&2
+    exit 1
+fi
+
+# npm ci when node_modules is missing or older than the lock file.
+installed_lock="node_modules/.package-lock.json"
+if [[ $force -eq 1 || ! -f "$installed_lock" || package-lock.json -nt "$installed_lock" ]]; then
+    echo "build_web: npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+fi
+
+stamp="dist/.build-stamp"
+if [[ $force -eq 0 && -f "$stamp" && -f dist/index.html ]]; then
+    newer="$(find src build.mjs package.json package-lock.json tsconfig.json -newer "$stamp" -print -quit)"
+    if [[ -z "$newer" ]]; then
+        echo "build_web: web/dist is up to date"
+        exit 0
+    fi
+fi
+
+echo "build_web: npm run build"
+npm run --silent build

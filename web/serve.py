@@ -1,0 +1,182 @@
+"""Serve the built chat widget (``web/dist``) and its runtime ``config.js``.
+
+Standard library only. ``config.js`` is generated per request from the settings, so
+the same build works against any Rasa server::
+
+    PROA_SOCKET_URL=http://127.0.0.1:5005 PROA_WEB_PORT=8080 python web/serve.py
+
+Environment (command-line options win):
+
+- ``PROA_SOCKET_URL``: base URL of Rasa's socket.io channel. Unset: the page uses the
+  host it was loaded from, port 5005.
+- ``PROA_SOCKET_PATH``: socket.io path on that server (default ``/socket.io/``).
+- ``PROA_WEB_PORT``: port to listen on (default 8080; 0 picks a free port).
+- ``PROA_WEB_HOST``: address to bind (default 127.0.0.1, loopback only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Optional, Sequence
+from urllib.parse import urlsplit
+
+DEFAULT_DIST = Path(__file__).resolve().parent / "dist"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+CONFIG_PATH = "/config.js"
+
+# Scripts only from this origin (no inline script): a message that slipped past the
+# widget's text-only rendering still could not run code. Socket.io may go to any host.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "connect-src 'self' http: https: ws: wss:; base-uri 'none'; form-action 'none'; "
+    "object-src 'none'"
+)
+
+
+def validate_socket_url(url: Optional[str]) -> Optional[str]:
+    """Returns the URL stripped, None when empty; raises ValueError when not http(s)/ws(s)."""
+    if url is None or not url.strip():
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https", "ws", "wss") or not parts.netloc:
+        raise ValueError(f"PROA_SOCKET_URL must be an http(s) or ws(s) URL, got {url!r}")
+    return url
+
+
+def config_script(socket_url: Optional[str], socket_path: Optional[str] = None) -> bytes:
+    """The body of ``config.js``: ``window.PROA_CONFIG = {...};``."""
+    config: dict[str, Any] = {}
+    if socket_url:
+        config["socketUrl"] = socket_url
+    if socket_path:
+        config["socketPath"] = socket_path
+    # json.dumps output is a valid JS expression; ensure_ascii keeps the file plain ASCII.
+    return ("window.PROA_CONFIG = " + json.dumps(config, ensure_ascii=True) + ";\n").encode()
+
+
+class WidgetRequestHandler(SimpleHTTPRequestHandler):
+    """Static files from ``directory`` plus the generated ``/config.js``."""
+
+    server_version = "ProaWidget/0.1"
+
+    def __init__(
+        self, *args: Any, config_body: bytes, quiet: bool = False, **kwargs: Any
+    ) -> None:
+        self.config_body = config_body
+        self.quiet = quiet
+        super().__init__(*args, **kwargs)
+
+    def _is_config(self) -> bool:
+        return urlsplit(self.path).path == CONFIG_PATH
+
+    def _send_config(self, with_body: bool) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/javascript; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.config_body)))
+        self.end_headers()
+        if with_body:
+            self.wfile.write(self.config_body)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+        if self._is_config():
+            self._send_config(with_body=True)
+        else:
+            super().do_GET()
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        if self._is_config():
+            self._send_config(with_body=False)
+        else:
+            super().do_HEAD()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        super().end_headers()
+
+    def list_directory(self, path: Any) -> None:  # type: ignore[override]
+        """No directory listings."""
+        self.send_error(HTTPStatus.NOT_FOUND, "Not found")
+        return None
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+def make_server(
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    dist_dir: Path = DEFAULT_DIST,
+    socket_url: Optional[str] = None,
+    socket_path: Optional[str] = None,
+    quiet: bool = False,
+) -> ThreadingHTTPServer:
+    """A ready (not yet serving) HTTP server; ``port=0`` picks a free port."""
+    dist_dir = Path(dist_dir)
+    if not (dist_dir / "index.html").is_file():
+        raise FileNotFoundError(
+            f"{dist_dir / 'index.html'} is missing: build the widget first "
+            "(scripts/build_web.sh)"
+        )
+    handler = partial(
+        WidgetRequestHandler,
+        directory=str(dist_dir),
+        config_body=config_script(validate_socket_url(socket_url), socket_path),
+        quiet=quiet,
+    )
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    env = os.environ
+    parser = argparse.ArgumentParser(description="Serve the Pro-A chat widget.")
+    parser.add_argument("--host", default=env.get("PROA_WEB_HOST", DEFAULT_HOST))
+    parser.add_argument(
+        "--port", type=int, default=int(env.get("PROA_WEB_PORT") or DEFAULT_PORT)
+    )
+    parser.add_argument(
+        "--socket-url",
+        default=env.get("PROA_SOCKET_URL"),
+        help="Rasa server URL (default: page host, port 5005)",
+    )
+    parser.add_argument("--socket-path", default=env.get("PROA_SOCKET_PATH"))
+    parser.add_argument("--dist", type=Path, default=DEFAULT_DIST)
+    parser.add_argument("--quiet", action="store_true", help="no access log")
+    args = parser.parse_args(argv)
+
+    try:
+        server = make_server(
+            args.host, args.port, args.dist, args.socket_url, args.socket_path, args.quiet
+        )
+    except (FileNotFoundError, ValueError, OSError) as error:
+        print(f"serve.py: {error}", file=sys.stderr)
+        return 2
+
+    host, port = server.server_address[:2]
+    target = args.socket_url or "same host as the page, port 5005"
+    print(f"Chat widget on http://{host}:{port}/ (Rasa socket.io: {target})", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

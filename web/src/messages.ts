@@ -1,0 +1,141 @@
+// Turning untrusted bot_uttered data into typed entries (no rendering here).
+import type { BotEntry, Certification, ProaAnswer, QuickReply, Source } from "./types";
+
+type Dict = Record<string, unknown>;
+
+function isDict(value: unknown): value is Dict {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return "";
+}
+
+function strOrNull(value: unknown): string | null {
+  const s = str(value).trim();
+  return s === "" ? null : s;
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+let counter = 0;
+export function newEntryId(): string {
+  counter += 1;
+  return `${Date.now().toString(36)}-${counter}`;
+}
+
+export function parseButtons(value: unknown): QuickReply[] {
+  const buttons: QuickReply[] = [];
+  for (const item of list(value)) {
+    if (!isDict(item)) continue;
+    const title = str(item.title).trim();
+    const payload = str(item.payload) || title;
+    if (title !== "") buttons.push({ title, payload });
+  }
+  return buttons;
+}
+
+export function parseAnswer(data: Dict): ProaAnswer {
+  const certifications: Certification[] = [];
+  for (const item of list(data.certifications)) {
+    if (!isDict(item)) continue;
+    const title = str(item.title).trim();
+    const rncp = strOrNull(item.rncp);
+    if (title === "" && rncp === null) continue;
+    certifications.push({ title, rncp, level: strOrNull(item.level), url: strOrNull(item.url) });
+  }
+  const sources: Source[] = [];
+  for (const item of list(data.sources)) {
+    if (!isDict(item)) continue;
+    const label = str(item.label).trim();
+    const url = strOrNull(item.url);
+    if (label !== "" || url !== null) sources.push({ label: label || (url ?? ""), url });
+  }
+  // `more.remaining` on the wire; `moreRemaining` when read back from localStorage.
+  const more = Number(isDict(data.more) ? data.more.remaining : data.moreRemaining ?? 0);
+  const branch = isDict(data.branch)
+    ? {
+        idcc: typeof data.branch.idcc === "number" ? data.branch.idcc : null,
+        name: strOrNull(data.branch.name),
+      }
+    : null;
+  const metier = isDict(data.metier)
+    ? { id: strOrNull(data.metier.id), label: strOrNull(data.metier.label) }
+    : null;
+  return {
+    type: "proa_answer",
+    version: typeof data.version === "number" ? data.version : null,
+    verdict: strOrNull(data.verdict),
+    topic: strOrNull(data.topic),
+    branch,
+    metier,
+    certifications,
+    moreRemaining: Number.isFinite(more) && more > 0 ? Math.floor(more) : 0,
+    sources,
+    text: str(data.text),
+    // The prose without the list and the sources, which the widget renders as cards and
+    // links; older payloads have no summary.
+    summary: typeof data.summary === "string" ? data.summary : str(data.text),
+    buttons: parseButtons(data.buttons),
+  };
+}
+
+/**
+ * Reads one `bot_uttered` event. Rasa sends `{text}`, `{text, quick_replies}`,
+ * `{attachment}` or, for `json_message={"data": payload}`, the payload itself.
+ */
+export function parseBotMessage(data: unknown): BotEntry | null {
+  if (!isDict(data)) {
+    return typeof data === "string" && data.trim() !== ""
+      ? { id: newEntryId(), from: "bot", kind: "text", text: data, buttons: [] }
+      : null;
+  }
+  if (data.type === "proa_answer") {
+    return { id: newEntryId(), from: "bot", kind: "answer", answer: parseAnswer(data) };
+  }
+  const text = str(data.text);
+  const buttons = parseButtons(data.quick_replies ?? data.buttons);
+  if (text.trim() !== "" || buttons.length > 0) {
+    return { id: newEntryId(), from: "bot", kind: "text", text, buttons };
+  }
+  const attachment = data.attachment;
+  if (isDict(attachment) && attachment.type === "image" && isDict(attachment.payload)) {
+    const src = strOrNull(attachment.payload.src);
+    if (src !== null) return { id: newEntryId(), from: "bot", kind: "image", src };
+  }
+  return null;
+}
+
+/** Whitespace-insensitive form used to compare texts. */
+export function normalizeText(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** The parts Rasa's socket.io channel makes of a text (it splits on blank lines). */
+export function rasaTextParts(text: string): string[] {
+  return text
+    .trim()
+    .split("\n\n")
+    .map(normalizeText)
+    .filter((part) => part !== "");
+}
+
+/**
+ * Rasa sends the text of an answer before its structured payload (same bot message).
+ * Returns how many entries at the end of `tail` are that text, so that the caller
+ * drops them and shows the answer once; 0 when they do not match.
+ */
+export function duplicateTextCount(tail: readonly BotEntry[], answer: ProaAnswer): number {
+  const parts = rasaTextParts(answer.text);
+  if (parts.length === 0 || parts.length > tail.length) return 0;
+  const candidates = tail.slice(tail.length - parts.length);
+  for (let i = 0; i < parts.length; i += 1) {
+    const entry = candidates[i];
+    if (entry.kind !== "text" || normalizeText(entry.text) !== parts[i]) return 0;
+  }
+  return parts.length;
+}

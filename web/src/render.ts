@@ -1,0 +1,249 @@
+// DOM building for the conversation. Message content is only ever set with
+// textContent / attributes on elements created here: never innerHTML.
+import type { Certification, Entry, ProaAnswer, QuickReply, Source } from "./types";
+
+export interface RenderHandlers {
+  /** A quick reply was chosen: show `title` as the user's message, send `payload`. */
+  onChoice(entryId: string, title: string, payload: string): void;
+}
+
+const VERDICTS: Record<string, { label: string; css: string }> = {
+  eligible: { label: "Éligible", css: "verdict--eligible" },
+  not_eligible: { label: "Non éligible", css: "verdict--not-eligible" },
+  needs_information: { label: "Informations nécessaires", css: "verdict--needs-info" },
+};
+
+export const MORE_TEXT = "voir plus";
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function srOnly(text: string): HTMLSpanElement {
+  return el("span", "sr-only", text);
+}
+
+/** Only http(s) links are followed; anything else (javascript:, data:…) is shown as text. */
+export function safeHttpUrl(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  try {
+    const url = new URL(raw);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function externalLink(href: string, text: string, className?: string): HTMLAnchorElement {
+  const a = el("a", className, text);
+  a.href = href;
+  a.target = "_blank";
+  a.rel = "noopener noreferrer";
+  a.append(srOnly(" (nouvel onglet)"));
+  return a;
+}
+
+const URL_RE = /https?:\/\/[^\s<>"']+/g;
+const TRAILING_PUNCT = /[.,;:!?)\]»]+$/;
+
+/** Appends one line of text, turning bare http(s) URLs into links. */
+function appendLine(parent: HTMLElement, line: string): void {
+  let last = 0;
+  for (const match of line.matchAll(URL_RE)) {
+    const start = match.index ?? 0;
+    const raw = match[0].replace(TRAILING_PUNCT, "");
+    const href = safeHttpUrl(raw);
+    if (!href) continue;
+    parent.append(document.createTextNode(line.slice(last, start)));
+    parent.append(externalLink(href, raw));
+    last = start + raw.length;
+  }
+  parent.append(document.createTextNode(line.slice(last)));
+}
+
+/** Paragraphs on blank lines, line breaks kept. */
+export function renderText(text: string): HTMLDivElement {
+  const box = el("div", "msg__text");
+  for (const paragraph of text.trim().split(/\n\s*\n/)) {
+    if (paragraph.trim() === "") continue;
+    const p = el("p");
+    paragraph.split("\n").forEach((line, i) => {
+      if (i > 0) p.append(el("br"));
+      appendLine(p, line);
+    });
+    box.append(p);
+  }
+  return box;
+}
+
+function renderChoices(
+  entryId: string,
+  buttons: readonly QuickReply[],
+  used: boolean,
+  handlers: RenderHandlers,
+): HTMLDivElement {
+  const group = el("div", "choices");
+  group.setAttribute("role", "group");
+  group.setAttribute("aria-label", "Réponses proposées");
+  for (const button of buttons) {
+    const b = el("button", "choice", button.title);
+    b.type = "button";
+    b.disabled = used;
+    b.addEventListener("click", () => handlers.onChoice(entryId, button.title, button.payload));
+    group.append(b);
+  }
+  return group;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function renderCertification(cert: Certification): HTMLLIElement {
+  const li = el("li", "cert-card");
+  li.append(el("p", "cert-card__title", cert.title || cert.rncp || ""));
+  const meta = el("p", "cert-card__meta");
+  if (cert.rncp) {
+    const href = safeHttpUrl(cert.url);
+    if (href) {
+      const link = externalLink(href, cert.rncp, "cert-card__rncp");
+      link.prepend(srOnly("Fiche "));
+      meta.append(link);
+    } else {
+      meta.append(el("span", "cert-card__rncp", cert.rncp));
+    }
+  }
+  if (cert.level) {
+    if (meta.childNodes.length > 0) meta.append(el("span", "cert-card__sep", " · "));
+    meta.append(el("span", "cert-card__level", capitalize(cert.level)));
+  }
+  if (meta.childNodes.length > 0) li.append(meta);
+  return li;
+}
+
+function renderSources(sources: readonly Source[]): HTMLParagraphElement {
+  const p = el("p", "sources");
+  p.append(el("span", "sources__label", sources.length > 1 ? "Sources : " : "Source : "));
+  sources.forEach((source, i) => {
+    if (i > 0) p.append(document.createTextNode(" ; "));
+    const href = safeHttpUrl(source.url);
+    p.append(href ? externalLink(href, source.label) : el("span", "sources__item", source.label));
+  });
+  return p;
+}
+
+function contextLine(answer: ProaAnswer): string {
+  const parts: string[] = [];
+  if (answer.metier?.label) parts.push(answer.metier.label);
+  if (answer.branch?.name) {
+    parts.push(answer.branch.idcc ? `${answer.branch.name} (IDCC ${answer.branch.idcc})` : answer.branch.name);
+  }
+  return parts.join(" · ");
+}
+
+function renderAnswer(
+  entryId: string,
+  answer: ProaAnswer,
+  used: boolean,
+  handlers: RenderHandlers,
+): DocumentFragment {
+  const frag = document.createDocumentFragment();
+  const verdict = answer.verdict ? VERDICTS[answer.verdict] : undefined;
+  const context = contextLine(answer);
+  if (verdict || context) {
+    const head = el("p", "answer__head");
+    if (verdict) {
+      const badge = el("span", `verdict ${verdict.css}`);
+      badge.append(srOnly("Résultat : "), document.createTextNode(verdict.label));
+      head.append(badge);
+    }
+    if (context) head.append(el("span", "answer__context", context));
+    frag.append(head);
+  }
+  if (answer.summary.trim() !== "") frag.append(renderText(answer.summary));
+  if (answer.certifications.length > 0) {
+    const title = answer.certifications.length > 1 ? "Certifications possibles" : "Certification possible";
+    const headingId = `${entryId}-certs`;
+    const heading = el("p", "answer__section", title);
+    heading.id = headingId;
+    const ul = el("ul", "cert-list");
+    ul.setAttribute("aria-labelledby", headingId);
+    answer.certifications.forEach((cert) => ul.append(renderCertification(cert)));
+    frag.append(heading, ul);
+  }
+  const buttons: QuickReply[] = [];
+  if (answer.moreRemaining > 0) {
+    const n = answer.moreRemaining;
+    buttons.push({
+      title: `Voir plus (${n} autre${n > 1 ? "s" : ""})`,
+      payload: MORE_TEXT,
+    });
+  }
+  buttons.push(...answer.buttons);
+  if (buttons.length > 0) {
+    const group = renderChoices(entryId, buttons, used, handlers);
+    if (answer.moreRemaining > 0) group.firstElementChild?.classList.add("choice--more");
+    frag.append(group);
+  }
+  if (answer.sources.length > 0) frag.append(renderSources(answer.sources));
+  return frag;
+}
+
+/** The bubble of one entry. */
+export function renderEntry(entry: Entry, handlers: RenderHandlers): HTMLElement {
+  const box = el("div", "msg");
+  box.dataset.entryId = entry.id;
+  if (entry.from === "user") {
+    box.classList.add("msg--user");
+    box.append(srOnly("Vous : "), renderText(entry.text));
+    return box;
+  }
+  box.classList.add("msg--bot");
+  box.append(srOnly("Assistant : "));
+  switch (entry.kind) {
+    case "text":
+      if (entry.text.trim() !== "") box.append(renderText(entry.text));
+      if (entry.buttons.length > 0) {
+        box.append(renderChoices(entry.id, entry.buttons, entry.used === true, handlers));
+      }
+      break;
+    case "answer":
+      box.classList.add("msg--answer");
+      box.append(renderAnswer(entry.id, entry.answer, entry.used === true, handlers));
+      break;
+    case "image": {
+      const href = safeHttpUrl(entry.src);
+      if (href) {
+        const img = el("img", "msg__image");
+        img.src = href;
+        img.alt = "Image envoyée par l'assistant";
+        img.loading = "lazy";
+        box.append(img);
+      }
+      break;
+    }
+  }
+  return box;
+}
+
+/** Bubble shown at the top of every conversation (not sent by Rasa, not stored). */
+export function renderIntro(): HTMLElement {
+  const box = el("div", "msg msg--bot msg--intro");
+  box.append(
+    srOnly("Assistant : "),
+    renderText(
+      // U+00A0 (no-break space) before ! ? : and inside « », as French typography wants.
+      "Bonjour\u00a0! Je réponds à vos questions sur la formation quand vous êtes intérimaire\u00a0: " +
+        "Pro-A, période de reconversion, certifications possibles selon votre métier.\n\n" +
+        "Par exemple\u00a0: «\u00a0Je suis cariste en CDI intérimaire, puis-je viser un BTS\u00a0?\u00a0»",
+    ),
+  );
+  return box;
+}
