@@ -3,13 +3,13 @@
 The action server (``rasa run actions``) imports this package and registers every
 ``Action`` subclass of its modules. At import, the knowledge is loaded and validated:
 a missing or invalid file stops the server with a message naming the file and the
-field (no traceback). A background thread then warms up the matchers (spaCy) unless
-``PROA_WARMUP=0``.
+field (no traceback). Then the métier matchers are built (spaCy is loaded), before the
+server listens, unless ``PROA_WARMUP=0``: warming up in the background made the first
+conversations wait, or time out, while spaCy loaded.
 """
 
 import os
 import sys
-import threading
 
 from actions.answering import (  # noqa: F401
     ActionAnswerEligibility,
@@ -33,4 +33,4 @@ except KnowledgeError as error:
     raise SystemExit(2) from None
 
 if os.environ.get("PROA_WARMUP", "1") != "0":
-    threading.Thread(target=warm_up, name="proa-warm-up", daemon=True).start()
+    warm_up()
