@@ -27,6 +27,14 @@ MODEL = REPO / "models" / "proa.tar.gz"
 LOGGING_CONFIG = REPO / "logging.yml"
 
 
+def require_model() -> None:
+    """Fail (not skip) when the model is missing: the tests need scripts/train.sh first."""
+    import pytest
+
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run scripts/train.sh first", pytrace=False)
+
+
 def _logging_args() -> List[str]:
     return ["--logging-config-file", str(LOGGING_CONFIG)] if LOGGING_CONFIG.exists() else []
 

@@ -47,8 +47,25 @@ def no_markup(messages: object) -> bool:
     return "<script" not in json.dumps(messages, ensure_ascii=False).lower()
 
 
+def effective_events(tracker: Dict[str, object]) -> List[Dict[str, object]]:
+    """The tracker's events as Rasa applies them: a ``rewind`` (UserUtteranceReverted,
+    e.g. when the two-stage fallback takes a rephrased message) undoes everything back
+    to and including the last user message, which Rasa then logs again."""
+    applied: List[Dict[str, object]] = []
+    for event in tracker["events"]:
+        if event.get("event") == "rewind":
+            while applied and applied[-1].get("event") != "user":
+                applied.pop()
+            if applied:
+                applied.pop()
+        else:
+            applied.append(event)
+    return applied
+
+
 def user_texts(tracker: Dict[str, object]) -> List[str]:
-    return [str(event.get("text")) for event in tracker["events"] if event.get("event") == "user"]
+    """What the person said, once each (see :func:`effective_events`)."""
+    return [str(event.get("text")) for event in effective_events(tracker) if event.get("event") == "user"]
 
 
 def event_keys(tracker: Dict[str, object]) -> List[tuple]:

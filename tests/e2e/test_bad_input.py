@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.talk import BUSY_TEXT, joined, looks_french, no_markup
+from tests.e2e.talk import BUSY_TEXT, joined, looks_french, no_markup, user_texts
 
 pytestmark = pytest.mark.e2e
 
@@ -106,5 +106,4 @@ def test_server_still_answers_and_store_is_intact(rasa_server):
     _post(rasa_server, {"sender": sender, "message": MESSAGES["sql"]})
     answer = joined(rasa_server.say(sender, "Bonjour"))
     assert looks_french(answer), answer
-    user = [e["text"] for e in rasa_server.tracker(sender)["events"] if e.get("event") == "user"]
-    assert user == [MESSAGES["sql"], "Bonjour"]
+    assert user_texts(rasa_server.tracker(sender)) == [MESSAGES["sql"], "Bonjour"]

@@ -16,8 +16,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import _require_model
-from tests.e2e.stack import ActionServer, RasaServer
+from tests.e2e.stack import ActionServer, RasaServer, require_model
 from tests.e2e.talk import BUSY_TEXT, fold, joined, looks_french
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +26,7 @@ ACTION_TIMEOUT = 3
 
 @pytest.fixture(scope="module")
 def own_stack(tmp_path_factory):
-    _require_model()
+    require_model()
     workdir = tmp_path_factory.mktemp("faults")
     actions = ActionServer(log_path=workdir / "actions.log").start()
     server = RasaServer(workdir=workdir, action_url=actions.url)

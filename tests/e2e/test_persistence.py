@@ -7,15 +7,14 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import _require_model
-from tests.e2e.stack import RasaServer
+from tests.e2e.stack import RasaServer, require_model
 from tests.e2e.talk import event_keys, fold, joined, looks_french, user_texts
 
 pytestmark = pytest.mark.e2e
 
 
 def test_conversation_goes_on_after_a_restart(action_server, tmp_path):
-    _require_model()
+    require_model()
     server = RasaServer(workdir=tmp_path / "rasa", action_url=action_server.url)
     sender = f"persist-{uuid.uuid4().hex[:8]}"
     try:

@@ -16,9 +16,8 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from tests.e2e.conftest import _require_model
-from tests.e2e.stack import REPO, ActionServer, RasaServer, Services
-from tests.e2e.talk import BUSY_TEXT, event_keys, fold, joined, looks_french, user_texts
+from tests.e2e.stack import ActionServer, REPO, RasaServer, Services, require_model
+from tests.e2e.talk import BUSY_TEXT, effective_events, event_keys, fold, joined, looks_french, user_texts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
 
@@ -27,7 +26,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.services]
 def instances(
     services: Services, action_server: ActionServer, tmp_path_factory
 ) -> Iterator[Tuple[RasaServer, RasaServer]]:
-    _require_model()
+    require_model()
     env = services.scale_env(action_server.url)
     servers = [
         RasaServer(
@@ -115,7 +114,7 @@ def test_concurrent_messages_on_both_instances_are_all_kept(instances, services)
     assert sorted(sent[1:]) == sorted(messages)  # none lost, none twice
     # Each message was fully handled before the next one started (the lock): every
     # user event is followed by the bot's answer before the next user event.
-    kinds = [event["event"] for event in tracker["events"] if event["event"] in ("user", "bot")]
+    kinds = [event["event"] for event in effective_events(tracker) if event["event"] in ("user", "bot")]
     for position, kind in enumerate(kinds):
         if kind == "user" and position > 0:
             assert kinds[position - 1] == "bot", kinds

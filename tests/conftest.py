@@ -1,4 +1,9 @@
-"""Fixtures that run the real assistant (needs a trained model: scripts/train.sh)."""
+"""Fixtures shared by every test folder: the real assistant (needs a trained model:
+scripts/train.sh) and the PostgreSQL + Redis services.
+
+The end-to-end tests (tests/e2e/) and the browser test against the real assistant
+(tests/web/test_widget_e2e.py) share one action server and one ``rasa run``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.e2e.stack import MODEL, ActionServer, RasaServer, Services
-
-
-def _require_model() -> None:
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run scripts/train.sh first", pytrace=False)
+from tests.e2e.stack import ActionServer, RasaServer, Services, require_model
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +27,7 @@ def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ActionSe
 @pytest.fixture(scope="session")
 def rasa_server(action_server: ActionServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaServer]:
     """``rasa run`` with the REST channel and a SQLite tracker store, started once."""
-    _require_model()
+    require_model()
     server = RasaServer(workdir=tmp_path_factory.mktemp("rasa"), action_url=action_server.url).start()
     yield server
     server.stop()
