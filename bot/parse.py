@@ -8,13 +8,13 @@ matcher, which gets the whole message. Rasa's NLU replaces this parser in the as
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Dict, Optional, Tuple
 
 from bot.knowledge.models import KnowledgeBase
 from bot.profile import Profile
+from bot.text import fold_accents
 
 _CONTRACT_PATTERNS: Tuple[Tuple[str, str], ...] = (
     ("cdi_interimaire", r"\bcdi\s*-?\s*i\b|\bcdii\b|\bcdi\s+(?:d'?\s*)?interim\w*|\bcdi\s+en\s+interim"),
@@ -76,9 +76,9 @@ _MORE = re.compile(r"\bvoir plus\b|\bla suite\b")
 
 
 def fold(text: str) -> str:
-    """Lower case without accents, apostrophes unified."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    """Lower case without accents, apostrophes unified (keeps punctuation, unlike
+    :func:`bot.text.normalize`, because the patterns here read it)."""
+    return fold_accents(text.lower().replace("’", "'"))
 
 
 def parse_date(value: Any) -> Optional[date]:
