@@ -40,8 +40,9 @@ from typing import Mapping, Sequence
 import yaml
 
 REPO_ROOT: Path = Path(__file__).resolve().parents[2]
-SEED_NAME: str = "000_1047204bcd869f8f.txt"
-DEFAULT_SEED: Path = REPO_ROOT.parent / "shared" / "seeds" / SEED_NAME
+#: The seed as received (shared/seeds/000_1047204bcd869f8f.txt), kept unchanged in the
+#: repository so that the annex can be rebuilt and checked on any machine.
+DEFAULT_SEED: Path = REPO_ROOT / "knowledge" / "idcc2378" / "source" / "accord-proa-2021-01-22.txt"
 DEFAULT_OUT: Path = REPO_ROOT / "knowledge" / "idcc2378" / "annex.csv"
 DEFAULT_CORRECTIONS: Path = REPO_ROOT / "knowledge" / "idcc2378" / "annex_corrections.yml"
 

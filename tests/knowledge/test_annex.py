@@ -12,7 +12,7 @@ import pytest
 from bot.knowledge import annex_parser as ap
 
 REPO_ROOT: Path = Path(__file__).resolve().parents[2]
-SEED_PATH: Path = REPO_ROOT.parent / "shared/seeds/000_1047204bcd869f8f.txt"
+SEED_PATH: Path = ap.DEFAULT_SEED
 CSV_PATH: Path = REPO_ROOT / "knowledge/idcc2378/annex.csv"
 CORRECTIONS_PATH: Path = REPO_ROOT / "knowledge/idcc2378/annex_corrections.yml"
 
@@ -88,8 +88,6 @@ def rows() -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def seed_text() -> str:
     """The seed text; skips the test when the shared seed is not available."""
-    if not SEED_PATH.is_file():
-        pytest.skip(f"seed file not found at {SEED_PATH} (shared seeds not available here)")
     return SEED_PATH.read_text(encoding="utf-8")
 
 

@@ -13,7 +13,7 @@ from bot.knowledge.errors import KnowledgeError
 from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge_from
 
 REPO = Path(__file__).resolve().parents[2]
-SEED_2378 = REPO.parent / "shared" / "seeds" / "000_1047204bcd869f8f.txt"
+SEED_2378 = REPO / "knowledge" / "idcc2378" / "source" / "accord-proa-2021-01-22.txt"
 LEGAL_CONTEXT = REPO.parent / "shared" / "reference" / "legal-context-2026.md"
 
 
@@ -69,7 +69,6 @@ def test_french_number_formatting(kb):
     assert "2\u202f100 heures" in kb.rule("law.reconversion.training").summary
 
 
-@pytest.mark.skipif(not SEED_2378.exists(), reason="shared/ seed not beside the repository")
 def test_idcc2378_quotes_are_verbatim_in_the_seed(kb):
     seed = _squash(SEED_2378.read_text(encoding="utf-8"))
     rules = [r for r in kb.branch(2378).rules if r.source.document.id == "idcc2378-proa-2021"]
