@@ -8,7 +8,7 @@ fingerprint=$(cat config.yml domain.yml $(find data -type f -name '*.yml' | sort
 if [ -f models/proa.tar.gz ] && [ "$(cat models/.fingerprint 2>/dev/null)" = "$fingerprint" ]; then
   exit 0
 fi
-echo "==> training the Rasa model (about a minute)"
+echo "==> training the Rasa model (about 2 minutes on 2 cores)"
 mkdir -p models
 start=$(date +%s)
 .venv/bin/rasa train --fixed-model-name proa --out models --quiet

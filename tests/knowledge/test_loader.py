@@ -14,7 +14,9 @@ from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge_from
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_2378 = REPO / "knowledge" / "idcc2378" / "source" / "accord-proa-2021-01-22.txt"
-LEGAL_CONTEXT = REPO.parent / "shared" / "reference" / "legal-context-2026.md"
+#: The legal context of 2026 as received (shared/reference/legal-context-2026.md), kept
+#: unchanged in the repository.
+LEGAL_CONTEXT = REPO / "knowledge" / "law" / "source" / "legal-context-2026.md"
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +80,6 @@ def test_idcc2378_quotes_are_verbatim_in_the_seed(kb):
     assert _squash(kb.branch(2378).enjeux_source.quote) in seed
 
 
-@pytest.mark.skipif(not LEGAL_CONTEXT.exists(), reason="shared/ reference not beside the repository")
 def test_law_quotes_are_verbatim_in_the_legal_context(kb):
     reference = _squash(LEGAL_CONTEXT.read_text(encoding="utf-8"))
     quoted = [r for r in kb.all_rules() if r.source.document.id in ("code-du-travail-proa", "loi-2025-989", "idcc2378-proa-2021-avenant-1")]
