@@ -42,6 +42,9 @@ FREE_TEXT_INTENTS = {"inform", "nlu_fallback", "ask_certifications", "ask_eligib
 #: Other intents (FAQ, help…) interrupt the form and are handled by rules.
 KEEP_FORM_INTENTS = {"ask_eligibility", "ask_certifications", "inform"}
 
+#: Intents of a question asked anew (not a follow-up of the previous one).
+NEW_QUESTION_INTENTS = {"ask_eligibility", "ask_certifications"}
+
 #: Longest métier text kept from a free answer.
 MAX_METIER_TEXT = 100
 
@@ -153,10 +156,22 @@ class ValidateSlotMappings(SlotNormaliser, ValidationAction):
 
     async def run(self, dispatcher, tracker, domain):
         try:
-            return await super().run(dispatcher, tracker, domain)
+            return await super().run(dispatcher, tracker, domain) + forget_old_target(tracker)
         except Exception as error:  # noqa: BLE001 - keep the extracted values as they are
             log_failure(self.name(), error)
             return []
+
+
+def forget_old_target(tracker: Tracker) -> List[EventType]:
+    """A new question that names no target (« quelles certifications pour un soudeur ? »
+    after « puis-je viser un BTS ? ») is about every certification: the diploma or level
+    aimed at before is dropped. A follow-up (« et pour un chaudronnier ? », intent
+    ``inform``) keeps it."""
+    if latest_intent(tracker) not in NEW_QUESTION_INTENTS:
+        return []
+    if any(e.get("role") == "target" for name in ("diploma", "level") for e in latest_entities(tracker, name)):
+        return []
+    return [SlotSet(slot, None) for slot in ("target_diploma", "target_level") if tracker.get_slot(slot) is not None]
 
 
 def topic_of(tracker: Tracker) -> str:

@@ -96,8 +96,11 @@ def _compose(sentences: Sequence[str], lines: Sequence[str], closing: Sequence[s
 
 
 def _prose(sentences: Sequence[str], closing: Sequence[str] = ()) -> str:
-    """The sentences of an answer without its list and sources (``Answer.summary``)."""
-    return " ".join(s.strip() for s in list(sentences) + list(closing) if s and s.strip())
+    """The sentences of an answer without its list and sources (``Answer.summary``).
+    A sentence that introduced the list (« … pour « Soudeur » : ») ends with a full
+    stop instead, since the list is shown apart."""
+    kept = [s.strip() for s in list(sentences) + list(closing) if s and s.strip()]
+    return " ".join(s[:-1].rstrip() + "." if s.endswith(":") else s for s in kept)
 
 
 def _with_sources(sentences: List[str], sources: Sequence[SourceItem]) -> str:

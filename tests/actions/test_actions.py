@@ -229,6 +229,27 @@ def test_new_job_forgets_the_job_chosen_before():
     assert validated == {"metier": "chaudronnier", "metier_id": None}
 
 
+@pytest.mark.parametrize(
+    "intent, text, entities, forgotten",
+    [
+        # a new question without a target: the BTS of the previous question is dropped
+        ("ask_certifications", "quelles certifications pour un soudeur ?", [{"entity": "metier", "value": "soudeur"}], True),
+        # a follow-up keeps it
+        ("inform", "et pour un chaudronnier ?", [{"entity": "metier", "value": "chaudronnier"}], False),
+        # a new question naming a target keeps the one it names
+        ("ask_eligibility", "puis-je viser un BTS ?", [{"entity": "diploma", "role": "target", "value": "bts"}], False),
+    ],
+)
+def test_a_new_question_without_target_forgets_the_previous_one(intent, text, entities, forgotten):
+    tracker = make_tracker({"target_diploma": "bts", "metier": "cariste"}, intent=intent, text=text, entities=entities)
+    _, events = run(ValidateSlotMappings(), tracker)
+    slots = slot_events(events)
+    if forgotten:
+        assert "target_diploma" in slots and slots["target_diploma"] is None
+    else:
+        assert slots.get("target_diploma", "bts") == "bts"
+
+
 def test_button_choice_keeps_the_job_chosen():
     tracker = make_tracker(
         {"metier": "électricien", "metier_id": "btp/electricite/electricien-industrie"},

@@ -200,8 +200,9 @@ def test_summary_is_the_prose_without_list_nor_sources(assistant):
     answer = assistant.answer_certifications(Profile(today=BEFORE, metier_text="soudeur"))
     payload = answer.to_payload()
     assert payload["summary"] == answer.summary
-    intro, closing = answer.summary.split(" : ", 1)[0], answer.summary.rsplit(". ", 1)[-1]
-    assert answer.text.startswith(intro) and closing in answer.text
+    intro, closing = answer.summary.split(". ", 1)[0], answer.summary.rsplit(". ", 1)[-1]
+    assert answer.text.startswith(intro + " :\n1. ") and closing in answer.text
+    assert intro.startswith("Certifications de la liste de la branche pour « Soudeur »")
     assert not re.search(r"(^|\n)\d+\. ", answer.summary)
     assert not re.search(r"RNCP\d", answer.summary) and "Source" not in answer.summary
     assert "voir plus" not in answer.summary
