@@ -440,14 +440,15 @@ class AnswerBuilder:
                 new_rules += [note] if note and note not in new_rules else []
 
         sentences: List[str] = []
+        switch = french_date(self.engine.end_rule.values["replacement_from"])
         if regime == RECONVERSION and proa_rules and new_rules:
-            sentences.append(f"Depuis le {french_date(self.engine.end_rule.values['replacement_from'])}, avec la période de reconversion :")
+            sentences.append(f"Depuis le {switch}, avec la période de reconversion :")
             sentences += [r.summary for r in new_rules]
-            sentences.append(f"Pour une Pro-A commencée avant 2026 (branche {branch.name}) :")
+            sentences.append(f"Pour une Pro-A commencée avant le {switch} (branche {branch.name}) :")
             sentences += [r.summary for r in proa_rules]
         elif regime == RECONVERSION and proa_rules:
             if topic != "what_is_proa":
-                sentences.append(f"Pour une Pro-A commencée avant 2026 (branche {branch.name}) :")
+                sentences.append(f"Pour une Pro-A commencée avant le {switch} (branche {branch.name}) :")
             sentences += [r.summary for r in proa_rules]
             if topic != "what_is_proa":
                 sentences.append(_with_opco("Pour la période de reconversion, ce point reste à confirmer auprès de votre OPCO.", branch))

@@ -152,7 +152,7 @@ def test_faq_today_gives_the_new_scheme_first(assistant, topic, new_fact):
     answer = assistant.answer_faq(topic, Profile(today=TODAY))
     assert answer.text.startswith("Depuis le 1er janvier 2026")
     assert new_fact in answer.text
-    assert "Pro-A commencée avant 2026" in answer.text
+    assert "Pro-A commencée avant le 1er janvier 2026" in answer.text
 
 
 def test_faq_today_without_verified_new_rule_says_to_ask_the_opco(assistant):
