@@ -21,6 +21,7 @@ from actions.answering import (  # noqa: F401
 from actions.common import warm_up
 from actions.fallback import ActionDefaultAskAffirmation  # noqa: F401
 from actions.forms import ValidateProfileForm, ValidateSlotMappings  # noqa: F401
+from actions.session import ActionSessionStart  # noqa: F401
 from bot.knowledge.errors import KnowledgeError
 from bot.knowledge.loader import load_knowledge
 

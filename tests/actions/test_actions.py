@@ -26,6 +26,7 @@ from actions.answering import (
 from actions.fallback import ActionDefaultAskAffirmation
 from actions.forms import ValidateProfileForm, ValidateSlotMappings
 from actions.profile_slots import parse_date, profile_from_slots
+from actions.session import ActionSessionStart
 from bot.profile import Profile
 
 PROA_TIME = "2025-06-01"
@@ -460,3 +461,28 @@ def test_unknown_intent_is_asked_to_rephrase():
     message = {"intent_ranking": [{"name": "nlu_fallback"}, {"name": "greet"}]}
     messages, _ = run(ActionDefaultAskAffirmation(), make_tracker(intent="nlu_fallback", extra=message))
     assert messages[0]["response"] == "utter_ask_rephrase"
+
+
+# --- session start ---------------------------------------------------------------------
+
+
+def _session_start_events(slots: Dict[str, Any]):
+    tracker = make_tracker(slots)
+    _, events = run(ActionSessionStart(), tracker)
+    return events
+
+
+def test_session_start_keeps_the_slots_and_listens():
+    events = _session_start_events({"contract": "cdi_interimaire", "metier": "cariste"})
+    assert events[0]["event"] == "session_started"
+    assert events[-1]["event"] == "action" and events[-1]["name"] == "action_listen"
+    slots = slot_events(events)
+    assert slots["contract"] == "cdi_interimaire" and slots["metier"] == "cariste"
+    assert slots["idcc"] == "2378"
+
+
+@pytest.mark.parametrize("metadata, idcc", [({"idcc": 1404}, "1404"), ({"idcc": "1404"}, "1404"), ({"idcc": 9999}, "2378"), ({}, "2378"), ("x", "2378")])
+def test_session_start_takes_the_branch_from_the_channel_metadata(metadata, idcc):
+    events = _session_start_events({"session_started_metadata": metadata})
+    slots = [e for e in events if e.get("event") == "slot" and e["name"] == "idcc"]
+    assert slots[-1]["value"] == idcc

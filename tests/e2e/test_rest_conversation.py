@@ -136,3 +136,21 @@ def test_out_of_scope_and_gibberish_get_the_french_scope_message(rasa_server):
         text = joined(rasa_server.say(_sender("scope"), message))
         assert looks_french(text), text
         assert "pro-a" in fold(text), text
+
+
+def test_the_channel_can_start_the_conversation_in_another_branch(rasa_server):
+    """Metadata ``{"idcc": 1404}`` on the first message (REST ``metadata``, socket.io
+    ``customData``) starts the conversation in the SDLM branch."""
+    import json
+
+    sender = _sender("preset")
+    body = json.dumps(
+        {"sender": sender, "message": "combien de temps dure la pro-a ?", "metadata": {"idcc": 1404}}
+    ).encode("utf-8")
+    status, answer = rasa_server.post("/webhooks/rest/webhook", body)
+    assert status == 200, answer
+    assert the_payload(answer)["branch"]["idcc"] == 1404
+    assert rasa_server.tracker(sender)["slots"]["idcc"] == "1404"
+    # Without metadata, the default branch.
+    default = rasa_server.say(_sender("default"), "combien de temps dure la pro-a ?")
+    assert the_payload(default)["branch"]["idcc"] == 2378
