@@ -4,8 +4,9 @@ Rasa runs ``action_session_start`` on the first message of a conversation (and a
 long silence, ``session_config`` in domain.yml). This custom version does what Rasa's
 own does (a new session that keeps every slot, ``carry_over_slots_to_new_session``) and
 one thing more: when the first message carries metadata ``{"idcc": 1404}`` (REST
-``metadata``, socket.io ``customData``), the conversation starts in that branch instead
-of the default one (temporary work, IDCC 2378). An unknown branch is ignored.
+``metadata``, or the ``metadata`` field of a socket.io ``user_uttered`` event), the
+conversation starts in that branch instead of the default one (temporary work, IDCC
+2378). An unknown branch is ignored.
 """
 
 from __future__ import annotations

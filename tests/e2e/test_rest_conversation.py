@@ -140,7 +140,7 @@ def test_out_of_scope_and_gibberish_get_the_french_scope_message(rasa_server):
 
 def test_the_channel_can_start_the_conversation_in_another_branch(rasa_server):
     """Metadata ``{"idcc": 1404}`` on the first message (REST ``metadata``, socket.io
-    ``customData``) starts the conversation in the SDLM branch."""
+    ``metadata`` of ``user_uttered``) starts the conversation in the SDLM branch."""
     import json
 
     sender = _sender("preset")
