@@ -17,7 +17,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import apologise, assistant, log_failure, send_answer
-from actions.profile_slots import PROFILE_SLOTS, parse_int, profile_from_tracker
+from actions.profile_slots import PROFILE_SLOTS, profile_from_tracker
+from bot.parse import parse_int
 
 #: Topics of the ``last_topic`` slot (domain.yml).
 ELIGIBILITY = "eligibility"

@@ -23,16 +23,15 @@ from rasa_sdk.types import DomainDict
 from actions.answering import CERTIFICATIONS, ELIGIBILITY, FAQ
 from actions.common import assistant, latest_entities, latest_intent, latest_text, log_failure
 from actions.profile_slots import (
-    DEFAULT_IDCC,
     PROFILE_SLOTS,
     contract_code,
     diploma_code,
-    parse_date,
     parse_idcc,
-    parse_int,
     parse_level,
     profile_from_tracker,
 )
+from bot.parse import parse_date, parse_int
+from bot.profile import DEFAULT_IDCC
 
 #: Intents whose text may be the métier itself when the form asks for it.
 FREE_TEXT_INTENTS = {"inform", "nlu_fallback", "ask_certifications", "ask_eligibility"}

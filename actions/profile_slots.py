@@ -18,12 +18,6 @@ from bot.knowledge.loader import load_knowledge
 from bot.parse import fold, parse_date, parse_int
 from bot.profile import CONTRACT_LABELS, DEFAULT_IDCC, Profile
 
-__all__ = [
-    "PROFILE_SLOTS", "DEFAULT_IDCC", "parse_date", "parse_int", "parse_level", "parse_idcc",
-    "contract_code", "diploma_code", "profile_from_slots", "profile_from_tracker",
-    "current_slots", "today",
-]
-
 #: Environment variable that fixes "today" (ISO date), for tests and demos.
 TODAY_ENV = "PROA_TODAY"
 

@@ -11,7 +11,7 @@ conversation starts in that branch instead of the default one (temporary work, I
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -23,7 +23,7 @@ from actions.profile_slots import parse_idcc
 METADATA_SLOT = "session_started_metadata"
 
 
-def branch_from_metadata(metadata: Any) -> Any:
+def branch_from_metadata(metadata: Any) -> Optional[int]:
     """The IDCC the channel asks for in the session metadata, or None."""
     if not isinstance(metadata, dict):
         return None

@@ -7,7 +7,6 @@ The end-to-end tests (tests/e2e/) and the browser test against the real assistan
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import pytest

@@ -25,8 +25,9 @@ from actions.answering import (
 )
 from actions.fallback import ActionDefaultAskAffirmation
 from actions.forms import ValidateProfileForm, ValidateSlotMappings
-from actions.profile_slots import parse_date, profile_from_slots
+from actions.profile_slots import profile_from_slots
 from actions.session import ActionSessionStart
+from bot.parse import parse_date
 from bot.profile import Profile
 
 PROA_TIME = "2025-06-01"
