@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.answer import Answer, Button, CertificationItem, SourceItem
 from bot.knowledge.models import Branch, Certification, Diploma, KnowledgeBase, Metier, Rule, SourceRef
@@ -21,8 +21,9 @@ from bot.rules import (
     PROA_ONGOING,
     RECONVERSION,
     Decision,
+    Reason,
+    ReasonCode,
     RulesEngine,
-    french_date,
     unique_certifications,
 )
 
@@ -49,6 +50,57 @@ FAQ_TOPICS = {
     "certification_list_source": (("certifications", "amendment"), ()),
     "level_ceiling": (("ceiling",), ("beneficiaries",)),
 }
+
+
+_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+def french_date(day: Optional[date]) -> str:
+    """``1er janvier 2026`` style date."""
+    if day is None:
+        return ""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {_MONTHS[day.month - 1]} {day.year}"
+
+
+#: The French of every reason code of the rules engine, filled from the reason's params
+#: (dates as « 1er janvier 2026 », decimals with a comma). ``None``: the reason states its
+#: rule, whose summary is the sentence.
+REASON_TEXTS: Mapping[ReasonCode, Optional[str]] = {
+    ReasonCode.PROA_ENDED_RULE: None,
+    ReasonCode.AVENANT_AFTER_END: "Votre avenant est daté du {signed_on}, après le {last_start_date} : ce ne peut plus être une Pro-A.",
+    ReasonCode.PROA_ONGOING_AGREEMENT: "Votre avenant Pro-A a été conclu le {signed_on}, avant le {replacement_from} : il continue selon l'accord de branche.",
+    ReasonCode.RECONVERSION_BENEFICIARIES_RULE: None,
+    ReasonCode.CONTRACTS_ELIGIBLE_RULE: None,
+    ReasonCode.CONTRACT_ELIGIBLE_RULE: None,
+    ReasonCode.CONTRACT_EXCLUDED_RULE: None,
+    ReasonCode.CEILING_RULE: None,
+    ReasonCode.CEILING_REACHED_RULE: None,
+    ReasonCode.PLAN_TOO_SHORT: "{months} mois, c'est moins que le minimum de {min_months} mois.",
+    ReasonCode.PLAN_TOO_LONG: "{months} mois, c'est plus que le maximum de {max_months} mois pour votre situation.",
+    ReasonCode.PLAN_TOO_FEW_HOURS: "{hours} heures de formation, c'est moins que le minimum de {min_hours} heures.",
+    ReasonCode.PLAN_SHARE_TOO_LOW: "La formation ferait {percent} % de la durée totale, moins que {min_percent} %.",
+    ReasonCode.PLAN_SHARE_TOO_HIGH: "La formation ferait {percent} % de la durée totale, plus que {max_percent} %.",
+}
+
+
+def _french_value(value: object) -> str:
+    if isinstance(value, date):
+        return french_date(value)
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return str(value)
+
+
+def reason_text(reason: Reason) -> str:
+    """The French sentence of one reason of a decision."""
+    template = REASON_TEXTS[reason.code]
+    if template is None:
+        return reason.rule.summary if reason.rule else ""
+    return template.format(**{key: _french_value(value) for key, value in reason.params.items()})
 
 
 @dataclass(frozen=True)
@@ -129,7 +181,7 @@ def _list_reply(
     return Answer(
         text=text,
         summary=summary,
-        verdict=verdict,
+        verdict=str(verdict),
         topic=topic,
         idcc=branch.idcc,
         branch_name=branch.name,
@@ -140,7 +192,7 @@ def _list_reply(
         sources=sources,
         buttons=buttons,
         missing=missing,
-        extra={"next_offset": page.next_offset, "regime": regime},
+        extra={"next_offset": page.next_offset, "regime": str(regime)},
     )
 
 
@@ -192,7 +244,7 @@ class AnswerBuilder:
         branch = decision.branch
         rules_used: List[Rule] = [r.rule for r in decision.reasons if r.rule]
         if decision.regime == RECONVERSION:
-            sentences = [r.text for r in decision.reasons]
+            sentences = [reason_text(r) for r in decision.reasons]
             verdict = "info"
         else:
             sentences = self._proa_verdict(decision)
@@ -201,7 +253,7 @@ class AnswerBuilder:
                 sentences.append(self._duration_sentence(decision))
                 rules_used += list(decision.duration.rules[:1]) + list(decision.training_rules[:1])
             if decision.plan and decision.plan.problems:
-                sentences += list(decision.plan.problems)
+                sentences += [reason_text(p) for p in decision.plan.problems]
                 rules_used += list(decision.plan.rules)
 
         metier_part, buttons, metier_rules = self._metier_part(branch, match, metier, decision)
@@ -244,7 +296,7 @@ class AnswerBuilder:
         sentences: List[str] = []
         reasons = list(decision.reasons)
         if decision.regime == PROA_ONGOING:
-            sentences.append(reasons.pop(0).text)
+            sentences.append(reason_text(reasons.pop(0)))
         if decision.assumed_contract:
             sentences.append(f"Je considère que votre contrat est un {CONTRACT_LABELS[decision.assumed_contract]}.")
         opening = {
@@ -253,7 +305,7 @@ class AnswerBuilder:
             NEEDS_INFORMATION: "Pour vous répondre, j'ai besoin de connaître votre type de contrat.",
         }
         sentences.append(opening[decision.verdict])
-        sentences += [reason.text for reason in reasons]
+        sentences += [reason_text(reason) for reason in reasons]
         return sentences
 
     def _duration_sentence(self, decision: Decision) -> str:
@@ -377,7 +429,7 @@ class AnswerBuilder:
             metier_id=metier.id,
             metier_label=metier.label,
             sources=sources,
-            extra={"regime": regime},
+            extra={"regime": str(regime)},
         )
 
     def _list_answer(self, branch: Branch, regime: str, as_of: date, certifications: Sequence[Certification], metier: Optional[Metier], target, offset: int, before: List[str], buttons: Tuple[Button, ...], intro: bool = True) -> Answer:
@@ -467,5 +519,5 @@ class AnswerBuilder:
             idcc=branch.idcc,
             branch_name=branch.name,
             sources=sources,
-            extra={"regime": regime},
+            extra={"regime": str(regime)},
         )

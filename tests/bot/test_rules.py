@@ -8,7 +8,7 @@ import pytest
 
 from bot.knowledge.loader import load_knowledge
 from bot.profile import Profile
-from bot.rules import ELIGIBLE, NEEDS_INFORMATION, NOT_ELIGIBLE, PROA, PROA_ONGOING, RECONVERSION, RulesEngine
+from bot.rules import ELIGIBLE, NEEDS_INFORMATION, NOT_ELIGIBLE, PROA, PROA_ONGOING, RECONVERSION, ReasonCode, RulesEngine
 
 BEFORE = date(2025, 6, 1)  # a day when a Pro-A could still start
 TODAY = date(2026, 11, 23)
@@ -63,7 +63,8 @@ def test_ongoing_pro_a_keeps_the_agreement_rules(engine):
     assert decision.regime == PROA_ONGOING and decision.verdict == ELIGIBLE
     assert decision.as_of == date(2025, 11, 15)
     assert decision.funding_rules[0].id == "idcc2378.funding"
-    assert "avant le 1er janvier 2026" in decision.reasons[0].text
+    assert decision.reasons[0].code == ReasonCode.PROA_ONGOING_AGREEMENT
+    assert decision.reasons[0].params["replacement_from"] == date(2026, 1, 1)
 
 
 # -- beneficiaries --------------------------------------------------------------------------
@@ -192,3 +193,28 @@ def test_target_narrowed_to_the_metier(engine):
 def test_target_level(engine):
     decision = engine.decide(temp(contract="cdi_interimaire", target_level=7))
     assert decision.certifications and all(c.level == "niveau 7" for c in decision.certifications)
+
+
+# -- decisions as codes ----------------------------------------------------------------------
+
+
+def test_every_reason_code_has_its_french_in_the_answers_table():
+    from bot.answers import REASON_TEXTS
+
+    from bot.rules import ReasonCode as Codes
+
+    assert set(REASON_TEXTS) == set(Codes)
+
+
+def test_plan_problems_are_codes_with_their_figures(engine):
+    checked = plan(engine, temp(planned_months=40, planned_training_hours=100, planned_total_hours=2000))
+    codes = {p.code: p.params for p in checked.problems}
+    assert codes[ReasonCode.PLAN_TOO_LONG] == {"months": 40, "max_months": 12}
+    assert codes[ReasonCode.PLAN_TOO_FEW_HOURS] == {"hours": 100, "min_hours": 150}
+    assert codes[ReasonCode.PLAN_SHARE_TOO_LOW]["min_percent"] == 15
+
+
+def test_verdicts_and_regimes_are_plain_strings_too(engine):
+    decision = engine.decide(temp(contract="cdi_interimaire"))
+    assert decision.verdict == "eligible" and decision.verdict in {"eligible"}
+    assert str(decision.regime) == "proa"
