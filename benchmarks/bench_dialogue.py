@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -227,6 +228,19 @@ def print_failures(column: Column, limit: int) -> None:
         print(f"  … {len(failed) - limit} more (--failures N, or --json)")
 
 
+def _result_json(result: CaseResult) -> Dict[str, Any]:
+    """One case's outcome; a failed case keeps what came back (trimmed) to read it later."""
+    out: Dict[str, Any] = {"passed": result.passed, "category": result.case.category, "failures": result.failures}
+    if not result.passed:
+        out["turns"] = [
+            {"user": turn.user, "expect": dict(turn.expect),
+             "got": [{k: m.get(k) for k in ("text", "buttons") if isinstance(m, dict)} for m in reply.raw][:3]
+             if reply.error is None else reply.error}
+            for turn, reply in zip(result.case.turns, result.replies)
+        ]
+    return out
+
+
 # ----------------------------------------------------------------------------- stack
 def start_stack(workdir: Path):
     """Action server + rasa run on free ports (tests/e2e/stack.py); trains when needed."""
@@ -256,6 +270,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--no-core", action="store_true", help="skip the core column")
     parser.add_argument("--failures", type=int, default=80, help="failures listed per column")
     args = parser.parse_args(argv)
+    # A plain `kill` must still stop the servers this script started (finally below).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     path = args.cases or SETS[args.set]
     cases = load_cases(path)
@@ -307,8 +323,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args.json.write_text(json.dumps({
             "set": str(path), "table": rows,
             "results": {
-                column.name: {cid: {"passed": r.passed, "category": r.case.category, "failures": r.failures}
-                              for cid, r in column.results.items()}
+                column.name: {cid: _result_json(r) for cid, r in column.results.items()}
                 for column in columns
             },
         }, ensure_ascii=False, indent=1), encoding="utf-8")

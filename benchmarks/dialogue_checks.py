@@ -45,11 +45,12 @@ class Reply:
     topics: List[str] = field(default_factory=list)
     branches: List[int] = field(default_factory=list)
     error: Optional[str] = None  # HTTP error, timeout, exception
+    raw: List[Any] = field(default_factory=list)  # the messages as received, for reports
 
     @classmethod
     def from_messages(cls, messages: Iterable[Mapping[str, Any]]) -> "Reply":
         """Collect the facts of a list of REST bot messages."""
-        reply = cls()
+        reply = cls(raw=list(messages or []))
         texts: List[str] = []
         for message in messages or []:
             if not isinstance(message, Mapping):
@@ -142,8 +143,16 @@ def _offers_metiers(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
     return f"not offered {_short(missing)} (offered {_short(reply.offered)})" if missing else None
 
 
+#: Words any question about the person's job contains (« Quel est votre métier ? »).
+ASK_METIER_WORDS = ("metier", "metiers", "emploi", "poste", "profession")
+
+
 def _asks_metier(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
-    asks = not reply.chosen and (bool(reply.offered) or "needs_information" in reply.verdicts)
+    asks = not reply.chosen and not reply.codes and (
+        bool(reply.offered)
+        or "needs_information" in reply.verdicts
+        or any(has_token(reply.text, word) for word in ASK_METIER_WORDS)
+    )
     return None if asks == bool(value) else f"métier {_short(reply.chosen) or 'none'}, verdict {reply.verdicts}"
 
 
@@ -299,6 +308,7 @@ def load_cases(path: Path) -> List[Case]:
 class CaseResult:
     case: Case
     failures: List[str] = field(default_factory=list)  # "turn N: check: what came back"
+    replies: List[Reply] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -307,7 +317,7 @@ class CaseResult:
 
 def judge(case: Case, replies: Sequence[Reply]) -> CaseResult:
     """Check every turn of a case against the replies (one per turn; missing = error)."""
-    result = CaseResult(case)
+    result = CaseResult(case, replies=list(replies))
     seen: Set[str] = set()
     for number, turn in enumerate(case.turns, start=1):
         reply = replies[number - 1] if number <= len(replies) else Reply(error="no reply")

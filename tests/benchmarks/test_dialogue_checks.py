@@ -93,6 +93,10 @@ def test_verdict_topic_branch_and_asks_metier():
     assert check_turn({"asks_metier": True, "branch_idcc": 1404, "topic_in": ["eli*"]}, asked) == []
     assert check_turn({"verdict_in": ["eligible"]}, asked)
     assert check_turn({"asks_metier": True}, reply(metier=CARISTE))
+    # A plain prompt of a form (no structured answer) asks too, whatever its wording.
+    prompt = Reply.from_messages([{"text": "Quel est votre métier ?"}])
+    assert check_turn({"asks_metier": True}, prompt) == []
+    assert check_turn({"asks_metier": True}, Reply.from_messages([{"text": "Bonjour !"}]))
 
 
 def test_voir_plus_needs_new_codes_over_the_conversation(tmp_path):
