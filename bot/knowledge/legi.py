@@ -36,10 +36,9 @@ from bot.knowledge.npm_data import (
     DEFAULT_CACHE_DIR,
     NpmDataError,
     html_to_text,
-    iter_nodes,
     normalize_whitespace,
     read_package_version,
-    text_delta,
+    word_delta,
     write_snapshot,
 )
 
@@ -250,7 +249,7 @@ def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> List[LegiC
         if previous.get("date_debut") != article.get("date_debut"):
             parts.append(f"date_debut {previous.get('date_debut')} -> {article.get('date_debut')}")
         if normalize_whitespace(previous.get("text") or "") != normalize_whitespace(article.get("text") or ""):
-            parts.append("text " + text_delta(previous.get("text") or "", article.get("text") or ""))
+            parts.append("text " + word_delta(previous.get("text") or "", article.get("text") or ""))
         if parts:
             changes.append(LegiChange("modified", num, previous["id"], article["id"], article.get("etat"), article.get("date_debut"), "; ".join(parts)))
     for num, previous in before.items():
@@ -300,6 +299,11 @@ def _compact_num(text: str) -> str:
     return text.replace(".", "").replace(" ", "").replace("\u00a0", "")
 
 
+def _names_article(cited: str, num: str) -> bool:
+    """True when the rule's article text names ``num`` (L6324-1 is not L6324-10)."""
+    return re.search(re.escape(_compact_num(num)) + r"(?![\d-])", _compact_num(cited)) is not None
+
+
 @dataclass(frozen=True)
 class CitationReport:
     """What :func:`check_citations` checked, and the problems found."""
@@ -329,7 +333,7 @@ def check_citations(rules: Iterable[Any], snapshot: Mapping[str, Any]) -> Citati
         if legi_id in past:
             article, version = past[legi_id]
             past_count += 1
-            if _compact_num(article["num"]) not in _compact_num(rule.source.article):
+            if not _names_article(rule.source.article, article["num"]):
                 problems.append(f"{rule.id}: article {rule.source.article!r} is not {article['num']} ({legi_id})")
             ended = version.get("date_fin")
             if rule.valid_until is None or ended is None or rule.valid_until.isoformat() >= ended:
@@ -340,7 +344,7 @@ def check_citations(rules: Iterable[Any], snapshot: Mapping[str, Any]) -> Citati
             problems.append(f"{rule.id}: {legi_id} is not in the legi snapshot")
             continue
         verbatim += 1
-        if _compact_num(article["num"]) not in _compact_num(rule.source.article):
+        if not _names_article(rule.source.article, article["num"]):
             problems.append(f"{rule.id}: article {rule.source.article!r} is not {article['num']} ({legi_id})")
         if rule.valid_from is None or rule.valid_from.isoformat() not in allowed_starts(article):
             problems.append(f"{rule.id}: valid_from {rule.valid_from} is not a start date of {article['num']} "

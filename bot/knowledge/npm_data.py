@@ -306,6 +306,23 @@ def text_delta(old_text: str, new_text: str, limit: int = 2, width: int = 90) ->
     return " ".join(pieces)
 
 
+def word_delta(old_text: str, new_text: str, limit: int = 3, context: int = 3) -> str:
+    """Summarize a text change word by word: ``…context [old → new] context…`` for the
+    first ``limit`` changed places (long legal paragraphs change by a few words)."""
+    old_words, new_words = old_text.split(), new_text.split()
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    pieces: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        before = " ".join(old_words[max(0, i1 - context):i1])
+        after = " ".join(old_words[i2:i2 + context])
+        pieces.append(f'"…{before} [{" ".join(old_words[i1:i2])} -> {" ".join(new_words[j1:j2])}] {after}…"')
+    if len(pieces) > limit:
+        pieces = pieces[:limit] + [f"(+{len(pieces) - limit} more change(s))"]
+    return " ".join(pieces)
+
+
 def clip(text: str, width: int) -> str:
     """Cut ``text`` to ``width`` characters with an ellipsis."""
     return text if len(text) <= width else text[: width - 1] + "…"
