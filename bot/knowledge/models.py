@@ -153,8 +153,10 @@ class Certification:
     @property
     def level_number(self) -> Optional[int]:
         """3…7 for "niveau N", None for "sans niveau" or unknown."""
-        if self.level.startswith("niveau "):
-            return int(self.level.split()[1])
+        parts = self.level.split()
+        # "niveau non précisé" (a certification whose level the source does not give).
+        if len(parts) > 1 and parts[0] == "niveau" and parts[1].isdigit():
+            return int(parts[1])
         return None
 
     @property
