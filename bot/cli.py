@@ -98,12 +98,14 @@ def _knowledge(args: argparse.Namespace) -> int:
 
     kb = load_knowledge()
     if command == "validate":
-        from bot.knowledge import legi
+        from bot.knowledge import kali, legi
 
         report = legi.check_citations(kb.all_rules(), legi.read_snapshot(knowledge_dir() / legi.SNAPSHOT_RELATIVE_PATH))
-        if report.problems:
-            for problem in report.problems:
-                print(f"ERREUR citation du Code du travail : {problem}", file=sys.stderr)
+        kali_checked, kali_problems = kali.check_citations(kb.all_rules(), kali.read_snapshot(knowledge_dir() / kali.SNAPSHOT_RELATIVE_PATH))
+        problems = [f"Code du travail : {p}" for p in report.problems] + [f"KALI : {p}" for p in kali_problems]
+        if problems:
+            for problem in problems:
+                print(f"ERREUR citation {problem}", file=sys.stderr)
             return 2
         counts = ", ".join(
             f"IDCC {b.idcc}: {len(b.rules)} règles, {len(b.metiers)} métiers, {len(b.certifications)} certifications"
@@ -112,7 +114,8 @@ def _knowledge(args: argparse.Namespace) -> int:
         print(f"OK : {knowledge_dir()} ({len(kb.sources)} sources, {len(kb.law_rules)} règles légales ; {counts})")
         print(
             f"Code du travail : {report.verbatim} citations vérifiées mot pour mot dans knowledge/law/legi_snapshot.json, "
-            f"{report.past_versions} liens vers une version passée (texte absent de legi-data)"
+            f"{report.past_versions} liens vers une version passée (texte absent de legi-data) ; "
+            f"accords (KALI) : {kali_checked} citations vérifiées dans knowledge/idcc1404/kali_snapshot.json"
         )
         return 0
     if command == "branches":

@@ -448,6 +448,29 @@ def build_snapshot(container_json: dict[str, Any], version: str,
     }
 
 
+def check_citations(rules: Iterable[Any], snapshot: dict[str, Any]) -> tuple[int, list[str]]:
+    """Check the rules that cite a KALI article (``kali_id``) against the snapshot: the id
+    must be a tracked article and every quote must appear verbatim in its heading and
+    text (whitespace aside). Returns (quotes checked, problems in English). Articles
+    outside the tracked texts are reported, not guessed."""
+    articles = {a["id"]: a for text in (snapshot.get("texts") or {}).values() for a in text.get("articles") or []}
+    checked, problems = 0, []
+    for rule in rules:
+        kali_id = rule.source.kali_id
+        if not kali_id:
+            continue
+        article = articles.get(kali_id)
+        if article is None:
+            problems.append(f"{rule.id}: {kali_id} is not in the KALI snapshot")
+            continue
+        searchable = normalize_whitespace(f"{article.get('surtitre') or ''}\n{article.get('text') or ''}")
+        for quote in rule.source.quotes:
+            checked += 1
+            if normalize_whitespace(quote) not in searchable:
+                problems.append(f"{rule.id}: quote not found verbatim in {kali_id}: {quote[:60]!r}")
+    return checked, problems
+
+
 def read_snapshot(path: Path) -> dict[str, Any]:
     """Read a snapshot file; an absent file gives an empty snapshot."""
     try:

@@ -257,7 +257,33 @@ def test_nota_entry_into_force_is_an_allowed_start(snapshot):
 
 def test_validate_command_checks_the_code_du_travail_quotes(capsys):
     assert cli.main(["knowledge", "validate"]) == 0
-    assert "citations vérifiées mot pour mot" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "citations vérifiées mot pour mot" in out and "accords (KALI)" in out
+
+
+def test_validate_fails_on_a_quote_that_is_not_in_the_snapshot(tmp_path, capsys, monkeypatch):
+    import shutil
+
+    from bot.knowledge.loader import _cached
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    law = knowledge / "law" / "periode_reconversion.yml"
+    law.write_text(law.read_text(encoding="utf-8").replace("entre 150 heures et 450 heures", "entre 150 heures et 500 heures"), encoding="utf-8")
+    monkeypatch.setenv("PROA_KNOWLEDGE_DIR", str(knowledge))
+    _cached.cache_clear()
+    try:
+        assert cli.main(["knowledge", "validate"]) == 2
+        assert "law.reconversion.training: quote not found verbatim in L6324-4" in capsys.readouterr().err
+    finally:
+        _cached.cache_clear()
+
+
+def test_kali_citations_of_the_knowledge_are_verbatim(kb):
+    from bot.knowledge import kali
+
+    checked, problems = kali.check_citations(kb.all_rules(), kali.read_snapshot(ROOT / "knowledge" / kali.SNAPSHOT_RELATIVE_PATH))
+    assert problems == [] and checked >= 25
 
 
 # --------------------------------------------------------------------------- deep links

@@ -76,7 +76,8 @@ def test_idcc2378_quotes_are_verbatim_in_the_seed(kb):
     rules = [r for r in kb.branch(2378).rules if r.source.document.id == "idcc2378-proa-2021"]
     assert len(rules) >= 15
     for rule in rules:
-        assert _squash(rule.source.quote) in seed, rule.id
+        for quote in rule.source.quotes:
+            assert _squash(quote) in seed, rule.id
     assert _squash(kb.branch(2378).enjeux_source.quote) in seed
 
 
@@ -85,7 +86,8 @@ def test_law_quotes_are_verbatim_in_the_legal_context(kb):
     quoted = [r for r in kb.all_rules() if r.source.document.id in ("code-du-travail-proa", "loi-2025-989", "idcc2378-proa-2021-avenant-1", "legal-context-2026")]
     assert len(quoted) >= 8
     for rule in quoted:
-        assert _squash(rule.source.quote) in reference, rule.id
+        for quote in rule.source.quotes:
+            assert _squash(quote) in reference, rule.id
 
 
 def test_enjeux_without_certification_are_the_expected_ones(kb):
