@@ -39,7 +39,7 @@ FAQ_TOPICS = {
     "duration": (("duration", "duration_extension"), ("training_share",)),
     "training_share": (("training_share", "training_outside_working_time"), ("training_share",)),
     "funding": (("funding",), ("funding",)),
-    "pay": (("pay",), ("funding",)),
+    "pay": (("pay",), ("pay",)),
     "tutor": (("tutor",), ()),
     "procedure": (("procedure",), ("procedure",)),
     "vae": (("vae",), ("certifications",)),

@@ -195,3 +195,10 @@ def test_no_date_is_invented_when_the_person_gave_none(engine):
 def test_mention_complementaire_has_no_single_level(kb):
     assert kb.diplomas["mc"].level is None
     assert "niveau 3 or niveau 4" in kb.diplomas_source.quote
+
+
+def test_the_pay_answer_after_the_switch_says_pay_is_kept_internally(assistant):
+    answer = assistant.answer_faq("pay", Profile(today=AFTER))
+    urls = {s.url for s in answer.sources}
+    assert "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000052437338" in urls  # L6324-3, I
+    assert "sans modification" in answer.text
