@@ -20,6 +20,7 @@ from bot.rules import (
     NOT_ELIGIBLE,
     PROA_ONGOING,
     RECONVERSION,
+    TO_CONFIRM,
     Decision,
     Reason,
     ReasonCode,
@@ -38,7 +39,7 @@ FAQ_TOPICS = {
     "duration": (("duration", "duration_extension"), ("training_share",)),
     "training_share": (("training_share", "training_outside_working_time"), ("training_share",)),
     "funding": (("funding",), ("funding",)),
-    "pay": (("pay",), ("funding",)),
+    "pay": (("pay",), ("pay",)),
     "tutor": (("tutor",), ()),
     "procedure": (("procedure",), ("procedure",)),
     "vae": (("vae",), ("certifications",)),
@@ -79,6 +80,11 @@ REASON_TEXTS: Mapping[ReasonCode, Optional[str]] = {
     ReasonCode.CONTRACT_EXCLUDED_RULE: None,
     ReasonCode.CEILING_RULE: None,
     ReasonCode.CEILING_REACHED_RULE: None,
+    ReasonCode.CEILING_TO_CONFIRM_RULE: None,
+    ReasonCode.CUI_KIND_NEEDED_RULE: None,
+    ReasonCode.CONTRACT_OUT_OF_SCOPE_RULE: None,
+    ReasonCode.CONTRACT_TO_CONFIRM_RULE: None,
+    ReasonCode.RECONVERSION_CONTRACT_RULE: None,
     ReasonCode.PLAN_TOO_SHORT: "{months} mois, c'est moins que le minimum de {min_months} mois.",
     ReasonCode.PLAN_TOO_LONG: "{months} mois, c'est plus que le maximum de {max_months} mois pour votre situation.",
     ReasonCode.PLAN_TOO_FEW_HOURS: "{hours} heures de formation, c'est moins que le minimum de {min_hours} heures.",
@@ -248,7 +254,8 @@ class AnswerBuilder:
             verdict = "info"
         else:
             sentences = self._proa_verdict(decision)
-            verdict = decision.verdict
+            # « À confirmer » is not a verdict of the structured answer: it informs.
+            verdict = "info" if decision.verdict == TO_CONFIRM else str(decision.verdict)
             if decision.verdict != NOT_ELIGIBLE and decision.duration:
                 sentences.append(self._duration_sentence(decision))
                 rules_used += list(decision.duration.rules[:1]) + list(decision.training_rules[:1])
@@ -303,6 +310,7 @@ class AnswerBuilder:
             ELIGIBLE: f"Oui, votre situation permet une Pro-A dans la branche {decision.branch.name}.",
             NOT_ELIGIBLE: f"Non, votre situation ne permet pas une Pro-A dans la branche {decision.branch.name}.",
             NEEDS_INFORMATION: "Pour vous répondre, j'ai besoin de connaître votre type de contrat.",
+            TO_CONFIRM: f"Pour votre situation, les textes ne permettent pas de trancher : c'est à confirmer auprès de votre OPCO ({decision.branch.agreement.opco}).",
         }
         sentences.append(opening[decision.verdict])
         sentences += [reason_text(reason) for reason in reasons]
@@ -496,11 +504,11 @@ class AnswerBuilder:
         if regime == RECONVERSION and proa_rules and new_rules:
             sentences.append(f"Depuis le {switch}, avec la période de reconversion :")
             sentences += [r.summary for r in new_rules]
-            sentences.append(f"Pour une Pro-A commencée avant le {switch} (branche {branch.name}) :")
+            sentences.append(f"Pour une Pro-A dont l'avenant a été conclu avant le {switch} (branche {branch.name}) :")
             sentences += [r.summary for r in proa_rules]
         elif regime == RECONVERSION and proa_rules:
             if topic != "what_is_proa":
-                sentences.append(f"Pour une Pro-A commencée avant le {switch} (branche {branch.name}) :")
+                sentences.append(f"Pour une Pro-A dont l'avenant a été conclu avant le {switch} (branche {branch.name}) :")
             sentences += [r.summary for r in proa_rules]
             if topic != "what_is_proa":
                 sentences.append(_with_opco("Pour la période de reconversion, ce point reste à confirmer auprès de votre OPCO.", branch))

@@ -11,7 +11,13 @@ from typing import FrozenSet, Optional
 DEFAULT_IDCC = 2378
 
 #: Contract codes used in knowledge/ and in the Rasa slot ``contract``.
-CONTRACTS = ("cdi_interimaire", "cdi", "contrat_de_mission", "cdd", "cui", "cui_cdi", "cui_cdd")
+CONTRACTS = (
+    "cdi_interimaire", "cdi", "contrat_de_mission", "cdd", "cui", "cui_cdi", "cui_cdd", "cdd_sportif",
+    # Contrats d'apprentissage and de professionnalisation: fixed-term unless "_cdi".
+    "apprentissage", "apprentissage_cdi", "professionnalisation", "professionnalisation_cdi",
+    # Permanent staff of a temp agency (the agency's own employees, not intérimaires).
+    "permanent_agence",
+)
 
 #: French names of the contract codes, for answers.
 CONTRACT_LABELS = {
@@ -23,6 +29,11 @@ CONTRACT_LABELS = {
     "cui_cdi": "contrat unique d'insertion en CDI",
     "cui_cdd": "contrat unique d'insertion en CDD",
     "cdd_sportif": "CDD de sportif professionnel",
+    "apprentissage": "contrat d'apprentissage à durée déterminée",
+    "apprentissage_cdi": "contrat d'apprentissage en CDI",
+    "professionnalisation": "contrat de professionnalisation à durée déterminée",
+    "professionnalisation_cdi": "contrat de professionnalisation en CDI",
+    "permanent_agence": "salarié permanent d'une agence d'intérim",
 }
 
 

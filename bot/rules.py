@@ -40,6 +40,8 @@ class Verdict(_Code):
     ELIGIBLE = "eligible"
     NOT_ELIGIBLE = "not_eligible"
     NEEDS_INFORMATION = "needs_information"
+    #: The sources do not settle it: « à confirmer auprès de votre OPCO ».
+    TO_CONFIRM = "to_confirm"
 
 
 class ReasonCode(_Code):
@@ -65,8 +67,18 @@ class ReasonCode(_Code):
     CONTRACT_EXCLUDED_RULE = "contract_excluded"
     #: The diploma ceiling, which the person's level does not reach.
     CEILING_RULE = "ceiling"
-    #: The diploma ceiling, which the person's level reaches.
+    #: The diploma ceiling, which the person's diploma reaches (grade de licence).
     CEILING_REACHED_RULE = "ceiling_reached"
+    #: A level-6+ title whose grade the sources do not settle. Params: level.
+    CEILING_TO_CONFIRM_RULE = "ceiling_to_confirm"
+    #: A CUI: is it a CDI or a CDD? (the rule tells them apart).
+    CUI_KIND_NEEDED_RULE = "cui_kind_needed"
+    #: The contract is outside the agreement's scope (e.g. permanent staff of an agency).
+    CONTRACT_OUT_OF_SCOPE_RULE = "contract_out_of_scope"
+    #: The sources do not settle this contract: « à confirmer ».
+    CONTRACT_TO_CONFIRM_RULE = "contract_to_confirm"
+    #: Under the période de reconversion: what the law says of this contract, to confirm.
+    RECONVERSION_CONTRACT_RULE = "reconversion_contract"
     #: A planned duration under the minimum. Params: months, min_months.
     PLAN_TOO_SHORT = "plan_too_short"
     #: A planned duration over the maximum. Params: months, max_months.
@@ -86,6 +98,7 @@ RECONVERSION = Regime.RECONVERSION
 ELIGIBLE = Verdict.ELIGIBLE
 NOT_ELIGIBLE = Verdict.NOT_ELIGIBLE
 NEEDS_INFORMATION = Verdict.NEEDS_INFORMATION
+TO_CONFIRM = Verdict.TO_CONFIRM
 
 #: Contract codes that, in a branch whose agreement targets one specific CDI, a person
 #: usually means by a plain "CDI" (a temporary worker in CDI has a CDI intérimaire).
@@ -217,6 +230,19 @@ class RulesEngine:
                 )
             )
         reasons += [Reason(ReasonCode.RECONVERSION_BENEFICIARIES_RULE, r) for r in self._reconversion_law("beneficiaries", as_of)]
+        # What the law leaves open for this contract (mission, apprenticeship…), and
+        # what the branch agreement says of a status it does not cover.
+        if profile.contract:
+            reasons += [
+                Reason(ReasonCode.RECONVERSION_CONTRACT_RULE, r)
+                for r in self._reconversion_law("contracts", as_of)
+                if profile.contract in r.values.get("contracts", ())
+            ]
+            reasons += [
+                Reason(ReasonCode.CONTRACT_OUT_OF_SCOPE_RULE, r)
+                for r in branch.rules_for("beneficiaries", self.last_start_date)
+                if profile.contract in r.values.get("out_of_scope_contracts", ())
+            ]
         target = self.diploma(profile.target_diploma)
         # The branch lists are those of the Pro-A: read them on its last day.
         certifications = self._target_certifications(
@@ -247,47 +273,8 @@ class RulesEngine:
         as_of: date,
         metier_certifications: Optional[Sequence[Certification]],
     ) -> Decision:
-        reasons: List[Reason] = []
-        missing: List[str] = []
-        verdict = Verdict.ELIGIBLE
-        assumed_contract: Optional[str] = None
-
-        # Contract (agreement first, the law where the agreement says nothing).
-        beneficiaries = self._branch_or_law(branch, "beneficiaries", as_of)
-        eligible = _values(beneficiaries, "eligible_contracts")
-        excluded = _values(beneficiaries, "excluded_contracts") | _values(beneficiaries, "pending_contracts")
-        contract = profile.contract
-        if contract == "cui":
-            contract = "cui_cdi" if "cui_cdi" in eligible else contract
-        if contract and contract not in eligible and contract not in excluded:
-            reading = _PLAIN_CDI_READINGS.get(contract)
-            if reading in eligible:
-                assumed_contract, contract = reading, reading
-        if not contract:
-            verdict = NEEDS_INFORMATION
-            missing.append("contract")
-            reasons.extend(Reason(ReasonCode.CONTRACTS_ELIGIBLE_RULE, r) for r in beneficiaries if r.values.get("eligible_contracts"))
-        elif contract in eligible:
-            reasons.extend(Reason(ReasonCode.CONTRACT_ELIGIBLE_RULE, r) for r in beneficiaries if contract in r.values.get("eligible_contracts", ()))
-        else:
-            verdict = NOT_ELIGIBLE
-            explaining = [r for r in beneficiaries if contract in r.values.get("excluded_contracts", ()) or contract in r.values.get("pending_contracts", ())]
-            explaining = explaining or [r for r in beneficiaries if r.values.get("eligible_contracts")]
-            reasons.extend(Reason(ReasonCode.CONTRACT_EXCLUDED_RULE, r) for r in explaining)
-
-        # Level ceiling (agreement or law).
-        ceiling_rules = self._branch_or_law(branch, "ceiling", as_of) or self._proa_law("ceiling")
-        held = self.held_level(profile)
-        for rule in ceiling_rules:
-            limit = rule.values.get("max_level_excluded")
-            if limit is None:
-                continue
-            if held is not None and held >= limit:
-                verdict = NOT_ELIGIBLE
-                reasons.append(Reason(ReasonCode.CEILING_REACHED_RULE, rule))
-            elif verdict != NOT_ELIGIBLE:
-                reasons.append(Reason(ReasonCode.CEILING_RULE, rule))
-            break
+        verdict, reasons, missing, assumed_contract = self._contract(profile, branch, as_of)
+        verdict = self._ceiling(profile, branch, as_of, verdict, reasons)
 
         if regime == PROA_ONGOING:
             reasons.insert(
@@ -317,6 +304,81 @@ class RulesEngine:
             plan=self.check_plan(profile, branch, as_of),
             assumed_contract=assumed_contract,
         )
+
+    def _contract(self, profile: Profile, branch: Branch, as_of: date) -> Tuple[Verdict, List[Reason], List[str], Optional[str]]:
+        """The Pro-A verdict on the contract: the agreement first, then the law.
+
+        A contract the agreement names decides; one it does not name is read in the
+        Pro-A law: excluded there → not eligible; eligible there → eligible when the
+        agreement takes in every beneficiary of the law (``includes_law_beneficiaries``),
+        else « à confirmer »; named by no rule → « à confirmer » (never a guess).
+        """
+        branch_rules = branch.rules_for("beneficiaries", as_of)
+        law_rules = self._proa_law("beneficiaries")
+        rules = branch_rules or law_rules
+        eligible = _values(rules, "eligible_contracts")
+        excluded = _values(rules, "excluded_contracts") | _values(rules, "pending_contracts")
+        contract = profile.contract
+        assumed: Optional[str] = None
+        named = eligible | excluded | _values(rules, "out_of_scope_contracts") | _values(rules, "to_confirm_contracts")
+        if contract and contract not in named:
+            reading = _PLAIN_CDI_READINGS.get(contract)
+            if reading in eligible:
+                assumed, contract = reading, reading
+        if not contract:
+            return Verdict.NEEDS_INFORMATION, [Reason(ReasonCode.CONTRACTS_ELIGIBLE_RULE, r) for r in rules if r.values.get("eligible_contracts")], ["contract"], None
+        if contract == "cui":
+            # A CUI is either a CDI or a CDD, and the law treats them apart.
+            explaining = [r for r in law_rules if {"cui_cdi", "cui_cdd"} & (_values([r], "eligible_contracts") | _values([r], "excluded_contracts"))]
+            return Verdict.NEEDS_INFORMATION, [Reason(ReasonCode.CUI_KIND_NEEDED_RULE, r) for r in explaining], ["contract"], None
+        if contract in eligible:
+            return Verdict.ELIGIBLE, [Reason(ReasonCode.CONTRACT_ELIGIBLE_RULE, r) for r in rules if contract in r.values.get("eligible_contracts", ())], [], assumed
+        out_of_scope = [r for r in rules if contract in r.values.get("out_of_scope_contracts", ())]
+        if out_of_scope:
+            return Verdict.TO_CONFIRM, [Reason(ReasonCode.CONTRACT_OUT_OF_SCOPE_RULE, r) for r in out_of_scope], [], None
+        if contract in excluded:
+            explaining = [r for r in rules if contract in r.values.get("excluded_contracts", ()) or contract in r.values.get("pending_contracts", ())]
+            return Verdict.NOT_ELIGIBLE, [Reason(ReasonCode.CONTRACT_EXCLUDED_RULE, r) for r in explaining], [], None
+        # The agreement does not name the contract: the Pro-A law.
+        law_to_confirm = [r for r in law_rules if contract in r.values.get("to_confirm_contracts", ())]
+        law_excluding = [r for r in law_rules if contract in r.values.get("excluded_contracts", ())]
+        law_eligible = [r for r in law_rules if contract in r.values.get("eligible_contracts", ())]
+        branch_eligible = [r for r in branch_rules if r.values.get("eligible_contracts")]
+        if law_to_confirm:
+            return Verdict.TO_CONFIRM, [Reason(ReasonCode.CONTRACT_TO_CONFIRM_RULE, r) for r in law_to_confirm], [], None
+        if law_excluding:
+            return Verdict.NOT_ELIGIBLE, [Reason(ReasonCode.CONTRACTS_ELIGIBLE_RULE, r) for r in branch_eligible] + [
+                Reason(ReasonCode.CONTRACT_EXCLUDED_RULE, r) for r in law_excluding], [], None
+        if law_eligible:
+            if any(r.values.get("includes_law_beneficiaries") for r in branch_eligible):
+                return Verdict.ELIGIBLE, [Reason(ReasonCode.CONTRACT_ELIGIBLE_RULE, r) for r in law_eligible], [], None
+            return Verdict.TO_CONFIRM, [Reason(ReasonCode.CONTRACTS_ELIGIBLE_RULE, r) for r in branch_eligible] + [
+                Reason(ReasonCode.CONTRACT_TO_CONFIRM_RULE, r) for r in law_eligible], [], None
+        return Verdict.TO_CONFIRM, [Reason(ReasonCode.CONTRACT_TO_CONFIRM_RULE, r) for r in branch_eligible or law_rules], [], None
+
+    def _ceiling(self, profile: Profile, branch: Branch, as_of: date, verdict: Verdict, reasons: List[Reason]) -> Verdict:
+        """Apply the diploma ceiling: the *grade* de licence, not every level-6 title.
+
+        A diploma that confers (or is above) the grade excludes; one below it, or a level
+        under the ceiling, passes; a level-6+ title whose grade the sources do not settle,
+        or a bare level 6+, is « à confirmer ». Appends the reason; returns the verdict.
+        """
+        rules = self._branch_or_law(branch, "ceiling", as_of) or self._proa_law("ceiling")
+        rule = next((r for r in rules if r.values.get("max_level_excluded") is not None), None)
+        if rule is None:
+            return verdict
+        held_diploma = self.diploma(profile.held_diploma)
+        level = self.held_level(profile)
+        if held_diploma is not None and held_diploma.licence_grade is True:
+            reasons.append(Reason(ReasonCode.CEILING_REACHED_RULE, rule))
+            return Verdict.NOT_ELIGIBLE
+        below = (held_diploma is not None and held_diploma.licence_grade is False) or level is None or level < rule.values["max_level_excluded"]
+        if below:
+            if verdict != Verdict.NOT_ELIGIBLE:
+                reasons.append(Reason(ReasonCode.CEILING_RULE, rule))
+            return verdict
+        reasons.append(Reason(ReasonCode.CEILING_TO_CONFIRM_RULE, rule, {"level": level}))
+        return verdict if verdict == Verdict.NOT_ELIGIBLE else Verdict.TO_CONFIRM
 
     # -- durations ----------------------------------------------------------------
     def publics(self, profile: Profile) -> frozenset:
