@@ -632,10 +632,11 @@ class MetierMatcher:
                         per_metier[metier_id] = (score, text, reason)
 
         metier_ids = list(per_metier)
-        if len(metier_ids) > 1 and len(label_hit) == 1:
+        if len(metier_ids) > 1 and len(chosen) == 1 and len(label_hit) == 1:
             # The annex label of one métier beats the variants of others: « automaticien »
             # is the métier Automaticien, not also a « technicien en automatisme » (whose
-            # vocabulary has the word). Two annex labels alike stay ambiguous.
+            # vocabulary has the word). Only for one text typed: two jobs named together
+            # ("électricien soudeur") stay two; two annex labels alike stay ambiguous.
             metier_ids = [m for m in metier_ids if m in label_hit]
         if len(metier_ids) > 1 and leftover:
             narrowed = [m for m in metier_ids if any(c in self._context[m] for c in leftover)]

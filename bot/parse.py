@@ -159,6 +159,14 @@ def _diplomas(text: str) -> Dict[str, str]:
     return found
 
 
+def parse_targets(text: str) -> Tuple[Optional[str], Optional[int]]:
+    """The diploma code and the level aimed at in ``text`` (either may be None)."""
+    folded = fold(text)
+    target = _diplomas(folded).get("target")
+    level = _LEVEL.search(folded)
+    return target, (int(level.group(1)) if level and target is None else None)
+
+
 def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestion:
     """Parse one French question into a profile (completing ``base``) and a kind."""
     folded = fold(text)
