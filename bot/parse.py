@@ -1,6 +1,6 @@
 """A simple built-in parser of French questions, so the core can be tried without Rasa.
 
-It recognises the contract, diplomas held or aimed at, level, age, branch, the date of a
+It recognises the contract (from ``knowledge/contracts.yml``), diplomas held or aimed at, level, age, branch, the date of a
 Pro-A avenant and the FAQ topic with regular expressions. The métier is left to the
 matcher, which gets the whole message. Rasa's NLU replaces this parser in the assistant.
 """
@@ -15,15 +15,7 @@ from typing import Any, Dict, Optional, Tuple
 from bot.knowledge.models import KnowledgeBase
 from bot.profile import Profile
 from bot.text import fold_accents
-
-_CONTRACT_PATTERNS: Tuple[Tuple[str, str], ...] = (
-    ("cdi_interimaire", r"\bcdi\s*-?\s*i\b|\bcdii\b|\bcdi\s+(?:d'?\s*)?interim\w*|\bcdi\s+en\s+interim"),
-    ("cui_cdi", r"(?:\bcui\b|contrat unique d'?\s*insertion)[^.?!]{0,20}\bcdi\b|\bcdi\b[^.?!]{0,20}\bcui\b"),
-    ("cui", r"\bcui\b|contrat unique d'?\s*insertion"),
-    ("contrat_de_mission", r"contrat de mission|\ben mission\b|\bmissions? d'?\s*interim|\binterimaire classique|\bcdd d'?\s*usage"),
-    ("cdd", r"\bcdd\b"),
-    ("cdi", r"\bcdi\b|duree indeterminee"),
-)
+from bot.understanding.contracts import default_contracts
 
 #: Diploma words (folded, lower case) → diploma codes of knowledge/diplomas.yml.
 _DIPLOMA_PATTERNS: Tuple[Tuple[str, str], ...] = (
@@ -171,7 +163,7 @@ def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestio
     """Parse one French question into a profile (completing ``base``) and a kind."""
     folded = fold(text)
     changes: Dict[str, object] = {"metier_text": text}
-    contract = _find(_CONTRACT_PATTERNS, folded)
+    contract = default_contracts().code(text)
     if contract:
         changes["contract"] = contract
     diplomas = _diplomas(folded)
