@@ -43,6 +43,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
 from bot.knowledge.models import Branch, Certification, Diploma, Metier, MetierAEnjeux
+from bot.understanding.tasks import TaskScorer, load_task_scorer
 from bot.text import (
     AbbreviationTable,
     Segment,
@@ -193,14 +194,19 @@ class _Outcome:
 class MetierMatcher:
     """Finds the annex métier(s) a free-text job title designates in one branch."""
 
-    def __init__(self, branch: Branch, nlp: Any = None) -> None:
+    def __init__(self, branch: Branch, nlp: Any = None, tasks: Optional[TaskScorer] = None, load_tasks: bool = True) -> None:
         """Index the branch's métiers, variants and métiers à enjeux (done once).
 
         ``nlp`` is a spaCy French pipeline with a ``lemmatizer``; by default the shared
-        one of :func:`bot.text.get_nlp`.
+        one of :func:`bot.text.get_nlp`. ``tasks`` scores descriptions of what people do;
+        by default the branch's ``knowledge/idcc<N>/tasks.yml`` when it exists (none with
+        ``load_tasks=False``).
         """
         self.branch = branch
         self._nlp = nlp if nlp is not None else get_nlp()
+        if tasks is None and load_tasks:
+            tasks = load_task_scorer(branch.idcc, [m.id for m in branch.metiers], self._nlp)
+        self._tasks = tasks
         self._abbreviations = AbbreviationTable(branch.abbreviations)
         self._metiers: Dict[str, Metier] = {m.id: m for m in branch.metiers}
         self._order: Dict[str, int] = {m.id: i for i, m in enumerate(branch.metiers)}
@@ -419,18 +425,35 @@ class MetierMatcher:
             rank = (segment.correction, not segment.wish, outcome.coverage, -position)
             ranked.append((rank, position, outcome))
         if not ranked:
-            return []
+            described = self._described(query)
+            return [described] if described is not None else []
         best_position = max(ranked)[1]
         results: List[MatchResult] = []
         for _, position, outcome in sorted(ranked, key=lambda r: (r[1] == best_position, r[1])):
-            outcome = self._narrow(outcome, every_word, target, target_level)
             span = None
             if outcome.positions:
                 span = (spans[min(outcome.positions)][0], spans[max(outcome.positions)][1])
+            outcome = self._narrow(outcome, every_word, target, target_level, query, span)
             results.append(
                 MatchResult(query, outcome.status, outcome.candidates[: max(limit, 1)], outcome.enjeux, span)
             )
         return results
+
+    def _described(self, query: str) -> Optional[MatchResult]:
+        """The métier(s) a description of tasks fits (no title named), or None."""
+        if self._tasks is None:
+            return None
+        ranked = self._tasks.rank(query)
+        if ranked.status == "refused":
+            return None
+        candidates = []
+        for hit in ranked.hits:
+            words = ", ".join(hit.words)
+            score = round(min(99.0, 100.0 * hit.score / (hit.score + 4.0)), 1)
+            candidates.append(Candidate(self._metiers[hit.metier_id], score, words, f"task description ({words})"))
+        span = (min(s for s, _ in ranked.spans), max(e for _, e in ranked.spans)) if ranked.spans else None
+        status = STATUS_MATCHED if len(candidates) == 1 else STATUS_AMBIGUOUS
+        return MatchResult(query, status, tuple(candidates), None, span, SOURCE_TASKS, ranked.hits[0].words)
 
     def _empty_or_refused(self, text: str) -> MatchResult:
         """The result when no phrase matched: ``empty`` or ``not_in_list``."""
@@ -444,9 +467,12 @@ class MetierMatcher:
         message_words: Sequence[str],
         target: Optional[Diploma],
         target_level: Optional[int],
+        query: str = "",
+        span: Optional[Tuple[int, int]] = None,
     ) -> _Outcome:
-        """Narrow an ambiguous outcome with the rest of the message: sector or workplace
-        words anywhere in it, then the diploma or level aimed at."""
+        """Narrow an ambiguous outcome with the rest of the message: sector words anywhere
+        in it, then what the other words say of the tasks or the workplace (« électricien
+        à l'hôpital »), then the diploma or level aimed at."""
         if outcome.status != STATUS_AMBIGUOUS:
             return outcome
         candidates = outcome.candidates
@@ -459,6 +485,10 @@ class MetierMatcher:
         by_context = [c for c in candidates if canon & set(self._context[c.metier.id])]
         if by_context and len(by_context) < len(candidates):
             candidates = tuple(by_context)
+        if self._tasks is not None and len(candidates) > 1 and query:
+            preferred = set(self._tasks.prefer(query, [c.metier.id for c in candidates], [span] if span else ()))
+            if preferred and len(preferred) < len(candidates):
+                candidates = tuple(c for c in candidates if c.metier.id in preferred)
         if target is not None or target_level is not None:
             by_target = [c for c in candidates if any(_fits_target(cert, target, target_level) for cert in c.metier.certifications)]
             if by_target and len(by_target) < len(candidates):
@@ -607,7 +637,8 @@ class MetierMatcher:
     ) -> _Outcome:
         """Turn the chosen entries into ranked candidates, a status and the enjeux."""
         per_metier: Dict[str, Tuple[float, str, str]] = {}
-        label_hit: Set[str] = set()  # métiers whose annex label (or part of it) was typed
+        label_hit: Set[str] = set()  # métiers whose whole annex label was typed
+        part_hit: Set[str] = set()  # métiers one part of whose annex label was typed
         enjeux_hit: List[MetierAEnjeux] = []
         for index in chosen:
             entry = self._entries[index]
@@ -624,19 +655,22 @@ class MetierMatcher:
                 else:
                     metier_ids = (target[1],)
                 reason = self._reason(entry, text, kind, known, glued)
-                if target[0] == _TARGET_METIER and kind in (_KIND_LABEL, _KIND_LABEL_PART):
+                if target[0] == _TARGET_METIER and kind == _KIND_LABEL:
                     label_hit.add(target[1])
+                elif target[0] == _TARGET_METIER and kind == _KIND_LABEL_PART:
+                    part_hit.add(target[1])
                 for metier_id in metier_ids:
                     previous = per_metier.get(metier_id)
                     if previous is None or score > previous[0]:
                         per_metier[metier_id] = (score, text, reason)
 
         metier_ids = list(per_metier)
-        if len(metier_ids) > 1 and len(chosen) == 1 and len(label_hit) == 1:
+        if len(metier_ids) > 1 and len(chosen) == 1 and len(label_hit) == 1 and part_hit <= label_hit:
             # The annex label of one métier beats the variants of others: « automaticien »
             # is the métier Automaticien, not also a « technicien en automatisme » (whose
             # vocabulary has the word). Only for one text typed: two jobs named together
-            # ("électricien soudeur") stay two; two annex labels alike stay ambiguous.
+            # ("électricien soudeur") stay two; a label alike another's part ("superviseur")
+            # and a bare part ("monteur" of "Ajusteur / Monteur / Régleur") stay ambiguous.
             metier_ids = [m for m in metier_ids if m in label_hit]
         if len(metier_ids) > 1 and leftover:
             narrowed = [m for m in metier_ids if any(c in self._context[m] for c in leftover)]
