@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
+from bot.understanding.faq_topics import default_faq_topics
 from bot.answer import Answer, Button, CertificationItem, SourceItem
 from bot.knowledge.models import Branch, Certification, Diploma, KnowledgeBase, Metier, Rule, SourceRef
 from bot.matching import MatchResult
@@ -35,22 +36,9 @@ SOURCES_IN_TEXT = 2
 
 #: FAQ topics (Rasa retrieval sub-intents) → rule topics that answer them, for the Pro-A
 #: and for the période de reconversion.
-FAQ_TOPICS = {
-    "duration": (("duration", "duration_extension"), ("training_share",)),
-    "training_share": (("training_share", "training_outside_working_time"), ("training_share",)),
-    "funding": (("funding",), ("funding",)),
-    "pay": (("pay",), ("pay",)),
-    "tutor": (("tutor",), ()),
-    "procedure": (("procedure",), ("procedure",)),
-    "vae": (("vae",), ("certifications",)),
-    "clea": (("clea",), ("certifications",)),
-    "scope_dromcom": (("scope",), ()),
-    "what_is_proa": (("definition",), ()),
-    "periode_reconversion": ((), ("periode_reconversion", "beneficiaries")),
-    "beneficiaries": (("beneficiaries",), ("beneficiaries",)),
-    "certification_list_source": (("certifications", "amendment"), ()),
-    "level_ceiling": (("ceiling",), ("beneficiaries",)),
-}
+#: FAQ topic -> (rule topics read for the Pro-A, for the période de reconversion): from
+#: knowledge/faq_topics.yml, the topics' one home.
+FAQ_TOPICS = default_faq_topics().rule_topics()
 
 
 _MONTHS = (

@@ -10,13 +10,12 @@ from typing import FrozenSet, Optional
 #: workers (intérim, IDCC 2378); a channel or the person can choose another.
 DEFAULT_IDCC = 2378
 
-#: Contract codes used in knowledge/ and in the Rasa slot ``contract``.
+#: Contract codes used in knowledge/ and in the Rasa slot ``contract``; the same codes as
+#: knowledge/contracts.yml (what people type for each), checked by tests/bot/test_contracts.py.
 CONTRACTS = (
-    "cdi_interimaire", "cdi", "contrat_de_mission", "cdd", "cui", "cui_cdi", "cui_cdd", "cdd_sportif",
-    # Contrats d'apprentissage and de professionnalisation: fixed-term unless "_cdi".
-    "apprentissage", "apprentissage_cdi", "professionnalisation", "professionnalisation_cdi",
-    # Permanent staff of a temp agency (the agency's own employees, not intérimaires).
-    "permanent_agence",
+    "cdi_interimaire", "cdi", "contrat_de_mission", "cdd", "cui", "cui_cdi", "cui_cdd",
+    "cdd_sportif", "apprentissage", "apprentissage_cdi", "professionnalisation",
+    "professionnalisation_cdi", "permanent_agence",
 )
 
 #: French names of the contract codes, for answers.
