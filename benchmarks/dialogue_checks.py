@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set
+from typing import AbstractSet, Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set
 
 import yaml
 
@@ -243,7 +243,7 @@ CHECKS: Dict[str, Check] = {
     "topic_in": _topic_in,
     "branch_idcc": _branch_idcc,
 }
-def check_turn(expect: Mapping[str, Any], reply: Reply, seen: Set[str] = frozenset()) -> List[str]:
+def check_turn(expect: Mapping[str, Any], reply: Reply, seen: AbstractSet[str] = frozenset()) -> List[str]:
     """The failures of one turn ("check: what came back"); empty when every check passes.
 
     ``seen`` holds the RNCP codes of the earlier turns of the conversation (``rncp_more``).

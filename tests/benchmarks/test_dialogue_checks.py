@@ -137,8 +137,10 @@ def load_cases_from_text(text: str, folder: Path):
         "cases:\n- {id: a, category: nope, turns: [{user: x, expect: {no_rncp: true}}]}\n",
         "cases:\n- {id: a, category: faq, turns: [{user: x, expect: {wording_is: 'Bonjour'}}]}\n",
         "cases:\n- {id: a, category: faq, turns: []}\n",
-        "cases:\n- {id: a, category: faq, turns: [{user: x, expect: {no_rncp: true}}]}\n"
-        "- {id: a, category: faq, turns: [{user: y, expect: {no_rncp: true}}]}\n",
+        (
+            "cases:\n- {id: a, category: faq, turns: [{user: x, expect: {no_rncp: true}}]}\n"
+            "- {id: a, category: faq, turns: [{user: y, expect: {no_rncp: true}}]}\n"
+        ),
     ],
 )
 def test_bad_case_files_are_rejected(text, tmp_path):
