@@ -213,7 +213,8 @@ def print_table(rows: List[Dict[str, Any]], columns: Sequence[Column]) -> None:
                 partial = f" ({n})" if n != row["cases"] else ""
                 cells += f"{f'{value:.1f} %{partial}':>14}"
         target = TARGETS.get(row["group"])
-        print(f"{row['group']:<18}{row['cases']:>6}{cells}   {f'≥ {target:.0f} %' if target else ''}")
+        mark = "" if not target else f"{'=' if target >= 100 else '≥'} {target:.0f} %"
+        print(f"{row['group']:<18}{row['cases']:>6}{cells}   {mark}")
 
 
 def print_failures(column: Column, limit: int) -> None:

@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set
+from typing import AbstractSet, Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set
 
 import yaml
 
@@ -185,9 +185,13 @@ def _rncp_only(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
     return f"codes of another métier {_short(extra)}" if extra else None
 
 
-def _rncp_new(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
-    new = bool(reply.codes - seen)
-    return None if new == bool(value) else f"no new RNCP code (got {_short(sorted(reply.codes))})"
+def _rncp_more(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+    # « voir plus »: new codes of the list, unless the earlier turns already showed them
+    # all (then "the list is complete" is right): independent of the page size.
+    listed = set(_list(value))
+    if (reply.codes & listed) - seen or listed <= seen:
+        return None
+    return f"nothing new (got {_short(sorted(reply.codes))}, {len(listed - seen)} not shown yet)"
 
 
 def _contains_all(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
@@ -231,7 +235,7 @@ CHECKS: Dict[str, Check] = {
     "rncp_any": _rncp_any,
     "rncp_none": _rncp_none,
     "rncp_only": _rncp_only,
-    "rncp_new": _rncp_new,
+    "rncp_more": _rncp_more,
     "contains_all": _contains_all,
     "contains_any": _contains_any,
     "contains_none": _contains_none,
@@ -239,10 +243,10 @@ CHECKS: Dict[str, Check] = {
     "topic_in": _topic_in,
     "branch_idcc": _branch_idcc,
 }
-def check_turn(expect: Mapping[str, Any], reply: Reply, seen: Set[str] = frozenset()) -> List[str]:
+def check_turn(expect: Mapping[str, Any], reply: Reply, seen: AbstractSet[str] = frozenset()) -> List[str]:
     """The failures of one turn ("check: what came back"); empty when every check passes.
 
-    ``seen`` holds the RNCP codes of the earlier turns of the conversation (``rncp_new``).
+    ``seen`` holds the RNCP codes of the earlier turns of the conversation (``rncp_more``).
     """
     if reply.error:
         return [f"error: {reply.error}"]

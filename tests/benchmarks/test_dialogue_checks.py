@@ -99,7 +99,7 @@ def test_verdict_topic_branch_and_asks_metier():
     assert check_turn({"asks_metier": True}, Reply.from_messages([{"text": "Bonjour !"}]))
 
 
-def test_voir_plus_needs_new_codes_over_the_conversation(tmp_path):
+def test_voir_plus_needs_new_codes_unless_the_list_was_complete(tmp_path):
     cases = load_cases_from_text(
         """
 cases:
@@ -107,15 +107,18 @@ cases:
   category: multi_turn
   turns:
   - {user: soudeur, expect: {rncp_any: [RNCP1]}}
-  - {user: voir plus, expect: {rncp_new: true}}
+  - {user: voir plus, expect: {rncp_more: [RNCP1, RNCP2, RNCP3]}}
 """,
         tmp_path,
     )
     first = reply(rncp=["RNCP1", "RNCP2"])
     assert judge(cases[0], [first, reply(rncp=["RNCP3"])]).passed
     result = judge(cases[0], [first, reply(rncp=["RNCP2"])])
-    assert not result.passed and result.failures[0].startswith("turn 2: rncp_new")
+    assert not result.passed and result.failures[0].startswith("turn 2: rncp_more")
     assert not judge(cases[0], [first]).passed  # a missing reply is a failure
+    # Everything shown on the first page: « la liste est complète » is right.
+    complete = reply(rncp=["RNCP1", "RNCP2", "RNCP3"])
+    assert judge(cases[0], [complete, reply("La liste est complète.")]).passed
 
 
 def test_an_error_fails_the_turn():
@@ -134,8 +137,10 @@ def load_cases_from_text(text: str, folder: Path):
         "cases:\n- {id: a, category: nope, turns: [{user: x, expect: {no_rncp: true}}]}\n",
         "cases:\n- {id: a, category: faq, turns: [{user: x, expect: {wording_is: 'Bonjour'}}]}\n",
         "cases:\n- {id: a, category: faq, turns: []}\n",
-        "cases:\n- {id: a, category: faq, turns: [{user: x, expect: {no_rncp: true}}]}\n"
-        "- {id: a, category: faq, turns: [{user: y, expect: {no_rncp: true}}]}\n",
+        (
+            "cases:\n- {id: a, category: faq, turns: [{user: x, expect: {no_rncp: true}}]}\n"
+            "- {id: a, category: faq, turns: [{user: y, expect: {no_rncp: true}}]}\n"
+        ),
     ],
 )
 def test_bad_case_files_are_rejected(text, tmp_path):
