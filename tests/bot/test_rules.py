@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -219,3 +220,25 @@ def test_verdicts_and_regimes_are_plain_strings_too(engine):
     decision = engine.decide(temp(contract="cdi_interimaire"))
     assert decision.verdict == "eligible" and decision.verdict in {"eligible"}
     assert str(decision.regime) == "proa"
+
+
+def test_the_rules_engine_holds_no_french_sentence():
+    """Issue 10: wording lives in bot/answers.py; rules.py only has codes and keys."""
+    import ast
+    from pathlib import Path
+
+    import bot.rules
+
+    tree = ast.parse(Path(bot.rules.__file__).read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
+        and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+    }
+    literals = [
+        node.value for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+    assert literals and all(re.fullmatch(r"[a-z0-9_.]*", text) for text in literals), [
+        t for t in literals if not re.fullmatch(r"[a-z0-9_.]*", t)]
