@@ -491,8 +491,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--max-conversations", type=int, default=5000, help="cap of conversations per measurement")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a request counts as an error")
     parser.add_argument("--levels", default="1,10,50", help="levels mode: concurrent conversations (default 1,10,50)")
-    parser.add_argument("--open-levels", default="25,50,75,100,140,180,240,300",
-                        help="open mode: conversations in progress to try, ascending (default 25,50,75,100,140,180,240,300)")
+    parser.add_argument("--open-levels", default="10,20,30,40,50,60,80,100,130,160",
+                        help="open mode: conversations in progress to try, ascending; stops at the first not held "
+                             "(default 10,20,30,40,50,60,80,100,130,160)")
     parser.add_argument("--p95-limit", type=float, default=1.0, help="open mode: p95 (s) a step must hold (default 1)")
     parser.add_argument("--stacks", default="sqlite,postgres",
                         help="open/levels: sqlite (1 instance) and/or postgres (PostgreSQL + Redis, --instances)")

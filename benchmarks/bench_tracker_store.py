@@ -6,9 +6,10 @@ that benchmarks/bench_load.py leaves in its work folder, or from ``--events`` JS
 by turn, as ``rasa run`` does for each message: ``retrieve`` the conversation, then
 ``save`` the tracker with the turn's new events. Prints the CPU (``time.process_time``)
 per message of each step on SQLite, the number of SQL statements per message, and the
-same with ``BulkSQLTrackerStore`` below: an experiment, not used by the assistant, that
+same with two experiments below, not used by the assistant: ``BulkSQLTrackerStore``
 inserts a turn's events with one ``executemany`` on the events table (SQLAlchemy Core)
-instead of one ORM object per event.
+instead of one ORM object per event; ``RememberingSQLTrackerStore`` also skips the
+COUNT query that ``save`` runs to find which events are new.
 
     .venv/bin/python benchmarks/bench_tracker_store.py --db /tmp/proa-bench-XXXX/trackers.db
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import sqlite3
@@ -49,7 +51,7 @@ def turns(events: List[Dict[str, Any]]) -> List[int]:
     return [nxt for nxt in starts[1:]] + [len(events)]
 
 
-def bulk_store_class():
+def bulk_store_classes():
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -74,7 +76,29 @@ def bulk_store_class():
                     session.execute(self.SQLEvent.__table__.insert(), rows)
                 session.commit()
 
-    return BulkSQLTrackerStore
+    class RememberingSQLTrackerStore(BulkSQLTrackerStore):
+        """BulkSQLTrackerStore that also skips the COUNT query of ``save``: ``retrieve``
+        remembers how many events of the session are stored (Rasa retrieves, then saves,
+        each message under the conversation's lock), ``save`` falls back to the query
+        when it does not know."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._stored: Dict[str, int] = {}
+
+        async def _retrieve(self, sender_id, fetch_events_from_all_sessions):
+            tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+            if not fetch_events_from_all_sessions:
+                self._stored[sender_id] = len(tracker.events) if tracker is not None else 0
+            return tracker
+
+        def _additional_events(self, session, tracker):
+            known = self._stored.pop(tracker.sender_id, None)
+            if known is None:
+                return super()._additional_events(session, tracker)
+            return itertools.islice(tracker.events, known, len(tracker.events))
+
+    return BulkSQLTrackerStore, RememberingSQLTrackerStore
 
 
 async def replay(store_class, domain, events: List[Dict[str, Any]], conversations: int) -> Dict[str, float]:
@@ -125,7 +149,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         parser.error("give --db or --events")
     domain = Domain.load(str(REPO / "domain.yml"))
     print(f"conversation of {len(events)} events, {len(turns(events))} messages, replayed {args.conversations} times")
-    for name, store_class in (("SQLTrackerStore (Rasa)", SQLTrackerStore), ("BulkSQLTrackerStore (experiment)", bulk_store_class())):
+    bulk, remembering = bulk_store_classes()
+    for name, store_class in (("SQLTrackerStore (Rasa)", SQLTrackerStore), ("BulkSQLTrackerStore (experiment)", bulk),
+                              ("RememberingSQLTrackerStore (experiment)", remembering)):
         asyncio.run(replay(store_class, domain, events, 2))  # warm-up: SQLAlchemy compiles and caches
         r = asyncio.run(replay(store_class, domain, events, args.conversations))
         print(f"{name}: retrieve {r['retrieve_ms']:.2f} ms + save {r['save_ms']:.2f} ms CPU per message, "
