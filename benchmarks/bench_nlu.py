@@ -166,12 +166,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     print("by node (ms/msg): " + ", ".join(f"{k} {v:.2f}" for k, v in result["cpu_ms_per_msg_by_node"].items() if v >= 0.05))
     print(f"held-out ({result['held_out_examples']} examples): intent accuracy {result['intent_accuracy']:.3f}, "
           f"entity F1 {result['entity_f1']:.3f}")
-    if args.baseline:
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    if args.baseline and args.baseline.exists() and args.baseline != args.json:
         base = {p["text"]: p for p in json.loads(args.baseline.read_text(encoding="utf-8"))["predictions"]}
         differ = [p["text"] for p in result["predictions"] if base.get(p["text"]) != p]
         print(f"predictions differing from {args.baseline}: {len(differ)} of {len(result['predictions'])}")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0
 
 
