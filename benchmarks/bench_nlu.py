@@ -59,6 +59,16 @@ def patch_spacy(variant: str) -> None:
     spacy_utils.SpacyNLP.load_model = staticmethod(load_model)
 
 
+def quiet_logs() -> None:
+    """Warnings only: Rasa's structlog would print every parse (CPU charged to the parse)."""
+    import logging
+
+    import structlog
+
+    logging.getLogger().setLevel(logging.WARNING)
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+
+
 def time_graph_nodes(totals: Dict[str, float]) -> None:
     """Add each graph node's CPU seconds to ``totals`` (by node name)."""
     from rasa.engine.graph import GraphNode
@@ -100,10 +110,12 @@ async def measure(model: Path, spacy_variant: str, repeat: int) -> Dict[str, obj
 
     from benchmarks.bench_load import SCENARIOS
 
+    quiet_logs()
     patch_spacy(spacy_variant)
     started = time.perf_counter()
     agent = Agent.load(str(model))
     load_seconds = time.perf_counter() - started
+    quiet_logs()  # again: loading may configure logging
     examples = held_out(REPO / "tests" / "nlu" / "test_nlu.yml")
     texts = [text for text, _, _ in examples] + [t for s in SCENARIOS for t in s]
     for text in texts[:20]:  # warm-up (first calls build TensorFlow functions)
