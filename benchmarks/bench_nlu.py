@@ -92,7 +92,8 @@ def held_out(path: Path) -> List[Tuple[str, str, frozenset]]:
     data = load_data(str(path))
     examples = []
     for message in data.intent_examples:
-        intent = message.get("intent")
+        # A retrieval intent's label is "faq/<topic>" (the response selector's key).
+        intent = message.get("intent_response_key") or message.get("intent")
         entities = frozenset((e["entity"], str(e.get("value")), e.get("role")) for e in message.get("entities") or [])
         examples.append((message.get("text"), intent, entities))
     return examples
