@@ -17,7 +17,6 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import List, Optional
 
 from bot.knowledge.errors import KnowledgeError
 
@@ -30,7 +29,9 @@ def _date(text: str) -> date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bot", description="Assistant Pro-A / période de reconversion (cœur, sans Rasa).")
+    parser = argparse.ArgumentParser(
+        prog="bot", description="Assistant Pro-A / période de reconversion (cœur, sans Rasa)."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     ask = commands.add_parser("ask", help="poser une question en français")
@@ -49,17 +50,27 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="lister les règles applicables à une date, avec leurs sources")
     rules.add_argument("--idcc", type=int, default=None, help="branche (toutes par défaut)")
     rules.add_argument("--date", type=_date, default=None, help="date (AAAA-MM-JJ), aujourd'hui par défaut")
-    refresh = sub.add_parser("refresh", help="comparer avec les dernières versions de @socialgouv/kali-data et @socialgouv/legi-data")
+    refresh = sub.add_parser(
+        "refresh", help="comparer avec les dernières versions de @socialgouv/kali-data et @socialgouv/legi-data"
+    )
     refresh.add_argument("--write", action="store_true", help="mettre à jour les snapshots (KALI et Code du travail)")
-    refresh.add_argument("--package", choices=("all", "kali", "legi"), default="all", help="paquet à comparer (les deux par défaut)")
-    refresh.add_argument("--from-dir", type=Path, default=None, help="dossier data/ de kali-data déjà décompressé (hors ligne)")
-    refresh.add_argument("--legi-from-dir", type=Path, default=None, help="dossier data/ de legi-data déjà décompressé (hors ligne)")
-    refresh.add_argument("--cache", type=Path, default=None, help="cache npm (par défaut ~/.cache/proa-npm, hors du dépôt)")
+    refresh.add_argument(
+        "--package", choices=("all", "kali", "legi"), default="all", help="paquet à comparer (les deux par défaut)"
+    )
+    refresh.add_argument(
+        "--from-dir", type=Path, default=None, help="dossier data/ de kali-data déjà décompressé (hors ligne)"
+    )
+    refresh.add_argument(
+        "--legi-from-dir", type=Path, default=None, help="dossier data/ de legi-data déjà décompressé (hors ligne)"
+    )
+    refresh.add_argument(
+        "--cache", type=Path, default=None, help="cache npm (par défaut ~/.cache/proa-npm, hors du dépôt)"
+    )
     refresh.add_argument("--knowledge", type=Path, default=None, help="dossier knowledge/ (celui du dépôt par défaut)")
     return parser
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``bot`` command."""
     args = _parser().parse_args(argv)
     try:
@@ -101,7 +112,9 @@ def _knowledge(args: argparse.Namespace) -> int:
         from bot.knowledge import kali, legi
 
         report = legi.check_citations(kb.all_rules(), legi.read_snapshot(knowledge_dir() / legi.SNAPSHOT_RELATIVE_PATH))
-        kali_checked, kali_problems = kali.check_citations(kb.all_rules(), kali.read_snapshot(knowledge_dir() / kali.SNAPSHOT_RELATIVE_PATH))
+        kali_checked, kali_problems = kali.check_citations(
+            kb.all_rules(), kali.read_snapshot(knowledge_dir() / kali.SNAPSHOT_RELATIVE_PATH)
+        )
         problems = [f"Code du travail : {p}" for p in report.problems] + [f"KALI : {p}" for p in kali_problems]
         if problems:
             for problem in problems:
@@ -121,7 +134,9 @@ def _knowledge(args: argparse.Namespace) -> int:
     if command == "branches":
         for branch in kb.branches.values():
             agreement = branch.agreement
-            print(f"IDCC {branch.idcc} – {branch.name} : {agreement.title} (signé le {agreement.signed_on}, en vigueur le {agreement.in_force_from}, {agreement.opco})")
+            print(
+                f"IDCC {branch.idcc} – {branch.name} : {agreement.title} (signé le {agreement.signed_on}, en vigueur le {agreement.in_force_from}, {agreement.opco})"
+            )
             for amendment in agreement.amendments:
                 print(f"    avenant : {amendment.title} ({amendment.signed_on}, {amendment.status})")
         return 0
@@ -135,7 +150,9 @@ def _knowledge(args: argparse.Namespace) -> int:
             print(f"== {title}")
             for rule in rules:
                 if rule.is_valid_on(day):
-                    print(f"- [{rule.topic}] {rule.summary}\n    ({rule.source.label}{' – ' + rule.source.url if rule.source.url else ''})")
+                    print(
+                        f"- [{rule.topic}] {rule.summary}\n    ({rule.source.label}{' – ' + rule.source.url if rule.source.url else ''})"
+                    )
         return 0
     raise AssertionError(command)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import FrozenSet, Optional
 
 #: The branch asked about when nobody names one: the product is first for temporary
 #: workers (intérim, IDCC 2378); a channel or the person can choose another.
@@ -13,9 +12,19 @@ DEFAULT_IDCC = 2378
 #: Contract codes used in knowledge/ and in the Rasa slot ``contract``; the same codes as
 #: knowledge/contracts.yml (what people type for each), checked by tests/bot/test_contracts.py.
 CONTRACTS = (
-    "cdi_interimaire", "cdi", "contrat_de_mission", "cdd", "cui", "cui_cdi", "cui_cdd",
-    "cdd_sportif", "apprentissage", "apprentissage_cdi", "professionnalisation",
-    "professionnalisation_cdi", "permanent_agence",
+    "cdi_interimaire",
+    "cdi",
+    "contrat_de_mission",
+    "cdd",
+    "cui",
+    "cui_cdi",
+    "cui_cdd",
+    "cdd_sportif",
+    "apprentissage",
+    "apprentissage_cdi",
+    "professionnalisation",
+    "professionnalisation_cdi",
+    "permanent_agence",
 )
 
 #: French names of the contract codes, for answers.
@@ -41,22 +50,22 @@ class Profile:
     """A person's situation, as far as it is known. ``None`` means unknown."""
 
     idcc: int = DEFAULT_IDCC
-    contract: Optional[str] = None
-    metier_text: Optional[str] = None
-    metier_id: Optional[str] = None
-    held_diploma: Optional[str] = None
-    held_level: Optional[int] = None
-    target_diploma: Optional[str] = None
-    target_level: Optional[int] = None
-    age: Optional[int] = None
-    priority_publics: FrozenSet[str] = field(default_factory=frozenset)
-    avenant_signed_on: Optional[date] = None
+    contract: str | None = None
+    metier_text: str | None = None
+    metier_id: str | None = None
+    held_diploma: str | None = None
+    held_level: int | None = None
+    target_diploma: str | None = None
+    target_level: int | None = None
+    age: int | None = None
+    priority_publics: frozenset[str] = field(default_factory=frozenset)
+    avenant_signed_on: date | None = None
     #: A planned Pro-A, to check it against the rules (all optional).
-    planned_months: Optional[int] = None
-    planned_training_hours: Optional[int] = None
-    planned_total_hours: Optional[int] = None
+    planned_months: int | None = None
+    planned_training_hours: int | None = None
+    planned_total_hours: int | None = None
     today: date = field(default_factory=date.today)
 
-    def with_(self, **changes: object) -> "Profile":
+    def with_(self, **changes: object) -> Profile:
         """A copy with some fields changed."""
         return replace(self, **changes)

@@ -33,9 +33,9 @@ import io
 import re
 import sys
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import yaml
 
@@ -255,14 +255,10 @@ def parse_corrections(data: object) -> dict[int, Correction]:
         merged_into = entry.get("merged_into")
         if merged_into is not None:
             if not isinstance(merged_into, int) or fields:
-                raise AnnexParseError(
-                    f"correction {key}: 'merged_into' takes a line number and no label fields"
-                )
+                raise AnnexParseError(f"correction {key}: 'merged_into' takes a line number and no label fields")
         elif not fields:
             raise AnnexParseError(f"correction {key}: give label fields or 'merged_into'")
-        result[key] = Correction(
-            line=key, reason=" ".join(reason.split()), fields=fields, merged_into=merged_into
-        )
+        result[key] = Correction(line=key, reason=" ".join(reason.split()), fields=fields, merged_into=merged_into)
     return result
 
 
@@ -310,20 +306,14 @@ def _standard_labels(line: SeedLine) -> dict[str, str]:
     """Label fields of a line in the standard layout; raise if the layout is not standard."""
     code_index = line.code_index
     if code_index is None:
-        raise AnnexParseError(
-            f"line {line.number}: no RNCP code cell; add a correction (e.g. merged_into)"
-        )
+        raise AnnexParseError(f"line {line.number}: no RNCP code cell; add a correction (e.g. merged_into)")
     trailing = [c for c in line.cells[code_index + 1 :] if c]
     if code_index != CODE_COLUMN or trailing:
-        raise AnnexParseError(
-            f"line {line.number}: shifted columns {list(line.cells)!r}; add a correction"
-        )
-    return {name: value for name, value in zip(LABEL_FIELDS, line.cells) if value}
+        raise AnnexParseError(f"line {line.number}: shifted columns {list(line.cells)!r}; add a correction")
+    return {name: value for name, value in zip(LABEL_FIELDS, line.cells, strict=False) if value}
 
 
-def _corrected_labels(
-    line: SeedLine, correction: Correction, continuations: Sequence[SeedLine]
-) -> dict[str, str]:
+def _corrected_labels(line: SeedLine, correction: Correction, continuations: Sequence[SeedLine]) -> dict[str, str]:
     """Label fields of a corrected line, after checking the correction only moves text."""
     if line.code_index is None:
         raise AnnexParseError(f"line {line.number}: corrected line has no RNCP code cell")
@@ -333,8 +323,7 @@ def _corrected_labels(
     target_text = " ".join(fields[name] for name in LABEL_FIELDS if name in fields)
     if source_text != target_text:
         raise AnnexParseError(
-            f"correction {line.number}: fields {target_text!r} do not re-split the seed text "
-            f"{source_text!r}"
+            f"correction {line.number}: fields {target_text!r} do not re-split the seed text {source_text!r}"
         )
     return dict(correction.fields)
 
@@ -458,9 +447,7 @@ def build_arg_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=Path, default=DEFAULT_SEED, help="seed text file")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="CSV file to write")
-    parser.add_argument(
-        "--corrections", type=Path, default=DEFAULT_CORRECTIONS, help="hand corrections (YAML)"
-    )
+    parser.add_argument("--corrections", type=Path, default=DEFAULT_CORRECTIONS, help="hand corrections (YAML)")
     parser.add_argument(
         "--check",
         action="store_true",

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, TextIO
+from typing import Any, TextIO
 
 from bot.knowledge import npm_data
-from bot.knowledge.npm_data import (  # noqa: F401 (re-exported: the KALI helpers of this module)
+from bot.knowledge.npm_data import (
     DEFAULT_CACHE_DIR,
     NpmDataError,
     html_footnotes,
@@ -153,8 +154,7 @@ def _normalize_article(data: dict[str, Any], section_path: list[str]) -> dict[st
         "links": [_normalize_link(link) for link in data.get("lstLienModification") or []],
     }
     # Optional KALI fields, kept only when the data has them.
-    for source_key, key in (("dateDebut", "date_debut"), ("dateFin", "date_fin"),
-                            ("historique", "historique")):
+    for source_key, key in (("dateDebut", "date_debut"), ("dateFin", "date_fin"), ("historique", "historique")):
         if data.get(source_key):
             article[key] = data[source_key]
     return article
@@ -167,7 +167,7 @@ def _collect_articles(node: dict[str, Any], path: list[str], out: list[dict[str,
         if child.get("type") == "article":
             out.append(_normalize_article(data, list(path)))
         else:
-            _collect_articles(child, path + [normalize_whitespace(data.get("title") or "")], out)
+            _collect_articles(child, [*path, normalize_whitespace(data.get("title") or "")], out)
 
 
 def extract_texts(container_json: dict[str, Any], text_ids: list[str]) -> dict[str, Any]:
@@ -277,8 +277,7 @@ def _explaining_link(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[st
     def newest(candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
         if not candidates:
             return None
-        return max(candidates,
-                   key=lambda link: (link.get("date_signature") or "", link.get("date_debut") or ""))
+        return max(candidates, key=lambda link: (link.get("date_signature") or "", link.get("date_debut") or ""))
 
     for pool in (
         [link for link in fresh if (link.get("link_type") or "").startswith(("MODIFIE", "ABROGE"))],
@@ -381,15 +380,24 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
             changes.append(_make_change("removed", text, text, None, "tracked text disappeared", True))
         else:
             if _is_ended(new_text) and not _is_ended(old_text):
-                changes.append(_make_change(
-                    "abrogated", text, old_text, new_text,
-                    f"text etat {old_text.get('etat')} -> {new_text.get('etat')}", True))
+                changes.append(
+                    _make_change(
+                        "abrogated",
+                        text,
+                        old_text,
+                        new_text,
+                        f"text etat {old_text.get('etat')} -> {new_text.get('etat')}",
+                        True,
+                    )
+                )
             else:
-                parts = [f"{key} {old_text.get(key)!r} -> {new_text.get(key)!r}"
-                         for key in ("etat", "title") if old_text.get(key) != new_text.get(key)]
+                parts = [
+                    f"{key} {old_text.get(key)!r} -> {new_text.get(key)!r}"
+                    for key in ("etat", "title")
+                    if old_text.get(key) != new_text.get(key)
+                ]
                 if parts:
-                    changes.append(_make_change("modified", text, old_text, new_text,
-                                                "; ".join(parts), True))
+                    changes.append(_make_change("modified", text, old_text, new_text, "; ".join(parts), True))
         old_articles = {a["cid"]: a for a in (old_text or {}).get("articles") or []}
         new_articles = {a["cid"]: a for a in (new_text or {}).get("articles") or []}
         for cid, article in new_articles.items():
@@ -415,17 +423,21 @@ def format_changes(changes: list[Change]) -> str:
         ids = change.new_id or change.old_id or ""
         if change.old_id and change.new_id and change.old_id != change.new_id:
             ids = f"{change.old_id} -> {change.new_id}"
-        line = (f"{change.kind.upper():<9} {change.text_id} {change.article_label} "
-                f"(cid {change.cid}, id {ids}, etat {change.etat})")
+        line = (
+            f"{change.kind.upper():<9} {change.text_id} {change.article_label} "
+            f"(cid {change.cid}, id {ids}, etat {change.etat})"
+        )
         if change.modified_by:
             dates = ", ".join(
                 f"{label} {value}"
-                for label, value in (("signed", change.date_signature),
-                                     ("published", change.date_publication),
-                                     ("in force", change.date_debut))
+                for label, value in (
+                    ("signed", change.date_signature),
+                    ("published", change.date_publication),
+                    ("in force", change.date_debut),
+                )
                 if value and value != OPEN_END_DATE
             )
-            line += f" by \"{change.modified_by}\" ({change.modified_by_cid}"
+            line += f' by "{change.modified_by}" ({change.modified_by_cid}'
             line += f"; {dates})" if dates else ")"
         line += f": {change.description}"
         lines.append(line)
@@ -435,8 +447,9 @@ def format_changes(changes: list[Change]) -> str:
 # --------------------------------------------------------------------------- refresh
 
 
-def build_snapshot(container_json: dict[str, Any], version: str,
-                   text_ids: Iterable[str] = TRACKED_TEXT_IDS) -> dict[str, Any]:
+def build_snapshot(
+    container_json: dict[str, Any], version: str, text_ids: Iterable[str] = TRACKED_TEXT_IDS
+) -> dict[str, Any]:
     """Return the snapshot file content for ``container_json`` (kali-data ``version``)."""
     extracted = extract_texts(container_json, list(text_ids))
     return {
@@ -509,8 +522,11 @@ def refresh(
     old_snapshot = read_snapshot(snapshot_path)
     changes = diff_snapshots(old_snapshot, new_snapshot)
     old_version = old_snapshot.get("version", "none")
-    print(f"{PACKAGE_NAME} {old_version} (snapshot) -> {package_version} ({data_dir}): "
-          f"{len(changes)} change(s) in {len(new_snapshot['texts'])} tracked text(s)", file=out)
+    print(
+        f"{PACKAGE_NAME} {old_version} (snapshot) -> {package_version} ({data_dir}): "
+        f"{len(changes)} change(s) in {len(new_snapshot['texts'])} tracked text(s)",
+        file=out,
+    )
     for missing in new_snapshot.get("missing_text_ids") or []:
         print(f"WARNING   tracked text {missing} not found in {CONTAINER_ID}", file=out)
     print(format_changes(changes), file=out)
@@ -518,8 +534,11 @@ def refresh(
         write_snapshot(snapshot_path, new_snapshot)
         print(f"Snapshot written: {snapshot_path}", file=out)
     elif changes:
-        print("Run with --write to update the snapshot, then review knowledge/idcc1404/agreement.yml "
-              "(kali_id and quotes of the rules whose articles changed).", file=out)
+        print(
+            "Run with --write to update the snapshot, then review knowledge/idcc1404/agreement.yml "
+            "(kali_id and quotes of the rules whose articles changed).",
+            file=out,
+        )
     return changes
 
 
@@ -528,24 +547,29 @@ def main(argv: list[str] | None = None) -> int:
 
     Returns 0 on success, 1 with ``--check`` when changes were found, 2 on error.
     """
-    parser = argparse.ArgumentParser(prog="python -m bot.knowledge.kali",
-                                     description="Track the IDCC 1404 Pro-A texts in kali-data.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.knowledge.kali", description="Track the IDCC 1404 Pro-A texts in kali-data."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     cmd = sub.add_parser("refresh", help="diff the latest kali-data with the committed snapshot")
     cmd.add_argument("--write", action="store_true", help="update knowledge/idcc1404/kali_snapshot.json")
     cmd.add_argument("--check", action="store_true", help="exit with status 1 when there are changes")
-    cmd.add_argument("--cache", type=Path, default=DEFAULT_CACHE_DIR,
-                     help=f"npm pack cache directory (default: {DEFAULT_CACHE_DIR})")
-    cmd.add_argument("--from-dir", type=Path, default=None,
-                     help="use an already unpacked kali-data 'data' directory (offline)")
-    cmd.add_argument("--version", default=None,
-                     help="kali-data version to fetch (or label of --from-dir data)")
-    cmd.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR,
-                     help=f"knowledge directory (default: {DEFAULT_KNOWLEDGE_DIR})")
+    cmd.add_argument(
+        "--cache", type=Path, default=DEFAULT_CACHE_DIR, help=f"npm pack cache directory (default: {DEFAULT_CACHE_DIR})"
+    )
+    cmd.add_argument(
+        "--from-dir", type=Path, default=None, help="use an already unpacked kali-data 'data' directory (offline)"
+    )
+    cmd.add_argument("--version", default=None, help="kali-data version to fetch (or label of --from-dir data)")
+    cmd.add_argument(
+        "--knowledge",
+        type=Path,
+        default=DEFAULT_KNOWLEDGE_DIR,
+        help=f"knowledge directory (default: {DEFAULT_KNOWLEDGE_DIR})",
+    )
     args = parser.parse_args(argv)
     try:
-        changes = refresh(args.knowledge, args.cache, args.write,
-                          from_dir=args.from_dir, version=args.version)
+        changes = refresh(args.knowledge, args.cache, args.write, from_dir=args.from_dir, version=args.version)
     except KaliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

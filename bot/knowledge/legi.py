@@ -26,10 +26,11 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, List, Mapping, Optional, Sequence, TextIO
+from typing import Any, TextIO
 
 from bot.knowledge import npm_data
 from bot.knowledge.npm_data import (
@@ -80,7 +81,7 @@ class LegiError(NpmDataError):
 # --------------------------------------------------------------------------- fetching
 
 
-def fetch_latest(cache_dir: Path, version: Optional[str] = None) -> Path:
+def fetch_latest(cache_dir: Path, version: str | None = None) -> Path:
     """Fetch ``@socialgouv/legi-data`` (latest, or ``version``) into ``cache_dir`` and
     extract the Code du travail; returns the extracted ``data`` directory."""
     try:
@@ -100,7 +101,7 @@ def load_code(data_dir: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- extraction
 
 
-def legi_date(milliseconds: Any) -> Optional[str]:
+def legi_date(milliseconds: Any) -> str | None:
     """ISO date of a LEGI timestamp (milliseconds since 1970, UTC); None for none or
     for the open end (2999-01-01)."""
     if not isinstance(milliseconds, (int, float)):
@@ -109,7 +110,7 @@ def legi_date(milliseconds: Any) -> Optional[str]:
     return None if day >= OPEN_END else day.isoformat()
 
 
-def _normalize_article(data: Mapping[str, Any], section_path: List[str]) -> dict[str, Any]:
+def _normalize_article(data: Mapping[str, Any], section_path: list[str]) -> dict[str, Any]:
     """The snapshot entry of one LEGI article node's ``data``."""
     # The HTML keeps paragraphs and has no stray space where a link was (« l'article »).
     text = html_to_text(data.get("texteHtml")) or normalize_whitespace(data.get("texte") or "")
@@ -147,7 +148,7 @@ def extract_articles(code_json: Mapping[str, Any], nums: Sequence[str] = TRACKED
     wanted = set(nums)
     found: dict[str, dict[str, Any]] = {}
 
-    def walk(node: Mapping[str, Any], path: List[str]) -> None:
+    def walk(node: Mapping[str, Any], path: list[str]) -> None:
         data = node.get("data") or {}
         if node.get("type") == "article":
             num = data.get("num")
@@ -156,7 +157,7 @@ def extract_articles(code_json: Mapping[str, Any], nums: Sequence[str] = TRACKED
             return
         title = normalize_whitespace(data.get("title") or "")
         for child in node.get("children") or []:
-            walk(child, path + [title] if node is not code_json else path)
+            walk(child, [*path, title] if node is not code_json else path)
 
     walk(code_json, [])
     root = code_json.get("data") or {}
@@ -169,7 +170,9 @@ def extract_articles(code_json: Mapping[str, Any], nums: Sequence[str] = TRACKED
     }
 
 
-def build_snapshot(code_json: Mapping[str, Any], version: str, nums: Sequence[str] = TRACKED_ARTICLES) -> dict[str, Any]:
+def build_snapshot(
+    code_json: Mapping[str, Any], version: str, nums: Sequence[str] = TRACKED_ARTICLES
+) -> dict[str, Any]:
     """The snapshot file content for ``code_json`` (legi-data ``version``)."""
     extracted = extract_articles(code_json, nums)
     missing = extracted.pop("missing")
@@ -214,10 +217,10 @@ class LegiChange:
 
     kind: str
     num: str
-    old_id: Optional[str]
-    new_id: Optional[str]
-    etat: Optional[str]
-    date_debut: Optional[str]
+    old_id: str | None
+    new_id: str | None
+    etat: str | None
+    date_debut: str | None
     description: str
 
 
@@ -225,21 +228,41 @@ def _is_ended(article: Mapping[str, Any]) -> bool:
     return article.get("etat") in ENDED_ETATS or bool(article.get("date_fin"))
 
 
-def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> List[LegiChange]:
+def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[LegiChange]:
     """Compare two snapshots made by :func:`build_snapshot`, article by article number."""
     before = {a["num"]: a for a in (old or {}).get("articles") or []}
     after = {a["num"]: a for a in (new or {}).get("articles") or []}
-    changes: List[LegiChange] = []
+    changes: list[LegiChange] = []
     for num, article in after.items():
         previous = before.get(num)
         if previous is None:
-            changes.append(LegiChange("added", num, None, article["id"], article.get("etat"), article.get("date_debut"), "new tracked article"))
+            changes.append(
+                LegiChange(
+                    "added",
+                    num,
+                    None,
+                    article["id"],
+                    article.get("etat"),
+                    article.get("date_debut"),
+                    "new tracked article",
+                )
+            )
             continue
         if _is_ended(article) and not _is_ended(previous):
             detail = f"etat {previous.get('etat')} -> {article.get('etat')}"
             if article.get("date_fin"):
                 detail += f", date_fin {article['date_fin']}"
-            changes.append(LegiChange("abrogated", num, previous["id"], article["id"], article.get("etat"), article.get("date_debut"), detail))
+            changes.append(
+                LegiChange(
+                    "abrogated",
+                    num,
+                    previous["id"],
+                    article["id"],
+                    article.get("etat"),
+                    article.get("date_debut"),
+                    detail,
+                )
+            )
             continue
         parts = []
         if previous.get("id") != article.get("id"):
@@ -251,7 +274,17 @@ def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> List[LegiC
         if normalize_whitespace(previous.get("text") or "") != normalize_whitespace(article.get("text") or ""):
             parts.append("text " + word_delta(previous.get("text") or "", article.get("text") or ""))
         if parts:
-            changes.append(LegiChange("modified", num, previous["id"], article["id"], article.get("etat"), article.get("date_debut"), "; ".join(parts)))
+            changes.append(
+                LegiChange(
+                    "modified",
+                    num,
+                    previous["id"],
+                    article["id"],
+                    article.get("etat"),
+                    article.get("date_debut"),
+                    "; ".join(parts),
+                )
+            )
     for num, previous in before.items():
         if num not in after:
             changes.append(LegiChange("abrogated", num, previous["id"], None, None, None, "no longer in the code"))
@@ -266,7 +299,9 @@ def format_changes(changes: Iterable[LegiChange]) -> str:
         if change.old_id and change.new_id and change.old_id != change.new_id:
             ids = f"{change.old_id} -> {change.new_id}"
         since = f", in force {change.date_debut}" if change.date_debut else ""
-        lines.append(f"{change.kind.upper():<9} {change.num} (id {ids}, etat {change.etat}{since}): {change.description}")
+        lines.append(
+            f"{change.kind.upper():<9} {change.num} (id {ids}, etat {change.etat}{since}): {change.description}"
+        )
     return "\n".join(lines) if lines else "No change in the tracked Code du travail articles."
 
 
@@ -278,8 +313,20 @@ def article_url(legi_id: str) -> str:
     return LEGIFRANCE_ARTICLE_URL.format(legi_id=legi_id)
 
 
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 _NOTA_IN_FORCE = re.compile(r"entrent en vigueur le (\d{1,2})\s*(?:er)?\s+(\w+)\s+(\d{4})")
 
 
@@ -324,7 +371,7 @@ def check_citations(rules: Iterable[Any], snapshot: Mapping[str, Any]) -> Citati
     """
     by_id = articles_by_id(snapshot)
     past = past_versions_by_id(snapshot)
-    problems: List[str] = []
+    problems: list[str] = []
     verbatim = past_count = 0
     for rule in rules:
         legi_id = getattr(rule.source, "legi_id", None)
@@ -347,8 +394,10 @@ def check_citations(rules: Iterable[Any], snapshot: Mapping[str, Any]) -> Citati
         if not _names_article(rule.source.article, article["num"]):
             problems.append(f"{rule.id}: article {rule.source.article!r} is not {article['num']} ({legi_id})")
         if rule.valid_from is None or rule.valid_from.isoformat() not in allowed_starts(article):
-            problems.append(f"{rule.id}: valid_from {rule.valid_from} is not a start date of {article['num']} "
-                            f"({', '.join(sorted(allowed_starts(article)))})")
+            problems.append(
+                f"{rule.id}: valid_from {rule.valid_from} is not a start date of {article['num']} "
+                f"({', '.join(sorted(allowed_starts(article)))})"
+            )
         if article.get("etat") != "VIGUEUR":
             problems.append(f"{rule.id}: {article['num']} ({legi_id}) is {article.get('etat')}")
         for quote in getattr(rule.source, "quotes", None) or (rule.source.quote,):
@@ -365,10 +414,10 @@ def refresh(
     cache_dir: Path,
     write: bool,
     *,
-    from_dir: Optional[Path] = None,
-    version: Optional[str] = None,
-    stream: Optional[TextIO] = None,
-) -> List[LegiChange]:
+    from_dir: Path | None = None,
+    version: str | None = None,
+    stream: TextIO | None = None,
+) -> list[LegiChange]:
     """Compare the latest legi-data with ``knowledge/law/legi_snapshot.json``.
 
     Fetches legi-data with npm (or reads the unpacked ``data`` directory ``from_dir``),
@@ -386,8 +435,11 @@ def refresh(
     snapshot_path = Path(knowledge_dir) / SNAPSHOT_RELATIVE_PATH
     old_snapshot = read_snapshot(snapshot_path)
     changes = diff_snapshots(old_snapshot, new_snapshot)
-    print(f"{PACKAGE_NAME} {old_snapshot.get('version', 'none')} (snapshot) -> {package_version} ({data_dir}): "
-          f"{len(changes)} change(s) in {len(new_snapshot['articles'])} tracked article(s)", file=out)
+    print(
+        f"{PACKAGE_NAME} {old_snapshot.get('version', 'none')} (snapshot) -> {package_version} ({data_dir}): "
+        f"{len(changes)} change(s) in {len(new_snapshot['articles'])} tracked article(s)",
+        file=out,
+    )
     for num in new_snapshot["missing_articles"]:
         print(f"WARNING   tracked article {num} not found in {CODE_ID}", file=out)
     print(format_changes(changes), file=out)
@@ -395,24 +447,38 @@ def refresh(
         write_snapshot(snapshot_path, new_snapshot)
         print(f"Snapshot written: {snapshot_path}", file=out)
     elif changes:
-        print("Run with --write to update the snapshot, then review knowledge/law/periode_reconversion.yml "
-              "(legi_id, valid_from and quotes of the rules whose articles changed).", file=out)
+        print(
+            "Run with --write to update the snapshot, then review knowledge/law/periode_reconversion.yml "
+            "(legi_id, valid_from and quotes of the rules whose articles changed).",
+            file=out,
+        )
     return changes
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """``python -m bot.knowledge.legi refresh [options]``: 0 on success, 1 with
     ``--check`` when changes were found, 2 on error."""
-    parser = argparse.ArgumentParser(prog="python -m bot.knowledge.legi",
-                                     description="Track the Code du travail articles of the période de reconversion in legi-data.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.knowledge.legi",
+        description="Track the Code du travail articles of the période de reconversion in legi-data.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     cmd = sub.add_parser("refresh", help="diff the latest legi-data with the committed snapshot")
     cmd.add_argument("--write", action="store_true", help="update knowledge/law/legi_snapshot.json")
     cmd.add_argument("--check", action="store_true", help="exit with status 1 when there are changes")
-    cmd.add_argument("--cache", type=Path, default=DEFAULT_CACHE_DIR, help=f"npm pack cache (default: {DEFAULT_CACHE_DIR})")
-    cmd.add_argument("--from-dir", type=Path, default=None, help="an already unpacked legi-data 'data' directory (offline)")
+    cmd.add_argument(
+        "--cache", type=Path, default=DEFAULT_CACHE_DIR, help=f"npm pack cache (default: {DEFAULT_CACHE_DIR})"
+    )
+    cmd.add_argument(
+        "--from-dir", type=Path, default=None, help="an already unpacked legi-data 'data' directory (offline)"
+    )
     cmd.add_argument("--version", default=None, help="legi-data version to fetch (or label of --from-dir data)")
-    cmd.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR, help=f"knowledge directory (default: {DEFAULT_KNOWLEDGE_DIR})")
+    cmd.add_argument(
+        "--knowledge",
+        type=Path,
+        default=DEFAULT_KNOWLEDGE_DIR,
+        help=f"knowledge directory (default: {DEFAULT_KNOWLEDGE_DIR})",
+    )
     args = parser.parse_args(argv)
     try:
         changes = refresh(args.knowledge, args.cache, args.write, from_dir=args.from_dir, version=args.version)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import json
 import os
+from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any
 
 import jsonschema
 import yaml
@@ -58,12 +59,12 @@ def read_yaml(path: Path) -> Any:
         raise KnowledgeError(path, "fichier introuvable")
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_StringDateLoader)  # noqa: S506 (safe subclass)
+            return yaml.load(handle, Loader=_StringDateLoader)
     except yaml.YAMLError as exc:
         raise KnowledgeError(path, f"YAML illisible ({exc})") from exc
 
 
-def read_csv(path: Path) -> List[Dict[str, str]]:
+def read_csv(path: Path) -> list[dict[str, str]]:
     """Read a UTF-8 CSV file with a header into dicts; KnowledgeError if absent."""
     if not path.is_file():
         raise KnowledgeError(path, "fichier introuvable")
@@ -87,24 +88,24 @@ def validate(data: Any, schema_name: str, path: Path, root: Path, prefix: str = 
         raise KnowledgeError(path, error.message, field=field or None)
 
 
-@lru_cache(maxsize=None)
-def _read_schema(path: Path) -> Dict[str, Any]:
+@cache
+def _read_schema(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise KnowledgeError(path, "schéma introuvable")
     with path.open(encoding="utf-8") as handle:
         return json.load(handle)
 
 
-def _to_date(value: Optional[str]) -> Optional[date]:
+def _to_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def load_sources(root: Path) -> Dict[str, SourceDocument]:
+def load_sources(root: Path) -> dict[str, SourceDocument]:
     """Read ``sources.yml`` into documents by id."""
     path = root / "sources.yml"
     data = read_yaml(path)
     validate(data, "sources.schema.json", path, root)
-    documents: Dict[str, SourceDocument] = {}
+    documents: dict[str, SourceDocument] = {}
     for index, item in enumerate(data["documents"]):
         if item["id"] in documents:
             raise KnowledgeError(path, f"identifiant en double : {item['id']}", f"documents.{index}.id")
@@ -137,11 +138,13 @@ def _source_ref(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], p
     )
 
 
-def load_rules(path: Path, root: Path, sources: Mapping[str, SourceDocument]) -> Tuple[Optional[Dict[str, Any]], Tuple[Rule, ...]]:
+def load_rules(
+    path: Path, root: Path, sources: Mapping[str, SourceDocument]
+) -> tuple[dict[str, Any] | None, tuple[Rule, ...]]:
     """Read a rules file; returns its raw ``agreement`` block (if any) and its rules."""
     data = read_yaml(path)
     validate(data, "rules.schema.json", path, root)
-    rules: List[Rule] = []
+    rules: list[Rule] = []
     for index, raw in enumerate(data["rules"]):
         field = f"rules.{index}"
         rule = Rule(
@@ -161,9 +164,9 @@ def load_rules(path: Path, root: Path, sources: Mapping[str, SourceDocument]) ->
     return data.get("agreement"), tuple(rules)
 
 
-def _typed_values(values: Mapping[str, Any]) -> Dict[str, Any]:
+def _typed_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Turn ISO date strings in values into dates; leave everything else as typed."""
-    typed: Dict[str, Any] = {}
+    typed: dict[str, Any] = {}
     for key, value in values.items():
         if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
             try:
@@ -203,9 +206,9 @@ def _agreement(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], pa
     )
 
 
-def load_annex(path: Path, root: Path, source: SourceRef) -> Tuple[AnnexRow, ...]:
+def load_annex(path: Path, root: Path, source: SourceRef) -> tuple[AnnexRow, ...]:
     """Read an annex CSV (one row per RNCP mention), each row validated by the schema."""
-    rows: List[AnnexRow] = []
+    rows: list[AnnexRow] = []
     seen: set = set()
     for index, raw in enumerate(read_csv(path), start=2):  # line 1 is the header
         validate(raw, "annex_row.schema.json", path, root, prefix=f"ligne {index}: ")
@@ -233,8 +236,8 @@ def load_annex(path: Path, root: Path, source: SourceRef) -> Tuple[AnnexRow, ...
     return tuple(rows)
 
 
-def _metiers_from_annex(rows: Iterable[AnnexRow], variants: Mapping[str, List[str]]) -> Tuple[Metier, ...]:
-    by_id: Dict[str, List[AnnexRow]] = {}
+def _metiers_from_annex(rows: Iterable[AnnexRow], variants: Mapping[str, list[str]]) -> tuple[Metier, ...]:
+    by_id: dict[str, list[AnnexRow]] = {}
     for row in rows:
         by_id.setdefault(row.metier_id, []).append(row)
     metiers = []
@@ -253,7 +256,7 @@ def _metiers_from_annex(rows: Iterable[AnnexRow], variants: Mapping[str, List[st
     return tuple(metiers)
 
 
-def load_vocabulary(path: Path, root: Path) -> Tuple[Dict[str, str], Dict[str, List[str]], Dict[str, Dict[str, Any]]]:
+def load_vocabulary(path: Path, root: Path) -> tuple[dict[str, str], dict[str, list[str]], dict[str, dict[str, Any]]]:
     """Read a vocabulary file: (abbreviations, variants by métier id, métier details).
 
     An absent file gives empty results.
@@ -266,9 +269,11 @@ def load_vocabulary(path: Path, root: Path) -> Tuple[Dict[str, str], Dict[str, L
     return dict(data.get("abbreviations") or {}), variants, dict(data.get("metier_details") or {})
 
 
-def load_listed_certifications(raw_items: List[Dict[str, Any]], sources: Mapping[str, SourceDocument], path: Path) -> Dict[str, Certification]:
+def load_listed_certifications(
+    raw_items: list[dict[str, Any]], sources: Mapping[str, SourceDocument], path: Path
+) -> dict[str, Certification]:
     """Certifications named one by one in an agreement file (``certifications:``), by id."""
-    result: Dict[str, Certification] = {}
+    result: dict[str, Certification] = {}
     for index, raw in enumerate(raw_items):
         field = f"certifications.{index}"
         if raw["id"] in result:
@@ -288,18 +293,20 @@ def load_listed_certifications(raw_items: List[Dict[str, Any]], sources: Mapping
 
 
 def _metiers_from_details(
-    details: Mapping[str, Dict[str, Any]],
-    variants: Mapping[str, List[str]],
+    details: Mapping[str, dict[str, Any]],
+    variants: Mapping[str, list[str]],
     certifications: Mapping[str, Certification],
     branch_name: str,
     sources: Mapping[str, SourceDocument],
     path: Path,
-) -> Tuple[Metier, ...]:
+) -> tuple[Metier, ...]:
     metiers = []
     for metier_id, raw in details.items():
         missing = [c for c in raw["certifications"] if c not in certifications]
         if missing:
-            raise KnowledgeError(path, f"certification inconnue : {missing[0]}", f"metier_details.{metier_id}.certifications")
+            raise KnowledgeError(
+                path, f"certification inconnue : {missing[0]}", f"metier_details.{metier_id}.certifications"
+            )
         metiers.append(
             Metier(
                 id=metier_id,
@@ -316,7 +323,9 @@ def _metiers_from_details(
     return tuple(metiers)
 
 
-def load_enjeux(path: Path, root: Path, sources: Mapping[str, SourceDocument], metier_ids: set) -> Tuple[Tuple[MetierAEnjeux, ...], Optional[SourceRef]]:
+def load_enjeux(
+    path: Path, root: Path, sources: Mapping[str, SourceDocument], metier_ids: set
+) -> tuple[tuple[MetierAEnjeux, ...], SourceRef | None]:
     """Read the OIR "métiers à enjeux" file, checking its links to annex métiers."""
     if not path.exists():
         return (), None
@@ -340,7 +349,9 @@ def load_enjeux(path: Path, root: Path, sources: Mapping[str, SourceDocument], m
     return tuple(items), _source_ref(data["source"], sources, path, "source")
 
 
-def load_diplomas(path: Path, root: Path, sources: Mapping[str, SourceDocument]) -> Tuple[Dict[str, Diploma], SourceRef]:
+def load_diplomas(
+    path: Path, root: Path, sources: Mapping[str, SourceDocument]
+) -> tuple[dict[str, Diploma], SourceRef]:
     """Read ``diplomas.yml``: diploma kinds by code, with the source of their levels."""
     data = read_yaml(path)
     validate(data, "diplomas.schema.json", path, root)
@@ -368,7 +379,7 @@ def load_branch(folder: Path, root: Path, sources: Mapping[str, SourceDocument])
     abbreviations, variants, details = load_vocabulary(vocabulary_path, root)
     listed = load_listed_certifications(read_yaml(agreement_path).get("certifications") or [], sources, agreement_path)
 
-    annex: Tuple[AnnexRow, ...] = ()
+    annex: tuple[AnnexRow, ...] = ()
     annex_path = folder / "annex.csv"
     if annex_path.exists():
         annex_source = SourceRef(document=agreement.document, article="Annexe", kali_id=None, quote="Annexe")
@@ -407,7 +418,7 @@ def load_knowledge_from(root: Path) -> KnowledgeBase:
     if not root.is_dir():
         raise KnowledgeError(root, "dossier de connaissances introuvable")
     sources = load_sources(root)
-    law_rules: List[Rule] = []
+    law_rules: list[Rule] = []
     law_dir = root / "law"
     law_files = sorted(law_dir.glob("*.yml"))
     if not law_files:
@@ -415,7 +426,7 @@ def load_knowledge_from(root: Path) -> KnowledgeBase:
     for path in law_files:
         _, rules = load_rules(path, root, sources)
         law_rules.extend(rules)
-    branches: Dict[int, Branch] = {}
+    branches: dict[int, Branch] = {}
     for folder in sorted(root.glob("idcc*")):
         if folder.is_dir():
             branch = load_branch(folder, root, sources)
@@ -445,6 +456,6 @@ def _cached(root: str) -> KnowledgeBase:
     return load_knowledge_from(Path(root))
 
 
-def load_knowledge(root: Optional[Path] = None) -> KnowledgeBase:
+def load_knowledge(root: Path | None = None) -> KnowledgeBase:
     """The knowledge base (cached per folder): ``root`` or :func:`knowledge_dir`."""
     return _cached(str(root or knowledge_dir()))

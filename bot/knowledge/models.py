@@ -7,9 +7,10 @@ objects, everything else in :mod:`bot` reads them.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping, Optional, Tuple
+from typing import Any
 
 #: Légifrance page of one article of a collective agreement (KALIARTI id).
 LEGIFRANCE_KALI_URL = "https://www.legifrance.gouv.fr/conv_coll/article/{kali_id}"
@@ -24,15 +25,15 @@ class SourceDocument:
 
     id: str
     kind: str
-    idcc: Optional[int]
+    idcc: int | None
     title: str
     short_title: str
-    signed_on: Optional[date]
-    kali_text_id: Optional[str]
-    url: Optional[str]
+    signed_on: date | None
+    kali_text_id: str | None
+    url: str | None
     origin: str
     #: When the knowledge drawn from this document was last checked against it.
-    checked_on: Optional[date] = None
+    checked_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,16 @@ class SourceRef:
 
     document: SourceDocument
     article: str
-    kali_id: Optional[str]
+    kali_id: str | None
     quote: str
     #: LEGIARTI id of the Code du travail article version (checked against
     #: knowledge/law/legi_snapshot.json).
-    legi_id: Optional[str] = None
+    legi_id: str | None = None
     #: Further verbatim quotes of the same article that the rule's summary relies on.
-    more_quotes: Tuple[str, ...] = ()
+    more_quotes: tuple[str, ...] = ()
 
     @property
-    def url(self) -> Optional[str]:
+    def url(self) -> str | None:
         """Légifrance link to the exact article (LEGIARTI for the code, KALIARTI for an
         agreement) when its id is known, else the document's."""
         if self.legi_id:
@@ -60,12 +61,12 @@ class SourceRef:
         return self.document.url
 
     @property
-    def quotes(self) -> Tuple[str, ...]:
+    def quotes(self) -> tuple[str, ...]:
         """Every verbatim quote of the source (the main one first)."""
-        return (self.quote,) + tuple(self.more_quotes)
+        return (self.quote, *tuple(self.more_quotes))
 
     @property
-    def checked_on(self) -> Optional[date]:
+    def checked_on(self) -> date | None:
         """When the knowledge drawn from the document was last checked."""
         return self.document.checked_on
 
@@ -87,8 +88,8 @@ class Rule:
     title: str
     summary_template: str
     values: Mapping[str, Any]
-    valid_from: Optional[date]
-    valid_until: Optional[date]
+    valid_from: date | None
+    valid_until: date | None
     source: SourceRef
 
     @property
@@ -100,15 +101,11 @@ class Rule:
         """True when the rule applies on ``day`` (both bounds inclusive)."""
         if self.valid_from and day < self.valid_from:
             return False
-        if self.valid_until and day > self.valid_until:
-            return False
-        return True
+        return not (self.valid_until and day > self.valid_until)
 
-    def placeholders(self) -> Tuple[str, ...]:
+    def placeholders(self) -> tuple[str, ...]:
         """Names used as ``{name}`` in the summary template."""
-        return tuple(
-            name for _, name, _, _ in string.Formatter().parse(self.summary_template) if name
-        )
+        return tuple(name for _, name, _, _ in string.Formatter().parse(self.summary_template) if name)
 
 
 class _FrenchValues(dict):
@@ -132,26 +129,24 @@ class Certification:
     """A certification of a branch list (title, RNCP code when known, level)."""
 
     title: str
-    rncp: Optional[str]
+    rncp: str | None
     level: str
     source: SourceRef
     status: str = "listed"
-    kind: Optional[str] = None
+    kind: str | None = None
     #: When the certification entered and left the branch list (None: since the start / still).
-    listed_from: Optional[date] = None
-    listed_until: Optional[date] = None
-    note: Optional[str] = None
+    listed_from: date | None = None
+    listed_until: date | None = None
+    note: str | None = None
 
     def is_listed_on(self, day: date) -> bool:
         """True when the certification is on the branch list on ``day``."""
         if self.listed_from and day < self.listed_from:
             return False
-        if self.listed_until and day > self.listed_until:
-            return False
-        return True
+        return not (self.listed_until and day > self.listed_until)
 
     @property
-    def level_number(self) -> Optional[int]:
+    def level_number(self) -> int | None:
         """3…7 for "niveau N", None for "sans niveau" or unknown."""
         parts = self.level.split()
         # "niveau non précisé" (a certification whose level the source does not give).
@@ -160,7 +155,7 @@ class Certification:
         return None
 
     @property
-    def url(self) -> Optional[str]:
+    def url(self) -> str | None:
         """France compétences page of the RNCP record, when the code is known."""
         if not self.rncp:
             return None
@@ -189,20 +184,20 @@ class Metier:
     label: str
     sector: str
     sub_sector: str
-    certifications: Tuple[Certification, ...]
-    variants: Tuple[str, ...] = ()
+    certifications: tuple[Certification, ...]
+    variants: tuple[str, ...] = ()
     #: "listed", or e.g. "not_in_kali_extract" when the list itself is not available.
     list_status: str = "listed"
-    note: Optional[str] = None
-    source: Optional[SourceRef] = None
+    note: str | None = None
+    source: SourceRef | None = None
 
-    def certifications_on(self, day: date) -> Tuple[Certification, ...]:
+    def certifications_on(self, day: date) -> tuple[Certification, ...]:
         """The métier's certifications that are on the list on ``day``."""
         return tuple(c for c in self.certifications if c.is_listed_on(day))
 
     @property
     def context(self) -> str:
-        """"Secteur / sous-filière", to tell apart métiers that share a label."""
+        """ "Secteur / sous-filière", to tell apart métiers that share a label."""
         return f"{self.sector} / {self.sub_sector}"
 
 
@@ -213,9 +208,9 @@ class MetierAEnjeux:
     id: str
     label: str
     sector: str
-    annex_metier_ids: Tuple[str, ...]
-    variants: Tuple[str, ...]
-    link_note: Optional[str]
+    annex_metier_ids: tuple[str, ...]
+    variants: tuple[str, ...]
+    link_note: str | None
 
 
 @dataclass(frozen=True)
@@ -224,7 +219,7 @@ class Amendment:
 
     title: str
     signed_on: date
-    kali_text_id: Optional[str]
+    kali_text_id: str | None
     status: str
 
 
@@ -239,13 +234,13 @@ class Agreement:
     signed_on: date
     in_force_from: date
     opco: str
-    kali_container_id: Optional[str]
-    kali_text_id: Optional[str]
-    amendments: Tuple[Amendment, ...]
-    annex_version: Optional[str]
+    kali_container_id: str | None
+    kali_text_id: str | None
+    amendments: tuple[Amendment, ...]
+    annex_version: str | None
     document: SourceDocument
     #: How people name the branch (« intérim », « SDLM »…), for the parsers.
-    aliases: Tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,14 +248,14 @@ class Branch:
     """Everything known of one branch: agreement, rules, list of certifications, métiers."""
 
     agreement: Agreement
-    rules: Tuple[Rule, ...]
-    metiers: Tuple[Metier, ...]
-    certifications: Tuple[Certification, ...]
-    metiers_a_enjeux: Tuple[MetierAEnjeux, ...] = ()
+    rules: tuple[Rule, ...]
+    metiers: tuple[Metier, ...]
+    certifications: tuple[Certification, ...]
+    metiers_a_enjeux: tuple[MetierAEnjeux, ...] = ()
     abbreviations: Mapping[str, str] = field(default_factory=dict)
-    annex: Tuple[AnnexRow, ...] = ()
-    enjeux_source: Optional[SourceRef] = None
-    list_notes: Tuple[Rule, ...] = ()
+    annex: tuple[AnnexRow, ...] = ()
+    enjeux_source: SourceRef | None = None
+    list_notes: tuple[Rule, ...] = ()
 
     @property
     def idcc(self) -> int:
@@ -277,7 +272,7 @@ class Branch:
                 return metier
         raise KeyError(metier_id)
 
-    def rules_for(self, topic: str, day: date) -> Tuple[Rule, ...]:
+    def rules_for(self, topic: str, day: date) -> tuple[Rule, ...]:
         """Rules of one topic that apply on ``day``."""
         return tuple(r for r in self.rules if r.topic == topic and r.is_valid_on(day))
 
@@ -288,11 +283,11 @@ class Diploma:
 
     code: str
     label: str
-    level: Optional[int]
-    title_prefixes: Tuple[str, ...]
+    level: int | None
+    title_prefixes: tuple[str, ...]
     #: True: confers (or is above) the grade de licence, the Pro-A ceiling; False: below
     #: it; None: the sources do not settle it.
-    licence_grade: Optional[bool] = None
+    licence_grade: bool | None = None
 
     def names(self, certification: Certification) -> bool:
         """True when the certification's title is a diploma of this kind."""
@@ -305,9 +300,9 @@ class KnowledgeBase:
 
     sources: Mapping[str, SourceDocument]
     branches: Mapping[int, Branch]
-    law_rules: Tuple[Rule, ...]
+    law_rules: tuple[Rule, ...]
     diplomas: Mapping[str, Diploma] = field(default_factory=dict)
-    diplomas_source: Optional[SourceRef] = None
+    diplomas_source: SourceRef | None = None
 
     def branch(self, idcc: int) -> Branch:
         """The branch with this IDCC; KeyError with the known IDCCs otherwise."""
@@ -317,7 +312,7 @@ class KnowledgeBase:
             known = ", ".join(str(i) for i in sorted(self.branches))
             raise KeyError(f"IDCC {idcc} inconnu (connus : {known})") from None
 
-    def law_for(self, topic: str, day: date) -> Tuple[Rule, ...]:
+    def law_for(self, topic: str, day: date) -> tuple[Rule, ...]:
         """Law rules of one topic that apply on ``day``."""
         return tuple(r for r in self.law_rules if r.topic == topic and r.is_valid_on(day))
 
@@ -328,7 +323,7 @@ class KnowledgeBase:
                 return rule
         raise KeyError(rule_id)
 
-    def all_rules(self) -> Tuple[Rule, ...]:
+    def all_rules(self) -> tuple[Rule, ...]:
         rules = list(self.law_rules)
         for branch in self.branches.values():
             rules.extend(branch.rules)

@@ -16,9 +16,10 @@ import re
 import shutil
 import subprocess
 import tarfile
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 #: Where ``npm pack`` tarballs and the files extracted from them are kept (never in the
 #: repository: the Code du travail alone is 55 MB). ``PROA_NPM_CACHE`` overrides it.
@@ -180,8 +181,30 @@ def write_snapshot(path: Path, snapshot: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- HTML to text
 
 _BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "li", "ul", "ol", "tr", "table", "tbody", "thead", "center",
-     "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dl", "dt", "dd"}
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "table",
+        "tbody",
+        "thead",
+        "center",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "dl",
+        "dt",
+        "dd",
+    }
 )
 _CELL_TAGS = frozenset({"td", "th"})
 _SPACES = re.compile(r"\s+")
@@ -302,7 +325,7 @@ def text_delta(old_text: str, new_text: str, limit: int = 2, width: int = 90) ->
         for line in new_lines[j1:j2]:
             pieces.append('+"' + clip(line, width) + '"')
     if len(pieces) > limit:
-        pieces = pieces[:limit] + [f"(+{len(pieces) - limit} more line(s))"]
+        pieces = [*pieces[:limit], f"(+{len(pieces) - limit} more line(s))"]
     return " ".join(pieces)
 
 
@@ -315,11 +338,11 @@ def word_delta(old_text: str, new_text: str, limit: int = 3, context: int = 3) -
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        before = " ".join(old_words[max(0, i1 - context):i1])
-        after = " ".join(old_words[i2:i2 + context])
+        before = " ".join(old_words[max(0, i1 - context) : i1])
+        after = " ".join(old_words[i2 : i2 + context])
         pieces.append(f'"…{before} [{" ".join(old_words[i1:i2])} -> {" ".join(new_words[j1:j2])}] {after}…"')
     if len(pieces) > limit:
-        pieces = pieces[:limit] + [f"(+{len(pieces) - limit} more change(s))"]
+        pieces = [*pieces[:limit], f"(+{len(pieces) - limit} more change(s))"]
     return " ".join(pieces)
 
 

@@ -83,7 +83,12 @@ def test_idcc2378_quotes_are_verbatim_in_the_seed(kb):
 
 def test_law_quotes_are_verbatim_in_the_legal_context(kb):
     reference = _squash(LEGAL_CONTEXT.read_text(encoding="utf-8"))
-    quoted = [r for r in kb.all_rules() if r.source.document.id in ("code-du-travail-proa", "loi-2025-989", "idcc2378-proa-2021-avenant-1", "legal-context-2026")]
+    quoted = [
+        r
+        for r in kb.all_rules()
+        if r.source.document.id
+        in ("code-du-travail-proa", "loi-2025-989", "idcc2378-proa-2021-avenant-1", "legal-context-2026")
+    ]
     assert len(quoted) >= 8
     for rule in quoted:
         for quote in rule.source.quotes:
@@ -139,7 +144,10 @@ def test_invalid_annex_row_is_named(broken_copy: Path):
 
 def test_unknown_source_document_is_named(broken_copy: Path):
     path = broken_copy / "law" / "proa.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("document: code-du-travail-proa", "document: nowhere", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("document: code-du-travail-proa", "document: nowhere", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(KnowledgeError) as error:
         load_knowledge_from(broken_copy)
     assert "nowhere" in str(error.value) and error.value.field.endswith("source.document")
@@ -147,7 +155,10 @@ def test_unknown_source_document_is_named(broken_copy: Path):
 
 def test_summary_placeholder_without_value_is_named(broken_copy: Path):
     path = broken_copy / "idcc2378" / "agreement.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("{min_months} à {max_months}", "{min_months} à {maximum}", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("{min_months} à {max_months}", "{min_months} à {maximum}", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(KnowledgeError) as error:
         load_knowledge_from(broken_copy)
     assert "maximum" in str(error.value)

@@ -126,7 +126,9 @@ def test_sdlm_cqps_removed_by_avenant_7_are_named_with_the_date(kb):
     assert "avenant n° 7" in rule.summary and "31 mai 2025" in rule.summary
     for title in rule.values["removed"]:
         assert title.split("CQP ")[1] in rule.summary
-    removed = [c for c in kb.branch(1404).certifications if c.status == "removed" and c.listed_until == date(2025, 5, 30)]
+    removed = [
+        c for c in kb.branch(1404).certifications if c.status == "removed" and c.listed_until == date(2025, 5, 30)
+    ]
     assert len(removed) == 2
     for certification in removed:
         assert certification.is_listed_on(date(2025, 5, 30)) and not certification.is_listed_on(date(2025, 5, 31))
