@@ -19,6 +19,8 @@ from datetime import date
 from pathlib import Path
 
 from bot.knowledge.errors import KnowledgeError
+from bot.knowledge.models import KnowledgeBase
+from bot.knowledge.npm_data import DEFAULT_CACHE_DIR
 
 
 def _date(text: str) -> date:
@@ -64,7 +66,10 @@ def _parser() -> argparse.ArgumentParser:
         "--legi-from-dir", type=Path, default=None, help="dossier data/ de legi-data déjà décompressé (hors ligne)"
     )
     refresh.add_argument(
-        "--cache", type=Path, default=None, help="cache npm (par défaut ~/.cache/proa-npm, hors du dépôt)"
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE_DIR,
+        help=f"cache npm, hors du dépôt (par défaut {DEFAULT_CACHE_DIR})",
     )
     refresh.add_argument("--knowledge", type=Path, default=None, help="dossier knowledge/ (celui du dépôt par défaut)")
     return parser
@@ -158,27 +163,32 @@ def _knowledge(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    """``bot knowledge refresh``: KALI and/or the Code du travail; the worst status wins
-    (0 no error, 2 error)."""
+    """``bot knowledge refresh``: KALI and/or the Code du travail, through the refresh
+    functions of :mod:`bot.knowledge.kali` and :mod:`bot.knowledge.legi`. Both run even
+    if the first fails; the worst status wins (0 no error, 2 error)."""
     from bot.knowledge import kali, legi
-    from bot.knowledge.npm_data import DEFAULT_CACHE_DIR
+    from bot.knowledge.loader import knowledge_dir
+    from bot.knowledge.npm_data import NpmDataError
 
-    common = ["--cache", str(args.cache or DEFAULT_CACHE_DIR)]
-    if args.write:
-        common.append("--write")
-    if args.knowledge:
-        common += ["--knowledge", str(args.knowledge)]
+    root = args.knowledge or knowledge_dir()
     status = 0
     if args.package in ("all", "kali"):
-        extra = ["--from-dir", str(args.from_dir)] if args.from_dir else []
-        status = max(status, kali.main(["refresh", *common, *extra]))
+        try:
+            kali.refresh(root, args.cache, args.write, from_dir=args.from_dir)
+        except NpmDataError as error:
+            print(f"Erreur (KALI) : {error}", file=sys.stderr)
+            status = 2
     if args.package in ("all", "legi"):
-        extra = ["--from-dir", str(args.legi_from_dir)] if args.legi_from_dir else []
-        status = max(status, legi.main(["refresh", *common, *extra]))
+        try:
+            legi.refresh(root, args.cache, args.write, from_dir=args.legi_from_dir)
+        except NpmDataError as error:
+            print(f"Erreur (Code du travail) : {error}", file=sys.stderr)
+            status = 2
     return status
 
 
-def _annex(kb, args: argparse.Namespace) -> int:
+def _annex(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    """``bot knowledge annex``: the métiers of a branch list and their certifications."""
     branch = kb.branch(args.idcc)
     metiers = branch.metiers
     if args.metier:

@@ -11,23 +11,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
 
-from bot.knowledge.models import Branch, Certification, Diploma, KnowledgeBase, Rule, SourceRef
+from bot.knowledge.models import (
+    Branch,
+    Certification,
+    Code,
+    Diploma,
+    KnowledgeBase,
+    Rule,
+    SourceRef,
+    unique_sources,
+)
 from bot.profile import Profile
 
 
-class _Code(str, Enum):
-    """A code that is also its string value: it compares, hashes, prints and serialises
-    as that string (``Verdict.ELIGIBLE == "eligible"``, also as a dict or set key)."""
-
-    __hash__ = str.__hash__
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-
-class Regime(_Code):
+class Regime(Code):
     """The regime a question is answered under."""
 
     PROA = "proa"
@@ -35,7 +33,7 @@ class Regime(_Code):
     RECONVERSION = "periode_reconversion"
 
 
-class Verdict(_Code):
+class Verdict(Code):
     """The engine's verdict on a Pro-A."""
 
     ELIGIBLE = "eligible"
@@ -45,7 +43,7 @@ class Verdict(_Code):
     TO_CONFIRM = "to_confirm"
 
 
-class ReasonCode(_Code):
+class ReasonCode(Code):
     """What one step of the reasoning says; :mod:`bot.answers` turns it into French.
 
     Codes ending in ``_RULE`` state their rule (its summary); the others carry the
@@ -151,23 +149,23 @@ class Decision:
     certifications: tuple[Certification, ...] = ()
     target: Diploma | None = None
     plan: PlanCheck | None = None
-    notes: tuple[Rule, ...] = ()
     assumed_contract: str | None = None
 
-    @property
-    def sources(self) -> tuple[SourceRef, ...]:
-        """The sources of every rule used, without duplicates, in order of use."""
-        seen: list[SourceRef] = []
+    def rules_used(self) -> tuple[Rule, ...]:
+        """Every rule the decision rests on, in order of use (repeats kept)."""
         rules: list[Rule] = [r.rule for r in self.reasons if r.rule]
-        for group in (self.training_rules, self.funding_rules, self.procedure_rules, self.notes):
+        for group in (self.training_rules, self.funding_rules, self.procedure_rules):
             rules.extend(group)
         if self.duration:
             rules.extend(self.duration.rules)
-        for rule in rules:
-            key = (rule.source.document.id, rule.source.article)
-            if all((s.document.id, s.article) != key for s in seen):
-                seen.append(rule.source)
-        return tuple(seen)
+        if self.plan:
+            rules.extend(self.plan.rules)
+        return tuple(rules)
+
+    @property
+    def sources(self) -> tuple[SourceRef, ...]:
+        """The sources of every rule used, without repeats (:func:`unique_sources`)."""
+        return unique_sources(rule.source for rule in self.rules_used())
 
 
 class RulesEngine:

@@ -32,12 +32,13 @@ import difflib
 import io
 import re
 import sys
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from bot.text import fold_accents
 
 REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 #: The seed as received (shared/seeds/000_1047204bcd869f8f.txt), kept unchanged in the
@@ -84,7 +85,6 @@ _RNCP_SPACE_RE = re.compile(r"\bRNCP\s+(?=[0-9])")
 _CODE_RE = re.compile(r"RNCP\s?([0-9]+)\s*\((niveau [3-7]|sans niveau)\)")
 _CODE_CELL_RE = re.compile(r"^(?:RNCP\s?[0-9]+\s*\((?:niveau [3-7]|sans niveau)\)\s*)+$")
 _SLASH_RE = re.compile(r"\s*/\s*")
-_LIGATURES: dict[str, str] = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}
 
 CORRECTION_KEYS: frozenset[str] = frozenset(LABEL_FIELDS) | {"reason", "merged_into"}
 
@@ -131,8 +131,13 @@ class SeedLine:
 
 
 @dataclass(frozen=True)
-class AnnexRow:
-    """One row of ``annex.csv``: one RNCP mention of the annex."""
+class AnnexCsvRow:
+    """One row of ``annex.csv`` as this parser writes it: one RNCP mention of the annex,
+    every field a plain value.
+
+    The first stage of the annex: the loader reads the CSV back into
+    :class:`bot.knowledge.models.AnnexRow`, whose certification is a typed object.
+    """
 
     row_id: str
     sector: str
@@ -204,14 +209,12 @@ def parse_codes(cell: str) -> list[tuple[str, str]]:
 
 
 def slugify(text: str) -> str:
-    """ASCII lower-case slug with ``-`` separators.
+    """ASCII lower-case slug with ``-`` separators (accents folded by
+    :func:`bot.text.fold_accents`, the one folding function).
 
     ``Chef d'équipe gros œuvre`` -> ``chef-d-equipe-gros-oeuvre``.
     """
-    for ligature, replacement in _LIGATURES.items():
-        text = text.replace(ligature, replacement)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold_accents(text).lower()).strip("-")
 
 
 def make_metier_id(sector: str, sub_sector: str, metier: str) -> str:
@@ -328,7 +331,7 @@ def _corrected_labels(line: SeedLine, correction: Correction, continuations: Seq
     return dict(correction.fields)
 
 
-def parse_annex(seed_text: str, corrections: Mapping[int, Correction]) -> list[AnnexRow]:
+def parse_annex(seed_text: str, corrections: Mapping[int, Correction]) -> list[AnnexCsvRow]:
     """Parse the annex of the seed into rows, applying the hand corrections.
 
     Raises ``AnnexParseError`` on any line that does not fit, on unused corrections,
@@ -382,7 +385,7 @@ def parse_annex(seed_text: str, corrections: Mapping[int, Correction]) -> list[A
     if len(staged) != mentions:
         raise AnnexParseError(f"{len(staged)} rows for {mentions} RNCP mentions in the annex")
 
-    rows: list[AnnexRow] = []
+    rows: list[AnnexCsvRow] = []
     labels_by_id: dict[str, tuple[str, str, str]] = {}
     for index, (labels, rncp, level, number, reason) in enumerate(staged, start=1):
         sector = normalize_group_label(labels["sector"])
@@ -393,7 +396,7 @@ def parse_annex(seed_text: str, corrections: Mapping[int, Correction]) -> list[A
         if previous != (sector, sub_sector, metier):
             raise AnnexParseError(f"line {number}: metier_id {metier_id} used by {previous}")
         rows.append(
-            AnnexRow(
+            AnnexCsvRow(
                 row_id=f"A{index:03d}",
                 sector=sector,
                 sub_sector=sub_sector,
@@ -409,7 +412,7 @@ def parse_annex(seed_text: str, corrections: Mapping[int, Correction]) -> list[A
     return rows
 
 
-def render_csv(rows: Sequence[AnnexRow]) -> str:
+def render_csv(rows: Sequence[AnnexCsvRow]) -> str:
     """Render rows as the text of ``annex.csv`` (UTF-8 text, ``\\n`` line ends, header first)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -425,7 +428,7 @@ def build_csv_text(seed_path: Path, corrections_path: Path) -> str:
     return render_csv(parse_annex(seed_text, load_corrections(corrections_path)))
 
 
-def summarize(rows: Sequence[AnnexRow]) -> str:
+def summarize(rows: Sequence[AnnexCsvRow]) -> str:
     """One-line summary: rows, distinct codes, métiers, corrected rows."""
     return (
         f"{len(rows)} rows, {len({r.rncp for r in rows})} distinct RNCP codes, "

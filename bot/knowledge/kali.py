@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.knowledge import npm_data
+from bot.knowledge.loader import knowledge_dir
 from bot.knowledge.npm_data import (
     DEFAULT_CACHE_DIR,
     NpmDataError,
@@ -53,8 +54,6 @@ AVENANT_7_TEXT_ID = "KALITEXT000051314657"
 TRACKED_TEXT_IDS: tuple[str, ...] = (PROA_TEXT_ID, AVENANT_1_TEXT_ID, AVENANT_7_TEXT_ID)
 
 SNAPSHOT_RELATIVE_PATH = Path("idcc1404") / "kali_snapshot.json"
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
 
 #: KALI ``etat`` values meaning that an article or a text no longer applies.
 ENDED_ETATS = frozenset({"ABROGE", "ABROGE_DIFF", "PERIME", "DENONCE"})
@@ -493,7 +492,7 @@ def read_snapshot(path: Path) -> dict[str, Any]:
 
 
 def refresh(
-    knowledge_dir: Path,
+    root: Path,
     cache_dir: Path,
     write: bool,
     *,
@@ -501,7 +500,7 @@ def refresh(
     version: str | None = None,
     stream: TextIO | None = None,
 ) -> list[Change]:
-    """Compare the latest KALI data with ``knowledge/idcc1404/kali_snapshot.json``.
+    """Compare the latest KALI data with ``<root>/idcc1404/kali_snapshot.json`` (``root``: a knowledge folder).
 
     Fetches kali-data with npm (or reads the unpacked ``data`` directory ``from_dir``),
     extracts the tracked texts, prints the changes to ``stream`` (stdout by default) and
@@ -518,7 +517,7 @@ def refresh(
         package_version = read_package_version(data_dir)
     container = load_container(data_dir)
     new_snapshot = build_snapshot(container, package_version)
-    snapshot_path = Path(knowledge_dir) / SNAPSHOT_RELATIVE_PATH
+    snapshot_path = Path(root) / SNAPSHOT_RELATIVE_PATH
     old_snapshot = read_snapshot(snapshot_path)
     changes = diff_snapshots(old_snapshot, new_snapshot)
     old_version = old_snapshot.get("version", "none")
@@ -564,12 +563,14 @@ def main(argv: list[str] | None = None) -> int:
     cmd.add_argument(
         "--knowledge",
         type=Path,
-        default=DEFAULT_KNOWLEDGE_DIR,
-        help=f"knowledge directory (default: {DEFAULT_KNOWLEDGE_DIR})",
+        default=None,
+        help="knowledge directory (default: PROA_KNOWLEDGE_DIR or the repository's knowledge/)",
     )
     args = parser.parse_args(argv)
     try:
-        changes = refresh(args.knowledge, args.cache, args.write, from_dir=args.from_dir, version=args.version)
+        changes = refresh(
+            args.knowledge or knowledge_dir(), args.cache, args.write, from_dir=args.from_dir, version=args.version
+        )
     except KaliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.knowledge import npm_data
+from bot.knowledge.loader import knowledge_dir
 from bot.knowledge.npm_data import (
     DEFAULT_CACHE_DIR,
     NpmDataError,
@@ -63,15 +64,11 @@ TRACKED_ARTICLES: tuple[str, ...] = (
 )
 
 SNAPSHOT_RELATIVE_PATH = Path("law") / "legi_snapshot.json"
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
 
 #: LEGI ``etat`` values meaning that an article no longer applies.
 ENDED_ETATS = frozenset({"ABROGE", "ABROGE_DIFF", "PERIME", "ANNULE", "TRANSFERE"})
 #: LEGI uses 1 January 2999 for "no end date".
 OPEN_END = date(2999, 1, 1)
-
-LEGIFRANCE_ARTICLE_URL = "https://www.legifrance.gouv.fr/codes/article_lc/{legi_id}"
 
 
 class LegiError(NpmDataError):
@@ -308,11 +305,6 @@ def format_changes(changes: Iterable[LegiChange]) -> str:
 # --------------------------------------------------------------------------- citations
 
 
-def article_url(legi_id: str) -> str:
-    """Légifrance page of one article version of a code."""
-    return LEGIFRANCE_ARTICLE_URL.format(legi_id=legi_id)
-
-
 _MONTHS = (
     "janvier",
     "février",
@@ -410,7 +402,7 @@ def check_citations(rules: Iterable[Any], snapshot: Mapping[str, Any]) -> Citati
 
 
 def refresh(
-    knowledge_dir: Path,
+    root: Path,
     cache_dir: Path,
     write: bool,
     *,
@@ -418,7 +410,7 @@ def refresh(
     version: str | None = None,
     stream: TextIO | None = None,
 ) -> list[LegiChange]:
-    """Compare the latest legi-data with ``knowledge/law/legi_snapshot.json``.
+    """Compare the latest legi-data with ``<root>/law/legi_snapshot.json`` (``root``: a knowledge folder).
 
     Fetches legi-data with npm (or reads the unpacked ``data`` directory ``from_dir``),
     extracts the tracked articles, prints the changes to ``stream`` (stdout by default)
@@ -432,7 +424,7 @@ def refresh(
         data_dir = fetch_latest(Path(cache_dir), version)
         package_version = read_package_version(data_dir)
     new_snapshot = build_snapshot(load_code(data_dir), package_version)
-    snapshot_path = Path(knowledge_dir) / SNAPSHOT_RELATIVE_PATH
+    snapshot_path = Path(root) / SNAPSHOT_RELATIVE_PATH
     old_snapshot = read_snapshot(snapshot_path)
     changes = diff_snapshots(old_snapshot, new_snapshot)
     print(
@@ -476,12 +468,14 @@ def main(argv: list[str] | None = None) -> int:
     cmd.add_argument(
         "--knowledge",
         type=Path,
-        default=DEFAULT_KNOWLEDGE_DIR,
-        help=f"knowledge directory (default: {DEFAULT_KNOWLEDGE_DIR})",
+        default=None,
+        help="knowledge directory (default: PROA_KNOWLEDGE_DIR or the repository's knowledge/)",
     )
     args = parser.parse_args(argv)
     try:
-        changes = refresh(args.knowledge, args.cache, args.write, from_dir=args.from_dir, version=args.version)
+        changes = refresh(
+            args.knowledge or knowledge_dir(), args.cache, args.write, from_dir=args.from_dir, version=args.version
+        )
     except LegiError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

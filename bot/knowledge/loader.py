@@ -112,13 +112,9 @@ def load_sources(root: Path) -> dict[str, SourceDocument]:
         documents[item["id"]] = SourceDocument(
             id=item["id"],
             kind=item["kind"],
-            idcc=item["idcc"],
             title=item["title"],
             short_title=item["short_title"],
-            signed_on=_to_date(item["signed_on"]),
-            kali_text_id=item["kali_text_id"],
             url=item["url"],
-            origin=item["origin"],
             checked_on=_to_date(item["checked_on"]),
         )
     return documents
@@ -189,8 +185,6 @@ def _agreement(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], pa
         signed_on=date.fromisoformat(raw["signed_on"]),
         in_force_from=date.fromisoformat(raw["in_force_from"]),
         opco=raw["opco"],
-        kali_container_id=raw["kali"]["container_id"],
-        kali_text_id=raw["kali"]["text_id"],
         amendments=tuple(
             Amendment(
                 title=a["title"],
@@ -315,7 +309,6 @@ def _metiers_from_details(
                 sub_sector=raw.get("domain") or raw["label"],
                 certifications=tuple(certifications[c] for c in raw["certifications"]),
                 variants=tuple(variants.get(metier_id, ())),
-                list_status=raw["proa_list_status"],
                 note=raw.get("kali_certification"),
                 source=_source_ref(raw["source"], sources, path, f"metier_details.{metier_id}.source"),
             )
@@ -343,18 +336,20 @@ def load_enjeux(
                 sector=raw["sector"],
                 annex_metier_ids=tuple(raw["annex_metiers"]),
                 variants=tuple(raw["variants"]),
-                link_note=raw.get("link_note"),
             )
         )
     return tuple(items), _source_ref(data["source"], sources, path, "source")
 
 
-def load_diplomas(
-    path: Path, root: Path, sources: Mapping[str, SourceDocument]
-) -> tuple[dict[str, Diploma], SourceRef]:
-    """Read ``diplomas.yml``: diploma kinds by code, with the source of their levels."""
+def load_diplomas(path: Path, root: Path, sources: Mapping[str, SourceDocument]) -> dict[str, Diploma]:
+    """Read ``diplomas.yml``: diploma kinds by code.
+
+    The file's ``source`` (where the levels come from) is for the reader of the data; it
+    is checked (its document must exist) but not kept, since no answer cites it.
+    """
     data = read_yaml(path)
     validate(data, "diplomas.schema.json", path, root)
+    _source_ref(data["source"], sources, path, "source")
     diplomas = {
         raw["code"]: Diploma(
             code=raw["code"],
@@ -365,7 +360,7 @@ def load_diplomas(
         )
         for raw in data["diplomas"]
     }
-    return diplomas, _source_ref(data["source"], sources, path, "source")
+    return diplomas
 
 
 def load_branch(folder: Path, root: Path, sources: Mapping[str, SourceDocument]) -> Branch:
@@ -431,13 +426,12 @@ def load_knowledge_from(root: Path) -> KnowledgeBase:
         if folder.is_dir():
             branch = load_branch(folder, root, sources)
             branches[branch.idcc] = branch
-    diplomas, diplomas_source = load_diplomas(root / "diplomas.yml", root, sources)
+    diplomas = load_diplomas(root / "diplomas.yml", root, sources)
     kb = KnowledgeBase(
         sources=sources,
         branches=branches,
         law_rules=tuple(law_rules),
         diplomas=diplomas,
-        diplomas_source=diplomas_source,
     )
     _check_unique_rule_ids(kb, root)
     return kb

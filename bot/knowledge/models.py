@@ -7,9 +7,10 @@ objects, everything else in :mod:`bot` reads them.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from typing import Any
 
 #: Légifrance page of one article of a collective agreement (KALIARTI id).
@@ -19,19 +20,25 @@ LEGIFRANCE_LEGI_URL = "https://www.legifrance.gouv.fr/codes/article_lc/{legi_id}
 RNCP_URL = "https://www.francecompetences.fr/recherche/rncp/{number}/"
 
 
+class Code(str, Enum):
+    """A code that is also its string value: it compares, hashes, prints and serialises
+    as that string (``Verdict.ELIGIBLE == "eligible"``, also as a dict or set key)."""
+
+    __hash__ = str.__hash__
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     """A document the knowledge base cites (agreement, avenant, law)."""
 
     id: str
     kind: str
-    idcc: int | None
     title: str
     short_title: str
-    signed_on: date | None
-    kali_text_id: str | None
     url: str | None
-    origin: str
     #: When the knowledge drawn from this document was last checked against it.
     checked_on: date | None = None
 
@@ -77,6 +84,23 @@ class SourceRef:
         if article[:1].isdigit() or article.startswith(("L", "D", "R")):
             return f"{self.document.short_title}, art. {article}"
         return f"{self.document.short_title}, {article}"
+
+
+def unique_sources(sources: Iterable[SourceRef]) -> tuple[SourceRef, ...]:
+    """Sources without repeats, in order of first use.
+
+    Two sources are one citation when a reader sees the same thing: the same label
+    (document and article) and the same link. The rules engine and the wording both
+    de-duplicate with this function.
+    """
+    seen: set[tuple[str, str | None]] = set()
+    result: list[SourceRef] = []
+    for source in sources:
+        key = (source.label, source.url)
+        if key not in seen:
+            seen.add(key)
+            result.append(source)
+    return tuple(result)
 
 
 @dataclass(frozen=True)
@@ -164,7 +188,12 @@ class Certification:
 
 @dataclass(frozen=True)
 class AnnexRow:
-    """One row of a branch annex: a certification listed under a métier."""
+    """One row of a branch annex as loaded: a certification listed under a métier.
+
+    The second stage of the annex: :mod:`bot.knowledge.annex_parser` writes
+    ``annex.csv`` from the seed (:class:`~bot.knowledge.annex_parser.AnnexCsvRow`),
+    :func:`bot.knowledge.loader.load_annex` reads it into these rows.
+    """
 
     row_id: str
     sector: str
@@ -186,8 +215,6 @@ class Metier:
     sub_sector: str
     certifications: tuple[Certification, ...]
     variants: tuple[str, ...] = ()
-    #: "listed", or e.g. "not_in_kali_extract" when the list itself is not available.
-    list_status: str = "listed"
     note: str | None = None
     source: SourceRef | None = None
 
@@ -210,7 +237,6 @@ class MetierAEnjeux:
     sector: str
     annex_metier_ids: tuple[str, ...]
     variants: tuple[str, ...]
-    link_note: str | None
 
 
 @dataclass(frozen=True)
@@ -234,8 +260,6 @@ class Agreement:
     signed_on: date
     in_force_from: date
     opco: str
-    kali_container_id: str | None
-    kali_text_id: str | None
     amendments: tuple[Amendment, ...]
     annex_version: str | None
     document: SourceDocument
@@ -302,7 +326,6 @@ class KnowledgeBase:
     branches: Mapping[int, Branch]
     law_rules: tuple[Rule, ...]
     diplomas: Mapping[str, Diploma] = field(default_factory=dict)
-    diplomas_source: SourceRef | None = None
 
     def branch(self, idcc: int) -> Branch:
         """The branch with this IDCC; KeyError with the known IDCCs otherwise."""

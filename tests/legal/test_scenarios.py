@@ -44,17 +44,7 @@ def build_profile(raw: dict[str, Any]) -> Profile:
 
 def decision_rules(decision: Decision) -> dict[str, Any]:
     """Every rule the decision uses, by id."""
-    rules = [r.rule for r in decision.reasons if r.rule]
-    rules += (
-        list(decision.training_rules)
-        + list(decision.funding_rules)
-        + list(decision.procedure_rules)
-        + list(decision.notes)
-    )
-    if decision.duration:
-        rules += list(decision.duration.rules)
-    if decision.plan:
-        rules += list(decision.plan.rules)
+    rules = decision.rules_used()
     return {rule.id: rule for rule in rules}
 
 
