@@ -118,7 +118,7 @@ def _knowledge(args: argparse.Namespace) -> int:
 
         report = legi.check_citations(kb.all_rules(), legi.read_snapshot(knowledge_dir() / legi.SNAPSHOT_RELATIVE_PATH))
         kali_checked, kali_problems = kali.check_citations(
-            kb.all_rules(), kali.read_snapshot(knowledge_dir() / kali.SNAPSHOT_RELATIVE_PATH)
+            kb.cited(), kali.read_snapshot(knowledge_dir() / kali.SNAPSHOT_RELATIVE_PATH)
         )
         problems = [f"Code du travail : {p}" for p in report.problems] + [f"KALI : {p}" for p in kali_problems]
         if problems:

@@ -99,10 +99,6 @@ NOT_ELIGIBLE = Verdict.NOT_ELIGIBLE
 NEEDS_INFORMATION = Verdict.NEEDS_INFORMATION
 TO_CONFIRM = Verdict.TO_CONFIRM
 
-#: Contract codes that, in a branch whose agreement targets one specific CDI, a person
-#: usually means by a plain "CDI" (a temporary worker in CDI has a CDI intérimaire).
-_PLAIN_CDI_READINGS = {"cdi_interimaire": "cdi", "cdi": "cdi_interimaire"}
-
 
 @dataclass(frozen=True)
 class Reason:
@@ -331,7 +327,8 @@ class RulesEngine:
         assumed: str | None = None
         named = eligible | excluded | _values(rules, "out_of_scope_contracts") | _values(rules, "to_confirm_contracts")
         if contract and contract not in named:
-            reading = _PLAIN_CDI_READINGS.get(contract)
+            # What the person most likely meant (knowledge/contract_readings.yml).
+            reading = self.kb.contract_readings.readings.get(contract)
             if reading in eligible:
                 assumed, contract = reading, reading
         if not contract:
@@ -341,12 +338,13 @@ class RulesEngine:
                 ["contract"],
                 None,
             )
-        if contract == "cui":
-            # A CUI is either a CDI or a CDD, and the law treats them apart.
+        kinds = set(self.kb.contract_readings.kinds.get(contract, ()))
+        if kinds:
+            # A contract that stands for several the law treats apart (a CUI is a CDI or a CDD).
             explaining = [
                 r
                 for r in law_rules
-                if {"cui_cdi", "cui_cdd"} & (_values([r], "eligible_contracts") | _values([r], "excluded_contracts"))
+                if kinds & (_values([r], "eligible_contracts") | _values([r], "excluded_contracts"))
             ]
             return (
                 Verdict.NEEDS_INFORMATION,
@@ -449,15 +447,21 @@ class RulesEngine:
         return verdict if verdict == Verdict.NOT_ELIGIBLE else Verdict.TO_CONFIRM
 
     # -- durations ----------------------------------------------------------------
-    def publics(self, profile: Profile) -> frozenset:
-        """Priority publics the profile belongs to (declared, or deduced when certain)."""
-        publics = set(profile.priority_publics)
-        if profile.contract in ("cui", "cui_cdi", "cui_cdd"):
-            publics.update({"cui", "social_minima_or_cui"})
+    def publics(self, profile: Profile) -> frozenset[str]:
+        """Priority publics the profile belongs to: declared, or shown by the contract held
+        or the diploma aimed at (``knowledge/publics.yml``), never guessed."""
         target = self.diploma(profile.target_diploma)
-        if target and target.code in ("bac_pro", "dut", "bts", "licence_pro"):
-            publics.add("diploma_course")
-        return frozenset(publics)
+        shown = {
+            code
+            for code, public in self.kb.publics.items()
+            if public.shown_by(profile.contract, target.code if target else None)
+        }
+        return frozenset(profile.priority_publics) | shown
+
+    def _ruled_out_by_age(self, codes: Iterable[str], age: int | None) -> bool:
+        """True when a known age rules out every one of these publics."""
+        publics = [self.kb.publics.get(code) for code in codes]
+        return age is not None and all(p is not None and p.ruled_out_by_age(age) for p in publics)
 
     def duration(self, profile: Profile, branch: Branch, as_of: date) -> DurationInfo:
         """Applicable durations; ``extension_applies`` is None when it depends on facts not known."""
@@ -468,7 +472,7 @@ class RulesEngine:
         extended_max = max((r.values["max_months"] for r in (applying or extensions)), default=None)
         if applying:
             applies: bool | None = True
-        elif profile.age is not None and not (16 <= profile.age <= 25) and not extensions_need_other_facts(extensions):
+        elif self._ruled_out_by_age(_values(extensions, "publics"), profile.age):
             applies = False
         else:
             applies = None
@@ -573,13 +577,9 @@ def unique_certifications(certifications: Iterable[Certification]) -> list[Certi
     return result
 
 
-def extensions_need_other_facts(extensions: Iterable[Rule]) -> bool:
-    """True when some extension depends on facts other than age (jobseeker, CUI, handicap…)."""
-    return any(set(r.values.get("publics", ())) - {"young_16_25_unqualified"} for r in extensions)
-
-
-def _values(rules: Iterable[Rule], key: str) -> set:
-    found: set = set()
+def _values(rules: Iterable[Rule], key: str) -> set[str]:
+    """Every code that some of ``rules`` list under ``values[key]``."""
+    found: set[str] = set()
     for rule in rules:
         found.update(rule.values.get(key, ()))
     return found

@@ -30,6 +30,7 @@ from typing import Any, TextIO
 
 from bot.knowledge import npm_data
 from bot.knowledge.loader import knowledge_dir
+from bot.knowledge.models import Cited
 from bot.knowledge.npm_data import (
     DEFAULT_CACHE_DIR,
     NpmDataError,
@@ -460,26 +461,27 @@ def build_snapshot(
     }
 
 
-def check_citations(rules: Iterable[Any], snapshot: dict[str, Any]) -> tuple[int, list[str]]:
-    """Check the rules that cite a KALI article (``kali_id``) against the snapshot: the id
+def check_citations(cited: Iterable[Cited], snapshot: dict[str, Any]) -> tuple[int, list[str]]:
+    """Check what cites a KALI article (``kali_id``: rules, priority publics, see
+    :meth:`~bot.knowledge.models.KnowledgeBase.cited`) against the snapshot: the id
     must be a tracked article and every quote must appear verbatim in its heading and
     text (whitespace aside). Returns (quotes checked, problems in English). Articles
     outside the tracked texts are reported, not guessed."""
     articles = {a["id"]: a for text in (snapshot.get("texts") or {}).values() for a in text.get("articles") or []}
     checked, problems = 0, []
-    for rule in rules:
-        kali_id = rule.source.kali_id
+    for item in cited:
+        kali_id = item.source.kali_id
         if not kali_id:
             continue
         article = articles.get(kali_id)
         if article is None:
-            problems.append(f"{rule.id}: {kali_id} is not in the KALI snapshot")
+            problems.append(f"{item.id}: {kali_id} is not in the KALI snapshot")
             continue
         searchable = normalize_whitespace(f"{article.get('surtitre') or ''}\n{article.get('text') or ''}")
-        for quote in rule.source.quotes:
+        for quote in item.source.quotes:
             checked += 1
             if normalize_whitespace(quote) not in searchable:
-                problems.append(f"{rule.id}: quote not found verbatim in {kali_id}: {quote[:60]!r}")
+                problems.append(f"{item.id}: quote not found verbatim in {kali_id}: {quote[:60]!r}")
     return checked, problems
 
 

@@ -34,6 +34,7 @@ from typing import Any, TextIO
 
 from bot.knowledge import npm_data
 from bot.knowledge.loader import knowledge_dir
+from bot.knowledge.models import Rule
 from bot.knowledge.npm_data import (
     DEFAULT_CACHE_DIR,
     NpmDataError,
@@ -352,7 +353,7 @@ class CitationReport:
     problems: tuple[str, ...]
 
 
-def check_citations(rules: Iterable[Any], snapshot: Mapping[str, Any]) -> CitationReport:
+def check_citations(rules: Iterable[Rule], snapshot: Mapping[str, Any]) -> CitationReport:
     """Check the rules that cite a Code du travail article by LEGIARTI id.
 
     For an article in force: the rule's article must name its number, ``valid_from``
@@ -366,7 +367,7 @@ def check_citations(rules: Iterable[Any], snapshot: Mapping[str, Any]) -> Citati
     problems: list[str] = []
     verbatim = past_count = 0
     for rule in rules:
-        legi_id = getattr(rule.source, "legi_id", None)
+        legi_id = rule.source.legi_id
         if not legi_id:
             continue
         if legi_id in past:
@@ -392,7 +393,7 @@ def check_citations(rules: Iterable[Any], snapshot: Mapping[str, Any]) -> Citati
             )
         if article.get("etat") != "VIGUEUR":
             problems.append(f"{rule.id}: {article['num']} ({legi_id}) is {article.get('etat')}")
-        for quote in getattr(rule.source, "quotes", None) or (rule.source.quote,):
+        for quote in rule.source.quotes:
             if normalize_whitespace(quote) not in normalize_whitespace(article.get("text") or ""):
                 problems.append(f"{rule.id}: quote not found verbatim in {article['num']}: {quote[:60]!r}")
     return CitationReport(verbatim=verbatim, past_versions=past_count, problems=tuple(problems))

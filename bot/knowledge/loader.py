@@ -25,10 +25,12 @@ from bot.knowledge.models import (
     AnnexRow,
     Branch,
     Certification,
+    ContractReadings,
     Diploma,
     KnowledgeBase,
     Metier,
     MetierAEnjeux,
+    PriorityPublic,
     Rule,
     SourceDocument,
     SourceRef,
@@ -363,6 +365,51 @@ def load_diplomas(path: Path, root: Path, sources: Mapping[str, SourceDocument])
     return diplomas
 
 
+def load_publics(
+    path: Path, root: Path, sources: Mapping[str, SourceDocument], diplomas: Mapping[str, Diploma]
+) -> dict[str, PriorityPublic]:
+    """Read ``publics.yml``: the priority publics by code, their diplomas checked."""
+    data = read_yaml(path)
+    validate(data, "publics.schema.json", path, root)
+    publics: dict[str, PriorityPublic] = {}
+    for index, raw in enumerate(data["publics"]):
+        field = f"publics.{index}"
+        if raw["code"] in publics:
+            raise KnowledgeError(path, f"code en double : {raw['code']}", f"{field}.code")
+        unknown = [code for code in raw.get("target_diplomas", ()) if code not in diplomas]
+        if unknown:
+            raise KnowledgeError(path, f"diplôme inconnu de diplomas.yml : {unknown[0]}", f"{field}.target_diplomas")
+        age = raw.get("age") or {}
+        if age and age["min"] > age["max"]:
+            raise KnowledgeError(path, "âge minimum supérieur à l'âge maximum", f"{field}.age")
+        publics[raw["code"]] = PriorityPublic(
+            code=raw["code"],
+            source=_source_ref(raw["source"], sources, path, f"{field}.source"),
+            min_age=age.get("min"),
+            max_age=age.get("max"),
+            contracts=frozenset(raw.get("contracts", ())),
+            target_diplomas=frozenset(raw.get("target_diplomas", ())),
+        )
+    return publics
+
+
+def load_contract_readings(path: Path, root: Path) -> ContractReadings:
+    """Read ``contract_readings.yml`` (each contract read or split once at most)."""
+    data = read_yaml(path)
+    validate(data, "contract_readings.schema.json", path, root)
+    readings: dict[str, str] = {}
+    for index, raw in enumerate(data["readings"]):
+        if raw["said"] in readings or raw["said"] == raw["read_as"]:
+            raise KnowledgeError(path, f"lecture en double ou circulaire : {raw['said']}", f"readings.{index}")
+        readings[raw["said"]] = raw["read_as"]
+    kinds: dict[str, tuple[str, ...]] = {}
+    for index, raw in enumerate(data["kinds"]):
+        if raw["contract"] in kinds or raw["contract"] in raw["kinds"]:
+            raise KnowledgeError(path, f"contrat en double : {raw['contract']}", f"kinds.{index}")
+        kinds[raw["contract"]] = tuple(raw["kinds"])
+    return ContractReadings(readings=readings, kinds=kinds)
+
+
 def load_branch(folder: Path, root: Path, sources: Mapping[str, SourceDocument]) -> Branch:
     """Load one ``knowledge/idccNNNN/`` folder."""
     agreement_path = folder / "agreement.yml"
@@ -427,13 +474,17 @@ def load_knowledge_from(root: Path) -> KnowledgeBase:
             branch = load_branch(folder, root, sources)
             branches[branch.idcc] = branch
     diplomas = load_diplomas(root / "diplomas.yml", root, sources)
+    publics = load_publics(root / "publics.yml", root, sources, diplomas)
     kb = KnowledgeBase(
         sources=sources,
         branches=branches,
         law_rules=tuple(law_rules),
         diplomas=diplomas,
+        publics=publics,
+        contract_readings=load_contract_readings(root / "contract_readings.yml", root),
     )
     _check_unique_rule_ids(kb, root)
+    _check_publics_named(kb, root)
     return kb
 
 
@@ -443,6 +494,16 @@ def _check_unique_rule_ids(kb: KnowledgeBase, root: Path) -> None:
         if rule.id in seen:
             raise KnowledgeError(root, f"identifiant de règle en double : {rule.id}", "rules.id")
         seen.add(rule.id)
+
+
+def _check_publics_named(kb: KnowledgeBase, root: Path) -> None:
+    """Every priority public a rule names is defined in ``publics.yml``."""
+    for rule in kb.all_rules():
+        for code in rule.values.get("publics", ()):
+            if code not in kb.publics:
+                raise KnowledgeError(
+                    root / "publics.yml", f"public de la règle {rule.id} absent du fichier : {code}", "publics"
+                )
 
 
 @lru_cache(maxsize=4)

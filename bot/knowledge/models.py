@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 #: Légifrance page of one article of a collective agreement (KALIARTI id).
 LEGIFRANCE_KALI_URL = "https://www.legifrance.gouv.fr/conv_coll/article/{kali_id}"
@@ -84,6 +84,16 @@ class SourceRef:
         if article[:1].isdigit() or article.startswith(("L", "D", "R")):
             return f"{self.document.short_title}, art. {article}"
         return f"{self.document.short_title}, {article}"
+
+
+class Cited(Protocol):
+    """Anything that grounds a fact in a quoted source: a rule, a priority public."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def source(self) -> SourceRef: ...
 
 
 def unique_sources(sources: Iterable[SourceRef]) -> tuple[SourceRef, ...]:
@@ -319,6 +329,51 @@ class Diploma:
 
 
 @dataclass(frozen=True)
+class PriorityPublic:
+    """A priority public that rules name (``values.publics``), with the facts that show
+    a person belongs to it (``knowledge/publics.yml``)."""
+
+    code: str
+    source: SourceRef
+    #: Age range in years, both ends included; None: age says nothing of this public.
+    min_age: int | None = None
+    max_age: int | None = None
+    #: Holding one of these contracts puts the person in the public.
+    contracts: frozenset[str] = frozenset()
+    #: Aiming at one of these diplomas (codes) puts the person in the public.
+    target_diplomas: frozenset[str] = frozenset()
+
+    @property
+    def id(self) -> str:
+        """An id for citation checks and messages, like a rule's."""
+        return f"publics.{self.code}"
+
+    def ruled_out_by_age(self, age: int | None) -> bool:
+        """True when a known age is outside the public's range (an age inside it proves
+        nothing: the other conditions stay unknown)."""
+        if age is None or self.min_age is None or self.max_age is None:
+            return False
+        return not self.min_age <= age <= self.max_age
+
+    def shown_by(self, contract: str | None, target_diploma: str | None) -> bool:
+        """True when the contract held or the diploma aimed at puts the person in it."""
+        return (contract is not None and contract in self.contracts) or (
+            target_diploma is not None and target_diploma in self.target_diplomas
+        )
+
+
+@dataclass(frozen=True)
+class ContractReadings:
+    """How the engine reads a contract its rules do not settle as given
+    (``knowledge/contract_readings.yml``)."""
+
+    #: A contract the rules do not name → the one the person most likely meant.
+    readings: Mapping[str, str] = field(default_factory=dict)
+    #: A contract that stands for several the law tells apart → those.
+    kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """The whole knowledge base: sources, branches by IDCC, and the law."""
 
@@ -326,6 +381,8 @@ class KnowledgeBase:
     branches: Mapping[int, Branch]
     law_rules: tuple[Rule, ...]
     diplomas: Mapping[str, Diploma] = field(default_factory=dict)
+    publics: Mapping[str, PriorityPublic] = field(default_factory=dict)
+    contract_readings: ContractReadings = field(default_factory=ContractReadings)
 
     def branch(self, idcc: int) -> Branch:
         """The branch with this IDCC; KeyError with the known IDCCs otherwise."""
@@ -346,7 +403,13 @@ class KnowledgeBase:
                 return rule
         raise KeyError(rule_id)
 
+    def cited(self) -> tuple[Cited, ...]:
+        """Everything that quotes a source for a fact the engine uses: every rule and
+        every priority public (for the citation checks of ``bot knowledge validate``)."""
+        return (*self.all_rules(), *self.publics.values())
+
     def all_rules(self) -> tuple[Rule, ...]:
+        """Every rule: the law's, then each branch's."""
         rules = list(self.law_rules)
         for branch in self.branches.values():
             rules.extend(branch.rules)

@@ -72,12 +72,13 @@ def test_french_number_formatting(kb):
 
 
 def test_idcc2378_quotes_are_verbatim_in_the_seed(kb):
+    """Rules and priority publics quoting the temporary-work agreement quote the seed."""
     seed = _squash(SEED_2378.read_text(encoding="utf-8"))
-    rules = [r for r in kb.branch(2378).rules if r.source.document.id == "idcc2378-proa-2021"]
-    assert len(rules) >= 15
-    for rule in rules:
-        for quote in rule.source.quotes:
-            assert _squash(quote) in seed, rule.id
+    cited = [c for c in kb.cited() if c.source.document.id == "idcc2378-proa-2021"]
+    assert len(cited) >= 18 and any(c.id.startswith("publics.") for c in cited)
+    for item in cited:
+        for quote in item.source.quotes:
+            assert _squash(quote) in seed, item.id
     assert _squash(kb.branch(2378).enjeux_source.quote) in seed
 
 
