@@ -90,6 +90,12 @@ class ReasonCode(Code):
     PLAN_SHARE_TOO_HIGH = "plan_share_too_high"
 
 
+class Fact(Code):
+    """A fact the engine needs and does not have (:attr:`Decision.missing`)."""
+
+    CONTRACT = "contract"
+
+
 #: Module-level names kept for callers (``from bot.rules import ELIGIBLE``).
 PROA = Regime.PROA
 PROA_ONGOING = Regime.PROA_ONGOING
@@ -137,6 +143,7 @@ class Decision:
     as_of: date
     branch: Branch
     reasons: tuple[Reason, ...]
+    #: :class:`Fact` codes (typed as str: the wording adds facts of its own, e.g. the métier).
     missing: tuple[str, ...] = ()
     duration: DurationInfo | None = None
     training_rules: tuple[Rule, ...] = ()
@@ -310,7 +317,7 @@ class RulesEngine:
 
     def _contract(
         self, profile: Profile, branch: Branch, as_of: date
-    ) -> tuple[Verdict, list[Reason], list[str], str | None]:
+    ) -> tuple[Verdict, list[Reason], list[Fact], str | None]:
         """The Pro-A verdict on the contract: the agreement first, then the law.
 
         A contract the agreement names decides; one it does not name is read in the
@@ -335,7 +342,7 @@ class RulesEngine:
             return (
                 Verdict.NEEDS_INFORMATION,
                 [Reason(ReasonCode.CONTRACTS_ELIGIBLE_RULE, r) for r in rules if r.values.get("eligible_contracts")],
-                ["contract"],
+                [Fact.CONTRACT],
                 None,
             )
         kinds = set(self.kb.contract_readings.kinds.get(contract, ()))
@@ -349,7 +356,7 @@ class RulesEngine:
             return (
                 Verdict.NEEDS_INFORMATION,
                 [Reason(ReasonCode.CUI_KIND_NEEDED_RULE, r) for r in explaining],
-                ["contract"],
+                [Fact.CONTRACT],
                 None,
             )
         if contract in eligible:

@@ -344,15 +344,15 @@ def parse_annex(seed_text: str, corrections: Mapping[int, Correction]) -> list[A
         raise AnnexParseError(f"corrections for lines that are not table lines: {sorted(unused)}")
 
     continuations: dict[int, list[SeedLine]] = {}
-    for correction in corrections.values():
-        if correction.merged_into is not None:
-            target = corrections.get(correction.merged_into)
+    for merge in corrections.values():
+        if merge.merged_into is not None:
+            target = corrections.get(merge.merged_into)
             if target is None or target.merged_into is not None:
                 raise AnnexParseError(
-                    f"correction {correction.line}: merged_into {correction.merged_into} "
+                    f"correction {merge.line}: merged_into {merge.merged_into} "
                     "must be a corrected line with label fields"
                 )
-            continuations.setdefault(correction.merged_into, []).append(by_number[correction.line])
+            continuations.setdefault(merge.merged_into, []).append(by_number[merge.line])
 
     context: dict[str, str] = {}
     staged: list[tuple[dict[str, str], str, str, int, str]] = []

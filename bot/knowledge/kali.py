@@ -33,6 +33,7 @@ from bot.knowledge.loader import knowledge_dir
 from bot.knowledge.models import Cited
 from bot.knowledge.npm_data import (
     DEFAULT_CACHE_DIR,
+    ChangeKind,
     NpmDataError,
     html_footnotes,
     html_to_text,
@@ -60,8 +61,6 @@ SNAPSHOT_RELATIVE_PATH = Path("idcc1404") / "kali_snapshot.json"
 ENDED_ETATS = frozenset({"ABROGE", "ABROGE_DIFF", "PERIME", "DENONCE"})
 #: KALI uses this date for "no end date".
 OPEN_END_DATE = "2999-01-01"
-
-CHANGE_KINDS = ("added", "modified", "abrogated", "removed")
 
 
 class KaliError(NpmDataError):
@@ -202,7 +201,7 @@ def extract_texts(container_json: dict[str, Any], text_ids: list[str]) -> dict[s
     return {
         "container_id": root_data.get("id"),
         "container_title": root_data.get("shortTitle") or root_data.get("title"),
-        "idcc": int(num) if str(num or "").isdigit() else num,
+        "idcc": int(str(num)) if str(num or "").isdigit() else num,
         "texts": texts,
         "missing_text_ids": missing,
     }
@@ -215,13 +214,13 @@ def extract_texts(container_json: dict[str, Any], text_ids: list[str]) -> dict[s
 class Change:
     """One difference between two snapshots, for an article or a whole tracked text.
 
-    ``kind`` is one of ``added``, ``modified``, ``abrogated``, ``removed``. For a change
+    ``kind``: see :class:`~bot.knowledge.npm_data.ChangeKind`. For a change
     of a whole text, ``cid`` is the text id and ``article_num``/``article_label`` are
     ``None``/``"(text)"``. Dates come from the modification link that explains the
     change (the newest ``MODIFIE`` link of the new version, when there is one).
     """
 
-    kind: str
+    kind: ChangeKind
     text_id: str
     text_title: str
     article_num: str | None
@@ -247,7 +246,7 @@ def _article_label(article: dict[str, Any]) -> str:
         return f"art. {num}"
     path = article.get("section_path") or []
     if path:
-        last = path[-1]
+        last = str(path[-1])
         return last if len(last) <= 60 else last[:57] + "…"
     return "(unnumbered)"
 
@@ -291,7 +290,7 @@ def _explaining_link(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[st
 
 
 def _make_change(
-    kind: str,
+    kind: ChangeKind,
     text: dict[str, Any],
     old: dict[str, Any] | None,
     new: dict[str, Any] | None,
@@ -329,7 +328,7 @@ def _diff_article(text: dict[str, Any], old: dict[str, Any], new: dict[str, Any]
         detail = f"etat {old.get('etat')} -> {new.get('etat')}"
         if new.get("date_fin"):
             detail += f", date_fin {new.get('date_fin')}"
-        return _make_change("abrogated", text, old, new, detail)
+        return _make_change(ChangeKind.ABROGATED, text, old, new, detail)
     parts: list[str] = []
     if old.get("id") != new.get("id"):
         parts.append(f"id {old.get('id')} -> {new.get('id')}")
@@ -353,7 +352,7 @@ def _diff_article(text: dict[str, Any], old: dict[str, Any], new: dict[str, Any]
             parts.append(f"{key} {old.get(key)!r} -> {new.get(key)!r}")
     if not parts:
         return None
-    return _make_change("modified", text, old, new, "; ".join(parts))
+    return _make_change(ChangeKind.MODIFIED, text, old, new, "; ".join(parts))
 
 
 def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -375,14 +374,14 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         text = new_text or old_text
         assert text is not None
         if old_text is None:
-            changes.append(_make_change("added", text, None, text, "tracked text appeared", True))
+            changes.append(_make_change(ChangeKind.ADDED, text, None, text, "tracked text appeared", True))
         elif new_text is None:
-            changes.append(_make_change("removed", text, text, None, "tracked text disappeared", True))
+            changes.append(_make_change(ChangeKind.REMOVED, text, text, None, "tracked text disappeared", True))
         else:
             if _is_ended(new_text) and not _is_ended(old_text):
                 changes.append(
                     _make_change(
-                        "abrogated",
+                        ChangeKind.ABROGATED,
                         text,
                         old_text,
                         new_text,
@@ -397,20 +396,20 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                     if old_text.get(key) != new_text.get(key)
                 ]
                 if parts:
-                    changes.append(_make_change("modified", text, old_text, new_text, "; ".join(parts), True))
+                    changes.append(_make_change(ChangeKind.MODIFIED, text, old_text, new_text, "; ".join(parts), True))
         old_articles = {a["cid"]: a for a in (old_text or {}).get("articles") or []}
         new_articles = {a["cid"]: a for a in (new_text or {}).get("articles") or []}
         for cid, article in new_articles.items():
             before = old_articles.get(cid)
             if before is None:
-                changes.append(_make_change("added", text, None, article, "new article"))
+                changes.append(_make_change(ChangeKind.ADDED, text, None, article, "new article"))
             else:
                 change = _diff_article(text, before, article)
                 if change is not None:
                     changes.append(change)
         for cid, article in old_articles.items():
             if cid not in new_articles:
-                changes.append(_make_change("removed", text, article, None, "article no longer in the data"))
+                changes.append(_make_change(ChangeKind.REMOVED, text, article, None, "article no longer in the data"))
     return changes
 
 

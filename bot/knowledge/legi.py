@@ -37,6 +37,7 @@ from bot.knowledge.loader import knowledge_dir
 from bot.knowledge.models import Rule
 from bot.knowledge.npm_data import (
     DEFAULT_CACHE_DIR,
+    ChangeKind,
     NpmDataError,
     html_to_text,
     normalize_whitespace,
@@ -213,7 +214,7 @@ class LegiChange:
     (ended etat, a real end date, or no longer in the code).
     """
 
-    kind: str
+    kind: ChangeKind
     num: str
     old_id: str | None
     new_id: str | None
@@ -236,7 +237,7 @@ def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[LegiC
         if previous is None:
             changes.append(
                 LegiChange(
-                    "added",
+                    ChangeKind.ADDED,
                     num,
                     None,
                     article["id"],
@@ -252,7 +253,7 @@ def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[LegiC
                 detail += f", date_fin {article['date_fin']}"
             changes.append(
                 LegiChange(
-                    "abrogated",
+                    ChangeKind.ABROGATED,
                     num,
                     previous["id"],
                     article["id"],
@@ -274,7 +275,7 @@ def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[LegiC
         if parts:
             changes.append(
                 LegiChange(
-                    "modified",
+                    ChangeKind.MODIFIED,
                     num,
                     previous["id"],
                     article["id"],
@@ -285,7 +286,9 @@ def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[LegiC
             )
     for num, previous in before.items():
         if num not in after:
-            changes.append(LegiChange("abrogated", num, previous["id"], None, None, None, "no longer in the code"))
+            changes.append(
+                LegiChange(ChangeKind.ABROGATED, num, previous["id"], None, None, None, "no longer in the code")
+            )
     return changes
 
 
@@ -327,7 +330,8 @@ def allowed_starts(article: Mapping[str, Any]) -> set[str]:
     """The dates a rule citing ``article`` may start on: its LEGI ``dateDebut``, or a
     later date its NOTA gives for the entry into force (LEGI dates some articles of the
     loi n° 2025-989 on 26 October 2025 while their NOTA defers them to 1 January 2026)."""
-    starts = {article.get("date_debut")} - {None}
+    start = article.get("date_debut")
+    starts = {str(start)} if start else set()
     for day, month, year in _NOTA_IN_FORCE.findall(article.get("nota") or ""):
         if month in _MONTHS:
             starts.add(date(int(year), _MONTHS.index(month) + 1, int(day)).isoformat())
@@ -379,10 +383,11 @@ def check_citations(rules: Iterable[Rule], snapshot: Mapping[str, Any]) -> Citat
             if rule.valid_until is None or ended is None or rule.valid_until.isoformat() >= ended:
                 problems.append(f"{rule.id}: valid_until {rule.valid_until} is not before the end {ended} of {legi_id}")
             continue
-        article = by_id.get(legi_id)
-        if article is None:
+        current = by_id.get(legi_id)
+        if current is None:
             problems.append(f"{rule.id}: {legi_id} is not in the legi snapshot")
             continue
+        article = current
         verbatim += 1
         if not _names_article(rule.source.article, article["num"]):
             problems.append(f"{rule.id}: article {rule.source.article!r} is not {article['num']} ({legi_id})")

@@ -22,12 +22,15 @@ from bot.knowledge.errors import KnowledgeError
 from bot.knowledge.models import (
     Agreement,
     Amendment,
+    AmendmentStatus,
     AnnexRow,
     Branch,
     Certification,
     ContractReadings,
     Diploma,
+    DocumentKind,
     KnowledgeBase,
+    ListingStatus,
     Metier,
     MetierAEnjeux,
     PriorityPublic,
@@ -95,7 +98,8 @@ def _read_schema(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise KnowledgeError(path, "schéma introuvable")
     with path.open(encoding="utf-8") as handle:
-        return json.load(handle)
+        schema: dict[str, Any] = json.load(handle)
+    return schema
 
 
 def _to_date(value: str | None) -> date | None:
@@ -113,7 +117,7 @@ def load_sources(root: Path) -> dict[str, SourceDocument]:
             raise KnowledgeError(path, f"identifiant en double : {item['id']}", f"documents.{index}.id")
         documents[item["id"]] = SourceDocument(
             id=item["id"],
-            kind=item["kind"],
+            kind=DocumentKind(item["kind"]),
             title=item["title"],
             short_title=item["short_title"],
             url=item["url"],
@@ -192,7 +196,7 @@ def _agreement(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], pa
                 title=a["title"],
                 signed_on=date.fromisoformat(a["signed_on"]),
                 kali_text_id=a.get("kali_text_id"),
-                status=a["status"],
+                status=AmendmentStatus(a["status"]),
             )
             for a in raw["amendments"]
         ),
@@ -205,7 +209,7 @@ def _agreement(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], pa
 def load_annex(path: Path, root: Path, source: SourceRef) -> tuple[AnnexRow, ...]:
     """Read an annex CSV (one row per RNCP mention), each row validated by the schema."""
     rows: list[AnnexRow] = []
-    seen: set = set()
+    seen: set[str] = set()
     for index, raw in enumerate(read_csv(path), start=2):  # line 1 is the header
         validate(raw, "annex_row.schema.json", path, root, prefix=f"ligne {index}: ")
         if raw["row_id"] in seen:
@@ -279,7 +283,7 @@ def load_listed_certifications(
             rncp=raw.get("rncp"),
             level=raw.get("level") or "niveau non précisé",
             source=_source_ref(raw["source"], sources, path, f"{field}.source"),
-            status=raw["status"],
+            status=ListingStatus(raw["status"]),
             kind=raw["kind"],
             listed_from=_to_date(raw["listed_from"]),
             listed_until=_to_date(raw["listed_until"]),
@@ -319,7 +323,7 @@ def _metiers_from_details(
 
 
 def load_enjeux(
-    path: Path, root: Path, sources: Mapping[str, SourceDocument], metier_ids: set
+    path: Path, root: Path, sources: Mapping[str, SourceDocument], metier_ids: set[str]
 ) -> tuple[tuple[MetierAEnjeux, ...], SourceRef | None]:
     """Read the OIR "métiers à enjeux" file, checking its links to annex métiers."""
     if not path.exists():
@@ -489,7 +493,8 @@ def load_knowledge_from(root: Path) -> KnowledgeBase:
 
 
 def _check_unique_rule_ids(kb: KnowledgeBase, root: Path) -> None:
-    seen: set = set()
+    """Rule ids are unique over every file (answers and tests name rules by id)."""
+    seen: set[str] = set()
     for rule in kb.all_rules():
         if rule.id in seen:
             raise KnowledgeError(root, f"identifiant de règle en double : {rule.id}", "rules.id")

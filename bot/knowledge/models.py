@@ -30,12 +30,35 @@ class Code(str, Enum):
         return str(self.value)
 
 
+class DocumentKind(Code):
+    """What a cited document is (``sources.yml``)."""
+
+    BRANCH_AGREEMENT = "branch_agreement"
+    LAW = "law"
+    #: A commentary, not a text of law: its statements are cautions, never rules.
+    SECONDARY = "secondary"
+
+
+class ListingStatus(Code):
+    """Whether a certification named by an agreement is on its list or was taken off."""
+
+    LISTED = "listed"
+    REMOVED = "removed"
+
+
+class AmendmentStatus(Code):
+    """What the knowledge base holds of an avenant."""
+
+    INTEGRATED = "integrated"
+    CONTENT_NOT_AVAILABLE = "content not available"
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     """A document the knowledge base cites (agreement, avenant, law)."""
 
     id: str
-    kind: str
+    kind: DocumentKind
     title: str
     short_title: str
     url: str | None
@@ -142,10 +165,10 @@ class Rule:
         return tuple(name for _, name, _, _ in string.Formatter().parse(self.summary_template) if name)
 
 
-class _FrenchValues(dict):
+class _FrenchValues(dict[str, Any]):
     """Formats numbers the French way (``9,15``) when filling summary templates."""
 
-    def __init__(self, values: Mapping[str, Any]):
+    def __init__(self, values: Mapping[str, Any]) -> None:
         super().__init__(values)
 
     def __getitem__(self, key: str) -> Any:
@@ -166,7 +189,8 @@ class Certification:
     rncp: str | None
     level: str
     source: SourceRef
-    status: str = "listed"
+    status: ListingStatus = ListingStatus.LISTED
+    #: CQP, TFP, BTS, RNCP: how an agreement names it (``agreement.yml`` certifications).
     kind: str | None = None
     #: When the certification entered and left the branch list (None: since the start / still).
     listed_from: date | None = None
@@ -256,7 +280,7 @@ class Amendment:
     title: str
     signed_on: date
     kali_text_id: str | None
-    status: str
+    status: AmendmentStatus
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,26 @@ import re
 import shutil
 import subprocess
 import tarfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from bot.knowledge.models import Code
+
 #: Where ``npm pack`` tarballs and the files extracted from them are kept (never in the
 #: repository: the Code du travail alone is 55 MB). ``PROA_NPM_CACHE`` overrides it.
 DEFAULT_CACHE_DIR = Path(os.environ.get("PROA_NPM_CACHE", Path.home() / ".cache" / "proa-npm"))
+
+
+class ChangeKind(Code):
+    """What happened to a tracked article (or text) between two snapshots."""
+
+    ADDED = "added"
+    MODIFIED = "modified"
+    ABROGATED = "abrogated"
+    #: No longer in the data (KALI only; in LEGI an article that leaves the code is abrogated).
+    REMOVED = "removed"
 
 
 class NpmDataError(RuntimeError):
@@ -147,15 +159,23 @@ def read_package_version(data_dir: Path) -> str:
         return "unknown"
 
 
-def load_json(path: Path, what: str) -> Any:
-    """Load one JSON data file; NpmDataError naming ``what`` it should be."""
+def load_json(path: Path, what: str) -> dict[str, Any]:
+    """Load one JSON data file holding an object; NpmDataError naming ``what`` it should be."""
     path = Path(path)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise NpmDataError(f"{path} not found (is {path.parent} {what}?)") from exc
     except (OSError, ValueError) as exc:
         raise NpmDataError(f"could not read {path}: {exc}") from exc
+    return _json_object(data, path)
+
+
+def _json_object(data: Any, path: Path) -> dict[str, Any]:
+    """``data`` when it is a JSON object; NpmDataError otherwise."""
+    if not isinstance(data, dict):
+        raise NpmDataError(f"{path} does not hold a JSON object")
+    return data
 
 
 # --------------------------------------------------------------------------- snapshots
@@ -164,11 +184,12 @@ def load_json(path: Path, what: str) -> Any:
 def read_snapshot(path: Path, empty: dict[str, Any]) -> dict[str, Any]:
     """Read a snapshot file; an absent file gives ``empty``."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return empty
     except (OSError, ValueError) as exc:
         raise NpmDataError(f"could not read snapshot {path}: {exc}") from exc
+    return _json_object(data, Path(path))
 
 
 def write_snapshot(path: Path, snapshot: dict[str, Any]) -> None:
@@ -351,7 +372,7 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def iter_nodes(node: dict[str, Any]):
+def iter_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Yield ``node`` and all its descendants, depth first, in document order."""
     yield node
     for child in node.get("children") or []:

@@ -163,3 +163,30 @@ def test_summary_placeholder_without_value_is_named(broken_copy: Path):
     with pytest.raises(KnowledgeError) as error:
         load_knowledge_from(broken_copy)
     assert "maximum" in str(error.value)
+
+
+# -- codes: the str Enums of the models are the schemas' enums --------------------------------
+
+
+def _schema(name: str) -> dict:
+    import json
+
+    return json.loads((DEFAULT_KNOWLEDGE_DIR / "schema" / name).read_text(encoding="utf-8"))
+
+
+def test_status_enums_are_the_schema_enums():
+    from bot.knowledge.models import AmendmentStatus, DocumentKind, ListingStatus
+
+    sources = _schema("sources.schema.json")["properties"]["documents"]["items"]["properties"]
+    rules = _schema("rules.schema.json")["properties"]
+    amendment = rules["agreement"]["properties"]["amendments"]["items"]["properties"]
+    certification = rules["certifications"]["items"]["properties"]
+    assert set(sources["kind"]["enum"]) == set(DocumentKind)
+    assert set(amendment["status"]["enum"]) == set(AmendmentStatus)
+    assert set(certification["status"]["enum"]) == set(ListingStatus)
+
+
+def test_loaded_statuses_are_enum_members(kb):
+    assert all(isinstance(d.kind, type(kb.branch(2378).agreement.document.kind)) for d in kb.sources.values())
+    assert kb.branch(2378).agreement.amendments[0].status == "content not available"
+    assert {c.status for c in kb.branch(1404).certifications} == {"listed", "removed"}
