@@ -190,3 +190,72 @@ def test_loaded_statuses_are_enum_members(kb):
     assert all(isinstance(d.kind, type(kb.branch(2378).agreement.document.kind)) for d in kb.sources.values())
     assert kb.branch(2378).agreement.amendments[0].status == "content not available"
     assert {c.status for c in kb.branch(1404).certifications} == {"listed", "removed"}
+
+
+# -- priority publics and contract readings (on a copy of the tiny fixture) -------------------
+
+TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny_knowledge"
+
+
+@pytest.fixture()
+def tiny_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(TINY, target)  # follows the schema/ link: the copy has the real schemas
+    return target
+
+
+def _edit_yaml(path: Path, change) -> None:
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_the_tiny_fixture_loads(tiny_copy: Path):
+    kb = load_knowledge_from(tiny_copy)
+    assert kb.publics["young_16_25_unqualified"].ruled_out_by_age(26)
+    assert not kb.publics["young_16_25_unqualified"].ruled_out_by_age(25)
+    assert kb.publics["diploma_course"].shown_by(None, "bts")
+
+
+def test_a_public_named_by_a_rule_must_be_in_publics_yml(tiny_copy: Path):
+    _edit_yaml(
+        tiny_copy / "publics.yml",
+        lambda d: d.update(publics=[p for p in d["publics"] if p["code"] != "jobseeker_over_1_year"]),
+    )
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge_from(tiny_copy)
+    assert "publics.yml" in str(error.value)
+    assert "idcc2378.duration_extension" in str(error.value) and "jobseeker_over_1_year" in str(error.value)
+
+
+def test_a_public_diploma_must_be_in_diplomas_yml(tiny_copy: Path):
+    def change(data):
+        data["publics"][-1]["target_diplomas"] = ["bts", "brevet"]
+
+    _edit_yaml(tiny_copy / "publics.yml", change)
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge_from(tiny_copy)
+    assert "brevet" in str(error.value) and error.value.field.endswith("target_diplomas")
+
+
+def test_an_age_range_must_be_a_range(tiny_copy: Path):
+    _edit_yaml(tiny_copy / "publics.yml", lambda d: d["publics"][0].update(age={"min": 25, "max": 16}))
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge_from(tiny_copy)
+    assert error.value.field == "publics.0.age"
+
+
+def test_a_contract_read_twice_is_an_error(tiny_copy: Path):
+    _edit_yaml(tiny_copy / "contract_readings.yml", lambda d: d["readings"].append({"said": "cdi", "read_as": "cdd"}))
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge_from(tiny_copy)
+    assert "contract_readings.yml" in str(error.value) and error.value.field == "readings.2"
+
+
+def test_an_unknown_contract_in_the_readings_is_named(tiny_copy: Path):
+    _edit_yaml(tiny_copy / "contract_readings.yml", lambda d: d["kinds"][0].update(kinds=["cui_cdi", "cui_xyz"]))
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge_from(tiny_copy)
+    assert "kinds.0.kinds.1" in error.value.field
