@@ -38,6 +38,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.knowledge.models import AnnexEntry
 from bot.text import fold_accents
 
 REPO_ROOT: Path = Path(__file__).resolve().parents[2]
@@ -75,7 +76,6 @@ LEVELS: tuple[str, ...] = (
 CODE_COLUMN: int = len(LABEL_FIELDS)
 
 RNCP_MENTION_RE = re.compile(r"RNCP ?[0-9]+")
-RNCP_CODE_RE = re.compile(r"^RNCP[0-9]+$")
 METIER_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*){2}$")
 
 _DOCUSIGN_LINE_RE = re.compile(r"^(?:\^\{DS\}|(?:[A-Z]{2})?DS|[A-Z]{2})$")
@@ -131,7 +131,7 @@ class SeedLine:
 
 
 @dataclass(frozen=True)
-class AnnexCsvRow:
+class AnnexCsvRow(AnnexEntry):
     """One row of ``annex.csv`` as this parser writes it: one RNCP mention of the annex,
     every field a plain value.
 
@@ -139,16 +139,9 @@ class AnnexCsvRow:
     :class:`bot.knowledge.models.AnnexRow`, whose certification is a typed object.
     """
 
-    row_id: str
-    sector: str
-    sub_sector: str
-    metier: str
-    metier_id: str
     certification: str
     rncp: str
     level: str
-    seed_line: int
-    correction: str
 
     def as_csv_record(self) -> list[str]:
         """Return the row's values in ``CSV_FIELDS`` order, as strings."""

@@ -21,28 +21,24 @@ Nothing here touches the network except :func:`fetch_latest` (through ``npm``).
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.knowledge import npm_data
-from bot.knowledge.loader import knowledge_dir
+from bot.knowledge import npm_data, sync
 from bot.knowledge.models import Cited
 from bot.knowledge.npm_data import (
-    DEFAULT_CACHE_DIR,
     ChangeKind,
     NpmDataError,
     html_footnotes,
     html_to_text,
     iter_nodes,
     normalize_whitespace,
-    read_package_version,
     text_delta,
-    write_snapshot,
 )
+from bot.knowledge.sync import TrackedPackage
 
 PACKAGE_NAME = "@socialgouv/kali-data"
 SNAPSHOT_FORMAT = 1
@@ -68,11 +64,6 @@ class KaliError(NpmDataError):
 
 
 # --------------------------------------------------------------------------- fetching
-
-
-def _tarball_name(version: str) -> str:
-    """Return the file name ``npm pack`` gives to a version of the package."""
-    return npm_data.tarball_name(PACKAGE_NAME, version)
 
 
 def fetch_latest(
@@ -413,7 +404,7 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return changes
 
 
-def format_changes(changes: list[Change]) -> str:
+def format_changes(changes: Sequence[Change]) -> str:
     """Format changes for developers, one line per change (English, ids and dates)."""
     if not changes:
         return "No change in the tracked KALI texts."
@@ -492,6 +483,25 @@ def read_snapshot(path: Path) -> dict[str, Any]:
         raise KaliError(str(exc)) from exc
 
 
+def _missing_texts(snapshot: dict[str, Any]) -> list[str]:
+    return [f"tracked text {text_id} not found in {CONTAINER_ID}" for text_id in snapshot.get("missing_text_ids") or []]
+
+
+#: The KALI snapshot, for :mod:`bot.knowledge.sync`.
+TRACKED = TrackedPackage[Change](
+    package=PACKAGE_NAME,
+    snapshot_path=SNAPSHOT_RELATIVE_PATH,
+    fetch=fetch_latest,
+    build=lambda data_dir, version: build_snapshot(load_container(data_dir), version),
+    read=read_snapshot,
+    diff=diff_snapshots,
+    format=format_changes,
+    count=lambda snapshot: (len(snapshot["texts"]), "tracked text(s)"),
+    missing=_missing_texts,
+    review="knowledge/idcc1404/agreement.yml (kali_id and quotes of the rules whose articles changed)",
+)
+
+
 def refresh(
     root: Path,
     cache_dir: Path,
@@ -501,81 +511,18 @@ def refresh(
     version: str | None = None,
     stream: TextIO | None = None,
 ) -> list[Change]:
-    """Compare the latest KALI data with ``<root>/idcc1404/kali_snapshot.json`` (``root``: a knowledge folder).
-
-    Fetches kali-data with npm (or reads the unpacked ``data`` directory ``from_dir``),
-    extracts the tracked texts, prints the changes to ``stream`` (stdout by default) and
-    returns them. With ``write``, the snapshot file is rewritten with the new data and
-    package version. ``version`` pins the npm version, or labels ``from_dir`` data when
-    no ``package.json`` is next to it.
-    """
-    out = stream if stream is not None else sys.stdout
-    if from_dir is not None:
-        data_dir = Path(from_dir)
-        package_version = version or read_package_version(data_dir)
-    else:
-        data_dir = fetch_latest(Path(cache_dir), version)
-        package_version = read_package_version(data_dir)
-    container = load_container(data_dir)
-    new_snapshot = build_snapshot(container, package_version)
-    snapshot_path = Path(root) / SNAPSHOT_RELATIVE_PATH
-    old_snapshot = read_snapshot(snapshot_path)
-    changes = diff_snapshots(old_snapshot, new_snapshot)
-    old_version = old_snapshot.get("version", "none")
-    print(
-        f"{PACKAGE_NAME} {old_version} (snapshot) -> {package_version} ({data_dir}): "
-        f"{len(changes)} change(s) in {len(new_snapshot['texts'])} tracked text(s)",
-        file=out,
-    )
-    for missing in new_snapshot.get("missing_text_ids") or []:
-        print(f"WARNING   tracked text {missing} not found in {CONTAINER_ID}", file=out)
-    print(format_changes(changes), file=out)
-    if write:
-        write_snapshot(snapshot_path, new_snapshot)
-        print(f"Snapshot written: {snapshot_path}", file=out)
-    elif changes:
-        print(
-            "Run with --write to update the snapshot, then review knowledge/idcc1404/agreement.yml "
-            "(kali_id and quotes of the rules whose articles changed).",
-            file=out,
-        )
-    return changes
+    """Compare the latest KALI data with ``<root>/idcc1404/kali_snapshot.json`` (``root``: a
+    knowledge folder), print the changes and return them; with ``write``, rewrite the
+    snapshot (see :func:`bot.knowledge.sync.refresh`)."""
+    return sync.refresh(TRACKED, root, cache_dir, write, from_dir=from_dir, version=version, stream=stream)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry point: ``python -m bot.knowledge.kali refresh [options]``.
-
-    Returns 0 on success, 1 with ``--check`` when changes were found, 2 on error.
-    """
-    parser = argparse.ArgumentParser(
-        prog="python -m bot.knowledge.kali", description="Track the IDCC 1404 Pro-A texts in kali-data."
+    """``python -m bot.knowledge.kali refresh [options]``: 0 on success, 1 with
+    ``--check`` when changes were found, 2 on error."""
+    return sync.main(
+        TRACKED, argv, prog="python -m bot.knowledge.kali", description="Track the IDCC 1404 Pro-A texts in kali-data."
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    cmd = sub.add_parser("refresh", help="diff the latest kali-data with the committed snapshot")
-    cmd.add_argument("--write", action="store_true", help="update knowledge/idcc1404/kali_snapshot.json")
-    cmd.add_argument("--check", action="store_true", help="exit with status 1 when there are changes")
-    cmd.add_argument(
-        "--cache", type=Path, default=DEFAULT_CACHE_DIR, help=f"npm pack cache directory (default: {DEFAULT_CACHE_DIR})"
-    )
-    cmd.add_argument(
-        "--from-dir", type=Path, default=None, help="use an already unpacked kali-data 'data' directory (offline)"
-    )
-    cmd.add_argument("--version", default=None, help="kali-data version to fetch (or label of --from-dir data)")
-    cmd.add_argument(
-        "--knowledge",
-        type=Path,
-        default=None,
-        help="knowledge directory (default: PROA_KNOWLEDGE_DIR or the repository's knowledge/)",
-    )
-    args = parser.parse_args(argv)
-    try:
-        changes = refresh(
-            args.knowledge or knowledge_dir(), args.cache, args.write, from_dir=args.from_dir, version=args.version
-        )
-    except KaliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 1 if (args.check and changes) else 0
 
 
 if __name__ == "__main__":

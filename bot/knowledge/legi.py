@@ -23,7 +23,6 @@ Command line (offline with ``--from-dir``)::
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,19 +31,16 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.knowledge import npm_data
-from bot.knowledge.loader import knowledge_dir
+from bot.knowledge import npm_data, sync
 from bot.knowledge.models import Rule
 from bot.knowledge.npm_data import (
-    DEFAULT_CACHE_DIR,
     ChangeKind,
     NpmDataError,
     html_to_text,
     normalize_whitespace,
-    read_package_version,
     word_delta,
-    write_snapshot,
 )
+from bot.knowledge.sync import TrackedPackage
 
 PACKAGE_NAME = "@socialgouv/legi-data"
 SNAPSHOT_FORMAT = 1
@@ -407,6 +403,25 @@ def check_citations(rules: Iterable[Rule], snapshot: Mapping[str, Any]) -> Citat
 # --------------------------------------------------------------------------- refresh
 
 
+def _missing_articles(snapshot: dict[str, Any]) -> list[str]:
+    return [f"tracked article {num} not found in {CODE_ID}" for num in snapshot.get("missing_articles") or []]
+
+
+#: The Code du travail snapshot, for :mod:`bot.knowledge.sync`.
+TRACKED = TrackedPackage[LegiChange](
+    package=PACKAGE_NAME,
+    snapshot_path=SNAPSHOT_RELATIVE_PATH,
+    fetch=fetch_latest,
+    build=lambda data_dir, version: build_snapshot(load_code(data_dir), version),
+    read=read_snapshot,
+    diff=diff_snapshots,
+    format=format_changes,
+    count=lambda snapshot: (len(snapshot["articles"]), "tracked article(s)"),
+    missing=_missing_articles,
+    review="knowledge/law/periode_reconversion.yml (legi_id, valid_from and quotes of the rules whose articles changed)",
+)
+
+
 def refresh(
     root: Path,
     cache_dir: Path,
@@ -416,76 +431,21 @@ def refresh(
     version: str | None = None,
     stream: TextIO | None = None,
 ) -> list[LegiChange]:
-    """Compare the latest legi-data with ``<root>/law/legi_snapshot.json`` (``root``: a knowledge folder).
-
-    Fetches legi-data with npm (or reads the unpacked ``data`` directory ``from_dir``),
-    extracts the tracked articles, prints the changes to ``stream`` (stdout by default)
-    and returns them. With ``write``, the snapshot is rewritten.
-    """
-    out = stream if stream is not None else sys.stdout
-    if from_dir is not None:
-        data_dir = Path(from_dir)
-        package_version = version or read_package_version(data_dir)
-    else:
-        data_dir = fetch_latest(Path(cache_dir), version)
-        package_version = read_package_version(data_dir)
-    new_snapshot = build_snapshot(load_code(data_dir), package_version)
-    snapshot_path = Path(root) / SNAPSHOT_RELATIVE_PATH
-    old_snapshot = read_snapshot(snapshot_path)
-    changes = diff_snapshots(old_snapshot, new_snapshot)
-    print(
-        f"{PACKAGE_NAME} {old_snapshot.get('version', 'none')} (snapshot) -> {package_version} ({data_dir}): "
-        f"{len(changes)} change(s) in {len(new_snapshot['articles'])} tracked article(s)",
-        file=out,
-    )
-    for num in new_snapshot["missing_articles"]:
-        print(f"WARNING   tracked article {num} not found in {CODE_ID}", file=out)
-    print(format_changes(changes), file=out)
-    if write:
-        write_snapshot(snapshot_path, new_snapshot)
-        print(f"Snapshot written: {snapshot_path}", file=out)
-    elif changes:
-        print(
-            "Run with --write to update the snapshot, then review knowledge/law/periode_reconversion.yml "
-            "(legi_id, valid_from and quotes of the rules whose articles changed).",
-            file=out,
-        )
-    return changes
+    """Compare the latest legi-data with ``<root>/law/legi_snapshot.json`` (``root``: a
+    knowledge folder), print the changes and return them; with ``write``, rewrite the
+    snapshot (see :func:`bot.knowledge.sync.refresh`)."""
+    return sync.refresh(TRACKED, root, cache_dir, write, from_dir=from_dir, version=version, stream=stream)
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m bot.knowledge.legi refresh [options]``: 0 on success, 1 with
     ``--check`` when changes were found, 2 on error."""
-    parser = argparse.ArgumentParser(
+    return sync.main(
+        TRACKED,
+        argv,
         prog="python -m bot.knowledge.legi",
         description="Track the Code du travail articles of the période de reconversion in legi-data.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    cmd = sub.add_parser("refresh", help="diff the latest legi-data with the committed snapshot")
-    cmd.add_argument("--write", action="store_true", help="update knowledge/law/legi_snapshot.json")
-    cmd.add_argument("--check", action="store_true", help="exit with status 1 when there are changes")
-    cmd.add_argument(
-        "--cache", type=Path, default=DEFAULT_CACHE_DIR, help=f"npm pack cache (default: {DEFAULT_CACHE_DIR})"
-    )
-    cmd.add_argument(
-        "--from-dir", type=Path, default=None, help="an already unpacked legi-data 'data' directory (offline)"
-    )
-    cmd.add_argument("--version", default=None, help="legi-data version to fetch (or label of --from-dir data)")
-    cmd.add_argument(
-        "--knowledge",
-        type=Path,
-        default=None,
-        help="knowledge directory (default: PROA_KNOWLEDGE_DIR or the repository's knowledge/)",
-    )
-    args = parser.parse_args(argv)
-    try:
-        changes = refresh(
-            args.knowledge or knowledge_dir(), args.cache, args.write, from_dir=args.from_dir, version=args.version
-        )
-    except LegiError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 1 if (args.check and changes) else 0
 
 
 if __name__ == "__main__":

@@ -221,7 +221,22 @@ class Certification:
 
 
 @dataclass(frozen=True)
-class AnnexRow:
+class AnnexEntry:
+    """What every stage of an annex row shares: its id, where it sits (sector,
+    sub-sector, métier and the métier's id) and where it comes from (seed line, hand
+    correction)."""
+
+    row_id: str
+    sector: str
+    sub_sector: str
+    metier: str
+    metier_id: str
+    seed_line: int
+    correction: str
+
+
+@dataclass(frozen=True)
+class AnnexRow(AnnexEntry):
     """One row of a branch annex as loaded: a certification listed under a métier.
 
     The second stage of the annex: :mod:`bot.knowledge.annex_parser` writes
@@ -229,14 +244,7 @@ class AnnexRow:
     :func:`bot.knowledge.loader.load_annex` reads it into these rows.
     """
 
-    row_id: str
-    sector: str
-    sub_sector: str
-    metier: str
-    metier_id: str
     certification: Certification
-    seed_line: int
-    correction: str
 
 
 @dataclass(frozen=True)

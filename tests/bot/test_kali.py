@@ -25,9 +25,8 @@ from bot.knowledge.kali import (
     extract_texts,
     fetch_latest,
     format_changes,
-    html_footnotes,
-    html_to_text,
 )
+from bot.knowledge.npm_data import html_footnotes, html_to_text, read_package_version
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "kali"
@@ -399,7 +398,7 @@ def test_fetch_latest_runs_npm_pack_and_extracts_needed_files(tmp_path: Path, mo
     assert calls == [["/usr/bin/npm", "pack", "@socialgouv/kali-data", "--json"]]
     assert data_dir == tmp_path / "kali-data-3.500.0" / "data"
     assert sorted(p.name for p in data_dir.iterdir()) == ["KALICONT000005635653.json", "index.json"]
-    assert kali.read_package_version(data_dir) == "3.500.0"
+    assert read_package_version(data_dir) == "3.500.0"
 
 
 def test_fetch_latest_reuses_a_cached_tarball_without_npm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
