@@ -21,24 +21,24 @@ Nothing here touches the network except :func:`fetch_latest` (through ``npm``).
 
 from __future__ import annotations
 
-import argparse
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, TextIO
+from typing import Any, TextIO
 
-from bot.knowledge import npm_data
-from bot.knowledge.npm_data import (  # noqa: F401 (re-exported: the KALI helpers of this module)
-    DEFAULT_CACHE_DIR,
+from bot.knowledge import npm_data, sync
+from bot.knowledge.models import Cited
+from bot.knowledge.npm_data import (
+    ChangeKind,
     NpmDataError,
     html_footnotes,
     html_to_text,
     iter_nodes,
     normalize_whitespace,
-    read_package_version,
     text_delta,
-    write_snapshot,
 )
+from bot.knowledge.sync import TrackedPackage
 
 PACKAGE_NAME = "@socialgouv/kali-data"
 SNAPSHOT_FORMAT = 1
@@ -52,15 +52,11 @@ AVENANT_7_TEXT_ID = "KALITEXT000051314657"
 TRACKED_TEXT_IDS: tuple[str, ...] = (PROA_TEXT_ID, AVENANT_1_TEXT_ID, AVENANT_7_TEXT_ID)
 
 SNAPSHOT_RELATIVE_PATH = Path("idcc1404") / "kali_snapshot.json"
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
 
 #: KALI ``etat`` values meaning that an article or a text no longer applies.
 ENDED_ETATS = frozenset({"ABROGE", "ABROGE_DIFF", "PERIME", "DENONCE"})
 #: KALI uses this date for "no end date".
 OPEN_END_DATE = "2999-01-01"
-
-CHANGE_KINDS = ("added", "modified", "abrogated", "removed")
 
 
 class KaliError(NpmDataError):
@@ -68,11 +64,6 @@ class KaliError(NpmDataError):
 
 
 # --------------------------------------------------------------------------- fetching
-
-
-def _tarball_name(version: str) -> str:
-    """Return the file name ``npm pack`` gives to a version of the package."""
-    return npm_data.tarball_name(PACKAGE_NAME, version)
 
 
 def fetch_latest(
@@ -153,8 +144,7 @@ def _normalize_article(data: dict[str, Any], section_path: list[str]) -> dict[st
         "links": [_normalize_link(link) for link in data.get("lstLienModification") or []],
     }
     # Optional KALI fields, kept only when the data has them.
-    for source_key, key in (("dateDebut", "date_debut"), ("dateFin", "date_fin"),
-                            ("historique", "historique")):
+    for source_key, key in (("dateDebut", "date_debut"), ("dateFin", "date_fin"), ("historique", "historique")):
         if data.get(source_key):
             article[key] = data[source_key]
     return article
@@ -167,7 +157,7 @@ def _collect_articles(node: dict[str, Any], path: list[str], out: list[dict[str,
         if child.get("type") == "article":
             out.append(_normalize_article(data, list(path)))
         else:
-            _collect_articles(child, path + [normalize_whitespace(data.get("title") or "")], out)
+            _collect_articles(child, [*path, normalize_whitespace(data.get("title") or "")], out)
 
 
 def extract_texts(container_json: dict[str, Any], text_ids: list[str]) -> dict[str, Any]:
@@ -202,7 +192,7 @@ def extract_texts(container_json: dict[str, Any], text_ids: list[str]) -> dict[s
     return {
         "container_id": root_data.get("id"),
         "container_title": root_data.get("shortTitle") or root_data.get("title"),
-        "idcc": int(num) if str(num or "").isdigit() else num,
+        "idcc": int(str(num)) if str(num or "").isdigit() else num,
         "texts": texts,
         "missing_text_ids": missing,
     }
@@ -215,13 +205,13 @@ def extract_texts(container_json: dict[str, Any], text_ids: list[str]) -> dict[s
 class Change:
     """One difference between two snapshots, for an article or a whole tracked text.
 
-    ``kind`` is one of ``added``, ``modified``, ``abrogated``, ``removed``. For a change
+    ``kind``: see :class:`~bot.knowledge.npm_data.ChangeKind`. For a change
     of a whole text, ``cid`` is the text id and ``article_num``/``article_label`` are
     ``None``/``"(text)"``. Dates come from the modification link that explains the
     change (the newest ``MODIFIE`` link of the new version, when there is one).
     """
 
-    kind: str
+    kind: ChangeKind
     text_id: str
     text_title: str
     article_num: str | None
@@ -247,7 +237,7 @@ def _article_label(article: dict[str, Any]) -> str:
         return f"art. {num}"
     path = article.get("section_path") or []
     if path:
-        last = path[-1]
+        last = str(path[-1])
         return last if len(last) <= 60 else last[:57] + "…"
     return "(unnumbered)"
 
@@ -277,8 +267,7 @@ def _explaining_link(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[st
     def newest(candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
         if not candidates:
             return None
-        return max(candidates,
-                   key=lambda link: (link.get("date_signature") or "", link.get("date_debut") or ""))
+        return max(candidates, key=lambda link: (link.get("date_signature") or "", link.get("date_debut") or ""))
 
     for pool in (
         [link for link in fresh if (link.get("link_type") or "").startswith(("MODIFIE", "ABROGE"))],
@@ -292,7 +281,7 @@ def _explaining_link(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[st
 
 
 def _make_change(
-    kind: str,
+    kind: ChangeKind,
     text: dict[str, Any],
     old: dict[str, Any] | None,
     new: dict[str, Any] | None,
@@ -330,7 +319,7 @@ def _diff_article(text: dict[str, Any], old: dict[str, Any], new: dict[str, Any]
         detail = f"etat {old.get('etat')} -> {new.get('etat')}"
         if new.get("date_fin"):
             detail += f", date_fin {new.get('date_fin')}"
-        return _make_change("abrogated", text, old, new, detail)
+        return _make_change(ChangeKind.ABROGATED, text, old, new, detail)
     parts: list[str] = []
     if old.get("id") != new.get("id"):
         parts.append(f"id {old.get('id')} -> {new.get('id')}")
@@ -354,7 +343,7 @@ def _diff_article(text: dict[str, Any], old: dict[str, Any], new: dict[str, Any]
             parts.append(f"{key} {old.get(key)!r} -> {new.get(key)!r}")
     if not parts:
         return None
-    return _make_change("modified", text, old, new, "; ".join(parts))
+    return _make_change(ChangeKind.MODIFIED, text, old, new, "; ".join(parts))
 
 
 def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -376,37 +365,46 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         text = new_text or old_text
         assert text is not None
         if old_text is None:
-            changes.append(_make_change("added", text, None, text, "tracked text appeared", True))
+            changes.append(_make_change(ChangeKind.ADDED, text, None, text, "tracked text appeared", True))
         elif new_text is None:
-            changes.append(_make_change("removed", text, text, None, "tracked text disappeared", True))
+            changes.append(_make_change(ChangeKind.REMOVED, text, text, None, "tracked text disappeared", True))
         else:
             if _is_ended(new_text) and not _is_ended(old_text):
-                changes.append(_make_change(
-                    "abrogated", text, old_text, new_text,
-                    f"text etat {old_text.get('etat')} -> {new_text.get('etat')}", True))
+                changes.append(
+                    _make_change(
+                        ChangeKind.ABROGATED,
+                        text,
+                        old_text,
+                        new_text,
+                        f"text etat {old_text.get('etat')} -> {new_text.get('etat')}",
+                        True,
+                    )
+                )
             else:
-                parts = [f"{key} {old_text.get(key)!r} -> {new_text.get(key)!r}"
-                         for key in ("etat", "title") if old_text.get(key) != new_text.get(key)]
+                parts = [
+                    f"{key} {old_text.get(key)!r} -> {new_text.get(key)!r}"
+                    for key in ("etat", "title")
+                    if old_text.get(key) != new_text.get(key)
+                ]
                 if parts:
-                    changes.append(_make_change("modified", text, old_text, new_text,
-                                                "; ".join(parts), True))
+                    changes.append(_make_change(ChangeKind.MODIFIED, text, old_text, new_text, "; ".join(parts), True))
         old_articles = {a["cid"]: a for a in (old_text or {}).get("articles") or []}
         new_articles = {a["cid"]: a for a in (new_text or {}).get("articles") or []}
         for cid, article in new_articles.items():
             before = old_articles.get(cid)
             if before is None:
-                changes.append(_make_change("added", text, None, article, "new article"))
+                changes.append(_make_change(ChangeKind.ADDED, text, None, article, "new article"))
             else:
                 change = _diff_article(text, before, article)
                 if change is not None:
                     changes.append(change)
         for cid, article in old_articles.items():
             if cid not in new_articles:
-                changes.append(_make_change("removed", text, article, None, "article no longer in the data"))
+                changes.append(_make_change(ChangeKind.REMOVED, text, article, None, "article no longer in the data"))
     return changes
 
 
-def format_changes(changes: list[Change]) -> str:
+def format_changes(changes: Sequence[Change]) -> str:
     """Format changes for developers, one line per change (English, ids and dates)."""
     if not changes:
         return "No change in the tracked KALI texts."
@@ -415,17 +413,21 @@ def format_changes(changes: list[Change]) -> str:
         ids = change.new_id or change.old_id or ""
         if change.old_id and change.new_id and change.old_id != change.new_id:
             ids = f"{change.old_id} -> {change.new_id}"
-        line = (f"{change.kind.upper():<9} {change.text_id} {change.article_label} "
-                f"(cid {change.cid}, id {ids}, etat {change.etat})")
+        line = (
+            f"{change.kind.upper():<9} {change.text_id} {change.article_label} "
+            f"(cid {change.cid}, id {ids}, etat {change.etat})"
+        )
         if change.modified_by:
             dates = ", ".join(
                 f"{label} {value}"
-                for label, value in (("signed", change.date_signature),
-                                     ("published", change.date_publication),
-                                     ("in force", change.date_debut))
+                for label, value in (
+                    ("signed", change.date_signature),
+                    ("published", change.date_publication),
+                    ("in force", change.date_debut),
+                )
                 if value and value != OPEN_END_DATE
             )
-            line += f" by \"{change.modified_by}\" ({change.modified_by_cid}"
+            line += f' by "{change.modified_by}" ({change.modified_by_cid}'
             line += f"; {dates})" if dates else ")"
         line += f": {change.description}"
         lines.append(line)
@@ -435,8 +437,9 @@ def format_changes(changes: list[Change]) -> str:
 # --------------------------------------------------------------------------- refresh
 
 
-def build_snapshot(container_json: dict[str, Any], version: str,
-                   text_ids: Iterable[str] = TRACKED_TEXT_IDS) -> dict[str, Any]:
+def build_snapshot(
+    container_json: dict[str, Any], version: str, text_ids: Iterable[str] = TRACKED_TEXT_IDS
+) -> dict[str, Any]:
     """Return the snapshot file content for ``container_json`` (kali-data ``version``)."""
     extracted = extract_texts(container_json, list(text_ids))
     return {
@@ -448,26 +451,27 @@ def build_snapshot(container_json: dict[str, Any], version: str,
     }
 
 
-def check_citations(rules: Iterable[Any], snapshot: dict[str, Any]) -> tuple[int, list[str]]:
-    """Check the rules that cite a KALI article (``kali_id``) against the snapshot: the id
+def check_citations(cited: Iterable[Cited], snapshot: dict[str, Any]) -> tuple[int, list[str]]:
+    """Check what cites a KALI article (``kali_id``: rules, priority publics, see
+    :meth:`~bot.knowledge.models.KnowledgeBase.cited`) against the snapshot: the id
     must be a tracked article and every quote must appear verbatim in its heading and
     text (whitespace aside). Returns (quotes checked, problems in English). Articles
     outside the tracked texts are reported, not guessed."""
     articles = {a["id"]: a for text in (snapshot.get("texts") or {}).values() for a in text.get("articles") or []}
     checked, problems = 0, []
-    for rule in rules:
-        kali_id = rule.source.kali_id
+    for item in cited:
+        kali_id = item.source.kali_id
         if not kali_id:
             continue
         article = articles.get(kali_id)
         if article is None:
-            problems.append(f"{rule.id}: {kali_id} is not in the KALI snapshot")
+            problems.append(f"{item.id}: {kali_id} is not in the KALI snapshot")
             continue
         searchable = normalize_whitespace(f"{article.get('surtitre') or ''}\n{article.get('text') or ''}")
-        for quote in rule.source.quotes:
+        for quote in item.source.quotes:
             checked += 1
             if normalize_whitespace(quote) not in searchable:
-                problems.append(f"{rule.id}: quote not found verbatim in {kali_id}: {quote[:60]!r}")
+                problems.append(f"{item.id}: quote not found verbatim in {kali_id}: {quote[:60]!r}")
     return checked, problems
 
 
@@ -479,8 +483,27 @@ def read_snapshot(path: Path) -> dict[str, Any]:
         raise KaliError(str(exc)) from exc
 
 
+def _missing_texts(snapshot: dict[str, Any]) -> list[str]:
+    return [f"tracked text {text_id} not found in {CONTAINER_ID}" for text_id in snapshot.get("missing_text_ids") or []]
+
+
+#: The KALI snapshot, for :mod:`bot.knowledge.sync`.
+TRACKED = TrackedPackage[Change](
+    package=PACKAGE_NAME,
+    snapshot_path=SNAPSHOT_RELATIVE_PATH,
+    fetch=fetch_latest,
+    build=lambda data_dir, version: build_snapshot(load_container(data_dir), version),
+    read=read_snapshot,
+    diff=diff_snapshots,
+    format=format_changes,
+    count=lambda snapshot: (len(snapshot["texts"]), "tracked text(s)"),
+    missing=_missing_texts,
+    review="knowledge/idcc1404/agreement.yml (kali_id and quotes of the rules whose articles changed)",
+)
+
+
 def refresh(
-    knowledge_dir: Path,
+    root: Path,
     cache_dir: Path,
     write: bool,
     *,
@@ -488,68 +511,18 @@ def refresh(
     version: str | None = None,
     stream: TextIO | None = None,
 ) -> list[Change]:
-    """Compare the latest KALI data with ``knowledge/idcc1404/kali_snapshot.json``.
-
-    Fetches kali-data with npm (or reads the unpacked ``data`` directory ``from_dir``),
-    extracts the tracked texts, prints the changes to ``stream`` (stdout by default) and
-    returns them. With ``write``, the snapshot file is rewritten with the new data and
-    package version. ``version`` pins the npm version, or labels ``from_dir`` data when
-    no ``package.json`` is next to it.
-    """
-    out = stream if stream is not None else sys.stdout
-    if from_dir is not None:
-        data_dir = Path(from_dir)
-        package_version = version or read_package_version(data_dir)
-    else:
-        data_dir = fetch_latest(Path(cache_dir), version)
-        package_version = read_package_version(data_dir)
-    container = load_container(data_dir)
-    new_snapshot = build_snapshot(container, package_version)
-    snapshot_path = Path(knowledge_dir) / SNAPSHOT_RELATIVE_PATH
-    old_snapshot = read_snapshot(snapshot_path)
-    changes = diff_snapshots(old_snapshot, new_snapshot)
-    old_version = old_snapshot.get("version", "none")
-    print(f"{PACKAGE_NAME} {old_version} (snapshot) -> {package_version} ({data_dir}): "
-          f"{len(changes)} change(s) in {len(new_snapshot['texts'])} tracked text(s)", file=out)
-    for missing in new_snapshot.get("missing_text_ids") or []:
-        print(f"WARNING   tracked text {missing} not found in {CONTAINER_ID}", file=out)
-    print(format_changes(changes), file=out)
-    if write:
-        write_snapshot(snapshot_path, new_snapshot)
-        print(f"Snapshot written: {snapshot_path}", file=out)
-    elif changes:
-        print("Run with --write to update the snapshot, then review knowledge/idcc1404/agreement.yml "
-              "(kali_id and quotes of the rules whose articles changed).", file=out)
-    return changes
+    """Compare the latest KALI data with ``<root>/idcc1404/kali_snapshot.json`` (``root``: a
+    knowledge folder), print the changes and return them; with ``write``, rewrite the
+    snapshot (see :func:`bot.knowledge.sync.refresh`)."""
+    return sync.refresh(TRACKED, root, cache_dir, write, from_dir=from_dir, version=version, stream=stream)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry point: ``python -m bot.knowledge.kali refresh [options]``.
-
-    Returns 0 on success, 1 with ``--check`` when changes were found, 2 on error.
-    """
-    parser = argparse.ArgumentParser(prog="python -m bot.knowledge.kali",
-                                     description="Track the IDCC 1404 Pro-A texts in kali-data.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    cmd = sub.add_parser("refresh", help="diff the latest kali-data with the committed snapshot")
-    cmd.add_argument("--write", action="store_true", help="update knowledge/idcc1404/kali_snapshot.json")
-    cmd.add_argument("--check", action="store_true", help="exit with status 1 when there are changes")
-    cmd.add_argument("--cache", type=Path, default=DEFAULT_CACHE_DIR,
-                     help=f"npm pack cache directory (default: {DEFAULT_CACHE_DIR})")
-    cmd.add_argument("--from-dir", type=Path, default=None,
-                     help="use an already unpacked kali-data 'data' directory (offline)")
-    cmd.add_argument("--version", default=None,
-                     help="kali-data version to fetch (or label of --from-dir data)")
-    cmd.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR,
-                     help=f"knowledge directory (default: {DEFAULT_KNOWLEDGE_DIR})")
-    args = parser.parse_args(argv)
-    try:
-        changes = refresh(args.knowledge, args.cache, args.write,
-                          from_dir=args.from_dir, version=args.version)
-    except KaliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 1 if (args.check and changes) else 0
+    """``python -m bot.knowledge.kali refresh [options]``: 0 on success, 1 with
+    ``--check`` when changes were found, 2 on error."""
+    return sync.main(
+        TRACKED, argv, prog="python -m bot.knowledge.kali", description="Track the IDCC 1404 Pro-A texts in kali-data."
+    )
 
 
 if __name__ == "__main__":

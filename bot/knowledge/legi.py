@@ -23,24 +23,24 @@ Command line (offline with ``--from-dir``)::
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, List, Mapping, Optional, Sequence, TextIO
+from typing import Any, TextIO
 
-from bot.knowledge import npm_data
+from bot.knowledge import npm_data, sync
+from bot.knowledge.models import Rule
 from bot.knowledge.npm_data import (
-    DEFAULT_CACHE_DIR,
+    ChangeKind,
     NpmDataError,
     html_to_text,
     normalize_whitespace,
-    read_package_version,
     word_delta,
-    write_snapshot,
 )
+from bot.knowledge.sync import TrackedPackage
 
 PACKAGE_NAME = "@socialgouv/legi-data"
 SNAPSHOT_FORMAT = 1
@@ -62,15 +62,11 @@ TRACKED_ARTICLES: tuple[str, ...] = (
 )
 
 SNAPSHOT_RELATIVE_PATH = Path("law") / "legi_snapshot.json"
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
 
 #: LEGI ``etat`` values meaning that an article no longer applies.
 ENDED_ETATS = frozenset({"ABROGE", "ABROGE_DIFF", "PERIME", "ANNULE", "TRANSFERE"})
 #: LEGI uses 1 January 2999 for "no end date".
 OPEN_END = date(2999, 1, 1)
-
-LEGIFRANCE_ARTICLE_URL = "https://www.legifrance.gouv.fr/codes/article_lc/{legi_id}"
 
 
 class LegiError(NpmDataError):
@@ -80,7 +76,7 @@ class LegiError(NpmDataError):
 # --------------------------------------------------------------------------- fetching
 
 
-def fetch_latest(cache_dir: Path, version: Optional[str] = None) -> Path:
+def fetch_latest(cache_dir: Path, version: str | None = None) -> Path:
     """Fetch ``@socialgouv/legi-data`` (latest, or ``version``) into ``cache_dir`` and
     extract the Code du travail; returns the extracted ``data`` directory."""
     try:
@@ -100,7 +96,7 @@ def load_code(data_dir: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- extraction
 
 
-def legi_date(milliseconds: Any) -> Optional[str]:
+def legi_date(milliseconds: Any) -> str | None:
     """ISO date of a LEGI timestamp (milliseconds since 1970, UTC); None for none or
     for the open end (2999-01-01)."""
     if not isinstance(milliseconds, (int, float)):
@@ -109,7 +105,7 @@ def legi_date(milliseconds: Any) -> Optional[str]:
     return None if day >= OPEN_END else day.isoformat()
 
 
-def _normalize_article(data: Mapping[str, Any], section_path: List[str]) -> dict[str, Any]:
+def _normalize_article(data: Mapping[str, Any], section_path: list[str]) -> dict[str, Any]:
     """The snapshot entry of one LEGI article node's ``data``."""
     # The HTML keeps paragraphs and has no stray space where a link was (« l'article »).
     text = html_to_text(data.get("texteHtml")) or normalize_whitespace(data.get("texte") or "")
@@ -147,7 +143,7 @@ def extract_articles(code_json: Mapping[str, Any], nums: Sequence[str] = TRACKED
     wanted = set(nums)
     found: dict[str, dict[str, Any]] = {}
 
-    def walk(node: Mapping[str, Any], path: List[str]) -> None:
+    def walk(node: Mapping[str, Any], path: list[str]) -> None:
         data = node.get("data") or {}
         if node.get("type") == "article":
             num = data.get("num")
@@ -156,7 +152,7 @@ def extract_articles(code_json: Mapping[str, Any], nums: Sequence[str] = TRACKED
             return
         title = normalize_whitespace(data.get("title") or "")
         for child in node.get("children") or []:
-            walk(child, path + [title] if node is not code_json else path)
+            walk(child, [*path, title] if node is not code_json else path)
 
     walk(code_json, [])
     root = code_json.get("data") or {}
@@ -169,7 +165,9 @@ def extract_articles(code_json: Mapping[str, Any], nums: Sequence[str] = TRACKED
     }
 
 
-def build_snapshot(code_json: Mapping[str, Any], version: str, nums: Sequence[str] = TRACKED_ARTICLES) -> dict[str, Any]:
+def build_snapshot(
+    code_json: Mapping[str, Any], version: str, nums: Sequence[str] = TRACKED_ARTICLES
+) -> dict[str, Any]:
     """The snapshot file content for ``code_json`` (legi-data ``version``)."""
     extracted = extract_articles(code_json, nums)
     missing = extracted.pop("missing")
@@ -212,12 +210,12 @@ class LegiChange:
     (ended etat, a real end date, or no longer in the code).
     """
 
-    kind: str
+    kind: ChangeKind
     num: str
-    old_id: Optional[str]
-    new_id: Optional[str]
-    etat: Optional[str]
-    date_debut: Optional[str]
+    old_id: str | None
+    new_id: str | None
+    etat: str | None
+    date_debut: str | None
     description: str
 
 
@@ -225,21 +223,41 @@ def _is_ended(article: Mapping[str, Any]) -> bool:
     return article.get("etat") in ENDED_ETATS or bool(article.get("date_fin"))
 
 
-def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> List[LegiChange]:
+def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[LegiChange]:
     """Compare two snapshots made by :func:`build_snapshot`, article by article number."""
     before = {a["num"]: a for a in (old or {}).get("articles") or []}
     after = {a["num"]: a for a in (new or {}).get("articles") or []}
-    changes: List[LegiChange] = []
+    changes: list[LegiChange] = []
     for num, article in after.items():
         previous = before.get(num)
         if previous is None:
-            changes.append(LegiChange("added", num, None, article["id"], article.get("etat"), article.get("date_debut"), "new tracked article"))
+            changes.append(
+                LegiChange(
+                    ChangeKind.ADDED,
+                    num,
+                    None,
+                    article["id"],
+                    article.get("etat"),
+                    article.get("date_debut"),
+                    "new tracked article",
+                )
+            )
             continue
         if _is_ended(article) and not _is_ended(previous):
             detail = f"etat {previous.get('etat')} -> {article.get('etat')}"
             if article.get("date_fin"):
                 detail += f", date_fin {article['date_fin']}"
-            changes.append(LegiChange("abrogated", num, previous["id"], article["id"], article.get("etat"), article.get("date_debut"), detail))
+            changes.append(
+                LegiChange(
+                    ChangeKind.ABROGATED,
+                    num,
+                    previous["id"],
+                    article["id"],
+                    article.get("etat"),
+                    article.get("date_debut"),
+                    detail,
+                )
+            )
             continue
         parts = []
         if previous.get("id") != article.get("id"):
@@ -251,10 +269,22 @@ def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> List[LegiC
         if normalize_whitespace(previous.get("text") or "") != normalize_whitespace(article.get("text") or ""):
             parts.append("text " + word_delta(previous.get("text") or "", article.get("text") or ""))
         if parts:
-            changes.append(LegiChange("modified", num, previous["id"], article["id"], article.get("etat"), article.get("date_debut"), "; ".join(parts)))
+            changes.append(
+                LegiChange(
+                    ChangeKind.MODIFIED,
+                    num,
+                    previous["id"],
+                    article["id"],
+                    article.get("etat"),
+                    article.get("date_debut"),
+                    "; ".join(parts),
+                )
+            )
     for num, previous in before.items():
         if num not in after:
-            changes.append(LegiChange("abrogated", num, previous["id"], None, None, None, "no longer in the code"))
+            changes.append(
+                LegiChange(ChangeKind.ABROGATED, num, previous["id"], None, None, None, "no longer in the code")
+            )
     return changes
 
 
@@ -266,20 +296,29 @@ def format_changes(changes: Iterable[LegiChange]) -> str:
         if change.old_id and change.new_id and change.old_id != change.new_id:
             ids = f"{change.old_id} -> {change.new_id}"
         since = f", in force {change.date_debut}" if change.date_debut else ""
-        lines.append(f"{change.kind.upper():<9} {change.num} (id {ids}, etat {change.etat}{since}): {change.description}")
+        lines.append(
+            f"{change.kind.upper():<9} {change.num} (id {ids}, etat {change.etat}{since}): {change.description}"
+        )
     return "\n".join(lines) if lines else "No change in the tracked Code du travail articles."
 
 
 # --------------------------------------------------------------------------- citations
 
 
-def article_url(legi_id: str) -> str:
-    """Légifrance page of one article version of a code."""
-    return LEGIFRANCE_ARTICLE_URL.format(legi_id=legi_id)
-
-
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 _NOTA_IN_FORCE = re.compile(r"entrent en vigueur le (\d{1,2})\s*(?:er)?\s+(\w+)\s+(\d{4})")
 
 
@@ -287,7 +326,8 @@ def allowed_starts(article: Mapping[str, Any]) -> set[str]:
     """The dates a rule citing ``article`` may start on: its LEGI ``dateDebut``, or a
     later date its NOTA gives for the entry into force (LEGI dates some articles of the
     loi n° 2025-989 on 26 October 2025 while their NOTA defers them to 1 January 2026)."""
-    starts = {article.get("date_debut")} - {None}
+    start = article.get("date_debut")
+    starts = {str(start)} if start else set()
     for day, month, year in _NOTA_IN_FORCE.findall(article.get("nota") or ""):
         if month in _MONTHS:
             starts.add(date(int(year), _MONTHS.index(month) + 1, int(day)).isoformat())
@@ -313,7 +353,7 @@ class CitationReport:
     problems: tuple[str, ...]
 
 
-def check_citations(rules: Iterable[Any], snapshot: Mapping[str, Any]) -> CitationReport:
+def check_citations(rules: Iterable[Rule], snapshot: Mapping[str, Any]) -> CitationReport:
     """Check the rules that cite a Code du travail article by LEGIARTI id.
 
     For an article in force: the rule's article must name its number, ``valid_from``
@@ -324,10 +364,10 @@ def check_citations(rules: Iterable[Any], snapshot: Mapping[str, Any]) -> Citati
     """
     by_id = articles_by_id(snapshot)
     past = past_versions_by_id(snapshot)
-    problems: List[str] = []
+    problems: list[str] = []
     verbatim = past_count = 0
     for rule in rules:
-        legi_id = getattr(rule.source, "legi_id", None)
+        legi_id = rule.source.legi_id
         if not legi_id:
             continue
         if legi_id in past:
@@ -339,19 +379,22 @@ def check_citations(rules: Iterable[Any], snapshot: Mapping[str, Any]) -> Citati
             if rule.valid_until is None or ended is None or rule.valid_until.isoformat() >= ended:
                 problems.append(f"{rule.id}: valid_until {rule.valid_until} is not before the end {ended} of {legi_id}")
             continue
-        article = by_id.get(legi_id)
-        if article is None:
+        current = by_id.get(legi_id)
+        if current is None:
             problems.append(f"{rule.id}: {legi_id} is not in the legi snapshot")
             continue
+        article = current
         verbatim += 1
         if not _names_article(rule.source.article, article["num"]):
             problems.append(f"{rule.id}: article {rule.source.article!r} is not {article['num']} ({legi_id})")
         if rule.valid_from is None or rule.valid_from.isoformat() not in allowed_starts(article):
-            problems.append(f"{rule.id}: valid_from {rule.valid_from} is not a start date of {article['num']} "
-                            f"({', '.join(sorted(allowed_starts(article)))})")
+            problems.append(
+                f"{rule.id}: valid_from {rule.valid_from} is not a start date of {article['num']} "
+                f"({', '.join(sorted(allowed_starts(article)))})"
+            )
         if article.get("etat") != "VIGUEUR":
             problems.append(f"{rule.id}: {article['num']} ({legi_id}) is {article.get('etat')}")
-        for quote in getattr(rule.source, "quotes", None) or (rule.source.quote,):
+        for quote in rule.source.quotes:
             if normalize_whitespace(quote) not in normalize_whitespace(article.get("text") or ""):
                 problems.append(f"{rule.id}: quote not found verbatim in {article['num']}: {quote[:60]!r}")
     return CitationReport(verbatim=verbatim, past_versions=past_count, problems=tuple(problems))
@@ -360,66 +403,49 @@ def check_citations(rules: Iterable[Any], snapshot: Mapping[str, Any]) -> Citati
 # --------------------------------------------------------------------------- refresh
 
 
+def _missing_articles(snapshot: dict[str, Any]) -> list[str]:
+    return [f"tracked article {num} not found in {CODE_ID}" for num in snapshot.get("missing_articles") or []]
+
+
+#: The Code du travail snapshot, for :mod:`bot.knowledge.sync`.
+TRACKED = TrackedPackage[LegiChange](
+    package=PACKAGE_NAME,
+    snapshot_path=SNAPSHOT_RELATIVE_PATH,
+    fetch=fetch_latest,
+    build=lambda data_dir, version: build_snapshot(load_code(data_dir), version),
+    read=read_snapshot,
+    diff=diff_snapshots,
+    format=format_changes,
+    count=lambda snapshot: (len(snapshot["articles"]), "tracked article(s)"),
+    missing=_missing_articles,
+    review="knowledge/law/periode_reconversion.yml (legi_id, valid_from and quotes of the rules whose articles changed)",
+)
+
+
 def refresh(
-    knowledge_dir: Path,
+    root: Path,
     cache_dir: Path,
     write: bool,
     *,
-    from_dir: Optional[Path] = None,
-    version: Optional[str] = None,
-    stream: Optional[TextIO] = None,
-) -> List[LegiChange]:
-    """Compare the latest legi-data with ``knowledge/law/legi_snapshot.json``.
-
-    Fetches legi-data with npm (or reads the unpacked ``data`` directory ``from_dir``),
-    extracts the tracked articles, prints the changes to ``stream`` (stdout by default)
-    and returns them. With ``write``, the snapshot is rewritten.
-    """
-    out = stream if stream is not None else sys.stdout
-    if from_dir is not None:
-        data_dir = Path(from_dir)
-        package_version = version or read_package_version(data_dir)
-    else:
-        data_dir = fetch_latest(Path(cache_dir), version)
-        package_version = read_package_version(data_dir)
-    new_snapshot = build_snapshot(load_code(data_dir), package_version)
-    snapshot_path = Path(knowledge_dir) / SNAPSHOT_RELATIVE_PATH
-    old_snapshot = read_snapshot(snapshot_path)
-    changes = diff_snapshots(old_snapshot, new_snapshot)
-    print(f"{PACKAGE_NAME} {old_snapshot.get('version', 'none')} (snapshot) -> {package_version} ({data_dir}): "
-          f"{len(changes)} change(s) in {len(new_snapshot['articles'])} tracked article(s)", file=out)
-    for num in new_snapshot["missing_articles"]:
-        print(f"WARNING   tracked article {num} not found in {CODE_ID}", file=out)
-    print(format_changes(changes), file=out)
-    if write:
-        write_snapshot(snapshot_path, new_snapshot)
-        print(f"Snapshot written: {snapshot_path}", file=out)
-    elif changes:
-        print("Run with --write to update the snapshot, then review knowledge/law/periode_reconversion.yml "
-              "(legi_id, valid_from and quotes of the rules whose articles changed).", file=out)
-    return changes
+    from_dir: Path | None = None,
+    version: str | None = None,
+    stream: TextIO | None = None,
+) -> list[LegiChange]:
+    """Compare the latest legi-data with ``<root>/law/legi_snapshot.json`` (``root``: a
+    knowledge folder), print the changes and return them; with ``write``, rewrite the
+    snapshot (see :func:`bot.knowledge.sync.refresh`)."""
+    return sync.refresh(TRACKED, root, cache_dir, write, from_dir=from_dir, version=version, stream=stream)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """``python -m bot.knowledge.legi refresh [options]``: 0 on success, 1 with
     ``--check`` when changes were found, 2 on error."""
-    parser = argparse.ArgumentParser(prog="python -m bot.knowledge.legi",
-                                     description="Track the Code du travail articles of the période de reconversion in legi-data.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    cmd = sub.add_parser("refresh", help="diff the latest legi-data with the committed snapshot")
-    cmd.add_argument("--write", action="store_true", help="update knowledge/law/legi_snapshot.json")
-    cmd.add_argument("--check", action="store_true", help="exit with status 1 when there are changes")
-    cmd.add_argument("--cache", type=Path, default=DEFAULT_CACHE_DIR, help=f"npm pack cache (default: {DEFAULT_CACHE_DIR})")
-    cmd.add_argument("--from-dir", type=Path, default=None, help="an already unpacked legi-data 'data' directory (offline)")
-    cmd.add_argument("--version", default=None, help="legi-data version to fetch (or label of --from-dir data)")
-    cmd.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR, help=f"knowledge directory (default: {DEFAULT_KNOWLEDGE_DIR})")
-    args = parser.parse_args(argv)
-    try:
-        changes = refresh(args.knowledge, args.cache, args.write, from_dir=args.from_dir, version=args.version)
-    except LegiError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 1 if (args.check and changes) else 0
+    return sync.main(
+        TRACKED,
+        argv,
+        prog="python -m bot.knowledge.legi",
+        description="Track the Code du travail articles of the période de reconversion in legi-data.",
+    )
 
 
 if __name__ == "__main__":

@@ -16,13 +16,26 @@ import re
 import shutil
 import subprocess
 import tarfile
+from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+
+from bot.knowledge.models import Code
 
 #: Where ``npm pack`` tarballs and the files extracted from them are kept (never in the
 #: repository: the Code du travail alone is 55 MB). ``PROA_NPM_CACHE`` overrides it.
 DEFAULT_CACHE_DIR = Path(os.environ.get("PROA_NPM_CACHE", Path.home() / ".cache" / "proa-npm"))
+
+
+class ChangeKind(Code):
+    """What happened to a tracked article (or text) between two snapshots."""
+
+    ADDED = "added"
+    MODIFIED = "modified"
+    ABROGATED = "abrogated"
+    #: No longer in the data (KALI only; in LEGI an article that leaves the code is abrogated).
+    REMOVED = "removed"
 
 
 class NpmDataError(RuntimeError):
@@ -146,15 +159,23 @@ def read_package_version(data_dir: Path) -> str:
         return "unknown"
 
 
-def load_json(path: Path, what: str) -> Any:
-    """Load one JSON data file; NpmDataError naming ``what`` it should be."""
+def load_json(path: Path, what: str) -> dict[str, Any]:
+    """Load one JSON data file holding an object; NpmDataError naming ``what`` it should be."""
     path = Path(path)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise NpmDataError(f"{path} not found (is {path.parent} {what}?)") from exc
     except (OSError, ValueError) as exc:
         raise NpmDataError(f"could not read {path}: {exc}") from exc
+    return _json_object(data, path)
+
+
+def _json_object(data: Any, path: Path) -> dict[str, Any]:
+    """``data`` when it is a JSON object; NpmDataError otherwise."""
+    if not isinstance(data, dict):
+        raise NpmDataError(f"{path} does not hold a JSON object")
+    return data
 
 
 # --------------------------------------------------------------------------- snapshots
@@ -163,11 +184,12 @@ def load_json(path: Path, what: str) -> Any:
 def read_snapshot(path: Path, empty: dict[str, Any]) -> dict[str, Any]:
     """Read a snapshot file; an absent file gives ``empty``."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return empty
     except (OSError, ValueError) as exc:
         raise NpmDataError(f"could not read snapshot {path}: {exc}") from exc
+    return _json_object(data, Path(path))
 
 
 def write_snapshot(path: Path, snapshot: dict[str, Any]) -> None:
@@ -180,8 +202,30 @@ def write_snapshot(path: Path, snapshot: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- HTML to text
 
 _BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "li", "ul", "ol", "tr", "table", "tbody", "thead", "center",
-     "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dl", "dt", "dd"}
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "table",
+        "tbody",
+        "thead",
+        "center",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "dl",
+        "dt",
+        "dd",
+    }
 )
 _CELL_TAGS = frozenset({"td", "th"})
 _SPACES = re.compile(r"\s+")
@@ -302,7 +346,7 @@ def text_delta(old_text: str, new_text: str, limit: int = 2, width: int = 90) ->
         for line in new_lines[j1:j2]:
             pieces.append('+"' + clip(line, width) + '"')
     if len(pieces) > limit:
-        pieces = pieces[:limit] + [f"(+{len(pieces) - limit} more line(s))"]
+        pieces = [*pieces[:limit], f"(+{len(pieces) - limit} more line(s))"]
     return " ".join(pieces)
 
 
@@ -315,11 +359,11 @@ def word_delta(old_text: str, new_text: str, limit: int = 3, context: int = 3) -
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        before = " ".join(old_words[max(0, i1 - context):i1])
-        after = " ".join(old_words[i2:i2 + context])
+        before = " ".join(old_words[max(0, i1 - context) : i1])
+        after = " ".join(old_words[i2 : i2 + context])
         pieces.append(f'"…{before} [{" ".join(old_words[i1:i2])} -> {" ".join(new_words[j1:j2])}] {after}…"')
     if len(pieces) > limit:
-        pieces = pieces[:limit] + [f"(+{len(pieces) - limit} more change(s))"]
+        pieces = [*pieces[:limit], f"(+{len(pieces) - limit} more change(s))"]
     return " ".join(pieces)
 
 
@@ -328,7 +372,7 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def iter_nodes(node: dict[str, Any]):
+def iter_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Yield ``node`` and all its descendants, depth first, in document order."""
     yield node
     for child in node.get("children") or []:

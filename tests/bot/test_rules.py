@@ -9,7 +9,17 @@ import pytest
 
 from bot.knowledge.loader import load_knowledge
 from bot.profile import Profile
-from bot.rules import ELIGIBLE, NEEDS_INFORMATION, NOT_ELIGIBLE, PROA, PROA_ONGOING, RECONVERSION, TO_CONFIRM, ReasonCode, RulesEngine
+from bot.rules import (
+    ELIGIBLE,
+    NEEDS_INFORMATION,
+    NOT_ELIGIBLE,
+    PROA,
+    PROA_ONGOING,
+    RECONVERSION,
+    TO_CONFIRM,
+    ReasonCode,
+    RulesEngine,
+)
 
 BEFORE = date(2025, 6, 1)  # a day when a Pro-A could still start
 TODAY = date(2026, 11, 23)
@@ -56,7 +66,9 @@ def test_new_pro_a_after_2025_is_refused_with_the_reconversion_rules(engine):
     used = {r.rule.id for r in decision.reasons if r.rule}
     assert "law.proa.end" in used and "law.reconversion.beneficiaries" in used
     assert {r.id for r in decision.training_rules} == {"law.reconversion.training"}
-    assert {"law.reconversion.funding", "law.reconversion.cpf", "law.reconversion.default_rate"} <= {r.id for r in decision.funding_rules}
+    assert {"law.reconversion.funding", "law.reconversion.cpf", "law.reconversion.default_rate"} <= {
+        r.id for r in decision.funding_rules
+    }
 
 
 def test_ongoing_pro_a_keeps_the_agreement_rules(engine):
@@ -182,7 +194,11 @@ def test_sdlm_training_beyond_25_percent_for_a_diploma_course(engine):
 def test_bts_of_the_temporary_work_list(engine):
     decision = engine.decide(temp(contract="cdi_interimaire", target_diploma="bts"))
     titles = {c.title for c in decision.certifications}
-    assert titles == {"BTS Transport et prestations logistiques", "BTS management des unités commerciales", "BTS Négociation et Relation Client"}
+    assert titles == {
+        "BTS Transport et prestations logistiques",
+        "BTS management des unités commerciales",
+        "BTS Négociation et Relation Client",
+    }
 
 
 def test_target_narrowed_to_the_metier(engine):
@@ -202,7 +218,6 @@ def test_target_level(engine):
 
 def test_every_reason_code_has_its_french_in_the_answers_table():
     from bot.answers import REASON_TEXTS
-
     from bot.rules import ReasonCode as Codes
 
     assert set(REASON_TEXTS) == set(Codes)
@@ -233,12 +248,16 @@ def test_the_rules_engine_holds_no_french_sentence():
     docstrings = {
         id(node.body[0].value)
         for node in ast.walk(tree)
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
-        and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
     }
     literals = [
-        node.value for node in ast.walk(tree)
+        node.value
+        for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
     ]
     assert literals and all(re.fullmatch(r"[a-z0-9_.]*", text) for text in literals), [
-        t for t in literals if not re.fullmatch(r"[a-z0-9_.]*", t)]
+        t for t in literals if not re.fullmatch(r"[a-z0-9_.]*", t)
+    ]

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from bot.knowledge.loader import load_knowledge
+from bot.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge, read_yaml
 from bot.profile import Profile
 from bot.rules import ReasonCode, Regime, RulesEngine, Verdict
 from bot.service import Assistant
@@ -126,7 +126,9 @@ def test_sdlm_cqps_removed_by_avenant_7_are_named_with_the_date(kb):
     assert "avenant n° 7" in rule.summary and "31 mai 2025" in rule.summary
     for title in rule.values["removed"]:
         assert title.split("CQP ")[1] in rule.summary
-    removed = [c for c in kb.branch(1404).certifications if c.status == "removed" and c.listed_until == date(2025, 5, 30)]
+    removed = [
+        c for c in kb.branch(1404).certifications if c.status == "removed" and c.listed_until == date(2025, 5, 30)
+    ]
     assert len(removed) == 2
     for certification in removed:
         assert certification.is_listed_on(date(2025, 5, 30)) and not certification.is_listed_on(date(2025, 5, 31))
@@ -194,7 +196,8 @@ def test_no_date_is_invented_when_the_person_gave_none(engine):
 
 def test_mention_complementaire_has_no_single_level(kb):
     assert kb.diplomas["mc"].level is None
-    assert "niveau 3 or niveau 4" in kb.diplomas_source.quote
+    source = read_yaml(DEFAULT_KNOWLEDGE_DIR / "diplomas.yml")["source"]
+    assert "niveau 3 or niveau 4" in source["quote"]
 
 
 def test_the_pay_answer_after_the_switch_says_pay_is_kept_internally(assistant):

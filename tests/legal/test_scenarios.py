@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 import yaml
@@ -18,7 +18,7 @@ from bot.profile import CONTRACTS, Profile
 from bot.rules import Decision, RulesEngine
 
 SCENARIOS_FILE = Path(__file__).with_name("scenarios.yml")
-SCENARIOS: List[Dict[str, Any]] = yaml.safe_load(SCENARIOS_FILE.read_text(encoding="utf-8"))["scenarios"]
+SCENARIOS: list[dict[str, Any]] = yaml.safe_load(SCENARIOS_FILE.read_text(encoding="utf-8"))["scenarios"]
 _UNSET = object()
 
 
@@ -31,7 +31,7 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def build_profile(raw: Dict[str, Any]) -> Profile:
+def build_profile(raw: dict[str, Any]) -> Profile:
     """A Profile from a scenario's ``profile`` block."""
     fields = dict(raw)
     fields["today"] = _day(fields["today"])
@@ -42,18 +42,13 @@ def build_profile(raw: Dict[str, Any]) -> Profile:
     return Profile(**fields)
 
 
-def decision_rules(decision: Decision) -> Dict[str, Any]:
+def decision_rules(decision: Decision) -> dict[str, Any]:
     """Every rule the decision uses, by id."""
-    rules = [r.rule for r in decision.reasons if r.rule]
-    rules += list(decision.training_rules) + list(decision.funding_rules) + list(decision.procedure_rules) + list(decision.notes)
-    if decision.duration:
-        rules += list(decision.duration.rules)
-    if decision.plan:
-        rules += list(decision.plan.rules)
+    rules = decision.rules_used()
     return {rule.id: rule for rule in rules}
 
 
-def check(engine: RulesEngine, scenario: Dict[str, Any]) -> None:
+def check(engine: RulesEngine, scenario: dict[str, Any]) -> None:
     profile = build_profile(scenario["profile"])
     decision = engine.decide(profile)
     expect = scenario["expect"]
