@@ -54,6 +54,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.action_validation import install as install_action_validation
+from channels.http_guard import install as install_http_guard
 from channels.socketio_persistent import PersistentSocketIOInput
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,8 @@ EMPTY_TEXT = (
 rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT
 # Validate the action server's answers without re-checking the schema each time.
 install_action_validation()
+# Refuse malformed request framing (Content-Length: -1 hangs Sanic 21.12).
+install_http_guard()
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>")
