@@ -54,6 +54,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.action_validation import install as install_action_validation
+from channels.input_checks import MAX_METADATA_BYTES, MAX_SENDER_CHARS, loads_limited, metadata_problem, valid_sender
 from channels.http_guard import install as install_http_guard
 from channels.socketio_persistent import PersistentSocketIOInput
 
@@ -74,8 +75,6 @@ MAX_MESSAGE_CHARS = int(_env_number("PROA_MAX_MESSAGE_CHARS", 1000))
 MAX_BODY_BYTES = int(_env_number("PROA_MAX_BODY_BYTES", 256 * 1024))
 #: Seconds after which a call to the action server is given up.
 ACTION_TIMEOUT = _env_number("PROA_ACTION_TIMEOUT", 10)
-#: Longest sender id (the SQL tracker store column holds 255).
-MAX_SENDER_CHARS = 128
 
 BUSY_TEXT = (
     "Le service est momentanément surchargé. Réessayez dans un instant : "
@@ -136,33 +135,70 @@ def _domain_names() -> Optional[tuple]:
         return None
 
 
-def is_valid_command(text: str, names: Optional[tuple] = None) -> bool:
-    """Whether ``text`` is a well-formed ``/intent{entities}`` command (with an intent
-    and entities of the domain when ``names`` = (intents, entities) is given)."""
+#: Rasa's own intents a user may not trigger by typing them (``/session_start`` gave
+#: the busy message; ``/restart`` would wipe the conversation).
+INTERNAL_INTENTS = frozenset({"session_start", "restart", "back", "nlu_fallback"})
+#: Longest entity value accepted in a typed command (a métier id or name is shorter).
+MAX_ENTITY_CHARS = 120
+
+
+def command_entities(text: str, names: Optional[tuple] = None) -> Optional[Dict[str, Any]]:
+    """The entities of a well-formed ``/intent{entities}`` command (``{}`` when it has
+    none), or None when ``text`` is not an acceptable command: malformed, an intent or
+    entity missing from the domain (when ``names`` = (intents, entities) is given), an
+    internal Rasa intent, or an entity value that is not a short plain string/number."""
     match = _COMMAND.match(text)
     if not match:
-        return False
+        return None
     intents, entities = names if names else (None, None)
-    if intents is not None and match["intent"].split("/")[0] not in intents:
-        return False
-    if match["entities"]:
-        try:
-            values = json.loads(match["entities"])
-        except ValueError:
-            return False
-        if not isinstance(values, dict):
-            return False
-        if entities is not None and any(key not in entities for key in values):
-            return False
-    return True
+    intent = match["intent"].split("/")[0]
+    if intent in INTERNAL_INTENTS or (intents is not None and intent not in intents):
+        return None
+    if not match["entities"]:
+        return {}
+    try:
+        values = loads_limited(match["entities"])
+    except ValueError:
+        return None
+    if not isinstance(values, dict):
+        return None
+    if entities is not None and any(key not in entities for key in values):
+        return None
+    clean: Dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return None
+        if isinstance(value, str):
+            if len(value) > MAX_ENTITY_CHARS:
+                return None
+            # The JSON may carry markup as \u003c escapes: clean the decoded value.
+            value = clean_text(value, MAX_ENTITY_CHARS)
+            if not value:
+                return None
+        clean[key] = value
+    return clean
+
+
+def is_valid_command(text: str, names: Optional[tuple] = None) -> bool:
+    """Whether ``text`` is an acceptable ``/intent{entities}`` command (see
+    :func:`command_entities`)."""
+    return command_entities(text, names) is not None
 
 
 def prepare_text(text: Optional[str]) -> str:
-    """:func:`clean_text`, and a malformed or unknown ``/command`` made plain text."""
+    """:func:`clean_text`; a typed ``/command`` with its entity values cleaned, or made
+    plain text when it is malformed, unknown or internal."""
     text = clean_text(text)
-    if text.startswith("/") and not is_valid_command(text, _domain_names()):
-        text = text.lstrip("/").strip()
-    return text
+    if not text.startswith("/"):
+        return text
+    entities = command_entities(text, _domain_names())
+    if entities is None:
+        return text.lstrip("/").strip()
+    match = _COMMAND.match(text)
+    command = "/" + match["intent"] + (match["confidence"] or "")
+    if match["entities"]:
+        command += json.dumps(entities, ensure_ascii=False)
+    return command
 
 
 # --- failure detection ----------------------------------------------------------------
@@ -278,7 +314,7 @@ class RequestError(Exception):
 
 
 def parse_rest_body(content_type: Optional[str], body: bytes) -> Dict[str, Any]:
-    """Validate a REST webhook request; returns sender, message, metadata, input_channel.
+    """Validate a REST webhook request; returns sender, message and metadata.
 
     Raises :class:`RequestError` with the HTTP status and a French message.
     """
@@ -292,7 +328,7 @@ def parse_rest_body(content_type: Optional[str], body: bytes) -> Dict[str, Any]:
     if len(body) > MAX_BODY_BYTES:
         raise RequestError(413, "payload_too_large", "La requête est trop volumineuse.")
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = loads_limited(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise RequestError(400, "invalid_json", "Le corps de la requête n'est pas un JSON valide.")
     if not isinstance(data, dict):
@@ -302,7 +338,7 @@ def parse_rest_body(content_type: Optional[str], body: bytes) -> Dict[str, Any]:
             "Le corps de la requête doit être un objet JSON avec les champs « sender » et « message ».",
         )
     sender = data.get("sender")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS or _CONTROL.search(sender):
+    if not valid_sender(sender):
         raise RequestError(
             400,
             "invalid_sender",
@@ -312,12 +348,16 @@ def parse_rest_body(content_type: Optional[str], body: bytes) -> Dict[str, Any]:
     if not isinstance(message, str):
         raise RequestError(400, "invalid_message", "Le champ « message » doit être une chaîne de caractères.")
     metadata = data.get("metadata")
-    if metadata is not None and not isinstance(metadata, dict):
-        raise RequestError(400, "invalid_metadata", "Le champ « metadata » doit être un objet JSON.")
-    input_channel = data.get("input_channel")
-    if input_channel is not None and (not isinstance(input_channel, str) or len(input_channel) > 64):
-        raise RequestError(400, "invalid_input_channel", "Le champ « input_channel » est invalide.")
-    return {"sender": sender.strip(), "message": message, "metadata": metadata, "input_channel": input_channel}
+    problem = metadata_problem(metadata)
+    if problem == "size":
+        raise RequestError(
+            413, "metadata_too_large", f"Le champ « metadata » dépasse {MAX_METADATA_BYTES} octets."
+        )
+    if problem:
+        raise RequestError(400, "invalid_metadata", "Le champ « metadata » doit être un objet JSON simple.")
+    # ``input_channel`` is not taken from the client (a caller could claim "slack"):
+    # the channel sets it. The field is accepted and ignored for compatibility.
+    return {"sender": sender.strip(), "message": message, "metadata": metadata}
 
 
 class GuardedRestInput(RestInput):
@@ -346,7 +386,7 @@ class GuardedRestInput(RestInput):
                 fields = parse_rest_body(request.headers.get("content-type"), request.body or b"")
             except RequestError as error:
                 return _error(error.status, error.code, error.message)
-            input_channel = fields["input_channel"] or self.name()
+            input_channel = self.name()
             if request.args.get("stream", "false").lower() == "true":
                 return response.stream(
                     self.stream_response(
