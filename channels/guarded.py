@@ -207,19 +207,25 @@ def prepare_text(text: Optional[str]) -> str:
 class _Turn:
     """What happened while one user message was handled."""
 
-    __slots__ = ("failed",)
+    __slots__ = ("failed", "store_failed")
 
     def __init__(self) -> None:
         self.failed = False
+        self.store_failed = False
 
 
 _current_turn: contextvars.ContextVar[Optional[_Turn]] = contextvars.ContextVar(
     "proa_current_turn", default=None
 )
 
+#: Logged by stores.sql_tracker_store when the database failed (not imported: the
+#: channels also run with Rasa's own stores).
+_STORE_FAILURE_PREFIX = "Tracker store failure"
+
 
 class _ActionFailureFilter(logging.Filter):
-    """Marks the current turn as failed when Rasa's processor reports a failed action.
+    """Marks the current turn as failed when Rasa's processor reports a failed action,
+    or the project's tracker store a failed database call.
 
     The processor runs in the task (hence the context) of the channel's handler, so the
     context variable tells which message the record belongs to. Never drops a record.
@@ -228,31 +234,42 @@ class _ActionFailureFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.ERROR:
             turn = _current_turn.get()
-            if turn is not None and str(record.msg).startswith(
-                "Encountered an exception while running action"
-            ):
-                turn.failed = True
+            if turn is not None:
+                message = str(record.msg)
+                if message.startswith("Encountered an exception while running action"):
+                    turn.failed = True
+                elif record.name.startswith("stores.") and record.getMessage().startswith(_STORE_FAILURE_PREFIX):
+                    turn.store_failed = True
         return True
 
 
 _FAILURE_FILTER = _ActionFailureFilter()
-if _FAILURE_FILTER not in logging.getLogger("rasa.core.processor").filters:
-    logging.getLogger("rasa.core.processor").addFilter(_FAILURE_FILTER)
+for _name in ("rasa.core.processor", "stores.sql_tracker_store"):
+    if _FAILURE_FILTER not in logging.getLogger(_name).filters:
+        logging.getLogger(_name).addFilter(_FAILURE_FILTER)
 
 
 class _CountingOutput(OutputChannel):
-    """Passes everything to the channel's output and counts the bot messages."""
+    """Holds the bot messages of the turn until it is over (:meth:`flush`), so that the
+    answers of a turn the database could not load or store are never shown."""
 
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
-        self.sent = 0
+        self.held: list = []
+
+    @property
+    def sent(self) -> int:
+        return len(self.held)
 
     def name(self) -> Text:  # type: ignore[override]
         return self.inner.name()
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        self.sent += 1
-        await self.inner.send_response(recipient_id, message)
+        self.held.append((recipient_id, message))
+
+    async def flush(self) -> None:
+        for recipient_id, message in self.held:
+            await self.inner.send_response(recipient_id, message)
 
     def __getattr__(self, attribute: str) -> Any:
         return getattr(self.inner, attribute)
@@ -263,7 +280,8 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 def guard(on_new_message: OnNewMessage) -> OnNewMessage:
     """Wrap Rasa's message handler: clean the text, answer empty messages, and send
-    :data:`BUSY_TEXT` when the handling failed or produced no bot message."""
+    :data:`BUSY_TEXT` when the handling failed or produced no bot message (only that
+    text when the tracker store failed: the turn was not stored)."""
 
     async def guarded(message: UserMessage) -> Any:
         output = message.output_channel
@@ -287,6 +305,11 @@ def guard(on_new_message: OnNewMessage) -> OnNewMessage:
             _current_turn.reset(token)
             message.output_channel = output
 
+        if turn.store_failed:
+            logger.warning("The conversation store failed: the user was told to retry.")
+            await output.send_text_message(message.sender_id, BUSY_TEXT)
+            return result
+        await counting.flush()
         if turn.failed or counting.sent == 0:
             if turn.failed:
                 logger.warning("A custom action failed: the user was told to retry.")
