@@ -258,3 +258,23 @@ def test_typed_session_start_is_plain_text(recording):
     post(url, {"sender": "a", "message": "/session_start"})
     post(url, {"sender": "a", "message": "/restart"})
     assert agent.texts[-2:] == ["session_start", "restart"]
+
+
+async def store_fails(message: UserMessage) -> None:
+    # What stores.sql_tracker_store does when the database fails during the turn:
+    # answers were computed on a tracker that was not loaded (or will not be stored).
+    await message.output_channel.send_response(message.sender_id, {"text": "Bonjour, quel est votre métier ?"})
+    logging.getLogger("stores.sql_tracker_store").error(
+        "%s (%s): %s", "Tracker store failure", "save", "OperationalError: database is locked"
+    )
+
+
+def test_store_failure_gives_only_the_busy_text(serve_agent):
+    """Issue 14, finding 5: a failed save reaches the person as the busy message."""
+    url, _ = serve_agent(store_fails)
+    response = post(url, {"sender": "a", "message": "bonjour"})
+    assert response.status_code == 200
+    assert texts(response) == [BUSY_TEXT]
+    # The next turn is not affected.
+    url2, _ = serve_agent(answers)
+    assert texts(post(url2, {"sender": "a", "message": "bonjour"})) == ["Voici la réponse."]
