@@ -275,6 +275,28 @@ class _CountingOutput(OutputChannel):
         return getattr(self.inner, attribute)
 
 
+class ActionServerSkipped(Exception):
+    """A custom action not called because the action server already failed in this turn."""
+
+
+_remote_run = getattr(
+    rasa.core.actions.action.RemoteAction.run, "__wrapped_run__", rasa.core.actions.action.RemoteAction.run
+)
+
+
+async def _run_unless_failed(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """``RemoteAction.run``, except once an action of the current turn failed: a hung
+    action server then costs one timeout per message, not one per action (a new
+    conversation runs action_session_start and then the answer's action)."""
+    turn = _current_turn.get()
+    if turn is not None and turn.failed:
+        raise ActionServerSkipped(self.name())
+    return await _remote_run(self, *args, **kwargs)
+
+
+_run_unless_failed.__wrapped_run__ = _remote_run  # type: ignore[attr-defined]
+rasa.core.actions.action.RemoteAction.run = _run_unless_failed  # type: ignore[assignment]
+
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 

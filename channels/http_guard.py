@@ -14,19 +14,21 @@ Sanic 21.12 (pinned by Rasa 3.6 and rasa-sdk 3.6) trusts the request framing hea
 :func:`install` replaces the ``Http`` class that Sanic's ``HttpProtocol`` creates for each
 connection by :class:`GuardedHttp`, which checks the framing headers right after Sanic
 parsed them and, when they are malformed, answers ``400 Bad Request`` and closes the
-connection without reading the body. It is called at import by ``channels.guarded``
+connection without reading the body (the 400 is written by the guard itself: rasa-sdk's
+app turns every exception into a 500). It is called at import by ``channels.guarded``
 (the channels of ``rasa run``, loaded from credentials.yml) and by the ``actions``
 package (``rasa run actions``), so both servers are covered, whatever starts them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Iterable, Optional
 
 import sanic.server.protocols.http_protocol as http_protocol
 from sanic.exceptions import InvalidUsage
-from sanic.http import Http
+from sanic.http import Http, Stage
 
 _DIGITS = re.compile(r"[0-9]{1,18}")
 
@@ -51,17 +53,33 @@ def framing_problem(content_lengths: Iterable[str], transfer_encodings: Iterable
     return None
 
 
+_BODY = json.dumps(
+    {"error": "bad_request", "message": "Requête HTTP mal formée (en-têtes Content-Length / Transfer-Encoding)."},
+    ensure_ascii=False,
+).encode("utf-8")
+BAD_REQUEST = (
+    b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\n"
+    b"content-length: " + str(len(_BODY)).encode() + b"\r\nconnection: close\r\n\r\n" + _BODY
+)
+
+
 class GuardedHttp(Http):
     """Sanic's HTTP/1.1 connection handler with the framing check of :func:`framing_problem`."""
 
     __slots__ = ()
 
-    def _refuse(self) -> None:
-        # Nothing of the body may be read (a negative length would loop): the
-        # connection is closed once the 400 is sent.
+    async def _refuse(self) -> None:
+        # Nothing of the body may be read (a negative length would loop). The 400 is
+        # written here, not by the app's error handlers (rasa-sdk answers every
+        # exception with a 500); the FAILED stage makes Sanic skip its own error
+        # response, and the connection is closed.
         self.request_body = None
         self.request_bytes_left = 0
         self.keep_alive = False
+        try:
+            await self._send(BAD_REQUEST)
+        finally:
+            self.stage = Stage.FAILED
         raise InvalidUsage("Bad Request")
 
     async def http1_request_header(self) -> None:  # type: ignore[override]
@@ -70,10 +88,10 @@ class GuardedHttp(Http):
         except (KeyError, ValueError):
             # int() of a non-numeric Content-Length, or a Transfer-Encoding that is not
             # "chunked" without any Content-Length.
-            self._refuse()
+            await self._refuse()
         headers = self.request.headers
         if framing_problem(headers.getall("content-length", []), headers.getall("transfer-encoding", [])):
-            self._refuse()
+            await self._refuse()
 
 
 def install() -> None:

@@ -27,6 +27,11 @@ APP = textwrap.dedent(
     install()
     app = Sanic("probe")
 
+    # Like rasa-sdk's action server: every exception becomes a 500.
+    @app.exception(Exception)
+    async def everything_500(request, exception):
+        return response.json({"error": "x"}, status=500)
+
     @app.post("/")
     async def echo(request):
         return response.json({"bytes": len(request.body)})
