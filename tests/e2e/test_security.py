@@ -5,7 +5,8 @@ credentials.yml, Rasa's HTTP API behind a token, both servers on 127.0.0.1.
 - finding 1: the malformed-framing probes, sent over a socket to Rasa and to the action
   server, get a 400, and both keep answering;
 - finding 2: without the token the HTTP API refuses to show a conversation, to push
-  events, to unload, replace or train the model;
+  events, to unload, replace or train the model (that scripts/run.sh turns the API off
+  without a token and binds to loopback: tests/channels/test_run_defaults.py);
 - finding 4: erasing a conversation while one of its messages is in flight (action
   server stopped with SIGSTOP) holds: the events do not come back;
 - finding 5: with the SQLite file locked by another process the person gets the
@@ -137,7 +138,7 @@ def anonymous(stack: Stack, method: str, path: str, body: Optional[Dict] = None)
 
 def test_http_api_refuses_anonymous_callers(stack: Stack) -> None:
     sender = f"api-{uuid.uuid4().hex[:6]}"
-    stack.rasa.say(sender, "Je suis cariste, mon numéro est 06 12 34 56 78")
+    stack.rasa.say(sender, "Je suis cariste en CDI intérimaire, ai-je droit à la Pro-A ?")
     calls = [
         ("GET", f"/conversations/{sender}/tracker", None),
         ("POST", f"/conversations/{sender}/tracker/events?execute_side_effects=true&output_channel=socketio",
