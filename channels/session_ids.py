@@ -1,8 +1,9 @@
 """Conversation ids issued and signed by the server for the socket.io channel.
 
-A web chat session id is ``<conversation id>.<signature>``: 32 random hex characters
+A web chat session id is ``<conversation id>-<signature>``: 32 random hex characters
 (the conversation id Rasa stores, the tracker's ``sender_id``) and an HMAC-SHA256 of
-them with a server secret. The server issues it in ``session_confirm``; the widget
+them with a server secret, joined by a hyphen (the widget keeps ids matching
+``[A-Za-z0-9_-]{8,128}``). The server issues it in ``session_confirm``; the widget
 keeps it (localStorage) and sends it back to resume the conversation after a reload.
 A client cannot choose an id, nor take over a conversation from its conversation id
 (seen in the database, the logs of an operator, the HTTP API): without the signature,
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Optional
 
 DEFAULT_SECRET_FILE = ".proa_session_secret"
-_TOKEN = re.compile(r"^([0-9a-f]{32})\.([0-9a-f]{32})$")
+_TOKEN = re.compile(r"^([0-9a-f]{32})-([0-9a-f]{32})$")
 
 
 def load_secret(env: Optional[dict] = None) -> bytes:
@@ -57,9 +58,9 @@ class SessionSigner:
         return hmac.new(self._secret, conversation_id.encode("ascii"), hashlib.sha256).hexdigest()[:32]
 
     def issue(self) -> str:
-        """A new session id ``<conversation id>.<signature>``."""
+        """A new session id ``<conversation id>-<signature>``."""
         conversation_id = secrets.token_hex(16)
-        return f"{conversation_id}.{self._signature(conversation_id)}"
+        return f"{conversation_id}-{self._signature(conversation_id)}"
 
     def conversation_id(self, session_id: object) -> Optional[str]:
         """The conversation id of a genuine session id, None for anything else."""

@@ -158,12 +158,12 @@ def test_session_cannot_be_taken_over(served: Any) -> None:
     marie, intruder = Client(port), Client(port)
     try:
         session_id = marie.request_session()
-        conversation_id = session_id.split(".")[0]
+        conversation_id = session_id.split("-")[0]
         # Resuming with the genuine id (page reload) keeps the conversation.
         assert marie.request_session(session_id) == session_id
         # The intruder asks for her session id, or for her bare conversation id: new one.
-        for stolen in (conversation_id, conversation_id + "." + "0" * 32):
-            assert intruder.request_session(stolen).split(".")[0] != conversation_id
+        for stolen in (conversation_id, conversation_id + "-" + "0" * 32):
+            assert intruder.request_session(stolen).split("-")[0] != conversation_id
         # Writing into her conversation from the intruder's connection is refused.
         answer = intruder.say({"message": "je suis Marie", "session_id": session_id})
         assert answer and "pas pu être lu" in answer[0]["text"]
@@ -227,5 +227,5 @@ def test_secret_file_is_created_private(tmp_path: Path, monkeypatch: pytest.Monk
     assert load_secret(env) == secret  # same secret at the next start
     signer = SessionSigner(secret)
     session_id = signer.issue()
-    assert signer.conversation_id(session_id) == session_id.split(".")[0]
+    assert signer.conversation_id(session_id) == session_id.split("-")[0]
     assert SessionSigner(b"another secret of enough length!").conversation_id(session_id) is None
