@@ -273,3 +273,98 @@ def test_hung_action_server_costs_a_new_conversation_one_timeout(stack: Stack) -
     # action_session_start timed out; the answer's action was not called at all.
     assert "ActionServerSkipped" in log
     assert elapsed < ACTION_TIMEOUT * 4 + 20, f"busy answer after {elapsed:.1f} s"
+
+
+# --- the reverse proxy (deploy/nginx-proa.conf) -----------------------------------------
+
+NGINX = next((path for path in ("/usr/sbin/nginx", "/usr/bin/nginx") if Path(path).exists()), None)
+PROXY_TOKEN = "proxy-" + uuid.uuid4().hex
+
+
+@pytest.fixture(scope="module")
+def proxy(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """nginx on 127.0.0.1 with deploy/nginx-proa.conf, in front of the test stack."""
+    if NGINX is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("nginx is missing under CI (scripts/install_nginx.sh)", pytrace=False)
+        pytest.skip("nginx is not installed (scripts/install_nginx.sh)")
+    from tests.e2e.stack import free_port
+
+    folder = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    site = (REPO / "deploy/nginx-proa.conf").read_text(encoding="utf-8")
+    site = (site.replace("server 127.0.0.1:5005;", f"server 127.0.0.1:{stack.rasa.port};")
+                .replace("server 127.0.0.1:8080;", f"server 127.0.0.1:{free_port()};")
+                .replace("listen 80;", f"listen 127.0.0.1:{port};")
+                .replace("Bearer CHANGE_ME", f"Bearer {PROXY_TOKEN}"))
+    (folder / "proa.conf").write_text(site, encoding="utf-8")
+    temp = "\n".join(f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (folder / "nginx.conf").write_text(
+        f"daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'} warn;\n"
+        f"events {{ worker_connections 256; }}\nhttp {{\n    access_log off;\n{temp}\n    include {folder / 'proa.conf'};\n}}\n",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                send_raw(port, b"GET /socket.io/ HTTP/1.1\r\nHost: x\r\n\r\n", timeout=5)
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert process.poll() is None, (folder / "error.log").read_text()
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def through(port: int, method: str, path: str, body: Optional[bytes] = None, token: Optional[str] = PROXY_TOKEN) -> int:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_proxy_passes_the_rest_webhook_with_its_token(stack: Stack, proxy: int) -> None:
+    body = json.dumps({"sender": f"proxy-{uuid.uuid4().hex[:6]}", "message": "Bonjour"}).encode()
+    assert through(proxy, "POST", WEBHOOK, body) == 200
+    assert through(proxy, "POST", WEBHOOK, body, token=None) == 401
+    assert through(proxy, "POST", WEBHOOK, body, token="wrong") == 401
+
+
+def test_proxy_never_exposes_the_http_api(stack: Stack, proxy: int) -> None:
+    for method, path in (("GET", "/status"), ("GET", "/conversations/x/tracker"), ("DELETE", "/model"),
+                         ("PUT", "/model"), ("POST", "/model/train")):
+        assert through(proxy, method, f"{path}?token={TOKEN}", b"{}" if method != "GET" else None) in (403, 404, 502), path
+
+
+@pytest.mark.parametrize("name", list(framing_probes(WEBHOOK)))
+def test_proxy_refuses_malformed_framing(stack: Stack, proxy: int, name: str) -> None:
+    probe = framing_probes(WEBHOOK)[name].replace(
+        b"Host: 127.0.0.1\r\n", f"Host: 127.0.0.1\r\nAuthorization: Bearer {PROXY_TOKEN}\r\n".encode()
+    )
+    assert send_raw(proxy, probe) in (400, 501)
+    assert status_ok(stack)
+
+
+def test_proxy_limits_size_and_rate(stack: Stack, proxy: int) -> None:
+    big = json.dumps({"sender": "proxy-big", "message": "x" * 100_000}).encode()
+    assert through(proxy, "POST", WEBHOOK, big) == 413
+    # 40 requests at once from one address: the burst is 10, the rest gets a 429.
+    # (Invalid bodies: Rasa answers them at once, no model run.)
+    statuses: list = []
+    threads = [threading.Thread(target=lambda: statuses.append(through(proxy, "POST", WEBHOOK, b"[]"))) for _ in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert statuses.count(429) >= 20, statuses
+    assert set(statuses) <= {400, 429}, statuses
