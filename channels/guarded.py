@@ -17,13 +17,26 @@ webhooks) with one wrapper around the message handler:
 - when the handling raised, when the processor logged a failed action for this message,
   or when no bot message at all was sent, the user gets :data:`BUSY_TEXT`. The
   conversation (tracker) is kept: the next message goes on from there;
+- the bot messages of a turn are held until it is over: when the tracker store
+  (``stores.sql_tracker_store``) logged a database failure, the user gets only
+  :data:`BUSY_TEXT` (the answers were computed on a conversation that was not read, or
+  will not be stored);
+- once a custom action failed in a turn, the turn's other custom actions are not called
+  (a hung action server costs one timeout per message, not one per action);
+- a typed ``/intent{…}`` keeps working (the buttons send them) but its entity values
+  must be short plain strings or numbers, cleaned like the text; Rasa's internal
+  intents (``/session_start``, ``/restart``…) are passed on as plain text;
 - the action server call gives up after ``PROA_ACTION_TIMEOUT`` seconds (default 10)
   instead of 5 minutes (Rasa reads the module constant at call time).
 
 The REST channel also validates the request: JSON body (``Content-Type:
-application/json``) that is an object with a string ``sender`` (1–128 characters) and
-a string ``message``; anything else gets an HTTP 4xx with a French JSON error
-``{"error": "<code>", "message": "<French text>"}``, never a 500.
+application/json``, nested at most ``PROA_MAX_JSON_DEPTH`` deep) that is an object with
+a string ``sender`` (1–128 characters), a string ``message`` and an optional object
+``metadata`` of at most ``PROA_MAX_METADATA_BYTES``; anything else gets an HTTP 4xx
+with a French JSON error ``{"error": "<code>", "message": "<French text>"}``, never a
+500. ``input_channel`` is always the channel's name (a client cannot claim another
+channel). The REST channel is server-to-server: see docs/channels.md. Importing this
+module also installs :mod:`channels.http_guard` (malformed request framing).
 
 Use them in the credentials file instead of the built-in keys::
 
