@@ -11,6 +11,12 @@ conversations wait, or time out, while spaCy loaded.
 import os
 import sys
 
+from channels.http_guard import install as install_http_guard
+
+# Refuse malformed request framing before rasa-sdk's Sanic server reads a body
+# (Content-Length: -1 hangs Sanic 21.12): see channels/http_guard.py.
+install_http_guard()
+
 from actions.answering import (  # noqa: F401
     ActionAnswerEligibility,
     ActionAnswerFaq,

@@ -17,13 +17,26 @@ webhooks) with one wrapper around the message handler:
 - when the handling raised, when the processor logged a failed action for this message,
   or when no bot message at all was sent, the user gets :data:`BUSY_TEXT`. The
   conversation (tracker) is kept: the next message goes on from there;
+- the bot messages of a turn are held until it is over: when the tracker store
+  (``stores.sql_tracker_store``) logged a database failure, the user gets only
+  :data:`BUSY_TEXT` (the answers were computed on a conversation that was not read, or
+  will not be stored);
+- once a custom action failed in a turn, the turn's other custom actions are not called
+  (a hung action server costs one timeout per message, not one per action);
+- a typed ``/intent{…}`` keeps working (the buttons send them) but its entity values
+  must be short plain strings or numbers, cleaned like the text; Rasa's internal
+  intents (``/session_start``, ``/restart``…) are passed on as plain text;
 - the action server call gives up after ``PROA_ACTION_TIMEOUT`` seconds (default 10)
   instead of 5 minutes (Rasa reads the module constant at call time).
 
 The REST channel also validates the request: JSON body (``Content-Type:
-application/json``) that is an object with a string ``sender`` (1–128 characters) and
-a string ``message``; anything else gets an HTTP 4xx with a French JSON error
-``{"error": "<code>", "message": "<French text>"}``, never a 500.
+application/json``, nested at most ``PROA_MAX_JSON_DEPTH`` deep) that is an object with
+a string ``sender`` (1–128 characters), a string ``message`` and an optional object
+``metadata`` of at most ``PROA_MAX_METADATA_BYTES``; anything else gets an HTTP 4xx
+with a French JSON error ``{"error": "<code>", "message": "<French text>"}``, never a
+500. ``input_channel`` is always the channel's name (a client cannot claim another
+channel). The REST channel is server-to-server: see docs/channels.md. Importing this
+module also installs :mod:`channels.http_guard` (malformed request framing).
 
 Use them in the credentials file instead of the built-in keys::
 
@@ -54,6 +67,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.action_validation import install as install_action_validation
+from channels.input_checks import MAX_METADATA_BYTES, MAX_SENDER_CHARS, loads_limited, metadata_problem, valid_sender
+from channels.http_guard import install as install_http_guard
 from channels.socketio_persistent import PersistentSocketIOInput
 
 logger = logging.getLogger(__name__)
@@ -73,8 +88,6 @@ MAX_MESSAGE_CHARS = int(_env_number("PROA_MAX_MESSAGE_CHARS", 1000))
 MAX_BODY_BYTES = int(_env_number("PROA_MAX_BODY_BYTES", 256 * 1024))
 #: Seconds after which a call to the action server is given up.
 ACTION_TIMEOUT = _env_number("PROA_ACTION_TIMEOUT", 10)
-#: Longest sender id (the SQL tracker store column holds 255).
-MAX_SENDER_CHARS = 128
 
 BUSY_TEXT = (
     "Le service est momentanément surchargé. Réessayez dans un instant : "
@@ -89,6 +102,8 @@ EMPTY_TEXT = (
 rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT
 # Validate the action server's answers without re-checking the schema each time.
 install_action_validation()
+# Refuse malformed request framing (Content-Length: -1 hangs Sanic 21.12).
+install_http_guard()
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>")
@@ -133,33 +148,70 @@ def _domain_names() -> Optional[tuple]:
         return None
 
 
-def is_valid_command(text: str, names: Optional[tuple] = None) -> bool:
-    """Whether ``text`` is a well-formed ``/intent{entities}`` command (with an intent
-    and entities of the domain when ``names`` = (intents, entities) is given)."""
+#: Rasa's own intents a user may not trigger by typing them (``/session_start`` gave
+#: the busy message; ``/restart`` would wipe the conversation).
+INTERNAL_INTENTS = frozenset({"session_start", "restart", "back", "nlu_fallback"})
+#: Longest entity value accepted in a typed command (a métier id or name is shorter).
+MAX_ENTITY_CHARS = 120
+
+
+def command_entities(text: str, names: Optional[tuple] = None) -> Optional[Dict[str, Any]]:
+    """The entities of a well-formed ``/intent{entities}`` command (``{}`` when it has
+    none), or None when ``text`` is not an acceptable command: malformed, an intent or
+    entity missing from the domain (when ``names`` = (intents, entities) is given), an
+    internal Rasa intent, or an entity value that is not a short plain string/number."""
     match = _COMMAND.match(text)
     if not match:
-        return False
+        return None
     intents, entities = names if names else (None, None)
-    if intents is not None and match["intent"].split("/")[0] not in intents:
-        return False
-    if match["entities"]:
-        try:
-            values = json.loads(match["entities"])
-        except ValueError:
-            return False
-        if not isinstance(values, dict):
-            return False
-        if entities is not None and any(key not in entities for key in values):
-            return False
-    return True
+    intent = match["intent"].split("/")[0]
+    if intent in INTERNAL_INTENTS or (intents is not None and intent not in intents):
+        return None
+    if not match["entities"]:
+        return {}
+    try:
+        values = loads_limited(match["entities"])
+    except ValueError:
+        return None
+    if not isinstance(values, dict):
+        return None
+    if entities is not None and any(key not in entities for key in values):
+        return None
+    clean: Dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return None
+        if isinstance(value, str):
+            if len(value) > MAX_ENTITY_CHARS:
+                return None
+            # The JSON may carry markup as \u003c escapes: clean the decoded value.
+            value = clean_text(value, MAX_ENTITY_CHARS)
+            if not value:
+                return None
+        clean[key] = value
+    return clean
+
+
+def is_valid_command(text: str, names: Optional[tuple] = None) -> bool:
+    """Whether ``text`` is an acceptable ``/intent{entities}`` command (see
+    :func:`command_entities`)."""
+    return command_entities(text, names) is not None
 
 
 def prepare_text(text: Optional[str]) -> str:
-    """:func:`clean_text`, and a malformed or unknown ``/command`` made plain text."""
+    """:func:`clean_text`; a typed ``/command`` with its entity values cleaned, or made
+    plain text when it is malformed, unknown or internal."""
     text = clean_text(text)
-    if text.startswith("/") and not is_valid_command(text, _domain_names()):
-        text = text.lstrip("/").strip()
-    return text
+    if not text.startswith("/"):
+        return text
+    entities = command_entities(text, _domain_names())
+    if entities is None:
+        return text.lstrip("/").strip()
+    match = _COMMAND.match(text)
+    command = "/" + match["intent"] + (match["confidence"] or "")
+    if match["entities"]:
+        command += json.dumps(entities, ensure_ascii=False)
+    return command
 
 
 # --- failure detection ----------------------------------------------------------------
@@ -168,19 +220,25 @@ def prepare_text(text: Optional[str]) -> str:
 class _Turn:
     """What happened while one user message was handled."""
 
-    __slots__ = ("failed",)
+    __slots__ = ("failed", "store_failed")
 
     def __init__(self) -> None:
         self.failed = False
+        self.store_failed = False
 
 
 _current_turn: contextvars.ContextVar[Optional[_Turn]] = contextvars.ContextVar(
     "proa_current_turn", default=None
 )
 
+#: Logged by stores.sql_tracker_store when the database failed (not imported: the
+#: channels also run with Rasa's own stores).
+_STORE_FAILURE_PREFIX = "Tracker store failure"
+
 
 class _ActionFailureFilter(logging.Filter):
-    """Marks the current turn as failed when Rasa's processor reports a failed action.
+    """Marks the current turn as failed when Rasa's processor reports a failed action,
+    or the project's tracker store a failed database call.
 
     The processor runs in the task (hence the context) of the channel's handler, so the
     context variable tells which message the record belongs to. Never drops a record.
@@ -189,42 +247,76 @@ class _ActionFailureFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.ERROR:
             turn = _current_turn.get()
-            if turn is not None and str(record.msg).startswith(
-                "Encountered an exception while running action"
-            ):
-                turn.failed = True
+            if turn is not None:
+                message = str(record.msg)
+                if message.startswith("Encountered an exception while running action"):
+                    turn.failed = True
+                elif record.name.startswith("stores.") and record.getMessage().startswith(_STORE_FAILURE_PREFIX):
+                    turn.store_failed = True
         return True
 
 
 _FAILURE_FILTER = _ActionFailureFilter()
-if _FAILURE_FILTER not in logging.getLogger("rasa.core.processor").filters:
-    logging.getLogger("rasa.core.processor").addFilter(_FAILURE_FILTER)
+for _name in ("rasa.core.processor", "stores.sql_tracker_store"):
+    if _FAILURE_FILTER not in logging.getLogger(_name).filters:
+        logging.getLogger(_name).addFilter(_FAILURE_FILTER)
 
 
 class _CountingOutput(OutputChannel):
-    """Passes everything to the channel's output and counts the bot messages."""
+    """Holds the bot messages of the turn until it is over (:meth:`flush`), so that the
+    answers of a turn the database could not load or store are never shown."""
 
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
-        self.sent = 0
+        self.held: list = []
+
+    @property
+    def sent(self) -> int:
+        return len(self.held)
 
     def name(self) -> Text:  # type: ignore[override]
         return self.inner.name()
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        self.sent += 1
-        await self.inner.send_response(recipient_id, message)
+        self.held.append((recipient_id, message))
+
+    async def flush(self) -> None:
+        for recipient_id, message in self.held:
+            await self.inner.send_response(recipient_id, message)
 
     def __getattr__(self, attribute: str) -> Any:
         return getattr(self.inner, attribute)
 
+
+class ActionServerSkipped(Exception):
+    """A custom action not called because the action server already failed in this turn."""
+
+
+_remote_run = getattr(
+    rasa.core.actions.action.RemoteAction.run, "__wrapped_run__", rasa.core.actions.action.RemoteAction.run
+)
+
+
+async def _run_unless_failed(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """``RemoteAction.run``, except once an action of the current turn failed: a hung
+    action server then costs one timeout per message, not one per action (a new
+    conversation runs action_session_start and then the answer's action)."""
+    turn = _current_turn.get()
+    if turn is not None and turn.failed:
+        raise ActionServerSkipped(self.name())
+    return await _remote_run(self, *args, **kwargs)
+
+
+_run_unless_failed.__wrapped_run__ = _remote_run  # type: ignore[attr-defined]
+rasa.core.actions.action.RemoteAction.run = _run_unless_failed  # type: ignore[assignment]
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 def guard(on_new_message: OnNewMessage) -> OnNewMessage:
     """Wrap Rasa's message handler: clean the text, answer empty messages, and send
-    :data:`BUSY_TEXT` when the handling failed or produced no bot message."""
+    :data:`BUSY_TEXT` when the handling failed or produced no bot message (only that
+    text when the tracker store failed: the turn was not stored)."""
 
     async def guarded(message: UserMessage) -> Any:
         output = message.output_channel
@@ -248,6 +340,11 @@ def guard(on_new_message: OnNewMessage) -> OnNewMessage:
             _current_turn.reset(token)
             message.output_channel = output
 
+        if turn.store_failed:
+            logger.warning("The conversation store failed: the user was told to retry.")
+            await output.send_text_message(message.sender_id, BUSY_TEXT)
+            return result
+        await counting.flush()
         if turn.failed or counting.sent == 0:
             if turn.failed:
                 logger.warning("A custom action failed: the user was told to retry.")
@@ -275,7 +372,7 @@ class RequestError(Exception):
 
 
 def parse_rest_body(content_type: Optional[str], body: bytes) -> Dict[str, Any]:
-    """Validate a REST webhook request; returns sender, message, metadata, input_channel.
+    """Validate a REST webhook request; returns sender, message and metadata.
 
     Raises :class:`RequestError` with the HTTP status and a French message.
     """
@@ -289,7 +386,7 @@ def parse_rest_body(content_type: Optional[str], body: bytes) -> Dict[str, Any]:
     if len(body) > MAX_BODY_BYTES:
         raise RequestError(413, "payload_too_large", "La requête est trop volumineuse.")
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = loads_limited(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise RequestError(400, "invalid_json", "Le corps de la requête n'est pas un JSON valide.")
     if not isinstance(data, dict):
@@ -299,7 +396,7 @@ def parse_rest_body(content_type: Optional[str], body: bytes) -> Dict[str, Any]:
             "Le corps de la requête doit être un objet JSON avec les champs « sender » et « message ».",
         )
     sender = data.get("sender")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS or _CONTROL.search(sender):
+    if not valid_sender(sender):
         raise RequestError(
             400,
             "invalid_sender",
@@ -309,12 +406,16 @@ def parse_rest_body(content_type: Optional[str], body: bytes) -> Dict[str, Any]:
     if not isinstance(message, str):
         raise RequestError(400, "invalid_message", "Le champ « message » doit être une chaîne de caractères.")
     metadata = data.get("metadata")
-    if metadata is not None and not isinstance(metadata, dict):
-        raise RequestError(400, "invalid_metadata", "Le champ « metadata » doit être un objet JSON.")
-    input_channel = data.get("input_channel")
-    if input_channel is not None and (not isinstance(input_channel, str) or len(input_channel) > 64):
-        raise RequestError(400, "invalid_input_channel", "Le champ « input_channel » est invalide.")
-    return {"sender": sender.strip(), "message": message, "metadata": metadata, "input_channel": input_channel}
+    problem = metadata_problem(metadata)
+    if problem == "size":
+        raise RequestError(
+            413, "metadata_too_large", f"Le champ « metadata » dépasse {MAX_METADATA_BYTES} octets."
+        )
+    if problem:
+        raise RequestError(400, "invalid_metadata", "Le champ « metadata » doit être un objet JSON simple.")
+    # ``input_channel`` is not taken from the client (a caller could claim "slack"):
+    # the channel sets it. The field is accepted and ignored for compatibility.
+    return {"sender": sender.strip(), "message": message, "metadata": metadata}
 
 
 class GuardedRestInput(RestInput):
@@ -343,7 +444,7 @@ class GuardedRestInput(RestInput):
                 fields = parse_rest_body(request.headers.get("content-type"), request.body or b"")
             except RequestError as error:
                 return _error(error.status, error.code, error.message)
-            input_channel = fields["input_channel"] or self.name()
+            input_channel = self.name()
             if request.args.get("stream", "false").lower() == "true":
                 return response.stream(
                     self.stream_response(

@@ -13,6 +13,13 @@ Retention (default): with ``--days N`` (default: ``PROA_RETENTION_DAYS``, else 3
 
 Erasure: ``--sender ID`` deletes every event of that conversation, whatever its age.
 
+Each conversation is deleted while holding its lock in the ``lock_store`` of the
+endpoints file, the one Rasa uses (``stores.sqlite_lock_store.SQLiteLockStore`` by
+default, Redis when scaled out): a message of that conversation being processed is
+let finish first, and the next one waits, so no message in flight can write the
+erased events back. Without a shared lock store (Rasa's in-memory default, or
+``--db-url``) the script warns that it cannot wait for messages in flight.
+
 The database is the ``tracker_store`` of an endpoints file (``--endpoints``, default
 ``endpoints.yml``; ``${VAR}`` expanded from the environment like Rasa does, a relative
 SQLite path taken from the current folder like ``rasa run``), or ``--db-url`` (an
@@ -20,23 +27,27 @@ SQLAlchemy URL). ``--dry-run`` only counts. Run it daily, e.g. from cron::
 
     15 3 * * *  cd /srv/proa && .venv/bin/python scripts/purge_conversations.py
 
-Exit status: 0 done, 2 bad arguments or configuration.
+Exit status: 0 done, 2 bad arguments or configuration, 3 a conversation's lock could
+not be taken (nothing deleted for it).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import re
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import sqlalchemy as sa
 import yaml
 
 DEFAULT_RETENTION_DAYS = 30
+REPO = Path(__file__).resolve().parents[1]
+SQL_TYPES = ("sql", "rasa.core.tracker_store.sqltrackerstore", "stores.sql_tracker_store.checkedsqltrackerstore")
 _ENV_VAR = re.compile(r"\$\{([^}]+)\}")
 
 
@@ -82,7 +93,7 @@ def url_from_endpoints(path: Path, base_dir: Optional[Path] = None) -> sa.engine
         raise ConfigError(f"fichier introuvable : {path}")
     config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     store = _expand(config.get("tracker_store") or {})
-    if str(store.get("type", "")).lower() not in ("sql", "rasa.core.tracker_store.sqltrackerstore"):
+    if str(store.get("type", "")).lower() not in SQL_TYPES:
         raise ConfigError(f"{path} : le tracker_store n'est pas de type SQL")
     return store_url(store, base_dir or Path.cwd())
 
@@ -110,6 +121,45 @@ def store_url(store: Dict[str, Any], base_dir: Path) -> sa.engine.URL:
     )
 
 
+def lock_store_from_endpoints(path: Path, base_dir: Optional[Path] = None) -> Any:
+    """The lock store Rasa uses with this endpoints file (an object with Rasa's
+    ``LockStore.lock``), or None when it is Rasa's in-memory one (private to ``rasa run``)."""
+    config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    store = _expand(config.get("lock_store") or {})
+    kind = str(store.get("type", "in_memory"))
+    if kind.lower() in ("in_memory", "inmemory", ""):
+        return None
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    if kind == "stores.sqlite_lock_store.SQLiteLockStore":
+        from stores.sqlite_lock_store import DEFAULT_DB, SQLiteLockStore
+
+        db = Path(str(store.get("db") or DEFAULT_DB))
+        return SQLiteLockStore(db=str(db if db.is_absolute() else (base_dir or Path.cwd()) / db))
+    if kind in ("redis", "stores.redis_lock_store.AtomicRedisLockStore"):
+        from stores.redis_lock_store import AtomicRedisLockStore
+
+        keys = ("port", "db", "password", "use_ssl", "key_prefix", "socket_timeout")
+        options = {key: store[key] for key in keys if store.get(key) not in (None, "")}
+        if "port" in options:
+            options["port"] = int(options["port"])
+        return AtomicRedisLockStore(host=store.get("url") or "localhost", **options)
+    raise ConfigError(f"{path} : lock_store de type inconnu pour ce script : {kind}")
+
+
+def locked(lock_store: Any, sender: str, action: Callable[[], Any]) -> Any:
+    """Run ``action`` while holding ``sender``'s conversation lock (Rasa's ticket
+    order: the message being processed finishes first, the next one waits)."""
+    if lock_store is None:
+        return action()
+
+    async def run() -> Any:
+        async with lock_store.lock(sender, wait_time_in_seconds=0.2):
+            return action()
+
+    return asyncio.run(run())
+
+
 def _has_events_table(engine: sa.engine.Engine) -> bool:
     return sa.inspect(engine).has_table("events")
 
@@ -120,21 +170,58 @@ def purge(
     sender: Optional[str] = None,
     now: Optional[float] = None,
     dry_run: bool = False,
+    lock_store: Any = None,
 ) -> Dict[str, int]:
     """Delete expired conversations (or one sender's); returns counts of what was
-    (or, with ``dry_run``, would be) deleted: ``conversations`` and ``events``."""
+    (or, with ``dry_run``, would be) deleted: ``conversations`` and ``events``.
+
+    A whole conversation is deleted under its lock in ``lock_store`` (see
+    :func:`locked`); raises Rasa's ``LockError`` when the lock cannot be taken."""
     if not _has_events_table(engine):
         return {"conversations": 0, "events": 0}
-    with engine.begin() as connection:
-        if sender is not None:
-            count = connection.execute(
-                sa.text("SELECT COUNT(*) FROM events WHERE sender_id = :sender"), {"sender": sender}
-            ).scalar_one()
-            if not dry_run:
-                connection.execute(sa.text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender})
-            return {"conversations": 1 if count else 0, "events": count}
+    if sender is not None:
+        return locked(lock_store, sender, lambda: _erase(engine, sender, dry_run))
+    cutoff = (time.time() if now is None else now) - retention_days(days) * 86400
+    expired_senders: List[str] = []
+    if lock_store is not None and not dry_run:
+        with engine.connect() as connection:
+            expired_senders = list(connection.execute(
+                sa.text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
+                {"cutoff": cutoff},
+            ).scalars())
+    counts = {"conversations": 0, "events": 0}
+    for expired in expired_senders:
+        # Checked again under the lock: a message may have arrived meanwhile.
+        erased = locked(lock_store, expired, lambda: _erase(engine, expired, dry_run, cutoff))
+        counts = {key: counts[key] + erased[key] for key in counts}
+    rest = _retention(engine, cutoff, dry_run)
+    return {key: counts[key] + rest[key] for key in counts}
 
-        cutoff = (time.time() if now is None else now) - retention_days(days) * 86400
+
+def _erase(engine: sa.engine.Engine, sender: str, dry_run: bool, cutoff: Optional[float] = None) -> Dict[str, int]:
+    """Delete (or count) every event of ``sender`` (only if it is all older than
+    ``cutoff``, when given)."""
+    with engine.begin() as connection:
+        params: Dict[str, Any] = {"sender": sender}
+        if cutoff is not None:
+            params["cutoff"] = cutoff
+            latest = connection.execute(
+                sa.text("SELECT MAX(timestamp) FROM events WHERE sender_id = :sender"), params
+            ).scalar_one()
+            if latest is None or latest >= cutoff:
+                return {"conversations": 0, "events": 0}
+        count = connection.execute(
+            sa.text("SELECT COUNT(*) FROM events WHERE sender_id = :sender"), params
+        ).scalar_one()
+        if not dry_run:
+            connection.execute(sa.text("DELETE FROM events WHERE sender_id = :sender"), params)
+        return {"conversations": 1 if count else 0, "events": count}
+
+
+def _retention(engine: sa.engine.Engine, cutoff: float, dry_run: bool) -> Dict[str, int]:
+    """Expired conversations not deleted yet (all of them without a lock store) and
+    the earlier sessions of conversations still in use."""
+    with engine.begin() as connection:
         params = {"cutoff": cutoff}
         expired = (
             "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
@@ -171,12 +258,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     try:
         url = sa.engine.make_url(args.db_url) if args.db_url else url_from_endpoints(args.endpoints)
+        lock_store = None if args.db_url else lock_store_from_endpoints(args.endpoints)
+        if lock_store is None and not args.dry_run:
+            print(
+                "purge_conversations : attention, pas de verrou partagé avec Rasa (lock_store) : "
+                "un message en cours de traitement pourrait réécrire des événements supprimés.",
+                file=sys.stderr,
+            )
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") and not Path(url.database).exists():
             raise ConfigError(f"base SQLite introuvable : {url.database}")
         days = None if args.sender is not None else retention_days(args.days)
         engine = sa.create_engine(url)
         try:
-            counts = purge(engine, days=days, sender=args.sender, dry_run=args.dry_run)
+            counts = purge(engine, days=days, sender=args.sender, dry_run=args.dry_run, lock_store=lock_store)
         finally:
             engine.dispose()
     except ConfigError as error:
@@ -185,6 +279,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except sa.exc.SQLAlchemyError as error:
         print(f"purge_conversations : erreur de base de données ({type(error).__name__}) : {error.orig if hasattr(error, 'orig') else error}", file=sys.stderr)
         return 2
+    except Exception as error:  # noqa: BLE001 - Rasa's LockError, without importing Rasa early
+        if type(error).__name__ != "LockError":
+            raise
+        print(f"purge_conversations : verrou de la conversation indisponible, rien supprimé ({error})", file=sys.stderr)
+        return 3
 
     verb = "à supprimer" if args.dry_run else "supprimés"
     scope = f"interlocuteur {args.sender!r}" if args.sender is not None else f"plus de {days} jours"

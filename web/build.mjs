@@ -17,7 +17,9 @@ await esbuild.build({
   outdir: dist,
   bundle: true,
   minify: true,
-  sourcemap: "linked",
+  // No source maps in the production build (they publish the sources);
+  // PROA_WEB_SOURCEMAP=1 adds them for debugging.
+  sourcemap: process.env.PROA_WEB_SOURCEMAP === "1" ? "linked" : false,
   format: "iife",
   target: "es2020",
   legalComments: "eof",

@@ -12,6 +12,12 @@ Environment (command-line options win):
 - ``PROA_SOCKET_PATH``: socket.io path on that server (default ``/socket.io/``).
 - ``PROA_WEB_PORT``: port to listen on (default 8080; 0 picks a free port).
 - ``PROA_WEB_HOST``: address to bind (default 127.0.0.1, loopback only).
+- ``PROA_FRAME_ANCESTORS``: who may show the page in a frame, as a CSP
+  ``frame-ancestors`` source list (default ``'self'``; e.g. ``'self' https://intranet.example``).
+  With ``'self'`` or ``'none'`` the header ``X-Frame-Options`` (``SAMEORIGIN`` / ``DENY``)
+  is sent too, for old browsers.
+
+Source maps (``*.map``) are never served, even if a development build left some.
 """
 
 from __future__ import annotations
@@ -19,12 +25,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 from urllib.parse import urlsplit
 
 DEFAULT_DIST = Path(__file__).resolve().parent / "dist"
@@ -39,6 +46,21 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self' http: https: ws: wss:; base-uri 'none'; form-action 'none'; "
     "object-src 'none'"
 )
+DEFAULT_FRAME_ANCESTORS = "'self'"
+_FRAME_ANCESTORS_OK = re.compile(r"^[A-Za-z0-9'*:/._ -]+$")
+
+
+def frame_headers(frame_ancestors: Optional[str] = None) -> Dict[str, str]:
+    """The Content-Security-Policy (with ``frame-ancestors``) and, when it can say the
+    same, ``X-Frame-Options`` headers; raises ValueError on a malformed source list."""
+    ancestors = " ".join((frame_ancestors or DEFAULT_FRAME_ANCESTORS).split())
+    if not _FRAME_ANCESTORS_OK.match(ancestors) or ";" in ancestors:
+        raise ValueError(f"PROA_FRAME_ANCESTORS is not a CSP source list: {ancestors!r}")
+    headers = {"Content-Security-Policy": f"{CONTENT_SECURITY_POLICY}; frame-ancestors {ancestors}"}
+    legacy = {"'self'": "SAMEORIGIN", "'none'": "DENY"}.get(ancestors)
+    if legacy:
+        headers["X-Frame-Options"] = legacy
+    return headers
 
 
 def validate_socket_url(url: Optional[str]) -> Optional[str]:
@@ -69,9 +91,15 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
     server_version = "ProaWidget/0.1"
 
     def __init__(
-        self, *args: Any, config_body: bytes, quiet: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        config_body: bytes,
+        quiet: bool = False,
+        security_headers: Optional[Dict[str, str]] = None,
+        **kwargs: Any,
     ) -> None:
         self.config_body = config_body
+        self.security_headers = security_headers if security_headers is not None else frame_headers()
         self.quiet = quiet
         super().__init__(*args, **kwargs)
 
@@ -86,14 +114,21 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
         if with_body:
             self.wfile.write(self.config_body)
 
+    def _is_source_map(self) -> bool:
+        return urlsplit(self.path).path.lower().endswith(".map")
+
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
-        if self._is_config():
+        if self._is_source_map():
+            self.send_error(HTTPStatus.NOT_FOUND, "Not found")
+        elif self._is_config():
             self._send_config(with_body=True)
         else:
             super().do_GET()
 
     def do_HEAD(self) -> None:  # noqa: N802
-        if self._is_config():
+        if self._is_source_map():
+            self.send_error(HTTPStatus.NOT_FOUND, "Not found")
+        elif self._is_config():
             self._send_config(with_body=False)
         else:
             super().do_HEAD()
@@ -102,7 +137,8 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        for name, value in self.security_headers.items():
+            self.send_header(name, value)
         super().end_headers()
 
     def list_directory(self, path: Any) -> None:  # type: ignore[override]
@@ -122,6 +158,7 @@ def make_server(
     socket_url: Optional[str] = None,
     socket_path: Optional[str] = None,
     quiet: bool = False,
+    frame_ancestors: Optional[str] = None,
 ) -> ThreadingHTTPServer:
     """A ready (not yet serving) HTTP server; ``port=0`` picks a free port."""
     dist_dir = Path(dist_dir)
@@ -135,6 +172,7 @@ def make_server(
         directory=str(dist_dir),
         config_body=config_script(validate_socket_url(socket_url), socket_path),
         quiet=quiet,
+        security_headers=frame_headers(frame_ancestors),
     )
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
@@ -154,13 +192,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         help="Rasa server URL (default: page host, port 5005)",
     )
     parser.add_argument("--socket-path", default=env.get("PROA_SOCKET_PATH"))
+    parser.add_argument(
+        "--frame-ancestors",
+        default=env.get("PROA_FRAME_ANCESTORS"),
+        help="CSP frame-ancestors source list (default: 'self')",
+    )
     parser.add_argument("--dist", type=Path, default=DEFAULT_DIST)
     parser.add_argument("--quiet", action="store_true", help="no access log")
     args = parser.parse_args(argv)
 
     try:
         server = make_server(
-            args.host, args.port, args.dist, args.socket_url, args.socket_path, args.quiet
+            args.host, args.port, args.dist, args.socket_url, args.socket_path, args.quiet,
+            args.frame_ancestors,
         )
     except (FileNotFoundError, ValueError, OSError) as error:
         print(f"serve.py: {error}", file=sys.stderr)

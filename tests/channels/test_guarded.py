@@ -186,3 +186,95 @@ def test_commands():
 def test_action_timeout_is_shortened():
     assert rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT == guarded.ACTION_TIMEOUT
     assert guarded.ACTION_TIMEOUT <= 30
+
+
+# --- issue 14, finding 6 -------------------------------------------------------------
+
+
+class RecordingAgent(ScriptedAgent):
+    def __init__(self) -> None:
+        super().__init__(answers)
+        self.messages: List[UserMessage] = []
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.messages.append(message)
+        await super().handle_message(message)
+
+
+@pytest.fixture
+def recording(serve_app):
+    agent = RecordingAgent()
+    app = configure_app([GuardedRestInput()], enable_api=False)
+    app.ctx.agent = agent
+    with serve_app(app) as url:
+        yield url, agent
+
+
+def test_deeply_nested_json_gets_a_400(recording):
+    url, agent = recording
+    for depth in (20, 30_000):
+        body = b'{"sender": "a", "message": "b", "metadata": ' + b'{"x": ' * depth + b"1" + b"}" * depth + b"}"
+        response = post(url, data=body)
+        assert response.status_code == 400 and response.json()["error"] in ("invalid_json", "invalid_metadata")
+    assert agent.messages == []
+
+
+def test_large_metadata_is_refused(recording):
+    url, agent = recording
+    response = post(url, {"sender": "a", "message": "bonjour", "metadata": {"x": "y" * 250_000}})
+    assert response.status_code == 413 and response.json()["error"] in ("metadata_too_large", "payload_too_large")
+    response = post(url, {"sender": "a", "message": "bonjour", "metadata": {"idcc": 1404}})
+    assert response.status_code == 200
+    assert agent.messages[-1].metadata == {"idcc": 1404}
+
+
+def test_input_channel_comes_from_the_channel(recording):
+    url, agent = recording
+    assert post(url, {"sender": "a", "message": "bonjour", "input_channel": "slack"}).status_code == 200
+    assert agent.messages[-1].input_channel == "rest"
+
+
+def test_typed_command_values_are_cleaned(recording):
+    url, agent = recording
+    # The markup comes as JSON escapes: clean_text of the raw text cannot see it.
+    post(url, {"sender": "a", "message": '/inform{"metier": "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e cariste"}'})
+    assert "<" not in agent.texts[-1] and "script" not in agent.texts[-1].replace("alert", "")
+    assert agent.texts[-1].startswith('/inform{"metier": ')
+
+
+def test_commands_sanitised_or_refused():
+    names = ({"inform", "faq", "session_start", "restart"}, {"metier_id", "metier", "age"})
+    # A button's payload passes unchanged.
+    assert guarded.command_entities('/inform{"metier_id": "logistique/cariste"}', names) == {"metier_id": "logistique/cariste"}
+    assert guarded.command_entities('/inform{"metier": "\\u003cb\\u003ecariste\\u003c/b\\u003e"}', names) == {"metier": "cariste"}
+    assert guarded.command_entities('/inform{"age": 30}', names) == {"age": 30}
+    for refused in ('/inform{"metier": {"a": 1}}', '/inform{"metier": ["x"]}', '/inform{"metier": "<>"}',
+                    '/inform{"metier": "' + "x" * 500 + '"}', "/session_start", "/restart", '/inform{"age": true}'):
+        assert guarded.command_entities(refused, names) is None, refused
+
+
+def test_typed_session_start_is_plain_text(recording):
+    url, agent = recording
+    post(url, {"sender": "a", "message": "/session_start"})
+    post(url, {"sender": "a", "message": "/restart"})
+    assert agent.texts[-2:] == ["session_start", "restart"]
+
+
+async def store_fails(message: UserMessage) -> None:
+    # What stores.sql_tracker_store does when the database fails during the turn:
+    # answers were computed on a tracker that was not loaded (or will not be stored).
+    await message.output_channel.send_response(message.sender_id, {"text": "Bonjour, quel est votre métier ?"})
+    logging.getLogger("stores.sql_tracker_store").error(
+        "%s (%s): %s", "Tracker store failure", "save", "OperationalError: database is locked"
+    )
+
+
+def test_store_failure_gives_only_the_busy_text(serve_agent):
+    """Issue 14, finding 5: a failed save reaches the person as the busy message."""
+    url, _ = serve_agent(store_fails)
+    response = post(url, {"sender": "a", "message": "bonjour"})
+    assert response.status_code == 200
+    assert texts(response) == [BUSY_TEXT]
+    # The next turn is not affected.
+    url2, _ = serve_agent(answers)
+    assert texts(post(url2, {"sender": "a", "message": "bonjour"})) == ["Voici la réponse."]

@@ -1,8 +1,10 @@
-"""channels.socketio_persistent: with session_persistence, bot messages reach the socket.
+"""channels.socketio_persistent: with session_persistence, bot messages reach the socket;
+sessions are issued and signed by the server and bound to their connection; bad events
+are refused (issue 14, findings 3 and 6).
 
 Rasa's own SocketIOInput (3.6) forgets to await ``enter_room`` with python-socketio >= 5.10,
 so replies sent to the session's room are lost. The channel is served here by aiohttp
-(same handlers, another async mode) and driven by a python-socketio client.
+(same handlers, another async mode) and driven by python-socketio clients.
 """
 
 from __future__ import annotations
@@ -25,10 +27,17 @@ socketio = pytest.importorskip("socketio")
 web = pytest.importorskip("aiohttp.web")
 
 
-def serve(channel_class: Any) -> Any:
+@pytest.fixture(autouse=True)
+def session_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROA_SESSION_SECRET", "test-secret-" + "x" * 32)
+
+
+def serve(channel_class: Any, seen: Any = None) -> Any:
     import rasa.core.channels.socketio as rasa_socketio
 
     async def on_new_message(message: Any) -> None:
+        if seen is not None:
+            seen.append(message)
         await message.output_channel.send_response(
             message.sender_id,
             {"text": f"reçu : {message.text}", "custom": {"data": {"type": "proa_answer", "text": "x"}}},
@@ -76,23 +85,48 @@ def serve(channel_class: Any) -> Any:
     return state["port"], stop
 
 
-def exchange(port: int) -> List[Any]:
-    received: List[Any] = []
-    client = socketio.Client()
-    client.on("bot_uttered", received.append)
-    confirmed = threading.Event()
-    client.on("session_confirm", lambda session_id: confirmed.set())
-    client.connect(f"http://127.0.0.1:{port}", transports=["polling"], wait_timeout=5)
-    try:
-        client.emit("session_request", {"session_id": "a1b2c3d4e5f6a7b8"})
-        assert confirmed.wait(5)
-        client.emit("user_uttered", {"message": "bonjour", "session_id": "a1b2c3d4e5f6a7b8"})
+class Client:
+    """A python-socketio client that records its bot messages and confirmed session."""
+
+    def __init__(self, port: int) -> None:
+        self.received: List[Any] = []
+        self.session_id: Any = None
+        self.confirmed = threading.Event()
+        self.sio = socketio.Client()
+        self.sio.on("bot_uttered", self.received.append)
+        self.sio.on("session_confirm", self._confirm)
+        self.sio.connect(f"http://127.0.0.1:{port}", transports=["polling"], wait_timeout=5)
+
+    def _confirm(self, session_id: Any) -> None:
+        self.session_id = session_id
+        self.confirmed.set()
+
+    def request_session(self, session_id: Any = None) -> Any:
+        self.confirmed.clear()
+        self.sio.emit("session_request", {"session_id": session_id})
+        assert self.confirmed.wait(5)
+        return self.session_id
+
+    def say(self, data: Any, expected: int = 1) -> List[Any]:
+        start = len(self.received)
+        self.sio.emit("user_uttered", data)
         deadline = time.monotonic() + 5
-        while len(received) < 2 and time.monotonic() < deadline:
+        while len(self.received) < start + expected and time.monotonic() < deadline:
             time.sleep(0.05)
+        return self.received[start:]
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+
+def exchange(port: int) -> List[Any]:
+    client = Client(port)
+    try:
+        session_id = client.request_session("a1b2c3d4e5f6a7b8")
+        assert session_id != "a1b2c3d4e5f6a7b8"  # issued by the server, not chosen
+        return client.say({"message": "bonjour", "session_id": session_id}, expected=2)
     finally:
-        client.disconnect()
-    return received
+        client.close()
 
 
 def test_replies_reach_the_session_room() -> None:
@@ -106,3 +140,92 @@ def test_replies_reach_the_session_room() -> None:
         stop()
     # Text first, then the custom payload as its own bot_uttered (json_message={"data": ...}).
     assert received == [{"text": "reçu : bonjour"}, {"type": "proa_answer", "text": "x"}]
+
+
+@pytest.fixture
+def served() -> Any:
+    from channels.socketio_persistent import PersistentSocketIOInput
+
+    seen: List[Any] = []
+    port, stop = serve(PersistentSocketIOInput, seen)
+    yield port, seen
+    stop()
+
+
+def test_session_cannot_be_taken_over(served: Any) -> None:
+    """Finding 3: a second client that knows Marie's id does not get her conversation."""
+    port, seen = served
+    marie, intruder = Client(port), Client(port)
+    try:
+        session_id = marie.request_session()
+        conversation_id = session_id.split("-")[0]
+        # Resuming with the genuine id (page reload) keeps the conversation.
+        assert marie.request_session(session_id) == session_id
+        # The intruder asks for her session id, or for her bare conversation id: new one.
+        for stolen in (conversation_id, conversation_id + "-" + "0" * 32):
+            assert intruder.request_session(stolen).split("-")[0] != conversation_id
+        # Writing into her conversation from the intruder's connection is refused.
+        answer = intruder.say({"message": "je suis Marie", "session_id": session_id})
+        assert answer and "pas pu être lu" in answer[0]["text"]
+        assert [m.sender_id for m in seen] == []
+        # Marie's own message goes through, and the intruder receives nothing of it.
+        before = len(intruder.received)
+        assert marie.say({"message": "bonjour", "session_id": session_id}, expected=2)[0] == {"text": "reçu : bonjour"}
+        assert [m.sender_id for m in seen] == [conversation_id]
+        time.sleep(0.5)
+        assert len(intruder.received) == before
+    finally:
+        marie.close()
+        intruder.close()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "bonjour",
+        {"message": 42},
+        {"message": ["bonjour"]},
+        {"message": "bonjour", "metadata": "not json"},
+        {"message": "bonjour", "metadata": [1, 2]},
+        {"message": "bonjour", "metadata": {"x": "y" * 10_000}},
+        {"message": "bonjour", "metadata": {"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": {}}}}}}}}}},
+        {"message": "bonjour", "session_id": "x" * 10_000},
+    ],
+    ids=["not_object", "number", "list", "metadata_text", "metadata_list", "metadata_large", "metadata_deep", "long_session"],
+)
+def test_bad_events_are_refused(served: Any, data: Any) -> None:
+    """Finding 6: the socket.io channel has the REST channel's checks."""
+    port, seen = served
+    client = Client(port)
+    try:
+        client.request_session()
+        answer = client.say(data)
+        assert answer and "pas pu être lu" in answer[0]["text"], answer
+        assert seen == []
+    finally:
+        client.close()
+
+
+def test_message_without_session_request_is_refused(served: Any) -> None:
+    port, seen = served
+    client = Client(port)
+    try:
+        answer = client.say({"message": "bonjour", "session_id": "a1b2c3d4e5f6a7b8"})
+        assert answer and "pas pu être lu" in answer[0]["text"]
+        assert seen == []
+    finally:
+        client.close()
+
+
+def test_secret_file_is_created_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from channels.session_ids import SessionSigner, load_secret
+
+    path = tmp_path / "secret"
+    env = {"PROA_SESSION_SECRET_FILE": str(path)}
+    secret = load_secret(env)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert load_secret(env) == secret  # same secret at the next start
+    signer = SessionSigner(secret)
+    session_id = signer.issue()
+    assert signer.conversation_id(session_id) == session_id.split("-")[0]
+    assert SessionSigner(b"another secret of enough length!").conversation_id(session_id) is None

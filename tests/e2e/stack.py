@@ -113,10 +113,20 @@ class RasaServer:
     #: the one written from ``action_url``, ``tracker_store`` and ``lock_store``.
     endpoints: Optional[Path] = None
     env: Dict[str, str] = field(default_factory=dict)
+    #: Token of Rasa's HTTP API (``--auth-token``, like ``PROA_AUTH_TOKEN`` in
+    #: scripts/run.sh); the helpers below send it. None: API without token.
+    auth_token: Optional[str] = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def api_url(self, path: str) -> str:
+        """``url + path`` with the API token when there is one."""
+        if not self.auth_token:
+            return f"{self.url}{path}"
+        separator = "&" if "?" in path else "?"
+        return f"{self.url}{path}{separator}token={urllib.parse.quote(self.auth_token)}"
 
     @property
     def log_path(self) -> Path:
@@ -145,7 +155,8 @@ class RasaServer:
             [
                 str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.port),
                 "--interface", "127.0.0.1", "--endpoints", str(self.endpoints_file()),
-                "--credentials", str(credentials), "--enable-api", *_logging_args(), *self.extra_args,
+                "--credentials", str(credentials), "--enable-api",
+                *(["--auth-token", self.auth_token] if self.auth_token else []), *_logging_args(), *self.extra_args,
             ],
             cwd=REPO,
             stdout=log,
@@ -157,7 +168,7 @@ class RasaServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.url}/status", timeout=5) as response:
+                with urllib.request.urlopen(self.api_url("/status"), timeout=5) as response:
                     if json.load(response).get("model_file"):
                         return self
             except (urllib.error.URLError, OSError, ValueError):
@@ -200,7 +211,7 @@ class RasaServer:
 
     def tracker(self, sender: str, timeout: float = 30.0) -> Dict[str, object]:
         """The conversation's tracker through the HTTP API (``--enable-api``)."""
-        url = f"{self.url}/conversations/{urllib.parse.quote(sender, safe='')}/tracker"
+        url = self.api_url(f"/conversations/{urllib.parse.quote(sender, safe='')}/tracker")
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return json.load(response)
 

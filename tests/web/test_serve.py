@@ -83,3 +83,36 @@ def test_main_reads_env(serve_module: ModuleType, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("PROA_WEB_PORT", "0")
     assert serve_module.main(["--dist", str(tmp_path / "missing")]) == 2
     assert "scripts/build_web.sh" in capsys.readouterr().err
+
+
+def test_frame_protection_by_default(running: Any) -> None:
+    """Issue 14, finding 7: the page may only be framed by its own origin."""
+    _, headers, _ = get(running() + "/")
+    assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_frame_ancestors_configurable(serve_module: ModuleType) -> None:
+    headers = serve_module.frame_headers("'self'  https://intranet.example")
+    assert headers["Content-Security-Policy"].endswith("frame-ancestors 'self' https://intranet.example")
+    assert "X-Frame-Options" not in headers  # it cannot name another origin
+    assert serve_module.frame_headers("'none'")["X-Frame-Options"] == "DENY"
+    with pytest.raises(ValueError):
+        serve_module.frame_headers("'self'; script-src *")
+
+
+def test_source_maps_are_never_served(running: Any, fake_dist: Path) -> None:
+    """Issue 14, finding 7: no source maps, even if a development build left one."""
+    (fake_dist / "app.js.map").write_text('{"version": 3, "sources": ["main.ts"]}')
+    with pytest.raises(urllib.error.HTTPError) as error:
+        get(running() + "/app.js.map")
+    assert error.value.code == 404
+
+
+def test_production_build_has_no_source_maps() -> None:
+    """The widget's build script turns source maps off unless asked for."""
+    build = (Path(__file__).resolve().parents[2] / "web" / "build.mjs").read_text(encoding="utf-8")
+    assert 'sourcemap: process.env.PROA_WEB_SOURCEMAP === "1" ? "linked" : false' in build
+    dist = Path(__file__).resolve().parents[2] / "web" / "dist"
+    if (dist / ".build-stamp").exists() and (dist / ".build-stamp").stat().st_mtime >= (dist.parent / "build.mjs").stat().st_mtime:
+        assert not list(dist.glob("*.map")), "web/dist holds source maps"

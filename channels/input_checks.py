@@ -1,0 +1,80 @@
+"""Checks shared by every input channel of the project (REST and socket.io).
+
+- JSON nesting deeper than :data:`MAX_JSON_DEPTH` is refused (Python's ``json`` raises
+  ``RecursionError`` on very deep input, which became a 500);
+- ``metadata`` must be a JSON object of at most :data:`MAX_METADATA_BYTES` bytes once
+  serialised (it is stored with every user event of the tracker);
+- sender / session ids are short strings without control characters.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any, Optional
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        value = int(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+#: Deepest JSON nesting accepted in a request body or socket.io event.
+MAX_JSON_DEPTH = _env_int("PROA_MAX_JSON_DEPTH", 8)
+#: Largest ``metadata`` accepted, in bytes of compact JSON.
+MAX_METADATA_BYTES = _env_int("PROA_MAX_METADATA_BYTES", 2048)
+#: Longest sender id (the SQL tracker store column holds 255).
+MAX_SENDER_CHARS = 128
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether ``value`` (parsed JSON) nests containers deeper than ``limit``; iterative."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+def loads_limited(raw: str) -> Any:
+    """``json.loads`` that raises ``ValueError`` (not ``RecursionError``) on too deep input."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply")
+    if too_deep(value):
+        raise ValueError("JSON nested too deeply")
+    return value
+
+
+def metadata_problem(metadata: Any) -> Optional[str]:
+    """Why ``metadata`` is refused (``"type"``, ``"depth"``, ``"size"``), or None."""
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        return "type"
+    if too_deep(metadata, MAX_JSON_DEPTH - 1):
+        return "depth"
+    try:
+        size = len(json.dumps(metadata, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    except (TypeError, ValueError):
+        return "type"
+    return "size" if size > MAX_METADATA_BYTES else None
+
+
+def valid_sender(sender: Any) -> bool:
+    """A sender id: 1–128 characters, not only spaces, no control character."""
+    return (
+        isinstance(sender, str) and bool(sender.strip()) and len(sender) <= MAX_SENDER_CHARS
+        and not CONTROL.search(sender)
+    )
