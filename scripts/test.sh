@@ -9,6 +9,7 @@ export RASA_TELEMETRY_ENABLED=false
 
 scripts/setup.sh test
 if [ -f scripts/install_browser.sh ]; then scripts/install_browser.sh; fi
+if [ -f scripts/install_nginx.sh ]; then scripts/install_nginx.sh; fi
 if [ -f scripts/build_web.sh ]; then scripts/build_web.sh; fi
 
 echo "==> knowledge"
