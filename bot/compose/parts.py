@@ -161,7 +161,7 @@ class Answer:
     @property
     def change_explained(self) -> bool:
         """Whether this answer explains the 2026 change in full (the slot remembers it)."""
-        return self.change is not None and self.change.kind == CHANGE_EXPLAINED
+        return bool(self.extra.get("explains_change")) or (self.change is not None and self.change.kind == CHANGE_EXPLAINED)
 
     @property
     def text(self) -> str:

@@ -25,6 +25,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ADVISERS_CREDENTIALS = REPO_ROOT / "credentials.advisers.yml"
 
+#: The Slack channel of credentials.advisers.yml (Rasa's, with button updates).
+SLACK_CONNECTOR = "channels.slack_interactive.InteractiveSlackInput"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-test-token"
 BOT_USER = "U0BOTPROA"
@@ -85,7 +87,7 @@ def slack_url(monkeypatch, fake_agent, serve_app):
     # The whole file is expanded, so the Teams variables must be set too.
     monkeypatch.setenv("MS_APP_ID", "unused")
     monkeypatch.setenv("MS_APP_PASSWORD", "unused")
-    channels = create_http_input_channels("slack", str(ADVISERS_CREDENTIALS))
+    channels = create_http_input_channels(SLACK_CONNECTOR, str(ADVISERS_CREDENTIALS))
     assert channels[0].use_threads is True
     app = configure_app(channels, enable_api=False)
     app.ctx.agent = fake_agent
@@ -252,4 +254,4 @@ def test_slack_channel_refuses_to_start_without_signing_secret(monkeypatch):
     monkeypatch.setenv("MS_APP_ID", "unused")
     monkeypatch.setenv("MS_APP_PASSWORD", "unused")
     with pytest.raises(InvalidConfigException):
-        create_http_input_channels("slack", str(ADVISERS_CREDENTIALS))
+        create_http_input_channels(SLACK_CONNECTOR, str(ADVISERS_CREDENTIALS))
