@@ -183,9 +183,10 @@ class ActionResolveMetier(SafeAction):
     """Asks which métier (the form's question for ``metier_id``).
 
     When several métiers of the list match what the person typed, the core's answer
-    names them and carries one button each (payload ``/inform{"metier_id": "…"}``); a
-    métier not in the list gets its closest listed métiers, the CléA and the période de
-    reconversion as buttons. Otherwise the domain's question asks to write it again.
+    names them and carries one button each (payload ``/inform{"metier_id": "…"}``); so
+    does a métier not in the list that has close listed métiers. Otherwise the domain's
+    question asks « quel est votre métier ? » again, with the CléA and the période de
+    reconversion as ways out.
     """
 
     def name(self) -> Text:
@@ -197,7 +198,7 @@ class ActionResolveMetier(SafeAction):
         answer = assistant().answer_certifications(
             profile.with_(target_diploma=None, target_level=None, metier_id=None)
         )
-        if answer.choices:
+        if any(b.payload.startswith("/inform") for b in answer.choices):
             return send_answer(dispatcher, tracker, answer)
         dispatcher.utter_message(response="utter_ask_metier_id")
         return []

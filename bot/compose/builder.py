@@ -240,13 +240,14 @@ class Composer:
         # The regime's part and verdict line.
         if decision.regime == RECONVERSION:
             line = french.VERDICT_RECONVERSION.format(switch=french.french_date(self.switch))
+            in_part = french.PART_RECONVERSION.format(switch=french.french_date(self.switch))
             sentences: List[str] = []
             for reason in decision.reasons:
                 code = str(getattr(reason, "code", ""))
                 if reason.rule is self.engine.end_rule and code != "avenant_after_end":
                     continue  # the 2026 change is said once, in its own note
                 if code == "avenant_after_end" or (profile.avenant_signed_on and reason.rule is self.engine.end_rule):
-                    line = french.VERDICT_TOO_LATE.format(
+                    line = in_part = french.VERDICT_TOO_LATE.format(
                         signed_on=french.french_date(profile.avenant_signed_on),
                         last_start=french.french_date(self.engine.last_start_date),
                     )
@@ -257,9 +258,13 @@ class Composer:
             rules_used += training[:1]
             parts.append(Part(self._heading(regime), figure, tuple(sentences), regime))
         else:
-            line, part, more_rules = self._proa_part(profile, decision)
+            line, in_part, part, more_rules = self._proa_part(profile, decision)
             parts.append(part)
             rules_used += more_rules
+
+        # The regime's own verdict, kept as the part's first sentence when the verdict
+        # line answers something narrower (a diploma, a métier).
+        regime_line = line
 
         # The métier, when it is not found.
         unresolved_line, metier_sentences, buttons, metier_sources = self._unresolved_metier(branch, match if metier is None else None)
@@ -293,6 +298,9 @@ class Composer:
             list_sources.append(listing_source(branch, decision.certifications))
             rules_used += note_rules
 
+        if line != regime_line and parts and parts[0].regime == regime:
+            first = parts[0]
+            parts[0] = Part(first.heading, first.figure, (in_part,) + first.sentences, first.regime)
         change, change_rules = self._change(regime, change_explained)
         sources = _source_items(metier_sources + list_sources + [r.source for r in rules_used + change_rules])
         missing = decision.missing
@@ -317,8 +325,10 @@ class Composer:
             extra={"next_offset": listing.next_offset if listing else 0, "regime": regime},
         )
 
-    def _proa_part(self, profile: Profile, decision: Decision) -> Tuple[str, Part, List[Rule]]:
-        """Verdict line and part of a Pro-A (before 2026, or signed before 2026)."""
+    def _proa_part(self, profile: Profile, decision: Decision) -> Tuple[str, str, Part, List[Rule]]:
+        """Verdict line, the same verdict without its figure (for the part, when the
+        verdict line answers a narrower question), and the part of a Pro-A (before 2026,
+        or signed before 2026)."""
         regime = str(decision.regime)
         reasons = list(decision.reasons)
         sentences: List[str] = []
@@ -340,9 +350,10 @@ class Composer:
             line = french.VERDICT_ONGOING.format(branch=decision.branch.name)
         else:
             line = french.VERDICT_PROA[str(decision.verdict)].format(branch=decision.branch.name)
+        plain = line
         if figure and decision.verdict == ELIGIBLE:
             line = line.rstrip(".") + f" : {french.lowered(figure)}."
-        return line, Part(self._heading(regime, profile), figure, tuple(sentences), regime), used
+        return line, plain, Part(self._heading(regime, profile), figure, tuple(sentences), regime), used
 
     def _duration(self, decision: Decision) -> Tuple[str, List[str]]:
         duration = decision.duration

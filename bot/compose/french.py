@@ -59,8 +59,10 @@ ANY_RNCP = "Toute certification RNCP (période de reconversion)"
 # -- verdict lines ---------------------------------------------------------------------
 VERDICT_RECONVERSION = (
     "Non, plus de nouvelle Pro-A depuis le {switch} ; oui, vous pouvez demander une "
-    "période de reconversion, ouverte à tous les salariés."
+    "période de reconversion."
 )
+#: The regime's verdict inside its part, when the verdict line answers a narrower question.
+PART_RECONVERSION = "Une nouvelle Pro-A n'est plus possible depuis le {switch} ; vous pouvez demander une période de reconversion."
 VERDICT_TOO_LATE = "Non : votre avenant est daté du {signed_on}, après le {last_start} ; ce ne peut plus être une Pro-A."
 VERDICT_PROA = {
     "eligible": "Oui, votre situation permet une Pro-A dans la branche {branch}.",
@@ -78,7 +80,7 @@ VERDICT_LIST_NEXT_BRANCH = "Suite de la liste."
 VERDICT_LIST_DONE = "La liste est complète : il n'y a pas d'autre certification."
 VERDICT_UNKNOWN_LIST = "Je ne connais pas de certification de la liste pour « {metier} »."
 VERDICT_NOT_IN_LIST = "Ce métier ne figure pas dans la liste de la branche {branch}."
-VERDICT_ENJEUX = "« {label} » est un métier à enjeux de l'accord, mais la liste ne lui prévoit aucune certification."
+VERDICT_ENJEUX = "« {label} » fait partie des métiers à enjeux de l'accord, mais la liste ne lui prévoit aucune certification."
 VERDICT_AMBIGUOUS = "Plusieurs métiers de la liste correspondent : lequel est le vôtre ?"
 VERDICT_DID_YOU_MEAN = "Vouliez-vous dire {labels} ?"
 VERDICT_WHICH_METIER = "Pour quel métier ? Écrivez par exemple « cariste » ou « aide-soignant »."
@@ -180,6 +182,15 @@ def _number(value: Any) -> str:
     return french_value(value)
 
 
+def _euros(value: Any) -> str:
+    """« 17 », « 9,15 »: cents only when there are some."""
+    if isinstance(value, (int, float)) and float(value).is_integer():
+        return _number(int(value))
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)
+
+
 def figure_of(values: Mapping[str, Any]) -> Optional[str]:
     """The headline figure of a rule's values, or None: « De 6 à 12 mois »,
     « De 150 à 450 heures sur 12 mois au plus », « 9,15 € par heure »…"""
@@ -201,9 +212,9 @@ def figure_of(values: Mapping[str, Any]) -> Optional[str]:
     if hours_low is not None:
         return f"Au moins {_number(hours_low)} heures de formation"
     if values.get("hourly_rate_eur") is not None:
-        return f"{_number(values['hourly_rate_eur'])} € par heure de formation"
+        return f"{_euros(values['hourly_rate_eur'])} € par heure de formation"
     if values.get("min_hourly_rate_eur") is not None and values.get("max_hourly_rate_eur") is not None:
-        return f"De {_number(values['min_hourly_rate_eur'])} à {_number(values['max_hourly_rate_eur'])} € par heure de formation"
+        return f"De {_euros(values['min_hourly_rate_eur'])} à {_euros(values['max_hourly_rate_eur'])} € par heure de formation"
     if values.get("max_alternants") is not None:
         return f"{_number(values['max_alternants'])} alternants au plus par tuteur"
     return None
