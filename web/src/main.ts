@@ -8,8 +8,6 @@ import type { BotEntry, Entry } from "./types";
 
 /** Plain bot texts wait this long, in case the structured answer that repeats them follows. */
 const BOT_TEXT_DELAY_MS = 250;
-/** Without any answer after this, the message is marked as not sent (and queued again). */
-const TYPING_TIMEOUT_MS = 30000;
 /** Retry delay after the server refused the connection. */
 const REFUSED_RETRY_MS = 5000;
 
@@ -125,7 +123,8 @@ function start(): void {
   function showTyping(on: boolean): void {
     window.clearTimeout(typingTimer);
     typing.hidden = !on;
-    if (on) typingTimer = window.setTimeout(noAnswer, TYPING_TIMEOUT_MS);
+    // Without any answer in time, the message is marked as not sent (and queued again).
+    if (on) typingTimer = window.setTimeout(noAnswer, config.answerTimeoutMs);
   }
 
   /** No answer in time: the message is marked as not sent and goes again on reconnection. */
