@@ -45,6 +45,9 @@ from bot.rules import (
 #: How many certifications fit in one chat bubble before « voir plus ».
 PAGE_SIZE = 5
 
+#: FAQ topics whose rules name the scheme themselves: no « Période de reconversion : » prefix.
+_SELF_NAMED = ("periode_reconversion", "what_is_proa")
+
 #: Match statuses for which the person's métier is not known.
 _UNRESOLVED = ("ambiguous", "not_in_list", "enjeux_without_certification", "empty")
 
@@ -530,15 +533,22 @@ class Composer:
         parts: List[Part] = []
         line: Optional[str] = None
         opco = branch.agreement.opco
+        keyword = french.TOPIC_KEYWORDS.get(topic)
         if new_rules:
-            figure = _first_figure(new_rules)
+            # A figure only from rules of the topic asked (not the funding figure for pay).
+            figure = _first_figure([r for r in new_rules if r.topic in new_topics[:1]]) if not keyword else None
             sentences = tuple(r.summary for r in new_rules)
             parts.append(Part(self._heading(RECONVERSION), figure, sentences, RECONVERSION))
-            line = (
-                french.VERDICT_FIGURE.format(scheme=french.SCHEME_RECONVERSION, figure=french.lowered(figure))
-                if figure
-                else french.first_sentence(new_rules[0].summary)
-            )
+            about = french.sentence_with(sentences, keyword) if keyword else None
+            if figure:
+                line = french.VERDICT_FIGURE.format(scheme=french.SCHEME_RECONVERSION, figure=french.lowered(figure))
+            elif topic in _SELF_NAMED:
+                line = french.first_sentence(new_rules[0].summary)
+            else:
+                line = french.VERDICT_FIGURE.format(
+                    scheme=french.SCHEME_RECONVERSION,
+                    figure=french.lowered(french.first_sentence(about or new_rules[0].summary)).rstrip("."),
+                )
         if proa_rules:
             figure = _first_figure(proa_rules)
             proa_regime = PROA_ONGOING if regime == RECONVERSION else regime
@@ -547,10 +557,14 @@ class Composer:
                 heading = french.HEADING_PROA
             parts.append(Part(heading, figure, tuple(r.summary for r in proa_rules), proa_regime))
             if line is None:
-                first = french.first_sentence(proa_rules[0].summary)
-                if figure:
-                    first = french.VERDICT_FIGURE.format(scheme=heading if regime == RECONVERSION else french.SCHEME_PROA, figure=french.lowered(figure))
-                line = first
+                about = french.sentence_with([r.summary for r in proa_rules], keyword) if keyword else None
+                said = figure or french.first_sentence(about or proa_rules[0].summary).rstrip(".")
+                if regime == RECONVERSION and topic not in _SELF_NAMED:
+                    line = french.VERDICT_FIGURE.format(scheme=heading, figure=french.lowered(said))
+                elif figure:
+                    line = french.VERDICT_FIGURE.format(scheme=french.SCHEME_PROA, figure=french.lowered(figure))
+                else:
+                    line = said + "."
             if regime == RECONVERSION and not new_rules and topic != "what_is_proa":
                 parts.insert(0, Part(self._heading(RECONVERSION), None, (french.OPCO_CONFIRM.format(opco=opco),), RECONVERSION))
         if topic == "periode_reconversion":

@@ -91,6 +91,16 @@ VERDICT_FIGURE = "{scheme} : {figure}."
 SCHEME_RECONVERSION = "Période de reconversion"
 SCHEME_PROA = "Pro-A"
 
+#: The word a FAQ answer's verdict line is about, when its rules are shared with
+#: another topic (pay is answered by the funding rule of the new scheme): the verdict
+#: line is then the sentence that holds this word, not the other topic's figure.
+TOPIC_KEYWORDS: Mapping[str, str] = {
+    "pay": "rémunération",
+    "tutor": "tuteur",
+    "vae": "VAE",
+    "clea": "CléA",
+}
+
 # -- sentences -------------------------------------------------------------------------
 ASSUMED_CONTRACT = "Je considère que votre contrat est un {contract}."
 DURATION = "Elle dure de {min_months} à {max_months} mois"
@@ -238,10 +248,25 @@ def first_sentence(text: str, limit: int = VERDICT_LINE_MAX) -> str:
     return text[: limit - 1].rstrip() + "…"
 
 
+def sentence_with(texts: "list[str] | tuple[str, ...]", word: str) -> Optional[str]:
+    """The first sentence of ``texts`` that holds ``word`` (case-insensitive), or None."""
+    import re
+
+    for text in texts:
+        for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+            if word.casefold() in sentence.casefold():
+                return sentence
+    return None
+
+
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
 def lowered(text: str) -> str:
     """The figure inside a sentence: « De 6 à 12 mois » → « de 6 à 12 mois »."""
-    return text[:1].lower() + text[1:] if text and not text[:2].isupper() else text
+    import re
+
+    if not text or re.match(r"[A-ZÀ-Ý]{2,}", text):  # an acronym (« CDI », « BTS ») stays
+        return text
+    return text[:1].lower() + text[1:]
