@@ -526,8 +526,12 @@ class Composer:
         if not proa_rules:
             proa_rules = [r for t in proa_topics for r in self.engine._proa_law(t)]
         new_rules: List[Rule] = []
+        unverified: List[Rule] = []
         if regime == RECONVERSION:
             new_rules = [r for t in new_topics for r in self.engine._reconversion_law(t, as_of)]
+            # What is not verified comes last, in its own paragraph (with the OPCO to ask).
+            unverified = [r for r in new_rules if r.values.get("verified") is False]
+            new_rules = [r for r in new_rules if r not in unverified]
         explains_change = topic in ("periode_reconversion", "what_is_proa")
 
         parts: List[Part] = []
@@ -538,6 +542,8 @@ class Composer:
             # A figure only from rules of the topic asked (not the funding figure for pay).
             figure = _first_figure([r for r in new_rules if r.topic in new_topics[:1]]) if not keyword else None
             sentences = tuple(r.summary for r in new_rules)
+            if topic in _SELF_NAMED and len(sentences) > 1:
+                sentences = sentences[1:]  # the first one is the verdict line
             parts.append(Part(self._heading(RECONVERSION), figure, sentences, RECONVERSION))
             about = french.sentence_with(sentences, keyword) if keyword else None
             if figure:
@@ -567,11 +573,12 @@ class Composer:
                     line = said + "."
             if regime == RECONVERSION and not new_rules and topic != "what_is_proa":
                 parts.insert(0, Part(self._heading(RECONVERSION), None, (french.OPCO_CONFIRM.format(opco=opco),), RECONVERSION))
-        if topic == "periode_reconversion":
+        if topic == "periode_reconversion" and regime == RECONVERSION and not unverified:
             note = self._branch_note()
-            if note is not None and note not in new_rules:
-                parts.append(Part(None, None, (self._with_opco(note.summary, branch),)))
-                new_rules.append(note)
+            unverified = [note] if note is not None else []
+        for rule in unverified:
+            parts.append(Part(None, None, (self._with_opco(rule.summary, branch),)))
+        new_rules += unverified
         if line is None:
             line = french.VERDICT_NO_RULE.format(opco=opco)
         change_rules: List[Rule] = []
