@@ -352,7 +352,7 @@ class Composer:
         if decision.regime == PROA_ONGOING and decision.verdict == ELIGIBLE:
             line = french.VERDICT_ONGOING.format(branch=decision.branch.name)
         else:
-            line = french.VERDICT_PROA[str(decision.verdict)].format(branch=decision.branch.name)
+            line = french.VERDICT_PROA[str(decision.verdict)].format(branch=decision.branch.name, opco=decision.branch.agreement.opco)
         plain = line
         if figure and decision.verdict == ELIGIBLE:
             line = line.rstrip(".") + f" : {french.lowered(figure)}."

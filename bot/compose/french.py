@@ -68,7 +68,13 @@ VERDICT_PROA = {
     "eligible": "Oui, votre situation permet une Pro-A dans la branche {branch}.",
     "not_eligible": "Non, votre situation ne permet pas une Pro-A dans la branche {branch}.",
     "needs_information": "Cela dépend de votre type de contrat : quel est-il ?",
+    "to_confirm": "Cela dépend : pour votre situation, les textes ne permettent pas de trancher ; c'est à confirmer auprès de votre OPCO ({opco}).",
 }
+#: Under the période de reconversion, when the law leaves the person's contract open.
+VERDICT_RECONVERSION_TO_CONFIRM = (
+    "Non, plus de nouvelle Pro-A depuis le {switch} ; une période de reconversion avec votre "
+    "contrat est à confirmer auprès de votre OPCO ({opco})."
+)
 VERDICT_ONGOING = "Oui, votre Pro-A continue selon l'accord de branche {branch}."
 VERDICT_NO_TARGET = "Non, la liste de la branche ne prévoit pas de {target} pour « {metier} »."
 VERDICT_NO_TARGET_ANY = "Non, la liste de la branche ne prévoit pas de {target}."
@@ -130,6 +136,11 @@ REASON_TEXTS: Mapping[str, Optional[str]] = {
     "contract_excluded": None,
     "ceiling": None,
     "ceiling_reached": None,
+    "ceiling_to_confirm": None,
+    "cui_kind_needed": None,
+    "contract_out_of_scope": None,
+    "contract_to_confirm": None,
+    "reconversion_contract": None,
     "plan_too_short": "{months} mois, c'est moins que le minimum de {min_months} mois.",
     "plan_too_long": "{months} mois, c'est plus que le maximum de {max_months} mois pour votre situation.",
     "plan_too_few_hours": "{hours} heures de formation, c'est moins que le minimum de {min_hours} heures.",

@@ -55,7 +55,7 @@ def _from_file(path: Path) -> Dict[str, TopicRules]:
         if not topic_id or not isinstance(spec, dict):
             continue
         proa = spec.get("proa", spec.get("proa_topics", spec.get("proa_rule_topics")))
-        new = spec.get("reconversion", spec.get("reconversion_topics", spec.get("periode_reconversion")))
+        new = spec.get("reconversion", spec.get("reconversion_topics", spec.get("reconversion_rule_topics")))
         rules = spec.get("rules")
         if isinstance(rules, dict):  # {rules: {proa: [...], reconversion: [...]}}
             proa, new = rules.get("proa", proa), rules.get("reconversion", rules.get("periode_reconversion", new))
