@@ -19,29 +19,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answering import faq_topic_from_message
 from actions.common import log_failure
+from bot.understanding.faq_topics import default_faq_topics
 
 FALLBACK_INTENT = "nlu_fallback"
 
 #: Intents with an ``utter_ask_affirmation_<intent>`` response in domain.yml.
 AFFIRMABLE_INTENTS = {"ask_eligibility", "ask_certifications", "show_more", "help", "inform"}
 
-#: FAQ topics with an ``utter_ask_affirmation_faq_<topic>`` response in domain.yml.
-AFFIRMABLE_FAQ_TOPICS = {
-    "duration",
-    "training_share",
-    "funding",
-    "pay",
-    "tutor",
-    "procedure",
-    "vae",
-    "clea",
-    "scope_dromcom",
-    "what_is_proa",
-    "periode_reconversion",
-    "beneficiaries",
-    "certification_list_source",
-    "level_ceiling",
-}
+#: FAQ topics with an ``utter_ask_affirmation_faq_<topic>`` response in domain.yml
+#: (``affirmable: true`` in knowledge/faq_topics.yml).
+AFFIRMABLE_FAQ_TOPICS = default_faq_topics().affirmable
 
 #: Entities a payload can carry again (payloads have no roles).
 REPLAYED_ENTITIES = ("contract", "metier", "branch", "age", "date")

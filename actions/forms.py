@@ -65,6 +65,23 @@ def metier_typed_now(value: Any, tracker: Tracker) -> bool:
     return value.strip() in values or latest_text(tracker) == value.strip()
 
 
+def metier_found_by_core(tracker: Tracker, value: Any) -> Optional[str]:
+    """The annex id the core's métier entity (``nlu.metier_entities``) settled on for the
+    conversation's branch, when the latest message named ``value`` and the whole message
+    left exactly one métier (a diploma aimed at or a workplace in it may have picked it);
+    None otherwise (ambiguous, typo to confirm, another extractor, unknown branch)."""
+    idcc = str(parse_idcc(tracker.get_slot("idcc"), tuple(assistant().kb.branches)) or DEFAULT_IDCC)
+    for entity in reversed(latest_entities(tracker, "metier")):
+        if str(entity.get("value", "")).strip() != str(value).strip():
+            continue
+        statuses = entity.get("metier_status") or {}
+        candidates = (entity.get("candidates") or {}).get(idcc) or []
+        if isinstance(statuses, dict) and statuses.get(idcc) == "matched" and len(candidates) == 1:
+            return str(candidates[0])
+        return None
+    return None
+
+
 def metier_chosen_now(tracker: Tracker) -> bool:
     """Whether the latest message chose a métier id (a button)."""
     return bool(latest_entities(tracker, "metier_id"))
@@ -99,7 +116,9 @@ class SlotNormaliser:
         text = value.strip()[:MAX_METIER_TEXT] if isinstance(value, str) and value.strip() else None
         slots: Dict[Text, Any] = {"metier": text}
         if text and metier_typed_now(value, tracker) and not metier_chosen_now(tracker):
-            slots["metier_id"] = None  # a new métier: the one chosen before no longer holds
+            # A new métier: the one chosen before no longer holds; the core's entity may
+            # already have settled on one with the rest of the message.
+            slots["metier_id"] = metier_found_by_core(tracker, value)
         return slots
 
     def validate_metier_id(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:

@@ -7,7 +7,7 @@ Examples::
     bot knowledge validate
     bot knowledge annex --idcc 2378 --metier cariste
     bot knowledge rules --idcc 1404 --date 2025-06-01
-    bot knowledge refresh            # compares with the latest @socialgouv/kali-data (npm)
+    bot knowledge refresh            # compares with the latest @socialgouv/kali-data and legi-data (npm)
 """
 
 from __future__ import annotations
@@ -49,10 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="lister les règles applicables à une date, avec leurs sources")
     rules.add_argument("--idcc", type=int, default=None, help="branche (toutes par défaut)")
     rules.add_argument("--date", type=_date, default=None, help="date (AAAA-MM-JJ), aujourd'hui par défaut")
-    refresh = sub.add_parser("refresh", help="comparer avec la dernière version de @socialgouv/kali-data")
-    refresh.add_argument("--write", action="store_true", help="mettre à jour le snapshot KALI")
-    refresh.add_argument("--from-dir", type=Path, default=None, help="dossier data/ déjà décompressé (hors ligne)")
-    refresh.add_argument("--cache", type=Path, default=Path(".kali-cache"))
+    refresh = sub.add_parser("refresh", help="comparer avec les dernières versions de @socialgouv/kali-data et @socialgouv/legi-data")
+    refresh.add_argument("--write", action="store_true", help="mettre à jour les snapshots (KALI et Code du travail)")
+    refresh.add_argument("--package", choices=("all", "kali", "legi"), default="all", help="paquet à comparer (les deux par défaut)")
+    refresh.add_argument("--from-dir", type=Path, default=None, help="dossier data/ de kali-data déjà décompressé (hors ligne)")
+    refresh.add_argument("--legi-from-dir", type=Path, default=None, help="dossier data/ de legi-data déjà décompressé (hors ligne)")
+    refresh.add_argument("--cache", type=Path, default=None, help="cache npm (par défaut ~/.cache/proa-npm, hors du dépôt)")
+    refresh.add_argument("--knowledge", type=Path, default=None, help="dossier knowledge/ (celui du dépôt par défaut)")
     return parser
 
 
@@ -91,22 +94,29 @@ def _knowledge(args: argparse.Namespace) -> int:
 
     command = args.knowledge_command
     if command == "refresh":
-        from bot import kali
-
-        argv = ["refresh", "--cache", str(args.cache)]
-        if args.write:
-            argv.append("--write")
-        if args.from_dir:
-            argv += ["--from-dir", str(args.from_dir)]
-        return kali.main(argv)
+        return _refresh(args)
 
     kb = load_knowledge()
     if command == "validate":
+        from bot.knowledge import kali, legi
+
+        report = legi.check_citations(kb.all_rules(), legi.read_snapshot(knowledge_dir() / legi.SNAPSHOT_RELATIVE_PATH))
+        kali_checked, kali_problems = kali.check_citations(kb.all_rules(), kali.read_snapshot(knowledge_dir() / kali.SNAPSHOT_RELATIVE_PATH))
+        problems = [f"Code du travail : {p}" for p in report.problems] + [f"KALI : {p}" for p in kali_problems]
+        if problems:
+            for problem in problems:
+                print(f"ERREUR citation {problem}", file=sys.stderr)
+            return 2
         counts = ", ".join(
             f"IDCC {b.idcc}: {len(b.rules)} règles, {len(b.metiers)} métiers, {len(b.certifications)} certifications"
             for b in kb.branches.values()
         )
         print(f"OK : {knowledge_dir()} ({len(kb.sources)} sources, {len(kb.law_rules)} règles légales ; {counts})")
+        print(
+            f"Code du travail : {report.verbatim} citations vérifiées mot pour mot dans knowledge/law/legi_snapshot.json, "
+            f"{report.past_versions} liens vers une version passée (texte absent de legi-data) ; "
+            f"accords (KALI) : {kali_checked} citations vérifiées dans knowledge/idcc1404/kali_snapshot.json"
+        )
         return 0
     if command == "branches":
         for branch in kb.branches.values():
@@ -128,6 +138,27 @@ def _knowledge(args: argparse.Namespace) -> int:
                     print(f"- [{rule.topic}] {rule.summary}\n    ({rule.source.label}{' – ' + rule.source.url if rule.source.url else ''})")
         return 0
     raise AssertionError(command)
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    """``bot knowledge refresh``: KALI and/or the Code du travail; the worst status wins
+    (0 no error, 2 error)."""
+    from bot.knowledge import kali, legi
+    from bot.knowledge.npm_data import DEFAULT_CACHE_DIR
+
+    common = ["--cache", str(args.cache or DEFAULT_CACHE_DIR)]
+    if args.write:
+        common.append("--write")
+    if args.knowledge:
+        common += ["--knowledge", str(args.knowledge)]
+    status = 0
+    if args.package in ("all", "kali"):
+        extra = ["--from-dir", str(args.from_dir)] if args.from_dir else []
+        status = max(status, kali.main(["refresh", *common, *extra]))
+    if args.package in ("all", "legi"):
+        extra = ["--from-dir", str(args.legi_from_dir)] if args.legi_from_dir else []
+        status = max(status, legi.main(["refresh", *common, *extra]))
+    return status
 
 
 def _annex(kb, args: argparse.Namespace) -> int:

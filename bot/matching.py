@@ -42,7 +42,8 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequ
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
-from bot.knowledge.models import Branch, Metier, MetierAEnjeux
+from bot.knowledge.models import Branch, Certification, Diploma, Metier, MetierAEnjeux
+from bot.understanding.tasks import TaskScorer, load_task_scorer
 from bot.text import (
     AbbreviationTable,
     Segment,
@@ -52,6 +53,7 @@ from bot.text import (
     lemma,
     normalize,
     tokenize,
+    word_spans,
 )
 
 STATUS_MATCHED = "matched"
@@ -59,6 +61,13 @@ STATUS_AMBIGUOUS = "ambiguous"
 STATUS_ENJEUX = "enjeux_without_certification"
 STATUS_NOT_IN_LIST = "not_in_list"
 STATUS_EMPTY = "empty"
+#: Nothing matched, but the query is close to one or a few métiers (a typo too far to be
+#: taken for granted): the candidates are offered as « Vouliez-vous dire … ? ».
+STATUS_SUGGESTION = "suggestion"
+
+#: Where a result comes from: the titles and variants, or the description of tasks.
+SOURCE_TITLE = "title"
+SOURCE_TASKS = "tasks"
 
 #: Words that carry no meaning in a job title once normalised.
 STOP_WORDS = frozenset(
@@ -123,6 +132,17 @@ class MatchResult:
     status: str
     candidates: Tuple[Candidate, ...]
     enjeux: Optional[MetierAEnjeux]
+    #: Character span ``(start, end)`` in ``query`` of the words that named the job.
+    span: Optional[Tuple[int, int]] = None
+    #: ``title`` (labels, variants) or ``tasks`` (what the person does).
+    source: str = SOURCE_TITLE
+    #: The query words that explain the result (for a task description: the task words).
+    evidence: Tuple[str, ...] = ()
+
+    @property
+    def span_text(self) -> Optional[str]:
+        """The words of ``query`` that named the job, as typed."""
+        return self.query[self.span[0] : self.span[1]] if self.span else None
 
     @property
     def best(self) -> Optional[Candidate]:
@@ -168,19 +188,25 @@ class _Outcome:
     status: str
     candidates: Tuple[Candidate, ...]
     enjeux: Optional[MetierAEnjeux]
+    positions: Tuple[int, ...] = ()
 
 
 class MetierMatcher:
     """Finds the annex métier(s) a free-text job title designates in one branch."""
 
-    def __init__(self, branch: Branch, nlp: Any = None) -> None:
+    def __init__(self, branch: Branch, nlp: Any = None, tasks: Optional[TaskScorer] = None, load_tasks: bool = True) -> None:
         """Index the branch's métiers, variants and métiers à enjeux (done once).
 
         ``nlp`` is a spaCy French pipeline with a ``lemmatizer``; by default the shared
-        one of :func:`bot.text.get_nlp`.
+        one of :func:`bot.text.get_nlp`. ``tasks`` scores descriptions of what people do;
+        by default the branch's ``knowledge/idcc<N>/tasks.yml`` when it exists (none with
+        ``load_tasks=False``).
         """
         self.branch = branch
         self._nlp = nlp if nlp is not None else get_nlp()
+        if tasks is None and load_tasks:
+            tasks = load_task_scorer(branch.idcc, [m.id for m in branch.metiers], self._nlp)
+        self._tasks = tasks
         self._abbreviations = AbbreviationTable(branch.abbreviations)
         self._metiers: Dict[str, Metier] = {m.id: m for m in branch.metiers}
         self._order: Dict[str, int] = {m.id: i for i, m in enumerate(branch.metiers)}
@@ -355,46 +381,146 @@ class MetierMatcher:
 
     # ---------------------------------------------------------------------- matching
 
-    def match(self, text: str, limit: int = 5) -> MatchResult:
+    def match(
+        self,
+        text: str,
+        limit: int = 5,
+        target: Optional[Diploma] = None,
+        target_level: Optional[int] = None,
+    ) -> MatchResult:
         """What ``text`` (a job title or a whole message) designates in the branch's list.
 
-        ``limit`` caps the number of candidates returned (the best first).
+        ``limit`` caps the number of candidates returned (the best first). ``target`` and
+        ``target_level``, the diploma or level aimed at, pick among ambiguous métiers the
+        ones whose list has it (« électricien … passer le BP »).
+        """
+        found = self.match_all(text, limit, target, target_level)
+        return found[-1] if found else self._empty_or_refused(text)
+
+    def match_all(
+        self,
+        text: str,
+        limit: int = 5,
+        target: Optional[Diploma] = None,
+        target_level: Optional[int] = None,
+    ) -> List[MatchResult]:
+        """Every job named in ``text``, one result per phrase, the *chosen* one last.
+
+        The chosen one is what :meth:`match` returns: a correction (« non, plutôt … »)
+        over what it corrects, the job a person has over the one they wish for, then the
+        phrase that covers most. Results of other phrases come first, in message order.
+        Empty when nothing matched.
         """
         query = text if isinstance(text, str) else ""
         segments = job_segments(query)
         if not segments:
-            return MatchResult(query, STATUS_EMPTY, (), None)
-        best: Optional[Tuple[Tuple[Any, ...], _Outcome]] = None
+            return []
+        spans = word_spans(query)
+        every_word = [w for _, _, w in spans]
+        ranked: List[Tuple[Tuple[Any, ...], int, _Outcome]] = []
         for position, segment in enumerate(segments):
             outcome = self._match_segment(segment)
             if outcome is None:
                 continue
-            rank = (not segment.wish, outcome.coverage, -position)
-            if best is None or rank > best[0]:
-                best = (rank, outcome)
-        if best is None:
-            return MatchResult(query, STATUS_NOT_IN_LIST, (), None)
-        outcome = best[1]
-        return MatchResult(query, outcome.status, outcome.candidates[: max(limit, 1)], outcome.enjeux)
+            rank = (segment.correction, not segment.wish, outcome.coverage, -position)
+            ranked.append((rank, position, outcome))
+        if not ranked:
+            described = self._described(query)
+            return [described] if described is not None else []
+        best_position = max(ranked)[1]
+        results: List[MatchResult] = []
+        for _, position, outcome in sorted(ranked, key=lambda r: (r[1] == best_position, r[1])):
+            span = None
+            if outcome.positions:
+                span = (spans[min(outcome.positions)][0], spans[max(outcome.positions)][1])
+            outcome = self._narrow(outcome, every_word, target, target_level, query, span)
+            results.append(
+                MatchResult(query, outcome.status, outcome.candidates[: max(limit, 1)], outcome.enjeux, span)
+            )
+        return results
 
-    def _segment_words(self, segment: Segment) -> List[_Word]:
-        """The segment's words, abbreviations expanded, mapped to the index."""
-        words = self._abbreviations.expand(segment.words)
-        words = self._glue(words)
-        return [self._word(w) for w in words if w not in STOP_WORDS]
+    def _described(self, query: str) -> Optional[MatchResult]:
+        """The métier(s) a description of tasks fits (no title named), or None."""
+        if self._tasks is None:
+            return None
+        ranked = self._tasks.rank(query)
+        if ranked.status == "refused":
+            return None
+        candidates = []
+        for hit in ranked.hits:
+            words = ", ".join(hit.words)
+            score = round(min(99.0, 100.0 * hit.score / (hit.score + 4.0)), 1)
+            candidates.append(Candidate(self._metiers[hit.metier_id], score, words, f"task description ({words})"))
+        span = (min(s for s, _ in ranked.spans), max(e for _, e in ranked.spans)) if ranked.spans else None
+        status = STATUS_MATCHED if len(candidates) == 1 else STATUS_AMBIGUOUS
+        return MatchResult(query, status, tuple(candidates), None, span, SOURCE_TASKS, ranked.hits[0].words)
 
-    def _glue(self, words: Sequence[str]) -> List[str]:
+    def _empty_or_refused(self, text: str) -> MatchResult:
+        """The result when no phrase matched: ``empty`` or ``not_in_list``."""
+        query = text if isinstance(text, str) else ""
+        status = STATUS_EMPTY if not job_segments(query) else STATUS_NOT_IN_LIST
+        return MatchResult(query, status, (), None)
+
+    def _narrow(
+        self,
+        outcome: _Outcome,
+        message_words: Sequence[str],
+        target: Optional[Diploma],
+        target_level: Optional[int],
+        query: str = "",
+        span: Optional[Tuple[int, int]] = None,
+    ) -> _Outcome:
+        """Narrow an ambiguous outcome with the rest of the message: sector words anywhere
+        in it, then what the other words say of the tasks or the workplace (« électricien
+        à l'hôpital »), then the diploma or level aimed at."""
+        if outcome.status != STATUS_AMBIGUOUS:
+            return outcome
+        candidates = outcome.candidates
+        # Words that named the job do not count as context ("électricien de maintenance").
+        canon = {
+            self._word(w).canon
+            for i, w in enumerate(message_words)
+            if i not in outcome.positions and w not in STOP_WORDS and len(w) > 2
+        }
+        by_context = [c for c in candidates if canon & set(self._context[c.metier.id])]
+        if by_context and len(by_context) < len(candidates):
+            candidates = tuple(by_context)
+        if self._tasks is not None and len(candidates) > 1 and query:
+            preferred = set(self._tasks.prefer(query, [c.metier.id for c in candidates], [span] if span else ()))
+            if preferred and len(preferred) < len(candidates):
+                candidates = tuple(c for c in candidates if c.metier.id in preferred)
+        if target is not None or target_level is not None:
+            by_target = [c for c in candidates if any(_fits_target(cert, target, target_level) for cert in c.metier.certifications)]
+            if by_target and len(by_target) < len(candidates):
+                candidates = tuple(by_target)
+        if candidates == outcome.candidates:
+            return outcome
+        status = STATUS_MATCHED if len(candidates) == 1 else STATUS_AMBIGUOUS
+        return _Outcome(outcome.coverage, status, candidates, outcome.enjeux, outcome.positions)
+
+    def _segment_words(self, segment: Segment) -> List[Tuple[_Word, Tuple[int, ...]]]:
+        """The segment's words, abbreviations expanded, mapped to the index, each with the
+        positions of the message words it comes from."""
+        positions = segment.positions or tuple(range(len(segment.words)))
+        pairs: List[Tuple[str, Tuple[int, ...]]] = []
+        for word, position in zip(segment.words, positions):
+            for expanded in self._abbreviations.expand([word]):
+                pairs.append((expanded, (position,)))
+        pairs = self._glue(pairs)
+        return [(self._word(w), p) for w, p in pairs if w not in STOP_WORDS]
+
+    def _glue(self, pairs: Sequence[Tuple[str, Tuple[int, ...]]]) -> List[Tuple[str, Tuple[int, ...]]]:
         """Join two adjacent words when together they are an index word ("électro mécanicien")."""
-        out: List[str] = []
+        out: List[Tuple[str, Tuple[int, ...]]] = []
         index = 0
-        while index < len(words):
-            if index + 1 < len(words):
-                glued = words[index] + words[index + 1]
-                if glued in self._form_map and words[index] not in self._form_map:
-                    out.append(glued)
+        while index < len(pairs):
+            if index + 1 < len(pairs):
+                glued = pairs[index][0] + pairs[index + 1][0]
+                if glued in self._form_map and pairs[index][0] not in self._form_map:
+                    out.append((glued, pairs[index][1] + pairs[index + 1][1]))
                     index += 2
                     continue
-            out.append(words[index])
+            out.append(pairs[index])
             index += 1
         return out
 
@@ -402,17 +528,20 @@ class MetierMatcher:
         """The best entries fully present in one segment, or None."""
         words = self._segment_words(segment)
         known: Dict[str, _Word] = {}
+        where: Dict[str, Tuple[int, ...]] = {}
         unknown: List[_Word] = []
-        for word in words:
+        for word, positions in words:
             if word.how == "unknown":
                 if len(word.surface) > 2 and word.surface.isalpha():
                     unknown.append(word)
+                    where[word.surface] = positions
                 continue
             previous = known.get(word.canon)
             if previous is None or word.similarity > previous.similarity:
                 known[word.canon] = word
+                where[word.canon] = positions
         if not known:
-            return self._match_glued(segment, unknown)
+            return self._match_glued(segment, unknown, where)
 
         covered: Dict[int, float] = {}
         counts: Dict[int, int] = {}
@@ -438,14 +567,17 @@ class MetierMatcher:
             and (index in informative or self._entries[index].whole)
         ]
         if not full:
-            return self._match_glued(segment, unknown)
+            return self._match_glued(segment, unknown, where)
         top = max(covered[i] for i in full)
         chosen = [i for i in full if covered[i] >= top - 1e-9]
         used = {t for i in chosen for t in self._entries[i].tokens}
         leftover = [c for c in known if c not in used] + [w.canon for w in unknown]
-        return self._outcome(chosen, covered, known, query_weight, leftover)
+        positions = tuple(sorted({p for t in used for p in where.get(t, ())}))
+        return self._outcome(chosen, covered, known, query_weight, leftover, positions=positions)
 
-    def _match_glued(self, segment: Segment, unknown: Sequence[_Word]) -> Optional[_Outcome]:
+    def _match_glued(
+        self, segment: Segment, unknown: Sequence[_Word], where: Mapping[str, Tuple[int, ...]]
+    ) -> Optional[_Outcome]:
         """Last resort for words typed without spaces ("aidesoignante", "chefdequipe").
 
         A long unknown word, or the whole phrase glued, is compared with the index texts
@@ -467,7 +599,8 @@ class MetierMatcher:
                 entry = self._entries[index]
                 covered = {index: entry.weight * similarity}
                 known = {t: _Word(t, t, similarity, "fuzzy") for t in entry.tokens}
-                return self._outcome([index], covered, known, entry.weight, [], glued=glued)
+                positions = where.get(glued) or segment.positions
+                return self._outcome([index], covered, known, entry.weight, [], glued=glued, positions=tuple(positions))
         return None
 
     def _find_glued(self, glued: str) -> Tuple[int, float]:
@@ -500,9 +633,12 @@ class MetierMatcher:
         query_weight: float,
         leftover: Sequence[str],
         glued: Optional[str] = None,
+        positions: Tuple[int, ...] = (),
     ) -> _Outcome:
         """Turn the chosen entries into ranked candidates, a status and the enjeux."""
         per_metier: Dict[str, Tuple[float, str, str]] = {}
+        label_hit: Set[str] = set()  # métiers whose whole annex label was typed
+        part_hit: Set[str] = set()  # métiers one part of whose annex label was typed
         enjeux_hit: List[MetierAEnjeux] = []
         for index in chosen:
             entry = self._entries[index]
@@ -519,12 +655,23 @@ class MetierMatcher:
                 else:
                     metier_ids = (target[1],)
                 reason = self._reason(entry, text, kind, known, glued)
+                if target[0] == _TARGET_METIER and kind == _KIND_LABEL:
+                    label_hit.add(target[1])
+                elif target[0] == _TARGET_METIER and kind == _KIND_LABEL_PART:
+                    part_hit.add(target[1])
                 for metier_id in metier_ids:
                     previous = per_metier.get(metier_id)
                     if previous is None or score > previous[0]:
                         per_metier[metier_id] = (score, text, reason)
 
         metier_ids = list(per_metier)
+        if len(metier_ids) > 1 and len(chosen) == 1 and len(label_hit) == 1 and part_hit <= label_hit:
+            # The annex label of one métier beats the variants of others: « automaticien »
+            # is the métier Automaticien, not also a « technicien en automatisme » (whose
+            # vocabulary has the word). Only for one text typed: two jobs named together
+            # ("électricien soudeur") stay two; a label alike another's part ("superviseur")
+            # and a bare part ("monteur" of "Ajusteur / Monteur / Régleur") stay ambiguous.
+            metier_ids = [m for m in metier_ids if m in label_hit]
         if len(metier_ids) > 1 and leftover:
             narrowed = [m for m in metier_ids if any(c in self._context[m] for c in leftover)]
             if narrowed:
@@ -539,9 +686,9 @@ class MetierMatcher:
         enjeux_hit.sort(key=lambda e: not set(e.annex_metier_ids) & set(metier_ids))
         enjeux = enjeux_hit[0] if enjeux_hit else None
         if not candidates:
-            return _Outcome(coverage, STATUS_ENJEUX, (), enjeux)
+            return _Outcome(coverage, STATUS_ENJEUX, (), enjeux, positions)
         status = STATUS_MATCHED if len(candidates) == 1 else STATUS_AMBIGUOUS
-        return _Outcome(coverage, status, candidates, enjeux)
+        return _Outcome(coverage, status, candidates, enjeux, positions)
 
     def _reason(
         self,
@@ -579,6 +726,15 @@ def _label_forms(label: str) -> List[Tuple[str, str]]:
             if part:
                 forms.append((part, _KIND_LABEL_PART))
     return forms
+
+
+def _fits_target(certification: Certification, target: Optional[Diploma], level: Optional[int]) -> bool:
+    """True when ``certification`` is the diploma aimed at (its title says so) or, for a
+    diploma whose titles are not recognisable or a bare level, has the level aimed at."""
+    if target is not None and target.title_prefixes:
+        return bool(target.names(certification))
+    wanted = level if level is not None else (target.level if target is not None else None)
+    return wanted is not None and certification.level_number == wanted
 
 
 def _plausible_typo(typed: str, known: str, distance: float) -> bool:

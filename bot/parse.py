@@ -1,6 +1,6 @@
 """A simple built-in parser of French questions, so the core can be tried without Rasa.
 
-It recognises the contract, diplomas held or aimed at, level, age, branch, the date of a
+It recognises the contract (from ``knowledge/contracts.yml``), diplomas held or aimed at, level, age, branch, the date of a
 Pro-A avenant and the FAQ topic with regular expressions. The métier is left to the
 matcher, which gets the whole message. Rasa's NLU replaces this parser in the assistant.
 """
@@ -15,15 +15,8 @@ from typing import Any, Dict, Optional, Tuple
 from bot.knowledge.models import KnowledgeBase
 from bot.profile import Profile
 from bot.text import fold_accents
-
-_CONTRACT_PATTERNS: Tuple[Tuple[str, str], ...] = (
-    ("cdi_interimaire", r"\bcdi\s*-?\s*i\b|\bcdii\b|\bcdi\s+(?:d'?\s*)?interim\w*|\bcdi\s+en\s+interim"),
-    ("cui_cdi", r"(?:\bcui\b|contrat unique d'?\s*insertion)[^.?!]{0,20}\bcdi\b|\bcdi\b[^.?!]{0,20}\bcui\b"),
-    ("cui", r"\bcui\b|contrat unique d'?\s*insertion"),
-    ("contrat_de_mission", r"contrat de mission|\ben mission\b|\bmissions? d'?\s*interim|\binterimaire classique|\bcdd d'?\s*usage"),
-    ("cdd", r"\bcdd\b"),
-    ("cdi", r"\bcdi\b|duree indeterminee"),
-)
+from bot.understanding.contracts import default_contracts
+from bot.understanding.faq_topics import default_faq_topics
 
 #: Diploma words (folded, lower case) → diploma codes of knowledge/diplomas.yml.
 _DIPLOMA_PATTERNS: Tuple[Tuple[str, str], ...] = (
@@ -45,23 +38,6 @@ _DIPLOMA_PATTERNS: Tuple[Tuple[str, str], ...] = (
 
 _TARGET_CUES = r"(?:viser|vise|visant|preparer|prepare|passer|faire|obtenir|avoir|suivre|acceder|reprendre|pour|vers)"
 _HELD_CUES = r"(?:j'?\s*ai|titulaire|diplome d'?\s*un|deja|obtenu|j'?\s*possede)"
-
-_FAQ_PATTERNS: Tuple[Tuple[str, str], ...] = (
-    ("periode_reconversion", r"periode de reconversion|nouveau dispositif|remplace"),
-    ("what_is_proa", r"c'?\s*est quoi|qu'?\s*est[- ]ce que|definition|ca veut dire"),
-    ("level_ceiling", r"plafond|deja (?:une|un) (?:licence|master)|trop diplome"),
-    ("funding", r"financ|qui pai|qui pay|prise en charge|combien .*(?:coute|paye l'?\s*opco)|forfait|opco"),
-    ("pay", r"salaire|remunera|paye\b|paie\b|paye pendant"),
-    ("tutor", r"tuteur|tutrice|tutorat"),
-    ("procedure", r"demarche|procedure|comment (?:faire|demander|mettre en place)|avenant|lettre de mission"),
-    ("vae", r"\bvae\b|validation des acquis"),
-    ("clea", r"\bclea\b"),
-    ("scope_dromcom", r"outre[- ]mer|\bdrom\b|\bdom\b|guadeloupe|martinique|reunion|guyane|mayotte"),
-    ("training_share", r"heures de formation|part de formation|combien d'?\s*heures|pourcentage"),
-    ("duration", r"combien de temps|duree|dure\b|combien de mois"),
-    ("certification_list_source", r"d'?\s*ou vient la liste|liste a jour|mise a jour de la liste"),
-    ("beneficiaries", r"qui peut|qui a droit|pour qui"),
-)
 
 _MONTHS = {
     "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
@@ -159,11 +135,19 @@ def _diplomas(text: str) -> Dict[str, str]:
     return found
 
 
+def parse_targets(text: str) -> Tuple[Optional[str], Optional[int]]:
+    """The diploma code and the level aimed at in ``text`` (either may be None)."""
+    folded = fold(text)
+    target = _diplomas(folded).get("target")
+    level = _LEVEL.search(folded)
+    return target, (int(level.group(1)) if level and target is None else None)
+
+
 def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestion:
     """Parse one French question into a profile (completing ``base``) and a kind."""
     folded = fold(text)
     changes: Dict[str, object] = {"metier_text": text}
-    contract = _find(_CONTRACT_PATTERNS, folded)
+    contract = default_contracts().code(text)
     if contract:
         changes["contract"] = contract
     diplomas = _diplomas(folded)
@@ -188,7 +172,7 @@ def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestio
 
     if _MORE.search(folded):
         return ParsedQuestion("more", profile)
-    topic = _find(_FAQ_PATTERNS, folded)
+    topic = default_faq_topics().find(folded)
     asks_eligibility = re.search(r"\bpuis[- ]je\b|\bpeux[- ]je\b|\bai[- ]je droit|\beligible|\bj'?\s*ai droit|\best[- ]ce que je peux|\bje peux\b", folded)
     asks_list = re.search(r"quel(?:le)?s? (?:formations?|certifications?|diplomes?|titres?)|liste des|quoi comme (?:formation|diplome)", folded)
     if topic and not asks_eligibility and not asks_list:

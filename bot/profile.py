@@ -10,8 +10,13 @@ from typing import FrozenSet, Optional
 #: workers (intérim, IDCC 2378); a channel or the person can choose another.
 DEFAULT_IDCC = 2378
 
-#: Contract codes used in knowledge/ and in the Rasa slot ``contract``.
-CONTRACTS = ("cdi_interimaire", "cdi", "contrat_de_mission", "cdd", "cui", "cui_cdi", "cui_cdd")
+#: Contract codes used in knowledge/ and in the Rasa slot ``contract``; the same codes as
+#: knowledge/contracts.yml (what people type for each), checked by tests/bot/test_contracts.py.
+CONTRACTS = (
+    "cdi_interimaire", "cdi", "contrat_de_mission", "cdd", "cui", "cui_cdi", "cui_cdd",
+    "cdd_sportif", "apprentissage", "apprentissage_cdi", "professionnalisation",
+    "professionnalisation_cdi", "permanent_agence",
+)
 
 #: French names of the contract codes, for answers.
 CONTRACT_LABELS = {
@@ -23,6 +28,11 @@ CONTRACT_LABELS = {
     "cui_cdi": "contrat unique d'insertion en CDI",
     "cui_cdd": "contrat unique d'insertion en CDD",
     "cdd_sportif": "CDD de sportif professionnel",
+    "apprentissage": "contrat d'apprentissage à durée déterminée",
+    "apprentissage_cdi": "contrat d'apprentissage en CDI",
+    "professionnalisation": "contrat de professionnalisation à durée déterminée",
+    "professionnalisation_cdi": "contrat de professionnalisation en CDI",
+    "permanent_agence": "salarié permanent d'une agence d'intérim",
 }
 
 

@@ -10,19 +10,95 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, List, Optional, Sequence, Tuple
+from enum import Enum
+from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.knowledge.models import Branch, Certification, Diploma, KnowledgeBase, Rule, SourceRef
 from bot.profile import Profile
 
-#: Regimes a question is answered under.
-PROA = "proa"
-PROA_ONGOING = "proa_ongoing"
-RECONVERSION = "periode_reconversion"
+class _Code(str, Enum):
+    """A code that is also its string value: it compares, hashes, prints and serialises
+    as that string (``Verdict.ELIGIBLE == "eligible"``, also as a dict or set key)."""
 
-ELIGIBLE = "eligible"
-NOT_ELIGIBLE = "not_eligible"
-NEEDS_INFORMATION = "needs_information"
+    __hash__ = str.__hash__
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Regime(_Code):
+    """The regime a question is answered under."""
+
+    PROA = "proa"
+    PROA_ONGOING = "proa_ongoing"
+    RECONVERSION = "periode_reconversion"
+
+
+class Verdict(_Code):
+    """The engine's verdict on a Pro-A."""
+
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    NEEDS_INFORMATION = "needs_information"
+    #: The sources do not settle it: « à confirmer auprès de votre OPCO ».
+    TO_CONFIRM = "to_confirm"
+
+
+class ReasonCode(_Code):
+    """What one step of the reasoning says; :mod:`bot.compose.french` turns it into French.
+
+    Codes ending in ``_RULE`` state their rule (its summary); the others carry the
+    facts they need in :attr:`Reason.params`.
+    """
+
+    #: The Pro-A can no longer start (rule ``law.proa.end``).
+    PROA_ENDED_RULE = "proa_ended"
+    #: The avenant is dated after the last Pro-A start date. Params: signed_on, last_start_date.
+    AVENANT_AFTER_END = "avenant_after_end"
+    #: The avenant was concluded before the switch: the Pro-A goes on. Params: signed_on, replacement_from.
+    PROA_ONGOING_AGREEMENT = "proa_ongoing_agreement"
+    #: Who may have a période de reconversion.
+    RECONVERSION_BENEFICIARIES_RULE = "reconversion_beneficiaries"
+    #: The contracts a Pro-A is open to (the contract is not known yet).
+    CONTRACTS_ELIGIBLE_RULE = "contracts_eligible"
+    #: The person's contract is one a Pro-A is open to.
+    CONTRACT_ELIGIBLE_RULE = "contract_eligible"
+    #: The person's contract is not one a Pro-A is open to.
+    CONTRACT_EXCLUDED_RULE = "contract_excluded"
+    #: The diploma ceiling, which the person's level does not reach.
+    CEILING_RULE = "ceiling"
+    #: The diploma ceiling, which the person's diploma reaches (grade de licence).
+    CEILING_REACHED_RULE = "ceiling_reached"
+    #: A level-6+ title whose grade the sources do not settle. Params: level.
+    CEILING_TO_CONFIRM_RULE = "ceiling_to_confirm"
+    #: A CUI: is it a CDI or a CDD? (the rule tells them apart).
+    CUI_KIND_NEEDED_RULE = "cui_kind_needed"
+    #: The contract is outside the agreement's scope (e.g. permanent staff of an agency).
+    CONTRACT_OUT_OF_SCOPE_RULE = "contract_out_of_scope"
+    #: The sources do not settle this contract: « à confirmer ».
+    CONTRACT_TO_CONFIRM_RULE = "contract_to_confirm"
+    #: Under the période de reconversion: what the law says of this contract, to confirm.
+    RECONVERSION_CONTRACT_RULE = "reconversion_contract"
+    #: A planned duration under the minimum. Params: months, min_months.
+    PLAN_TOO_SHORT = "plan_too_short"
+    #: A planned duration over the maximum. Params: months, max_months.
+    PLAN_TOO_LONG = "plan_too_long"
+    #: Too few training hours. Params: hours, min_hours.
+    PLAN_TOO_FEW_HOURS = "plan_too_few_hours"
+    #: Training share under its minimum. Params: percent, min_percent.
+    PLAN_SHARE_TOO_LOW = "plan_share_too_low"
+    #: Training share over its maximum. Params: percent, max_percent.
+    PLAN_SHARE_TOO_HIGH = "plan_share_too_high"
+
+
+#: Module-level names kept for callers (``from bot.rules import ELIGIBLE``).
+PROA = Regime.PROA
+PROA_ONGOING = Regime.PROA_ONGOING
+RECONVERSION = Regime.RECONVERSION
+ELIGIBLE = Verdict.ELIGIBLE
+NOT_ELIGIBLE = Verdict.NOT_ELIGIBLE
+NEEDS_INFORMATION = Verdict.NEEDS_INFORMATION
+TO_CONFIRM = Verdict.TO_CONFIRM
 
 #: Contract codes that, in a branch whose agreement targets one specific CDI, a person
 #: usually means by a plain "CDI" (a temporary worker in CDI has a CDI intérimaire).
@@ -31,10 +107,12 @@ _PLAIN_CDI_READINGS = {"cdi_interimaire": "cdi", "cdi": "cdi_interimaire"}
 
 @dataclass(frozen=True)
 class Reason:
-    """One step of the reasoning, in French, with the rule that grounds it."""
+    """One step of the reasoning: a code, the rule that grounds it and the facts it
+    needs (no wording here: :mod:`bot.compose` words it)."""
 
-    text: str
+    code: ReasonCode
     rule: Optional[Rule] = None
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -51,7 +129,7 @@ class PlanCheck:
     """The check of a planned duration and training time against the rules."""
 
     ok: bool
-    problems: Tuple[str, ...]
+    problems: Tuple[Reason, ...]
     rules: Tuple[Rule, ...]
 
 
@@ -59,8 +137,8 @@ class PlanCheck:
 class Decision:
     """The rules engine's verdict with everything an answer needs."""
 
-    verdict: str
-    regime: str
+    verdict: Verdict
+    regime: Regime
     as_of: date
     branch: Branch
     reasons: Tuple[Reason, ...]
@@ -101,7 +179,7 @@ class RulesEngine:
         self.end_rule = end
 
     # -- regime -----------------------------------------------------------------
-    def regime(self, profile: Profile) -> Tuple[str, date]:
+    def regime(self, profile: Profile) -> Tuple[Regime, date]:
         """Which regime applies, and the date at which rules are read."""
         signed = profile.avenant_signed_on
         if signed is not None and signed <= self.last_start_date:
@@ -142,16 +220,29 @@ class RulesEngine:
         return self._proa(profile, branch, regime, as_of, metier_certifications)
 
     def _reconversion(self, profile: Profile, branch: Branch, as_of: date, metier_certifications: Optional[Sequence[Certification]]) -> Decision:
-        reasons = [Reason(self.end_rule.summary, self.end_rule)]
+        reasons = [Reason(ReasonCode.PROA_ENDED_RULE, self.end_rule)]
         if profile.avenant_signed_on is not None:
             reasons.append(
                 Reason(
-                    f"Votre avenant est daté du {french_date(profile.avenant_signed_on)}, après le "
-                    f"{french_date(self.last_start_date)} : ce ne peut plus être une Pro-A.",
+                    ReasonCode.AVENANT_AFTER_END,
                     self.end_rule,
+                    {"signed_on": profile.avenant_signed_on, "last_start_date": self.last_start_date},
                 )
             )
-        reasons += [Reason(r.summary, r) for r in self._reconversion_law("beneficiaries", as_of)]
+        reasons += [Reason(ReasonCode.RECONVERSION_BENEFICIARIES_RULE, r) for r in self._reconversion_law("beneficiaries", as_of)]
+        # What the law leaves open for this contract (mission, apprenticeship…), and
+        # what the branch agreement says of a status it does not cover.
+        if profile.contract:
+            reasons += [
+                Reason(ReasonCode.RECONVERSION_CONTRACT_RULE, r)
+                for r in self._reconversion_law("contracts", as_of)
+                if profile.contract in r.values.get("contracts", ())
+            ]
+            reasons += [
+                Reason(ReasonCode.CONTRACT_OUT_OF_SCOPE_RULE, r)
+                for r in branch.rules_for("beneficiaries", self.last_start_date)
+                if profile.contract in r.values.get("out_of_scope_contracts", ())
+            ]
         target = self.diploma(profile.target_diploma)
         # The branch lists are those of the Pro-A: read them on its last day.
         certifications = self._target_certifications(
@@ -178,59 +269,20 @@ class RulesEngine:
         self,
         profile: Profile,
         branch: Branch,
-        regime: str,
+        regime: Regime,
         as_of: date,
         metier_certifications: Optional[Sequence[Certification]],
     ) -> Decision:
-        reasons: List[Reason] = []
-        missing: List[str] = []
-        verdict = ELIGIBLE
-        assumed_contract: Optional[str] = None
-
-        # Contract (agreement first, the law where the agreement says nothing).
-        beneficiaries = self._branch_or_law(branch, "beneficiaries", as_of)
-        eligible = _values(beneficiaries, "eligible_contracts")
-        excluded = _values(beneficiaries, "excluded_contracts") | _values(beneficiaries, "pending_contracts")
-        contract = profile.contract
-        if contract == "cui":
-            contract = "cui_cdi" if "cui_cdi" in eligible else contract
-        if contract and contract not in eligible and contract not in excluded:
-            reading = _PLAIN_CDI_READINGS.get(contract)
-            if reading in eligible:
-                assumed_contract, contract = reading, reading
-        if not contract:
-            verdict = NEEDS_INFORMATION
-            missing.append("contract")
-            reasons.extend(Reason(r.summary, r) for r in beneficiaries if r.values.get("eligible_contracts"))
-        elif contract in eligible:
-            reasons.extend(Reason(r.summary, r) for r in beneficiaries if contract in r.values.get("eligible_contracts", ()))
-        else:
-            verdict = NOT_ELIGIBLE
-            explaining = [r for r in beneficiaries if contract in r.values.get("excluded_contracts", ()) or contract in r.values.get("pending_contracts", ())]
-            explaining = explaining or [r for r in beneficiaries if r.values.get("eligible_contracts")]
-            reasons.extend(Reason(r.summary, r) for r in explaining)
-
-        # Level ceiling (agreement or law).
-        ceiling_rules = self._branch_or_law(branch, "ceiling", as_of) or self._proa_law("ceiling")
-        held = self.held_level(profile)
-        for rule in ceiling_rules:
-            limit = rule.values.get("max_level_excluded")
-            if limit is None:
-                continue
-            if held is not None and held >= limit:
-                verdict = NOT_ELIGIBLE
-                reasons.append(Reason(rule.summary, rule))
-            elif verdict != NOT_ELIGIBLE:
-                reasons.append(Reason(rule.summary, rule))
-            break
+        verdict, reasons, missing, assumed_contract = self._contract(profile, branch, as_of)
+        verdict = self._ceiling(profile, branch, as_of, verdict, reasons)
 
         if regime == PROA_ONGOING:
             reasons.insert(
                 0,
                 Reason(
-                    f"Votre avenant Pro-A a été conclu le {french_date(profile.avenant_signed_on)}, avant le "
-                    f"{french_date(self.end_rule.values['replacement_from'])} : il continue selon l'accord de branche.",
+                    ReasonCode.PROA_ONGOING_AGREEMENT,
                     self.end_rule,
+                    {"signed_on": profile.avenant_signed_on, "replacement_from": self.end_rule.values["replacement_from"]},
                 ),
             )
 
@@ -252,6 +304,81 @@ class RulesEngine:
             plan=self.check_plan(profile, branch, as_of),
             assumed_contract=assumed_contract,
         )
+
+    def _contract(self, profile: Profile, branch: Branch, as_of: date) -> Tuple[Verdict, List[Reason], List[str], Optional[str]]:
+        """The Pro-A verdict on the contract: the agreement first, then the law.
+
+        A contract the agreement names decides; one it does not name is read in the
+        Pro-A law: excluded there → not eligible; eligible there → eligible when the
+        agreement takes in every beneficiary of the law (``includes_law_beneficiaries``),
+        else « à confirmer »; named by no rule → « à confirmer » (never a guess).
+        """
+        branch_rules = branch.rules_for("beneficiaries", as_of)
+        law_rules = self._proa_law("beneficiaries")
+        rules = branch_rules or law_rules
+        eligible = _values(rules, "eligible_contracts")
+        excluded = _values(rules, "excluded_contracts") | _values(rules, "pending_contracts")
+        contract = profile.contract
+        assumed: Optional[str] = None
+        named = eligible | excluded | _values(rules, "out_of_scope_contracts") | _values(rules, "to_confirm_contracts")
+        if contract and contract not in named:
+            reading = _PLAIN_CDI_READINGS.get(contract)
+            if reading in eligible:
+                assumed, contract = reading, reading
+        if not contract:
+            return Verdict.NEEDS_INFORMATION, [Reason(ReasonCode.CONTRACTS_ELIGIBLE_RULE, r) for r in rules if r.values.get("eligible_contracts")], ["contract"], None
+        if contract == "cui":
+            # A CUI is either a CDI or a CDD, and the law treats them apart.
+            explaining = [r for r in law_rules if {"cui_cdi", "cui_cdd"} & (_values([r], "eligible_contracts") | _values([r], "excluded_contracts"))]
+            return Verdict.NEEDS_INFORMATION, [Reason(ReasonCode.CUI_KIND_NEEDED_RULE, r) for r in explaining], ["contract"], None
+        if contract in eligible:
+            return Verdict.ELIGIBLE, [Reason(ReasonCode.CONTRACT_ELIGIBLE_RULE, r) for r in rules if contract in r.values.get("eligible_contracts", ())], [], assumed
+        out_of_scope = [r for r in rules if contract in r.values.get("out_of_scope_contracts", ())]
+        if out_of_scope:
+            return Verdict.TO_CONFIRM, [Reason(ReasonCode.CONTRACT_OUT_OF_SCOPE_RULE, r) for r in out_of_scope], [], None
+        if contract in excluded:
+            explaining = [r for r in rules if contract in r.values.get("excluded_contracts", ()) or contract in r.values.get("pending_contracts", ())]
+            return Verdict.NOT_ELIGIBLE, [Reason(ReasonCode.CONTRACT_EXCLUDED_RULE, r) for r in explaining], [], None
+        # The agreement does not name the contract: the Pro-A law.
+        law_to_confirm = [r for r in law_rules if contract in r.values.get("to_confirm_contracts", ())]
+        law_excluding = [r for r in law_rules if contract in r.values.get("excluded_contracts", ())]
+        law_eligible = [r for r in law_rules if contract in r.values.get("eligible_contracts", ())]
+        branch_eligible = [r for r in branch_rules if r.values.get("eligible_contracts")]
+        if law_to_confirm:
+            return Verdict.TO_CONFIRM, [Reason(ReasonCode.CONTRACT_TO_CONFIRM_RULE, r) for r in law_to_confirm], [], None
+        if law_excluding:
+            return Verdict.NOT_ELIGIBLE, [Reason(ReasonCode.CONTRACTS_ELIGIBLE_RULE, r) for r in branch_eligible] + [
+                Reason(ReasonCode.CONTRACT_EXCLUDED_RULE, r) for r in law_excluding], [], None
+        if law_eligible:
+            if any(r.values.get("includes_law_beneficiaries") for r in branch_eligible):
+                return Verdict.ELIGIBLE, [Reason(ReasonCode.CONTRACT_ELIGIBLE_RULE, r) for r in law_eligible], [], None
+            return Verdict.TO_CONFIRM, [Reason(ReasonCode.CONTRACTS_ELIGIBLE_RULE, r) for r in branch_eligible] + [
+                Reason(ReasonCode.CONTRACT_TO_CONFIRM_RULE, r) for r in law_eligible], [], None
+        return Verdict.TO_CONFIRM, [Reason(ReasonCode.CONTRACT_TO_CONFIRM_RULE, r) for r in branch_eligible or law_rules], [], None
+
+    def _ceiling(self, profile: Profile, branch: Branch, as_of: date, verdict: Verdict, reasons: List[Reason]) -> Verdict:
+        """Apply the diploma ceiling: the *grade* de licence, not every level-6 title.
+
+        A diploma that confers (or is above) the grade excludes; one below it, or a level
+        under the ceiling, passes; a level-6+ title whose grade the sources do not settle,
+        or a bare level 6+, is « à confirmer ». Appends the reason; returns the verdict.
+        """
+        rules = self._branch_or_law(branch, "ceiling", as_of) or self._proa_law("ceiling")
+        rule = next((r for r in rules if r.values.get("max_level_excluded") is not None), None)
+        if rule is None:
+            return verdict
+        held_diploma = self.diploma(profile.held_diploma)
+        level = self.held_level(profile)
+        if held_diploma is not None and held_diploma.licence_grade is True:
+            reasons.append(Reason(ReasonCode.CEILING_REACHED_RULE, rule))
+            return Verdict.NOT_ELIGIBLE
+        below = (held_diploma is not None and held_diploma.licence_grade is False) or level is None or level < rule.values["max_level_excluded"]
+        if below:
+            if verdict != Verdict.NOT_ELIGIBLE:
+                reasons.append(Reason(ReasonCode.CEILING_RULE, rule))
+            return verdict
+        reasons.append(Reason(ReasonCode.CEILING_TO_CONFIRM_RULE, rule, {"level": level}))
+        return verdict if verdict == Verdict.NOT_ELIGIBLE else Verdict.TO_CONFIRM
 
     # -- durations ----------------------------------------------------------------
     def publics(self, profile: Profile) -> frozenset:
@@ -301,7 +428,7 @@ class RulesEngine:
         months, training, total = profile.planned_months, profile.planned_training_hours, profile.planned_total_hours
         if months is None and training is None:
             return None
-        problems: List[str] = []
+        problems: List[Reason] = []
         used: List[Rule] = []
         base = branch.rules_for("duration", as_of)
         if months is not None and base:
@@ -309,9 +436,9 @@ class RulesEngine:
             high = self.max_months_for(profile, branch, as_of)
             used.extend(base)
             if months < low:
-                problems.append(f"{months} mois, c'est moins que le minimum de {low} mois.")
+                problems.append(Reason(ReasonCode.PLAN_TOO_SHORT, None, {"months": months, "min_months": low}))
             elif high is not None and months > high:
-                problems.append(f"{months} mois, c'est plus que le maximum de {high} mois pour votre situation.")
+                problems.append(Reason(ReasonCode.PLAN_TOO_LONG, None, {"months": months, "max_months": high}))
         share_rules = self._branch_or_law(branch, "training_share", as_of)
         # Some agreements let the training share go beyond its maximum for listed publics
         # (a training_share rule that carries ``publics``).
@@ -321,14 +448,14 @@ class RulesEngine:
                 used.append(rule)
                 minimum = rule.values.get("min_hours")
                 if minimum is not None and training < minimum:
-                    problems.append(f"{training} heures de formation, c'est moins que le minimum de {minimum} heures.")
+                    problems.append(Reason(ReasonCode.PLAN_TOO_FEW_HOURS, rule, {"hours": training, "min_hours": minimum}))
                 if total and rule.values.get("min_percent") is not None:
                     share = 100 * training / total
                     low, high = rule.values["min_percent"], rule.values.get("max_percent")
                     if share < low:
-                        problems.append(f"La formation ferait {share:.1f} % de la durée totale, moins que {low} %.".replace(".", ",", 1))
+                        problems.append(Reason(ReasonCode.PLAN_SHARE_TOO_LOW, rule, {"percent": share, "min_percent": low}))
                     elif high is not None and share > high and not beyond_allowed:
-                        problems.append(f"La formation ferait {share:.1f} % de la durée totale, plus que {high} %.".replace(".", ",", 1))
+                        problems.append(Reason(ReasonCode.PLAN_SHARE_TOO_HIGH, rule, {"percent": share, "max_percent": high}))
         return PlanCheck(ok=not problems, problems=tuple(problems), rules=tuple(used))
 
     # -- certifications -------------------------------------------------------------
@@ -381,16 +508,3 @@ def _values(rules: Iterable[Rule], key: str) -> set:
         found.update(rule.values.get(key, ()))
     return found
 
-
-_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)
-
-
-def french_date(day: Optional[date]) -> str:
-    """``1er janvier 2026`` style date."""
-    if day is None:
-        return ""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {_MONTHS[day.month - 1]} {day.year}"

@@ -38,9 +38,12 @@ class Assistant:
                 self._matchers[idcc] = MetierMatcher(self.kb.branch(idcc))
             return self._matchers[idcc]
 
-    def match_metier(self, text: str, idcc: int) -> MatchResult:
-        """Rank the branch's métiers for what the person typed."""
-        return self.matcher(idcc).match(text)
+    def match_metier(self, text: str, idcc: int, profile: Optional[Profile] = None) -> MatchResult:
+        """Rank the branch's métiers for what the person typed; the diploma or level the
+        profile aims at picks among similar métiers the one whose list has it."""
+        target = self.kb.diplomas.get(profile.target_diploma) if profile and profile.target_diploma else None
+        level = profile.target_level if profile else None
+        return self.matcher(idcc).match(text, target=target, target_level=level)
 
     def resolve_metier(self, profile: Profile) -> Tuple[Optional[MatchResult], Optional[Metier]]:
         """The métier of the profile: by id when chosen, else by matching its text."""
@@ -52,7 +55,7 @@ class Assistant:
                 pass  # an id from another branch: fall back to the text
         if not profile.metier_text:
             return None, None
-        match = self.match_metier(profile.metier_text, profile.idcc)
+        match = self.match_metier(profile.metier_text, profile.idcc, profile)
         if match.status == "matched" and match.best is not None:
             return match, match.best.metier
         return match, None

@@ -285,6 +285,7 @@ _FRAMES = (
     "en cdii", "en interim", "en mission", "cdi interimaire", "cdi", "cdd", "cdii",
     "interimaire", "interimaires", "interim", "interimeur", "en contrat", "missions",
     "salarie", "salariee", "temps plein", "temps partiel", "je", "j", "moi", "suis", "sui",
+    "pardon", "plutot", "enfin", "je veux dire",
 )
 # Words such as "poste", "métier" or "service" are not frames on their own: they are part
 # of job titles ("chef de poste", "formateur métier", "conseiller service client").
@@ -308,16 +309,54 @@ class Segment:
 
     ``words`` are normalised; ``wish`` is True when the phrase comes after a wish or a
     question ("je voudrais devenir …", "puis-je …"), where the job a person has is less
-    likely to be.
+    likely to be. ``positions`` are the indexes of ``words`` in the message's words
+    (:func:`word_spans`), so that a match can be given back as a character span.
+    ``correction`` is True when the phrase follows a correction cue (« non, pardon,
+    plutôt … »): it then replaces what was said before it.
     """
 
     words: Tuple[str, ...]
     wish: bool
+    positions: Tuple[int, ...] = ()
+    correction: bool = False
 
     @property
     def text(self) -> str:
         """The words joined by spaces."""
         return " ".join(self.words)
+
+
+#: Cues of a correction of what was just said (normalised, whole words).
+_CORRECTION_RE = re.compile(
+    r"(?<![a-z0-9])(?:non|pardon|plutot|je veux dire|enfin|je me suis trompe|je me suis trompee|erreur|rectification)(?![a-z0-9])"
+)
+_WORD_RE = re.compile(r"\S+")
+
+
+def word_spans(text: str) -> List[Tuple[int, int, str]]:
+    """``(start, end, word)`` of every word of :func:`normalize` in ``truncate(text)``.
+
+    The words are exactly those of ``tokenize(truncate(text))``, in order; ``start`` and
+    ``end`` are character offsets in ``text`` (a span of the text as typed).
+    """
+    text = truncate(text)
+    spans: List[Tuple[int, int, str]] = []
+    start = -1
+    for index, char in enumerate(text):
+        inside = bool(normalize(char)) or (start >= 0 and unicodedata.combining(char) > 0)
+        if inside and start < 0:
+            start = index
+        elif not inside and start >= 0:
+            spans.append((start, index, normalize(text[start:index])))
+            start = -1
+    if start >= 0:
+        spans.append((start, len(text), normalize(text[start:])))
+    # A character whose fold holds a space (rare compatibility forms) splits a word.
+    out: List[Tuple[int, int, str]] = []
+    for begin, end, word in spans:
+        for part in word.split():
+            out.append((begin, end, part))
+    return out
 
 
 def job_segments(text: str) -> List[Segment]:
@@ -330,23 +369,38 @@ def job_segments(text: str) -> List[Segment]:
     """
     segments: List[Segment] = []
     wish = False
+    correction = False
+    base = 0  # index of the clause's first word in the message's words
     for clause in _CLAUSE_BREAK.split(truncate(text)):
         normalised = normalize(clause)
         if not normalised:
             continue
+        word_index = {m.start(): i for i, m in enumerate(_WORD_RE.finditer(normalised))}
         start = 0
-        pieces: List[Tuple[str, bool]] = []
+        pieces: List[Tuple[int, int, bool, bool]] = []
         for found in _BOUNDARY_RE.finditer(normalised):
-            pieces.append((normalised[start:found.start()], wish))
+            piece_correction = correction or bool(_CORRECTION_RE.search(normalised[start:found.start()]))
+            pieces.append((start, found.start(), wish, piece_correction))
             wish = wish or found.group(0) in _WISH_SET
             start = found.end()
-        pieces.append((normalised[start:], wish))
-        for piece, piece_wish in pieces:
-            words = _strip_frames(piece)
-            if words:
-                segments.append(Segment(tuple(words[:MAX_SEGMENT_WORDS]), piece_wish))
+        pieces.append((start, len(normalised), wish, correction or bool(_CORRECTION_RE.search(normalised[start:]))))
+        for piece_start, piece_end, piece_wish, piece_correction in pieces:
+            kept = _strip_frames_at(normalised, piece_start, piece_end)
+            if _CORRECTION_RE.search(normalised[piece_start:piece_end]) or piece_correction:
+                correction = True
+            if kept:
+                kept = kept[:MAX_SEGMENT_WORDS]
+                segments.append(
+                    Segment(
+                        tuple(w for w, _ in kept),
+                        piece_wish,
+                        tuple(base + word_index[o] for _, o in kept),
+                        piece_correction and bool(segments),
+                    )
+                )
                 if len(segments) >= MAX_SEGMENTS:
                     return segments
+        base += len(word_index)
     return segments
 
 
@@ -358,16 +412,26 @@ def strip_framing(text: str) -> str:
 def _strip_frames(piece: str) -> List[str]:
     """Words of a normalised phrase without framing words, numbers, durations ("5 ans")
     and the articles or pronouns left at its edges."""
-    words: List[str] = []
+    return [word for word, _ in _strip_frames_at(piece, 0, len(piece))]
+
+
+def _strip_frames_at(text: str, begin: int, end: int) -> List[Tuple[str, int]]:
+    """:func:`_strip_frames` of ``text[begin:end]``, each word with its offset in ``text``."""
+    piece = text[begin:end]
+    framed = [(m.start(), m.end()) for m in _FRAME_RE.finditer(piece)]
+    words: List[Tuple[str, int]] = []
     previous = ""
-    for word in _FRAME_RE.sub(" ", piece).split():
+    for found in _WORD_RE.finditer(piece):
+        word = found.group(0)
+        if any(s <= found.start() < e for s, e in framed):
+            continue  # a framing phrase, dropped where it stands
         is_number = word.isdigit() or word in _NUMBER_WORDS
         if not is_number and not (word in _UNITS and (previous.isdigit() or previous in _NUMBER_WORDS)):
-            words.append(word)
+            words.append((word, begin + found.start()))
         previous = word
-    while words and words[0] in _EDGE_WORDS:
+    while words and words[0][0] in _EDGE_WORDS:
         words.pop(0)
-    while words and words[-1] in _EDGE_WORDS:
+    while words and words[-1][0] in _EDGE_WORDS:
         words.pop()
     return words
 

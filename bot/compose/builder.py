@@ -37,7 +37,9 @@ from bot.rules import (
     NOT_ELIGIBLE,
     PROA_ONGOING,
     RECONVERSION,
+    TO_CONFIRM,
     Decision,
+    ReasonCode,
     RulesEngine,
     unique_certifications,
 )
@@ -237,25 +239,31 @@ class Composer:
         regime = str(decision.regime)
         rules_used: List[Rule] = [r.rule for r in decision.reasons if r.rule and r.rule is not self.engine.end_rule]
         parts: List[Part] = []
-        verdict = "info" if decision.regime == RECONVERSION else str(decision.verdict)
+        # « À confirmer » is not a verdict of the structured answer: it informs.
+        verdict = "info" if decision.regime == RECONVERSION or decision.verdict == TO_CONFIRM else str(decision.verdict)
         target = decision.target
 
         # The regime's part and verdict line.
         if decision.regime == RECONVERSION:
-            line = french.VERDICT_RECONVERSION.format(switch=french.french_date(self.switch))
-            in_part = french.PART_RECONVERSION.format(switch=french.french_date(self.switch))
-            sentences: List[str] = []
-            for reason in decision.reasons:
-                code = str(getattr(reason, "code", ""))
-                if reason.rule is self.engine.end_rule and code != "avenant_after_end":
-                    continue  # the 2026 change is said once, in its own note
-                if code == "avenant_after_end" or (profile.avenant_signed_on and reason.rule is self.engine.end_rule):
-                    line = in_part = french.VERDICT_TOO_LATE.format(
-                        signed_on=french.french_date(profile.avenant_signed_on),
-                        last_start=french.french_date(self.engine.last_start_date),
-                    )
-                    continue
-                sentences.append(french.reason_text(reason))
+            switch, opco = french.french_date(self.switch), branch.agreement.opco
+            codes = {reason.code for reason in decision.reasons}
+            if codes & {ReasonCode.RECONVERSION_CONTRACT_RULE, ReasonCode.CONTRACT_OUT_OF_SCOPE_RULE}:
+                # The law leaves this contract open: no « oui » the sources do not give.
+                line = in_part = french.VERDICT_RECONVERSION_TO_CONFIRM.format(switch=switch, opco=opco)
+            else:
+                line = french.VERDICT_RECONVERSION.format(switch=switch)
+                in_part = french.PART_RECONVERSION.format(switch=switch)
+            if ReasonCode.AVENANT_AFTER_END in codes:
+                line = in_part = french.VERDICT_TOO_LATE.format(
+                    signed_on=french.french_date(profile.avenant_signed_on),
+                    last_start=french.french_date(self.engine.last_start_date),
+                )
+            sentences: List[str] = [
+                french.reason_text(reason)
+                for reason in decision.reasons
+                # The 2026 change is said once, in its own note; the late avenant is the line.
+                if reason.code not in (ReasonCode.PROA_ENDED_RULE, ReasonCode.AVENANT_AFTER_END)
+            ]
             training = [r for r in decision.training_rules if french.figure_of(r.values)]
             figure = french.figure_of(training[0].values) if training else None
             rules_used += training[:1]
@@ -347,7 +355,7 @@ class Composer:
             sentences += extra
             used += list(decision.duration.rules[:1]) + list(decision.training_rules[:1])
         if decision.plan and decision.plan.problems:
-            sentences += [french.reason_text(p) if not isinstance(p, str) else p for p in decision.plan.problems]
+            sentences += [french.reason_text(p) for p in decision.plan.problems]
             used += list(decision.plan.rules)
         if decision.regime == PROA_ONGOING and decision.verdict == ELIGIBLE:
             line = french.VERDICT_ONGOING.format(branch=decision.branch.name)
@@ -544,7 +552,7 @@ class Composer:
             sentences = tuple(r.summary for r in new_rules)
             if topic in _SELF_NAMED and len(sentences) > 1:
                 sentences = sentences[1:]  # the first one is the verdict line
-            parts.append(Part(self._heading(RECONVERSION), figure, sentences, RECONVERSION))
+            parts += _split_part(self._heading(RECONVERSION), figure, sentences, RECONVERSION)
             about = french.sentence_with(sentences, keyword) if keyword else None
             if figure:
                 line = french.VERDICT_FIGURE.format(scheme=french.SCHEME_RECONVERSION, figure=french.lowered(figure))
@@ -561,7 +569,7 @@ class Composer:
             heading = self._heading(proa_regime, profile)
             if regime == RECONVERSION and topic == "what_is_proa":
                 heading = french.HEADING_PROA
-            parts.append(Part(heading, figure, tuple(r.summary for r in proa_rules), proa_regime))
+            parts += _split_part(heading, figure, tuple(r.summary for r in proa_rules), proa_regime)
             if line is None:
                 about = french.sentence_with([r.summary for r in proa_rules], keyword) if keyword else None
                 said = figure or french.first_sentence(about or proa_rules[0].summary).rstrip(".")
@@ -601,6 +609,24 @@ class Composer:
             sources=sources,
             extra={"regime": regime, "explains_change": explains_change and regime == RECONVERSION},
         )
+
+
+#: A part's first paragraph stays this short, so that the verdict line and the details of
+#: the regime that applies fit the first screen of a phone; further rules follow it.
+PART_BUDGET = 380
+
+
+def _split_part(heading: Optional[str], figure: Optional[str], sentences: Sequence[str], regime: str) -> List[Part]:
+    """The part under its heading with the first sentences (at least one) up to
+    :data:`PART_BUDGET` characters, then a paragraph with the others (same regime)."""
+    first: List[str] = []
+    size = 0
+    for index, sentence in enumerate(sentences):
+        if first and size + len(sentence) > PART_BUDGET:
+            return [Part(heading, figure, tuple(first), regime), Part(None, None, tuple(sentences[index:]), regime)]
+        first.append(sentence)
+        size += len(sentence) + 1
+    return [Part(heading, figure, tuple(first), regime)]
 
 
 def _first_figure(rules: Sequence[Rule]) -> Optional[str]:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, Mapping, Optional
 
 from bot.compose.parts import VERDICT_LINE_MAX
+from bot.rules import Reason, ReasonCode
 
 # -- headings --------------------------------------------------------------------------
 HEADING_RECONVERSION = "Période de reconversion (depuis {year})"
@@ -102,6 +103,8 @@ SCHEME_PROA = "Pro-A"
 #: line is then the sentence that holds this word, not the other topic's figure.
 TOPIC_KEYWORDS: Mapping[str, str] = {
     "pay": "rémunération",
+    # The new scheme's hourly figure is only a default (when the branch set no forfait).
+    "funding": "prend en charge",
     "tutor": "tuteur",
     "vae": "VAE",
     "clea": "CléA",
@@ -124,28 +127,29 @@ MORE_ONE = "Il y en a 1 autre : écrivez « voir plus »."
 MORE_MANY = "Il y en a {count} autres : écrivez « voir plus »."
 
 # -- reason codes of the rules engine --------------------------------------------------
-#: The French of every reason code of the rules engine, filled from the reason's params.
-#: ``None``: the reason states its rule, whose summary is the sentence.
-REASON_TEXTS: Mapping[str, Optional[str]] = {
-    "proa_ended": None,
-    "avenant_after_end": "Votre avenant est daté du {signed_on}, après le {last_start_date} : ce ne peut plus être une Pro-A.",
-    "proa_ongoing_agreement": "Votre avenant Pro-A a été conclu le {signed_on}, avant le {replacement_from} : il continue selon l'accord de branche.",
-    "reconversion_beneficiaries": None,
-    "contracts_eligible": None,
-    "contract_eligible": None,
-    "contract_excluded": None,
-    "ceiling": None,
-    "ceiling_reached": None,
-    "ceiling_to_confirm": None,
-    "cui_kind_needed": None,
-    "contract_out_of_scope": None,
-    "contract_to_confirm": None,
-    "reconversion_contract": None,
-    "plan_too_short": "{months} mois, c'est moins que le minimum de {min_months} mois.",
-    "plan_too_long": "{months} mois, c'est plus que le maximum de {max_months} mois pour votre situation.",
-    "plan_too_few_hours": "{hours} heures de formation, c'est moins que le minimum de {min_hours} heures.",
-    "plan_share_too_low": "La formation ferait {percent} % de la durée totale, moins que {min_percent} %.",
-    "plan_share_too_high": "La formation ferait {percent} % de la durée totale, plus que {max_percent} %.",
+#: The French of every reason code of the rules engine, filled from the reason's params
+#: (dates as « 1er janvier 2026 », decimals with a comma). ``None``: the reason states its
+#: rule, whose summary is the sentence.
+REASON_TEXTS: Mapping[ReasonCode, Optional[str]] = {
+    ReasonCode.PROA_ENDED_RULE: None,
+    ReasonCode.AVENANT_AFTER_END: "Votre avenant est daté du {signed_on}, après le {last_start_date} : ce ne peut plus être une Pro-A.",
+    ReasonCode.PROA_ONGOING_AGREEMENT: "Votre avenant Pro-A a été conclu le {signed_on}, avant le {replacement_from} : il continue selon l'accord de branche.",
+    ReasonCode.RECONVERSION_BENEFICIARIES_RULE: None,
+    ReasonCode.CONTRACTS_ELIGIBLE_RULE: None,
+    ReasonCode.CONTRACT_ELIGIBLE_RULE: None,
+    ReasonCode.CONTRACT_EXCLUDED_RULE: None,
+    ReasonCode.CEILING_RULE: None,
+    ReasonCode.CEILING_REACHED_RULE: None,
+    ReasonCode.CEILING_TO_CONFIRM_RULE: None,
+    ReasonCode.CUI_KIND_NEEDED_RULE: None,
+    ReasonCode.CONTRACT_OUT_OF_SCOPE_RULE: None,
+    ReasonCode.CONTRACT_TO_CONFIRM_RULE: None,
+    ReasonCode.RECONVERSION_CONTRACT_RULE: None,
+    ReasonCode.PLAN_TOO_SHORT: "{months} mois, c'est moins que le minimum de {min_months} mois.",
+    ReasonCode.PLAN_TOO_LONG: "{months} mois, c'est plus que le maximum de {max_months} mois pour votre situation.",
+    ReasonCode.PLAN_TOO_FEW_HOURS: "{hours} heures de formation, c'est moins que le minimum de {min_hours} heures.",
+    ReasonCode.PLAN_SHARE_TOO_LOW: "La formation ferait {percent} % de la durée totale, moins que {min_percent} %.",
+    ReasonCode.PLAN_SHARE_TOO_HIGH: "La formation ferait {percent} % de la durée totale, plus que {max_percent} %.",
 }
 
 _MONTHS = (
@@ -171,16 +175,12 @@ def french_value(value: Any) -> str:
     return str(value)
 
 
-def reason_text(reason: Any) -> str:
-    """The French sentence of one reason of a decision (its code, or its rule's summary)."""
-    code = getattr(reason, "code", None)
-    if code is None:  # an engine that still words its reasons
-        return str(getattr(reason, "text", ""))
-    template = REASON_TEXTS.get(str(code))
+def reason_text(reason: Reason) -> str:
+    """The French sentence of one reason of a decision (its template, or its rule's summary)."""
+    template = REASON_TEXTS[reason.code]
     if template is None:
         return reason.rule.summary if reason.rule else ""
-    params: Mapping[str, Any] = getattr(reason, "params", None) or {}
-    return template.format(**{key: french_value(value) for key, value in params.items()})
+    return template.format(**{key: french_value(value) for key, value in reason.params.items()})
 
 
 def certification_line(title: str, rncp: Optional[str], level: Optional[str]) -> str:

@@ -118,6 +118,7 @@ def load_sources(root: Path) -> Dict[str, SourceDocument]:
             kali_text_id=item["kali_text_id"],
             url=item["url"],
             origin=item["origin"],
+            checked_on=_to_date(item["checked_on"]),
         )
     return documents
 
@@ -131,6 +132,8 @@ def _source_ref(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], p
         article=str(raw["article"]),
         kali_id=raw.get("kali_id"),
         quote=raw["quote"],
+        legi_id=raw.get("legi_id"),
+        more_quotes=tuple(raw.get("more_quotes") or ()),
     )
 
 
@@ -347,6 +350,7 @@ def load_diplomas(path: Path, root: Path, sources: Mapping[str, SourceDocument])
             label=raw["label"],
             level=raw["level"],
             title_prefixes=tuple(raw["title_prefixes"]),
+            licence_grade=raw.get("licence_grade"),
         )
         for raw in data["diplomas"]
     }

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping, Optional, Tuple
 
-LEGIFRANCE_KALI_URL = "https://www.legifrance.gouv.fr/conv_coll/id/{kali_id}"
+#: Légifrance page of one article of a collective agreement (KALIARTI id).
+LEGIFRANCE_KALI_URL = "https://www.legifrance.gouv.fr/conv_coll/article/{kali_id}"
+#: Légifrance page of one article version of a code (LEGIARTI id).
+LEGIFRANCE_LEGI_URL = "https://www.legifrance.gouv.fr/codes/article_lc/{legi_id}"
 RNCP_URL = "https://www.francecompetences.fr/recherche/rncp/{number}/"
 
 
@@ -28,23 +31,43 @@ class SourceDocument:
     kali_text_id: Optional[str]
     url: Optional[str]
     origin: str
+    #: When the knowledge drawn from this document was last checked against it.
+    checked_on: Optional[date] = None
 
 
 @dataclass(frozen=True)
 class SourceRef:
-    """Where one fact comes from: document, article, KALI id and verbatim quote."""
+    """Where one fact comes from: document, article, KALI or LEGI id and verbatim quote."""
 
     document: SourceDocument
     article: str
     kali_id: Optional[str]
     quote: str
+    #: LEGIARTI id of the Code du travail article version (checked against
+    #: knowledge/law/legi_snapshot.json).
+    legi_id: Optional[str] = None
+    #: Further verbatim quotes of the same article that the rule's summary relies on.
+    more_quotes: Tuple[str, ...] = ()
 
     @property
     def url(self) -> Optional[str]:
-        """Légifrance link to the article when its KALI id is known, else the document's."""
+        """Légifrance link to the exact article (LEGIARTI for the code, KALIARTI for an
+        agreement) when its id is known, else the document's."""
+        if self.legi_id:
+            return LEGIFRANCE_LEGI_URL.format(legi_id=self.legi_id)
         if self.kali_id:
             return LEGIFRANCE_KALI_URL.format(kali_id=self.kali_id)
         return self.document.url
+
+    @property
+    def quotes(self) -> Tuple[str, ...]:
+        """Every verbatim quote of the source (the main one first)."""
+        return (self.quote,) + tuple(self.more_quotes)
+
+    @property
+    def checked_on(self) -> Optional[date]:
+        """When the knowledge drawn from the document was last checked."""
+        return self.document.checked_on
 
     @property
     def label(self) -> str:
@@ -130,8 +153,10 @@ class Certification:
     @property
     def level_number(self) -> Optional[int]:
         """3…7 for "niveau N", None for "sans niveau" or unknown."""
-        if self.level.startswith("niveau "):
-            return int(self.level.split()[1])
+        parts = self.level.split()
+        # "niveau non précisé" (a certification whose level the source does not give).
+        if len(parts) > 1 and parts[0] == "niveau" and parts[1].isdigit():
+            return int(parts[1])
         return None
 
     @property
@@ -265,6 +290,9 @@ class Diploma:
     label: str
     level: Optional[int]
     title_prefixes: Tuple[str, ...]
+    #: True: confers (or is above) the grade de licence, the Pro-A ceiling; False: below
+    #: it; None: the sources do not settle it.
+    licence_grade: Optional[bool] = None
 
     def names(self, certification: Certification) -> bool:
         """True when the certification's title is a diploma of this kind."""

@@ -41,7 +41,7 @@ QUESTIONS = [
     ("certifications", "quelles certifications pour un soudeur ?", "figure"),
     ("duration", "combien de temps dure la Pro-A ?", "figure"),
     ("hours", "combien d'heures de formation faut-il ?", "figure"),
-    ("funding", "qui finance la formation ?", "figure"),
+    ("funding", "qui finance la formation ?", "prend en charge"),
     ("pay", "suis-je payé pendant la formation ?", "rémunération"),
     ("tutor", "est-ce qu'il faut un tuteur ?", "tuteur"),
     ("procedure", "quelles sont les démarches à faire ?", "OPCO"),

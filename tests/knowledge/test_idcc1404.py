@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 import yaml
 
-from bot.kali import html_to_text, iter_nodes
+from bot.knowledge.kali import html_to_text, iter_nodes
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = ROOT / "knowledge" / "idcc1404"

@@ -13,7 +13,7 @@ container (``data/KALICONT….json``). This module:
 
 Command line (offline with ``--from-dir``)::
 
-    python -m bot.kali refresh [--write] [--check] [--cache DIR] [--from-dir DIR]
+    python -m bot.knowledge.kali refresh [--write] [--check] [--cache DIR] [--from-dir DIR]
                                [--version VERSION] [--knowledge DIR]
 
 Nothing here touches the network except :func:`fetch_latest` (through ``npm``).
@@ -22,17 +22,23 @@ Nothing here touches the network except :func:`fetch_latest` (through ``npm``).
 from __future__ import annotations
 
 import argparse
-import difflib
-import json
-import re
-import shutil
-import subprocess
 import sys
-import tarfile
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, Iterable, TextIO
+
+from bot.knowledge import npm_data
+from bot.knowledge.npm_data import (  # noqa: F401 (re-exported: the KALI helpers of this module)
+    DEFAULT_CACHE_DIR,
+    NpmDataError,
+    html_footnotes,
+    html_to_text,
+    iter_nodes,
+    normalize_whitespace,
+    read_package_version,
+    text_delta,
+    write_snapshot,
+)
 
 PACKAGE_NAME = "@socialgouv/kali-data"
 SNAPSHOT_FORMAT = 1
@@ -46,9 +52,8 @@ AVENANT_7_TEXT_ID = "KALITEXT000051314657"
 TRACKED_TEXT_IDS: tuple[str, ...] = (PROA_TEXT_ID, AVENANT_1_TEXT_ID, AVENANT_7_TEXT_ID)
 
 SNAPSHOT_RELATIVE_PATH = Path("idcc1404") / "kali_snapshot.json"
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
-DEFAULT_CACHE_DIR = REPO_ROOT / ".kali-cache"
 
 #: KALI ``etat`` values meaning that an article or a text no longer applies.
 ENDED_ETATS = frozenset({"ABROGE", "ABROGE_DIFF", "PERIME", "DENONCE"})
@@ -58,7 +63,7 @@ OPEN_END_DATE = "2999-01-01"
 CHANGE_KINDS = ("added", "modified", "abrogated", "removed")
 
 
-class KaliError(RuntimeError):
+class KaliError(NpmDataError):
     """Raised when the KALI data cannot be fetched or read."""
 
 
@@ -67,76 +72,7 @@ class KaliError(RuntimeError):
 
 def _tarball_name(version: str) -> str:
     """Return the file name ``npm pack`` gives to a version of the package."""
-    return f"socialgouv-kali-data-{version}.tgz"
-
-
-def _run_npm_pack(cache_dir: Path, version: str | None) -> tuple[Path, str]:
-    """Run ``npm pack`` in ``cache_dir`` and return (tarball path, package version)."""
-    npm = shutil.which("npm")
-    if npm is None:
-        raise KaliError(
-            "npm was not found on PATH: install Node.js/npm, or pass an already unpacked "
-            "data directory with --from-dir DIR"
-        )
-    spec = f"{PACKAGE_NAME}@{version}" if version else PACKAGE_NAME
-    try:
-        proc = subprocess.run(
-            [npm, "pack", spec, "--json"],
-            cwd=cache_dir,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=900,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise KaliError(f"could not run 'npm pack {spec}': {exc}") from exc
-    if proc.returncode != 0:
-        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-10:])
-        raise KaliError(f"'npm pack {spec}' failed (exit {proc.returncode}):\n{tail}")
-    filename: str | None = None
-    packed_version: str | None = None
-    try:
-        info = json.loads(proc.stdout)
-        if isinstance(info, list) and info:
-            filename = info[0].get("filename")
-            packed_version = info[0].get("version")
-    except json.JSONDecodeError:
-        lines = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
-        filename = lines[-1] if lines else None
-    if not filename:
-        raise KaliError(f"'npm pack {spec}' did not report a tarball name:\n{proc.stdout}")
-    # npm >= 9 reports scoped names as "socialgouv-kali-data-…tgz"; keep only the base name.
-    tarball = cache_dir / Path(filename.replace("@", "").replace("/", "-")).name
-    if not tarball.is_file():
-        raise KaliError(f"'npm pack {spec}' reported {filename} but {tarball} does not exist")
-    if not packed_version:
-        match = re.search(r"-(\d+\.\d+\.\d+[^/]*)\.tgz$", tarball.name)
-        packed_version = match.group(1) if match else "unknown"
-    return tarball, packed_version
-
-
-def _extract_members(tarball: Path, members: Iterable[str], dest: Path) -> None:
-    """Extract the named members of ``tarball`` (paths inside ``package/``) under ``dest``."""
-    wanted = {f"package/{name}": name for name in members}
-    found: set[str] = set()
-    try:
-        with tarfile.open(tarball, "r:gz") as tar:
-            for member in tar:
-                if member.name not in wanted or not member.isfile():
-                    continue
-                fileobj = tar.extractfile(member)
-                if fileobj is None:
-                    continue
-                target = dest / wanted[member.name]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with fileobj, open(target, "wb") as out:
-                    shutil.copyfileobj(fileobj, out)
-                found.add(member.name)
-    except (tarfile.TarError, OSError) as exc:
-        raise KaliError(f"could not read {tarball}: {exc}") from exc
-    missing = sorted(set(wanted) - found)
-    if missing:
-        raise KaliError(f"{tarball.name} lacks {', '.join(missing)}")
+    return npm_data.tarball_name(PACKAGE_NAME, version)
 
 
 def fetch_latest(
@@ -154,160 +90,25 @@ def fetch_latest(
     ``package.json`` next to it: read it with :func:`read_package_version`.
     Raises :class:`KaliError` when npm is missing or fails.
     """
-    cache_dir = Path(cache_dir)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tarball = cache_dir / _tarball_name(version) if version else None
-    if tarball is not None and tarball.is_file():
-        packed_version = version or "unknown"
-    else:
-        tarball, packed_version = _run_npm_pack(cache_dir, version)
-    dest = cache_dir / f"kali-data-{packed_version}"
-    members = ["package.json", "data/index.json"] + [f"data/{c}.json" for c in containers]
-    if not all((dest / m).is_file() for m in members):
-        _extract_members(tarball, members, dest)
-    return dest / "data"
-
-
-def read_package_version(data_dir: Path) -> str:
-    """Return the version of the package whose ``data`` directory is ``data_dir``.
-
-    Reads ``package.json`` in the parent directory (the layout of the npm tarball);
-    returns ``"unknown"`` when it is absent or unreadable.
-    """
-    package_json = Path(data_dir).parent / "package.json"
     try:
-        return str(json.loads(package_json.read_text(encoding="utf-8"))["version"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return "unknown"
+        return npm_data.fetch_package(
+            PACKAGE_NAME, cache_dir, version, ["index.json"] + [f"{c}.json" for c in containers]
+        )
+    except KaliError:
+        raise
+    except NpmDataError as exc:
+        raise KaliError(str(exc)) from exc
 
 
 def load_container(data_dir: Path, container_id: str = CONTAINER_ID) -> dict[str, Any]:
     """Load the JSON tree of one KALI container from a kali-data ``data`` directory."""
-    path = Path(data_dir) / f"{container_id}.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise KaliError(f"{path} not found (is {data_dir} a kali-data 'data' directory?)") from exc
-    except (OSError, ValueError) as exc:
-        raise KaliError(f"could not read {path}: {exc}") from exc
-
-
-# --------------------------------------------------------------------------- HTML to text
-
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "li", "ul", "ol", "tr", "table", "tbody", "thead", "center",
-     "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dl", "dt", "dd"}
-)
-_CELL_TAGS = frozenset({"td", "th"})
-_SPACES = re.compile(r"\s+")
-
-
-def normalize_whitespace(text: str) -> str:
-    """Collapse every run of whitespace (including non-breaking spaces) into one space."""
-    return _SPACES.sub(" ", text).strip()
-
-
-class _TextExtractor(HTMLParser):
-    """Collect the visible text of KALI article HTML, block by block.
-
-    Each paragraph-like block becomes one line. Table cells of a row are joined with
-    `` | ``. A block holding a ``<a name="RENVOI_…">`` anchor is a footnote.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, bool]] = []
-        self._parts: list[str] = []
-        self._is_note = False
-        self._cells_in_row = 0
-
-    def _flush(self) -> None:
-        text = normalize_whitespace("".join(self._parts))
-        if text:
-            self.blocks.append((text, self._is_note))
-        self._parts = []
-        self._is_note = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _CELL_TAGS:
-            if self._cells_in_row:
-                self._parts.append(" | ")
-            self._cells_in_row += 1
-        elif tag == "br":
-            # A line break inside a table cell stays in the cell.
-            if self._cells_in_row:
-                self._parts.append(" ")
-            else:
-                self._flush()
-        elif tag in _BLOCK_TAGS:
-            if tag == "tr":
-                self._cells_in_row = 0
-            self._flush()
-        elif tag == "a":
-            name = dict(attrs).get("name") or ""
-            if name.startswith("RENVOI"):
-                self._is_note = True
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCK_TAGS and tag != "br":
-            if tag == "tr":
-                self._cells_in_row = 0
-            self._flush()
-
-    def handle_data(self, data: str) -> None:
-        self._parts.append(data)
-
-    def close(self) -> None:
-        super().close()
-        self._flush()
-
-
-def _html_blocks(content: str | None) -> list[tuple[str, bool]]:
-    """Return the text blocks of KALI HTML as (text, is_footnote) pairs."""
-    if not content:
-        return []
-    parser = _TextExtractor()
-    parser.feed(content)
-    parser.close()
-    return parser.blocks
-
-
-def html_to_text(content: str | None) -> str:
-    """Return the plain text of KALI article HTML: tags stripped, entities decoded,
-    whitespace normalized inside each block, one block (paragraph, line break, table
-    row) per line, table cells separated by `` | ``."""
-    return "\n".join(text for text, _ in _html_blocks(content))
-
-
-def html_footnotes(content: str | None) -> list[str]:
-    """Return the footnotes (``RENVOI`` anchors: extension exclusions and reservations)
-    of KALI article HTML, one string per note with its source line appended."""
-    notes: list[str] = []
-    current: list[str] = []
-    for text, is_note in _html_blocks(content):
-        if is_note:
-            if current:
-                notes.append(" ".join(current))
-            current = [text]
-        elif current and text.startswith("(") and not re.match(r"\(\d+\)", text):
-            # The "(Arrêté du … - art. 1)" line after a note belongs to it.
-            current.append(text)
-        elif current:
-            notes.append(" ".join(current))
-            current = []
-    if current:
-        notes.append(" ".join(current))
-    return notes
+        return npm_data.load_json(Path(data_dir) / f"{container_id}.json", "a kali-data 'data' directory")
+    except NpmDataError as exc:
+        raise KaliError(str(exc)) from exc
 
 
 # --------------------------------------------------------------------------- extraction
-
-
-def iter_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Yield ``node`` and all its descendants, depth first, in document order."""
-    yield node
-    for child in node.get("children") or []:
-        yield from iter_nodes(child)
 
 
 def _find_node(root: dict[str, Any], node_id: str) -> dict[str, Any] | None:
@@ -490,29 +291,6 @@ def _explaining_link(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[st
     return None
 
 
-def _text_delta(old_text: str, new_text: str, limit: int = 2, width: int = 90) -> str:
-    """Summarize a text change as its first deleted (-) and inserted (+) lines."""
-    old_lines = [normalize_whitespace(line) for line in old_text.splitlines() if line.strip()]
-    new_lines = [normalize_whitespace(line) for line in new_text.splitlines() if line.strip()]
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    pieces: list[str] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        for line in old_lines[i1:i2]:
-            pieces.append('-"' + _clip(line, width) + '"')
-        for line in new_lines[j1:j2]:
-            pieces.append('+"' + _clip(line, width) + '"')
-    if len(pieces) > limit:
-        pieces = pieces[:limit] + [f"(+{len(pieces) - limit} more line(s))"]
-    return " ".join(pieces)
-
-
-def _clip(text: str, width: int) -> str:
-    """Cut ``text`` to ``width`` characters with an ellipsis."""
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _make_change(
     kind: str,
     text: dict[str, Any],
@@ -560,7 +338,7 @@ def _diff_article(text: dict[str, Any], old: dict[str, Any], new: dict[str, Any]
         parts.append(f"etat {old.get('etat')} -> {new.get('etat')}")
     old_text, new_text = old.get("text") or "", new.get("text") or ""
     if normalize_whitespace(old_text) != normalize_whitespace(new_text):
-        parts.append("text " + _text_delta(old_text, new_text))
+        parts.append("text " + text_delta(old_text, new_text))
     if (old.get("notes") or []) != (new.get("notes") or []):
         parts.append("notes changed")
     old_links = {_link_key(link) for link in old.get("links") or []}
@@ -665,26 +443,40 @@ def build_snapshot(container_json: dict[str, Any], version: str,
         "format": SNAPSHOT_FORMAT,
         "package": PACKAGE_NAME,
         "version": version,
-        "generated_by": "python -m bot.kali refresh --write",
+        "generated_by": "python -m bot.knowledge.kali refresh --write",
         **extracted,
     }
+
+
+def check_citations(rules: Iterable[Any], snapshot: dict[str, Any]) -> tuple[int, list[str]]:
+    """Check the rules that cite a KALI article (``kali_id``) against the snapshot: the id
+    must be a tracked article and every quote must appear verbatim in its heading and
+    text (whitespace aside). Returns (quotes checked, problems in English). Articles
+    outside the tracked texts are reported, not guessed."""
+    articles = {a["id"]: a for text in (snapshot.get("texts") or {}).values() for a in text.get("articles") or []}
+    checked, problems = 0, []
+    for rule in rules:
+        kali_id = rule.source.kali_id
+        if not kali_id:
+            continue
+        article = articles.get(kali_id)
+        if article is None:
+            problems.append(f"{rule.id}: {kali_id} is not in the KALI snapshot")
+            continue
+        searchable = normalize_whitespace(f"{article.get('surtitre') or ''}\n{article.get('text') or ''}")
+        for quote in rule.source.quotes:
+            checked += 1
+            if normalize_whitespace(quote) not in searchable:
+                problems.append(f"{rule.id}: quote not found verbatim in {kali_id}: {quote[:60]!r}")
+    return checked, problems
 
 
 def read_snapshot(path: Path) -> dict[str, Any]:
     """Read a snapshot file; an absent file gives an empty snapshot."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {"texts": {}}
-    except (OSError, ValueError) as exc:
-        raise KaliError(f"could not read snapshot {path}: {exc}") from exc
-
-
-def write_snapshot(path: Path, snapshot: dict[str, Any]) -> None:
-    """Write a snapshot file (UTF-8, indented, stable key order, final newline)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(snapshot, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return npm_data.read_snapshot(path, {"texts": {}})
+    except NpmDataError as exc:
+        raise KaliError(str(exc)) from exc
 
 
 def refresh(
@@ -732,11 +524,11 @@ def refresh(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry point: ``python -m bot.kali refresh [options]``.
+    """Command line entry point: ``python -m bot.knowledge.kali refresh [options]``.
 
     Returns 0 on success, 1 with ``--check`` when changes were found, 2 on error.
     """
-    parser = argparse.ArgumentParser(prog="python -m bot.kali",
+    parser = argparse.ArgumentParser(prog="python -m bot.knowledge.kali",
                                      description="Track the IDCC 1404 Pro-A texts in kali-data.")
     sub = parser.add_subparsers(dest="command", required=True)
     cmd = sub.add_parser("refresh", help="diff the latest kali-data with the committed snapshot")

@@ -1,0 +1,100 @@
+"""Find every métier a whole message names, in every branch, as character spans.
+
+This is the one place where the NLU layer (the Rasa component ``nlu.metier_entities``)
+and anything else that reads a raw message ask the core which jobs were named. It runs
+each branch's :class:`bot.matching.MetierMatcher` over the message (titles, variants,
+typos, task descriptions), with the diploma or level aimed at in the same message to
+pick among similar métiers, and groups the results of the branches by span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from bot.knowledge.models import KnowledgeBase
+from bot.matching import STATUS_AMBIGUOUS, STATUS_ENJEUX, STATUS_MATCHED, STATUS_SUGGESTION, MatchResult, MetierMatcher
+from bot.parse import parse_targets
+
+#: Statuses that name a job (an entity is emitted for them).
+FOUND_STATUSES = (STATUS_MATCHED, STATUS_AMBIGUOUS, STATUS_SUGGESTION, STATUS_ENJEUX)
+
+
+@dataclass(frozen=True)
+class FoundMetier:
+    """One job named in a message: its span and what each branch makes of it.
+
+    ``results`` maps an IDCC to that branch's match of the phrase (branches that found
+    nothing there are absent). ``primary`` is True for the job the message is about (a
+    correction, the job held rather than wished for): the one a slot should keep.
+    """
+
+    start: int
+    end: int
+    text: str
+    results: Mapping[int, MatchResult]
+    primary: bool
+
+    def candidate_ids(self, idcc: int) -> Tuple[str, ...]:
+        """Annex ids of the candidates of one branch, best first."""
+        result = self.results.get(idcc)
+        return tuple(c.metier.id for c in result.candidates) if result else ()
+
+    def confidence(self, idcc: Optional[int] = None) -> float:
+        """0–1: the best candidate's score in ``idcc`` (default: the best branch)."""
+        results = [self.results[idcc]] if idcc in self.results else list(self.results.values())
+        scores = [r.best.score for r in results if r.best is not None]
+        return round(max(scores) / 100.0, 3) if scores else 0.0
+
+
+class MetierFinder:
+    """Runs the métier matchers of several branches over whole messages."""
+
+    def __init__(self, kb: KnowledgeBase, matcher_of: Callable[[int], MetierMatcher], default_idcc: int) -> None:
+        """``matcher_of(idcc)`` gives a branch's matcher (built once by the caller)."""
+        self.kb = kb
+        self._matcher_of = matcher_of
+        self.default_idcc = default_idcc
+        self.idccs = tuple(sorted(kb.branches, key=lambda i: (i != default_idcc, i)))
+
+    def warm_up(self) -> None:
+        """Build every branch's matcher and load spaCy now, not on the first message."""
+        for idcc in self.idccs:
+            self._matcher_of(idcc).match("cariste")
+
+    def find(self, text: str) -> List[FoundMetier]:
+        """Every job named in ``text``, in message order except the primary one, last."""
+        if not isinstance(text, str) or not text.strip():
+            return []
+        diploma_code, level = parse_targets(text)
+        target = self.kb.diplomas.get(diploma_code) if diploma_code else None
+        groups: List[Dict[str, object]] = []
+        primary_span: Optional[Tuple[int, int]] = None
+        for idcc in self.idccs:
+            found = [r for r in self._matcher_of(idcc).match_all(text, target=target, target_level=level) if r.span]
+            for index, result in enumerate(found):
+                if result.status not in FOUND_STATUSES:
+                    continue
+                group = _group_for(groups, result.span)
+                group["results"][idcc] = result  # type: ignore[index]
+                group["start"] = min(group["start"], result.span[0])  # type: ignore[type-var]
+                group["end"] = max(group["end"], result.span[1])  # type: ignore[type-var]
+                if index == len(found) - 1 and primary_span is None:
+                    primary_span = result.span
+        out: List[FoundMetier] = []
+        for group in sorted(groups, key=lambda g: g["start"]):  # type: ignore[arg-type,return-value]
+            start, end = int(group["start"]), int(group["end"])  # type: ignore[call-overload]
+            primary = primary_span is not None and start <= primary_span[0] < end
+            out.append(FoundMetier(start, end, text[start:end], dict(group["results"]), primary))  # type: ignore[call-overload]
+        out.sort(key=lambda f: f.primary)  # stable: message order, the primary one last
+        return out
+
+
+def _group_for(groups: List[Dict[str, object]], span: Tuple[int, int]) -> Dict[str, object]:
+    """The group whose span overlaps ``span``, or a new one."""
+    for group in groups:
+        if span[0] < group["end"] and group["start"] < span[1]:  # type: ignore[operator]
+            return group
+    group: Dict[str, object] = {"start": span[0], "end": span[1], "results": {}}
+    groups.append(group)
+    return group

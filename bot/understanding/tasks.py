@@ -1,0 +1,280 @@
+"""Jobs described by what people do: the task scorer of the métier finder.
+
+``knowledge/idcc*/tasks.yml`` lists, for each annex métier, its usual tasks, tools and
+machines, materials, products and workplaces as people say them (reviewed entries only
+are used). :class:`TaskScorer` indexes their words by canonical keys (the word accent
+folded, its spaCy noun lemma with the feminine fold, its spaCy verb lemma: « je monte »
+meets « monter », « palettes » meets « palette ») and weighs each key by how few métiers
+have it (inverse document frequency). A message word that has no key gets the nearest
+key by ``fr_core_news_md`` word vectors when they are close (« élévateur » and
+« gerbeur » are not the same word, « hôpitaux » and « clinique » may be near).
+
+A description is accepted only when it is specific: at least :data:`MIN_WORDS` distinct
+words of the message hit the métier, one of them not a mere workplace, and the score
+reaches :data:`MIN_SCORE`. Several métiers close to the best are returned as ambiguous;
+anything weaker is refused (a job not in the annex must never get a far-fetched match).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+
+import yaml
+
+from bot.text import fold_accents, fold_feminine, get_nlp, spacy_lemma, truncate
+
+FIELDS = ("tasks", "tools", "materials", "products", "workplaces")
+FILE_NAME = "tasks.yml"
+SCHEMA = "tasks.schema.json"
+
+#: A workplace says where, not what: it counts less, and never alone.
+FIELD_WEIGHT = {"tasks": 1.0, "tools": 1.0, "materials": 0.8, "products": 0.8, "workplaces": 0.6}
+#: Distinct message words that must hit a métier.
+MIN_WORDS = 2
+#: Least score (sum of the weighted IDF of the words that hit) to accept a description.
+MIN_SCORE = 3.2
+#: Métiers whose score is at least this share of the best one are offered together.
+AMBIGUITY_SHARE = 0.8
+#: Most métiers offered for one description.
+MAX_CANDIDATES = 4
+#: Least cosine similarity of word vectors to take a word for a key it is not.
+MIN_VECTOR_SIMILARITY = 0.72
+#: A vector neighbour counts for this share of the key's weight.
+VECTOR_DISCOUNT = 0.7
+
+#: Words of a chat message that never describe a job (framing, the assistant's own
+#: subject, very common verbs). Accent folded.
+NOT_TASK_WORDS = frozenset(
+    """je j tu il elle on nous vous ils elles me m te t se s moi mon ma mes ton ta notre votre leur
+    le la l les un une des de d du au aux a en et ou dans sur sous pour par avec chez sans
+    que qu qui quoi quel quelle quels quelles comment combien pourquoi quand ce c ca cela ceci
+    est suis es sont etre ai as avons avez ont avoir fais fait faire font vais va aller
+    peux peut pouvoir puis voudrais veux vouloir souhaite aimerais dois doit
+    tout tous toute toutes tres bien aussi plus moins beaucoup peu jour jours nuit matin soir
+    travail travaille travailler taf boulot metier job poste emploi profession actuellement
+    formation formations pro proa reconversion periode contrat cdi cdd cdii interim interimaire
+    mission missions agence certification certifications certif certifs diplome diplomes titre
+    viser vise obtenir passer preparer devenir bonjour merci svp ans an mois semaine heures
+    entreprise employeur patron boite societe salarie salariee branche liste ici la-bas
+    oui non pas ne n y
+    agent agente aide chef cheffe responsable technicien technicienne operateur operatrice
+    employe employee assistant assistante conseiller conseillere ouvrier ouvriere femme homme
+    service personne gens client clients pilote""".split()
+)
+
+_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class TaskHit:
+    """A métier a description fits, its score and the message words that explain it."""
+
+    metier_id: str
+    score: float
+    words: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """``status`` is ``matched``, ``ambiguous`` or ``refused``; ``hits`` best first."""
+
+    status: str
+    hits: Tuple[TaskHit, ...]
+    #: character spans of the words that explain the best hit
+    spans: Tuple[Tuple[int, int], ...] = ()
+
+
+def read_tasks(path: Path, root: Path) -> Dict[str, Dict[str, Any]]:
+    """The entries of one ``tasks.yml`` (validated against its schema)."""
+    from bot.knowledge.loader import validate
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    validate(data, SCHEMA, path, root)
+    return dict(data["metiers"])
+
+
+def tasks_path(idcc: int, root: Optional[Path] = None) -> Path:
+    """``knowledge/idcc<idcc>/tasks.yml``."""
+    from bot.knowledge.loader import knowledge_dir
+
+    return (root or knowledge_dir()) / f"idcc{idcc}" / FILE_NAME
+
+
+class TaskScorer:
+    """Ranks a branch's métiers for a description of what a person does."""
+
+    def __init__(self, entries: Mapping[str, Mapping[str, Any]], metier_ids: Iterable[str], nlp: Any = None) -> None:
+        """Index the reviewed ``entries`` of the métiers ``metier_ids`` (others are skipped)."""
+        self._nlp = nlp if nlp is not None else get_nlp()
+        known = set(metier_ids)
+        self._keys_cache: Dict[str, Tuple[str, ...]] = {}
+        # key -> métier -> best field weight
+        self._index: Dict[str, Dict[str, float]] = {}
+        self._surface: Dict[str, str] = {}
+        self.metier_ids: Tuple[str, ...] = tuple(m for m in entries if m in known and entries[m].get("reviewed"))
+        for metier_id in self.metier_ids:
+            entry = entries[metier_id]
+            for field in FIELDS:
+                for phrase in entry.get(field, ()) or ():
+                    for word in _words(phrase):
+                        for key in self._keys(word):
+                            weights = self._index.setdefault(key, {})
+                            weights[metier_id] = max(weights.get(metier_id, 0.0), FIELD_WEIGHT[field])
+                            self._surface.setdefault(key, word)
+        count = max(len(self.metier_ids), 1)
+        self._idf = {key: math.log(1.0 + count / len(m)) for key, m in self._index.items()}
+        self._workplace_only = {
+            (key, m) for key, weights in self._index.items() for m, w in weights.items() if w <= FIELD_WEIGHT["workplaces"]
+        }
+        self._vector_keys, self._matrix = self._key_vectors()
+        self._vector_cache: Dict[str, Optional[Tuple[str, float]]] = {}
+
+    # ---------------------------------------------------------------- words and keys
+
+    def _keys(self, word: str) -> Tuple[str, ...]:
+        """Canonical keys of one lower-case word (with its accents): folded form, noun
+        lemma (feminine folded) and verb lemma. Cached."""
+        cached = self._keys_cache.get(word)
+        if cached is not None:
+            return cached
+        folded = fold_accents(word)
+        keys = {folded}
+        if len(word) >= 3 and word.isalpha():
+            keys.add(fold_feminine(fold_accents(spacy_lemma(word, self._nlp, "NOUN"))))
+            verb = spacy_lemma(word, self._nlp, "VERB")
+            keys.add(fold_accents(verb))
+            if verb == word:
+                # The rule lemmatizer leaves « je monte », « il coule » as they are: the
+                # present of a verb in -er is its infinitive without the final r.
+                for ending, cut in (("ent", 2), ("es", 1), ("e", 0)):
+                    if word.endswith(ending) and len(word) > len(ending) + 2:
+                        keys.add(fold_accents(word[: len(word) - cut] + "r"))
+                        break
+        out = tuple(sorted(k for k in keys if k and k not in NOT_TASK_WORDS))
+        if len(self._keys_cache) < 100_000:
+            self._keys_cache[word] = out
+        return out
+
+    def _key_vectors(self) -> Tuple[List[str], Any]:
+        """The keys that have a word vector, and the matrix of their unit vectors."""
+        import numpy
+
+        keys: List[str] = []
+        rows: List[Any] = []
+        vocab = self._nlp.vocab
+        for key, surface in self._surface.items():
+            if key in keys or not vocab.has_vector(surface):
+                continue
+            vector = vocab.get_vector(surface)
+            norm = float(numpy.linalg.norm(vector))
+            if norm > 0:
+                keys.append(key)
+                rows.append(vector / norm)
+        matrix = numpy.vstack(rows) if rows else numpy.zeros((0, 300), dtype="float32")
+        return keys, matrix
+
+    def _nearest(self, word: str) -> Optional[Tuple[str, float]]:
+        """The key nearest to ``word`` by word vectors, if close enough (cached)."""
+        if word in self._vector_cache:
+            return self._vector_cache[word]
+        import numpy
+
+        found: Optional[Tuple[str, float]] = None
+        vocab = self._nlp.vocab
+        if len(word) >= 4 and len(self._vector_keys) and vocab.has_vector(word):
+            vector = vocab.get_vector(word)
+            norm = float(numpy.linalg.norm(vector))
+            if norm > 0:
+                similarities = self._matrix @ (vector / norm)
+                best = int(numpy.argmax(similarities))
+                if float(similarities[best]) >= MIN_VECTOR_SIMILARITY:
+                    found = (self._vector_keys[best], float(similarities[best]))
+        if len(self._vector_cache) < 100_000:
+            self._vector_cache[word] = found
+        return found
+
+    # ------------------------------------------------------------------------ scoring
+
+    def scores(
+        self, text: str, restrict: Optional[Iterable[str]] = None, skip: Sequence[Tuple[int, int]] = ()
+    ) -> Dict[str, Tuple[float, List[Tuple[str, int, int]], bool]]:
+        """``{métier: (score, [(word, start, end)…], has a non-workplace hit)}`` for the
+        words of ``text`` (outside the character spans ``skip``), optionally only for the
+        métiers ``restrict``."""
+        allowed = set(restrict) if restrict is not None else None
+        text = truncate(text) if isinstance(text, str) else ""
+        out: Dict[str, Tuple[float, List[Tuple[str, int, int]], bool]] = {}
+        seen: Set[str] = set()
+        for found in _WORD_RE.finditer(text.lower()):
+            word = found.group(0)
+            if fold_accents(word) in NOT_TASK_WORDS or word in seen or len(word) < 3:
+                continue
+            if any(s <= found.start() < e for s, e in skip):
+                continue
+            seen.add(word)
+            gains: Dict[str, Tuple[float, bool]] = {}
+            keys = [k for k in self._keys(word) if k in self._index]
+            discount = 1.0
+            if not keys:
+                nearest = self._nearest(word)
+                if nearest is None:
+                    continue
+                keys, discount = [nearest[0]], VECTOR_DISCOUNT * nearest[1]
+            for key in keys:
+                for metier_id, weight in self._index[key].items():
+                    if allowed is not None and metier_id not in allowed:
+                        continue
+                    gain = self._idf[key] * weight * discount
+                    what = (key, metier_id) not in self._workplace_only
+                    previous = gains.get(metier_id)
+                    if previous is None or gain > previous[0]:
+                        gains[metier_id] = (gain, what)
+            for metier_id, (gain, what) in gains.items():
+                score, words, any_what = out.get(metier_id, (0.0, [], False))
+                out[metier_id] = (score + gain, words + [(word, found.start(), found.end())], any_what or what)
+        return out
+
+    def rank(self, text: str) -> TaskOutcome:
+        """The métiers ``text`` describes, or a refusal."""
+        scored = [
+            (score, metier_id, words)
+            for metier_id, (score, words, what) in self.scores(text).items()
+            if what and len(words) >= MIN_WORDS and score >= MIN_SCORE
+        ]
+        if not scored:
+            return TaskOutcome("refused", ())
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        best = scored[0][0]
+        close = [s for s in scored if s[0] >= AMBIGUITY_SHARE * best][:MAX_CANDIDATES]
+        hits = tuple(TaskHit(m, round(s, 2), tuple(w for w, _, _ in words)) for s, m, words in close)
+        spans = tuple((start, end) for _, start, end in scored[0][2])
+        return TaskOutcome("matched" if len(hits) == 1 else "ambiguous", hits, spans)
+
+    def prefer(self, text: str, candidates: Sequence[str], skip: Sequence[Tuple[int, int]] = ()) -> List[str]:
+        """Among ``candidates`` (similar métiers named by title), those the other words of
+        the message fit best (« électricien à l'hôpital » → the tertiary one); all of them
+        when no word tells them apart."""
+        scored = self.scores(text, candidates, skip)
+        if not scored:
+            return list(candidates)
+        best = max(s for s, _, _ in scored.values())
+        return [c for c in candidates if c in scored and scored[c][0] >= best - 1e-9]
+
+
+def _words(phrase: str) -> List[str]:
+    """Lower-case words (with accents) of a knowledge phrase, apostrophes split."""
+    return [w for w in _WORD_RE.findall(phrase.lower()) if len(w) >= 2]
+
+
+def load_task_scorer(idcc: int, metier_ids: Iterable[str], nlp: Any = None, root: Optional[Path] = None) -> Optional[TaskScorer]:
+    """The task scorer of a branch, or None when it has no ``tasks.yml``."""
+    path = tasks_path(idcc, root)
+    if not path.exists():
+        return None
+    from bot.knowledge.loader import knowledge_dir
+
+    return TaskScorer(read_tasks(path, root or knowledge_dir()), metier_ids, nlp)

@@ -1,0 +1,1 @@
+"""The project's own Rasa NLU graph components (plain adapters over ``bot/``)."""

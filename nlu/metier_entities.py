@@ -1,0 +1,116 @@
+"""Rasa graph component: the core's métier finder emits the ``metier`` entities.
+
+The CRF model learns job names from a few hundred examples; the core knows the whole
+annex (labels, vocabulary, typos, task descriptions, OIR métiers à enjeux). This
+component runs :class:`bot.understanding.metier_finder.MetierFinder` over the whole
+message and emits one ``metier`` entity per job named, so that ``/model/parse``, the
+slots and the actions all see the core's result. Entities ``metier`` from other
+extractors are removed: they no longer decide whether a job was named.
+
+Each entity has the usual ``start``, ``end``, ``value`` (the words as typed) and
+``confidence_entity`` (0–1), plus:
+
+- ``candidates``: ``{"<idcc>": [annex ids, best first]}`` for every branch that found it;
+- ``metier_status``: ``{"<idcc>": "matched" | "ambiguous" | "suggestion" | …}``;
+- ``primary``: True for the job the message is about. The primary entity is emitted last,
+  so that a ``from_entity`` slot mapping (which keeps the last value) holds it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, EXTRACTOR, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.profile import DEFAULT_IDCC
+from bot.understanding.metier_finder import FoundMetier, MetierFinder
+
+ENTITY = "metier"
+
+_FINDER_LOCK = threading.Lock()
+_FINDER: Optional[MetierFinder] = None
+
+
+def default_finder() -> MetierFinder:
+    """The process-wide finder on the repository's knowledge (built on first use)."""
+    global _FINDER
+    if _FINDER is None:
+        with _FINDER_LOCK:
+            if _FINDER is None:
+                from bot.service import Assistant
+
+                assistant = Assistant.default()
+                finder = MetierFinder(assistant.kb, assistant.matcher, DEFAULT_IDCC)
+                finder.warm_up()
+                _FINDER = finder
+    return _FINDER
+
+
+def entity_of(found: FoundMetier, extractor: Text, default_idcc: int) -> Dict[Text, Any]:
+    """The Rasa entity dict of one job found."""
+    return {
+        ENTITY_ATTRIBUTE_TYPE: ENTITY,
+        "start": found.start,
+        "end": found.end,
+        "value": found.text,
+        "confidence_entity": found.confidence(default_idcc),
+        "candidates": {str(idcc): list(found.candidate_ids(idcc)) for idcc in found.results},
+        "metier_status": {str(idcc): result.status for idcc, result in found.results.items()},
+        "primary": found.primary,
+        EXTRACTOR: extractor,
+    }
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class MetierEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Emits ``metier`` entities found by the core over the whole message."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """``warm_up``: build the matchers when the model loads (not on the first message)."""
+        return {"warm_up": True}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "MetierEntityExtractor":
+        """Create the component (the finder is shared by the process)."""
+        return cls(config)
+
+    def __init__(self, config: Dict[Text, Any], finder: Optional[MetierFinder] = None) -> None:
+        """``finder`` defaults to :func:`default_finder` (tests pass their own)."""
+        self.component_config = config
+        self._finder = finder
+        if finder is None and config.get("warm_up", True):
+            self._get_finder()
+
+    def _get_finder(self) -> MetierFinder:
+        if self._finder is None:
+            self._finder = default_finder()
+        return self._finder
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Replace the ``metier`` entities of each message with the core's."""
+        for message in messages:
+            self._process_message(message)
+        return messages
+
+    def _process_message(self, message: Message) -> None:
+        text = message.get(TEXT)
+        others = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != ENTITY]
+        found: List[Dict[Text, Any]] = []
+        if isinstance(text, str) and text and not text.startswith("/"):
+            finder = self._get_finder()
+            found = [entity_of(f, self.name, finder.default_idcc) for f in finder.find(text)]
+        message.set(ENTITIES, others + found, add_to_output=True)

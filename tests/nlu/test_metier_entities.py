@@ -1,0 +1,98 @@
+"""Tests of the Rasa component ``nlu.metier_entities.MetierEntityExtractor`` on the real
+knowledge (spans, refusals, several métiers in one message, a correction)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.metier_entities import MetierEntityExtractor
+
+COMMIS = "tertiaire/restauration/commis-de-cuisine"
+SOUDEUR = "industrie/ajustage-montage-assemblage/soudeur"
+CHAUDRONNIER = "industrie/ajustage-montage-assemblage/chaudronnier"
+AUTOMATICIEN = "tertiaire/numerique/automaticien"
+
+
+@pytest.fixture(scope="module")
+def extractor() -> MetierEntityExtractor:
+    return MetierEntityExtractor({"warm_up": True})
+
+
+def metiers(extractor: MetierEntityExtractor, text: str, entities: List[Dict[str, Any]] = ()) -> List[Dict[str, Any]]:
+    message = Message({"text": text, "entities": list(entities)})
+    extractor.process([message])
+    return [e for e in message.get("entities") if e["entity"] == "metier"]
+
+
+def test_span_is_the_words_as_typed(extractor: MetierEntityExtractor) -> None:
+    text = "je suis commis de cuisine, je peux viser quoi ?"
+    (entity,) = metiers(extractor, text)
+    assert (entity["start"], entity["end"]) == (8, 25)
+    assert text[entity["start"] : entity["end"]] == entity["value"] == "commis de cuisine"
+    assert entity["candidates"]["2378"] == [COMMIS]
+    assert entity["metier_status"]["2378"] == "matched"
+    assert entity["primary"] is True
+    assert 0.0 < entity["confidence_entity"] <= 1.0
+    assert entity["extractor"] == "MetierEntityExtractor"
+
+
+def test_whole_name_not_a_fragment(extractor: MetierEntityExtractor) -> None:
+    (entity,) = metiers(extractor, "data analyst en CDI, quelle certif ?")
+    assert entity["value"] == "data analyst"
+    assert entity["candidates"]["2378"] == ["tertiaire/numerique/data-analyste-business-analyste"]
+
+
+def test_typo_and_contract_words_around(extractor: MetierEntityExtractor) -> None:
+    (entity,) = metiers(extractor, "carriste en cdi interimaire, quelles formations pour moi ?")
+    assert entity["value"] == "carriste"
+    assert entity["candidates"]["2378"] == ["logistique-transport/logistique/magasinier-cariste"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["bonjour", "combien de temps dure une Pro-A ?", "je suis astronaute", "je suis pilote de ligne", "", "   "],
+)
+def test_refusals_emit_nothing(extractor: MetierEntityExtractor, text: str) -> None:
+    assert metiers(extractor, text) == []
+
+
+def test_other_extractors_metier_entities_are_dropped(extractor: MetierEntityExtractor) -> None:
+    crf = {"entity": "metier", "value": "analyst", "start": 5, "end": 12, "extractor": "CRFEntityExtractor"}
+    contract = {"entity": "contract", "value": "cdi", "start": 16, "end": 19, "extractor": "CRFEntityExtractor"}
+    message = Message({"text": "data analyst en CDI", "entities": [crf, contract]})
+    extractor.process([message])
+    entities = message.get("entities")
+    assert contract in entities
+    assert [e["value"] for e in entities if e["entity"] == "metier"] == ["data analyst"]
+
+
+def test_several_metiers_primary_last(extractor: MetierEntityExtractor) -> None:
+    found = metiers(extractor, "je suis soudeur et je voudrais devenir chaudronnier")
+    assert [e["value"] for e in found] == ["chaudronnier", "soudeur"]
+    assert [e["primary"] for e in found] == [False, True]
+    assert found[-1]["candidates"]["2378"] == [SOUDEUR]
+
+
+def test_correction_is_primary(extractor: MetierEntityExtractor) -> None:
+    found = metiers(extractor, "soudeur, non pardon, je suis plutôt chaudronnier")
+    assert found[-1]["value"] == "chaudronnier" and found[-1]["primary"] is True
+    assert found[-1]["candidates"]["2378"] == [CHAUDRONNIER]
+    assert found[0]["value"] == "soudeur" and found[0]["primary"] is False
+
+
+def test_exact_label_and_target_diploma_settle_the_choice(extractor: MetierEntityExtractor) -> None:
+    (entity,) = metiers(extractor, "automaticien, quelles certifs ?")
+    assert entity["candidates"]["2378"] == [AUTOMATICIEN]
+    (entity,) = metiers(extractor, "je suis électricien et je voudrais passer le BP")
+    assert entity["metier_status"]["2378"] == "matched"
+    assert entity["candidates"]["2378"] == ["btp/electricite/electricien-batiment"]
+    (entity,) = metiers(extractor, "je suis électricien")
+    assert entity["metier_status"]["2378"] == "ambiguous"
+    assert len(entity["candidates"]["2378"]) == 3
+
+
+def test_button_payloads_are_left_alone(extractor: MetierEntityExtractor) -> None:
+    assert metiers(extractor, '/inform{"metier_id": "btp/electricite/electricien-batiment"}') == []
