@@ -321,3 +321,18 @@ def test_a_repeated_title_with_two_rncp_codes_says_why(assistant):
     assert len(repeated) == 2 and {c.rncp for c in repeated} == {"RNCP34857", "RNCP310"}
     assert all(c.note and "RNCP34857" in c.note and "RNCP310" in c.note for c in repeated)
     assert "vérifiez sur chaque fiche laquelle est active" in answer.text
+
+
+def test_sources_link_to_the_article_with_the_day_it_was_checked(assistant):
+    answer = assistant.ask("je suis cariste en CDI, puis-je viser un BTS ?", Profile(today=TODAY))
+    code = [s for s in answer.sources if s.label.startswith("Code du travail")]
+    assert code and all(s.url and "/codes/article_lc/LEGIARTI" in s.url for s in code)
+    assert all(s.checked_on and re.fullmatch(r"\d{4}-\d{2}-\d{2}", s.checked_on) for s in answer.sources)
+    payload = answer.to_payload()
+    assert all("checked_on" in s for s in payload["sources"])
+
+
+def test_a_contract_the_law_leaves_open_gets_no_yes(assistant):
+    answer = assistant.answer_eligibility(Profile(today=TODAY, contract="contrat_de_mission"))
+    assert answer.verdict_line.startswith("Non, plus de nouvelle Pro-A depuis le 1er janvier 2026")
+    assert "oui" not in answer.verdict_line.lower() and "à confirmer auprès de votre OPCO" in answer.verdict_line
