@@ -29,7 +29,7 @@ from bot.compose.parts import (
 )
 from bot.compose.topics import faq_topics
 from bot.knowledge.models import Branch, Certification, Diploma, KnowledgeBase, Metier, Rule, SourceRef
-from bot.matching import MatchResult
+from bot.matching import STATUS_SUGGESTION, MatchResult
 from bot.profile import CONTRACT_LABELS, Profile
 from bot.rules import (
     ELIGIBLE,
@@ -204,7 +204,7 @@ class Composer:
         if match.status == "ambiguous":
             buttons = tuple(steps.metier_button(f"{m.label} ({m.sub_sector})", m.id) for m in candidates)
             return french.VERDICT_AMBIGUOUS, [], buttons, []
-        if match.status not in _UNRESOLVED and candidates and match.status != "matched":
+        if match.status == STATUS_SUGGESTION and candidates:
             # « did you mean »: the matcher has guesses it is not sure of.
             buttons = tuple(steps.metier_button(m.label, m.id) for m in candidates)
             labels = " ou ".join(f"« {m.label} »" for m in candidates[:3])
@@ -279,7 +279,7 @@ class Composer:
 
         # The métier, when it is not found.
         unresolved_line, metier_sentences, buttons, metier_sources = self._unresolved_metier(branch, match if metier is None else None)
-        if unresolved_line and (target is not None or match is not None and match.status == "ambiguous"):
+        if unresolved_line and (target is not None or match is not None and match.status in ("ambiguous", STATUS_SUGGESTION)):
             line = unresolved_line
         elif unresolved_line:
             # The verdict is the regime's; what was found of the métier comes as a part.
@@ -315,7 +315,7 @@ class Composer:
         change, change_rules = self._change(regime, change_explained)
         sources = _source_items(metier_sources + list_sources + [r.source for r in rules_used + change_rules])
         missing = decision.missing
-        if match is not None and match.status == "ambiguous" and metier is None:
+        if match is not None and match.status in ("ambiguous", STATUS_SUGGESTION) and metier is None:
             missing = missing + ("metier_id",)
         next_steps = () if buttons else steps.follow_ups("eligibility", self._known_topics(), with_certifications=metier is not None and listing is None)
         return Answer(
@@ -401,7 +401,7 @@ class Composer:
             if line is None:
                 line = french.VERDICT_WHICH_METIER
                 buttons = tuple(steps.topic_buttons(steps.WELCOME_TOPICS, self._known_topics()))
-            unresolved = match is None or match.status in ("ambiguous", "empty")
+            unresolved = match is None or match.status in ("ambiguous", "empty", STATUS_SUGGESTION)
             return Answer(
                 verdict_line=line,
                 verdict="needs_information" if unresolved else "info",

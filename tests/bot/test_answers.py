@@ -336,3 +336,16 @@ def test_a_contract_the_law_leaves_open_gets_no_yes(assistant):
     answer = assistant.answer_eligibility(Profile(today=TODAY, contract="contrat_de_mission"))
     assert answer.verdict_line.startswith("Non, plus de nouvelle Pro-A depuis le 1er janvier 2026")
     assert "oui" not in answer.verdict_line.lower() and "à confirmer auprès de votre OPCO" in answer.verdict_line
+
+
+def test_a_suggestion_is_asked_as_did_you_mean_with_buttons(assistant):
+    from bot.matching import Candidate, MatchResult
+
+    branch = assistant.kb.branch(2378)
+    soudeur = next(m for m in branch.metiers if m.label == "Soudeur")
+    match = MatchResult("soudeurr", "suggestion", (Candidate(soudeur, 80.0, "soudeur", "typo"),), None)
+    answer = assistant.answers.certifications(Profile(today=TODAY), match, None)
+    assert answer.verdict_line == "Vouliez-vous dire « Soudeur » ?"
+    assert answer.choices[0].title == "Soudeur"
+    assert answer.choices[0].payload == '/inform{"metier_id": "%s"}' % soudeur.id
+    assert answer.verdict == "needs_information" and "metier_id" in answer.missing
