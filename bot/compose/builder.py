@@ -312,6 +312,9 @@ class Composer:
         if line != regime_line and parts and parts[0].regime == regime:
             first = parts[0]
             parts[0] = Part(first.heading, first.figure, (in_part,) + first.sentences, first.regime)
+        if parts and parts[0].regime == regime:
+            # The regime's first paragraph stays short: the rest follows it.
+            parts[0:1] = _split_part(parts[0].heading, parts[0].figure, parts[0].sentences, regime)
         change, change_rules = self._change(regime, change_explained)
         sources = _source_items(metier_sources + list_sources + [r.source for r in rules_used + change_rules])
         missing = decision.missing
@@ -613,7 +616,7 @@ class Composer:
 
 #: A part's first paragraph stays this short, so that the verdict line and the details of
 #: the regime that applies fit the first screen of a phone; further rules follow it.
-PART_BUDGET = 380
+PART_BUDGET = 340
 
 
 def _split_part(heading: Optional[str], figure: Optional[str], sentences: Sequence[str], regime: str) -> List[Part]:

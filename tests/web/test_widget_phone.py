@@ -19,13 +19,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 PHONE = (390, 844)
 ANSWER_TIMEOUT_S = 60.0
 
-#: name → the questions typed, in order (the last answer is the one checked).
+#: name → the questions typed, in order (the last answer is the one checked), and
+#: whether that answer carries a list.
 CONVERSATIONS = [
     ("cariste-bts", ["je suis cariste en CDI, puis-je viser un BTS ?"], True),
     ("cdi-interimaire-pro-a", ["je suis en CDI intérimaire, puis-je faire une Pro-A ?"], False),
     ("duree-puis-financement", ["combien de temps dure la Pro-A ?", "qui finance la formation ?"], False),
     ("soudeur-certifications", ["quelles certifications pour un soudeur ?"], True),
-    ("metier-hors-liste", ["quelles certifications pour un astronaute ?"], False),
+    ("bonjour-puis-duree", ["bonjour", "/faq{\"faq_topic\": \"duration\"}"], False),
 ]
 
 
@@ -55,7 +56,15 @@ def test_phone_first_screen_holds_the_verdict_and_the_first_item(
     try:
         for question in questions:
             before = len(_answers(chat))
-            chat.ask(question)
+            if question == "bonjour":  # a greeting is a plain message, with buttons
+                count = chat.ask(question)
+                chat.wait_bot(count, ANSWER_TIMEOUT_S)
+                chat.wait_idle(1.0)
+                continue
+            if question.startswith("/"):  # a button of the greeting
+                chat.bot_messages()[-1].find_elements("css selector", ".choice")[0].click()
+            else:
+                chat.ask(question)
             chat.wait(lambda: len(_answers(chat)) > before, ANSWER_TIMEOUT_S, f"an answer to {question!r}")
             chat.wait_idle(1.0)
         answer = _answers(chat)[-1]
@@ -75,8 +84,10 @@ def test_phone_first_screen_holds_the_verdict_and_the_first_item(
             # Second answer of the conversation: the 2026 change is only recalled.
             assert answer.find_elements("css selector", ".answer__change--recalled")
             assert "En savoir plus" in [b.text for b in answer.find_elements("css selector", ".choice")]
-        if name == "metier-hors-liste":
-            assert answer.find_elements("css selector", ".choice"), "a dead end without a next step"
+        if name == "bonjour-puis-duree":
+            greeting = chat.bot_messages()[0]
+            titles = [b.text for b in greeting.find_elements("css selector", ".choice")]
+            assert titles == ["Durée", "Financement", "Rémunération", "Mes certifications", "Période de reconversion"]
     finally:
         chat.screenshot(shot)
     assert shot.stat().st_size > 0
