@@ -553,35 +553,36 @@ class Composer:
             # A figure only from rules of the topic asked (not the funding figure for pay).
             figure = _first_figure([r for r in new_rules if r.topic in new_topics[:1]]) if not keyword else None
             sentences = tuple(r.summary for r in new_rules)
-            if topic in _SELF_NAMED and len(sentences) > 1:
-                sentences = sentences[1:]  # the first one is the verdict line
-            parts += _split_part(self._heading(RECONVERSION), figure, sentences, RECONVERSION)
-            about = french.sentence_with(sentences, keyword) if keyword else None
             if figure:
                 line = french.VERDICT_FIGURE.format(scheme=french.SCHEME_RECONVERSION, figure=french.lowered(figure))
-            elif topic in _SELF_NAMED:
-                line = french.first_sentence(new_rules[0].summary)
             else:
-                line = french.VERDICT_FIGURE.format(
-                    scheme=french.SCHEME_RECONVERSION,
-                    figure=french.lowered(french.first_sentence(about or new_rules[0].summary)).rstrip("."),
+                about = french.sentence_with(sentences, keyword) if keyword else None
+                said = french.first_sentence(about or sentences[0])
+                sentences = _drop_sentence(sentences, said)  # the verdict line says it
+                line = said if topic in _SELF_NAMED else french.VERDICT_FIGURE.format(
+                    scheme=french.SCHEME_RECONVERSION, figure=french.lowered(said).rstrip(".")
                 )
+            parts += _split_part(self._heading(RECONVERSION), figure, sentences, RECONVERSION)
         if proa_rules:
             figure = _first_figure(proa_rules)
             proa_regime = PROA_ONGOING if regime == RECONVERSION else regime
             heading = self._heading(proa_regime, profile)
             if regime == RECONVERSION and topic == "what_is_proa":
                 heading = french.HEADING_PROA
-            parts += _split_part(heading, figure, tuple(r.summary for r in proa_rules), proa_regime)
+            proa_sentences = tuple(r.summary for r in proa_rules)
             if line is None:
-                about = french.sentence_with([r.summary for r in proa_rules], keyword) if keyword else None
-                said = figure or french.first_sentence(about or proa_rules[0].summary).rstrip(".")
+                about = french.sentence_with(proa_sentences, keyword) if keyword else None
+                said = figure or french.first_sentence(about or proa_sentences[0])
+                if not figure:
+                    proa_sentences = _drop_sentence(proa_sentences, said)  # the verdict line says it
+                said = said.rstrip(".")
                 if regime == RECONVERSION and topic not in _SELF_NAMED:
                     line = french.VERDICT_FIGURE.format(scheme=heading, figure=french.lowered(said))
                 elif figure:
                     line = french.VERDICT_FIGURE.format(scheme=french.SCHEME_PROA, figure=french.lowered(figure))
                 else:
                     line = said + "."
+            parts += _split_part(heading, figure, proa_sentences, proa_regime)
             if regime == RECONVERSION and not new_rules and topic != "what_is_proa":
                 parts.insert(0, Part(self._heading(RECONVERSION), None, (french.OPCO_CONFIRM.format(opco=opco),), RECONVERSION))
         if topic == "periode_reconversion" and regime == RECONVERSION and not unverified:
@@ -630,6 +631,22 @@ def _split_part(heading: Optional[str], figure: Optional[str], sentences: Sequen
         first.append(sentence)
         size += len(sentence) + 1
     return [Part(heading, figure, tuple(first), regime)]
+
+
+def _drop_sentence(summaries: Sequence[str], sentence: str) -> Tuple[str, ...]:
+    """``summaries`` without ``sentence`` where one of them starts with it (the verdict
+    line already says it); a summary left empty is dropped. A sentence cut short for the
+    verdict line is not dropped: the part keeps the whole of it."""
+    out: List[str] = []
+    dropped = False
+    for summary in summaries:
+        text = " ".join(summary.split())
+        if not dropped and text.startswith(sentence) and sentence.endswith((".", "?", "!")):
+            text = text[len(sentence):].strip()
+            dropped = True
+        if text:
+            out.append(text)
+    return tuple(out)
 
 
 def _first_figure(rules: Sequence[Rule]) -> Optional[str]:
