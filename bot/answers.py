@@ -220,7 +220,7 @@ class AnswerBuilder:
             list_sources.append(branch.enjeux_source)
         sources = _source_items(list_sources + _sources_of(rules_used))
         missing = decision.missing
-        if match is not None and match.status == "ambiguous":
+        if match is not None and match.status in ("ambiguous", "suggestion"):
             missing = missing + ("metier_id",)
         return _list_reply(
             _compose(sentences, list_lines, closing, sources), _prose(sentences, closing), verdict, "eligibility", branch, metier, page, sources, buttons,
@@ -293,6 +293,14 @@ class AnswerBuilder:
             )
             labels = " ; ".join(f"{m.label} ({m.context})" for m in choices)
             return [f"Plusieurs métiers de la liste correspondent : {labels}. Lequel est le vôtre ?"], buttons, []
+        if match.status == "suggestion":
+            # A near miss (typo too far to be sure): offer the closest métiers.
+            choices = [c.metier for c in match.candidates]
+            buttons = tuple(
+                Button(f"{m.label} ({m.sub_sector})", '/inform{"metier_id": "%s"}' % m.id) for m in choices
+            )
+            labels = " ou ".join(f"« {m.label} »" for m in choices)
+            return [f"Je ne reconnais pas ce métier. Vouliez-vous dire {labels} ?"], buttons, []
         if match.status == "enjeux_without_certification" and match.enjeux:
             return [
                 f"« {match.enjeux.label} » fait partie des métiers à enjeux de l'étude de l'OIR citée par l'accord, "
@@ -326,13 +334,13 @@ class AnswerBuilder:
             return Answer(
                 text=_with_sources(part, sources),
                 summary=_prose(part),
-                verdict="needs_information" if (match is None or match.status in ("ambiguous", "empty")) else "info",
+                verdict="needs_information" if (match is None or match.status in ("ambiguous", "suggestion", "empty")) else "info",
                 topic="certifications",
                 idcc=branch.idcc,
                 branch_name=branch.name,
                 buttons=buttons,
                 sources=sources,
-                missing=("metier_id",) if match is None or match.status in ("ambiguous", "empty") else (),
+                missing=("metier_id",) if match is None or match.status in ("ambiguous", "suggestion", "empty") else (),
             )
         as_of = self._list_day(regime, as_of)
         pool = list(metier.certifications_on(as_of))

@@ -96,6 +96,11 @@ WEAK_WORDS = frozenset(
      "autonome", "expert", "experte", "itinerant", "sedentaire", "terrain", "service"}
 )
 
+#: Least rapidfuzz ratio of a phrase to a label or variant for « Vouliez-vous dire … ? ».
+SUGGESTION_CUTOFF = 75.0
+#: Most métiers offered as suggestions.
+MAX_SUGGESTIONS = 3
+
 WEAK_WEIGHT = 0.35
 INFORMATIVE_WEIGHT = 1.0
 
@@ -237,6 +242,15 @@ class MetierMatcher:
                     texts.append(surface)
                     indexes.append(index)
         self._lexicon = self._french_lexicon()
+        # Index texts with spaces (labels, variants), for « Vouliez-vous dire … ? ».
+        self._surface_texts: List[str] = []
+        self._surface_entry: List[int] = []
+        for index, entry in enumerate(self._entries):
+            if not entry.whole and not any(not self._is_weak(t) for t in entry.tokens):
+                continue
+            for text in sorted({normalize(t[0]) for t in entry.targets.values()}):
+                self._surface_texts.append(text)
+                self._surface_entry.append(index)
         self._word_cache: Dict[str, _Word] = {}
         self._glued_cache: Dict[str, Tuple[int, float]] = {}
 
@@ -426,6 +440,8 @@ class MetierMatcher:
             ranked.append((rank, position, outcome))
         if not ranked:
             described = self._described(query)
+            if described is None:
+                described = self._suggested(query, segments, spans)
             return [described] if described is not None else []
         best_position = max(ranked)[1]
         results: List[MatchResult] = []
@@ -454,6 +470,40 @@ class MetierMatcher:
         span = (min(s for s, _ in ranked.spans), max(e for _, e in ranked.spans)) if ranked.spans else None
         status = STATUS_MATCHED if len(candidates) == 1 else STATUS_AMBIGUOUS
         return MatchResult(query, status, tuple(candidates), None, span, SOURCE_TASKS, ranked.hits[0].words)
+
+    def _suggested(self, query: str, segments: Sequence[Segment], spans: Sequence[Tuple[int, int, str]]) -> Optional[MatchResult]:
+        """« Vouliez-vous dire … ? »: a phrase with a word that is no French word and no
+        index word, close to a label or variant (rapidfuzz ratio ≥ :data:`SUGGESTION_CUTOFF`
+        on the whole phrase) but too far to be taken as that job without asking."""
+        for segment in segments:
+            if len(segment.words) > 4:
+                continue
+            strange = [
+                w for w in segment.words
+                if len(w) >= 5 and w.isalpha() and w not in self._form_map and w not in self._lexicon
+                and self._lemma(w) not in self._form_map
+            ]
+            if not strange:
+                continue
+            typed = " ".join(segment.words)
+            found = process.extract(typed, self._surface_texts, scorer=fuzz.ratio, score_cutoff=SUGGESTION_CUTOFF, limit=8)
+            metier_ids: List[str] = []
+            for _, score, position in found:
+                for target in self._entries[self._surface_entry[position]].targets:
+                    if target[0] == _TARGET_METIER and target[1] not in metier_ids:
+                        metier_ids.append(target[1])
+            if not metier_ids:
+                continue
+            metier_ids = metier_ids[:MAX_SUGGESTIONS]
+            best = found[0][1]
+            candidates = tuple(
+                Candidate(self._metiers[m], round(best, 1), typed, f"near miss of « {self._metiers[m].label} » (typed: {typed})")
+                for m in metier_ids
+            )
+            positions = segment.positions
+            span = (spans[min(positions)][0], spans[max(positions)][1]) if positions else None
+            return MatchResult(query, STATUS_SUGGESTION, candidates, None, span)
+        return None
 
     def _empty_or_refused(self, text: str) -> MatchResult:
         """The result when no phrase matched: ``empty`` or ``not_in_list``."""

@@ -62,6 +62,10 @@ class MetierFinder:
         for idcc in self.idccs:
             self._matcher_of(idcc).match("cariste")
 
+    def verdicts(self, text: str) -> Dict[int, str]:
+        """Each branch's status for ``text`` taken as a job title (``not_in_list``…)."""
+        return {idcc: self._matcher_of(idcc).match(text).status for idcc in self.idccs}
+
     def find(self, text: str) -> List[FoundMetier]:
         """Every job named in ``text``, in message order except the primary one, last."""
         if not isinstance(text, str) or not text.strip():

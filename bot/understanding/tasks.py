@@ -33,7 +33,8 @@ SCHEMA = "tasks.schema.json"
 
 #: A workplace says where, not what: it counts less, and never alone.
 FIELD_WEIGHT = {"tasks": 1.0, "tools": 1.0, "materials": 0.8, "products": 0.8, "workplaces": 0.6}
-#: Distinct message words that must hit a métier.
+#: Distinct message words that must hit a métier, not counting workplaces: what the
+#: person does, with, or on (« logistique » and « prise en charge » are no description).
 MIN_WORDS = 2
 #: Least score (sum of the weighted IDF of the words that hit) to accept a description.
 MIN_SCORE = 3.2
@@ -63,7 +64,8 @@ NOT_TASK_WORDS = frozenset(
     oui non pas ne n y
     agent agente aide chef cheffe responsable technicien technicienne operateur operatrice
     employe employee assistant assistante conseiller conseillere ouvrier ouvriere femme homme
-    service personne gens client clients pilote""".split()
+    service personne gens client clients pilote
+    charge prise prises pris financement finance heure heures droit droits""".split()
 )
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -201,13 +203,13 @@ class TaskScorer:
 
     def scores(
         self, text: str, restrict: Optional[Iterable[str]] = None, skip: Sequence[Tuple[int, int]] = ()
-    ) -> Dict[str, Tuple[float, List[Tuple[str, int, int]], bool]]:
-        """``{métier: (score, [(word, start, end)…], has a non-workplace hit)}`` for the
+    ) -> Dict[str, Tuple[float, List[Tuple[str, int, int]], int]]:
+        """``{métier: (score, [(word, start, end)…], how many non-workplace hits)}`` for the
         words of ``text`` (outside the character spans ``skip``), optionally only for the
         métiers ``restrict``."""
         allowed = set(restrict) if restrict is not None else None
         text = truncate(text) if isinstance(text, str) else ""
-        out: Dict[str, Tuple[float, List[Tuple[str, int, int]], bool]] = {}
+        out: Dict[str, Tuple[float, List[Tuple[str, int, int]], int]] = {}
         seen: Set[str] = set()
         for found in _WORD_RE.finditer(text.lower()):
             word = found.group(0)
@@ -234,16 +236,16 @@ class TaskScorer:
                     if previous is None or gain > previous[0]:
                         gains[metier_id] = (gain, what)
             for metier_id, (gain, what) in gains.items():
-                score, words, any_what = out.get(metier_id, (0.0, [], False))
-                out[metier_id] = (score + gain, words + [(word, found.start(), found.end())], any_what or what)
+                score, words, whats = out.get(metier_id, (0.0, [], 0))
+                out[metier_id] = (score + gain, words + [(word, found.start(), found.end())], whats + int(what))
         return out
 
     def rank(self, text: str) -> TaskOutcome:
         """The métiers ``text`` describes, or a refusal."""
         scored = [
             (score, metier_id, words)
-            for metier_id, (score, words, what) in self.scores(text).items()
-            if what and len(words) >= MIN_WORDS and score >= MIN_SCORE
+            for metier_id, (score, words, whats) in self.scores(text).items()
+            if whats >= MIN_WORDS and score >= MIN_SCORE
         ]
         if not scored:
             return TaskOutcome("refused", ())
