@@ -478,10 +478,12 @@ class MetierMatcher:
         for segment in segments:
             if len(segment.words) > 4:
                 continue
+            # A misspelt word: no French word (nor its lemma), no index word, but close to one.
             strange = [
                 w for w in segment.words
                 if len(w) >= 5 and w.isalpha() and w not in self._form_map and w not in self._lexicon
-                and self._lemma(w) not in self._form_map
+                and self._lemma(w) not in self._form_map and self._lemma(w) not in self._lexicon
+                and process.extractOne(w, self._choices_by_initial.get(w[0], ()), scorer=fuzz.ratio, score_cutoff=80.0)
             ]
             if not strange:
                 continue
@@ -623,7 +625,23 @@ class MetierMatcher:
         used = {t for i in chosen for t in self._entries[i].tokens}
         leftover = [c for c in known if c not in used] + [w.canon for w in unknown]
         positions = tuple(sorted({p for t in used for p in where.get(t, ())}))
-        return self._outcome(chosen, covered, known, query_weight, leftover, positions=positions)
+        outcome = self._outcome(chosen, covered, known, query_weight, leftover, positions=positions)
+        if outcome.status == STATUS_AMBIGUOUS and self._names_another_job(unknown):
+            # « chauffeur de taxi », « monteur échafaudage »: a shared head word with a
+            # qualifier the list knows nothing of is another job, not a choice to offer.
+            return None
+        return outcome
+
+    def _names_another_job(self, unknown: Sequence[_Word]) -> bool:
+        """True when a word left over is a real French word that no métier's title nor
+        task description has (so it narrows the job to one the list does not have)."""
+        for word in unknown:
+            if len(word.surface) < 4 or word.surface not in self._lexicon:
+                continue
+            if self._tasks is not None and self._tasks.knows(word.surface):
+                continue
+            return True
+        return False
 
     def _match_glued(
         self, segment: Segment, unknown: Sequence[_Word], where: Mapping[str, Tuple[int, ...]]

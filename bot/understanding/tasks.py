@@ -161,6 +161,11 @@ class TaskScorer:
             self._keys_cache[word] = out
         return out
 
+    def knows(self, word: str) -> bool:
+        """True when ``word`` (lower case, accents optional) is a word of some métier's
+        tasks, tools, materials, products or workplaces."""
+        return any(k in self._index for k in self._keys(word))
+
     def _key_vectors(self) -> Tuple[List[str], Any]:
         """The keys that have a word vector, and the matrix of their unit vectors."""
         import numpy
@@ -235,6 +240,9 @@ class TaskScorer:
                     previous = gains.get(metier_id)
                     if previous is None or gain > previous[0]:
                         gains[metier_id] = (gain, what)
+            if discount < 1.0:
+                # A vector neighbour adds weight but never counts as a word of the job.
+                gains = {m: (g, False) for m, (g, _) in gains.items()}
             for metier_id, (gain, what) in gains.items():
                 score, words, whats = out.get(metier_id, (0.0, [], 0))
                 out[metier_id] = (score + gain, words + [(word, found.start(), found.end())], whats + int(what))
