@@ -817,6 +817,8 @@ def _suffix_variant(probe: str, choice: str, distance: float) -> bool:
     if distance > 1:
         return False
     shorter = min(len(probe), len(choice))
+    if shorter < 6:
+        return False  # "parc" / "parm", "paris" / "parm": short real words are not typos
     prefix = 0
     for a, b in zip(probe, choice):
         if a != b:
