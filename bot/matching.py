@@ -36,6 +36,7 @@ matches a long label by containing a fragment of it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -43,6 +44,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
 from bot.knowledge.models import Branch, Certification, Diploma, Metier, MetierAEnjeux
+from bot.understanding.contracts import default_contracts
 from bot.understanding.tasks import TaskScorer, load_task_scorer
 from bot.text import (
     AbbreviationTable,
@@ -426,10 +428,13 @@ class MetierMatcher:
         Empty when nothing matched.
         """
         query = text if isinstance(text, str) else ""
-        segments = job_segments(query)
+        # Contract and status phrases (« en CUI en CDI », « chargé de recrutement chez
+        # Adecco ») name no job: blanked out, offsets kept.
+        masked = default_contracts().mask(query)
+        segments = job_segments(masked)
         if not segments:
             return []
-        spans = word_spans(query)
+        spans = word_spans(masked)
         every_word = [w for _, _, w in spans]
         ranked: List[Tuple[Tuple[Any, ...], int, _Outcome]] = []
         for position, segment in enumerate(segments):
@@ -439,7 +444,9 @@ class MetierMatcher:
             rank = (segment.correction, not segment.wish, outcome.coverage, -position)
             ranked.append((rank, position, outcome))
         if not ranked:
-            described = self._described(query)
+            described = self._described(masked)
+            if described is not None:
+                described = dataclasses.replace(described, query=query)
             if described is None:
                 described = self._suggested(query, segments, spans)
             return [described] if described is not None else []
@@ -510,7 +517,7 @@ class MetierMatcher:
     def _empty_or_refused(self, text: str) -> MatchResult:
         """The result when no phrase matched: ``empty`` or ``not_in_list``."""
         query = text if isinstance(text, str) else ""
-        status = STATUS_EMPTY if not job_segments(query) else STATUS_NOT_IN_LIST
+        status = STATUS_EMPTY if not job_segments(default_contracts().mask(query)) else STATUS_NOT_IN_LIST
         return MatchResult(query, status, (), None)
 
     def _narrow(

@@ -286,6 +286,9 @@ _FRAMES = (
     "interimaire", "interimaires", "interim", "interimeur", "en contrat", "missions",
     "salarie", "salariee", "temps plein", "temps partiel", "je", "j", "moi", "suis", "sui",
     "pardon", "plutot", "enfin", "je veux dire",
+    # the schemes and what is asked about them name no job
+    "pro a", "proa", "periode de reconversion", "reconversion", "alternance", "formation",
+    "formations",
 )
 # Words such as "poste", "métier" or "service" are not frames on their own: they are part
 # of job titles ("chef de poste", "formateur métier", "conseiller service client").
