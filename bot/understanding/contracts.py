@@ -19,7 +19,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.knowledge.loader import knowledge_dir, validate
-from bot.text import normalize
+from bot.text import normalize, normalize_char
 
 FILE_NAME = "contracts.yml"
 SCHEMA = "contracts.schema.json"
@@ -121,7 +121,7 @@ def _normalise_with_offsets(text: str) -> Tuple[str, List[int]]:
     out: List[str] = []
     offsets: List[int] = []
     for index, char in enumerate(text):
-        folded = normalize(char)
+        folded = normalize_char(char)
         if folded:
             out.append(folded)
             offsets.extend([index] * len(folded))
