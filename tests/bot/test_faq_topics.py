@@ -55,9 +55,23 @@ def test_nlu_data_and_domain_have_every_topic() -> None:
         ("quel délai pour l'OPCO en période de reconversion ?", "procedure"),
         ("c'est quoi la période de reconversion ?", "periode_reconversion"),
         ("qui paie la pro-a ?", "funding"),
+        ("je peux utiliser mon CPF pour une période de reconversion ?", "cpf"),
+        ("puis-je être payé pendant la période de reconversion ?", "pay"),
         ("combien de temps dure une pro-a ?", "duration"),
     ],
 )
 def test_bot_ask_reaches_the_topic_for_both_regimes(text: str, topic: str) -> None:
     parsed = parse_question(text, load_knowledge(), Profile())
     assert (parsed.kind, parsed.faq_topic) == ("faq", topic)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("je suis cariste en CDI, puis-je viser un BTS ?", "eligibility"),
+        ("puis-je faire une pro-a en CDD ?", "eligibility"),
+        ("quelles formations pour un soudeur ?", "certifications"),
+    ],
+)
+def test_questions_about_the_person_stay_questions_about_the_person(text: str, kind: str) -> None:
+    assert parse_question(text, load_knowledge(), Profile()).kind == kind
