@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.understanding.faq_topics import default_faq_topics
 from bot.answer import Answer, Button, CertificationItem, SourceItem
@@ -21,9 +21,11 @@ from bot.rules import (
     NOT_ELIGIBLE,
     PROA_ONGOING,
     RECONVERSION,
+    TO_CONFIRM,
     Decision,
+    Reason,
+    ReasonCode,
     RulesEngine,
-    french_date,
     unique_certifications,
 )
 
@@ -37,6 +39,62 @@ SOURCES_IN_TEXT = 2
 #: FAQ topic -> (rule topics read for the Pro-A, for the période de reconversion): from
 #: knowledge/faq_topics.yml, the topics' one home.
 FAQ_TOPICS = default_faq_topics().rule_topics()
+
+
+_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+def french_date(day: Optional[date]) -> str:
+    """``1er janvier 2026`` style date."""
+    if day is None:
+        return ""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {_MONTHS[day.month - 1]} {day.year}"
+
+
+#: The French of every reason code of the rules engine, filled from the reason's params
+#: (dates as « 1er janvier 2026 », decimals with a comma). ``None``: the reason states its
+#: rule, whose summary is the sentence.
+REASON_TEXTS: Mapping[ReasonCode, Optional[str]] = {
+    ReasonCode.PROA_ENDED_RULE: None,
+    ReasonCode.AVENANT_AFTER_END: "Votre avenant est daté du {signed_on}, après le {last_start_date} : ce ne peut plus être une Pro-A.",
+    ReasonCode.PROA_ONGOING_AGREEMENT: "Votre avenant Pro-A a été conclu le {signed_on}, avant le {replacement_from} : il continue selon l'accord de branche.",
+    ReasonCode.RECONVERSION_BENEFICIARIES_RULE: None,
+    ReasonCode.CONTRACTS_ELIGIBLE_RULE: None,
+    ReasonCode.CONTRACT_ELIGIBLE_RULE: None,
+    ReasonCode.CONTRACT_EXCLUDED_RULE: None,
+    ReasonCode.CEILING_RULE: None,
+    ReasonCode.CEILING_REACHED_RULE: None,
+    ReasonCode.CEILING_TO_CONFIRM_RULE: None,
+    ReasonCode.CUI_KIND_NEEDED_RULE: None,
+    ReasonCode.CONTRACT_OUT_OF_SCOPE_RULE: None,
+    ReasonCode.CONTRACT_TO_CONFIRM_RULE: None,
+    ReasonCode.RECONVERSION_CONTRACT_RULE: None,
+    ReasonCode.PLAN_TOO_SHORT: "{months} mois, c'est moins que le minimum de {min_months} mois.",
+    ReasonCode.PLAN_TOO_LONG: "{months} mois, c'est plus que le maximum de {max_months} mois pour votre situation.",
+    ReasonCode.PLAN_TOO_FEW_HOURS: "{hours} heures de formation, c'est moins que le minimum de {min_hours} heures.",
+    ReasonCode.PLAN_SHARE_TOO_LOW: "La formation ferait {percent} % de la durée totale, moins que {min_percent} %.",
+    ReasonCode.PLAN_SHARE_TOO_HIGH: "La formation ferait {percent} % de la durée totale, plus que {max_percent} %.",
+}
+
+
+def _french_value(value: object) -> str:
+    if isinstance(value, date):
+        return french_date(value)
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return str(value)
+
+
+def reason_text(reason: Reason) -> str:
+    """The French sentence of one reason of a decision."""
+    template = REASON_TEXTS[reason.code]
+    if template is None:
+        return reason.rule.summary if reason.rule else ""
+    return template.format(**{key: _french_value(value) for key, value in reason.params.items()})
 
 
 @dataclass(frozen=True)
@@ -117,7 +175,7 @@ def _list_reply(
     return Answer(
         text=text,
         summary=summary,
-        verdict=verdict,
+        verdict=str(verdict),
         topic=topic,
         idcc=branch.idcc,
         branch_name=branch.name,
@@ -128,7 +186,7 @@ def _list_reply(
         sources=sources,
         buttons=buttons,
         missing=missing,
-        extra={"next_offset": page.next_offset, "regime": regime},
+        extra={"next_offset": page.next_offset, "regime": str(regime)},
     )
 
 
@@ -180,16 +238,17 @@ class AnswerBuilder:
         branch = decision.branch
         rules_used: List[Rule] = [r.rule for r in decision.reasons if r.rule]
         if decision.regime == RECONVERSION:
-            sentences = [r.text for r in decision.reasons]
+            sentences = [reason_text(r) for r in decision.reasons]
             verdict = "info"
         else:
             sentences = self._proa_verdict(decision)
-            verdict = decision.verdict
+            # « À confirmer » is not a verdict of the structured answer: it informs.
+            verdict = "info" if decision.verdict == TO_CONFIRM else str(decision.verdict)
             if decision.verdict != NOT_ELIGIBLE and decision.duration:
                 sentences.append(self._duration_sentence(decision))
                 rules_used += list(decision.duration.rules[:1]) + list(decision.training_rules[:1])
             if decision.plan and decision.plan.problems:
-                sentences += list(decision.plan.problems)
+                sentences += [reason_text(p) for p in decision.plan.problems]
                 rules_used += list(decision.plan.rules)
 
         metier_part, buttons, metier_rules = self._metier_part(branch, match, metier, decision)
@@ -232,16 +291,17 @@ class AnswerBuilder:
         sentences: List[str] = []
         reasons = list(decision.reasons)
         if decision.regime == PROA_ONGOING:
-            sentences.append(reasons.pop(0).text)
+            sentences.append(reason_text(reasons.pop(0)))
         if decision.assumed_contract:
             sentences.append(f"Je considère que votre contrat est un {CONTRACT_LABELS[decision.assumed_contract]}.")
         opening = {
             ELIGIBLE: f"Oui, votre situation permet une Pro-A dans la branche {decision.branch.name}.",
             NOT_ELIGIBLE: f"Non, votre situation ne permet pas une Pro-A dans la branche {decision.branch.name}.",
             NEEDS_INFORMATION: "Pour vous répondre, j'ai besoin de connaître votre type de contrat.",
+            TO_CONFIRM: f"Pour votre situation, les textes ne permettent pas de trancher : c'est à confirmer auprès de votre OPCO ({decision.branch.agreement.opco}).",
         }
         sentences.append(opening[decision.verdict])
-        sentences += [reason.text for reason in reasons]
+        sentences += [reason_text(reason) for reason in reasons]
         return sentences
 
     def _duration_sentence(self, decision: Decision) -> str:
@@ -373,7 +433,7 @@ class AnswerBuilder:
             metier_id=metier.id,
             metier_label=metier.label,
             sources=sources,
-            extra={"regime": regime},
+            extra={"regime": str(regime)},
         )
 
     def _list_answer(self, branch: Branch, regime: str, as_of: date, certifications: Sequence[Certification], metier: Optional[Metier], target, offset: int, before: List[str], buttons: Tuple[Button, ...], intro: bool = True) -> Answer:
@@ -440,11 +500,11 @@ class AnswerBuilder:
         if regime == RECONVERSION and proa_rules and new_rules:
             sentences.append(f"Depuis le {switch}, avec la période de reconversion :")
             sentences += [r.summary for r in new_rules]
-            sentences.append(f"Pour une Pro-A commencée avant le {switch} (branche {branch.name}) :")
+            sentences.append(f"Pour une Pro-A dont l'avenant a été conclu avant le {switch} (branche {branch.name}) :")
             sentences += [r.summary for r in proa_rules]
         elif regime == RECONVERSION and proa_rules:
             if topic != "what_is_proa":
-                sentences.append(f"Pour une Pro-A commencée avant le {switch} (branche {branch.name}) :")
+                sentences.append(f"Pour une Pro-A dont l'avenant a été conclu avant le {switch} (branche {branch.name}) :")
             sentences += [r.summary for r in proa_rules]
             if topic != "what_is_proa":
                 sentences.append(_with_opco("Pour la période de reconversion, ce point reste à confirmer auprès de votre OPCO.", branch))
@@ -463,5 +523,5 @@ class AnswerBuilder:
             idcc=branch.idcc,
             branch_name=branch.name,
             sources=sources,
-            extra={"regime": regime},
+            extra={"regime": str(regime)},
         )

@@ -7,7 +7,7 @@ Examples::
     bot knowledge validate
     bot knowledge annex --idcc 2378 --metier cariste
     bot knowledge rules --idcc 1404 --date 2025-06-01
-    bot knowledge refresh            # compares with the latest @socialgouv/kali-data (npm)
+    bot knowledge refresh            # compares with the latest @socialgouv/kali-data and legi-data (npm)
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import List, Optional
 
 from bot.knowledge.errors import KnowledgeError
+from bot.knowledge.models import KnowledgeBase
+from bot.knowledge.npm_data import DEFAULT_CACHE_DIR
 
 
 def _date(text: str) -> date:
@@ -30,7 +31,9 @@ def _date(text: str) -> date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bot", description="Assistant Pro-A / période de reconversion (cœur, sans Rasa).")
+    parser = argparse.ArgumentParser(
+        prog="bot", description="Assistant Pro-A / période de reconversion (cœur, sans Rasa)."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     ask = commands.add_parser("ask", help="poser une question en français")
@@ -49,14 +52,30 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="lister les règles applicables à une date, avec leurs sources")
     rules.add_argument("--idcc", type=int, default=None, help="branche (toutes par défaut)")
     rules.add_argument("--date", type=_date, default=None, help="date (AAAA-MM-JJ), aujourd'hui par défaut")
-    refresh = sub.add_parser("refresh", help="comparer avec la dernière version de @socialgouv/kali-data")
-    refresh.add_argument("--write", action="store_true", help="mettre à jour le snapshot KALI")
-    refresh.add_argument("--from-dir", type=Path, default=None, help="dossier data/ déjà décompressé (hors ligne)")
-    refresh.add_argument("--cache", type=Path, default=Path(".kali-cache"))
+    refresh = sub.add_parser(
+        "refresh", help="comparer avec les dernières versions de @socialgouv/kali-data et @socialgouv/legi-data"
+    )
+    refresh.add_argument("--write", action="store_true", help="mettre à jour les snapshots (KALI et Code du travail)")
+    refresh.add_argument(
+        "--package", choices=("all", "kali", "legi"), default="all", help="paquet à comparer (les deux par défaut)"
+    )
+    refresh.add_argument(
+        "--from-dir", type=Path, default=None, help="dossier data/ de kali-data déjà décompressé (hors ligne)"
+    )
+    refresh.add_argument(
+        "--legi-from-dir", type=Path, default=None, help="dossier data/ de legi-data déjà décompressé (hors ligne)"
+    )
+    refresh.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE_DIR,
+        help=f"cache npm, hors du dépôt (par défaut {DEFAULT_CACHE_DIR})",
+    )
+    refresh.add_argument("--knowledge", type=Path, default=None, help="dossier knowledge/ (celui du dépôt par défaut)")
     return parser
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``bot`` command."""
     args = _parser().parse_args(argv)
     try:
@@ -91,27 +110,38 @@ def _knowledge(args: argparse.Namespace) -> int:
 
     command = args.knowledge_command
     if command == "refresh":
-        from bot import kali
-
-        argv = ["refresh", "--cache", str(args.cache)]
-        if args.write:
-            argv.append("--write")
-        if args.from_dir:
-            argv += ["--from-dir", str(args.from_dir)]
-        return kali.main(argv)
+        return _refresh(args)
 
     kb = load_knowledge()
     if command == "validate":
+        from bot.knowledge import kali, legi
+
+        report = legi.check_citations(kb.all_rules(), legi.read_snapshot(knowledge_dir() / legi.SNAPSHOT_RELATIVE_PATH))
+        kali_checked, kali_problems = kali.check_citations(
+            kb.cited(), kali.read_snapshot(knowledge_dir() / kali.SNAPSHOT_RELATIVE_PATH)
+        )
+        problems = [f"Code du travail : {p}" for p in report.problems] + [f"KALI : {p}" for p in kali_problems]
+        if problems:
+            for problem in problems:
+                print(f"ERREUR citation {problem}", file=sys.stderr)
+            return 2
         counts = ", ".join(
             f"IDCC {b.idcc}: {len(b.rules)} règles, {len(b.metiers)} métiers, {len(b.certifications)} certifications"
             for b in kb.branches.values()
         )
         print(f"OK : {knowledge_dir()} ({len(kb.sources)} sources, {len(kb.law_rules)} règles légales ; {counts})")
+        print(
+            f"Code du travail : {report.verbatim} citations vérifiées mot pour mot dans knowledge/law/legi_snapshot.json, "
+            f"{report.past_versions} liens vers une version passée (texte absent de legi-data) ; "
+            f"accords (KALI) : {kali_checked} citations vérifiées dans knowledge/idcc1404/kali_snapshot.json"
+        )
         return 0
     if command == "branches":
         for branch in kb.branches.values():
             agreement = branch.agreement
-            print(f"IDCC {branch.idcc} – {branch.name} : {agreement.title} (signé le {agreement.signed_on}, en vigueur le {agreement.in_force_from}, {agreement.opco})")
+            print(
+                f"IDCC {branch.idcc} – {branch.name} : {agreement.title} (signé le {agreement.signed_on}, en vigueur le {agreement.in_force_from}, {agreement.opco})"
+            )
             for amendment in agreement.amendments:
                 print(f"    avenant : {amendment.title} ({amendment.signed_on}, {amendment.status})")
         return 0
@@ -125,12 +155,40 @@ def _knowledge(args: argparse.Namespace) -> int:
             print(f"== {title}")
             for rule in rules:
                 if rule.is_valid_on(day):
-                    print(f"- [{rule.topic}] {rule.summary}\n    ({rule.source.label}{' – ' + rule.source.url if rule.source.url else ''})")
+                    print(
+                        f"- [{rule.topic}] {rule.summary}\n    ({rule.source.label}{' – ' + rule.source.url if rule.source.url else ''})"
+                    )
         return 0
     raise AssertionError(command)
 
 
-def _annex(kb, args: argparse.Namespace) -> int:
+def _refresh(args: argparse.Namespace) -> int:
+    """``bot knowledge refresh``: KALI and/or the Code du travail, through the refresh
+    functions of :mod:`bot.knowledge.kali` and :mod:`bot.knowledge.legi`. Both run even
+    if the first fails; the worst status wins (0 no error, 2 error)."""
+    from bot.knowledge import kali, legi
+    from bot.knowledge.loader import knowledge_dir
+    from bot.knowledge.npm_data import NpmDataError
+
+    root = args.knowledge or knowledge_dir()
+    status = 0
+    if args.package in ("all", "kali"):
+        try:
+            kali.refresh(root, args.cache, args.write, from_dir=args.from_dir)
+        except NpmDataError as error:
+            print(f"Erreur (KALI) : {error}", file=sys.stderr)
+            status = 2
+    if args.package in ("all", "legi"):
+        try:
+            legi.refresh(root, args.cache, args.write, from_dir=args.legi_from_dir)
+        except NpmDataError as error:
+            print(f"Erreur (Code du travail) : {error}", file=sys.stderr)
+            status = 2
+    return status
+
+
+def _annex(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    """``bot knowledge annex``: the métiers of a branch list and their certifications."""
     branch = kb.branch(args.idcc)
     metiers = branch.metiers
     if args.metier:

@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import FrozenSet, Optional
+from types import MappingProxyType
+from typing import Any
+
+from bot.understanding.contracts import default_contracts
 
 #: The branch asked about when nobody names one: the product is first for temporary
 #: workers (intérim, IDCC 2378); a channel or the person can choose another.
 DEFAULT_IDCC = 2378
 
-#: Contract codes used in knowledge/ and in the Rasa slot ``contract``; the same codes as
-#: knowledge/contracts.yml (what people type for each), checked by tests/bot/test_contracts.py.
-CONTRACTS = (
-    "cdi_interimaire", "cdi", "contrat_de_mission", "cdd", "cui", "cui_cdi", "cui_cdd",
-    "cdd_sportif", "apprentissage", "apprentissage_cdi", "professionnalisation",
-    "professionnalisation_cdi", "permanent_agence",
-)
+#: French names of the contract codes (those of knowledge/ and of the Rasa slot
+#: ``contract``), read from knowledge/contracts.yml, their one home.
+CONTRACT_LABELS: Mapping[str, str] = MappingProxyType(dict(default_contracts().labels))
 
-#: French names of the contract codes, for answers.
-CONTRACT_LABELS = {
-    "cdi_interimaire": "CDI intérimaire",
-    "cdi": "CDI",
-    "contrat_de_mission": "contrat de mission (intérim)",
-    "cdd": "CDD",
-    "cui": "contrat unique d'insertion",
-    "cui_cdi": "contrat unique d'insertion en CDI",
-    "cui_cdd": "contrat unique d'insertion en CDD",
-    "cdd_sportif": "CDD de sportif professionnel",
-    "apprentissage": "contrat d'apprentissage",
-    "apprentissage_cdi": "contrat d'apprentissage en CDI",
-    "professionnalisation": "contrat de professionnalisation",
-    "professionnalisation_cdi": "contrat de professionnalisation en CDI",
-    "permanent_agence": "salarié permanent d'une agence d'emploi",
-}
+#: The contract codes, in the order of knowledge/contracts.yml.
+CONTRACTS: tuple[str, ...] = tuple(CONTRACT_LABELS)
 
 
 @dataclass(frozen=True)
@@ -41,22 +27,22 @@ class Profile:
     """A person's situation, as far as it is known. ``None`` means unknown."""
 
     idcc: int = DEFAULT_IDCC
-    contract: Optional[str] = None
-    metier_text: Optional[str] = None
-    metier_id: Optional[str] = None
-    held_diploma: Optional[str] = None
-    held_level: Optional[int] = None
-    target_diploma: Optional[str] = None
-    target_level: Optional[int] = None
-    age: Optional[int] = None
-    priority_publics: FrozenSet[str] = field(default_factory=frozenset)
-    avenant_signed_on: Optional[date] = None
+    contract: str | None = None
+    metier_text: str | None = None
+    metier_id: str | None = None
+    held_diploma: str | None = None
+    held_level: int | None = None
+    target_diploma: str | None = None
+    target_level: int | None = None
+    age: int | None = None
+    priority_publics: frozenset[str] = field(default_factory=frozenset)
+    avenant_signed_on: date | None = None
     #: A planned Pro-A, to check it against the rules (all optional).
-    planned_months: Optional[int] = None
-    planned_training_hours: Optional[int] = None
-    planned_total_hours: Optional[int] = None
+    planned_months: int | None = None
+    planned_training_hours: int | None = None
+    planned_total_hours: int | None = None
     today: date = field(default_factory=date.today)
 
-    def with_(self, **changes: object) -> "Profile":
-        """A copy with some fields changed."""
+    def with_(self, **changes: Any) -> Profile:
+        """A copy with some fields changed (``dataclasses.replace`` checks their names)."""
         return replace(self, **changes)

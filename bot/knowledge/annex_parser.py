@@ -32,12 +32,14 @@ import difflib
 import io
 import re
 import sys
-import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import yaml
+
+from bot.knowledge.models import AnnexEntry
+from bot.text import fold_accents
 
 REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 #: The seed as received (shared/seeds/000_1047204bcd869f8f.txt), kept unchanged in the
@@ -74,7 +76,6 @@ LEVELS: tuple[str, ...] = (
 CODE_COLUMN: int = len(LABEL_FIELDS)
 
 RNCP_MENTION_RE = re.compile(r"RNCP ?[0-9]+")
-RNCP_CODE_RE = re.compile(r"^RNCP[0-9]+$")
 METIER_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*){2}$")
 
 _DOCUSIGN_LINE_RE = re.compile(r"^(?:\^\{DS\}|(?:[A-Z]{2})?DS|[A-Z]{2})$")
@@ -84,7 +85,6 @@ _RNCP_SPACE_RE = re.compile(r"\bRNCP\s+(?=[0-9])")
 _CODE_RE = re.compile(r"RNCP\s?([0-9]+)\s*\((niveau [3-7]|sans niveau)\)")
 _CODE_CELL_RE = re.compile(r"^(?:RNCP\s?[0-9]+\s*\((?:niveau [3-7]|sans niveau)\)\s*)+$")
 _SLASH_RE = re.compile(r"\s*/\s*")
-_LIGATURES: dict[str, str] = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}
 
 CORRECTION_KEYS: frozenset[str] = frozenset(LABEL_FIELDS) | {"reason", "merged_into"}
 
@@ -131,19 +131,17 @@ class SeedLine:
 
 
 @dataclass(frozen=True)
-class AnnexRow:
-    """One row of ``annex.csv``: one RNCP mention of the annex."""
+class AnnexCsvRow(AnnexEntry):
+    """One row of ``annex.csv`` as this parser writes it: one RNCP mention of the annex,
+    every field a plain value.
 
-    row_id: str
-    sector: str
-    sub_sector: str
-    metier: str
-    metier_id: str
+    The first stage of the annex: the loader reads the CSV back into
+    :class:`bot.knowledge.models.AnnexRow`, whose certification is a typed object.
+    """
+
     certification: str
     rncp: str
     level: str
-    seed_line: int
-    correction: str
 
     def as_csv_record(self) -> list[str]:
         """Return the row's values in ``CSV_FIELDS`` order, as strings."""
@@ -204,14 +202,12 @@ def parse_codes(cell: str) -> list[tuple[str, str]]:
 
 
 def slugify(text: str) -> str:
-    """ASCII lower-case slug with ``-`` separators.
+    """ASCII lower-case slug with ``-`` separators (accents folded by
+    :func:`bot.text.fold_accents`, the one folding function).
 
     ``Chef d'équipe gros œuvre`` -> ``chef-d-equipe-gros-oeuvre``.
     """
-    for ligature, replacement in _LIGATURES.items():
-        text = text.replace(ligature, replacement)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold_accents(text).lower()).strip("-")
 
 
 def make_metier_id(sector: str, sub_sector: str, metier: str) -> str:
@@ -255,14 +251,10 @@ def parse_corrections(data: object) -> dict[int, Correction]:
         merged_into = entry.get("merged_into")
         if merged_into is not None:
             if not isinstance(merged_into, int) or fields:
-                raise AnnexParseError(
-                    f"correction {key}: 'merged_into' takes a line number and no label fields"
-                )
+                raise AnnexParseError(f"correction {key}: 'merged_into' takes a line number and no label fields")
         elif not fields:
             raise AnnexParseError(f"correction {key}: give label fields or 'merged_into'")
-        result[key] = Correction(
-            line=key, reason=" ".join(reason.split()), fields=fields, merged_into=merged_into
-        )
+        result[key] = Correction(line=key, reason=" ".join(reason.split()), fields=fields, merged_into=merged_into)
     return result
 
 
@@ -310,20 +302,14 @@ def _standard_labels(line: SeedLine) -> dict[str, str]:
     """Label fields of a line in the standard layout; raise if the layout is not standard."""
     code_index = line.code_index
     if code_index is None:
-        raise AnnexParseError(
-            f"line {line.number}: no RNCP code cell; add a correction (e.g. merged_into)"
-        )
+        raise AnnexParseError(f"line {line.number}: no RNCP code cell; add a correction (e.g. merged_into)")
     trailing = [c for c in line.cells[code_index + 1 :] if c]
     if code_index != CODE_COLUMN or trailing:
-        raise AnnexParseError(
-            f"line {line.number}: shifted columns {list(line.cells)!r}; add a correction"
-        )
-    return {name: value for name, value in zip(LABEL_FIELDS, line.cells) if value}
+        raise AnnexParseError(f"line {line.number}: shifted columns {list(line.cells)!r}; add a correction")
+    return {name: value for name, value in zip(LABEL_FIELDS, line.cells, strict=False) if value}
 
 
-def _corrected_labels(
-    line: SeedLine, correction: Correction, continuations: Sequence[SeedLine]
-) -> dict[str, str]:
+def _corrected_labels(line: SeedLine, correction: Correction, continuations: Sequence[SeedLine]) -> dict[str, str]:
     """Label fields of a corrected line, after checking the correction only moves text."""
     if line.code_index is None:
         raise AnnexParseError(f"line {line.number}: corrected line has no RNCP code cell")
@@ -333,13 +319,12 @@ def _corrected_labels(
     target_text = " ".join(fields[name] for name in LABEL_FIELDS if name in fields)
     if source_text != target_text:
         raise AnnexParseError(
-            f"correction {line.number}: fields {target_text!r} do not re-split the seed text "
-            f"{source_text!r}"
+            f"correction {line.number}: fields {target_text!r} do not re-split the seed text {source_text!r}"
         )
     return dict(correction.fields)
 
 
-def parse_annex(seed_text: str, corrections: Mapping[int, Correction]) -> list[AnnexRow]:
+def parse_annex(seed_text: str, corrections: Mapping[int, Correction]) -> list[AnnexCsvRow]:
     """Parse the annex of the seed into rows, applying the hand corrections.
 
     Raises ``AnnexParseError`` on any line that does not fit, on unused corrections,
@@ -352,15 +337,15 @@ def parse_annex(seed_text: str, corrections: Mapping[int, Correction]) -> list[A
         raise AnnexParseError(f"corrections for lines that are not table lines: {sorted(unused)}")
 
     continuations: dict[int, list[SeedLine]] = {}
-    for correction in corrections.values():
-        if correction.merged_into is not None:
-            target = corrections.get(correction.merged_into)
+    for merge in corrections.values():
+        if merge.merged_into is not None:
+            target = corrections.get(merge.merged_into)
             if target is None or target.merged_into is not None:
                 raise AnnexParseError(
-                    f"correction {correction.line}: merged_into {correction.merged_into} "
+                    f"correction {merge.line}: merged_into {merge.merged_into} "
                     "must be a corrected line with label fields"
                 )
-            continuations.setdefault(correction.merged_into, []).append(by_number[correction.line])
+            continuations.setdefault(merge.merged_into, []).append(by_number[merge.line])
 
     context: dict[str, str] = {}
     staged: list[tuple[dict[str, str], str, str, int, str]] = []
@@ -393,7 +378,7 @@ def parse_annex(seed_text: str, corrections: Mapping[int, Correction]) -> list[A
     if len(staged) != mentions:
         raise AnnexParseError(f"{len(staged)} rows for {mentions} RNCP mentions in the annex")
 
-    rows: list[AnnexRow] = []
+    rows: list[AnnexCsvRow] = []
     labels_by_id: dict[str, tuple[str, str, str]] = {}
     for index, (labels, rncp, level, number, reason) in enumerate(staged, start=1):
         sector = normalize_group_label(labels["sector"])
@@ -404,7 +389,7 @@ def parse_annex(seed_text: str, corrections: Mapping[int, Correction]) -> list[A
         if previous != (sector, sub_sector, metier):
             raise AnnexParseError(f"line {number}: metier_id {metier_id} used by {previous}")
         rows.append(
-            AnnexRow(
+            AnnexCsvRow(
                 row_id=f"A{index:03d}",
                 sector=sector,
                 sub_sector=sub_sector,
@@ -420,7 +405,7 @@ def parse_annex(seed_text: str, corrections: Mapping[int, Correction]) -> list[A
     return rows
 
 
-def render_csv(rows: Sequence[AnnexRow]) -> str:
+def render_csv(rows: Sequence[AnnexCsvRow]) -> str:
     """Render rows as the text of ``annex.csv`` (UTF-8 text, ``\\n`` line ends, header first)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -436,7 +421,7 @@ def build_csv_text(seed_path: Path, corrections_path: Path) -> str:
     return render_csv(parse_annex(seed_text, load_corrections(corrections_path)))
 
 
-def summarize(rows: Sequence[AnnexRow]) -> str:
+def summarize(rows: Sequence[AnnexCsvRow]) -> str:
     """One-line summary: rows, distinct codes, métiers, corrected rows."""
     return (
         f"{len(rows)} rows, {len({r.rncp for r in rows})} distinct RNCP codes, "
@@ -458,9 +443,7 @@ def build_arg_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=Path, default=DEFAULT_SEED, help="seed text file")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="CSV file to write")
-    parser.add_argument(
-        "--corrections", type=Path, default=DEFAULT_CORRECTIONS, help="hand corrections (YAML)"
-    )
+    parser.add_argument("--corrections", type=Path, default=DEFAULT_CORRECTIONS, help="hand corrections (YAML)")
     parser.add_argument(
         "--check",
         action="store_true",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 
 class KnowledgeError(Exception):
@@ -13,7 +12,7 @@ class KnowledgeError(Exception):
     data can fix it without reading a stack trace.
     """
 
-    def __init__(self, path: Path | str, message: str, field: Optional[str] = None):
+    def __init__(self, path: Path | str, message: str, field: str | None = None):
         self.path = Path(path)
         self.field = field
         self.detail = message

@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import json
 import os
+from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any
 
 import jsonschema
 import yaml
@@ -21,13 +22,18 @@ from bot.knowledge.errors import KnowledgeError
 from bot.knowledge.models import (
     Agreement,
     Amendment,
+    AmendmentStatus,
     AnnexRow,
     Branch,
     Certification,
+    ContractReadings,
     Diploma,
+    DocumentKind,
     KnowledgeBase,
+    ListingStatus,
     Metier,
     MetierAEnjeux,
+    PriorityPublic,
     Rule,
     SourceDocument,
     SourceRef,
@@ -58,12 +64,12 @@ def read_yaml(path: Path) -> Any:
         raise KnowledgeError(path, "fichier introuvable")
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_StringDateLoader)  # noqa: S506 (safe subclass)
+            return yaml.load(handle, Loader=_StringDateLoader)
     except yaml.YAMLError as exc:
         raise KnowledgeError(path, f"YAML illisible ({exc})") from exc
 
 
-def read_csv(path: Path) -> List[Dict[str, str]]:
+def read_csv(path: Path) -> list[dict[str, str]]:
     """Read a UTF-8 CSV file with a header into dicts; KnowledgeError if absent."""
     if not path.is_file():
         raise KnowledgeError(path, "fichier introuvable")
@@ -87,37 +93,35 @@ def validate(data: Any, schema_name: str, path: Path, root: Path, prefix: str = 
         raise KnowledgeError(path, error.message, field=field or None)
 
 
-@lru_cache(maxsize=None)
-def _read_schema(path: Path) -> Dict[str, Any]:
+@cache
+def _read_schema(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise KnowledgeError(path, "schéma introuvable")
     with path.open(encoding="utf-8") as handle:
-        return json.load(handle)
+        schema: dict[str, Any] = json.load(handle)
+    return schema
 
 
-def _to_date(value: Optional[str]) -> Optional[date]:
+def _to_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def load_sources(root: Path) -> Dict[str, SourceDocument]:
+def load_sources(root: Path) -> dict[str, SourceDocument]:
     """Read ``sources.yml`` into documents by id."""
     path = root / "sources.yml"
     data = read_yaml(path)
     validate(data, "sources.schema.json", path, root)
-    documents: Dict[str, SourceDocument] = {}
+    documents: dict[str, SourceDocument] = {}
     for index, item in enumerate(data["documents"]):
         if item["id"] in documents:
             raise KnowledgeError(path, f"identifiant en double : {item['id']}", f"documents.{index}.id")
         documents[item["id"]] = SourceDocument(
             id=item["id"],
-            kind=item["kind"],
-            idcc=item["idcc"],
+            kind=DocumentKind(item["kind"]),
             title=item["title"],
             short_title=item["short_title"],
-            signed_on=_to_date(item["signed_on"]),
-            kali_text_id=item["kali_text_id"],
             url=item["url"],
-            origin=item["origin"],
+            checked_on=_to_date(item["checked_on"]),
         )
     return documents
 
@@ -131,14 +135,18 @@ def _source_ref(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], p
         article=str(raw["article"]),
         kali_id=raw.get("kali_id"),
         quote=raw["quote"],
+        legi_id=raw.get("legi_id"),
+        more_quotes=tuple(raw.get("more_quotes") or ()),
     )
 
 
-def load_rules(path: Path, root: Path, sources: Mapping[str, SourceDocument]) -> Tuple[Optional[Dict[str, Any]], Tuple[Rule, ...]]:
+def load_rules(
+    path: Path, root: Path, sources: Mapping[str, SourceDocument]
+) -> tuple[dict[str, Any] | None, tuple[Rule, ...]]:
     """Read a rules file; returns its raw ``agreement`` block (if any) and its rules."""
     data = read_yaml(path)
     validate(data, "rules.schema.json", path, root)
-    rules: List[Rule] = []
+    rules: list[Rule] = []
     for index, raw in enumerate(data["rules"]):
         field = f"rules.{index}"
         rule = Rule(
@@ -158,9 +166,9 @@ def load_rules(path: Path, root: Path, sources: Mapping[str, SourceDocument]) ->
     return data.get("agreement"), tuple(rules)
 
 
-def _typed_values(values: Mapping[str, Any]) -> Dict[str, Any]:
+def _typed_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Turn ISO date strings in values into dates; leave everything else as typed."""
-    typed: Dict[str, Any] = {}
+    typed: dict[str, Any] = {}
     for key, value in values.items():
         if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
             try:
@@ -183,14 +191,12 @@ def _agreement(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], pa
         signed_on=date.fromisoformat(raw["signed_on"]),
         in_force_from=date.fromisoformat(raw["in_force_from"]),
         opco=raw["opco"],
-        kali_container_id=raw["kali"]["container_id"],
-        kali_text_id=raw["kali"]["text_id"],
         amendments=tuple(
             Amendment(
                 title=a["title"],
                 signed_on=date.fromisoformat(a["signed_on"]),
                 kali_text_id=a.get("kali_text_id"),
-                status=a["status"],
+                status=AmendmentStatus(a["status"]),
             )
             for a in raw["amendments"]
         ),
@@ -200,10 +206,10 @@ def _agreement(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], pa
     )
 
 
-def load_annex(path: Path, root: Path, source: SourceRef) -> Tuple[AnnexRow, ...]:
+def load_annex(path: Path, root: Path, source: SourceRef) -> tuple[AnnexRow, ...]:
     """Read an annex CSV (one row per RNCP mention), each row validated by the schema."""
-    rows: List[AnnexRow] = []
-    seen: set = set()
+    rows: list[AnnexRow] = []
+    seen: set[str] = set()
     for index, raw in enumerate(read_csv(path), start=2):  # line 1 is the header
         validate(raw, "annex_row.schema.json", path, root, prefix=f"ligne {index}: ")
         if raw["row_id"] in seen:
@@ -230,8 +236,8 @@ def load_annex(path: Path, root: Path, source: SourceRef) -> Tuple[AnnexRow, ...
     return tuple(rows)
 
 
-def _metiers_from_annex(rows: Iterable[AnnexRow], variants: Mapping[str, List[str]]) -> Tuple[Metier, ...]:
-    by_id: Dict[str, List[AnnexRow]] = {}
+def _metiers_from_annex(rows: Iterable[AnnexRow], variants: Mapping[str, list[str]]) -> tuple[Metier, ...]:
+    by_id: dict[str, list[AnnexRow]] = {}
     for row in rows:
         by_id.setdefault(row.metier_id, []).append(row)
     metiers = []
@@ -250,7 +256,7 @@ def _metiers_from_annex(rows: Iterable[AnnexRow], variants: Mapping[str, List[st
     return tuple(metiers)
 
 
-def load_vocabulary(path: Path, root: Path) -> Tuple[Dict[str, str], Dict[str, List[str]], Dict[str, Dict[str, Any]]]:
+def load_vocabulary(path: Path, root: Path) -> tuple[dict[str, str], dict[str, list[str]], dict[str, dict[str, Any]]]:
     """Read a vocabulary file: (abbreviations, variants by métier id, métier details).
 
     An absent file gives empty results.
@@ -263,9 +269,11 @@ def load_vocabulary(path: Path, root: Path) -> Tuple[Dict[str, str], Dict[str, L
     return dict(data.get("abbreviations") or {}), variants, dict(data.get("metier_details") or {})
 
 
-def load_listed_certifications(raw_items: List[Dict[str, Any]], sources: Mapping[str, SourceDocument], path: Path) -> Dict[str, Certification]:
+def load_listed_certifications(
+    raw_items: list[dict[str, Any]], sources: Mapping[str, SourceDocument], path: Path
+) -> dict[str, Certification]:
     """Certifications named one by one in an agreement file (``certifications:``), by id."""
-    result: Dict[str, Certification] = {}
+    result: dict[str, Certification] = {}
     for index, raw in enumerate(raw_items):
         field = f"certifications.{index}"
         if raw["id"] in result:
@@ -275,7 +283,7 @@ def load_listed_certifications(raw_items: List[Dict[str, Any]], sources: Mapping
             rncp=raw.get("rncp"),
             level=raw.get("level") or "niveau non précisé",
             source=_source_ref(raw["source"], sources, path, f"{field}.source"),
-            status=raw["status"],
+            status=ListingStatus(raw["status"]),
             kind=raw["kind"],
             listed_from=_to_date(raw["listed_from"]),
             listed_until=_to_date(raw["listed_until"]),
@@ -285,18 +293,20 @@ def load_listed_certifications(raw_items: List[Dict[str, Any]], sources: Mapping
 
 
 def _metiers_from_details(
-    details: Mapping[str, Dict[str, Any]],
-    variants: Mapping[str, List[str]],
+    details: Mapping[str, dict[str, Any]],
+    variants: Mapping[str, list[str]],
     certifications: Mapping[str, Certification],
     branch_name: str,
     sources: Mapping[str, SourceDocument],
     path: Path,
-) -> Tuple[Metier, ...]:
+) -> tuple[Metier, ...]:
     metiers = []
     for metier_id, raw in details.items():
         missing = [c for c in raw["certifications"] if c not in certifications]
         if missing:
-            raise KnowledgeError(path, f"certification inconnue : {missing[0]}", f"metier_details.{metier_id}.certifications")
+            raise KnowledgeError(
+                path, f"certification inconnue : {missing[0]}", f"metier_details.{metier_id}.certifications"
+            )
         metiers.append(
             Metier(
                 id=metier_id,
@@ -305,7 +315,6 @@ def _metiers_from_details(
                 sub_sector=raw.get("domain") or raw["label"],
                 certifications=tuple(certifications[c] for c in raw["certifications"]),
                 variants=tuple(variants.get(metier_id, ())),
-                list_status=raw["proa_list_status"],
                 note=raw.get("kali_certification"),
                 source=_source_ref(raw["source"], sources, path, f"metier_details.{metier_id}.source"),
             )
@@ -313,7 +322,9 @@ def _metiers_from_details(
     return tuple(metiers)
 
 
-def load_enjeux(path: Path, root: Path, sources: Mapping[str, SourceDocument], metier_ids: set) -> Tuple[Tuple[MetierAEnjeux, ...], Optional[SourceRef]]:
+def load_enjeux(
+    path: Path, root: Path, sources: Mapping[str, SourceDocument], metier_ids: set[str]
+) -> tuple[tuple[MetierAEnjeux, ...], SourceRef | None]:
     """Read the OIR "métiers à enjeux" file, checking its links to annex métiers."""
     if not path.exists():
         return (), None
@@ -331,26 +342,76 @@ def load_enjeux(path: Path, root: Path, sources: Mapping[str, SourceDocument], m
                 sector=raw["sector"],
                 annex_metier_ids=tuple(raw["annex_metiers"]),
                 variants=tuple(raw["variants"]),
-                link_note=raw.get("link_note"),
             )
         )
     return tuple(items), _source_ref(data["source"], sources, path, "source")
 
 
-def load_diplomas(path: Path, root: Path, sources: Mapping[str, SourceDocument]) -> Tuple[Dict[str, Diploma], SourceRef]:
-    """Read ``diplomas.yml``: diploma kinds by code, with the source of their levels."""
+def load_diplomas(path: Path, root: Path, sources: Mapping[str, SourceDocument]) -> dict[str, Diploma]:
+    """Read ``diplomas.yml``: diploma kinds by code.
+
+    The file's ``source`` (where the levels come from) is for the reader of the data; it
+    is checked (its document must exist) but not kept, since no answer cites it.
+    """
     data = read_yaml(path)
     validate(data, "diplomas.schema.json", path, root)
+    _source_ref(data["source"], sources, path, "source")
     diplomas = {
         raw["code"]: Diploma(
             code=raw["code"],
             label=raw["label"],
             level=raw["level"],
             title_prefixes=tuple(raw["title_prefixes"]),
+            licence_grade=raw.get("licence_grade"),
         )
         for raw in data["diplomas"]
     }
-    return diplomas, _source_ref(data["source"], sources, path, "source")
+    return diplomas
+
+
+def load_publics(
+    path: Path, root: Path, sources: Mapping[str, SourceDocument], diplomas: Mapping[str, Diploma]
+) -> dict[str, PriorityPublic]:
+    """Read ``publics.yml``: the priority publics by code, their diplomas checked."""
+    data = read_yaml(path)
+    validate(data, "publics.schema.json", path, root)
+    publics: dict[str, PriorityPublic] = {}
+    for index, raw in enumerate(data["publics"]):
+        field = f"publics.{index}"
+        if raw["code"] in publics:
+            raise KnowledgeError(path, f"code en double : {raw['code']}", f"{field}.code")
+        unknown = [code for code in raw.get("target_diplomas", ()) if code not in diplomas]
+        if unknown:
+            raise KnowledgeError(path, f"diplôme inconnu de diplomas.yml : {unknown[0]}", f"{field}.target_diplomas")
+        age = raw.get("age") or {}
+        if age and age["min"] > age["max"]:
+            raise KnowledgeError(path, "âge minimum supérieur à l'âge maximum", f"{field}.age")
+        publics[raw["code"]] = PriorityPublic(
+            code=raw["code"],
+            source=_source_ref(raw["source"], sources, path, f"{field}.source"),
+            min_age=age.get("min"),
+            max_age=age.get("max"),
+            contracts=frozenset(raw.get("contracts", ())),
+            target_diplomas=frozenset(raw.get("target_diplomas", ())),
+        )
+    return publics
+
+
+def load_contract_readings(path: Path, root: Path) -> ContractReadings:
+    """Read ``contract_readings.yml`` (each contract read or split once at most)."""
+    data = read_yaml(path)
+    validate(data, "contract_readings.schema.json", path, root)
+    readings: dict[str, str] = {}
+    for index, raw in enumerate(data["readings"]):
+        if raw["said"] in readings or raw["said"] == raw["read_as"]:
+            raise KnowledgeError(path, f"lecture en double ou circulaire : {raw['said']}", f"readings.{index}")
+        readings[raw["said"]] = raw["read_as"]
+    kinds: dict[str, tuple[str, ...]] = {}
+    for index, raw in enumerate(data["kinds"]):
+        if raw["contract"] in kinds or raw["contract"] in raw["kinds"]:
+            raise KnowledgeError(path, f"contrat en double : {raw['contract']}", f"kinds.{index}")
+        kinds[raw["contract"]] = tuple(raw["kinds"])
+    return ContractReadings(readings=readings, kinds=kinds)
 
 
 def load_branch(folder: Path, root: Path, sources: Mapping[str, SourceDocument]) -> Branch:
@@ -364,7 +425,7 @@ def load_branch(folder: Path, root: Path, sources: Mapping[str, SourceDocument])
     abbreviations, variants, details = load_vocabulary(vocabulary_path, root)
     listed = load_listed_certifications(read_yaml(agreement_path).get("certifications") or [], sources, agreement_path)
 
-    annex: Tuple[AnnexRow, ...] = ()
+    annex: tuple[AnnexRow, ...] = ()
     annex_path = folder / "annex.csv"
     if annex_path.exists():
         annex_source = SourceRef(document=agreement.document, article="Annexe", kali_id=None, quote="Annexe")
@@ -403,7 +464,7 @@ def load_knowledge_from(root: Path) -> KnowledgeBase:
     if not root.is_dir():
         raise KnowledgeError(root, "dossier de connaissances introuvable")
     sources = load_sources(root)
-    law_rules: List[Rule] = []
+    law_rules: list[Rule] = []
     law_dir = root / "law"
     law_files = sorted(law_dir.glob("*.yml"))
     if not law_files:
@@ -411,29 +472,43 @@ def load_knowledge_from(root: Path) -> KnowledgeBase:
     for path in law_files:
         _, rules = load_rules(path, root, sources)
         law_rules.extend(rules)
-    branches: Dict[int, Branch] = {}
+    branches: dict[int, Branch] = {}
     for folder in sorted(root.glob("idcc*")):
         if folder.is_dir():
             branch = load_branch(folder, root, sources)
             branches[branch.idcc] = branch
-    diplomas, diplomas_source = load_diplomas(root / "diplomas.yml", root, sources)
+    diplomas = load_diplomas(root / "diplomas.yml", root, sources)
+    publics = load_publics(root / "publics.yml", root, sources, diplomas)
     kb = KnowledgeBase(
         sources=sources,
         branches=branches,
         law_rules=tuple(law_rules),
         diplomas=diplomas,
-        diplomas_source=diplomas_source,
+        publics=publics,
+        contract_readings=load_contract_readings(root / "contract_readings.yml", root),
     )
     _check_unique_rule_ids(kb, root)
+    _check_publics_named(kb, root)
     return kb
 
 
 def _check_unique_rule_ids(kb: KnowledgeBase, root: Path) -> None:
-    seen: set = set()
+    """Rule ids are unique over every file (answers and tests name rules by id)."""
+    seen: set[str] = set()
     for rule in kb.all_rules():
         if rule.id in seen:
             raise KnowledgeError(root, f"identifiant de règle en double : {rule.id}", "rules.id")
         seen.add(rule.id)
+
+
+def _check_publics_named(kb: KnowledgeBase, root: Path) -> None:
+    """Every priority public a rule names is defined in ``publics.yml``."""
+    for rule in kb.all_rules():
+        for code in rule.values.get("publics", ()):
+            if code not in kb.publics:
+                raise KnowledgeError(
+                    root / "publics.yml", f"public de la règle {rule.id} absent du fichier : {code}", "publics"
+                )
 
 
 @lru_cache(maxsize=4)
@@ -441,6 +516,6 @@ def _cached(root: str) -> KnowledgeBase:
     return load_knowledge_from(Path(root))
 
 
-def load_knowledge(root: Optional[Path] = None) -> KnowledgeBase:
+def load_knowledge(root: Path | None = None) -> KnowledgeBase:
     """The knowledge base (cached per folder): ``root`` or :func:`knowledge_dir`."""
     return _cached(str(root or knowledge_dir()))

@@ -7,12 +7,50 @@ objects, everything else in :mod:`bot` reads them.
 from __future__ import annotations
 
 import string
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping, Optional, Tuple
+from enum import Enum
+from typing import Any, Protocol
 
-LEGIFRANCE_KALI_URL = "https://www.legifrance.gouv.fr/conv_coll/id/{kali_id}"
+#: Légifrance page of one article of a collective agreement (KALIARTI id).
+LEGIFRANCE_KALI_URL = "https://www.legifrance.gouv.fr/conv_coll/article/{kali_id}"
+#: Légifrance page of one article version of a code (LEGIARTI id).
+LEGIFRANCE_LEGI_URL = "https://www.legifrance.gouv.fr/codes/article_lc/{legi_id}"
 RNCP_URL = "https://www.francecompetences.fr/recherche/rncp/{number}/"
+
+
+class Code(str, Enum):
+    """A code that is also its string value: it compares, hashes, prints and serialises
+    as that string (``Verdict.ELIGIBLE == "eligible"``, also as a dict or set key)."""
+
+    __hash__ = str.__hash__
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class DocumentKind(Code):
+    """What a cited document is (``sources.yml``)."""
+
+    BRANCH_AGREEMENT = "branch_agreement"
+    LAW = "law"
+    #: A commentary, not a text of law: its statements are cautions, never rules.
+    SECONDARY = "secondary"
+
+
+class ListingStatus(Code):
+    """Whether a certification named by an agreement is on its list or was taken off."""
+
+    LISTED = "listed"
+    REMOVED = "removed"
+
+
+class AmendmentStatus(Code):
+    """What the knowledge base holds of an avenant."""
+
+    INTEGRATED = "integrated"
+    CONTENT_NOT_AVAILABLE = "content not available"
 
 
 @dataclass(frozen=True)
@@ -20,31 +58,47 @@ class SourceDocument:
     """A document the knowledge base cites (agreement, avenant, law)."""
 
     id: str
-    kind: str
-    idcc: Optional[int]
+    kind: DocumentKind
     title: str
     short_title: str
-    signed_on: Optional[date]
-    kali_text_id: Optional[str]
-    url: Optional[str]
-    origin: str
+    url: str | None
+    #: When the knowledge drawn from this document was last checked against it.
+    checked_on: date | None = None
 
 
 @dataclass(frozen=True)
 class SourceRef:
-    """Where one fact comes from: document, article, KALI id and verbatim quote."""
+    """Where one fact comes from: document, article, KALI or LEGI id and verbatim quote."""
 
     document: SourceDocument
     article: str
-    kali_id: Optional[str]
+    kali_id: str | None
     quote: str
+    #: LEGIARTI id of the Code du travail article version (checked against
+    #: knowledge/law/legi_snapshot.json).
+    legi_id: str | None = None
+    #: Further verbatim quotes of the same article that the rule's summary relies on.
+    more_quotes: tuple[str, ...] = ()
 
     @property
-    def url(self) -> Optional[str]:
-        """Légifrance link to the article when its KALI id is known, else the document's."""
+    def url(self) -> str | None:
+        """Légifrance link to the exact article (LEGIARTI for the code, KALIARTI for an
+        agreement) when its id is known, else the document's."""
+        if self.legi_id:
+            return LEGIFRANCE_LEGI_URL.format(legi_id=self.legi_id)
         if self.kali_id:
             return LEGIFRANCE_KALI_URL.format(kali_id=self.kali_id)
         return self.document.url
+
+    @property
+    def quotes(self) -> tuple[str, ...]:
+        """Every verbatim quote of the source (the main one first)."""
+        return (self.quote, *tuple(self.more_quotes))
+
+    @property
+    def checked_on(self) -> date | None:
+        """When the knowledge drawn from the document was last checked."""
+        return self.document.checked_on
 
     @property
     def label(self) -> str:
@@ -53,6 +107,33 @@ class SourceRef:
         if article[:1].isdigit() or article.startswith(("L", "D", "R")):
             return f"{self.document.short_title}, art. {article}"
         return f"{self.document.short_title}, {article}"
+
+
+class Cited(Protocol):
+    """Anything that grounds a fact in a quoted source: a rule, a priority public."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def source(self) -> SourceRef: ...
+
+
+def unique_sources(sources: Iterable[SourceRef]) -> tuple[SourceRef, ...]:
+    """Sources without repeats, in order of first use.
+
+    Two sources are one citation when a reader sees the same thing: the same label
+    (document and article) and the same link. The rules engine and the wording both
+    de-duplicate with this function.
+    """
+    seen: set[tuple[str, str | None]] = set()
+    result: list[SourceRef] = []
+    for source in sources:
+        key = (source.label, source.url)
+        if key not in seen:
+            seen.add(key)
+            result.append(source)
+    return tuple(result)
 
 
 @dataclass(frozen=True)
@@ -64,8 +145,8 @@ class Rule:
     title: str
     summary_template: str
     values: Mapping[str, Any]
-    valid_from: Optional[date]
-    valid_until: Optional[date]
+    valid_from: date | None
+    valid_until: date | None
     source: SourceRef
 
     @property
@@ -77,21 +158,17 @@ class Rule:
         """True when the rule applies on ``day`` (both bounds inclusive)."""
         if self.valid_from and day < self.valid_from:
             return False
-        if self.valid_until and day > self.valid_until:
-            return False
-        return True
+        return not (self.valid_until and day > self.valid_until)
 
-    def placeholders(self) -> Tuple[str, ...]:
+    def placeholders(self) -> tuple[str, ...]:
         """Names used as ``{name}`` in the summary template."""
-        return tuple(
-            name for _, name, _, _ in string.Formatter().parse(self.summary_template) if name
-        )
+        return tuple(name for _, name, _, _ in string.Formatter().parse(self.summary_template) if name)
 
 
-class _FrenchValues(dict):
+class _FrenchValues(dict[str, Any]):
     """Formats numbers the French way (``9,15``) when filling summary templates."""
 
-    def __init__(self, values: Mapping[str, Any]):
+    def __init__(self, values: Mapping[str, Any]) -> None:
         super().__init__(values)
 
     def __getitem__(self, key: str) -> Any:
@@ -109,33 +186,34 @@ class Certification:
     """A certification of a branch list (title, RNCP code when known, level)."""
 
     title: str
-    rncp: Optional[str]
+    rncp: str | None
     level: str
     source: SourceRef
-    status: str = "listed"
-    kind: Optional[str] = None
+    status: ListingStatus = ListingStatus.LISTED
+    #: CQP, TFP, BTS, RNCP: how an agreement names it (``agreement.yml`` certifications).
+    kind: str | None = None
     #: When the certification entered and left the branch list (None: since the start / still).
-    listed_from: Optional[date] = None
-    listed_until: Optional[date] = None
-    note: Optional[str] = None
+    listed_from: date | None = None
+    listed_until: date | None = None
+    note: str | None = None
 
     def is_listed_on(self, day: date) -> bool:
         """True when the certification is on the branch list on ``day``."""
         if self.listed_from and day < self.listed_from:
             return False
-        if self.listed_until and day > self.listed_until:
-            return False
-        return True
+        return not (self.listed_until and day > self.listed_until)
 
     @property
-    def level_number(self) -> Optional[int]:
+    def level_number(self) -> int | None:
         """3…7 for "niveau N", None for "sans niveau" or unknown."""
-        if self.level.startswith("niveau "):
-            return int(self.level.split()[1])
+        parts = self.level.split()
+        # "niveau non précisé" (a certification whose level the source does not give).
+        if len(parts) > 1 and parts[0] == "niveau" and parts[1].isdigit():
+            return int(parts[1])
         return None
 
     @property
-    def url(self) -> Optional[str]:
+    def url(self) -> str | None:
         """France compétences page of the RNCP record, when the code is known."""
         if not self.rncp:
             return None
@@ -143,17 +221,30 @@ class Certification:
 
 
 @dataclass(frozen=True)
-class AnnexRow:
-    """One row of a branch annex: a certification listed under a métier."""
+class AnnexEntry:
+    """What every stage of an annex row shares: its id, where it sits (sector,
+    sub-sector, métier and the métier's id) and where it comes from (seed line, hand
+    correction)."""
 
     row_id: str
     sector: str
     sub_sector: str
     metier: str
     metier_id: str
-    certification: Certification
     seed_line: int
     correction: str
+
+
+@dataclass(frozen=True)
+class AnnexRow(AnnexEntry):
+    """One row of a branch annex as loaded: a certification listed under a métier.
+
+    The second stage of the annex: :mod:`bot.knowledge.annex_parser` writes
+    ``annex.csv`` from the seed (:class:`~bot.knowledge.annex_parser.AnnexCsvRow`),
+    :func:`bot.knowledge.loader.load_annex` reads it into these rows.
+    """
+
+    certification: Certification
 
 
 @dataclass(frozen=True)
@@ -164,20 +255,18 @@ class Metier:
     label: str
     sector: str
     sub_sector: str
-    certifications: Tuple[Certification, ...]
-    variants: Tuple[str, ...] = ()
-    #: "listed", or e.g. "not_in_kali_extract" when the list itself is not available.
-    list_status: str = "listed"
-    note: Optional[str] = None
-    source: Optional[SourceRef] = None
+    certifications: tuple[Certification, ...]
+    variants: tuple[str, ...] = ()
+    note: str | None = None
+    source: SourceRef | None = None
 
-    def certifications_on(self, day: date) -> Tuple[Certification, ...]:
+    def certifications_on(self, day: date) -> tuple[Certification, ...]:
         """The métier's certifications that are on the list on ``day``."""
         return tuple(c for c in self.certifications if c.is_listed_on(day))
 
     @property
     def context(self) -> str:
-        """"Secteur / sous-filière", to tell apart métiers that share a label."""
+        """ "Secteur / sous-filière", to tell apart métiers that share a label."""
         return f"{self.sector} / {self.sub_sector}"
 
 
@@ -188,9 +277,8 @@ class MetierAEnjeux:
     id: str
     label: str
     sector: str
-    annex_metier_ids: Tuple[str, ...]
-    variants: Tuple[str, ...]
-    link_note: Optional[str]
+    annex_metier_ids: tuple[str, ...]
+    variants: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -199,8 +287,8 @@ class Amendment:
 
     title: str
     signed_on: date
-    kali_text_id: Optional[str]
-    status: str
+    kali_text_id: str | None
+    status: AmendmentStatus
 
 
 @dataclass(frozen=True)
@@ -214,13 +302,11 @@ class Agreement:
     signed_on: date
     in_force_from: date
     opco: str
-    kali_container_id: Optional[str]
-    kali_text_id: Optional[str]
-    amendments: Tuple[Amendment, ...]
-    annex_version: Optional[str]
+    amendments: tuple[Amendment, ...]
+    annex_version: str | None
     document: SourceDocument
     #: How people name the branch (« intérim », « SDLM »…), for the parsers.
-    aliases: Tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,14 +314,14 @@ class Branch:
     """Everything known of one branch: agreement, rules, list of certifications, métiers."""
 
     agreement: Agreement
-    rules: Tuple[Rule, ...]
-    metiers: Tuple[Metier, ...]
-    certifications: Tuple[Certification, ...]
-    metiers_a_enjeux: Tuple[MetierAEnjeux, ...] = ()
+    rules: tuple[Rule, ...]
+    metiers: tuple[Metier, ...]
+    certifications: tuple[Certification, ...]
+    metiers_a_enjeux: tuple[MetierAEnjeux, ...] = ()
     abbreviations: Mapping[str, str] = field(default_factory=dict)
-    annex: Tuple[AnnexRow, ...] = ()
-    enjeux_source: Optional[SourceRef] = None
-    list_notes: Tuple[Rule, ...] = ()
+    annex: tuple[AnnexRow, ...] = ()
+    enjeux_source: SourceRef | None = None
+    list_notes: tuple[Rule, ...] = ()
 
     @property
     def idcc(self) -> int:
@@ -252,7 +338,7 @@ class Branch:
                 return metier
         raise KeyError(metier_id)
 
-    def rules_for(self, topic: str, day: date) -> Tuple[Rule, ...]:
+    def rules_for(self, topic: str, day: date) -> tuple[Rule, ...]:
         """Rules of one topic that apply on ``day``."""
         return tuple(r for r in self.rules if r.topic == topic and r.is_valid_on(day))
 
@@ -263,12 +349,60 @@ class Diploma:
 
     code: str
     label: str
-    level: Optional[int]
-    title_prefixes: Tuple[str, ...]
+    level: int | None
+    title_prefixes: tuple[str, ...]
+    #: True: confers (or is above) the grade de licence, the Pro-A ceiling; False: below
+    #: it; None: the sources do not settle it.
+    licence_grade: bool | None = None
 
     def names(self, certification: Certification) -> bool:
         """True when the certification's title is a diploma of this kind."""
         return certification.title.startswith(self.title_prefixes) if self.title_prefixes else False
+
+
+@dataclass(frozen=True)
+class PriorityPublic:
+    """A priority public that rules name (``values.publics``), with the facts that show
+    a person belongs to it (``knowledge/publics.yml``)."""
+
+    code: str
+    source: SourceRef
+    #: Age range in years, both ends included; None: age says nothing of this public.
+    min_age: int | None = None
+    max_age: int | None = None
+    #: Holding one of these contracts puts the person in the public.
+    contracts: frozenset[str] = frozenset()
+    #: Aiming at one of these diplomas (codes) puts the person in the public.
+    target_diplomas: frozenset[str] = frozenset()
+
+    @property
+    def id(self) -> str:
+        """An id for citation checks and messages, like a rule's."""
+        return f"publics.{self.code}"
+
+    def ruled_out_by_age(self, age: int | None) -> bool:
+        """True when a known age is outside the public's range (an age inside it proves
+        nothing: the other conditions stay unknown)."""
+        if age is None or self.min_age is None or self.max_age is None:
+            return False
+        return not self.min_age <= age <= self.max_age
+
+    def shown_by(self, contract: str | None, target_diploma: str | None) -> bool:
+        """True when the contract held or the diploma aimed at puts the person in it."""
+        return (contract is not None and contract in self.contracts) or (
+            target_diploma is not None and target_diploma in self.target_diplomas
+        )
+
+
+@dataclass(frozen=True)
+class ContractReadings:
+    """How the engine reads a contract its rules do not settle as given
+    (``knowledge/contract_readings.yml``)."""
+
+    #: A contract the rules do not name → the one the person most likely meant.
+    readings: Mapping[str, str] = field(default_factory=dict)
+    #: A contract that stands for several the law tells apart → those.
+    kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -277,9 +411,10 @@ class KnowledgeBase:
 
     sources: Mapping[str, SourceDocument]
     branches: Mapping[int, Branch]
-    law_rules: Tuple[Rule, ...]
+    law_rules: tuple[Rule, ...]
     diplomas: Mapping[str, Diploma] = field(default_factory=dict)
-    diplomas_source: Optional[SourceRef] = None
+    publics: Mapping[str, PriorityPublic] = field(default_factory=dict)
+    contract_readings: ContractReadings = field(default_factory=ContractReadings)
 
     def branch(self, idcc: int) -> Branch:
         """The branch with this IDCC; KeyError with the known IDCCs otherwise."""
@@ -289,7 +424,7 @@ class KnowledgeBase:
             known = ", ".join(str(i) for i in sorted(self.branches))
             raise KeyError(f"IDCC {idcc} inconnu (connus : {known})") from None
 
-    def law_for(self, topic: str, day: date) -> Tuple[Rule, ...]:
+    def law_for(self, topic: str, day: date) -> tuple[Rule, ...]:
         """Law rules of one topic that apply on ``day``."""
         return tuple(r for r in self.law_rules if r.topic == topic and r.is_valid_on(day))
 
@@ -300,7 +435,13 @@ class KnowledgeBase:
                 return rule
         raise KeyError(rule_id)
 
-    def all_rules(self) -> Tuple[Rule, ...]:
+    def cited(self) -> tuple[Cited, ...]:
+        """Everything that quotes a source for a fact the engine uses: every rule and
+        every priority public (for the citation checks of ``bot knowledge validate``)."""
+        return (*self.all_rules(), *self.publics.values())
+
+    def all_rules(self) -> tuple[Rule, ...]:
+        """Every rule: the law's, then each branch's."""
         rules = list(self.law_rules)
         for branch in self.branches.values():
             rules.extend(branch.rules)

@@ -46,7 +46,7 @@ def test_cariste_bts_in_2025_is_eligible_with_the_agreement(assistant):
     assert answer.verdict == "eligible"
     assert answer.text.startswith("Je considère que votre contrat est un CDI intérimaire. Oui,")
     assert "de 6 à 12 mois" in answer.text and "au moins 150 heures" in answer.text
-    assert "niveau licence" in answer.text
+    assert "grade de licence" in answer.text
     assert answer.sources[0].label.startswith("Accord Pro-A du 22 janvier 2021")
 
 
@@ -88,7 +88,7 @@ def test_certifications_for_a_metier_are_paginated(assistant):
     assert len(first.certifications) == PAGE_SIZE
     assert first.remaining == 2 and "voir plus" in first.text
     assert "1. TP Soudeur (RNCP9467, niveau 3)" in first.text
-    assert "active au RNCP" in first.text and "avenant n° 1 du 7 octobre 2022" in first.text
+    assert "fiche RNCP" in first.text and "avenant n° 1 du 7 octobre 2022" in first.text
     second = assistant.answer_certifications(profile, offset=first.extra["next_offset"])
     assert second.remaining == 0 and len(second.certifications) == 2
     assert "6. " in second.text
@@ -133,7 +133,7 @@ def test_unknown_metier_is_not_echoed(assistant):
         ("scope_dromcom", "DROM-COM"),
         ("clea", "CléA"),
         ("vae", "VAE"),
-        ("level_ceiling", "niveau licence"),
+        ("level_ceiling", "grade de licence"),
         ("beneficiaries", "CDI intérimaire"),
     ],
 )
@@ -152,7 +152,7 @@ def test_faq_today_gives_the_new_scheme_first(assistant, topic, new_fact):
     answer = assistant.answer_faq(topic, Profile(today=TODAY))
     assert answer.text.startswith("Depuis le 1er janvier 2026")
     assert new_fact in answer.text
-    assert "Pro-A commencée avant le 1er janvier 2026" in answer.text
+    assert "avenant a été conclu avant le 1er janvier 2026" in answer.text
 
 
 def test_faq_today_without_verified_new_rule_says_to_ask_the_opco(assistant):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 from bot.cli import main
 
@@ -44,3 +46,44 @@ def test_bad_date_is_a_clear_error(capsys):
     except SystemExit as exit_:
         assert exit_.code == 2
     assert "AAAA-MM-JJ" in capsys.readouterr().err
+
+
+# -- bot knowledge refresh: the sync modules' functions, one default each -----------------------
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _legi_data_dir(tmp_path: Path) -> Path:
+    data = tmp_path / "legi-data" / "data"
+    data.mkdir(parents=True)
+    shutil.copy(FIXTURES / "legi" / "LEGITEXT000006072050_trimmed.json", data / "LEGITEXT000006072050.json")
+    return data
+
+
+def test_refresh_reads_the_knowledge_folder_in_use(tmp_path, monkeypatch, capsys):
+    """Without --knowledge, refresh writes where PROA_KNOWLEDGE_DIR points, like validate reads."""
+    knowledge = tmp_path / "knowledge"
+    monkeypatch.setenv("PROA_KNOWLEDGE_DIR", str(knowledge))
+    argv = ["knowledge", "refresh", "--package", "legi", "--legi-from-dir", str(_legi_data_dir(tmp_path))]
+    assert main([*argv, "--write"]) == 0
+    assert (knowledge / "law" / "legi_snapshot.json").is_file()
+    assert "Snapshot written" in capsys.readouterr().out
+
+
+def test_refresh_goes_on_after_a_failing_package_and_says_so(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    argv = ["knowledge", "refresh", "--knowledge", str(tmp_path / "knowledge")]
+    argv += ["--from-dir", str(empty), "--legi-from-dir", str(_legi_data_dir(tmp_path))]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert "Erreur (KALI)" in captured.err and "KALICONT000005635653.json" in captured.err
+    assert "@socialgouv/legi-data" in captured.out  # the Code du travail was still compared
+
+
+def test_refresh_cache_default_is_the_npm_data_one():
+    from bot.cli import _parser
+    from bot.knowledge.npm_data import DEFAULT_CACHE_DIR
+
+    args = _parser().parse_args(["knowledge", "refresh"])
+    assert args.cache == DEFAULT_CACHE_DIR

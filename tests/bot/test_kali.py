@@ -1,4 +1,4 @@
-"""Tests of bot.kali: HTML to text, extraction, snapshot diff, refresh (all offline)."""
+"""Tests of bot.knowledge.kali: HTML to text, extraction, snapshot diff, refresh (all offline)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot import kali
-from bot.kali import (
+from bot.knowledge import kali, npm_data
+from bot.knowledge.kali import (
     AVENANT_1_TEXT_ID,
     AVENANT_7_TEXT_ID,
     PROA_TEXT_ID,
@@ -25,9 +25,8 @@ from bot.kali import (
     extract_texts,
     fetch_latest,
     format_changes,
-    html_footnotes,
-    html_to_text,
 )
+from bot.knowledge.npm_data import html_footnotes, html_to_text, read_package_version
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "kali"
@@ -56,27 +55,50 @@ def load_json(path: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- helpers
 
 
-def article(cid: str, id_: str | None = None, *, num: str | None = "1", text: str = "Texte.",
-            etat: str = "VIGUEUR", links: list[dict[str, Any]] | None = None,
-            **extra: Any) -> dict[str, Any]:
+def article(
+    cid: str,
+    id_: str | None = None,
+    *,
+    num: str | None = "1",
+    text: str = "Texte.",
+    etat: str = "VIGUEUR",
+    links: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     """Build a snapshot article."""
     return {
-        "id": id_ or cid, "cid": cid, "num": num, "etat": etat, "surtitre": None,
-        "section_path": [], "text": text, "notes": [], "links": links or [], **extra,
+        "id": id_ or cid,
+        "cid": cid,
+        "num": num,
+        "etat": etat,
+        "surtitre": None,
+        "section_path": [],
+        "text": text,
+        "notes": [],
+        "links": links or [],
+        **extra,
     }
 
 
-def snapshot(*articles: dict[str, Any], text_id: str = "KALITEXT1",
-             etat: str = "VIGUEUR_ETEN") -> dict[str, Any]:
+def snapshot(*articles: dict[str, Any], text_id: str = "KALITEXT1", etat: str = "VIGUEUR_ETEN") -> dict[str, Any]:
     """Build a snapshot holding one text with the given articles."""
-    return {"texts": {text_id: {"id": text_id, "cid": text_id, "title": "Accord test",
-                                "etat": etat, "articles": list(articles)}}}
+    return {
+        "texts": {
+            text_id: {"id": text_id, "cid": text_id, "title": "Accord test", "etat": etat, "articles": list(articles)}
+        }
+    }
 
 
 MODIFIE_LINK = {
-    "link_type": "MODIFIE", "orientation": "cible", "text_title": "Avenant test - art. 2 (VNE)",
-    "text_cid": "KALITEXT9", "article_num": "2", "article_id": "KALIARTI9",
-    "date_signature": "2024-11-26", "date_publication": "2025-03-12", "date_debut": "2025-05-31",
+    "link_type": "MODIFIE",
+    "orientation": "cible",
+    "text_title": "Avenant test - art. 2 (VNE)",
+    "text_cid": "KALITEXT9",
+    "article_num": "2",
+    "article_id": "KALIARTI9",
+    "date_signature": "2024-11-26",
+    "date_publication": "2025-03-12",
+    "date_debut": "2025-05-31",
 }
 
 
@@ -84,24 +106,30 @@ MODIFIE_LINK = {
 
 
 def test_html_to_text_blocks_breaks_entities_and_inline_tags() -> None:
-    html = ('<p align="left">Les formations :<br/>\n– un <em>CQP</em>&nbsp;;<br/>'
-            '– un TFP&#160;;</p><p>L&apos;article <a href="/x">L. 6324-1</a>  du   code.</p><p></p>')
+    html = (
+        '<p align="left">Les formations :<br/>\n– un <em>CQP</em>&nbsp;;<br/>'
+        '– un TFP&#160;;</p><p>L&apos;article <a href="/x">L. 6324-1</a>  du   code.</p><p></p>'
+    )
     assert html_to_text(html) == "Les formations :\n– un CQP ;\n– un TFP ;\nL'article L. 6324-1 du code."
 
 
 def test_html_to_text_tables_and_empty_content() -> None:
-    html = ("<center><table><tr><th>CQP</th><th>Classification</th></tr>"
-            "<tr><td>Monteur<br/>\n – option A</td><td>A50</td></tr></table></center>")
+    html = (
+        "<center><table><tr><th>CQP</th><th>Classification</th></tr>"
+        "<tr><td>Monteur<br/>\n – option A</td><td>A50</td></tr></table></center>"
+    )
     assert html_to_text(html) == "CQP | Classification\nMonteur – option A | A50"
     assert html_to_text("") == ""
     assert html_to_text(None) == ""
 
 
 def test_html_footnotes_keep_their_source_line() -> None:
-    html = ('<p>Texte <a href="#RENVOI_X_1"> (1)</a>.</p>'
-            '<p><font color="808080"><em><a name="RENVOI_X_1"></a>(1) Termes exclus de '
-            "l'extension.<br/>\n(Arrêté du 22 janvier 2021 - art. 1)</em></font></p>"
-            '<p><font><em><a name="RENVOI_X_2"></a>(2) Phrase exclue.</em></font></p>')
+    html = (
+        '<p>Texte <a href="#RENVOI_X_1"> (1)</a>.</p>'
+        '<p><font color="808080"><em><a name="RENVOI_X_1"></a>(1) Termes exclus de '
+        "l'extension.<br/>\n(Arrêté du 22 janvier 2021 - art. 1)</em></font></p>"
+        '<p><font><em><a name="RENVOI_X_2"></a>(2) Phrase exclue.</em></font></p>'
+    )
     assert html_footnotes(html) == [
         "(1) Termes exclus de l'extension. (Arrêté du 22 janvier 2021 - art. 1)",
         "(2) Phrase exclue.",
@@ -115,7 +143,7 @@ def test_html_footnotes_keep_their_source_line() -> None:
 @pytest.fixture(scope="module")
 def trimmed_snapshot() -> dict[str, Any]:
     """Snapshot extracted from the trimmed real container fixture."""
-    return extract_texts(load_json(TRIMMED), list(TRACKED_TEXT_IDS) + ["KALITEXT000000000000"])
+    return extract_texts(load_json(TRIMMED), [*list(TRACKED_TEXT_IDS), "KALITEXT000000000000"])
 
 
 def test_extract_texts_keeps_tracked_texts_only(trimmed_snapshot: dict[str, Any]) -> None:
@@ -144,10 +172,14 @@ def test_extract_texts_article_fields(trimmed_snapshot: dict[str, Any]) -> None:
     assert art3["notes"][1].endswith("(Arrêté du 22 janvier 2021 - art. 1)")
     modifie = art3["links"][0]
     assert modifie == {
-        "link_type": "MODIFIE", "orientation": "cible",
+        "link_type": "MODIFIE",
+        "orientation": "cible",
         "text_title": "Création de titres à finalité professionnelle - art. 2 (VNE)",
-        "text_cid": AVENANT_7_TEXT_ID, "article_num": "2", "article_id": "KALIARTI000051314663",
-        "date_signature": "2024-11-26", "date_publication": "2025-03-12",
+        "text_cid": AVENANT_7_TEXT_ID,
+        "article_num": "2",
+        "article_id": "KALIARTI000051314663",
+        "date_signature": "2024-11-26",
+        "date_publication": "2025-03-12",
         "date_debut": "2025-05-31",
     }
     annex2 = next(a for a in proa["articles"] if a["id"] == ANNEX2_ID_NOW)
@@ -175,7 +207,10 @@ def test_diff_matches_articles_by_cid_when_id_changes() -> None:
     assert (change.kind, change.cid, change.old_id, change.new_id) == ("modified", "C1", "C1", "NEWID")
     assert change.modified_by_cid == "KALITEXT9"
     assert (change.date_signature, change.date_publication, change.date_debut) == (
-        "2024-11-26", "2025-03-12", "2025-05-31")
+        "2024-11-26",
+        "2025-03-12",
+        "2025-05-31",
+    )
     assert "id C1 -> NEWID" in change.description
 
 
@@ -216,9 +251,13 @@ def test_diff_abrogated_by_etat_or_end_date() -> None:
 def test_diff_text_level_changes() -> None:
     old = snapshot(article("C1"))
     assert [(c.kind, c.article_label) for c in diff_snapshots({"texts": {}}, old)] == [
-        ("added", "(text)"), ("added", "art. 1")]
+        ("added", "(text)"),
+        ("added", "art. 1"),
+    ]
     assert [(c.kind, c.article_label) for c in diff_snapshots(old, {"texts": {}})] == [
-        ("removed", "(text)"), ("removed", "art. 1")]
+        ("removed", "(text)"),
+        ("removed", "art. 1"),
+    ]
     extended = snapshot(article("C1"), etat="VIGUEUR_NON_ETEN")
     (change,) = diff_snapshots(extended, old)
     assert (change.kind, change.article_label, change.cid) == ("modified", "(text)", "KALITEXT1")
@@ -273,9 +312,12 @@ def test_diff_from_3_305_0_state_reports_article_3_modified(committed: dict[str,
     assert (change.old_id, change.new_id) == (ART3_ID_3_305, ART3_ID_NOW)
     assert change.modified_by_cid == AVENANT_7_TEXT_ID
     assert (change.date_signature, change.date_publication, change.date_debut) == (
-        "2024-11-26", "2025-03-12", "2025-05-31")
+        "2024-11-26",
+        "2025-03-12",
+        "2025-05-31",
+    )
     assert '+"– un titre à finalité professionnelle (TFP) ;"' in change.description
-    line = next(l for l in format_changes(changes).splitlines() if ART3_CID in l)
+    line = next(text for text in format_changes(changes).splitlines() if ART3_CID in text)
     assert f"id {ART3_ID_3_305} -> {ART3_ID_NOW}" in line
     # Articles absent from the trimmed fixture show up as added, never as removed.
     assert not [c for c in changes if c.kind == "removed"]
@@ -312,11 +354,11 @@ def test_main_check_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str
     data_dir = make_data_dir(tmp_path, STATE_3_305_ART3, version="3.305.0")
     knowledge = tmp_path / "knowledge"
     args = ["refresh", "--from-dir", str(data_dir), "--knowledge", str(knowledge)]
-    assert kali.main(args + ["--write"]) == 0
-    assert kali.main(args + ["--check"]) == 0
+    assert kali.main([*args, "--write"]) == 0
+    assert kali.main([*args, "--check"]) == 0
     newer = make_data_dir(tmp_path / "newer", TRIMMED, version="3.449.0")
     newer_args = ["refresh", "--from-dir", str(newer), "--knowledge", str(knowledge)]
-    assert kali.main(newer_args + ["--check"]) == 1
+    assert kali.main([*newer_args, "--check"]) == 1
     output = capsys.readouterr().out
     assert "3.305.0 (snapshot) -> 3.449.0" in output
     assert f"MODIFIED  {PROA_TEXT_ID} art. 3 (cid {ART3_CID}, id {ART3_ID_3_305} -> {ART3_ID_NOW}" in output
@@ -341,8 +383,7 @@ def make_tarball(path: Path, version: str) -> None:
             tar.addfile(info, io.BytesIO(data))
 
 
-def test_fetch_latest_runs_npm_pack_and_extracts_needed_files(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fetch_latest_runs_npm_pack_and_extracts_needed_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
 
     def fake_run(cmd: list[str], cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
@@ -351,33 +392,32 @@ def test_fetch_latest_runs_npm_pack_and_extracts_needed_files(tmp_path: Path,
         stdout = json.dumps([{"filename": "socialgouv-kali-data-3.500.0.tgz", "version": "3.500.0"}])
         return subprocess.CompletedProcess(cmd, 0, stdout=stdout, stderr="")
 
-    monkeypatch.setattr(kali.shutil, "which", lambda name: "/usr/bin/npm")
-    monkeypatch.setattr(kali.subprocess, "run", fake_run)
+    monkeypatch.setattr(npm_data.shutil, "which", lambda name: "/usr/bin/npm")
+    monkeypatch.setattr(npm_data.subprocess, "run", fake_run)
     data_dir = fetch_latest(tmp_path)
     assert calls == [["/usr/bin/npm", "pack", "@socialgouv/kali-data", "--json"]]
     assert data_dir == tmp_path / "kali-data-3.500.0" / "data"
     assert sorted(p.name for p in data_dir.iterdir()) == ["KALICONT000005635653.json", "index.json"]
-    assert kali.read_package_version(data_dir) == "3.500.0"
+    assert read_package_version(data_dir) == "3.500.0"
 
 
-def test_fetch_latest_reuses_a_cached_tarball_without_npm(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fetch_latest_reuses_a_cached_tarball_without_npm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_tarball(tmp_path / "socialgouv-kali-data-3.449.0.tgz", "3.449.0")
-    monkeypatch.setattr(kali.shutil, "which", lambda name: None)
+    monkeypatch.setattr(npm_data.shutil, "which", lambda name: None)
     data_dir = fetch_latest(tmp_path, "3.449.0")
     assert kali.load_container(data_dir)["data"]["id"] == "KALICONT000005635653"
 
 
 def test_fetch_latest_clear_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kali.shutil, "which", lambda name: None)
+    monkeypatch.setattr(npm_data.shutil, "which", lambda name: None)
     with pytest.raises(KaliError, match="npm was not found"):
         fetch_latest(tmp_path)
 
     def failing_run(cmd: list[str], cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
         return subprocess.CompletedProcess(cmd, 1, stdout="", stderr="npm error code E404\nnot found")
 
-    monkeypatch.setattr(kali.shutil, "which", lambda name: "/usr/bin/npm")
-    monkeypatch.setattr(kali.subprocess, "run", failing_run)
+    monkeypatch.setattr(npm_data.shutil, "which", lambda name: "/usr/bin/npm")
+    monkeypatch.setattr(npm_data.subprocess, "run", failing_run)
     with pytest.raises(KaliError, match=r"failed \(exit 1\)") as excinfo:
         fetch_latest(tmp_path, "0.0.0")
     assert "E404" in str(excinfo.value)

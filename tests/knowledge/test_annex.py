@@ -24,57 +24,192 @@ SECTORS: frozenset[str] = frozenset(
 # (seed_line, sector, sub_sector, metier, certification, rncp, level).
 HAND_CHECKED: list[tuple[int, str, str, str, str, str, str]] = [
     # plain rows
-    (263, "Logistique / Transport", "Logistique", "Préparateur de commandes",
-     "TP Préparateur de Commandes en Entrepôt", "RNCP34860", "niveau 3"),
-    (270, "Logistique / Transport", "Logistique", "Chef d'équipe",
-     "CQP animateur d'équipe en logistique", "RNCP25600", "sans niveau"),
-    (591, "Environnement / Energie", "Energie", "Technicien en énergétique",
-     "Licence PRO Métiers de l'énergétique, de l'environnement et du génie climatique "
-     "(fiche nationale)", "RNCP30121", "niveau 6"),
-    (715, "Tertiaire", "Numérique", "Architecte en systèmes d'information",
-     "Architecte réseaux et cybersécurité (MS)", "RNCP32121", "niveau 7"),
+    (
+        263,
+        "Logistique / Transport",
+        "Logistique",
+        "Préparateur de commandes",
+        "TP Préparateur de Commandes en Entrepôt",
+        "RNCP34860",
+        "niveau 3",
+    ),
+    (
+        270,
+        "Logistique / Transport",
+        "Logistique",
+        "Chef d'équipe",
+        "CQP animateur d'équipe en logistique",
+        "RNCP25600",
+        "sans niveau",
+    ),
+    (
+        591,
+        "Environnement / Energie",
+        "Energie",
+        "Technicien en énergétique",
+        "Licence PRO Métiers de l'énergétique, de l'environnement et du génie climatique (fiche nationale)",
+        "RNCP30121",
+        "niveau 6",
+    ),
+    (
+        715,
+        "Tertiaire",
+        "Numérique",
+        "Architecte en systèmes d'information",
+        "Architecte réseaux et cybersécurité (MS)",
+        "RNCP32121",
+        "niveau 7",
+    ),
     # continuation rows right after a DocuSign block
-    (342, "Industrie", "Machines", "Superviseur / animateur / Responsable d'équipe de production",
-     "CQP/CQPM Responsable d'équipe autonome", "RNCP28230", "sans niveau"),
-    (512, "BTP", "Fibre Optique", "Chef de chantier",
-     "TP Technicien de réseaux de télécommunication", "RNCP30999", "niveau 4"),
+    (
+        342,
+        "Industrie",
+        "Machines",
+        "Superviseur / animateur / Responsable d'équipe de production",
+        "CQP/CQPM Responsable d'équipe autonome",
+        "RNCP28230",
+        "sans niveau",
+    ),
+    (
+        512,
+        "BTP",
+        "Fibre Optique",
+        "Chef de chantier",
+        "TP Technicien de réseaux de télécommunication",
+        "RNCP30999",
+        "niveau 4",
+    ),
     # one cell holding two codes
-    (272, "Logistique / Transport", "Logistique", "Responsable logistique",
-     "TP Technicien supérieur en méthodes et exploitation logistique", "RNCP1901", "niveau 5"),
-    (272, "Logistique / Transport", "Logistique", "Responsable logistique",
-     "TP Technicien supérieur en méthodes et exploitation logistique", "RNCP17989", "niveau 5"),
+    (
+        272,
+        "Logistique / Transport",
+        "Logistique",
+        "Responsable logistique",
+        "TP Technicien supérieur en méthodes et exploitation logistique",
+        "RNCP1901",
+        "niveau 5",
+    ),
+    (
+        272,
+        "Logistique / Transport",
+        "Logistique",
+        "Responsable logistique",
+        "TP Technicien supérieur en méthodes et exploitation logistique",
+        "RNCP17989",
+        "niveau 5",
+    ),
     # shifted columns
-    (273, "Logistique / Transport", "Logistique", "Responsable logistique",
-     "Master Gestion de production, logistique, achats", "RNCP34032", "niveau 7"),
-    (419, "Industrie", "Ajustage / Montage / Assemblage", "Ajusteur / Monteur / Régleur",
-     "CQP/CQPM Ajusteur monteur de structures aéronefs", "RNCP24895", "sans niveau"),
-    (563, "BTP", "Electricité", "Monteur câbleur / monteur électricien",
-     "CQP/CQPM Ajusteur monteur de structures aéronefs", "RNCP24895", "sans niveau"),
-    (564, "BTP", "Electricité", "Monteur câbleur / monteur électricien",
-     "CQP/CQPM intégrateur câbleur aéronautique", "RNCP24884", "sans niveau"),
-    (565, "BTP", "Electricité", "Monteur câbleur / monteur électricien",
-     "CAP Préparation réalisation ouvrages électriques", "RNCP2436", "niveau 3"),
-    (566, "BTP", "Electricité", "Electricien tertiaire",
-     "TP Electricien d'équipement du bâtiment", "RNCP31116", "niveau 3"),
-    (598, "Tertiaire", "Restauration", "Responsable restauration",
-     "CQP Responsable point de restauration", "RNCP31343", "sans niveau"),
-    (644, "Tertiaire", "Relation clients à distance", "Chef de plateau",
-     "TP Formateur professionnel d'adultes", "RNCP247", "niveau 5"),
-    (651, "Tertiaire", "Médical", "Infirmier",
-     "Diplôme d'Etat d'infirmier ou d'infirmière, grade licence", "RNCP8940", "niveau 6"),
-    (689, "Tertiaire", "Numérique", "DATA Analyste / business Analyste",
-     "DATA Analyst", "RNCP34964", "niveau 6"),
+    (
+        273,
+        "Logistique / Transport",
+        "Logistique",
+        "Responsable logistique",
+        "Master Gestion de production, logistique, achats",
+        "RNCP34032",
+        "niveau 7",
+    ),
+    (
+        419,
+        "Industrie",
+        "Ajustage / Montage / Assemblage",
+        "Ajusteur / Monteur / Régleur",
+        "CQP/CQPM Ajusteur monteur de structures aéronefs",
+        "RNCP24895",
+        "sans niveau",
+    ),
+    (
+        563,
+        "BTP",
+        "Electricité",
+        "Monteur câbleur / monteur électricien",
+        "CQP/CQPM Ajusteur monteur de structures aéronefs",
+        "RNCP24895",
+        "sans niveau",
+    ),
+    (
+        564,
+        "BTP",
+        "Electricité",
+        "Monteur câbleur / monteur électricien",
+        "CQP/CQPM intégrateur câbleur aéronautique",
+        "RNCP24884",
+        "sans niveau",
+    ),
+    (
+        565,
+        "BTP",
+        "Electricité",
+        "Monteur câbleur / monteur électricien",
+        "CAP Préparation réalisation ouvrages électriques",
+        "RNCP2436",
+        "niveau 3",
+    ),
+    (
+        566,
+        "BTP",
+        "Electricité",
+        "Electricien tertiaire",
+        "TP Electricien d'équipement du bâtiment",
+        "RNCP31116",
+        "niveau 3",
+    ),
+    (
+        598,
+        "Tertiaire",
+        "Restauration",
+        "Responsable restauration",
+        "CQP Responsable point de restauration",
+        "RNCP31343",
+        "sans niveau",
+    ),
+    (
+        644,
+        "Tertiaire",
+        "Relation clients à distance",
+        "Chef de plateau",
+        "TP Formateur professionnel d'adultes",
+        "RNCP247",
+        "niveau 5",
+    ),
+    (
+        651,
+        "Tertiaire",
+        "Médical",
+        "Infirmier",
+        "Diplôme d'Etat d'infirmier ou d'infirmière, grade licence",
+        "RNCP8940",
+        "niveau 6",
+    ),
+    (689, "Tertiaire", "Numérique", "DATA Analyste / business Analyste", "DATA Analyst", "RNCP34964", "niveau 6"),
     # wrapped cell (shifted too)
-    (420, "Industrie", "Ajustage / Montage / Assemblage", "Ajusteur / Monteur / Régleur",
-     "Opérateur en mécanique générale : option fraiseur, option tourneur, option ajusteur "
-     "monteur (CTM)", "RNCP17159", "niveau 3"),
+    (
+        420,
+        "Industrie",
+        "Ajustage / Montage / Assemblage",
+        "Ajusteur / Monteur / Régleur",
+        "Opérateur en mécanique générale : option fraiseur, option tourneur, option ajusteur monteur (CTM)",
+        "RNCP17159",
+        "niveau 3",
+    ),
     # generic noise: superscript and spaced code
-    (441, "Industrie", "Ajustage / Montage / Assemblage", "Chaudronnier",
-     "Certificat de Qualification Technique 1er degré Métaux en feuilles, option chaudronnier",
-     "RNCP2050", "niveau 3"),
-    (527, "BTP", "Second Œuvre", "Technicien/Monteur installations thermiques",
-     "Bac Pro Technicien en installation des systèmes énergétiques et climatiques",
-     "RNCP4433", "niveau 4"),
+    (
+        441,
+        "Industrie",
+        "Ajustage / Montage / Assemblage",
+        "Chaudronnier",
+        "Certificat de Qualification Technique 1er degré Métaux en feuilles, option chaudronnier",
+        "RNCP2050",
+        "niveau 3",
+    ),
+    (
+        527,
+        "BTP",
+        "Second Œuvre",
+        "Technicien/Monteur installations thermiques",
+        "Bac Pro Technicien en installation des systèmes énergétiques et climatiques",
+        "RNCP4433",
+        "niveau 4",
+    ),
 ]
 
 
@@ -131,9 +266,7 @@ def test_row_ids_and_metier_ids(rows: list[dict[str, str]]) -> None:
         assert ap.METIER_ID_RE.fullmatch(row["metier_id"]), row
         expected_id = ap.make_metier_id(row["sector"], row["sub_sector"], row["metier"])
         assert row["metier_id"] == expected_id
-        labels_by_id.setdefault(row["metier_id"], set()).add(
-            (row["sector"], row["sub_sector"], row["metier"])
-        )
+        labels_by_id.setdefault(row["metier_id"], set()).add((row["sector"], row["sub_sector"], row["metier"]))
     assert all(len(labels) == 1 for labels in labels_by_id.values())
 
 
@@ -147,9 +280,7 @@ def test_row_ids_and_metier_ids(rows: list[dict[str, str]]) -> None:
         ("pilote d'installation des industries de process", 2),
     ],
 )
-def test_same_label_in_different_sub_sectors(
-    rows: list[dict[str, str]], label: str, expected_ids: int
-) -> None:
+def test_same_label_in_different_sub_sectors(rows: list[dict[str, str]], label: str, expected_ids: int) -> None:
     """(d) one métier label used in several sub-sectors gives one id per sub-sector."""
     ids = {row["metier_id"] for row in rows if row["metier"].lower() == label}
     assert len(ids) == expected_ids
@@ -157,9 +288,7 @@ def test_same_label_in_different_sub_sectors(
 
 
 @pytest.mark.parametrize("expected", HAND_CHECKED, ids=lambda e: f"{e[0]}-{e[5]}")
-def test_hand_checked_rows(
-    rows: list[dict[str, str]], expected: tuple[int, str, str, str, str, str, str]
-) -> None:
+def test_hand_checked_rows(rows: list[dict[str, str]], expected: tuple[int, str, str, str, str, str, str]) -> None:
     """(e) tricky and plain rows checked by hand against the seed."""
     line, sector, sub_sector, metier, certification, rncp, level = expected
     found = [r for r in rows if int(r["seed_line"]) == line and r["rncp"] == rncp]
@@ -205,9 +334,7 @@ def test_seed_line_holds_the_code(rows: list[dict[str, str]], seed_text: str) ->
     """(b) each row's code and level are written on its seed line."""
     lines = seed_text.split("\n")
     for row in rows:
-        codes = ap.parse_codes(
-            next(c for c in lines[int(row["seed_line"]) - 1].split("\t") if ap.is_code_cell(c))
-        )
+        codes = ap.parse_codes(next(c for c in lines[int(row["seed_line"]) - 1].split("\t") if ap.is_code_cell(c)))
         assert (row["rncp"], row["level"]) in codes, row
 
 
@@ -240,9 +367,7 @@ def test_docusign_noise_lines(line: str) -> None:
     assert ap.is_docusign_noise(line)
 
 
-@pytest.mark.parametrize(
-    "line", ["", "BTP", "Industrie", "DS\tx", "Tertiaire\tRestauration", "ANNEXE", "DSA"]
-)
+@pytest.mark.parametrize("line", ["", "BTP", "Industrie", "DS\tx", "Tertiaire\tRestauration", "ANNEXE", "DSA"])
 def test_not_docusign_noise(line: str) -> None:
     """Table lines and other text are not DocuSign noise."""
     assert not ap.is_docusign_noise(line)
@@ -288,9 +413,7 @@ def test_parse_codes(cell: str, codes: list[tuple[str, str]]) -> None:
     assert ap.parse_codes(cell) == codes
 
 
-@pytest.mark.parametrize(
-    "cell", ["", "TP Maçon", "RNCP12 (niveau 9)", "RNCP12", "RNCP12 (niveau 3) x"]
-)
+@pytest.mark.parametrize("cell", ["", "TP Maçon", "RNCP12 (niveau 9)", "RNCP12", "RNCP12 (niveau 3) x"])
 def test_parse_codes_rejects(cell: str) -> None:
     """Anything but codes with a valid level is not a code cell."""
     assert not ap.is_code_cell(cell)
@@ -342,10 +465,7 @@ def test_parse_small_seed_with_noise_and_continuations() -> None:
         "\tMaintenance\tMécanicien\tBAC PRO Maintenance\tRNCP3 (niveau 4)",
     )
     rows = ap.parse_annex(text, {})
-    summary = [
-        (r.row_id, r.sub_sector, r.metier, r.certification, r.rncp, r.level, r.seed_line)
-        for r in rows
-    ]
+    summary = [(r.row_id, r.sub_sector, r.metier, r.certification, r.rncp, r.level, r.seed_line) for r in rows]
     assert summary == [
         ("A001", "Machines", "Soudeur", "TP Soudeur", "RNCP9467", "niveau 3", 5),
         ("A002", "Machines", "Soudeur", "CAP 1er essai", "RNCP1", "niveau 3", 10),
@@ -363,9 +483,7 @@ def test_shifted_line_needs_a_correction() -> None:
     )
     with pytest.raises(ap.AnnexParseError, match="line 6"):
         ap.parse_annex(_seed(*lines), {})
-    corrections = ap.parse_corrections(
-        {"corrections": {6: {"certification": "Master Soudure", "reason": "Shifted."}}}
-    )
+    corrections = ap.parse_corrections({"corrections": {6: {"certification": "Master Soudure", "reason": "Shifted."}}})
     rows = ap.parse_annex(_seed(*lines), corrections)
     assert (rows[1].metier, rows[1].certification, rows[1].correction) == (
         "Soudeur",

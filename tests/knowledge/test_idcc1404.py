@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 import yaml
 
-from bot.kali import html_to_text, iter_nodes
+from bot.knowledge.npm_data import html_to_text, iter_nodes
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = ROOT / "knowledge" / "idcc1404"
@@ -21,12 +21,19 @@ FIXTURE = ROOT / "tests" / "fixtures" / "kali" / "KALICONT000005635653_trimmed.j
 
 # The topics are those of the shared schema (knowledge/schema/definitions.schema.json).
 TOPICS = set(
-    json.loads((Path(__file__).resolve().parents[2] / "knowledge/schema/definitions.schema.json").read_text(encoding="utf-8"))[
-        "definitions"
-    ]["topic"]["enum"]
+    json.loads(
+        (Path(__file__).resolve().parents[2] / "knowledge/schema/definitions.schema.json").read_text(encoding="utf-8")
+    )["definitions"]["topic"]["enum"]
 )
-PUBLICS = {"young_16_25_unqualified", "jobseeker_over_1_year", "social_minima_or_cui", "cui",
-           "disabled_worker", "diploma_course", "qualification_requires"}
+PUBLICS = {
+    "young_16_25_unqualified",
+    "jobseeker_over_1_year",
+    "social_minima_or_cui",
+    "cui",
+    "disabled_worker",
+    "diploma_course",
+    "qualification_requires",
+}
 CONTRACTS = {"cdi_interimaire", "cdi", "contrat_de_mission", "cdd", "cui_cdi", "cui_cdd", "cdd_sportif"}
 
 
@@ -122,8 +129,9 @@ def test_extension_exclusions_are_rules(rules: dict[str, dict[str, Any]]) -> Non
 def test_rule_format(agreement: dict[str, Any]) -> None:
     ids: set[str] = set()
     for rule in agreement["rules"]:
-        assert set(rule) == {"id", "topic", "title", "summary", "values", "valid_from",
-                             "valid_until", "source"}, rule["id"]
+        assert set(rule) == {"id", "topic", "title", "summary", "values", "valid_from", "valid_until", "source"}, rule[
+            "id"
+        ]
         assert rule["id"].startswith("idcc1404.") and rule["id"] not in ids
         ids.add(rule["id"])
         assert rule["topic"] in TOPICS, rule["id"]
@@ -154,15 +162,18 @@ def test_certifications_list(agreement: dict[str, Any]) -> None:
     assert "tfp-technicien-superieur-maintenance-materiels-construction-manutention" in listed
     assert "cqp-technicien-maintenance-specialiste-materiels-espaces-verts" in listed
     removed = {c["id"] for c in certifications.values() if c["status"] == "removed"}
-    assert {"cqp-technicien-maintenance-materiels-construction-manutention-atelier",
-            "cqp-technicien-maintenance-materiels-construction-manutention-itinerant"} <= removed
+    assert {
+        "cqp-technicien-maintenance-materiels-construction-manutention-atelier",
+        "cqp-technicien-maintenance-materiels-construction-manutention-itinerant",
+    } <= removed
 
 
 # --------------------------------------------------------------------------- sources
 
 
-def test_every_kali_id_and_quote_is_in_the_snapshot(agreement: dict[str, Any],
-                                                    snapshot_articles: dict[str, dict[str, Any]]) -> None:
+def test_every_kali_id_and_quote_is_in_the_snapshot(
+    agreement: dict[str, Any], snapshot_articles: dict[str, dict[str, Any]]
+) -> None:
     for item in agreement["rules"] + agreement["certifications"]:
         source = item["source"]
         kali_id = source.get("kali_id")
@@ -170,16 +181,22 @@ def test_every_kali_id_and_quote_is_in_the_snapshot(agreement: dict[str, Any],
             continue
         assert kali_id in snapshot_articles, f"{item['id']}: {kali_id} not in kali_snapshot.json"
         assert normalize(source["quote"]) in searchable(snapshot_articles[kali_id]), (
-            f"{item['id']}: quote not found in {kali_id}")
+            f"{item['id']}: quote not found in {kali_id}"
+        )
 
 
 def test_vocabulary(agreement: dict[str, Any], snapshot_articles: dict[str, dict[str, Any]]) -> None:
     vocabulary = yaml.safe_load((KNOWLEDGE / "vocabulary.yml").read_text(encoding="utf-8"))
     fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
     # Articles outside the tracked texts (annexe III of the classification) come from the fixture.
-    extra = {node["data"]["id"]: {"surtitre": node["data"].get("surtitre"),
-                                  "text": html_to_text(node["data"].get("content"))}
-             for node in iter_nodes(fixture) if node.get("type") == "article"}
+    extra = {
+        node["data"]["id"]: {
+            "surtitre": node["data"].get("surtitre"),
+            "text": html_to_text(node["data"].get("content")),
+        }
+        for node in iter_nodes(fixture)
+        if node.get("type") == "article"
+    }
     certification_ids = {c["id"] for c in agreement["certifications"]}
     assert set(vocabulary["metier_details"]) == set(vocabulary["metiers"])
     for metier_id, details in vocabulary["metier_details"].items():
@@ -209,15 +226,18 @@ _StringDateLoader.yaml_implicit_resolvers = {
 }
 
 
-@pytest.mark.parametrize(("filename", "schema_name"), [
-    ("agreement.yml", "rules.schema.json"),
-    ("vocabulary.yml", "vocabulary.schema.json"),
-])
+@pytest.mark.parametrize(
+    ("filename", "schema_name"),
+    [
+        ("agreement.yml", "rules.schema.json"),
+        ("vocabulary.yml", "vocabulary.schema.json"),
+    ],
+)
 def test_files_satisfy_their_schema(filename: str, schema_name: str) -> None:
     schema_dir = ROOT / "knowledge" / "schema"
     schema = json.loads((schema_dir / schema_name).read_text(encoding="utf-8"))
     resolver = jsonschema.RefResolver(base_uri=schema_dir.as_uri() + "/", referrer=schema)
-    data = yaml.load((KNOWLEDGE / filename).read_text(encoding="utf-8"), Loader=_StringDateLoader)  # noqa: S506
+    data = yaml.load((KNOWLEDGE / filename).read_text(encoding="utf-8"), Loader=_StringDateLoader)
     jsonschema.Draft7Validator(schema, resolver=resolver).validate(data)
 
 

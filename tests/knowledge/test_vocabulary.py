@@ -190,9 +190,7 @@ def test_annex_has_123_metiers(annex_ids: set[str]) -> None:
     assert len(annex_ids) == 123
 
 
-def test_keys_are_exactly_the_annex_ids(
-    metiers: dict[str, list[str]], annex_ids: set[str]
-) -> None:
+def test_keys_are_exactly_the_annex_ids(metiers: dict[str, list[str]], annex_ids: set[str]) -> None:
     """Every annex métier has an entry, and every entry is an annex métier."""
     assert set(metiers) - annex_ids == set(), "keys that are not annex metier_ids"
     assert annex_ids - set(metiers) == set(), "annex metier_ids without variants"
@@ -257,23 +255,19 @@ def test_abbreviated_variants_are_also_written_expanded(
 
 
 @pytest.mark.parametrize(("variant", "min_ids"), SHARED, ids=[s[0] for s in SHARED])
-def test_shared_variants(
-    ids_by_variant: dict[str, set[str]], variant: str, min_ids: int
-) -> None:
+def test_shared_variants(ids_by_variant: dict[str, set[str]], variant: str, min_ids: int) -> None:
     """A variant that fits several métiers is listed under each of them."""
     assert len(ids_by_variant.get(fold(variant), set())) >= min_ids, variant
 
 
 @pytest.mark.parametrize(("variant", "metier_id"), UNIQUE, ids=[u[0] for u in UNIQUE])
-def test_unique_variants(
-    ids_by_variant: dict[str, set[str]], variant: str, metier_id: str
-) -> None:
+def test_unique_variants(ids_by_variant: dict[str, set[str]], variant: str, metier_id: str) -> None:
     """A variant that designates one métier is listed under that one only."""
     assert ids_by_variant.get(fold(variant)) == {metier_id}, variant
 
 
 def test_shared_electricien_is_the_three_electriciens(ids_by_variant: dict[str, set[str]]) -> None:
-    """"électricien" is exactly électricien bâtiment / industrie / tertiaire."""
+    """ "électricien" is exactly électricien bâtiment / industrie / tertiaire."""
     assert ids_by_variant[fold("électricien")] == {
         "btp/electricite/electricien-batiment",
         "btp/electricite/electricien-industrie",

@@ -1,0 +1,379 @@
+"""The npm part shared by the SocialGouv data packages (``@socialgouv/kali-data``,
+``@socialgouv/legi-data``): fetch a version with ``npm pack`` into a cache folder outside
+the repository, extract only the files needed, read snapshots, turn Légifrance HTML into
+plain text and summarise text changes.
+
+:mod:`bot.knowledge.kali` and :mod:`bot.knowledge.legi` build on it, one per package.
+Nothing here touches the network except :func:`fetch_package` (through ``npm``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from bot.knowledge.models import Code
+
+#: Where ``npm pack`` tarballs and the files extracted from them are kept (never in the
+#: repository: the Code du travail alone is 55 MB). ``PROA_NPM_CACHE`` overrides it.
+DEFAULT_CACHE_DIR = Path(os.environ.get("PROA_NPM_CACHE", Path.home() / ".cache" / "proa-npm"))
+
+
+class ChangeKind(Code):
+    """What happened to a tracked article (or text) between two snapshots."""
+
+    ADDED = "added"
+    MODIFIED = "modified"
+    ABROGATED = "abrogated"
+    #: No longer in the data (KALI only; in LEGI an article that leaves the code is abrogated).
+    REMOVED = "removed"
+
+
+class NpmDataError(RuntimeError):
+    """Raised when a data package cannot be fetched or read."""
+
+
+# --------------------------------------------------------------------------- fetching
+
+
+def tarball_name(package: str, version: str) -> str:
+    """The file name ``npm pack`` gives to a version of a (scoped) package."""
+    return f"{package.lstrip('@').replace('/', '-')}-{version}.tgz"
+
+
+def extract_dir_name(package: str, version: str) -> str:
+    """The cache sub-folder holding the files extracted from one version."""
+    return f"{package.rsplit('/', 1)[-1]}-{version}"
+
+
+def run_npm_pack(package: str, cache_dir: Path, version: str | None) -> tuple[Path, str]:
+    """Run ``npm pack`` in ``cache_dir`` and return (tarball path, package version)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise NpmDataError(
+            "npm was not found on PATH: install Node.js/npm, or pass an already unpacked "
+            "data directory with --from-dir DIR"
+        )
+    spec = f"{package}@{version}" if version else package
+    try:
+        proc = subprocess.run(
+            [npm, "pack", spec, "--json"],
+            cwd=cache_dir,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=1800,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise NpmDataError(f"could not run 'npm pack {spec}': {exc}") from exc
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-10:])
+        raise NpmDataError(f"'npm pack {spec}' failed (exit {proc.returncode}):\n{tail}")
+    filename: str | None = None
+    packed_version: str | None = None
+    try:
+        info = json.loads(proc.stdout)
+        if isinstance(info, list) and info:
+            filename = info[0].get("filename")
+            packed_version = info[0].get("version")
+    except json.JSONDecodeError:
+        lines = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
+        filename = lines[-1] if lines else None
+    if not filename:
+        raise NpmDataError(f"'npm pack {spec}' did not report a tarball name:\n{proc.stdout}")
+    # npm >= 9 reports scoped names as "socialgouv-…tgz"; keep only the base name.
+    tarball = cache_dir / Path(filename.replace("@", "").replace("/", "-")).name
+    if not tarball.is_file():
+        raise NpmDataError(f"'npm pack {spec}' reported {filename} but {tarball} does not exist")
+    if not packed_version:
+        match = re.search(r"-(\d+\.\d+\.\d+[^/]*)\.tgz$", tarball.name)
+        packed_version = match.group(1) if match else "unknown"
+    return tarball, packed_version
+
+
+def extract_members(tarball: Path, members: Iterable[str], dest: Path) -> None:
+    """Extract the named members of ``tarball`` (paths inside ``package/``) under ``dest``."""
+    wanted = {f"package/{name}": name for name in members}
+    found: set[str] = set()
+    try:
+        with tarfile.open(tarball, "r:gz") as tar:
+            for member in tar:
+                if member.name not in wanted or not member.isfile():
+                    continue
+                fileobj = tar.extractfile(member)
+                if fileobj is None:
+                    continue
+                target = dest / wanted[member.name]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with fileobj, open(target, "wb") as out:
+                    shutil.copyfileobj(fileobj, out)
+                found.add(member.name)
+    except (tarfile.TarError, OSError) as exc:
+        raise NpmDataError(f"could not read {tarball}: {exc}") from exc
+    missing = sorted(set(wanted) - found)
+    if missing:
+        raise NpmDataError(f"{tarball.name} lacks {', '.join(missing)}")
+
+
+def fetch_package(package: str, cache_dir: Path, version: str | None, data_files: Iterable[str]) -> Path:
+    """Fetch ``package`` (latest, or ``version``) and extract ``package.json`` and the
+    ``data/`` files named in ``data_files`` into ``cache_dir/<name>-<version>/``.
+
+    ``npm pack`` is skipped when the tarball of the requested ``version`` is already in
+    ``cache_dir``, and extraction when the files are already there. Returns the
+    extracted ``data`` directory (its version: :func:`read_package_version`).
+    """
+    cache_dir = Path(cache_dir)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tarball = cache_dir / tarball_name(package, version) if version else None
+    if tarball is not None and tarball.is_file():
+        packed_version = version or "unknown"
+    else:
+        tarball, packed_version = run_npm_pack(package, cache_dir, version)
+    dest = cache_dir / extract_dir_name(package, packed_version)
+    members = ["package.json"] + [f"data/{name}" for name in data_files]
+    if not all((dest / m).is_file() for m in members):
+        extract_members(tarball, members, dest)
+    return dest / "data"
+
+
+def read_package_version(data_dir: Path) -> str:
+    """Return the version of the package whose ``data`` directory is ``data_dir``.
+
+    Reads ``package.json`` in the parent directory (the layout of the npm tarball);
+    returns ``"unknown"`` when it is absent or unreadable.
+    """
+    package_json = Path(data_dir).parent / "package.json"
+    try:
+        return str(json.loads(package_json.read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "unknown"
+
+
+def load_json(path: Path, what: str) -> dict[str, Any]:
+    """Load one JSON data file holding an object; NpmDataError naming ``what`` it should be."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise NpmDataError(f"{path} not found (is {path.parent} {what}?)") from exc
+    except (OSError, ValueError) as exc:
+        raise NpmDataError(f"could not read {path}: {exc}") from exc
+    return _json_object(data, path)
+
+
+def _json_object(data: Any, path: Path) -> dict[str, Any]:
+    """``data`` when it is a JSON object; NpmDataError otherwise."""
+    if not isinstance(data, dict):
+        raise NpmDataError(f"{path} does not hold a JSON object")
+    return data
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def read_snapshot(path: Path, empty: dict[str, Any]) -> dict[str, Any]:
+    """Read a snapshot file; an absent file gives ``empty``."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return empty
+    except (OSError, ValueError) as exc:
+        raise NpmDataError(f"could not read snapshot {path}: {exc}") from exc
+    return _json_object(data, Path(path))
+
+
+def write_snapshot(path: Path, snapshot: dict[str, Any]) -> None:
+    """Write a snapshot file (UTF-8, indented, stable key order, final newline)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(snapshot, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- HTML to text
+
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "table",
+        "tbody",
+        "thead",
+        "center",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "dl",
+        "dt",
+        "dd",
+    }
+)
+_CELL_TAGS = frozenset({"td", "th"})
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_whitespace(text: str) -> str:
+    """Collapse every run of whitespace (including non-breaking spaces) into one space."""
+    return _SPACES.sub(" ", text).strip()
+
+
+class _TextExtractor(HTMLParser):
+    """Collect the visible text of Légifrance (KALI / LEGI) article HTML, block by block.
+
+    Each paragraph-like block becomes one line. Table cells of a row are joined with
+    `` | ``. A block holding a ``<a name="RENVOI_…">`` anchor is a footnote.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, bool]] = []
+        self._parts: list[str] = []
+        self._is_note = False
+        self._cells_in_row = 0
+
+    def _flush(self) -> None:
+        text = normalize_whitespace("".join(self._parts))
+        if text:
+            self.blocks.append((text, self._is_note))
+        self._parts = []
+        self._is_note = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _CELL_TAGS:
+            if self._cells_in_row:
+                self._parts.append(" | ")
+            self._cells_in_row += 1
+        elif tag == "br":
+            # A line break inside a table cell stays in the cell.
+            if self._cells_in_row:
+                self._parts.append(" ")
+            else:
+                self._flush()
+        elif tag in _BLOCK_TAGS:
+            if tag == "tr":
+                self._cells_in_row = 0
+            self._flush()
+        elif tag == "a":
+            name = dict(attrs).get("name") or ""
+            if name.startswith("RENVOI"):
+                self._is_note = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS and tag != "br":
+            if tag == "tr":
+                self._cells_in_row = 0
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        self._parts.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def html_blocks(content: str | None) -> list[tuple[str, bool]]:
+    """Return the text blocks of KALI HTML as (text, is_footnote) pairs."""
+    if not content:
+        return []
+    parser = _TextExtractor()
+    parser.feed(content)
+    parser.close()
+    return parser.blocks
+
+
+def html_to_text(content: str | None) -> str:
+    """Return the plain text of KALI article HTML: tags stripped, entities decoded,
+    whitespace normalized inside each block, one block (paragraph, line break, table
+    row) per line, table cells separated by `` | ``."""
+    return "\n".join(text for text, _ in html_blocks(content))
+
+
+def html_footnotes(content: str | None) -> list[str]:
+    """Return the footnotes (``RENVOI`` anchors: extension exclusions and reservations)
+    of KALI article HTML, one string per note with its source line appended."""
+    notes: list[str] = []
+    current: list[str] = []
+    for text, is_note in html_blocks(content):
+        if is_note:
+            if current:
+                notes.append(" ".join(current))
+            current = [text]
+        elif current and text.startswith("(") and not re.match(r"\(\d+\)", text):
+            # The "(Arrêté du … - art. 1)" line after a note belongs to it.
+            current.append(text)
+        elif current:
+            notes.append(" ".join(current))
+            current = []
+    if current:
+        notes.append(" ".join(current))
+    return notes
+
+
+# --------------------------------------------------------------------------- text changes
+
+
+def text_delta(old_text: str, new_text: str, limit: int = 2, width: int = 90) -> str:
+    """Summarize a text change as its first deleted (-) and inserted (+) lines."""
+    old_lines = [normalize_whitespace(line) for line in old_text.splitlines() if line.strip()]
+    new_lines = [normalize_whitespace(line) for line in new_text.splitlines() if line.strip()]
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    pieces: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        for line in old_lines[i1:i2]:
+            pieces.append('-"' + clip(line, width) + '"')
+        for line in new_lines[j1:j2]:
+            pieces.append('+"' + clip(line, width) + '"')
+    if len(pieces) > limit:
+        pieces = [*pieces[:limit], f"(+{len(pieces) - limit} more line(s))"]
+    return " ".join(pieces)
+
+
+def word_delta(old_text: str, new_text: str, limit: int = 3, context: int = 3) -> str:
+    """Summarize a text change word by word: ``…context [old → new] context…`` for the
+    first ``limit`` changed places (long legal paragraphs change by a few words)."""
+    old_words, new_words = old_text.split(), new_text.split()
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    pieces: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        before = " ".join(old_words[max(0, i1 - context) : i1])
+        after = " ".join(old_words[i2 : i2 + context])
+        pieces.append(f'"…{before} [{" ".join(old_words[i1:i2])} -> {" ".join(new_words[j1:j2])}] {after}…"')
+    if len(pieces) > limit:
+        pieces = [*pieces[:limit], f"(+{len(pieces) - limit} more change(s))"]
+    return " ".join(pieces)
+
+
+def clip(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` characters with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def iter_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Yield ``node`` and all its descendants, depth first, in document order."""
+    yield node
+    for child in node.get("children") or []:
+        yield from iter_nodes(child)
