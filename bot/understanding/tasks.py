@@ -59,7 +59,7 @@ NOT_TASK_WORDS = frozenset(
     travail travaille travailler taf boulot metier job poste emploi profession actuellement
     formation formations pro proa reconversion periode contrat cdi cdd cdii interim interimaire
     mission missions agence certification certifications certif certifs diplome diplomes titre
-    viser vise obtenir passer preparer devenir bonjour merci svp ans an mois semaine heures
+    viser vise obtenir passer devenir bonjour merci svp ans an mois semaine heures
     entreprise employeur patron boite societe salarie salariee branche liste ici la-bas
     oui non pas ne n y
     agent agente aide chef cheffe responsable technicien technicienne operateur operatrice
