@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from actions.fallback import AFFIRMABLE_FAQ_TOPICS
-from bot.answers import FAQ_TOPICS
+from bot.compose import faq_topics
 from bot.knowledge.loader import load_knowledge
 from bot.parse import parse_question
 from bot.profile import Profile
@@ -28,7 +28,7 @@ def test_file_is_valid_and_covers_the_required_topics() -> None:
 
 def test_derived_lists_agree() -> None:
     topics = default_faq_topics()
-    assert set(FAQ_TOPICS) == set(topics.ids)
+    assert set(faq_topics()) == set(topics.ids)
     assert AFFIRMABLE_FAQ_TOPICS == topics.affirmable
 
 
