@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Any, Dict, Iterable, List, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -22,7 +23,7 @@ logger = logging.getLogger(__name__)
 #: Domain response sent when an action fails.
 SERVICE_ERROR_RESPONSE = "utter_service_error"
 
-_assistant: Optional[Any] = None
+_assistant: Any | None = None
 
 
 def assistant() -> Any:
@@ -35,7 +36,7 @@ def assistant() -> Any:
     return _assistant
 
 
-def set_assistant(value: Optional[Any]) -> None:
+def set_assistant(value: Any | None) -> None:
     """Replace the assistant (tests); ``None`` goes back to the default one."""
     global _assistant
     _assistant = value
@@ -50,7 +51,7 @@ def change_explained(tracker: Tracker) -> bool:
     return tracker.get_slot(CHANGE_SLOT) is True
 
 
-def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, answer: Any) -> List[EventType]:
+def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, answer: Any) -> list[EventType]:
     """Send one core answer, rendered for the channel the person writes from.
 
     Returns the event that records that the 2026 change has now been explained (kept in
@@ -74,11 +75,11 @@ def apologise(dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(response=SERVICE_ERROR_RESPONSE)
 
 
-def latest_intent(tracker: Tracker) -> Optional[str]:
+def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message or {}).get("intent", {}).get("name")
 
 
-def latest_entities(tracker: Tracker, entity: str) -> List[Dict[str, Any]]:
+def latest_entities(tracker: Tracker, entity: str) -> list[dict[str, Any]]:
     """Entities of one type in the latest user message."""
     return [e for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") == entity]
 
@@ -87,7 +88,7 @@ def latest_text(tracker: Tracker) -> str:
     return ((tracker.latest_message or {}).get("text") or "").strip()
 
 
-def first(values: Iterable[Any]) -> Optional[Any]:
+def first(values: Iterable[Any]) -> Any | None:
     return next(iter(values), None)
 
 
@@ -99,5 +100,5 @@ def warm_up() -> None:
         core = assistant()
         for idcc in sorted(getattr(core.kb, "branches", {})):
             core.match_metier("cariste", idcc)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         log_failure("warm_up", error)

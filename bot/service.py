@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
-from typing import Dict, Optional, Tuple
 
 from bot.compose import Answer, Composer
 from bot.knowledge.loader import load_knowledge
@@ -22,11 +21,11 @@ class Assistant:
         self.kb = kb
         self.engine = RulesEngine(kb)
         self.answers = Composer(kb, self.engine)
-        self._matchers: Dict[int, MetierMatcher] = {}
+        self._matchers: dict[int, MetierMatcher] = {}
         self._lock = threading.Lock()
 
     @classmethod
-    def default(cls) -> "Assistant":
+    def default(cls) -> Assistant:
         """The process-wide assistant on the repository's knowledge (loaded on first use)."""
         return _default_assistant()
 
@@ -38,14 +37,14 @@ class Assistant:
                 self._matchers[idcc] = MetierMatcher(self.kb.branch(idcc))
             return self._matchers[idcc]
 
-    def match_metier(self, text: str, idcc: int, profile: Optional[Profile] = None) -> MatchResult:
+    def match_metier(self, text: str, idcc: int, profile: Profile | None = None) -> MatchResult:
         """Rank the branch's métiers for what the person typed; the diploma or level the
         profile aims at picks among similar métiers the one whose list has it."""
         target = self.kb.diplomas.get(profile.target_diploma) if profile and profile.target_diploma else None
         level = profile.target_level if profile else None
         return self.matcher(idcc).match(text, target=target, target_level=level)
 
-    def resolve_metier(self, profile: Profile) -> Tuple[Optional[MatchResult], Optional[Metier]]:
+    def resolve_metier(self, profile: Profile) -> tuple[MatchResult | None, Metier | None]:
         """The métier of the profile: by id when chosen, else by matching its text."""
         branch = self.kb.branch(profile.idcc)
         if profile.metier_id:
@@ -78,11 +77,11 @@ class Assistant:
         """A FAQ topic (duration, funding, pay, tutor…) for the profile's branch and date."""
         return self.answers.faq(topic, profile, change_explained)
 
-    def parse_branch(self, text: str) -> Optional[int]:
+    def parse_branch(self, text: str) -> int | None:
         """IDCC named in a text (« intérim » → 2378, « SDLM » → 1404), if any."""
         return parse_branch(text, self.kb)
 
-    def ask(self, text: str, profile: Optional[Profile] = None, change_explained: bool = False) -> Answer:
+    def ask(self, text: str, profile: Profile | None = None, change_explained: bool = False) -> Answer:
         """Answer one free-text question with the built-in parser (no Rasa)."""
         parsed = parse_question(text, self.kb, profile or Profile())
         return self.route(parsed, change_explained)

@@ -23,13 +23,12 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import Optional
 
 DEFAULT_SECRET_FILE = ".proa_session_secret"
 _TOKEN = re.compile(r"^([0-9a-f]{32})-([0-9a-f]{32})$")
 
 
-def load_secret(env: Optional[dict] = None) -> bytes:
+def load_secret(env: dict | None = None) -> bytes:
     """The signing secret (see the module docstring); creates the file when missing."""
     env = os.environ if env is None else env
     if env.get("PROA_SESSION_SECRET"):
@@ -40,7 +39,7 @@ def load_secret(env: Optional[dict] = None) -> bytes:
     except FileExistsError:
         secret = path.read_bytes().strip()
         if len(secret) < 32:
-            raise ValueError(f"{path}: the session secret is too short (32 characters at least)")
+            raise ValueError(f"{path}: the session secret is too short (32 characters at least)") from None
         return secret
     secret = secrets.token_hex(32).encode("ascii")
     with os.fdopen(fd, "wb") as handle:
@@ -62,7 +61,7 @@ class SessionSigner:
         conversation_id = secrets.token_hex(16)
         return f"{conversation_id}-{self._signature(conversation_id)}"
 
-    def conversation_id(self, session_id: object) -> Optional[str]:
+    def conversation_id(self, session_id: object) -> str | None:
         """The conversation id of a genuine session id, None for anything else."""
         if not isinstance(session_id, str):
             return None

@@ -7,8 +7,9 @@ the rules engine's reason codes, dates and numbers as French writes them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from bot.compose.parts import VERDICT_LINE_MAX
 from bot.rules import Reason, ReasonCode
@@ -59,12 +60,15 @@ ANY_RNCP = "Toute certification RNCP (période de reconversion)"
 
 # -- verdict lines ---------------------------------------------------------------------
 VERDICT_RECONVERSION = (
-    "Non, plus de nouvelle Pro-A depuis le {switch} ; oui, vous pouvez demander une "
-    "période de reconversion."
+    "Non, plus de nouvelle Pro-A depuis le {switch} ; oui, vous pouvez demander une période de reconversion."
 )
 #: The regime's verdict inside its part, when the verdict line answers a narrower question.
-PART_RECONVERSION = "Une nouvelle Pro-A n'est plus possible depuis le {switch} ; vous pouvez demander une période de reconversion."
-VERDICT_TOO_LATE = "Non : votre avenant est daté du {signed_on}, après le {last_start} ; ce ne peut plus être une Pro-A."
+PART_RECONVERSION = (
+    "Une nouvelle Pro-A n'est plus possible depuis le {switch} ; vous pouvez demander une période de reconversion."
+)
+VERDICT_TOO_LATE = (
+    "Non : votre avenant est daté du {signed_on}, après le {last_start} ; ce ne peut plus être une Pro-A."
+)
 VERDICT_PROA = {
     "eligible": "Oui, votre situation permet une Pro-A dans la branche {branch}.",
     "not_eligible": "Non, votre situation ne permet pas une Pro-A dans la branche {branch}.",
@@ -87,7 +91,9 @@ VERDICT_LIST_NEXT_BRANCH = "Suite de la liste."
 VERDICT_LIST_DONE = "La liste est complète : il n'y a pas d'autre certification."
 VERDICT_UNKNOWN_LIST = "Je ne connais pas de certification de la liste pour « {metier} »."
 VERDICT_NOT_IN_LIST = "Ce métier ne figure pas dans la liste de la branche {branch}."
-VERDICT_ENJEUX = "« {label} » fait partie des métiers à enjeux de l'accord, mais la liste ne lui prévoit aucune certification."
+VERDICT_ENJEUX = (
+    "« {label} » fait partie des métiers à enjeux de l'accord, mais la liste ne lui prévoit aucune certification."
+)
 VERDICT_AMBIGUOUS = "Plusieurs métiers de la liste correspondent : lequel est le vôtre ?"
 VERDICT_DID_YOU_MEAN = "Vouliez-vous dire {labels} ?"
 VERDICT_WHICH_METIER = "Pour quel métier ? Écrivez par exemple « cariste » ou « aide-soignant »."
@@ -130,7 +136,7 @@ MORE_MANY = "Il y en a {count} autres : écrivez « voir plus »."
 #: The French of every reason code of the rules engine, filled from the reason's params
 #: (dates as « 1er janvier 2026 », decimals with a comma). ``None``: the reason states its
 #: rule, whose summary is the sentence.
-REASON_TEXTS: Mapping[ReasonCode, Optional[str]] = {
+REASON_TEXTS: Mapping[ReasonCode, str | None] = {
     ReasonCode.PROA_ENDED_RULE: None,
     ReasonCode.AVENANT_AFTER_END: "Votre avenant est daté du {signed_on}, après le {last_start_date} : ce ne peut plus être une Pro-A.",
     ReasonCode.PROA_ONGOING_AGREEMENT: "Votre avenant Pro-A a été conclu le {signed_on}, avant le {replacement_from} : il continue selon l'accord de branche.",
@@ -153,12 +159,22 @@ REASON_TEXTS: Mapping[ReasonCode, Optional[str]] = {
 }
 
 _MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 
 
-def french_date(day: Optional[date]) -> str:
+def french_date(day: date | None) -> str:
     """``1er janvier 2026`` style date."""
     if day is None:
         return ""
@@ -183,7 +199,7 @@ def reason_text(reason: Reason) -> str:
     return template.format(**{key: french_value(value) for key, value in reason.params.items()})
 
 
-def certification_line(title: str, rncp: Optional[str], level: Optional[str]) -> str:
+def certification_line(title: str, rncp: str | None, level: str | None) -> str:
     """« TP Cariste d'entrepôt (RNCP34857, niveau 3) »."""
     details = ", ".join(part for part in (rncp, level) if part)
     return f"{title} ({details})" if details else title
@@ -212,7 +228,7 @@ def _euros(value: Any) -> str:
     return str(value)
 
 
-def figure_of(values: Mapping[str, Any]) -> Optional[str]:
+def figure_of(values: Mapping[str, Any]) -> str | None:
     """The headline figure of a rule's values, or None: « De 6 à 12 mois »,
     « De 150 à 450 heures sur 12 mois au plus », « 9,15 € par heure »…"""
     low, high = values.get("min_months"), values.get("max_months")
@@ -259,7 +275,7 @@ def first_sentence(text: str, limit: int = VERDICT_LINE_MAX) -> str:
     return text[: limit - 1].rstrip() + "…"
 
 
-def sentence_with(texts: "list[str] | tuple[str, ...]", word: str) -> Optional[str]:
+def sentence_with(texts: list[str] | tuple[str, ...], word: str) -> str | None:
     """The first sentence of ``texts`` that holds ``word`` (case-insensitive), or None."""
     import re
 

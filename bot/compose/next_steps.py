@@ -4,7 +4,7 @@ dead end. Payloads are Rasa intents with entities, so they work on every channel
 from __future__ import annotations
 
 import json
-from typing import Iterable, List, Optional, Sequence, Tuple
+from collections.abc import Iterable, Sequence
 
 from bot.compose import french
 from bot.compose.parts import Button
@@ -29,7 +29,7 @@ FOLLOW_UPS = {
 }
 
 
-def topic_button(topic: str) -> Optional[Button]:
+def topic_button(topic: str) -> Button | None:
     """The button that asks a FAQ topic, or None for a topic without a title."""
     title = french.TOPIC_BUTTONS.get(topic)
     if title is None:
@@ -50,7 +50,7 @@ def change_button() -> Button:
     return Button(french.MORE_ABOUT_CHANGE, "/faq" + json.dumps({"faq_topic": "periode_reconversion"}))
 
 
-def topic_buttons(topics: Iterable[str], known: Sequence[str], skip: Iterable[str] = ()) -> List[Button]:
+def topic_buttons(topics: Iterable[str], known: Sequence[str], skip: Iterable[str] = ()) -> list[Button]:
     """Buttons for ``topics`` that the assistant answers (``known``), without ``skip``."""
     skipped = set(skip)
     buttons = []
@@ -63,7 +63,7 @@ def topic_buttons(topics: Iterable[str], known: Sequence[str], skip: Iterable[st
     return buttons
 
 
-def follow_ups(topic: str, known: Sequence[str], with_certifications: bool = False) -> Tuple[Button, ...]:
+def follow_ups(topic: str, known: Sequence[str], with_certifications: bool = False) -> tuple[Button, ...]:
     """The next steps after an answer on ``topic`` (``faq:duration``, ``eligibility``…)."""
     asked = topic.split(":", 1)[1] if topic.startswith("faq:") else None
     topics = FOLLOW_UPS.get(topic, WELCOME_TOPICS)

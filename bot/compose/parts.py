@@ -19,7 +19,7 @@ Nothing here knows French wording: :mod:`bot.compose.builder` fills the parts an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 #: Verdict codes an answer may carry.
 VERDICTS = ("eligible", "not_eligible", "needs_information", "info")
@@ -42,8 +42,8 @@ class SourceItem:
     """One cited source: its label, the article's address if known, the day it was checked."""
 
     label: str
-    url: Optional[str]
-    checked_on: Optional[str] = None
+    url: str | None
+    checked_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,11 @@ class CertificationItem:
     list is not the person's own; ``note`` explains a repeated title."""
 
     title: str
-    rncp: Optional[str]
+    rncp: str | None
     level: str
-    url: Optional[str]
-    metier: Optional[str] = None
-    note: Optional[str] = None
+    url: str | None
+    metier: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,22 +64,22 @@ class Part:
     """One block of details under a heading (e.g. « Période de reconversion (depuis 2026) »),
     starting with its figure when it has one."""
 
-    heading: Optional[str]
-    figure: Optional[str] = None
-    sentences: Tuple[str, ...] = ()
+    heading: str | None
+    figure: str | None = None
+    sentences: tuple[str, ...] = ()
     #: Regime the part is about (``proa``, ``proa_ongoing``, ``periode_reconversion``) or None.
-    regime: Optional[str] = None
+    regime: str | None = None
 
     @property
     def body(self) -> str:
         """The figure then the sentences, as one paragraph."""
-        return " ".join(s.strip() for s in ((self.figure or ""),) + self.sentences if s and s.strip())
+        return " ".join(s.strip() for s in (self.figure or "", *self.sentences) if s and s.strip())
 
 
 #: Whose certifications a list holds.
-LIST_OWN = "metier"        # the person's métier
-LIST_OTHERS = "others"     # other métiers of the list (the person's has none of that kind)
-LIST_BRANCH = "branch"     # the branch list, no métier given
+LIST_OWN = "metier"  # the person's métier
+LIST_OTHERS = "others"  # other métiers of the list (the person's has none of that kind)
+LIST_BRANCH = "branch"  # the branch list, no métier given
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,12 @@ class CertificationList:
     """One page of a certification list, with a heading that says whose it is."""
 
     heading: str
-    items: Tuple[CertificationItem, ...]
+    items: tuple[CertificationItem, ...]
     whose: str = LIST_OWN
     offset: int = 0
     remaining: int = 0
     next_offset: int = 0
-    notes: Tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 #: How the 2026 change is said in an answer.
@@ -108,7 +108,7 @@ class ChangeNote:
     kind: str
     heading: str
     text: str
-    button: Optional[Button] = None
+    button: Button | None = None
 
 
 @dataclass(frozen=True)
@@ -118,22 +118,22 @@ class Answer:
     verdict_line: str
     verdict: str = "info"
     topic: str = "info"
-    idcc: Optional[int] = None
-    branch_name: Optional[str] = None
-    metier_id: Optional[str] = None
-    metier_label: Optional[str] = None
-    parts: Tuple[Part, ...] = ()
-    certification_list: Optional[CertificationList] = None
-    change: Optional[ChangeNote] = None
+    idcc: int | None = None
+    branch_name: str | None = None
+    metier_id: str | None = None
+    metier_label: str | None = None
+    parts: tuple[Part, ...] = ()
+    certification_list: CertificationList | None = None
+    change: ChangeNote | None = None
     #: Buttons that answer the answer's own question (« lequel est le vôtre ? »).
-    choices: Tuple[Button, ...] = ()
+    choices: tuple[Button, ...] = ()
     #: The questions that naturally follow.
-    next_steps: Tuple[Button, ...] = ()
-    sources: Tuple[SourceItem, ...] = ()
+    next_steps: tuple[Button, ...] = ()
+    sources: tuple[SourceItem, ...] = ()
     #: What the answer needs to go further (e.g. "contract", "metier_id"), for forms.
-    missing: Tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
     #: Free data for the adapters (next offset of a long list, regime…).
-    extra: Dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -143,7 +143,7 @@ class Answer:
 
     # -- derived views ---------------------------------------------------------------
     @property
-    def certifications(self) -> Tuple[CertificationItem, ...]:
+    def certifications(self) -> tuple[CertificationItem, ...]:
         return self.certification_list.items if self.certification_list else ()
 
     @property
@@ -151,7 +151,7 @@ class Answer:
         return self.certification_list.remaining if self.certification_list else 0
 
     @property
-    def buttons(self) -> Tuple[Button, ...]:
+    def buttons(self) -> tuple[Button, ...]:
         """Every quick reply, in the order shown: choices, next steps, « En savoir plus »."""
         buttons = list(self.choices) + list(self.next_steps)
         if self.change and self.change.button and self.change.button not in buttons:
@@ -161,7 +161,9 @@ class Answer:
     @property
     def change_explained(self) -> bool:
         """Whether this answer explains the 2026 change in full (the slot remembers it)."""
-        return bool(self.extra.get("explains_change")) or (self.change is not None and self.change.kind == CHANGE_EXPLAINED)
+        return bool(self.extra.get("explains_change")) or (
+            self.change is not None and self.change.kind == CHANGE_EXPLAINED
+        )
 
     @property
     def text(self) -> str:
@@ -175,7 +177,7 @@ class Answer:
 
         return summary_text(self)
 
-    def to_payload(self) -> Dict[str, Any]:
+    def to_payload(self) -> dict[str, Any]:
         """The structured answer as JSON-ready data (docs/DESIGN.md)."""
         listing = self.certification_list
         return {
@@ -191,7 +193,12 @@ class Answer:
                 for p in self.parts
             ],
             "list": (
-                {"heading": listing.heading, "whose": listing.whose, "offset": listing.offset, "notes": list(listing.notes)}
+                {
+                    "heading": listing.heading,
+                    "whose": listing.whose,
+                    "offset": listing.offset,
+                    "notes": list(listing.notes),
+                }
                 if listing
                 else None
             ),
@@ -218,5 +225,5 @@ class Answer:
         }
 
 
-def _button(button: Button) -> Dict[str, str]:
+def _button(button: Button) -> dict[str, str]:
     return {"title": button.title, "payload": button.payload}

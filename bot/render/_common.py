@@ -70,7 +70,11 @@ def change_of(payload: dict[str, Any]) -> dict[str, str] | None:
     change = payload.get("change")
     if not isinstance(change, dict) or not isinstance(change.get("text"), str) or not change["text"].strip():
         return None
-    return {"kind": str(change.get("kind") or ""), "heading": str(change.get("heading") or ""), "text": change["text"].strip()}
+    return {
+        "kind": str(change.get("kind") or ""),
+        "heading": str(change.get("heading") or ""),
+        "text": change["text"].strip(),
+    }
 
 
 def details_of(payload: dict[str, Any]) -> str:
@@ -116,11 +120,7 @@ def certifications_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 def sources_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """Sources having a label (a source without a label cannot be shown)."""
-    return [
-        source
-        for source in payload.get("sources") or []
-        if isinstance(source, dict) and source.get("label")
-    ]
+    return [source for source in payload.get("sources") or [] if isinstance(source, dict) and source.get("label")]
 
 
 def source_label(source: dict[str, Any]) -> str:
@@ -146,10 +146,7 @@ def more_hint(remaining: int) -> str:
         return ""
     if remaining == 1:
         return "… et 1 autre certification. Écrivez « voir plus » pour l'afficher."
-    return (
-        f"… et {remaining} autres certifications. "
-        "Écrivez « voir plus » pour les afficher."
-    )
+    return f"… et {remaining} autres certifications. Écrivez « voir plus » pour les afficher."
 
 
 def level_suffix(cert: dict[str, Any]) -> str:

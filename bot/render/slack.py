@@ -70,12 +70,7 @@ _TOKEN = re.compile(r"<[^>]*>|\S+")
 
 def escape(text: Any) -> str:
     """Escape the three mrkdwn control characters."""
-    return (
-        str(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-    )
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def link(url: Any, label: Any) -> str:
@@ -84,11 +79,7 @@ def link(url: Any, label: Any) -> str:
     if checked is None:
         return escape(label)
     checked = (
-        checked.replace("&", "&amp;")
-        .replace("<", "%3C")
-        .replace(">", "%3E")
-        .replace("|", "%7C")
-        .replace(" ", "%20")
+        checked.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
     )
     return f"<{checked}|{escape(label)}>"
 
@@ -190,7 +181,7 @@ def _cap(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     tail = [b for b in blocks[-2:] if b.get("block_id") in (ACTIONS_BLOCK, SOURCES_BLOCK)]
     head = blocks[: len(blocks) - len(tail)]
     keep = BLOCKS_MAX - len(tail) - 1
-    return head[:keep] + [_context(SHORTENED)] + tail
+    return [*head[:keep], _context(SHORTENED), *tail]
 
 
 def render(payload: dict[str, Any]) -> dict[str, Any]:

@@ -66,7 +66,9 @@ def test_cariste_bts_in_2025_is_eligible_with_the_agreement(assistant):
 
 
 def test_mission_contract_is_refused_with_article_2(assistant):
-    answer = assistant.ask("je suis préparateur de commandes en contrat de mission, j'ai droit à la pro-a ?", Profile(today=BEFORE))
+    answer = assistant.ask(
+        "je suis préparateur de commandes en contrat de mission, j'ai droit à la pro-a ?", Profile(today=BEFORE)
+    )
     assert answer.verdict == "not_eligible"
     assert answer.text.startswith("Non,")
     assert "contrat de mission" in answer.text
@@ -80,10 +82,14 @@ def test_missing_contract_is_asked(assistant):
 
 
 def test_ongoing_pro_a_signed_in_2025(assistant):
-    profile = Profile(today=TODAY, contract="cdi_interimaire", avenant_signed_on=date(2025, 12, 15), metier_text="soudeur")
+    profile = Profile(
+        today=TODAY, contract="cdi_interimaire", avenant_signed_on=date(2025, 12, 15), metier_text="soudeur"
+    )
     answer = assistant.answer_eligibility(profile)
     assert answer.verdict == "eligible"
-    assert answer.text.startswith("Oui, votre Pro-A continue selon l'accord de branche Travail temporaire : de 6 à 12 mois")
+    assert answer.text.startswith(
+        "Oui, votre Pro-A continue selon l'accord de branche Travail temporaire : de 6 à 12 mois"
+    )
     assert answer.parts[0].heading == "Votre Pro-A (avenant du 15 décembre 2025)"
     assert answer.certifications and answer.certifications[0].rncp == "RNCP9467"
 
@@ -136,7 +142,9 @@ def test_enjeux_metier_without_certification(assistant):
 
 
 def test_unknown_metier_is_not_echoed(assistant):
-    answer = assistant.answer_eligibility(Profile(today=BEFORE, contract="cdi_interimaire", metier_text="je suis <b>coiffeuse</b>"))
+    answer = assistant.answer_eligibility(
+        Profile(today=BEFORE, contract="cdi_interimaire", metier_text="je suis <b>coiffeuse</b>")
+    )
     assert "ne figure pas dans la liste" in answer.text
     assert "<b>" not in answer.text and "coiffeuse" not in answer.text
 
@@ -193,14 +201,20 @@ def test_sdlm_metier_whose_list_is_not_in_kali(assistant):
 
 
 def test_sdlm_listed_metier(assistant):
-    answer = assistant.answer_certifications(Profile(idcc=1404, today=BEFORE, metier_text="technicien de maintenance engins de chantier"))
+    answer = assistant.answer_certifications(
+        Profile(idcc=1404, today=BEFORE, metier_text="technicien de maintenance engins de chantier")
+    )
     titles = [c.title for c in answer.certifications]
     assert "CQP Technicien de maintenance des matériels de construction et de manutention" in titles
     assert all("en atelier" not in t for t in titles)  # removed by avenant n° 7 on 31 May 2025
 
 
 def test_sources_close_every_answer_and_sentences_are_short(assistant):
-    for question in ("combien de temps dure la pro-a ?", "je suis cariste en CDI, puis-je viser un BTS ?", "qui finance ?"):
+    for question in (
+        "combien de temps dure la pro-a ?",
+        "je suis cariste en CDI, puis-je viser un BTS ?",
+        "qui finance ?",
+    ):
         answer = assistant.ask(question, Profile(today=TODAY))
         assert "\nSource" in answer.text
         assert all(len(s) < 400 for s in sentences(answer.text)), answer.text
@@ -213,7 +227,9 @@ def test_payload_matches_the_channel_contract(assistant):
     first = payload["certifications"][0]
     assert set(first) == {"title", "rncp", "level", "url", "metier", "note"}
     assert payload["version"] == 2 and payload["verdict_line"] == payload["text"].split("\n")[0]
-    assert payload["list"]["whose"] == "metier" and payload["list"]["heading"].startswith("Certifications de la liste pour « Magasinier Cariste »")
+    assert payload["list"]["whose"] == "metier" and payload["list"]["heading"].startswith(
+        "Certifications de la liste pour « Magasinier Cariste »"
+    )
     assert first["url"] == "https://www.francecompetences.fr/recherche/rncp/34857/"
     assert payload["sources"][0]["url"].startswith("https://www.legifrance.gouv.fr/")
 
@@ -234,7 +250,7 @@ def test_summary_is_the_prose_without_list_nor_sources(assistant):
 def test_summary_of_a_faq_answer_leaves_only_the_sources_out(assistant):
     answer = assistant.answer_faq("tutor", Profile(today=BEFORE))
     assert answer.text.startswith(answer.summary)
-    assert answer.text[len(answer.summary):].startswith("\n\nSource")
+    assert answer.text[len(answer.summary) :].startswith("\n\nSource")
 
 
 def test_headings_stand_alone_and_never_become_broken_sentences(assistant):
@@ -274,7 +290,9 @@ def test_the_first_line_answers_and_the_2026_change_comes_after(assistant, quest
 
 def test_pro_a_question_today_says_no_and_yes_in_so_many_words(assistant):
     answer = assistant.answer_eligibility(Profile(today=TODAY, contract="cdi_interimaire"))
-    assert answer.verdict_line.startswith("Non, plus de nouvelle Pro-A depuis le 1er janvier 2026 ; oui, vous pouvez demander une période de reconversion")
+    assert answer.verdict_line.startswith(
+        "Non, plus de nouvelle Pro-A depuis le 1er janvier 2026 ; oui, vous pouvez demander une période de reconversion"
+    )
 
 
 def test_the_2026_change_is_explained_once_then_recalled_with_a_button(assistant):
@@ -347,5 +365,5 @@ def test_a_suggestion_is_asked_as_did_you_mean_with_buttons(assistant):
     answer = assistant.answers.certifications(Profile(today=TODAY), match, None)
     assert answer.verdict_line == "Vouliez-vous dire « Soudeur » ?"
     assert answer.choices[0].title == "Soudeur"
-    assert answer.choices[0].payload == '/inform{"metier_id": "%s"}' % soudeur.id
+    assert answer.choices[0].payload == f'/inform{{"metier_id": "{soudeur.id}"}}'
     assert answer.verdict == "needs_information" and "metier_id" in answer.missing

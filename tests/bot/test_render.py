@@ -63,9 +63,7 @@ def test_rest_sends_text_buttons_and_the_payload_in_one_message(payload):
 
 @pytest.mark.parametrize("channel", ["cmdline", None, "telegram", ""])
 def test_other_channels_get_text_and_buttons(payload, channel):
-    assert render_for_channel(payload, channel) == [
-        {"text": PAYLOAD["text"], "buttons": [MORE] + PAYLOAD["buttons"]}
-    ]
+    assert render_for_channel(payload, channel) == [{"text": PAYLOAD["text"], "buttons": [MORE] + PAYLOAD["buttons"]}]
 
 
 @pytest.mark.parametrize("channel", ["slack", "botframework"])
@@ -129,8 +127,7 @@ def test_slack_blocks(payload):
     assert blocks[1]["text"]["type"] == "mrkdwn"
     assert blocks[1]["text"]["text"].splitlines() == [
         "*Certifications :*",
-        "• *TP Soudeur* — "
-        "<https://www.francecompetences.fr/recherche/rncp/9467/|RNCP9467> (niveau 3)",
+        "• *TP Soudeur* — <https://www.francecompetences.fr/recherche/rncp/9467/|RNCP9467> (niveau 3)",
         "• *TP Soudeur assembleur industriel* — "
         "<https://www.francecompetences.fr/recherche/rncp/34502/|RNCP34502> (niveau 3)",
         "• *CQP/CQPM Soudeur industriel* — RNCP19460 (sans niveau)",
@@ -138,8 +135,7 @@ def test_slack_blocks(payload):
     assert blocks[2]["elements"] == [
         {
             "type": "mrkdwn",
-            "text": "_… et 4 autres certifications. "
-            "Écrivez « voir plus » pour les afficher._",
+            "text": "_… et 4 autres certifications. Écrivez « voir plus » pour les afficher._",
         }
     ]
     assert blocks[3]["elements"] == [
@@ -185,9 +181,7 @@ def test_slack_escapes_control_characters_in_payload_text(payload):
 
     assert "<@U123>" not in rendered and "<!channel>" not in rendered
     assert "<https://evil.example" not in rendered
-    assert message["text"] == (
-        "Salut &lt;@U123&gt; &lt;!channel&gt; &amp; &lt;https://evil.example|cliquez&gt;"
-    )
+    assert message["text"] == ("Salut &lt;@U123&gt; &lt;!channel&gt; &amp; &lt;https://evil.example|cliquez&gt;")
     assert message["blocks"][0]["text"]["text"] == message["text"]
     assert "• *Titre &lt;b&gt; &amp; co* — " in message["blocks"][1]["text"]["text"]
     sources = message["blocks"][-1]["elements"][0]["text"]
@@ -227,10 +221,7 @@ def test_slack_empty_payload_is_still_a_valid_message():
 
 def test_slack_respects_block_kit_limits(payload):
     payload["text"] = payload["summary"] = "\n".join(f"Paragraphe {i} " + "x" * 180 for i in range(40))
-    payload["buttons"] = [
-        {"title": f"Bouton {i} " + "y" * 100, "payload": f"/choice{{\"i\": {i}}}"}
-        for i in range(30)
-    ]
+    payload["buttons"] = [{"title": f"Bouton {i} " + "y" * 100, "payload": f'/choice{{"i": {i}}}'} for i in range(30)]
 
     blocks = slack_message(payload)["blocks"]
 
@@ -240,9 +231,7 @@ def test_slack_respects_block_kit_limits(payload):
     assert "\n".join(b["text"]["text"] for b in sections[:-1]) == payload["text"]
     [actions] = [b for b in blocks if b["type"] == "actions"]
     assert len(actions["elements"]) == slack_render.ACTIONS_MAX
-    assert all(
-        len(e["text"]["text"]) <= slack_render.BUTTON_TEXT_MAX for e in actions["elements"]
-    )
+    assert all(len(e["text"]["text"]) <= slack_render.BUTTON_TEXT_MAX for e in actions["elements"])
     assert len({e["action_id"] for e in actions["elements"]}) == len(actions["elements"])
 
 
@@ -274,15 +263,12 @@ def test_teams_activity_with_adaptive_card(payload):
     assert all(item["type"] == "TextBlock" and item["wrap"] for item in certifications["items"])
     assert [item["text"] for item in certifications["items"]] == [
         "Certifications :",
-        "• **TP Soudeur** — "
-        "[RNCP9467](https://www.francecompetences.fr/recherche/rncp/9467/) (niveau 3)",
+        "• **TP Soudeur** — [RNCP9467](https://www.francecompetences.fr/recherche/rncp/9467/) (niveau 3)",
         "• **TP Soudeur assembleur industriel** — "
         "[RNCP34502](https://www.francecompetences.fr/recherche/rncp/34502/) (niveau 3)",
         "• **CQP/CQPM Soudeur industriel** — RNCP19460 (sans niveau)",
     ]
-    assert hint["text"] == (
-        "… et 4 autres certifications. Écrivez « voir plus » pour les afficher."
-    )
+    assert hint["text"] == ("… et 4 autres certifications. Écrivez « voir plus » pour les afficher.")
     assert sources["text"] == (
         "Source : [Accord du 22 janvier 2021 (IDCC 2378), art. 2]"
         "(https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159)"
@@ -321,9 +307,7 @@ def test_teams_links_are_kept_well_formed(payload):
         {"label": "Pas http", "url": "javascript:alert(1)"},
     ]
     sources = teams_activity(payload)["attachments"][0]["content"]["body"][-1]["text"]
-    assert sources == (
-        "Sources : [Code (version 2025)](https://example.org/a%20%28b%29) · Sans lien · Pas http"
-    )
+    assert sources == ("Sources : [Code (version 2025)](https://example.org/a%20%28b%29) · Sans lien · Pas http")
     assert teams_render.md_link("https://example.org", "x") == "[x](https://example.org)"
 
 
@@ -343,7 +327,9 @@ def test_teams_actions_are_capped(payload):
 def test_card_channels_show_the_list_once(payload):
     """Slack and Teams render the certifications and sources themselves: the text part
     is the summary, so the list is not shown twice."""
-    payload = dict(payload, text=payload["summary"] + "\n1. listed again\nSources : cited again", summary=payload["summary"])
+    payload = dict(
+        payload, text=payload["summary"] + "\n1. listed again\nSources : cited again", summary=payload["summary"]
+    )
     slack = json.dumps(slack_render.render(payload), ensure_ascii=False)
     teams = json.dumps(teams_render.adaptive_card(payload), ensure_ascii=False)
     for rendered in (slack, teams):
@@ -382,9 +368,9 @@ def test_v2_slack_list_says_whose_it_is_and_explains_a_repeated_title(answer):
 def test_v2_slack_has_a_voir_plus_button_first_and_the_dated_sources_last(answer):
     blocks = slack_message(answer)["blocks"]
     [actions] = [b for b in blocks if b["type"] == "actions"]
-    assert [(e["text"]["text"], e["value"]) for e in actions["elements"]] == [
-        ("Voir plus", "/show_more")
-    ] + [(b["title"], b["payload"]) for b in PAYLOAD_V2["buttons"]]
+    assert [(e["text"]["text"], e["value"]) for e in actions["elements"]] == [("Voir plus", "/show_more")] + [
+        (b["title"], b["payload"]) for b in PAYLOAD_V2["buttons"]
+    ]
     assert blocks[-1]["block_id"] == "proa_sources"
     sources = blocks[-1]["elements"][0]["text"]
     assert "(vérifié le 2026-11-20)>" in sources
