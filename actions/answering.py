@@ -1,7 +1,7 @@
 """Custom actions that answer: eligibility, certification lists, « voir plus », FAQ, and
 the question that asks which métier when several match.
 
-Each action reads the slots, asks :mod:`bot` for an :class:`~bot.answer.Answer`, sends it
+Each action reads the slots, asks :mod:`bot` for an :class:`~bot.compose.Answer`, sends it
 rendered for the input channel and sets the slots the next turns need (``last_topic``,
 ``list_offset``, ``metier_id``, ``faq_topic``). An unexpected error is logged and the
 person gets the French « service problem » message; the conversation goes on.
@@ -18,12 +18,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import apologise, assistant, change_explained, log_failure, send_answer
 from actions.profile_slots import PROFILE_SLOTS, profile_from_tracker
+from bot.compose import Answer
+from bot.compose.parts import AnswerTopic
 from bot.parse import parse_int
 
-#: Topics of the ``last_topic`` slot (domain.yml).
-ELIGIBILITY = "eligibility"
-CERTIFICATIONS = "certifications"
-FAQ = "faq"
+#: Topics of the ``last_topic`` slot (domain.yml): the core's answer topics.
+ELIGIBILITY = AnswerTopic.ELIGIBILITY.value
+CERTIFICATIONS = AnswerTopic.CERTIFICATIONS.value
+FAQ = AnswerTopic.FAQ.value
 
 
 class SafeAction(Action, ABC):
@@ -42,11 +44,11 @@ class SafeAction(Action, ABC):
         """Do the work (exceptions are handled by :meth:`run`)."""
 
 
-def _list_events(answer: Any, tracker: Tracker) -> list[EventType]:
+def _list_events(answer: Answer, tracker: Tracker) -> list[EventType]:
     """Slots that follow an answer carrying a list: the next page and the métier found."""
     events: list[EventType] = []
-    next_offset = (answer.extra or {}).get("next_offset")
-    offset = float(next_offset) if answer.remaining and next_offset is not None else None
+    # The slot is a float in domain.yml; None: no list under way.
+    offset = float(answer.next_offset) if answer.remaining else None
     if tracker.get_slot("list_offset") != offset:
         events.append(SlotSet("list_offset", offset))
     if answer.metier_id and tracker.get_slot("metier_id") != answer.metier_id:
@@ -77,7 +79,7 @@ class ActionAnswerEligibility(SafeAction):
     def name(self) -> str:
         return "action_answer_eligibility"
 
-    def act(self, dispatcher, tracker, domain):
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if nothing_new(tracker):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
@@ -92,7 +94,7 @@ class ActionListCertifications(SafeAction):
     def name(self) -> str:
         return "action_list_certifications"
 
-    def act(self, dispatcher, tracker, domain):
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if nothing_new(tracker):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
@@ -109,7 +111,7 @@ class ActionShowMore(SafeAction):
     def name(self) -> str:
         return "action_show_more"
 
-    def act(self, dispatcher, tracker, domain):
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         offset = parse_int(tracker.get_slot("list_offset"), 1, 100000)
         if tracker.get_slot("last_topic") not in (ELIGIBILITY, CERTIFICATIONS):
             dispatcher.utter_message(response="utter_nothing_more")
@@ -158,7 +160,7 @@ class ActionAnswerFaq(SafeAction):
     def name(self) -> str:
         return "action_answer_faq"
 
-    def act(self, dispatcher, tracker, domain):
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         topic = faq_topic_of(tracker)
         if not topic or nothing_new(tracker):
             dispatcher.utter_message(response="utter_ask_rephrase")
@@ -186,7 +188,7 @@ class ActionResolveMetier(SafeAction):
     def name(self) -> str:
         return "action_ask_metier_id"
 
-    def act(self, dispatcher, tracker, domain):
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         profile = profile_from_tracker(tracker)
         # Without a target, the core's answer is only the question and the choices.
         answer = assistant().answer_certifications(

@@ -6,12 +6,16 @@ import threading
 from functools import lru_cache
 
 from bot.compose import Answer, Composer
+from bot.compose.parts import AnswerTopic
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.models import KnowledgeBase, Metier
-from bot.matching import MatchResult, MetierMatcher
+from bot.matching import STATUS_MATCHED, MatchResult, MetierMatcher
 from bot.parse import ParsedQuestion, parse_branch, parse_question
 from bot.profile import Profile
 from bot.rules import RulesEngine
+
+#: The kind :func:`bot.parse.parse_question` gives « voir plus » / « la suite ».
+_KIND_MORE = "more"
 
 
 class Assistant:
@@ -55,7 +59,7 @@ class Assistant:
         if not profile.metier_text:
             return None, None
         match = self.match_metier(profile.metier_text, profile.idcc, profile)
-        if match.status == "matched" and match.best is not None:
+        if match.status == STATUS_MATCHED and match.best is not None:
             return match, match.best.metier
         return match, None
 
@@ -81,16 +85,35 @@ class Assistant:
         """IDCC named in a text (« intérim » → 2378, « SDLM » → 1404), if any."""
         return parse_branch(text, self.kb)
 
-    def ask(self, text: str, profile: Profile | None = None, change_explained: bool = False) -> Answer:
-        """Answer one free-text question with the built-in parser (no Rasa)."""
-        parsed = parse_question(text, self.kb, profile or Profile())
-        return self.route(parsed, change_explained)
+    def answer_more(self, profile: Profile, list_offset: int | None, change_explained: bool = False) -> Answer:
+        """« Voir plus »: the page of the profile's list from ``list_offset`` (where the last
+        answer's list stopped, :attr:`Answer.next_offset`), or, with no list under way
+        (``None``), a French answer saying what to ask first."""
+        if list_offset is None:
+            return self.answers.nothing_more(profile)
+        return self.answer_certifications(profile, offset=list_offset, change_explained=change_explained)
 
-    def route(self, parsed: ParsedQuestion, change_explained: bool = False) -> Answer:
+    def ask(
+        self,
+        text: str,
+        profile: Profile | None = None,
+        change_explained: bool = False,
+        list_offset: int | None = None,
+    ) -> Answer:
+        """Answer one free-text question with the built-in parser (no Rasa).
+
+        ``profile`` is what the conversation already knows; ``list_offset`` where its last
+        list stopped (``None``: no list under way), for « voir plus »."""
+        parsed = parse_question(text, self.kb, profile or Profile())
+        return self.route(parsed, change_explained, list_offset)
+
+    def route(self, parsed: ParsedQuestion, change_explained: bool = False, list_offset: int | None = None) -> Answer:
         """Send a parsed question to the right answer."""
-        if parsed.kind == "faq" and parsed.faq_topic:
+        if parsed.kind == _KIND_MORE:
+            return self.answer_more(parsed.profile, list_offset, change_explained)
+        if parsed.kind == AnswerTopic.FAQ and parsed.faq_topic:
             return self.answer_faq(parsed.faq_topic, parsed.profile, change_explained)
-        if parsed.kind == "certifications":
+        if parsed.kind == AnswerTopic.CERTIFICATIONS:
             return self.answer_certifications(parsed.profile, change_explained=change_explained)
         return self.answer_eligibility(parsed.profile, change_explained)
 

@@ -20,16 +20,36 @@ from bot.compose.parts import (
     LIST_OTHERS,
     LIST_OWN,
     Answer,
+    AnswerTopic,
+    AnswerVerdict,
     Button,
     CertificationItem,
     CertificationList,
     ChangeNote,
+    ListWhose,
     Part,
     SourceItem,
+    faq_topic,
 )
 from bot.compose.topics import faq_topics
-from bot.knowledge.models import Branch, Certification, Diploma, KnowledgeBase, Metier, Rule, SourceRef
-from bot.matching import STATUS_SUGGESTION, MatchResult
+from bot.knowledge.models import (
+    Branch,
+    Certification,
+    Diploma,
+    KnowledgeBase,
+    Metier,
+    Rule,
+    SourceRef,
+    unique_sources,
+)
+from bot.matching import (
+    STATUS_AMBIGUOUS,
+    STATUS_EMPTY,
+    STATUS_ENJEUX,
+    STATUS_NOT_IN_LIST,
+    STATUS_SUGGESTION,
+    MatchResult,
+)
 from bot.profile import CONTRACT_LABELS, Profile
 from bot.rules import (
     ELIGIBLE,
@@ -39,6 +59,7 @@ from bot.rules import (
     TO_CONFIRM,
     Decision,
     ReasonCode,
+    Regime,
     RulesEngine,
     unique_certifications,
 )
@@ -49,8 +70,10 @@ PAGE_SIZE = 5
 #: FAQ topics whose rules name the scheme themselves: no « Période de reconversion : » prefix.
 _SELF_NAMED = ("periode_reconversion", "what_is_proa")
 
-#: Match statuses for which the person's métier is not known.
-_UNRESOLVED = ("ambiguous", "not_in_list", "enjeux_without_certification", "empty")
+#: The rule topic (and FAQ topic) of the CléA: only a branch with such a rule suggests it.
+CLEA_TOPIC = "clea"
+#: The FAQ topic of the période de reconversion, offered as a way out of a dead end.
+RECONVERSION_TOPIC = "periode_reconversion"
 
 
 @dataclass(frozen=True)
@@ -70,16 +93,10 @@ def paginate(certifications: Sequence[Certification], offset: int = 0, size: int
 
 
 def _source_items(sources: Iterable[SourceRef | None]) -> tuple[SourceItem, ...]:
-    """Sources without repeats, each linked to its article when the knowledge has it."""
-    seen: list[SourceItem] = []
-    for source in sources:
-        if source is None:
-            continue
-        checked = getattr(source, "checked_on", None)
-        item = SourceItem(source.label, source.url, checked.isoformat() if isinstance(checked, date) else checked)
-        if all(s.label != item.label for s in seen):
-            seen.append(item)
-    return tuple(seen)
+    """Sources cited once each (:func:`~bot.knowledge.models.unique_sources`, the
+    engine's rule too), each linked to its article when the knowledge has it."""
+    cited = unique_sources(s for s in sources if s is not None)
+    return tuple(SourceItem(s.label, s.url, s.checked_on.isoformat() if s.checked_on else None) for s in cited)
 
 
 class Composer:
@@ -93,12 +110,15 @@ class Composer:
     # -- shared pieces ---------------------------------------------------------------
     @property
     def switch(self) -> date:
-        return self.engine.end_rule.values["replacement_from"]
+        """The day the période de reconversion replaced the Pro-A (from the law's rule)."""
+        day = self.engine.end_rule.values["replacement_from"]
+        assert isinstance(day, date), "the end rule's replacement_from is a date (schema)"
+        return day
 
     def _year(self) -> int:
         return self.switch.year
 
-    def _heading(self, regime: str, profile: Profile | None = None) -> str:
+    def _heading(self, regime: Regime, profile: Profile | None = None) -> str:
         if regime == RECONVERSION:
             return french.HEADING_RECONVERSION.format(year=self._year())
         if regime == PROA_ONGOING:
@@ -114,7 +134,7 @@ class Composer:
                 return rule
         return None
 
-    def _change(self, regime: str, explained: bool) -> tuple[ChangeNote | None, list[Rule]]:
+    def _change(self, regime: Regime, explained: bool) -> tuple[ChangeNote | None, list[Rule]]:
         """The 2026 change: in full the first time, then recalled with « En savoir plus »."""
         if regime not in (RECONVERSION, PROA_ONGOING):
             return None, []
@@ -143,7 +163,7 @@ class Composer:
         branch: Branch,
         page: Page,
         heading: str,
-        whose: str,
+        whose: ListWhose,
         notes: Sequence[str] = (),
     ) -> CertificationList:
         """A list page; a title listed twice with two RNCP codes says why it is there twice."""
@@ -177,7 +197,7 @@ class Composer:
             base = french.LIST_OWN.format(metier=metier.label)
         return base + version
 
-    def _list_notes(self, branch: Branch, regime: str, day: date) -> tuple[list[str], list[Rule]]:
+    def _list_notes(self, branch: Branch, regime: Regime, day: date) -> tuple[list[str], list[Rule]]:
         """What goes with a list: RNCP activity, amendments not included, and since 2026
         the open question of the list's use (to confirm with the OPCO)."""
         rules = list(self.engine._proa_law("certifications")) + [r for r in branch.list_notes if r.is_valid_on(day)]
@@ -192,7 +212,7 @@ class Composer:
     def _with_opco(sentence: str, branch: Branch) -> str:
         return french.WITH_OPCO.format(sentence=sentence.rstrip().rstrip("."), opco=branch.agreement.opco)
 
-    def _list_day(self, regime: str, as_of: date) -> date:
+    def _list_day(self, regime: Regime, as_of: date) -> date:
         """The day a branch list is read: the last Pro-A day once the Pro-A has ended."""
         return min(as_of, self.engine.last_start_date) if regime == RECONVERSION else as_of
 
@@ -204,7 +224,9 @@ class Composer:
             return None, [], (), []
         opco = branch.agreement.opco
         candidates = [c.metier for c in match.candidates]
-        if match.status == "ambiguous":
+        clea = any(rule.topic == CLEA_TOPIC for rule in branch.rules)
+        ways_out = (CLEA_TOPIC, RECONVERSION_TOPIC) if clea else (RECONVERSION_TOPIC,)
+        if match.status == STATUS_AMBIGUOUS:
             buttons = tuple(steps.metier_button(f"{m.label} ({m.sub_sector})", m.id) for m in candidates)
             return french.VERDICT_AMBIGUOUS, [], buttons, []
         if match.status == STATUS_SUGGESTION and candidates:
@@ -212,19 +234,21 @@ class Composer:
             buttons = tuple(steps.metier_button(m.label, m.id) for m in candidates)
             labels = " ou ".join(f"« {m.label} »" for m in candidates[:3])
             return french.VERDICT_DID_YOU_MEAN.format(labels=labels), [], buttons, []
-        if match.status == "enjeux_without_certification" and match.enjeux:
-            buttons = tuple(steps.topic_buttons(("clea", "periode_reconversion"), self._known_topics()))
+        if match.status == STATUS_ENJEUX and match.enjeux:
+            buttons = tuple(steps.topic_buttons(ways_out, self._known_topics()))
             line = french.VERDICT_ENJEUX.format(label=match.enjeux.label)
-            return line, [french.ENJEUX_HELP], buttons, [branch.enjeux_source] if branch.enjeux_source else []
-        if match.status == "not_in_list":
+            help_text = french.ENJEUX_HELP if clea else french.ENJEUX_HELP_NO_CLEA
+            return line, [help_text], buttons, [branch.enjeux_source] if branch.enjeux_source else []
+        if match.status == STATUS_NOT_IN_LIST:
             # The person's text is not echoed: it may be long or hold markup.
             closest = tuple(steps.metier_button(m.label, m.id) for m in candidates[:3])
-            sentences = [french.NOT_IN_LIST_HELP.format(opco=opco)]
+            help_text = french.NOT_IN_LIST_HELP if clea else french.NOT_IN_LIST_HELP_NO_CLEA
+            sentences = [help_text.format(opco=opco)]
             if closest:
                 sentences.append(french.CLOSEST)
-            buttons = closest + tuple(steps.topic_buttons(("clea", "periode_reconversion"), self._known_topics()))
+            buttons = closest + tuple(steps.topic_buttons(ways_out, self._known_topics()))
             return french.VERDICT_NOT_IN_LIST.format(branch=branch.name), sentences, buttons, []
-        if match.status == "empty":
+        if match.status == STATUS_EMPTY:
             return (
                 french.VERDICT_WHICH_METIER,
                 [],
@@ -244,11 +268,15 @@ class Composer:
     ) -> Answer:
         """Answer to « puis-je faire une Pro-A / viser un BTS ? »."""
         branch = decision.branch
-        regime = str(decision.regime)
+        regime = decision.regime
         rules_used: list[Rule] = [r.rule for r in decision.reasons if r.rule and r.rule is not self.engine.end_rule]
         parts: list[Part] = []
         # « À confirmer » is not a verdict of the structured answer: it informs.
-        verdict = "info" if decision.regime == RECONVERSION or decision.verdict == TO_CONFIRM else str(decision.verdict)
+        verdict = (
+            AnswerVerdict.INFO
+            if decision.regime == RECONVERSION or decision.verdict == TO_CONFIRM
+            else AnswerVerdict(decision.verdict.value)
+        )
         target = decision.target
 
         # The regime's part and verdict line.
@@ -290,7 +318,7 @@ class Composer:
             branch, match if metier is None else None
         )
         if unresolved_line and (
-            target is not None or (match is not None and match.status in ("ambiguous", STATUS_SUGGESTION))
+            target is not None or (match is not None and match.status in (STATUS_AMBIGUOUS, STATUS_SUGGESTION))
         ):
             line = unresolved_line
         elif unresolved_line:
@@ -332,19 +360,21 @@ class Composer:
         change, change_rules = self._change(regime, change_explained)
         sources = _source_items(metier_sources + list_sources + [r.source for r in rules_used + change_rules])
         missing = decision.missing
-        if match is not None and match.status in ("ambiguous", STATUS_SUGGESTION) and metier is None:
+        if match is not None and match.status in (STATUS_AMBIGUOUS, STATUS_SUGGESTION) and metier is None:
             missing = (*missing, "metier_id")
         next_steps = (
             ()
             if buttons
             else steps.follow_ups(
-                "eligibility", self._known_topics(), with_certifications=metier is not None and listing is None
+                AnswerTopic.ELIGIBILITY,
+                self._known_topics(),
+                with_certifications=metier is not None and listing is None,
             )
         )
         return Answer(
             verdict_line=line,
             verdict=verdict,
-            topic="eligibility",
+            topic=AnswerTopic.ELIGIBILITY,
             idcc=branch.idcc,
             branch_name=branch.name,
             metier_id=metier.id if metier else None,
@@ -356,14 +386,13 @@ class Composer:
             next_steps=next_steps,
             sources=sources,
             missing=missing,
-            extra={"next_offset": listing.next_offset if listing else 0, "regime": regime},
         )
 
     def _proa_part(self, profile: Profile, decision: Decision) -> tuple[str, str, Part, list[Rule]]:
         """Verdict line, the same verdict without its figure (for the part, when the
         verdict line answers a narrower question), and the part of a Pro-A (before 2026,
         or signed before 2026)."""
-        regime = str(decision.regime)
+        regime = decision.regime
         reasons = list(decision.reasons)
         sentences: list[str] = []
         used: list[Rule] = []
@@ -414,7 +443,6 @@ class Composer:
     ) -> Answer:
         """Answer to « quelles certifications pour un soudeur ? » (and « voir plus »)."""
         regime, as_of = self.engine.regime(profile)
-        regime = str(regime)
         branch = self.kb.branch(profile.idcc)
         target = self.engine.diploma(profile.target_diploma)
         day = self._list_day(regime, as_of)
@@ -430,18 +458,17 @@ class Composer:
             if line is None:
                 line = french.VERDICT_WHICH_METIER
                 buttons = tuple(steps.topic_buttons(steps.WELCOME_TOPICS, self._known_topics()))
-            unresolved = match is None or match.status in ("ambiguous", "empty", STATUS_SUGGESTION)
+            unresolved = match is None or match.status in (STATUS_AMBIGUOUS, STATUS_EMPTY, STATUS_SUGGESTION)
             return Answer(
                 verdict_line=line,
-                verdict="needs_information" if unresolved else "info",
-                topic="certifications",
+                verdict=AnswerVerdict.NEEDS_INFORMATION if unresolved else AnswerVerdict.INFO,
+                topic=AnswerTopic.CERTIFICATIONS,
                 idcc=branch.idcc,
                 branch_name=branch.name,
                 parts=(Part(None, None, tuple(sentences)),) if sentences else (),
                 choices=buttons,
                 sources=_source_items(sources),
                 missing=("metier_id",) if unresolved else (),
-                extra={"regime": regime},
             )
         pool = list(metier.certifications_on(day))
         if not pool:
@@ -463,7 +490,7 @@ class Composer:
             profile, branch, regime, unique_certifications(pool), metier, target, offset, change_explained
         )
 
-    def _unknown_list_answer(self, branch: Branch, regime: str, metier: Metier) -> Answer:
+    def _unknown_list_answer(self, branch: Branch, regime: Regime, metier: Metier) -> Answer:
         """A métier the branch names, but whose certifications the data does not list."""
         sentences: list[str] = []
         if metier.note:
@@ -473,22 +500,21 @@ class Composer:
         sentences.append(french.UNKNOWN_LIST_OPCO.format(opco=branch.agreement.opco))
         return Answer(
             verdict_line=french.VERDICT_UNKNOWN_LIST.format(metier=metier.label),
-            topic="certifications",
+            topic=AnswerTopic.CERTIFICATIONS,
             idcc=branch.idcc,
             branch_name=branch.name,
             metier_id=metier.id,
             metier_label=metier.label,
             parts=(Part(None, None, tuple(sentences)),),
-            next_steps=steps.follow_ups("certifications", self._known_topics()),
+            next_steps=steps.follow_ups(AnswerTopic.CERTIFICATIONS, self._known_topics()),
             sources=_source_items(([metier.source] if metier.source else []) + [r.source for r in notes]),
-            extra={"regime": regime},
         )
 
     def _list_answer(
         self,
         profile: Profile,
         branch: Branch,
-        regime: str,
+        regime: Regime,
         certifications: Sequence[Certification],
         metier: Metier | None,
         target: Diploma | None,
@@ -497,7 +523,7 @@ class Composer:
         line: str | None = None,
         sentences: Sequence[str] = (),
         buttons: tuple[Button, ...] = (),
-        whose: str | None = None,
+        whose: ListWhose | None = None,
     ) -> Answer:
         """One page of a certification list, its verdict line first."""
         page = paginate(certifications, offset)
@@ -537,10 +563,10 @@ class Composer:
             else ()
         )
         sources = _source_items([listing_source(branch, certifications)] + [r.source for r in rules + change_rules])
-        next_steps = () if buttons else steps.follow_ups("certifications", self._known_topics())
+        next_steps = () if buttons else steps.follow_ups(AnswerTopic.CERTIFICATIONS, self._known_topics())
         return Answer(
             verdict_line=line,
-            topic="certifications",
+            topic=AnswerTopic.CERTIFICATIONS,
             idcc=branch.idcc,
             branch_name=branch.name,
             metier_id=metier.id if metier else None,
@@ -551,7 +577,18 @@ class Composer:
             choices=buttons,
             next_steps=next_steps,
             sources=sources,
-            extra={"next_offset": page.next_offset, "regime": regime},
+        )
+
+    def nothing_more(self, profile: Profile) -> Answer:
+        """« Voir plus » with no list under way: say what to ask first."""
+        branch = self.kb.branch(profile.idcc)
+        return Answer(
+            verdict_line=french.VERDICT_NOTHING_MORE,
+            verdict=AnswerVerdict.NEEDS_INFORMATION,
+            topic=AnswerTopic.CERTIFICATIONS,
+            idcc=branch.idcc,
+            branch_name=branch.name,
+            next_steps=(steps.certifications_button(),),
         )
 
     # -- FAQ -------------------------------------------------------------------------
@@ -563,7 +600,7 @@ class Composer:
         if topic not in table:
             return Answer(
                 verdict_line=french.VERDICT_UNKNOWN_TOPIC,
-                topic=f"faq:{topic}",
+                topic=faq_topic(topic),
                 idcc=branch.idcc,
                 branch_name=branch.name,
                 parts=(Part(None, None, (french.TOPICS_AVAILABLE,)),),
@@ -571,7 +608,6 @@ class Composer:
             )
         proa_topics, new_topics = table[topic]
         regime, as_of = self.engine.regime(profile)
-        regime = str(regime)
         proa_day = as_of if regime != RECONVERSION else self.engine.last_start_date
         proa_rules = [r for t in proa_topics for r in branch.rules_for(t, proa_day)]
         if not proa_rules:
@@ -652,14 +688,14 @@ class Composer:
         sources = _source_items([r.source for r in new_rules + proa_rules + change_rules])
         return Answer(
             verdict_line=french.first_sentence(line) if len(line) > 200 else line,
-            topic=f"faq:{topic}",
+            topic=faq_topic(topic),
             idcc=branch.idcc,
             branch_name=branch.name,
             parts=tuple(parts),
             change=change,
-            next_steps=steps.follow_ups(f"faq:{topic}", known),
+            next_steps=steps.follow_ups(faq_topic(topic), known),
             sources=sources,
-            extra={"regime": regime, "explains_change": explains_change and regime == RECONVERSION},
+            explains_change=explains_change and regime == RECONVERSION,
         )
 
 
@@ -668,7 +704,7 @@ class Composer:
 PART_BUDGET = 340
 
 
-def _split_part(heading: str | None, figure: str | None, sentences: Sequence[str], regime: str) -> list[Part]:
+def _split_part(heading: str | None, figure: str | None, sentences: Sequence[str], regime: Regime) -> list[Part]:
     """The part under its heading with the first sentences (at least one) up to
     :data:`PART_BUDGET` characters, then a paragraph with the others (same regime)."""
     first: list[str] = []

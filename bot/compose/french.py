@@ -88,6 +88,7 @@ VERDICT_LIST_TARGET = "La liste de la branche prévoit {count} {target} pour « 
 VERDICT_LIST_BRANCH = "La liste de la branche prévoit {count} {target}."
 VERDICT_LIST_NEXT = "Suite de la liste pour « {metier} »."
 VERDICT_LIST_NEXT_BRANCH = "Suite de la liste."
+VERDICT_NOTHING_MORE = "Je n'ai pas de liste en cours : demandez d'abord une liste, par exemple « Quelles certifications pour un cariste ? »."
 VERDICT_LIST_DONE = "La liste est complète : il n'y a pas d'autre certification."
 VERDICT_UNKNOWN_LIST = "Je ne connais pas de certification de la liste pour « {metier} »."
 VERDICT_NOT_IN_LIST = "Ce métier ne figure pas dans la liste de la branche {branch}."
@@ -124,11 +125,16 @@ DURATION_EXTENDED_SOME = ", jusqu'à {months} mois pour certains publics"
 NOT_IN_LIST_HELP = "Vous pouvez viser le CléA, une certification d'un autre métier de la liste, ou toute certification RNCP avec une période de reconversion, à confirmer avec l'OPCO ({opco})."
 CLOSEST = "Les métiers de la liste les plus proches sont proposés ci-dessous."
 ENJEUX_HELP = "Vous pouvez viser le CléA ou une certification d'un autre métier de la liste."
+#: The same ways out for a branch without a CléA rule (the CléA is named only where a rule says so).
+NOT_IN_LIST_HELP_NO_CLEA = "Vous pouvez viser une certification d'un autre métier de la liste, ou toute certification RNCP avec une période de reconversion, à confirmer avec l'OPCO ({opco})."
+ENJEUX_HELP_NO_CLEA = "Vous pouvez viser une certification d'un autre métier de la liste."
 OPCO_CONFIRM = "Pour la période de reconversion, ce point reste à confirmer auprès de votre OPCO ({opco})."
 UNKNOWN_LIST_NOTE = "La branche a bien une certification pour ce métier : {note}."
 UNKNOWN_LIST_OPCO = "Pour savoir si elle est éligible, renseignez-vous auprès de votre OPCO ({opco})."
 WITH_OPCO = "{sentence} ({opco})."
 TOPICS_AVAILABLE = "Je peux vous parler de la durée, du financement, de la rémunération, du tuteur ou des démarches."
+# -- « voir plus »: the one wording of a list that goes on (text, renderers, button) --------
+MORE_BUTTON = "Voir plus"
 MORE_ONE = "Il y en a 1 autre : écrivez « voir plus »."
 MORE_MANY = "Il y en a {count} autres : écrivez « voir plus »."
 
@@ -206,6 +212,7 @@ def certification_line(title: str, rncp: str | None, level: str | None) -> str:
 
 
 def more_hint(remaining: int) -> str:
+    """« Il y en a 3 autres : écrivez « voir plus ». », or an empty string when none remain."""
     if remaining <= 0:
         return ""
     return MORE_ONE if remaining == 1 else MORE_MANY.format(count=remaining)

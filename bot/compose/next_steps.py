@@ -45,6 +45,15 @@ def metier_button(label: str, metier_id: str) -> Button:
     return Button(label, "/inform" + json.dumps({"metier_id": metier_id}, ensure_ascii=False))
 
 
+#: The intent a « Voir plus » button sends (domain.yml, ``show_more``).
+SHOW_MORE_PAYLOAD = "/show_more"
+
+
+def more_button() -> Button:
+    """« Voir plus »: the next page of the list."""
+    return Button(french.MORE_BUTTON, SHOW_MORE_PAYLOAD)
+
+
 def change_button() -> Button:
     """« En savoir plus » on the 2026 change."""
     return Button(french.MORE_ABOUT_CHANGE, "/faq" + json.dumps({"faq_topic": "periode_reconversion"}))

@@ -31,17 +31,14 @@ from typing import Any
 
 from bot.render._common import (
     CHOSEN,
-    MORE_BUTTON,
-    MORE_PAYLOAD,
-    buttons_of,
+    buttons_with_more,
     certifications_of,
     change_of,
     level_suffix,
     list_heading_of,
     list_notes_of,
-    more_hint,
+    more_hint_of,
     parts_of,
-    remaining_of,
     safe_url,
     source_label,
     sources_heading,
@@ -202,8 +199,7 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
         lines += [certification_line(cert) for cert in certifications]
         blocks += [_mrkdwn_section(part) for part in _chunks("\n".join(lines))]
 
-    remaining = remaining_of(payload)
-    hint = more_hint(remaining)
+    hint = more_hint_of(payload)
     if hint:
         blocks.append(_context(f"_{escape(hint)}_"))
     for note in list_notes_of(payload):
@@ -213,10 +209,7 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
         heading = f"*{escape(change['heading'])}* " if change["kind"] == "explained" and change["heading"] else ""
         blocks.append(_context(heading + escape(change["text"])))
 
-    buttons = buttons_of(payload)
-    if remaining:
-        buttons.insert(0, {"title": MORE_BUTTON, "payload": MORE_PAYLOAD})
-    buttons = buttons[:ACTIONS_MAX]
+    buttons = buttons_with_more(payload)[:ACTIONS_MAX]
     if buttons:
         blocks.append(
             {

@@ -23,17 +23,14 @@ from __future__ import annotations
 from typing import Any
 
 from bot.render._common import (
-    MORE_BUTTON,
-    MORE_PAYLOAD,
-    buttons_of,
+    buttons_with_more,
     certifications_of,
     change_of,
     level_suffix,
     list_heading_of,
     list_notes_of,
-    more_hint,
+    more_hint_of,
     parts_of,
-    remaining_of,
     safe_url,
     source_label,
     sources_heading,
@@ -113,8 +110,7 @@ def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
             }
         )
 
-    remaining = remaining_of(payload)
-    hint = more_hint(remaining)
+    hint = more_hint_of(payload)
     if hint:
         body.append(_text_block(hint, isSubtle=True, spacing="Small"))
     for note in list_notes_of(payload):
@@ -143,10 +139,7 @@ def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
         "fallbackText": text,
         "body": body,
     }
-    buttons = buttons_of(payload)
-    if remaining:
-        buttons.insert(0, {"title": MORE_BUTTON, "payload": MORE_PAYLOAD})
-    buttons = buttons[:ACTIONS_MAX]
+    buttons = buttons_with_more(payload)[:ACTIONS_MAX]
     if buttons:
         card["actions"] = [
             {

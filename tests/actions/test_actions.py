@@ -328,7 +328,7 @@ def test_certifications_for_a_job_then_show_more(monkeypatch, real_assistant):
     assert first_page.remaining > 0
     assert texts(messages) == first_page.text
     offset = slot_events(events)["list_offset"]
-    assert offset == first_page.extra["next_offset"]
+    assert offset == first_page.next_offset
 
     slots.update(slot_events(events))
     messages, events = run(ActionShowMore(), make_tracker(slots, intent="show_more", text="voir plus"))

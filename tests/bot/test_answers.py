@@ -114,10 +114,10 @@ def test_certifications_for_a_metier_are_paginated(assistant):
     assert first.remaining == 2 and "voir plus" in first.text
     assert "1. TP Soudeur (RNCP9467, niveau 3)" in first.text
     assert "fiche RNCP" in first.text and "avenant n° 1 du 7 octobre 2022" in first.text
-    second = assistant.answer_certifications(profile, offset=first.extra["next_offset"])
+    second = assistant.answer_certifications(profile, offset=first.next_offset)
     assert second.remaining == 0 and len(second.certifications) == 2
     assert "6. " in second.text
-    third = assistant.answer_certifications(profile, offset=second.extra["next_offset"])
+    third = assistant.answer_certifications(profile, offset=second.next_offset)
     assert "La liste est complète" in third.text
 
 

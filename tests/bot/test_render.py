@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bot.render import render_for_channel
+from bot.render import plain as plain_render
 from bot.render import slack as slack_render
 from bot.render import teams as teams_render
 
@@ -43,58 +43,9 @@ def payload() -> dict[str, Any]:
 def test_fixture_is_the_kind_of_answer_described_in_the_design(payload):
     assert payload["type"] == "proa_answer" and payload["verdict"] == "eligible"
     assert len(payload["certifications"]) == 3
-    assert payload["more"] == {"remaining": 4}
+    assert payload["more"] == {"remaining": 4, "hint": "Il y en a 4 autres : écrivez « voir plus ».", "button": MORE}
     assert payload["sources"][0]["url"].startswith("https://www.legifrance.gouv.fr/")
     assert len(payload["buttons"]) == 2
-
-
-# --- dispatch ---------------------------------------------------------------------
-
-
-def test_socketio_sends_the_payload_for_the_widget(payload):
-    assert render_for_channel(payload, "socketio") == [{"json_message": {"data": PAYLOAD}}]
-
-
-def test_rest_sends_text_buttons_and_the_payload_in_one_message(payload):
-    assert render_for_channel(payload, "rest") == [
-        {"text": PAYLOAD["text"], "buttons": [MORE] + PAYLOAD["buttons"], "json_message": PAYLOAD}
-    ]
-
-
-@pytest.mark.parametrize("channel", ["cmdline", None, "telegram", ""])
-def test_other_channels_get_text_and_buttons(payload, channel):
-    assert render_for_channel(payload, channel) == [{"text": PAYLOAD["text"], "buttons": [MORE] + PAYLOAD["buttons"]}]
-
-
-@pytest.mark.parametrize("channel", ["slack", "botframework"])
-def test_card_channels_send_one_custom_message_without_top_level_text(payload, channel):
-    # A top-level `text` would be posted by Rasa as a second, plain message.
-    [message] = render_for_channel(payload, channel)
-    assert set(message) == {"json_message"}
-
-
-@pytest.mark.parametrize("channel", CHANNELS)
-def test_messages_are_json_and_the_payload_is_not_shared(payload, channel):
-    messages = render_for_channel(payload, channel)
-    json.dumps(messages)  # utter_message kwargs travel as JSON to Rasa
-    # Output channels mutate what they send (setdefault): the caller's payload
-    # must not change with it.
-    for message in messages:
-        message.get("json_message", {}).clear()
-    assert payload == PAYLOAD
-
-
-def test_buttons_key_is_absent_when_there_are_no_buttons(payload):
-    payload["buttons"] = []
-    payload["more"] = {"remaining": 0}
-    assert render_for_channel(payload, "cmdline") == [{"text": PAYLOAD["text"]}]
-
-
-@pytest.mark.parametrize("channel", CHANNELS)
-def test_minimal_payload_renders_everywhere(channel):
-    minimal = {"type": "proa_answer", "version": 1, "verdict": "info", "text": "Bonjour."}
-    assert render_for_channel(minimal, channel)
-    assert render_for_channel({}, channel)
 
 
 def test_render_does_not_import_rasa():
@@ -111,8 +62,7 @@ def test_render_does_not_import_rasa():
 
 
 def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
-    [message] = render_for_channel(payload, "slack")
-    return message["json_message"]
+    return slack_render.render(payload)["json_message"]
 
 
 def test_slack_blocks(payload):
@@ -135,7 +85,7 @@ def test_slack_blocks(payload):
     assert blocks[2]["elements"] == [
         {
             "type": "mrkdwn",
-            "text": "_… et 4 autres certifications. Écrivez « voir plus » pour les afficher._",
+            "text": "_Il y en a 4 autres : écrivez « voir plus »._",
         }
     ]
     assert blocks[3]["elements"] == [
@@ -199,9 +149,9 @@ def test_slack_escape_and_link_helpers():
 
 
 def test_slack_more_hint_is_singular_for_one_and_absent_for_none(payload):
-    payload["more"] = {"remaining": 1}
+    payload["more"] = {"remaining": 1, "hint": "Il y en a 1 autre : écrivez « voir plus ».", "button": MORE}
     hint = slack_message(payload)["blocks"][2]["elements"][0]["text"]
-    assert hint == "_… et 1 autre certification. Écrivez « voir plus » pour l'afficher._"
+    assert hint == "_Il y en a 1 autre : écrivez « voir plus »._"
 
     payload["more"] = {"remaining": 0}
     assert "voir plus" not in json.dumps(slack_message(payload), ensure_ascii=False)
@@ -239,7 +189,7 @@ def test_slack_respects_block_kit_limits(payload):
 
 
 def teams_activity(payload: dict[str, Any]) -> dict[str, Any]:
-    [message] = render_for_channel(payload, "botframework")
+    message = teams_render.render(payload)
     return message["json_message"]
 
 
@@ -268,7 +218,7 @@ def test_teams_activity_with_adaptive_card(payload):
         "[RNCP34502](https://www.francecompetences.fr/recherche/rncp/34502/) (niveau 3)",
         "• **CQP/CQPM Soudeur industriel** — RNCP19460 (sans niveau)",
     ]
-    assert hint["text"] == ("… et 4 autres certifications. Écrivez « voir plus » pour les afficher.")
+    assert hint["text"] == "Il y en a 4 autres : écrivez « voir plus »."
     assert sources["text"] == (
         "Source : [Accord du 22 janvier 2021 (IDCC 2378), art. 2]"
         "(https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159)"
@@ -429,6 +379,6 @@ def test_v2_teams_verdict_is_the_first_text_block(answer):
 
 
 def test_v2_rest_text_is_the_composed_text_and_the_payload_travels_with_it(answer):
-    [message] = render_for_channel(answer, "rest")
+    message = plain_render.render(answer, include_json=True)
     assert message["text"].splitlines()[0] == PAYLOAD_V2["verdict_line"]
     assert message["json_message"]["parts"] == PAYLOAD_V2["parts"]
