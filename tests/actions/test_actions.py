@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -33,22 +35,11 @@ from bot.profile import Profile
 PROA_TIME = "2025-06-01"
 RECONVERSION_TIME = "2026-11-23"
 
-FORM_SLOTS = [
-    "idcc",
-    "contract",
-    "metier",
-    "metier_id",
-    "held_diploma",
-    "held_level",
-    "target_diploma",
-    "target_level",
-    "age",
-    "avenant_date",
-]
-DOMAIN: dict[str, Any] = {
-    "forms": {"profile_form": {"required_slots": FORM_SLOTS}},
-    "slots": {name: {"type": "text", "mappings": [{"type": "from_entity", "entity": name}]} for name in FORM_SLOTS},
-}
+#: The assistant's real domain, as the action server receives it from Rasa.
+DOMAIN: dict[str, Any] = yaml.safe_load(
+    (Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8")
+)
+FORM_SLOTS: list[str] = list(DOMAIN["forms"]["profile_form"]["required_slots"])
 
 
 def make_tracker(
@@ -62,10 +53,8 @@ def make_tracker(
     channel: str | None = None,
     after: list[dict[str, Any]] | None = None,
 ) -> Tracker:
-    all_slots = {
-        name: None
-        for name in [*FORM_SLOTS, "last_topic", "list_offset", "faq_topic", "requested_slot", "change_2026_explained"]
-    }
+    all_slots = {name: slot.get("initial_value") for name, slot in DOMAIN["slots"].items()}
+    all_slots["requested_slot"] = None
     all_slots["idcc"] = "2378"
     all_slots.update(slots or {})
     message = {"intent": {"name": intent, "confidence": 0.9}, "text": text, "entities": entities or []}

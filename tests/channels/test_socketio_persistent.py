@@ -102,13 +102,13 @@ class Client:
     def request_session(self, session_id: Any = None) -> Any:
         self.confirmed.clear()
         self.sio.emit("session_request", {"session_id": session_id})
-        assert self.confirmed.wait(5)
+        assert self.confirmed.wait(30)
         return self.session_id
 
     def say(self, data: Any, expected: int = 1) -> list[Any]:
         start = len(self.received)
         self.sio.emit("user_uttered", data)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 30  # generous: returns as soon as the answers are in
         while len(self.received) < start + expected and time.monotonic() < deadline:
             time.sleep(0.05)
         return self.received[start:]
