@@ -104,13 +104,21 @@ class Assistant:
 
         ``profile`` is what the conversation already knows; ``list_offset`` where its last
         list stopped (``None``: no list under way), for « voir plus »."""
-        parsed = parse_question(text, self.kb, profile or Profile())
-        return self.route(parsed, change_explained, list_offset)
+        base = profile or Profile()
+        return self.route(parse_question(text, self.kb, base), change_explained, list_offset, base)
 
-    def route(self, parsed: ParsedQuestion, change_explained: bool = False, list_offset: int | None = None) -> Answer:
-        """Send a parsed question to the right answer."""
+    def route(
+        self,
+        parsed: ParsedQuestion,
+        change_explained: bool = False,
+        list_offset: int | None = None,
+        session: Profile | None = None,
+    ) -> Answer:
+        """Send a parsed question to the right answer. « Voir plus » names no métier: it
+        pages the list of ``session`` (the profile the conversation had), else of the
+        parsed profile."""
         if parsed.kind == _KIND_MORE:
-            return self.answer_more(parsed.profile, list_offset, change_explained)
+            return self.answer_more(session or parsed.profile, list_offset, change_explained)
         if parsed.kind == AnswerTopic.FAQ and parsed.faq_topic:
             return self.answer_faq(parsed.faq_topic, parsed.profile, change_explained)
         if parsed.kind == AnswerTopic.CERTIFICATIONS:

@@ -333,6 +333,56 @@ def test_a_job_not_in_the_list_is_no_dead_end(assistant):
     assert "Le CléA" in titles and "Période de reconversion" in titles
 
 
+def test_the_clea_is_offered_only_by_a_branch_whose_rules_have_it(assistant):
+    # Only IDCC 2378 has a CléA rule: the SDLM's way out of a dead end does not name it.
+    assert any(r.topic == "clea" for r in assistant.kb.branch(2378).rules)
+    assert not any(r.topic == "clea" for r in assistant.kb.branch(1404).rules)
+    answer = assistant.answer_certifications(Profile(idcc=1404, today=TODAY, metier_text="astronaute"))
+    assert answer.verdict_line == "Ce métier ne figure pas dans la liste de la branche SDLM."
+    assert "CléA" not in answer.text and "toute certification RNCP avec une période de reconversion" in answer.text
+    titles = [b.title for b in answer.buttons]
+    assert "Le CléA" not in titles and "Période de reconversion" in titles
+
+
+def test_voir_plus_without_a_list_says_what_to_ask_first(assistant):
+    answer = assistant.ask("voir plus", Profile(today=TODAY))
+    assert answer.verdict_line.startswith("Je n'ai pas de liste en cours : demandez d'abord une liste")
+    assert answer.verdict == "needs_information" and not answer.certifications
+    assert [b.payload for b in answer.buttons] == ["/ask_certifications"]
+
+
+def test_voir_plus_in_a_session_shows_the_next_page_of_the_last_list(assistant):
+    profile = Profile(today=BEFORE, metier_text="soudeur")
+    first = assistant.ask("quelles certifications pour un soudeur ?", Profile(today=BEFORE))
+    assert first.remaining and first.next_offset == PAGE_SIZE
+    more = assistant.ask("voir plus", profile, list_offset=first.next_offset)
+    assert more.verdict_line == "Suite de la liste pour « Soudeur »."
+    assert more.certification_list is not None and more.certification_list.offset == PAGE_SIZE
+    assert more.certifications == assistant.answer_certifications(profile, offset=PAGE_SIZE).certifications
+    assert not set(more.certifications) & set(first.certifications)
+
+
+def test_bot_ask_voir_plus_answers_in_french(capsys):
+    from bot.cli import main
+
+    assert main(["ask", "--today", "2026-11-23", "voir plus"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Je n'ai pas de liste en cours") and "[Mes certifications]" in out
+
+
+def test_the_payload_carries_the_one_voir_plus_wording(assistant):
+    answer = assistant.answer_certifications(Profile(today=BEFORE, metier_text="soudeur"))
+    more = answer.to_payload()["more"]
+    assert more == {
+        "remaining": answer.remaining,
+        "hint": f"Il y en a {answer.remaining} autres : écrivez « voir plus ».",
+        "button": {"title": "Voir plus", "payload": "/show_more"},
+    }
+    assert more["hint"] in answer.text
+    complete = assistant.answer_certifications(Profile(today=BEFORE, metier_text="soudeur"), offset=PAGE_SIZE)
+    assert complete.to_payload()["more"] == {"remaining": 0}
+
+
 def test_a_repeated_title_with_two_rncp_codes_says_why(assistant):
     answer = assistant.answer_certifications(Profile(today=BEFORE, metier_text="cariste"))
     repeated = [c for c in answer.certifications if c.title == "TP Cariste d'entrepôt"]
