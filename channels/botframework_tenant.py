@@ -124,14 +124,15 @@ class BotFrameworkTenantInput(BotFrameworkInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         if not credentials:
-            cls.raise_missing_credentials_exception()
+            cls.raise_missing_credentials_exception()  # raises
+        assert credentials is not None
         return cls(
             credentials.get("app_id"),
             credentials.get("app_password"),
             credentials.get("tenant_id"),
         )
 
-    def __init__(self, app_id: str, app_password: str, tenant_id: str | None) -> None:
+    def __init__(self, app_id: str | None, app_password: str | None, tenant_id: str | None) -> None:
         tenant_id = str(tenant_id or "").strip()
         if not TENANT_ID_PATTERN.match(tenant_id):
             raise InvalidConfigException(

@@ -201,9 +201,9 @@ def prepare_text(text: str | None) -> str:
     if not text.startswith("/"):
         return text
     entities = command_entities(text, _domain_names())
-    if entities is None:
-        return text.lstrip("/").strip()
     match = _COMMAND.match(text)
+    if entities is None or match is None:
+        return text.lstrip("/").strip()
     command = "/" + match["intent"] + (match["confidence"] or "")
     if match["entities"]:
         command += json.dumps(entities, ensure_ascii=False)

@@ -96,7 +96,8 @@ class GuardedHttp(Http):
 
 def install() -> None:
     """Make every new Sanic connection of this process use :class:`GuardedHttp` (idempotent)."""
-    http_protocol.Http = GuardedHttp
+    # Replacing Sanic's class is the point: every connection made after this uses ours.
+    http_protocol.Http = GuardedHttp  # type: ignore[misc]
 
 
 def installed() -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 
 def _env_int(name: str, default: int) -> int:
@@ -72,7 +72,7 @@ def metadata_problem(metadata: Any) -> str | None:
     return "size" if size > MAX_METADATA_BYTES else None
 
 
-def valid_sender(sender: Any) -> bool:
+def valid_sender(sender: Any) -> TypeGuard[str]:
     """A sender id: 1–128 characters, not only spaces, no control character."""
     return (
         isinstance(sender, str)

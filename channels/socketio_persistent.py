@@ -71,8 +71,12 @@ class PersistentSocketIOInput(SocketIOInput):
         async def session_request(sid: str, data: Any) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             conversation_id = signer.conversation_id(requested)
-            session_id = requested if conversation_id else signer.issue()
-            conversation_id = conversation_id or signer.conversation_id(session_id)
+            if conversation_id is None:  # no genuine session id: a new conversation
+                session_id = signer.issue()
+                conversation_id = signer.conversation_id(session_id)
+                assert conversation_id is not None, "an issued session id names its conversation"
+            else:
+                session_id = str(requested)  # genuine, hence a string
             previous = sessions.get(sid)
             if previous and previous != conversation_id:
                 leave = sio.leave_room(sid, previous, namespace=self.namespace)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot.compose.parts import VERDICT_LINE_MAX
+from bot.knowledge.legi import FRENCH_MONTHS
 from bot.rules import Reason, ReasonCode
 
 # -- headings --------------------------------------------------------------------------
@@ -164,28 +165,13 @@ REASON_TEXTS: Mapping[ReasonCode, str | None] = {
     ReasonCode.PLAN_SHARE_TOO_HIGH: "La formation ferait {percent} % de la durée totale, plus que {max_percent} %.",
 }
 
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
 
 def french_date(day: date | None) -> str:
     """``1er janvier 2026`` style date."""
     if day is None:
         return ""
     number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{number} {FRENCH_MONTHS[day.month - 1]} {day.year}"
 
 
 def french_value(value: Any) -> str:
