@@ -284,7 +284,7 @@ def test_signed_activity_is_answered_with_an_adaptive_card(
         "[RNCP34502](https://www.francecompetences.fr/recherche/rncp/34502/) (niveau 3)",
         "• **CQP/CQPM Soudeur industriel** — RNCP19460 (sans niveau)",
     ]
-    assert "4 autres certifications" in card["body"][2]["text"]
+    assert card["body"][2]["text"] == "Il y en a 4 autres : écrivez « voir plus »."
     assert card["body"][3]["text"] == (
         "Source : [Accord du 22 janvier 2021 (IDCC 2378), art. 2]"
         "(https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159)"

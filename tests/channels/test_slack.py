@@ -131,7 +131,7 @@ def test_signed_mention_reaches_rasa_and_reply_goes_to_the_thread(slack_url, fak
         "<https://www.francecompetences.fr/recherche/rncp/34502/|RNCP34502> (niveau 3)",
         "• *CQP/CQPM Soudeur industriel* — RNCP19460 (sans niveau)",
     ]
-    assert "4 autres certifications" in blocks[2]["elements"][0]["text"]
+    assert blocks[2]["elements"][0]["text"] == "_Il y en a 4 autres : écrivez « voir plus »._"
     assert "« voir plus »" in blocks[2]["elements"][0]["text"]
     # « Voir plus » first (the list goes on), then the answer's quick replies.
     assert [(e["text"]["text"], e["value"]) for e in blocks[3]["elements"]] == [("Voir plus", "/show_more")] + [
