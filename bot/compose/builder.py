@@ -67,13 +67,17 @@ from bot.rules import (
 #: How many certifications fit in one chat bubble before « voir plus ».
 PAGE_SIZE = 5
 
-#: FAQ topics whose rules name the scheme themselves: no « Période de reconversion : » prefix.
-_SELF_NAMED = ("periode_reconversion", "what_is_proa")
-
 #: The rule topic (and FAQ topic) of the CléA: only a branch with such a rule suggests it.
 CLEA_TOPIC = "clea"
-#: The FAQ topic of the période de reconversion, offered as a way out of a dead end.
+#: The FAQ topic (and law rule topic) of the période de reconversion.
 RECONVERSION_TOPIC = "periode_reconversion"
+#: The FAQ topic « qu'est-ce que la Pro-A ? ».
+WHAT_IS_PROA_TOPIC = "what_is_proa"
+#: The rule topic of the lists of certifications.
+CERTIFICATIONS_TOPIC = "certifications"
+
+#: FAQ topics whose rules name the scheme themselves: no « Période de reconversion : » prefix.
+_SELF_NAMED = (RECONVERSION_TOPIC, WHAT_IS_PROA_TOPIC)
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ class Composer:
 
     def _branch_note(self) -> Rule | None:
         """The law's note that how a branch applies the new scheme is not verified."""
-        for rule in self.kb.law_for("periode_reconversion", self.switch):
+        for rule in self.kb.law_for(RECONVERSION_TOPIC, self.switch):
             if rule.values.get("verified") is False:
                 return rule
         return None
@@ -175,7 +179,9 @@ class Composer:
         for c in page.items:
             same = codes.get(c.title.casefold(), [])
             note = (
-                french.DUPLICATE_NOTE.format(count=len(same), codes=" et ".join(same)) if len(set(same)) > 1 else None
+                french.DUPLICATE_NOTE.format(count=len(same), codes=french.AND.join(same))
+                if len(set(same)) > 1
+                else None
             )
             metier = self._metier_label(branch, c) if whose == LIST_OTHERS else None
             items.append(CertificationItem(c.title, c.rncp, c.level, c.url, metier, note))
@@ -200,7 +206,7 @@ class Composer:
     def _list_notes(self, branch: Branch, regime: Regime, day: date) -> tuple[list[str], list[Rule]]:
         """What goes with a list: RNCP activity, amendments not included, and since 2026
         the open question of the list's use (to confirm with the OPCO)."""
-        rules = list(self.engine._proa_law("certifications")) + [r for r in branch.list_notes if r.is_valid_on(day)]
+        rules = list(self.engine._proa_law(CERTIFICATIONS_TOPIC)) + [r for r in branch.list_notes if r.is_valid_on(day)]
         if regime == RECONVERSION:
             note = self._branch_note()
             if note is not None:
@@ -227,12 +233,15 @@ class Composer:
         clea = any(rule.topic == CLEA_TOPIC for rule in branch.rules)
         ways_out = (CLEA_TOPIC, RECONVERSION_TOPIC) if clea else (RECONVERSION_TOPIC,)
         if match.status == STATUS_AMBIGUOUS:
-            buttons = tuple(steps.metier_button(f"{m.label} ({m.sub_sector})", m.id) for m in candidates)
+            buttons = tuple(
+                steps.metier_button(french.METIER_WITH_SUB_SECTOR.format(label=m.label, sub_sector=m.sub_sector), m.id)
+                for m in candidates
+            )
             return french.VERDICT_AMBIGUOUS, [], buttons, []
         if match.status == STATUS_SUGGESTION and candidates:
             # « did you mean »: the matcher has guesses it is not sure of.
             buttons = tuple(steps.metier_button(m.label, m.id) for m in candidates)
-            labels = " ou ".join(f"« {m.label} »" for m in candidates[:3])
+            labels = french.OR.join(french.QUOTED.format(text=m.label) for m in candidates[:3])
             return french.VERDICT_DID_YOU_MEAN.format(labels=labels), [], buttons, []
         if match.status == STATUS_ENJEUX and match.enjeux:
             buttons = tuple(steps.topic_buttons(ways_out, self._known_topics()))
@@ -342,7 +351,7 @@ class Composer:
             page = paginate(list(decision.certifications))
             if target is not None and metier is not None:
                 count = len(unique_certifications(decision.certifications))
-                line = "Oui : " + french.lowered(
+                line = french.YES_PREFIX + french.lowered(
                     french.VERDICT_LIST_TARGET.format(count=count, target=target.label, metier=metier.label)
                 )
             whose = LIST_OWN if metier is not None else LIST_BRANCH
@@ -423,7 +432,7 @@ class Composer:
     def _duration(self, decision: Decision) -> tuple[str, list[str]]:
         duration = decision.duration
         assert duration is not None
-        figure = f"De {duration.min_months} à {duration.max_months} mois"
+        figure = french.MONTHS_RANGE.format(low=duration.min_months, high=duration.max_months)
         if duration.extended_max_months:
             if duration.extension_applies:
                 figure += french.DURATION_EXTENDED_YOU.format(months=duration.extended_max_months)
@@ -477,7 +486,7 @@ class Composer:
             fitting = self.engine.certifications_for_target(branch, target, profile.target_level, day)
             narrowed = [c for c in pool if c in fitting]
             if not narrowed:
-                label = target.label if target else "certification de ce niveau"
+                label = target.label if target else french.CERTIFICATION_OF_LEVEL
                 others = unique_certifications(
                     self.engine.certifications_for_target(branch, target, profile.target_level, day)
                 )
@@ -544,14 +553,16 @@ class Composer:
                 line = french.VERDICT_LIST.format(count=count, s="s" if count > 1 else "", metier=metier.label)
             else:
                 line = french.VERDICT_LIST_BRANCH.format(
-                    count=count, target=target.label if target else "certifications"
+                    count=count, target=target.label if target else french.CERTIFICATIONS_WORD
                 )
         if page.items:
             notes: list[str] = []
             if offset == 0:
                 notes, rules = self._list_notes(branch, regime, self._list_day(regime, self.engine.regime(profile)[1]))
             heading = (
-                french.LIST_OTHERS.format(target=target.label if target else "Certifications")
+                french.LIST_OTHERS.format(
+                    target=target.label if target else french.capitalised(french.CERTIFICATIONS_WORD)
+                )
                 if whose == LIST_OTHERS
                 else self._list_heading(branch, metier, target, offset)
             )
@@ -619,7 +630,7 @@ class Composer:
             # What is not verified comes last, in its own paragraph (with the OPCO to ask).
             unverified = [r for r in new_rules if r.values.get("verified") is False]
             new_rules = [r for r in new_rules if r not in unverified]
-        explains_change = topic in ("periode_reconversion", "what_is_proa")
+        explains_change = topic in _SELF_NAMED
 
         parts: list[Part] = []
         line: str | None = None
@@ -647,7 +658,7 @@ class Composer:
             figure = _first_figure(proa_rules)
             proa_regime = PROA_ONGOING if regime == RECONVERSION else regime
             heading = self._heading(proa_regime, profile)
-            if regime == RECONVERSION and topic == "what_is_proa":
+            if regime == RECONVERSION and topic == WHAT_IS_PROA_TOPIC:
                 heading = french.HEADING_PROA
             proa_sentences = tuple(r.summary for r in proa_rules)
             if line is None:
@@ -663,11 +674,11 @@ class Composer:
                 else:
                     line = said + "."
             parts += _split_part(heading, figure, proa_sentences, proa_regime)
-            if regime == RECONVERSION and not new_rules and topic != "what_is_proa":
+            if regime == RECONVERSION and not new_rules and topic != WHAT_IS_PROA_TOPIC:
                 parts.insert(
                     0, Part(self._heading(RECONVERSION), None, (french.OPCO_CONFIRM.format(opco=opco),), RECONVERSION)
                 )
-        if topic == "periode_reconversion" and regime == RECONVERSION and not unverified:
+        if topic == RECONVERSION_TOPIC and regime == RECONVERSION and not unverified:
             note = self._branch_note()
             unverified = [note] if note is not None else []
         for rule in unverified:
@@ -678,7 +689,7 @@ class Composer:
         change_rules: list[Rule] = []
         change: ChangeNote | None = None
         if explains_change and regime == RECONVERSION:
-            if topic == "what_is_proa":
+            if topic == WHAT_IS_PROA_TOPIC:
                 parts.append(
                     Part(french.HEADING_CHANGE.format(year=self._year()), None, (self.engine.end_rule.summary,))
                 )
@@ -745,4 +756,4 @@ def listing_source(branch: Branch, certifications: Sequence[Certification]) -> S
     """Where a branch list comes from: the certifications' own source, or the annex."""
     if certifications:
         return certifications[0].source
-    return SourceRef(branch.agreement.document, "Annexe", None, "Annexe")
+    return SourceRef(branch.agreement.document, french.ANNEX, None, french.ANNEX)

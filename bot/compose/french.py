@@ -35,6 +35,17 @@ DUPLICATE_NOTE = (
     "vérifiez sur chaque fiche laquelle est active."
 )
 
+# -- small words -----------------------------------------------------------------------
+AND = " et "
+OR = " ou "
+QUOTED = "« {text} »"
+YES_PREFIX = "Oui : "
+ANNEX = "Annexe"
+CERTIFICATIONS_WORD = "certifications"
+CERTIFICATION_OF_LEVEL = "certification de ce niveau"
+METIER_WITH_SUB_SECTOR = "{label} ({sub_sector})"
+MONTHS_RANGE = "De {low} à {high} mois"
+
 # -- 2026 change -----------------------------------------------------------------------
 CHANGE_RECALL = "Rappel : depuis le {switch}, la période de reconversion remplace la Pro-A."
 MORE_ABOUT_CHANGE = "En savoir plus"

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Sequence
 
 from bot.compose import french
-from bot.compose.parts import Button
+from bot.compose.parts import AnswerTopic, Button, faq_topic
 
 #: At most this many next steps after an answer (a phone shows them on two lines).
 MAX_NEXT_STEPS = 4
@@ -17,16 +17,21 @@ WELCOME_TOPICS = ("duration", "funding", "pay", "periode_reconversion")
 
 #: What naturally follows each answer topic.
 FOLLOW_UPS = {
-    "eligibility": ("duration", "funding", "pay", "procedure"),
-    "certifications": ("duration", "funding", "procedure", "periode_reconversion"),
-    "faq:duration": ("training_share", "pay", "funding", "procedure"),
-    "faq:training_share": ("duration", "pay", "funding", "procedure"),
-    "faq:funding": ("pay", "procedure", "duration", "tutor"),
-    "faq:pay": ("funding", "duration", "procedure", "tutor"),
-    "faq:tutor": ("procedure", "duration", "funding", "pay"),
-    "faq:procedure": ("funding", "duration", "tutor", "pay"),
-    "faq:periode_reconversion": ("duration", "funding", "procedure", "forms"),
+    AnswerTopic.ELIGIBILITY: ("duration", "funding", "pay", "procedure"),
+    AnswerTopic.CERTIFICATIONS: ("duration", "funding", "procedure", "periode_reconversion"),
+    faq_topic("duration"): ("training_share", "pay", "funding", "procedure"),
+    faq_topic("training_share"): ("duration", "pay", "funding", "procedure"),
+    faq_topic("funding"): ("pay", "procedure", "duration", "tutor"),
+    faq_topic("pay"): ("funding", "duration", "procedure", "tutor"),
+    faq_topic("tutor"): ("procedure", "duration", "funding", "pay"),
+    faq_topic("procedure"): ("funding", "duration", "tutor", "pay"),
+    faq_topic("periode_reconversion"): ("duration", "funding", "procedure", "forms"),
 }
+
+
+def faq_payload(topic: str) -> str:
+    """The Rasa payload that asks a FAQ topic: ``/faq{"faq_topic": "duration"}``."""
+    return "/faq" + json.dumps({"faq_topic": topic}, ensure_ascii=False)
 
 
 def topic_button(topic: str) -> Button | None:
@@ -34,7 +39,7 @@ def topic_button(topic: str) -> Button | None:
     title = french.TOPIC_BUTTONS.get(topic)
     if title is None:
         return None
-    return Button(title, "/faq" + json.dumps({"faq_topic": topic}, ensure_ascii=False))
+    return Button(title, faq_payload(topic))
 
 
 def certifications_button() -> Button:
@@ -56,7 +61,7 @@ def more_button() -> Button:
 
 def change_button() -> Button:
     """« En savoir plus » on the 2026 change."""
-    return Button(french.MORE_ABOUT_CHANGE, "/faq" + json.dumps({"faq_topic": "periode_reconversion"}))
+    return Button(french.MORE_ABOUT_CHANGE, faq_payload("periode_reconversion"))
 
 
 def topic_buttons(topics: Iterable[str], known: Sequence[str], skip: Iterable[str] = ()) -> list[Button]:

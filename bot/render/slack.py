@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.compose.parts import ChangeKind
 from bot.render._common import (
     CHOSEN,
     buttons_with_more,
@@ -206,7 +207,9 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
         blocks.append(_context(escape(note)))
     change = change_of(payload)
     if change:
-        heading = f"*{escape(change['heading'])}* " if change["kind"] == "explained" and change["heading"] else ""
+        heading = (
+            f"*{escape(change['heading'])}* " if change["kind"] == ChangeKind.EXPLAINED and change["heading"] else ""
+        )
         blocks.append(_context(heading + escape(change["text"])))
 
     buttons = buttons_with_more(payload)[:ACTIONS_MAX]

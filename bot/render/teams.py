@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.compose.parts import ChangeKind
 from bot.render._common import (
     buttons_with_more,
     certifications_of,
@@ -117,7 +118,7 @@ def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
         body.append(_text_block(note, size="Small", isSubtle=True, spacing="Small"))
     change = change_of(payload)
     if change:
-        heading = f"**{change['heading']}** " if change["kind"] == "explained" and change["heading"] else ""
+        heading = f"**{change['heading']}** " if change["kind"] == ChangeKind.EXPLAINED and change["heading"] else ""
         body.append(_text_block(heading + change["text"], size="Small", spacing="Medium"))
 
     sources = sources_of(payload)

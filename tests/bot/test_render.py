@@ -32,7 +32,6 @@ PAYLOAD_V2: dict[str, Any] = json.loads(
     (REPO_ROOT / "tests/fixtures/render/answer_v2.json").read_text(encoding="utf-8")
 )
 MORE = {"title": "Voir plus", "payload": "/show_more"}
-CHANNELS = ["socketio", "slack", "botframework", "rest", "cmdline", None, "telegram"]
 
 
 @pytest.fixture
