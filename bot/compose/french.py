@@ -35,6 +35,13 @@ DUPLICATE_NOTE = (
     "vérifiez sur chaque fiche laquelle est active."
 )
 
+# -- words the renderers add (bot/render) -------------------------------------------------
+CERTIFICATIONS_HEADING = "Certifications :"
+SOURCE_HEADING_ONE = "Source :"
+SOURCE_HEADING_MANY = "Sources :"
+CHOSEN = "Vous avez choisi : {title}"
+CHECKED_ON = "vérifié le {day}"
+
 # -- small words -----------------------------------------------------------------------
 AND = " et "
 OR = " ou "
@@ -67,8 +74,6 @@ TOPIC_BUTTONS: Mapping[str, str] = {
     "cpf": "Le CPF",
 }
 MY_CERTIFICATIONS = "Mes certifications"
-ASK_METIER = "Quel est votre métier ?"
-ANY_RNCP = "Toute certification RNCP (période de reconversion)"
 
 # -- verdict lines ---------------------------------------------------------------------
 VERDICT_RECONVERSION = (
@@ -94,7 +99,6 @@ VERDICT_RECONVERSION_TO_CONFIRM = (
 )
 VERDICT_ONGOING = "Oui, votre Pro-A continue selon l'accord de branche {branch}."
 VERDICT_NO_TARGET = "Non, la liste de la branche ne prévoit pas de {target} pour « {metier} »."
-VERDICT_NO_TARGET_ANY = "Non, la liste de la branche ne prévoit pas de {target}."
 VERDICT_LIST = "La liste de la branche prévoit {count} certification{s} pour « {metier} »."
 VERDICT_LIST_TARGET = "La liste de la branche prévoit {count} {target} pour « {metier} »."
 VERDICT_LIST_BRANCH = "La liste de la branche prévoit {count} {target}."
@@ -131,7 +135,6 @@ TOPIC_KEYWORDS: Mapping[str, str] = {
 
 # -- sentences -------------------------------------------------------------------------
 ASSUMED_CONTRACT = "Je considère que votre contrat est un {contract}."
-DURATION = "Elle dure de {min_months} à {max_months} mois"
 DURATION_EXTENDED_YOU = ", et jusqu'à {months} mois dans votre cas"
 DURATION_EXTENDED_SOME = ", jusqu'à {months} mois pour certains publics"
 NOT_IN_LIST_HELP = "Vous pouvez viser le CléA, une certification d'un autre métier de la liste, ou toute certification RNCP avec une période de reconversion, à confirmer avec l'OPCO ({opco})."
@@ -200,6 +203,11 @@ def reason_text(reason: Reason) -> str:
     if template is None:
         return reason.rule.summary if reason.rule else ""
     return template.format(**{key: french_value(value) for key, value in reason.params.items()})
+
+
+def sources_heading(count: int) -> str:
+    """« Source : » or « Sources : »."""
+    return SOURCE_HEADING_ONE if count == 1 else SOURCE_HEADING_MANY
 
 
 def certification_line(title: str, rncp: str | None, level: str | None) -> str:

@@ -7,7 +7,7 @@ made of a heading (the old ``_prose`` turned « … :» into broken sentences).
 
 from __future__ import annotations
 
-from bot.compose.french import certification_line, lowered, more_hint
+from bot.compose.french import certification_line, lowered, more_hint, sources_heading
 from bot.compose.parts import CHANGE_EXPLAINED, LIST_OTHERS, Answer, CertificationList
 
 #: How many sources the text names (all of them are in the structured answer).
@@ -61,7 +61,7 @@ def _sources(answer: Answer) -> list[str]:
         return []
     cited = " ; ".join(s.label for s in sources[:SOURCES_IN_TEXT])
     end = " …" if len(sources) > SOURCES_IN_TEXT else "."
-    return [f"Source{'s' if len(sources) > 1 else ''} : {cited}{end}"]
+    return [f"{sources_heading(len(sources))} {cited}{end}"]
 
 
 def full_text(answer: Answer) -> str:

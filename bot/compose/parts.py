@@ -96,11 +96,6 @@ class Part:
     #: Regime the part is about (``proa``, ``proa_ongoing``, ``periode_reconversion``) or None.
     regime: str | None = None
 
-    @property
-    def body(self) -> str:
-        """The figure then the sentences, as one paragraph."""
-        return " ".join(s.strip() for s in (self.figure or "", *self.sentences) if s and s.strip())
-
 
 class ListWhose(Code):
     """Whose certifications a list holds."""

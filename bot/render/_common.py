@@ -11,12 +11,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-# French wording shown to advisers (vouvoiement).
-CERTIFICATIONS_HEADING = "Certifications :"
-SOURCE_HEADING_ONE = "Source :"
-SOURCE_HEADING_MANY = "Sources :"
-CHOSEN = "Vous avez choisi : {title}"
-CHECKED_ON = "vérifié le {day}"
+# The few words a renderer adds are worded with the answers' (bot/compose/french.py).
+from bot.compose.french import CERTIFICATIONS_HEADING, CHECKED_ON, CHOSEN, sources_heading
+
+__all__ = ["CHOSEN", "sources_heading"]
 
 
 def text_of(payload: dict[str, Any]) -> str:
@@ -73,23 +71,6 @@ def change_of(payload: dict[str, Any]) -> dict[str, str] | None:
         "heading": str(change.get("heading") or ""),
         "text": change["text"].strip(),
     }
-
-
-def details_of(payload: dict[str, Any]) -> str:
-    """Everything between the verdict line and the list, as plain text: the parts
-    (heading, figure, text). For a version 1 payload, the summary."""
-    parts = parts_of(payload)
-    if not parts and not verdict_line_of(payload):
-        return summary_of(payload)
-    blocks = []
-    for part in parts:
-        head = part["heading"]
-        if head and part["figure"]:
-            head = f"{head} : {part['figure']}"
-        elif part["figure"]:
-            head = part["figure"]
-        blocks.append("\n".join(x for x in (head, part["text"]) if x))
-    return "\n\n".join(blocks)
 
 
 def buttons_of(payload: dict[str, Any]) -> list[dict[str, str]]:
@@ -182,7 +163,3 @@ def safe_url(url: Any) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return text
-
-
-def sources_heading(count: int) -> str:
-    return SOURCE_HEADING_ONE if count == 1 else SOURCE_HEADING_MANY
