@@ -17,19 +17,19 @@ from channels.http_guard import install as install_http_guard
 # (Content-Length: -1 hangs Sanic 21.12): see channels/http_guard.py.
 install_http_guard()
 
-from actions.answering import (  # noqa: F401
+from actions.answering import (  # noqa: F401, E402 - after the guard is installed
     ActionAnswerEligibility,
     ActionAnswerFaq,
     ActionListCertifications,
     ActionResolveMetier,
     ActionShowMore,
 )
-from actions.common import warm_up
-from actions.fallback import ActionDefaultAskAffirmation  # noqa: F401
-from actions.forms import ValidateProfileForm, ValidateSlotMappings  # noqa: F401
-from actions.session import ActionSessionStart  # noqa: F401
-from bot.knowledge.errors import KnowledgeError
-from bot.knowledge.loader import load_knowledge
+from actions.common import warm_up  # noqa: E402
+from actions.fallback import ActionDefaultAskAffirmation  # noqa: F401, E402
+from actions.forms import ValidateProfileForm, ValidateSlotMappings  # noqa: F401, E402
+from actions.session import ActionSessionStart  # noqa: F401, E402
+from bot.knowledge.errors import KnowledgeError  # noqa: E402
+from bot.knowledge.loader import load_knowledge  # noqa: E402
 
 try:
     load_knowledge()

@@ -1,7 +1,7 @@
 """Custom actions that answer: eligibility, certification lists, « voir plus », FAQ, and
 the question that asks which métier when several match.
 
-Each action reads the slots, asks :mod:`bot` for an :class:`~bot.answer.Answer`, sends it
+Each action reads the slots, asks :mod:`bot` for an :class:`~bot.compose.Answer`, sends it
 rendered for the input channel and sets the slots the next turns need (``last_topic``,
 ``list_offset``, ``metier_id``, ``faq_topic``). An unexpected error is logged and the
 person gets the French « service problem » message; the conversation goes on.
@@ -10,7 +10,7 @@ person gets the French « service problem » message; the conversation goes on.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -18,39 +18,37 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import apologise, assistant, change_explained, log_failure, send_answer
 from actions.profile_slots import PROFILE_SLOTS, profile_from_tracker
+from bot.compose import Answer
+from bot.compose.parts import AnswerTopic
 from bot.parse import parse_int
 
-#: Topics of the ``last_topic`` slot (domain.yml).
-ELIGIBILITY = "eligibility"
-CERTIFICATIONS = "certifications"
-FAQ = "faq"
+#: Topics of the ``last_topic`` slot (domain.yml): the core's answer topics.
+ELIGIBILITY = AnswerTopic.ELIGIBILITY.value
+CERTIFICATIONS = AnswerTopic.CERTIFICATIONS.value
+FAQ = AnswerTopic.FAQ.value
 
 
 class SafeAction(Action, ABC):
     """An action whose unexpected errors become a French apology, never a crash."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         try:
             return self.act(dispatcher, tracker, domain)
-        except Exception as error:  # noqa: BLE001 - the conversation must go on
+        except Exception as error:
             log_failure(self.name(), error)
             apologise(dispatcher)
             return []
 
     @abstractmethod
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         """Do the work (exceptions are handled by :meth:`run`)."""
 
 
-def _list_events(answer: Any, tracker: Tracker) -> List[EventType]:
+def _list_events(answer: Answer, tracker: Tracker) -> list[EventType]:
     """Slots that follow an answer carrying a list: the next page and the métier found."""
-    events: List[EventType] = []
-    next_offset = (answer.extra or {}).get("next_offset")
-    offset = float(next_offset) if answer.remaining and next_offset is not None else None
+    events: list[EventType] = []
+    # The slot is a float in domain.yml; None: no list under way.
+    offset = float(answer.next_offset) if answer.remaining else None
     if tracker.get_slot("list_offset") != offset:
         events.append(SlotSet("list_offset", offset))
     if answer.metier_id and tracker.get_slot("metier_id") != answer.metier_id:
@@ -68,22 +66,20 @@ def nothing_new(tracker: Tracker) -> bool:
     last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
     if last_user < 0:
         return False
-    return not any(
-        e.get("event") == "slot" and e.get("name") in PROFILE_SLOTS for e in events[last_user + 1 :]
-    )
+    return not any(e.get("event") == "slot" and e.get("name") in PROFILE_SLOTS for e in events[last_user + 1 :])
 
 
-def _topic_event(tracker: Tracker, topic: str) -> List[EventType]:
+def _topic_event(tracker: Tracker, topic: str) -> list[EventType]:
     return [] if tracker.get_slot("last_topic") == topic else [SlotSet("last_topic", topic)]
 
 
 class ActionAnswerEligibility(SafeAction):
     """« Ai-je droit à la Pro-A ? » with what is known of the person."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_eligibility"
 
-    def act(self, dispatcher, tracker, domain):
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if nothing_new(tracker):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
@@ -95,10 +91,10 @@ class ActionAnswerEligibility(SafeAction):
 class ActionListCertifications(SafeAction):
     """« Quelles certifications pour un cariste ? » (first page)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_list_certifications"
 
-    def act(self, dispatcher, tracker, domain):
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if nothing_new(tracker):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
@@ -112,10 +108,10 @@ class ActionListCertifications(SafeAction):
 class ActionShowMore(SafeAction):
     """« Voir plus »: the next page of the last list."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_show_more"
 
-    def act(self, dispatcher, tracker, domain):
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         offset = parse_int(tracker.get_slot("list_offset"), 1, 100000)
         if tracker.get_slot("last_topic") not in (ELIGIBILITY, CERTIFICATIONS):
             dispatcher.utter_message(response="utter_nothing_more")
@@ -130,7 +126,7 @@ class ActionShowMore(SafeAction):
         return events + _list_events(answer, tracker)
 
 
-def faq_topic_from_message(message: Dict[str, Any], is_faq: bool = False) -> Optional[str]:
+def faq_topic_from_message(message: dict[str, Any], is_faq: bool = False) -> str | None:
     """The FAQ topic of a parsed message: a button's ``faq_topic`` entity, or the
     response selector's sub-intent when the message is a FAQ question (``is_faq`` forces
     reading the selector, e.g. for a message the fallback caught)."""
@@ -148,7 +144,7 @@ def faq_topic_from_message(message: Dict[str, Any], is_faq: bool = False) -> Opt
     return None
 
 
-def faq_topic_of(tracker: Tracker) -> Optional[str]:
+def faq_topic_of(tracker: Tracker) -> str | None:
     """The FAQ topic asked in the latest message, else the last one asked (a context
     switch such as « et en SDLM ? » re-answers it)."""
     topic = faq_topic_from_message(tracker.latest_message or {})
@@ -161,16 +157,16 @@ def faq_topic_of(tracker: Tracker) -> Optional[str]:
 class ActionAnswerFaq(SafeAction):
     """A FAQ question (durée, financement, tuteur…), answered from knowledge."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_faq"
 
-    def act(self, dispatcher, tracker, domain):
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         topic = faq_topic_of(tracker)
         if not topic or nothing_new(tracker):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
         answer = assistant().answer_faq(topic, profile_from_tracker(tracker), change_explained(tracker))
-        events: List[EventType] = send_answer(dispatcher, tracker, answer)
+        events: list[EventType] = send_answer(dispatcher, tracker, answer)
         if tracker.get_slot("faq_topic") != topic:
             events.append(SlotSet("faq_topic", topic))
         # A FAQ question asked while the form runs must not change what the form is for.
@@ -189,10 +185,10 @@ class ActionResolveMetier(SafeAction):
     reconversion as ways out.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_metier_id"
 
-    def act(self, dispatcher, tracker, domain):
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         profile = profile_from_tracker(tracker)
         # Without a target, the core's answer is only the question and the choices.
         answer = assistant().answer_certifications(

@@ -9,33 +9,33 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.render import render_for_channel
+from bot.compose import Answer
+from bot.service import Assistant
+from channels.rendering import render_for_channel
 
 logger = logging.getLogger(__name__)
 
 #: Domain response sent when an action fails.
 SERVICE_ERROR_RESPONSE = "utter_service_error"
 
-_assistant: Optional[Any] = None
+_assistant: Assistant | None = None
 
 
-def assistant() -> Any:
+def assistant() -> Assistant:
     """The process-wide :class:`bot.service.Assistant` (knowledge loaded on first use)."""
     global _assistant
     if _assistant is None:
-        from bot.service import Assistant
-
         _assistant = Assistant.default()
     return _assistant
 
 
-def set_assistant(value: Optional[Any]) -> None:
+def set_assistant(value: Assistant | None) -> None:
     """Replace the assistant (tests); ``None`` goes back to the default one."""
     global _assistant
     _assistant = value
@@ -50,7 +50,7 @@ def change_explained(tracker: Tracker) -> bool:
     return tracker.get_slot(CHANGE_SLOT) is True
 
 
-def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, answer: Any) -> List[EventType]:
+def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, answer: Answer) -> list[EventType]:
     """Send one core answer, rendered for the channel the person writes from.
 
     Returns the event that records that the 2026 change has now been explained (kept in
@@ -58,7 +58,7 @@ def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, answer: Any)
     channel = tracker.get_latest_input_channel()
     for message in render_for_channel(answer.to_payload(), channel):
         dispatcher.utter_message(**message)
-    if getattr(answer, "change_explained", False) and not change_explained(tracker):
+    if answer.change_explained and not change_explained(tracker):
         return [SlotSet(CHANGE_SLOT, True)]
     return []
 
@@ -74,21 +74,22 @@ def apologise(dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(response=SERVICE_ERROR_RESPONSE)
 
 
-def latest_intent(tracker: Tracker) -> Optional[str]:
-    return (tracker.latest_message or {}).get("intent", {}).get("name")
+def latest_intent(tracker: Tracker) -> str | None:
+    """The intent name of the latest user message, if any."""
+    name = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    return name if isinstance(name, str) else None
 
 
-def latest_entities(tracker: Tracker, entity: str) -> List[Dict[str, Any]]:
+def latest_entities(tracker: Tracker, entity: str) -> list[dict[str, Any]]:
     """Entities of one type in the latest user message."""
-    return [e for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") == entity]
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return [e for e in entities if isinstance(e, dict) and e.get("entity") == entity]
 
 
 def latest_text(tracker: Tracker) -> str:
-    return ((tracker.latest_message or {}).get("text") or "").strip()
-
-
-def first(values: Iterable[Any]) -> Optional[Any]:
-    return next(iter(values), None)
+    """The text of the latest user message, stripped (empty when none)."""
+    text = (tracker.latest_message or {}).get("text")
+    return text.strip() if isinstance(text, str) else ""
 
 
 def warm_up() -> None:
@@ -97,7 +98,7 @@ def warm_up() -> None:
     actions report them in French when they happen again."""
     try:
         core = assistant()
-        for idcc in sorted(getattr(core.kb, "branches", {})):
+        for idcc in sorted(core.kb.branches):
             core.match_metier("cariste", idcc)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         log_failure("warm_up", error)

@@ -11,7 +11,7 @@ conversation starts in that branch instead of the default one (temporary work, I
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -23,7 +23,7 @@ from actions.profile_slots import parse_idcc
 METADATA_SLOT = "session_started_metadata"
 
 
-def branch_from_metadata(metadata: Any) -> Optional[int]:
+def branch_from_metadata(metadata: Any) -> int | None:
     """The IDCC the channel asks for in the session metadata, or None."""
     if not isinstance(metadata, dict):
         return None
@@ -33,13 +33,11 @@ def branch_from_metadata(metadata: Any) -> Optional[int]:
 class ActionSessionStart(Action):
     """``action_session_start`` with the branch chosen by the channel."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        events: List[EventType] = [SessionStarted()]
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        events: list[EventType] = [SessionStarted()]
         # SessionStarted resets the slots: set again those that hold a value.
         events += [SlotSet(name, value) for name, value in tracker.slots.items() if value is not None]
         idcc = branch_from_metadata(tracker.get_slot(METADATA_SLOT))

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
-from typing import Dict, Optional, Tuple
 
 from bot.compose import Answer, Composer
+from bot.compose.parts import AnswerTopic
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.models import KnowledgeBase, Metier
-from bot.matching import MatchResult, MetierMatcher
+from bot.matching import STATUS_MATCHED, MatchResult, MetierMatcher
 from bot.parse import ParsedQuestion, parse_branch, parse_question
 from bot.profile import Profile
 from bot.rules import RulesEngine
+
+#: The kind :func:`bot.parse.parse_question` gives « voir plus » / « la suite ».
+_KIND_MORE = "more"
 
 
 class Assistant:
@@ -22,11 +25,11 @@ class Assistant:
         self.kb = kb
         self.engine = RulesEngine(kb)
         self.answers = Composer(kb, self.engine)
-        self._matchers: Dict[int, MetierMatcher] = {}
+        self._matchers: dict[int, MetierMatcher] = {}
         self._lock = threading.Lock()
 
     @classmethod
-    def default(cls) -> "Assistant":
+    def default(cls) -> Assistant:
         """The process-wide assistant on the repository's knowledge (loaded on first use)."""
         return _default_assistant()
 
@@ -38,14 +41,14 @@ class Assistant:
                 self._matchers[idcc] = MetierMatcher(self.kb.branch(idcc))
             return self._matchers[idcc]
 
-    def match_metier(self, text: str, idcc: int, profile: Optional[Profile] = None) -> MatchResult:
+    def match_metier(self, text: str, idcc: int, profile: Profile | None = None) -> MatchResult:
         """Rank the branch's métiers for what the person typed; the diploma or level the
         profile aims at picks among similar métiers the one whose list has it."""
         target = self.kb.diplomas.get(profile.target_diploma) if profile and profile.target_diploma else None
         level = profile.target_level if profile else None
         return self.matcher(idcc).match(text, target=target, target_level=level)
 
-    def resolve_metier(self, profile: Profile) -> Tuple[Optional[MatchResult], Optional[Metier]]:
+    def resolve_metier(self, profile: Profile) -> tuple[MatchResult | None, Metier | None]:
         """The métier of the profile: by id when chosen, else by matching its text."""
         branch = self.kb.branch(profile.idcc)
         if profile.metier_id:
@@ -56,7 +59,7 @@ class Assistant:
         if not profile.metier_text:
             return None, None
         match = self.match_metier(profile.metier_text, profile.idcc, profile)
-        if match.status == "matched" and match.best is not None:
+        if match.status == STATUS_MATCHED and match.best is not None:
             return match, match.best.metier
         return match, None
 
@@ -78,20 +81,47 @@ class Assistant:
         """A FAQ topic (duration, funding, pay, tutor…) for the profile's branch and date."""
         return self.answers.faq(topic, profile, change_explained)
 
-    def parse_branch(self, text: str) -> Optional[int]:
+    def parse_branch(self, text: str) -> int | None:
         """IDCC named in a text (« intérim » → 2378, « SDLM » → 1404), if any."""
         return parse_branch(text, self.kb)
 
-    def ask(self, text: str, profile: Optional[Profile] = None, change_explained: bool = False) -> Answer:
-        """Answer one free-text question with the built-in parser (no Rasa)."""
-        parsed = parse_question(text, self.kb, profile or Profile())
-        return self.route(parsed, change_explained)
+    def answer_more(self, profile: Profile, list_offset: int | None, change_explained: bool = False) -> Answer:
+        """« Voir plus »: the page of the profile's list from ``list_offset`` (where the last
+        answer's list stopped, :attr:`Answer.next_offset`), or, with no list under way
+        (``None``), a French answer saying what to ask first."""
+        if list_offset is None:
+            return self.answers.nothing_more(profile)
+        return self.answer_certifications(profile, offset=list_offset, change_explained=change_explained)
 
-    def route(self, parsed: ParsedQuestion, change_explained: bool = False) -> Answer:
-        """Send a parsed question to the right answer."""
-        if parsed.kind == "faq" and parsed.faq_topic:
+    def ask(
+        self,
+        text: str,
+        profile: Profile | None = None,
+        change_explained: bool = False,
+        list_offset: int | None = None,
+    ) -> Answer:
+        """Answer one free-text question with the built-in parser (no Rasa).
+
+        ``profile`` is what the conversation already knows; ``list_offset`` where its last
+        list stopped (``None``: no list under way), for « voir plus »."""
+        base = profile or Profile()
+        return self.route(parse_question(text, self.kb, base), change_explained, list_offset, base)
+
+    def route(
+        self,
+        parsed: ParsedQuestion,
+        change_explained: bool = False,
+        list_offset: int | None = None,
+        session: Profile | None = None,
+    ) -> Answer:
+        """Send a parsed question to the right answer. « Voir plus » names no métier: it
+        pages the list of ``session`` (the profile the conversation had), else of the
+        parsed profile."""
+        if parsed.kind == _KIND_MORE:
+            return self.answer_more(session or parsed.profile, list_offset, change_explained)
+        if parsed.kind == AnswerTopic.FAQ and parsed.faq_topic:
             return self.answer_faq(parsed.faq_topic, parsed.profile, change_explained)
-        if parsed.kind == "certifications":
+        if parsed.kind == AnswerTopic.CERTIFICATIONS:
             return self.answer_certifications(parsed.profile, change_explained=change_explained)
         return self.answer_eligibility(parsed.profile, change_explained)
 

@@ -16,7 +16,7 @@ it when ``rasa run`` loads them from credentials.yml.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any
 
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
@@ -32,7 +32,7 @@ def _validator() -> Any:
     return cls(schema)
 
 
-def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     """Same contract as Rasa's ``RemoteAction._validate_action_result``."""
     error = best_match(_validator().iter_errors(result))
     if error is not None:

@@ -23,7 +23,8 @@ from __future__ import annotations
 import datetime
 import logging
 import re
-from typing import Any, Awaitable, Callable, ClassVar, Dict, Optional, Text, Tuple
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar
 
 import requests
 from rasa.core.channels.botframework import BotFramework, BotFrameworkInput
@@ -46,22 +47,22 @@ class BotFrameworkTenant(BotFramework):
     """Output channel that gets its access token from the bot's own tenant."""
 
     # (tenant_id, app_id) -> (expiry, headers); shared by all conversations.
-    _token_cache: ClassVar[Dict[Tuple[Text, Text], Tuple[datetime.datetime, Dict]]] = {}
+    _token_cache: ClassVar[dict[tuple[str, str], tuple[datetime.datetime, dict]]] = {}
 
     def __init__(
         self,
-        app_id: Text,
-        app_password: Text,
-        conversation: Dict[Text, Any],
-        bot: Text,
-        service_url: Text,
-        tenant_id: Text,
+        app_id: str,
+        app_password: str,
+        conversation: dict[str, Any],
+        bot: str,
+        service_url: str,
+        tenant_id: str,
     ) -> None:
         super().__init__(app_id, app_password, conversation, bot, service_url)
         self.tenant_id = tenant_id
 
     @classmethod
-    def from_output_channel(cls, channel: BotFramework, tenant_id: Text) -> "BotFrameworkTenant":
+    def from_output_channel(cls, channel: BotFramework, tenant_id: str) -> BotFrameworkTenant:
         """Same conversation, bot and service URL as ``channel``, with a tenant."""
         service_url = channel.global_uri[: -len("v3/")]
         return cls(
@@ -73,10 +74,10 @@ class BotFrameworkTenant(BotFramework):
             tenant_id,
         )
 
-    def token_url(self) -> Text:
+    def token_url(self) -> str:
         return f"{OAUTH2_AUTHORITY}/{self.tenant_id}/oauth2/v2.0/token"
 
-    async def _get_headers(self) -> Optional[Dict[Text, Any]]:
+    async def _get_headers(self) -> dict[str, Any] | None:
         key = (self.tenant_id, self.app_id)
         cached = self._token_cache.get(key)
         if cached and cached[0] > datetime.datetime.now():
@@ -117,20 +118,21 @@ class BotFrameworkTenantInput(BotFrameworkInput):
     """``BotFrameworkInput`` whose replies use ``BotFrameworkTenant``."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "botframework"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         if not credentials:
-            cls.raise_missing_credentials_exception()
+            cls.raise_missing_credentials_exception()  # raises
+        assert credentials is not None
         return cls(
             credentials.get("app_id"),
             credentials.get("app_password"),
             credentials.get("tenant_id"),
         )
 
-    def __init__(self, app_id: Text, app_password: Text, tenant_id: Optional[Text]) -> None:
+    def __init__(self, app_id: str | None, app_password: str | None, tenant_id: str | None) -> None:
         tenant_id = str(tenant_id or "").strip()
         if not TENANT_ID_PATTERN.match(tenant_id):
             raise InvalidConfigException(
@@ -140,19 +142,13 @@ class BotFrameworkTenantInput(BotFrameworkInput):
         self.tenant_id = tenant_id
         super().__init__(app_id, app_password)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         tenant_id = self.tenant_id
 
         async def with_tenant_output(message: UserMessage) -> Any:
             channel = message.output_channel
-            if isinstance(channel, BotFramework) and not isinstance(
-                channel, BotFrameworkTenant
-            ):
-                message.output_channel = BotFrameworkTenant.from_output_channel(
-                    channel, tenant_id
-                )
+            if isinstance(channel, BotFramework) and not isinstance(channel, BotFrameworkTenant):
+                message.output_channel = BotFrameworkTenant.from_output_channel(channel, tenant_id)
             return await on_new_message(message)
 
         return super().blueprint(with_tenant_output)

@@ -57,7 +57,8 @@ import json
 import logging
 import os
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import rasa.core.actions.action
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
@@ -67,8 +68,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.action_validation import install as install_action_validation
-from channels.input_checks import MAX_METADATA_BYTES, MAX_SENDER_CHARS, loads_limited, metadata_problem, valid_sender
 from channels.http_guard import install as install_http_guard
+from channels.input_checks import MAX_METADATA_BYTES, MAX_SENDER_CHARS, loads_limited, metadata_problem, valid_sender
 from channels.socketio_persistent import PersistentSocketIOInput
 
 logger = logging.getLogger(__name__)
@@ -89,10 +90,7 @@ MAX_BODY_BYTES = int(_env_number("PROA_MAX_BODY_BYTES", 256 * 1024))
 #: Seconds after which a call to the action server is given up.
 ACTION_TIMEOUT = _env_number("PROA_ACTION_TIMEOUT", 10)
 
-BUSY_TEXT = (
-    "Le service est momentanément surchargé. Réessayez dans un instant : "
-    "votre conversation est conservée."
-)
+BUSY_TEXT = "Le service est momentanément surchargé. Réessayez dans un instant : votre conversation est conservée."
 EMPTY_TEXT = (
     "Je n'ai reçu aucun texte. Posez votre question, par exemple : "
     "« Quelles certifications pour un préparateur de commandes ? »"
@@ -110,7 +108,7 @@ _TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>")
 _SPACES = re.compile(r"\s+")
 
 
-def clean_text(text: Optional[str], limit: int = MAX_MESSAGE_CHARS) -> str:
+def clean_text(text: str | None, limit: int = MAX_MESSAGE_CHARS) -> str:
     """The user text as the model gets it: no control characters, no HTML tags nor
     angle brackets, white space collapsed, at most ``limit`` characters."""
     if not text:
@@ -129,12 +127,10 @@ def clean_text(text: Optional[str], limit: int = MAX_MESSAGE_CHARS) -> str:
 # Messages starting with "/" are intents given directly (the buttons' payloads, e.g.
 # /inform{"metier_id": "…"}). Rasa logs the whole text of a malformed one, and the name
 # of an unknown intent or entity: such a text is passed on as plain text instead.
-_COMMAND = re.compile(
-    r"^/(?P<intent>[A-Za-z_][\w-]*(?:/[\w-]+)?)(?P<confidence>@[0-9.]+)?(?P<entities>\{.*\})?$", re.S
-)
+_COMMAND = re.compile(r"^/(?P<intent>[A-Za-z_][\w-]*(?:/[\w-]+)?)(?P<confidence>@[0-9.]+)?(?P<entities>\{.*\})?$", re.S)
 
 
-def _domain_names() -> Optional[tuple]:
+def _domain_names() -> tuple | None:
     """(intents, entities) of the running Rasa server's domain, or None if unknown."""
     try:
         from sanic import Sanic
@@ -144,7 +140,7 @@ def _domain_names() -> Optional[tuple]:
         if domain is None:
             return None
         return set(domain.intents), set(domain.entities)
-    except Exception:  # noqa: BLE001 - no app (tests) or no model yet
+    except Exception:
         return None
 
 
@@ -155,7 +151,7 @@ INTERNAL_INTENTS = frozenset({"session_start", "restart", "back", "nlu_fallback"
 MAX_ENTITY_CHARS = 120
 
 
-def command_entities(text: str, names: Optional[tuple] = None) -> Optional[Dict[str, Any]]:
+def command_entities(text: str, names: tuple | None = None) -> dict[str, Any] | None:
     """The entities of a well-formed ``/intent{entities}`` command (``{}`` when it has
     none), or None when ``text`` is not an acceptable command: malformed, an intent or
     entity missing from the domain (when ``names`` = (intents, entities) is given), an
@@ -177,7 +173,7 @@ def command_entities(text: str, names: Optional[tuple] = None) -> Optional[Dict[
         return None
     if entities is not None and any(key not in entities for key in values):
         return None
-    clean: Dict[str, Any] = {}
+    clean: dict[str, Any] = {}
     for key, value in values.items():
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             return None
@@ -192,22 +188,22 @@ def command_entities(text: str, names: Optional[tuple] = None) -> Optional[Dict[
     return clean
 
 
-def is_valid_command(text: str, names: Optional[tuple] = None) -> bool:
+def is_valid_command(text: str, names: tuple | None = None) -> bool:
     """Whether ``text`` is an acceptable ``/intent{entities}`` command (see
     :func:`command_entities`)."""
     return command_entities(text, names) is not None
 
 
-def prepare_text(text: Optional[str]) -> str:
+def prepare_text(text: str | None) -> str:
     """:func:`clean_text`; a typed ``/command`` with its entity values cleaned, or made
     plain text when it is malformed, unknown or internal."""
     text = clean_text(text)
     if not text.startswith("/"):
         return text
     entities = command_entities(text, _domain_names())
-    if entities is None:
-        return text.lstrip("/").strip()
     match = _COMMAND.match(text)
+    if entities is None or match is None:
+        return text.lstrip("/").strip()
     command = "/" + match["intent"] + (match["confidence"] or "")
     if match["entities"]:
         command += json.dumps(entities, ensure_ascii=False)
@@ -227,9 +223,7 @@ class _Turn:
         self.store_failed = False
 
 
-_current_turn: contextvars.ContextVar[Optional[_Turn]] = contextvars.ContextVar(
-    "proa_current_turn", default=None
-)
+_current_turn: contextvars.ContextVar[_Turn | None] = contextvars.ContextVar("proa_current_turn", default=None)
 
 #: Logged by stores.sql_tracker_store when the database failed (not imported: the
 #: channels also run with Rasa's own stores).
@@ -274,10 +268,10 @@ class _CountingOutput(OutputChannel):
     def sent(self) -> int:
         return len(self.held)
 
-    def name(self) -> Text:  # type: ignore[override]
+    def name(self) -> str:  # type: ignore[override]
         return self.inner.name()
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.held.append((recipient_id, message))
 
     async def flush(self) -> None:
@@ -331,7 +325,7 @@ def guard(on_new_message: OnNewMessage) -> OnNewMessage:
         token = _current_turn.set(turn)
         try:
             result = await on_new_message(message)
-        except Exception as error:  # noqa: BLE001 - the user must get an answer
+        except Exception as error:
             # The exception text may quote the user message: log its type only.
             logger.error("Message handling failed: %s", type(error).__name__)
             turn.failed = True
@@ -371,7 +365,7 @@ class RequestError(Exception):
         self.message = message
 
 
-def parse_rest_body(content_type: Optional[str], body: bytes) -> Dict[str, Any]:
+def parse_rest_body(content_type: str | None, body: bytes) -> dict[str, Any]:
     """Validate a REST webhook request; returns sender, message and metadata.
 
     Raises :class:`RequestError` with the HTTP status and a French message.
@@ -388,7 +382,7 @@ def parse_rest_body(content_type: Optional[str], body: bytes) -> Dict[str, Any]:
     try:
         data = loads_limited(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise RequestError(400, "invalid_json", "Le corps de la requête n'est pas un JSON valide.")
+        raise RequestError(400, "invalid_json", "Le corps de la requête n'est pas un JSON valide.") from None
     if not isinstance(data, dict):
         raise RequestError(
             400,
@@ -408,9 +402,7 @@ def parse_rest_body(content_type: Optional[str], body: bytes) -> Dict[str, Any]:
     metadata = data.get("metadata")
     problem = metadata_problem(metadata)
     if problem == "size":
-        raise RequestError(
-            413, "metadata_too_large", f"Le champ « metadata » dépasse {MAX_METADATA_BYTES} octets."
-        )
+        raise RequestError(413, "metadata_too_large", f"Le champ « metadata » dépasse {MAX_METADATA_BYTES} octets.")
     if problem:
         raise RequestError(400, "invalid_metadata", "Le champ « metadata » doit être un objet JSON simple.")
     # ``input_channel`` is not taken from the client (a caller could claim "slack"):
@@ -423,7 +415,7 @@ class GuardedRestInput(RestInput):
     cleaning and the busy answer (see the module docstring)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
@@ -472,7 +464,7 @@ class GuardedSocketIOInput(PersistentSocketIOInput):
     answer (see the module docstring)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 import sanic.server.protocols.http_protocol as http_protocol
 from sanic.exceptions import InvalidUsage
@@ -33,7 +33,7 @@ from sanic.http import Http, Stage
 _DIGITS = re.compile(r"[0-9]{1,18}")
 
 
-def framing_problem(content_lengths: Iterable[str], transfer_encodings: Iterable[str]) -> Optional[str]:
+def framing_problem(content_lengths: Iterable[str], transfer_encodings: Iterable[str]) -> str | None:
     """Why a request with these ``Content-Length`` and ``Transfer-Encoding`` header
     values (one item per header line) must be refused, or None when it is well framed.
 
@@ -96,7 +96,8 @@ class GuardedHttp(Http):
 
 def install() -> None:
     """Make every new Sanic connection of this process use :class:`GuardedHttp` (idempotent)."""
-    http_protocol.Http = GuardedHttp
+    # Replacing Sanic's class is the point: every connection made after this uses ours.
+    http_protocol.Http = GuardedHttp  # type: ignore[misc]
 
 
 def installed() -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any, Optional
+from typing import Any, TypeGuard
 
 
 def _env_int(name: str, default: int) -> int:
@@ -51,13 +51,13 @@ def loads_limited(raw: str) -> Any:
     try:
         value = json.loads(raw)
     except RecursionError:
-        raise ValueError("JSON nested too deeply")
+        raise ValueError("JSON nested too deeply") from None
     if too_deep(value):
         raise ValueError("JSON nested too deeply")
     return value
 
 
-def metadata_problem(metadata: Any) -> Optional[str]:
+def metadata_problem(metadata: Any) -> str | None:
     """Why ``metadata`` is refused (``"type"``, ``"depth"``, ``"size"``), or None."""
     if metadata is None:
         return None
@@ -72,9 +72,11 @@ def metadata_problem(metadata: Any) -> Optional[str]:
     return "size" if size > MAX_METADATA_BYTES else None
 
 
-def valid_sender(sender: Any) -> bool:
+def valid_sender(sender: Any) -> TypeGuard[str]:
     """A sender id: 1–128 characters, not only spaces, no control character."""
     return (
-        isinstance(sender, str) and bool(sender.strip()) and len(sender) <= MAX_SENDER_CHARS
+        isinstance(sender, str)
+        and bool(sender.strip())
+        and len(sender) <= MAX_SENDER_CHARS
         and not CONTROL.search(sender)
     )

@@ -22,25 +22,25 @@ import hmac
 import os
 import re
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Optional
 
 DEFAULT_SECRET_FILE = ".proa_session_secret"
 _TOKEN = re.compile(r"^([0-9a-f]{32})-([0-9a-f]{32})$")
 
 
-def load_secret(env: Optional[dict] = None) -> bytes:
+def load_secret(env: Mapping[str, str] | None = None) -> bytes:
     """The signing secret (see the module docstring); creates the file when missing."""
-    env = os.environ if env is None else env
-    if env.get("PROA_SESSION_SECRET"):
-        return env["PROA_SESSION_SECRET"].encode("utf-8")
-    path = Path(env.get("PROA_SESSION_SECRET_FILE") or DEFAULT_SECRET_FILE)
+    values: Mapping[str, str] = os.environ if env is None else env
+    if values.get("PROA_SESSION_SECRET"):
+        return values["PROA_SESSION_SECRET"].encode("utf-8")
+    path = Path(values.get("PROA_SESSION_SECRET_FILE") or DEFAULT_SECRET_FILE)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         secret = path.read_bytes().strip()
         if len(secret) < 32:
-            raise ValueError(f"{path}: the session secret is too short (32 characters at least)")
+            raise ValueError(f"{path}: the session secret is too short (32 characters at least)") from None
         return secret
     secret = secrets.token_hex(32).encode("ascii")
     with os.fdopen(fd, "wb") as handle:
@@ -62,7 +62,7 @@ class SessionSigner:
         conversation_id = secrets.token_hex(16)
         return f"{conversation_id}-{self._signature(conversation_id)}"
 
-    def conversation_id(self, session_id: object) -> Optional[str]:
+    def conversation_id(self, session_id: object) -> str | None:
         """The conversation id of a genuine session id, None for anything else."""
         if not isinstance(session_id, str):
             return None

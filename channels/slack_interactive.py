@@ -25,7 +25,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -41,6 +42,9 @@ logger = logging.getLogger(__name__)
 #: Seconds to wait for Slack to take the update (the click is answered anyway).
 UPDATE_TIMEOUT_S = 10
 
+#: Message updates under way (asyncio keeps only weak references to tasks).
+_PENDING: set[asyncio.Future[None]] = set()
+
 
 def is_slack_response_url(url: Any) -> bool:
     """True for an https URL on slack.com (``https://hooks.slack.com/actions/…``)."""
@@ -54,7 +58,7 @@ def is_slack_response_url(url: Any) -> bool:
     return parts.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com"))
 
 
-def choice_update(payload: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+def choice_update(payload: dict[str, Any]) -> dict[str, Any] | None:
     """The ``response_url`` body that shows the chosen button and removes the buttons,
     or None when the interaction is not a button click on a message with blocks."""
     actions = payload.get("actions") or []
@@ -72,14 +76,13 @@ def choice_update(payload: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     }
 
 
-async def post_update(url: str, body: Dict[str, Any]) -> None:
+async def post_update(url: str, body: dict[str, Any]) -> None:
     """POST the update to Slack's ``response_url`` (errors are logged, not raised)."""
     try:
         timeout = aiohttp.ClientTimeout(total=UPDATE_TIMEOUT_S)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.post(url, json=body) as reply:
-                if reply.status >= 400:
-                    logger.warning("Slack refused the message update (HTTP %s)", reply.status)
+        async with aiohttp.ClientSession(timeout=timeout) as session, session.post(url, json=body) as reply:
+            if reply.status >= 400:
+                logger.warning("Slack refused the message update (HTTP %s)", reply.status)
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         logger.warning("Slack message update failed: %s", type(error).__name__)
 
@@ -88,19 +91,19 @@ class InteractiveSlackInput(SlackInput):
     """``SlackInput`` that shows the choice and disables the buttons after a click."""
 
     #: Replaced in tests to capture the update instead of sending it.
-    poster: Callable[[str, Dict[str, Any]], Awaitable[None]] = staticmethod(post_update)
+    poster: Callable[[str, dict[str, Any]], Awaitable[None]] = staticmethod(post_update)
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "slack"
 
     async def process_message(
         self,
         request: Request,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        text: Optional[Text],
-        sender_id: Optional[Text],
-        metadata: Optional[Dict],
+        text: str | None,
+        sender_id: str | None,
+        metadata: dict | None,
     ) -> HTTPResponse:
         self._update_clicked_message(request)
         return await super().process_message(request, on_new_message, text, sender_id, metadata)
@@ -117,4 +120,7 @@ class InteractiveSlackInput(SlackInput):
         body = choice_update(payload)
         if body is not None:
             # Not awaited: the person's click is answered without waiting for Slack.
-            asyncio.ensure_future(self.poster(payload["response_url"], body))
+            # The task is kept until done (the loop holds only a weak reference to it).
+            task = asyncio.ensure_future(self.poster(payload["response_url"], body))
+            _PENDING.add(task)
+            task.add_done_callback(_PENDING.discard)

@@ -30,9 +30,9 @@ cleaning and the busy answer)::
 from __future__ import annotations
 
 import inspect
-import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -43,40 +43,40 @@ from channels.session_ids import SessionSigner, load_secret
 
 logger = logging.getLogger(__name__)
 
-INVALID_TEXT = (
-    "Votre message n'a pas pu être lu. Rechargez la page puis posez à nouveau votre question."
-)
+INVALID_TEXT = "Votre message n'a pas pu être lu. Rechargez la page puis posez à nouveau votre question."
 
 
 class PersistentSocketIOInput(SocketIOInput):
     """``SocketIOInput`` with signed, connection-bound sessions (see the module docstring)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
         signer = SessionSigner(load_secret())
         # socket id -> conversation id it requested; only read in this event loop.
-        sessions: Dict[str, str] = {}
+        sessions: dict[str, str] = {}
 
-        async def join(sid: Text, room: Text) -> None:
+        async def join(sid: str, room: str) -> None:
             joined = sio.enter_room(sid, room, namespace=self.namespace)
             if inspect.isawaitable(joined):  # python-socketio >= 5.10
                 await joined
 
         # Registering the same event again replaces Rasa's handler.
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Any) -> None:
+        async def session_request(sid: str, data: Any) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             conversation_id = signer.conversation_id(requested)
-            session_id = requested if conversation_id else signer.issue()
-            conversation_id = conversation_id or signer.conversation_id(session_id)
+            if conversation_id is None:  # no genuine session id: a new conversation
+                session_id = signer.issue()
+                conversation_id = signer.conversation_id(session_id)
+                assert conversation_id is not None, "an issued session id names its conversation"
+            else:
+                session_id = str(requested)  # genuine, hence a string
             previous = sessions.get(sid)
             if previous and previous != conversation_id:
                 leave = sio.leave_room(sid, previous, namespace=self.namespace)
@@ -88,18 +88,21 @@ class PersistentSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         @sio.on("disconnect", namespace=self.namespace)
-        async def disconnect(sid: Text) -> None:
+        async def disconnect(sid: str) -> None:
             sessions.pop(sid, None)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: str, data: Any) -> None:
             output_channel = SocketIOOutput(sio, self.bot_message_evt)
             conversation_id = sessions.get(sid)
             if not isinstance(data, dict) or conversation_id is None:
                 await sio.emit(self.bot_message_evt, {"text": INVALID_TEXT}, room=sid, namespace=self.namespace)
                 return
             # A session id that is not the one this connection was given is refused.
-            if data.get("session_id") not in (None, "") and signer.conversation_id(data.get("session_id")) != conversation_id:
+            if (
+                data.get("session_id") not in (None, "")
+                and signer.conversation_id(data.get("session_id")) != conversation_id
+            ):
                 await sio.emit(self.bot_message_evt, {"text": INVALID_TEXT}, room=sid, namespace=self.namespace)
                 return
             message = data.get("message", "")
@@ -114,7 +117,9 @@ class PersistentSocketIOInput(SocketIOInput):
                 await sio.emit(self.bot_message_evt, {"text": INVALID_TEXT}, room=sid, namespace=self.namespace)
                 return
             await on_new_message(
-                UserMessage(message, output_channel, conversation_id, input_channel=self.name(), metadata=metadata or {})
+                UserMessage(
+                    message, output_channel, conversation_id, input_channel=self.name(), metadata=metadata or {}
+                )
             )
 
         return socketio_webhook

@@ -7,9 +7,9 @@ steps, sources.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.compose import french
 from bot.compose import next_steps as steps
@@ -20,26 +20,46 @@ from bot.compose.parts import (
     LIST_OTHERS,
     LIST_OWN,
     Answer,
+    AnswerTopic,
+    AnswerVerdict,
     Button,
     CertificationItem,
     CertificationList,
     ChangeNote,
+    ListWhose,
     Part,
     SourceItem,
+    faq_topic,
 )
 from bot.compose.topics import faq_topics
-from bot.knowledge.models import Branch, Certification, Diploma, KnowledgeBase, Metier, Rule, SourceRef
-from bot.matching import STATUS_SUGGESTION, MatchResult
+from bot.knowledge.models import (
+    Branch,
+    Certification,
+    Diploma,
+    KnowledgeBase,
+    Metier,
+    Rule,
+    SourceRef,
+    unique_sources,
+)
+from bot.matching import (
+    STATUS_AMBIGUOUS,
+    STATUS_EMPTY,
+    STATUS_ENJEUX,
+    STATUS_NOT_IN_LIST,
+    STATUS_SUGGESTION,
+    MatchResult,
+)
 from bot.profile import CONTRACT_LABELS, Profile
 from bot.rules import (
     ELIGIBLE,
-    NEEDS_INFORMATION,
     NOT_ELIGIBLE,
     PROA_ONGOING,
     RECONVERSION,
     TO_CONFIRM,
     Decision,
     ReasonCode,
+    Regime,
     RulesEngine,
     unique_certifications,
 )
@@ -47,16 +67,22 @@ from bot.rules import (
 #: How many certifications fit in one chat bubble before « voir plus ».
 PAGE_SIZE = 5
 
-#: FAQ topics whose rules name the scheme themselves: no « Période de reconversion : » prefix.
-_SELF_NAMED = ("periode_reconversion", "what_is_proa")
+#: The rule topic (and FAQ topic) of the CléA: only a branch with such a rule suggests it.
+CLEA_TOPIC = "clea"
+#: The FAQ topic (and law rule topic) of the période de reconversion.
+RECONVERSION_TOPIC = "periode_reconversion"
+#: The FAQ topic « qu'est-ce que la Pro-A ? ».
+WHAT_IS_PROA_TOPIC = "what_is_proa"
+#: The rule topic of the lists of certifications.
+CERTIFICATIONS_TOPIC = "certifications"
 
-#: Match statuses for which the person's métier is not known.
-_UNRESOLVED = ("ambiguous", "not_in_list", "enjeux_without_certification", "empty")
+#: FAQ topics whose rules name the scheme themselves: no « Période de reconversion : » prefix.
+_SELF_NAMED = (RECONVERSION_TOPIC, WHAT_IS_PROA_TOPIC)
 
 
 @dataclass(frozen=True)
 class Page:
-    items: Tuple[Certification, ...]
+    items: tuple[Certification, ...]
     offset: int
     remaining: int
     next_offset: int
@@ -70,17 +96,11 @@ def paginate(certifications: Sequence[Certification], offset: int = 0, size: int
     return Page(items, offset, max(0, len(certifications) - next_offset), next_offset)
 
 
-def _source_items(sources: Iterable[Optional[SourceRef]]) -> Tuple[SourceItem, ...]:
-    """Sources without repeats, each linked to its article when the knowledge has it."""
-    seen: List[SourceItem] = []
-    for source in sources:
-        if source is None:
-            continue
-        checked = getattr(source, "checked_on", None)
-        item = SourceItem(source.label, source.url, checked.isoformat() if isinstance(checked, date) else checked)
-        if all(s.label != item.label for s in seen):
-            seen.append(item)
-    return tuple(seen)
+def _source_items(sources: Iterable[SourceRef | None]) -> tuple[SourceItem, ...]:
+    """Sources cited once each (:func:`~bot.knowledge.models.unique_sources`, the
+    engine's rule too), each linked to its article when the knowledge has it."""
+    cited = unique_sources(s for s in sources if s is not None)
+    return tuple(SourceItem(s.label, s.url, s.checked_on.isoformat() if s.checked_on else None) for s in cited)
 
 
 class Composer:
@@ -89,17 +109,20 @@ class Composer:
     def __init__(self, kb: KnowledgeBase, engine: RulesEngine) -> None:
         self.kb = kb
         self.engine = engine
-        self._metier_of: Dict[int, Dict[Tuple[str, Optional[str]], str]] = {}
+        self._metier_of: dict[int, dict[tuple[str, str | None], str]] = {}
 
     # -- shared pieces ---------------------------------------------------------------
     @property
     def switch(self) -> date:
-        return self.engine.end_rule.values["replacement_from"]
+        """The day the période de reconversion replaced the Pro-A (from the law's rule)."""
+        day = self.engine.end_rule.values["replacement_from"]
+        assert isinstance(day, date), "the end rule's replacement_from is a date (schema)"
+        return day
 
     def _year(self) -> int:
         return self.switch.year
 
-    def _heading(self, regime: str, profile: Optional[Profile] = None) -> str:
+    def _heading(self, regime: Regime, profile: Profile | None = None) -> str:
         if regime == RECONVERSION:
             return french.HEADING_RECONVERSION.format(year=self._year())
         if regime == PROA_ONGOING:
@@ -108,14 +131,14 @@ class Composer:
             return french.HEADING_PROA_BEFORE.format(year=self._year())
         return french.HEADING_PROA
 
-    def _branch_note(self) -> Optional[Rule]:
+    def _branch_note(self) -> Rule | None:
         """The law's note that how a branch applies the new scheme is not verified."""
-        for rule in self.kb.law_for("periode_reconversion", self.switch):
+        for rule in self.kb.law_for(RECONVERSION_TOPIC, self.switch):
             if rule.values.get("verified") is False:
                 return rule
         return None
 
-    def _change(self, regime: str, explained: bool) -> Tuple[Optional[ChangeNote], List[Rule]]:
+    def _change(self, regime: Regime, explained: bool) -> tuple[ChangeNote | None, list[Rule]]:
         """The 2026 change: in full the first time, then recalled with « En savoir plus »."""
         if regime not in (RECONVERSION, PROA_ONGOING):
             return None, []
@@ -125,10 +148,10 @@ class Composer:
             return ChangeNote(CHANGE_RECALLED, heading, text, steps.change_button()), []
         return ChangeNote(CHANGE_EXPLAINED, heading, self.engine.end_rule.summary), [self.engine.end_rule]
 
-    def _known_topics(self) -> Tuple[str, ...]:
+    def _known_topics(self) -> tuple[str, ...]:
         return tuple(faq_topics())
 
-    def _metier_label(self, branch: Branch, certification: Certification) -> Optional[str]:
+    def _metier_label(self, branch: Branch, certification: Certification) -> str | None:
         """The métier a certification is listed for (the first one, in list order)."""
         table = self._metier_of.get(branch.idcc)
         if table is None:
@@ -144,11 +167,11 @@ class Composer:
         branch: Branch,
         page: Page,
         heading: str,
-        whose: str,
+        whose: ListWhose,
         notes: Sequence[str] = (),
     ) -> CertificationList:
         """A list page; a title listed twice with two RNCP codes says why it is there twice."""
-        codes: Dict[str, List[str]] = {}
+        codes: dict[str, list[str]] = {}
         for c in page.items:
             if c.rncp:
                 codes.setdefault(c.title.casefold(), []).append(c.rncp)
@@ -156,18 +179,22 @@ class Composer:
         for c in page.items:
             same = codes.get(c.title.casefold(), [])
             note = (
-                french.DUPLICATE_NOTE.format(count=len(same), codes=" et ".join(same))
+                french.DUPLICATE_NOTE.format(count=len(same), codes=french.AND.join(same))
                 if len(set(same)) > 1
                 else None
             )
             metier = self._metier_label(branch, c) if whose == LIST_OTHERS else None
             items.append(CertificationItem(c.title, c.rncp, c.level, c.url, metier, note))
-        return CertificationList(heading, tuple(items), whose, page.offset, page.remaining, page.next_offset, tuple(notes))
+        return CertificationList(
+            heading, tuple(items), whose, page.offset, page.remaining, page.next_offset, tuple(notes)
+        )
 
-    def _list_heading(self, branch: Branch, metier: Optional[Metier], target: Optional[Diploma], offset: int) -> str:
+    def _list_heading(self, branch: Branch, metier: Metier | None, target: Diploma | None, offset: int) -> str:
         if offset:
             return french.LIST_NEXT
-        version = french.LIST_VERSION.format(version=branch.agreement.annex_version) if branch.agreement.annex_version else ""
+        version = (
+            french.LIST_VERSION.format(version=branch.agreement.annex_version) if branch.agreement.annex_version else ""
+        )
         if metier is None:
             base = french.LIST_BRANCH_TARGET.format(target=target.label) if target else french.LIST_BRANCH
         elif target is not None:
@@ -176,10 +203,10 @@ class Composer:
             base = french.LIST_OWN.format(metier=metier.label)
         return base + version
 
-    def _list_notes(self, branch: Branch, regime: str, day: date) -> Tuple[List[str], List[Rule]]:
+    def _list_notes(self, branch: Branch, regime: Regime, day: date) -> tuple[list[str], list[Rule]]:
         """What goes with a list: RNCP activity, amendments not included, and since 2026
         the open question of the list's use (to confirm with the OPCO)."""
-        rules = list(self.engine._proa_law("certifications")) + [r for r in branch.list_notes if r.is_valid_on(day)]
+        rules = list(self.engine._proa_law(CERTIFICATIONS_TOPIC)) + [r for r in branch.list_notes if r.is_valid_on(day)]
         if regime == RECONVERSION:
             note = self._branch_note()
             if note is not None:
@@ -191,38 +218,52 @@ class Composer:
     def _with_opco(sentence: str, branch: Branch) -> str:
         return french.WITH_OPCO.format(sentence=sentence.rstrip().rstrip("."), opco=branch.agreement.opco)
 
-    def _list_day(self, regime: str, as_of: date) -> date:
+    def _list_day(self, regime: Regime, as_of: date) -> date:
         """The day a branch list is read: the last Pro-A day once the Pro-A has ended."""
         return min(as_of, self.engine.last_start_date) if regime == RECONVERSION else as_of
 
-    def _unresolved_metier(self, branch: Branch, match: Optional[MatchResult]) -> Tuple[Optional[str], List[str], Tuple[Button, ...], List[SourceRef]]:
+    def _unresolved_metier(
+        self, branch: Branch, match: MatchResult | None
+    ) -> tuple[str | None, list[str], tuple[Button, ...], list[SourceRef]]:
         """When the métier is not found: a verdict line, sentences, buttons and sources."""
         if match is None:
             return None, [], (), []
         opco = branch.agreement.opco
         candidates = [c.metier for c in match.candidates]
-        if match.status == "ambiguous":
-            buttons = tuple(steps.metier_button(f"{m.label} ({m.sub_sector})", m.id) for m in candidates)
+        clea = any(rule.topic == CLEA_TOPIC for rule in branch.rules)
+        ways_out = (CLEA_TOPIC, RECONVERSION_TOPIC) if clea else (RECONVERSION_TOPIC,)
+        if match.status == STATUS_AMBIGUOUS:
+            buttons = tuple(
+                steps.metier_button(french.METIER_WITH_SUB_SECTOR.format(label=m.label, sub_sector=m.sub_sector), m.id)
+                for m in candidates
+            )
             return french.VERDICT_AMBIGUOUS, [], buttons, []
         if match.status == STATUS_SUGGESTION and candidates:
             # « did you mean »: the matcher has guesses it is not sure of.
             buttons = tuple(steps.metier_button(m.label, m.id) for m in candidates)
-            labels = " ou ".join(f"« {m.label} »" for m in candidates[:3])
+            labels = french.OR.join(french.QUOTED.format(text=m.label) for m in candidates[:3])
             return french.VERDICT_DID_YOU_MEAN.format(labels=labels), [], buttons, []
-        if match.status == "enjeux_without_certification" and match.enjeux:
-            buttons = tuple(steps.topic_buttons(("clea", "periode_reconversion"), self._known_topics()))
+        if match.status == STATUS_ENJEUX and match.enjeux:
+            buttons = tuple(steps.topic_buttons(ways_out, self._known_topics()))
             line = french.VERDICT_ENJEUX.format(label=match.enjeux.label)
-            return line, [french.ENJEUX_HELP], buttons, [branch.enjeux_source] if branch.enjeux_source else []
-        if match.status == "not_in_list":
+            help_text = french.ENJEUX_HELP if clea else french.ENJEUX_HELP_NO_CLEA
+            return line, [help_text], buttons, [branch.enjeux_source] if branch.enjeux_source else []
+        if match.status == STATUS_NOT_IN_LIST:
             # The person's text is not echoed: it may be long or hold markup.
             closest = tuple(steps.metier_button(m.label, m.id) for m in candidates[:3])
-            sentences = [french.NOT_IN_LIST_HELP.format(opco=opco)]
+            help_text = french.NOT_IN_LIST_HELP if clea else french.NOT_IN_LIST_HELP_NO_CLEA
+            sentences = [help_text.format(opco=opco)]
             if closest:
                 sentences.append(french.CLOSEST)
-            buttons = closest + tuple(steps.topic_buttons(("clea", "periode_reconversion"), self._known_topics()))
+            buttons = closest + tuple(steps.topic_buttons(ways_out, self._known_topics()))
             return french.VERDICT_NOT_IN_LIST.format(branch=branch.name), sentences, buttons, []
-        if match.status == "empty":
-            return french.VERDICT_WHICH_METIER, [], tuple(steps.topic_buttons(steps.WELCOME_TOPICS, self._known_topics())), []
+        if match.status == STATUS_EMPTY:
+            return (
+                french.VERDICT_WHICH_METIER,
+                [],
+                tuple(steps.topic_buttons(steps.WELCOME_TOPICS, self._known_topics())),
+                [],
+            )
         return None, [], (), []
 
     # -- eligibility -----------------------------------------------------------------
@@ -230,17 +271,21 @@ class Composer:
         self,
         profile: Profile,
         decision: Decision,
-        match: Optional[MatchResult],
-        metier: Optional[Metier],
+        match: MatchResult | None,
+        metier: Metier | None,
         change_explained: bool = False,
     ) -> Answer:
         """Answer to « puis-je faire une Pro-A / viser un BTS ? »."""
         branch = decision.branch
-        regime = str(decision.regime)
-        rules_used: List[Rule] = [r.rule for r in decision.reasons if r.rule and r.rule is not self.engine.end_rule]
-        parts: List[Part] = []
+        regime = decision.regime
+        rules_used: list[Rule] = [r.rule for r in decision.reasons if r.rule and r.rule is not self.engine.end_rule]
+        parts: list[Part] = []
         # « À confirmer » is not a verdict of the structured answer: it informs.
-        verdict = "info" if decision.regime == RECONVERSION or decision.verdict == TO_CONFIRM else str(decision.verdict)
+        verdict = (
+            AnswerVerdict.INFO
+            if decision.regime == RECONVERSION or decision.verdict == TO_CONFIRM
+            else AnswerVerdict(decision.verdict.value)
+        )
         target = decision.target
 
         # The regime's part and verdict line.
@@ -258,7 +303,7 @@ class Composer:
                     signed_on=french.french_date(profile.avenant_signed_on),
                     last_start=french.french_date(self.engine.last_start_date),
                 )
-            sentences: List[str] = [
+            sentences: list[str] = [
                 french.reason_text(reason)
                 for reason in decision.reasons
                 # The 2026 change is said once, in its own note; the late avenant is the line.
@@ -278,19 +323,23 @@ class Composer:
         regime_line = line
 
         # The métier, when it is not found.
-        unresolved_line, metier_sentences, buttons, metier_sources = self._unresolved_metier(branch, match if metier is None else None)
-        if unresolved_line and (target is not None or match is not None and match.status in ("ambiguous", STATUS_SUGGESTION)):
+        unresolved_line, metier_sentences, buttons, metier_sources = self._unresolved_metier(
+            branch, match if metier is None else None
+        )
+        if unresolved_line and (
+            target is not None or (match is not None and match.status in (STATUS_AMBIGUOUS, STATUS_SUGGESTION))
+        ):
             line = unresolved_line
         elif unresolved_line:
             # The verdict is the regime's; what was found of the métier comes as a part.
-            metier_sentences = [unresolved_line] + metier_sentences
+            metier_sentences = [unresolved_line, *metier_sentences]
         if metier_sentences:
             parts.append(Part(french.HEADING_METIER, None, tuple(metier_sentences)))
 
         # The list: the métier's certifications (of the kind aimed at), or others'.
-        listing: Optional[CertificationList] = None
+        listing: CertificationList | None = None
         list_day = self._list_day(regime, decision.as_of)
-        list_sources: List[SourceRef] = []
+        list_sources: list[SourceRef] = []
         notes, note_rules = self._list_notes(branch, regime, list_day)
         if target is not None and metier is not None and not decision.certifications:
             line = french.VERDICT_NO_TARGET.format(target=target.label, metier=metier.label)
@@ -302,7 +351,9 @@ class Composer:
             page = paginate(list(decision.certifications))
             if target is not None and metier is not None:
                 count = len(unique_certifications(decision.certifications))
-                line = "Oui : " + french.lowered(french.VERDICT_LIST_TARGET.format(count=count, target=target.label, metier=metier.label))
+                line = french.YES_PREFIX + french.lowered(
+                    french.VERDICT_LIST_TARGET.format(count=count, target=target.label, metier=metier.label)
+                )
             whose = LIST_OWN if metier is not None else LIST_BRANCH
             listing = self._list(branch, page, self._list_heading(branch, metier, target, 0), whose, notes)
         if listing is not None:
@@ -311,20 +362,28 @@ class Composer:
 
         if line != regime_line and parts and parts[0].regime == regime:
             first = parts[0]
-            parts[0] = Part(first.heading, first.figure, (in_part,) + first.sentences, first.regime)
+            parts[0] = Part(first.heading, first.figure, (in_part, *first.sentences), first.regime)
         if parts and parts[0].regime == regime:
             # The regime's first paragraph stays short: the rest follows it.
             parts[0:1] = _split_part(parts[0].heading, parts[0].figure, parts[0].sentences, regime)
         change, change_rules = self._change(regime, change_explained)
         sources = _source_items(metier_sources + list_sources + [r.source for r in rules_used + change_rules])
         missing = decision.missing
-        if match is not None and match.status in ("ambiguous", STATUS_SUGGESTION) and metier is None:
-            missing = missing + ("metier_id",)
-        next_steps = () if buttons else steps.follow_ups("eligibility", self._known_topics(), with_certifications=metier is not None and listing is None)
+        if match is not None and match.status in (STATUS_AMBIGUOUS, STATUS_SUGGESTION) and metier is None:
+            missing = (*missing, "metier_id")
+        next_steps = (
+            ()
+            if buttons
+            else steps.follow_ups(
+                AnswerTopic.ELIGIBILITY,
+                self._known_topics(),
+                with_certifications=metier is not None and listing is None,
+            )
+        )
         return Answer(
             verdict_line=line,
             verdict=verdict,
-            topic="eligibility",
+            topic=AnswerTopic.ELIGIBILITY,
             idcc=branch.idcc,
             branch_name=branch.name,
             metier_id=metier.id if metier else None,
@@ -336,17 +395,16 @@ class Composer:
             next_steps=next_steps,
             sources=sources,
             missing=missing,
-            extra={"next_offset": listing.next_offset if listing else 0, "regime": regime},
         )
 
-    def _proa_part(self, profile: Profile, decision: Decision) -> Tuple[str, str, Part, List[Rule]]:
+    def _proa_part(self, profile: Profile, decision: Decision) -> tuple[str, str, Part, list[Rule]]:
         """Verdict line, the same verdict without its figure (for the part, when the
         verdict line answers a narrower question), and the part of a Pro-A (before 2026,
         or signed before 2026)."""
-        regime = str(decision.regime)
+        regime = decision.regime
         reasons = list(decision.reasons)
-        sentences: List[str] = []
-        used: List[Rule] = []
+        sentences: list[str] = []
+        used: list[Rule] = []
         if decision.regime == PROA_ONGOING and reasons:
             reasons.pop(0)  # « votre avenant a été conclu avant 2026 »: the heading says it
         if decision.assumed_contract:
@@ -363,16 +421,18 @@ class Composer:
         if decision.regime == PROA_ONGOING and decision.verdict == ELIGIBLE:
             line = french.VERDICT_ONGOING.format(branch=decision.branch.name)
         else:
-            line = french.VERDICT_PROA[str(decision.verdict)].format(branch=decision.branch.name, opco=decision.branch.agreement.opco)
+            line = french.VERDICT_PROA[str(decision.verdict)].format(
+                branch=decision.branch.name, opco=decision.branch.agreement.opco
+            )
         plain = line
         if figure and decision.verdict == ELIGIBLE:
             line = line.rstrip(".") + f" : {french.lowered(figure)}."
         return line, plain, Part(self._heading(regime, profile), figure, tuple(sentences), regime), used
 
-    def _duration(self, decision: Decision) -> Tuple[str, List[str]]:
+    def _duration(self, decision: Decision) -> tuple[str, list[str]]:
         duration = decision.duration
         assert duration is not None
-        figure = f"De {duration.min_months} à {duration.max_months} mois"
+        figure = french.MONTHS_RANGE.format(low=duration.min_months, high=duration.max_months)
         if duration.extended_max_months:
             if duration.extension_applies:
                 figure += french.DURATION_EXTENDED_YOU.format(months=duration.extended_max_months)
@@ -385,37 +445,39 @@ class Composer:
     def certifications(
         self,
         profile: Profile,
-        match: Optional[MatchResult],
-        metier: Optional[Metier],
+        match: MatchResult | None,
+        metier: Metier | None,
         offset: int = 0,
         change_explained: bool = False,
     ) -> Answer:
         """Answer to « quelles certifications pour un soudeur ? » (and « voir plus »)."""
         regime, as_of = self.engine.regime(profile)
-        regime = str(regime)
         branch = self.kb.branch(profile.idcc)
         target = self.engine.diploma(profile.target_diploma)
         day = self._list_day(regime, as_of)
         if metier is None:
             line, sentences, buttons, sources = self._unresolved_metier(branch, match)
             if target is not None or profile.target_level is not None:
-                pool = unique_certifications(self.engine.certifications_for_target(branch, target, profile.target_level, day))
-                return self._list_answer(profile, branch, regime, pool, None, target, offset, change_explained, line, sentences, buttons)
+                pool = unique_certifications(
+                    self.engine.certifications_for_target(branch, target, profile.target_level, day)
+                )
+                return self._list_answer(
+                    profile, branch, regime, pool, None, target, offset, change_explained, line, sentences, buttons
+                )
             if line is None:
                 line = french.VERDICT_WHICH_METIER
                 buttons = tuple(steps.topic_buttons(steps.WELCOME_TOPICS, self._known_topics()))
-            unresolved = match is None or match.status in ("ambiguous", "empty", STATUS_SUGGESTION)
+            unresolved = match is None or match.status in (STATUS_AMBIGUOUS, STATUS_EMPTY, STATUS_SUGGESTION)
             return Answer(
                 verdict_line=line,
-                verdict="needs_information" if unresolved else "info",
-                topic="certifications",
+                verdict=AnswerVerdict.NEEDS_INFORMATION if unresolved else AnswerVerdict.INFO,
+                topic=AnswerTopic.CERTIFICATIONS,
                 idcc=branch.idcc,
                 branch_name=branch.name,
                 parts=(Part(None, None, tuple(sentences)),) if sentences else (),
                 choices=buttons,
                 sources=_source_items(sources),
                 missing=("metier_id",) if unresolved else (),
-                extra={"regime": regime},
             )
         pool = list(metier.certifications_on(day))
         if not pool:
@@ -424,16 +486,22 @@ class Composer:
             fitting = self.engine.certifications_for_target(branch, target, profile.target_level, day)
             narrowed = [c for c in pool if c in fitting]
             if not narrowed:
-                label = target.label if target else "certification de ce niveau"
-                others = unique_certifications(self.engine.certifications_for_target(branch, target, profile.target_level, day))
+                label = target.label if target else french.CERTIFICATION_OF_LEVEL
+                others = unique_certifications(
+                    self.engine.certifications_for_target(branch, target, profile.target_level, day)
+                )
                 line = french.VERDICT_NO_TARGET.format(target=label, metier=metier.label)
-                return self._list_answer(profile, branch, regime, others, metier, target, offset, change_explained, line, whose=LIST_OTHERS)
+                return self._list_answer(
+                    profile, branch, regime, others, metier, target, offset, change_explained, line, whose=LIST_OTHERS
+                )
             pool = narrowed
-        return self._list_answer(profile, branch, regime, unique_certifications(pool), metier, target, offset, change_explained)
+        return self._list_answer(
+            profile, branch, regime, unique_certifications(pool), metier, target, offset, change_explained
+        )
 
-    def _unknown_list_answer(self, branch: Branch, regime: str, metier: Metier) -> Answer:
+    def _unknown_list_answer(self, branch: Branch, regime: Regime, metier: Metier) -> Answer:
         """A métier the branch names, but whose certifications the data does not list."""
-        sentences: List[str] = []
+        sentences: list[str] = []
         if metier.note:
             sentences.append(french.UNKNOWN_LIST_NOTE.format(note=metier.note))
         notes = list(branch.list_notes)
@@ -441,41 +509,42 @@ class Composer:
         sentences.append(french.UNKNOWN_LIST_OPCO.format(opco=branch.agreement.opco))
         return Answer(
             verdict_line=french.VERDICT_UNKNOWN_LIST.format(metier=metier.label),
-            topic="certifications",
+            topic=AnswerTopic.CERTIFICATIONS,
             idcc=branch.idcc,
             branch_name=branch.name,
             metier_id=metier.id,
             metier_label=metier.label,
             parts=(Part(None, None, tuple(sentences)),),
-            next_steps=steps.follow_ups("certifications", self._known_topics()),
+            next_steps=steps.follow_ups(AnswerTopic.CERTIFICATIONS, self._known_topics()),
             sources=_source_items(([metier.source] if metier.source else []) + [r.source for r in notes]),
-            extra={"regime": regime},
         )
 
     def _list_answer(
         self,
         profile: Profile,
         branch: Branch,
-        regime: str,
+        regime: Regime,
         certifications: Sequence[Certification],
-        metier: Optional[Metier],
-        target: Optional[Diploma],
+        metier: Metier | None,
+        target: Diploma | None,
         offset: int,
         change_explained: bool,
-        line: Optional[str] = None,
+        line: str | None = None,
         sentences: Sequence[str] = (),
-        buttons: Tuple[Button, ...] = (),
-        whose: Optional[str] = None,
+        buttons: tuple[Button, ...] = (),
+        whose: ListWhose | None = None,
     ) -> Answer:
         """One page of a certification list, its verdict line first."""
         page = paginate(certifications, offset)
         whose = whose or (LIST_OWN if metier is not None else LIST_BRANCH)
-        rules: List[Rule] = []
-        listing: Optional[CertificationList] = None
+        rules: list[Rule] = []
+        listing: CertificationList | None = None
         count = len(certifications)
         if line is None:
             if offset and page.items:
-                line = french.VERDICT_LIST_NEXT.format(metier=metier.label) if metier else french.VERDICT_LIST_NEXT_BRANCH
+                line = (
+                    french.VERDICT_LIST_NEXT.format(metier=metier.label) if metier else french.VERDICT_LIST_NEXT_BRANCH
+                )
             elif offset:
                 line = french.VERDICT_LIST_DONE
             elif metier is not None and target is not None:
@@ -483,24 +552,32 @@ class Composer:
             elif metier is not None:
                 line = french.VERDICT_LIST.format(count=count, s="s" if count > 1 else "", metier=metier.label)
             else:
-                line = french.VERDICT_LIST_BRANCH.format(count=count, target=target.label if target else "certifications")
+                line = french.VERDICT_LIST_BRANCH.format(
+                    count=count, target=target.label if target else french.CERTIFICATIONS_WORD
+                )
         if page.items:
-            notes: List[str] = []
+            notes: list[str] = []
             if offset == 0:
                 notes, rules = self._list_notes(branch, regime, self._list_day(regime, self.engine.regime(profile)[1]))
             heading = (
-                french.LIST_OTHERS.format(target=target.label if target else "Certifications")
+                french.LIST_OTHERS.format(
+                    target=target.label if target else french.capitalised(french.CERTIFICATIONS_WORD)
+                )
                 if whose == LIST_OTHERS
                 else self._list_heading(branch, metier, target, offset)
             )
             listing = self._list(branch, page, heading, whose, notes)
         change, change_rules = self._change(regime, change_explained) if offset == 0 else (None, [])
-        parts = (Part(french.HEADING_METIER if metier is None and sentences else None, None, tuple(sentences)),) if sentences else ()
+        parts = (
+            (Part(french.HEADING_METIER if metier is None and sentences else None, None, tuple(sentences)),)
+            if sentences
+            else ()
+        )
         sources = _source_items([listing_source(branch, certifications)] + [r.source for r in rules + change_rules])
-        next_steps = () if buttons else steps.follow_ups("certifications", self._known_topics())
+        next_steps = () if buttons else steps.follow_ups(AnswerTopic.CERTIFICATIONS, self._known_topics())
         return Answer(
             verdict_line=line,
-            topic="certifications",
+            topic=AnswerTopic.CERTIFICATIONS,
             idcc=branch.idcc,
             branch_name=branch.name,
             metier_id=metier.id if metier else None,
@@ -511,7 +588,18 @@ class Composer:
             choices=buttons,
             next_steps=next_steps,
             sources=sources,
-            extra={"next_offset": page.next_offset, "regime": regime},
+        )
+
+    def nothing_more(self, profile: Profile) -> Answer:
+        """« Voir plus » with no list under way: say what to ask first."""
+        branch = self.kb.branch(profile.idcc)
+        return Answer(
+            verdict_line=french.VERDICT_NOTHING_MORE,
+            verdict=AnswerVerdict.NEEDS_INFORMATION,
+            topic=AnswerTopic.CERTIFICATIONS,
+            idcc=branch.idcc,
+            branch_name=branch.name,
+            next_steps=(steps.certifications_button(),),
         )
 
     # -- FAQ -------------------------------------------------------------------------
@@ -523,7 +611,7 @@ class Composer:
         if topic not in table:
             return Answer(
                 verdict_line=french.VERDICT_UNKNOWN_TOPIC,
-                topic=f"faq:{topic}",
+                topic=faq_topic(topic),
                 idcc=branch.idcc,
                 branch_name=branch.name,
                 parts=(Part(None, None, (french.TOPICS_AVAILABLE,)),),
@@ -531,22 +619,21 @@ class Composer:
             )
         proa_topics, new_topics = table[topic]
         regime, as_of = self.engine.regime(profile)
-        regime = str(regime)
         proa_day = as_of if regime != RECONVERSION else self.engine.last_start_date
         proa_rules = [r for t in proa_topics for r in branch.rules_for(t, proa_day)]
         if not proa_rules:
             proa_rules = [r for t in proa_topics for r in self.engine._proa_law(t)]
-        new_rules: List[Rule] = []
-        unverified: List[Rule] = []
+        new_rules: list[Rule] = []
+        unverified: list[Rule] = []
         if regime == RECONVERSION:
             new_rules = [r for t in new_topics for r in self.engine._reconversion_law(t, as_of)]
             # What is not verified comes last, in its own paragraph (with the OPCO to ask).
             unverified = [r for r in new_rules if r.values.get("verified") is False]
             new_rules = [r for r in new_rules if r not in unverified]
-        explains_change = topic in ("periode_reconversion", "what_is_proa")
+        explains_change = topic in _SELF_NAMED
 
-        parts: List[Part] = []
-        line: Optional[str] = None
+        parts: list[Part] = []
+        line: str | None = None
         opco = branch.agreement.opco
         keyword = french.TOPIC_KEYWORDS.get(topic)
         if new_rules:
@@ -559,15 +646,19 @@ class Composer:
                 about = french.sentence_with(sentences, keyword) if keyword else None
                 said = french.first_sentence(about or sentences[0])
                 sentences = _drop_sentence(sentences, said)  # the verdict line says it
-                line = said if topic in _SELF_NAMED else french.VERDICT_FIGURE.format(
-                    scheme=french.SCHEME_RECONVERSION, figure=french.lowered(said).rstrip(".")
+                line = (
+                    said
+                    if topic in _SELF_NAMED
+                    else french.VERDICT_FIGURE.format(
+                        scheme=french.SCHEME_RECONVERSION, figure=french.lowered(said).rstrip(".")
+                    )
                 )
             parts += _split_part(self._heading(RECONVERSION), figure, sentences, RECONVERSION)
         if proa_rules:
             figure = _first_figure(proa_rules)
             proa_regime = PROA_ONGOING if regime == RECONVERSION else regime
             heading = self._heading(proa_regime, profile)
-            if regime == RECONVERSION and topic == "what_is_proa":
+            if regime == RECONVERSION and topic == WHAT_IS_PROA_TOPIC:
                 heading = french.HEADING_PROA
             proa_sentences = tuple(r.summary for r in proa_rules)
             if line is None:
@@ -583,9 +674,11 @@ class Composer:
                 else:
                     line = said + "."
             parts += _split_part(heading, figure, proa_sentences, proa_regime)
-            if regime == RECONVERSION and not new_rules and topic != "what_is_proa":
-                parts.insert(0, Part(self._heading(RECONVERSION), None, (french.OPCO_CONFIRM.format(opco=opco),), RECONVERSION))
-        if topic == "periode_reconversion" and regime == RECONVERSION and not unverified:
+            if regime == RECONVERSION and not new_rules and topic != WHAT_IS_PROA_TOPIC:
+                parts.insert(
+                    0, Part(self._heading(RECONVERSION), None, (french.OPCO_CONFIRM.format(opco=opco),), RECONVERSION)
+                )
+        if topic == RECONVERSION_TOPIC and regime == RECONVERSION and not unverified:
             note = self._branch_note()
             unverified = [note] if note is not None else []
         for rule in unverified:
@@ -593,25 +686,27 @@ class Composer:
         new_rules += unverified
         if line is None:
             line = french.VERDICT_NO_RULE.format(opco=opco)
-        change_rules: List[Rule] = []
-        change: Optional[ChangeNote] = None
+        change_rules: list[Rule] = []
+        change: ChangeNote | None = None
         if explains_change and regime == RECONVERSION:
-            if topic == "what_is_proa":
-                parts.append(Part(french.HEADING_CHANGE.format(year=self._year()), None, (self.engine.end_rule.summary,)))
+            if topic == WHAT_IS_PROA_TOPIC:
+                parts.append(
+                    Part(french.HEADING_CHANGE.format(year=self._year()), None, (self.engine.end_rule.summary,))
+                )
                 change_rules = [self.engine.end_rule]
         else:
             change, change_rules = self._change(regime, change_explained)
         sources = _source_items([r.source for r in new_rules + proa_rules + change_rules])
         return Answer(
             verdict_line=french.first_sentence(line) if len(line) > 200 else line,
-            topic=f"faq:{topic}",
+            topic=faq_topic(topic),
             idcc=branch.idcc,
             branch_name=branch.name,
             parts=tuple(parts),
             change=change,
-            next_steps=steps.follow_ups(f"faq:{topic}", known),
+            next_steps=steps.follow_ups(faq_topic(topic), known),
             sources=sources,
-            extra={"regime": regime, "explains_change": explains_change and regime == RECONVERSION},
+            explains_change=explains_change and regime == RECONVERSION,
         )
 
 
@@ -620,10 +715,10 @@ class Composer:
 PART_BUDGET = 340
 
 
-def _split_part(heading: Optional[str], figure: Optional[str], sentences: Sequence[str], regime: str) -> List[Part]:
+def _split_part(heading: str | None, figure: str | None, sentences: Sequence[str], regime: Regime) -> list[Part]:
     """The part under its heading with the first sentences (at least one) up to
     :data:`PART_BUDGET` characters, then a paragraph with the others (same regime)."""
-    first: List[str] = []
+    first: list[str] = []
     size = 0
     for index, sentence in enumerate(sentences):
         if first and size + len(sentence) > PART_BUDGET:
@@ -633,23 +728,23 @@ def _split_part(heading: Optional[str], figure: Optional[str], sentences: Sequen
     return [Part(heading, figure, tuple(first), regime)]
 
 
-def _drop_sentence(summaries: Sequence[str], sentence: str) -> Tuple[str, ...]:
+def _drop_sentence(summaries: Sequence[str], sentence: str) -> tuple[str, ...]:
     """``summaries`` without ``sentence`` where one of them starts with it (the verdict
     line already says it); a summary left empty is dropped. A sentence cut short for the
     verdict line is not dropped: the part keeps the whole of it."""
-    out: List[str] = []
+    out: list[str] = []
     dropped = False
     for summary in summaries:
         text = " ".join(summary.split())
         if not dropped and text.startswith(sentence) and sentence.endswith((".", "?", "!")):
-            text = text[len(sentence):].strip()
+            text = text[len(sentence) :].strip()
             dropped = True
         if text:
             out.append(text)
     return tuple(out)
 
 
-def _first_figure(rules: Sequence[Rule]) -> Optional[str]:
+def _first_figure(rules: Sequence[Rule]) -> str | None:
     for rule in rules:
         figure = french.figure_of(rule.values)
         if figure:
@@ -661,4 +756,4 @@ def listing_source(branch: Branch, certifications: Sequence[Certification]) -> S
     """Where a branch list comes from: the certifications' own source, or the annex."""
     if certifications:
         return certifications[0].source
-    return SourceRef(branch.agreement.document, "Annexe", None, "Annexe")
+    return SourceRef(branch.agreement.document, french.ANNEX, None, french.ANNEX)

@@ -7,10 +7,12 @@ the rules engine's reason codes, dates and numbers as French writes them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from bot.compose.parts import VERDICT_LINE_MAX
+from bot.knowledge.legi import FRENCH_MONTHS
 from bot.rules import Reason, ReasonCode
 
 # -- headings --------------------------------------------------------------------------
@@ -33,6 +35,24 @@ DUPLICATE_NOTE = (
     "vérifiez sur chaque fiche laquelle est active."
 )
 
+# -- words the renderers add (bot/render) -------------------------------------------------
+CERTIFICATIONS_HEADING = "Certifications :"
+SOURCE_HEADING_ONE = "Source :"
+SOURCE_HEADING_MANY = "Sources :"
+CHOSEN = "Vous avez choisi : {title}"
+CHECKED_ON = "vérifié le {day}"
+
+# -- small words -----------------------------------------------------------------------
+AND = " et "
+OR = " ou "
+QUOTED = "« {text} »"
+YES_PREFIX = "Oui : "
+ANNEX = "Annexe"
+CERTIFICATIONS_WORD = "certifications"
+CERTIFICATION_OF_LEVEL = "certification de ce niveau"
+METIER_WITH_SUB_SECTOR = "{label} ({sub_sector})"
+MONTHS_RANGE = "De {low} à {high} mois"
+
 # -- 2026 change -----------------------------------------------------------------------
 CHANGE_RECALL = "Rappel : depuis le {switch}, la période de reconversion remplace la Pro-A."
 MORE_ABOUT_CHANGE = "En savoir plus"
@@ -54,17 +74,18 @@ TOPIC_BUTTONS: Mapping[str, str] = {
     "cpf": "Le CPF",
 }
 MY_CERTIFICATIONS = "Mes certifications"
-ASK_METIER = "Quel est votre métier ?"
-ANY_RNCP = "Toute certification RNCP (période de reconversion)"
 
 # -- verdict lines ---------------------------------------------------------------------
 VERDICT_RECONVERSION = (
-    "Non, plus de nouvelle Pro-A depuis le {switch} ; oui, vous pouvez demander une "
-    "période de reconversion."
+    "Non, plus de nouvelle Pro-A depuis le {switch} ; oui, vous pouvez demander une période de reconversion."
 )
 #: The regime's verdict inside its part, when the verdict line answers a narrower question.
-PART_RECONVERSION = "Une nouvelle Pro-A n'est plus possible depuis le {switch} ; vous pouvez demander une période de reconversion."
-VERDICT_TOO_LATE = "Non : votre avenant est daté du {signed_on}, après le {last_start} ; ce ne peut plus être une Pro-A."
+PART_RECONVERSION = (
+    "Une nouvelle Pro-A n'est plus possible depuis le {switch} ; vous pouvez demander une période de reconversion."
+)
+VERDICT_TOO_LATE = (
+    "Non : votre avenant est daté du {signed_on}, après le {last_start} ; ce ne peut plus être une Pro-A."
+)
 VERDICT_PROA = {
     "eligible": "Oui, votre situation permet une Pro-A dans la branche {branch}.",
     "not_eligible": "Non, votre situation ne permet pas une Pro-A dans la branche {branch}.",
@@ -78,16 +99,18 @@ VERDICT_RECONVERSION_TO_CONFIRM = (
 )
 VERDICT_ONGOING = "Oui, votre Pro-A continue selon l'accord de branche {branch}."
 VERDICT_NO_TARGET = "Non, la liste de la branche ne prévoit pas de {target} pour « {metier} »."
-VERDICT_NO_TARGET_ANY = "Non, la liste de la branche ne prévoit pas de {target}."
 VERDICT_LIST = "La liste de la branche prévoit {count} certification{s} pour « {metier} »."
 VERDICT_LIST_TARGET = "La liste de la branche prévoit {count} {target} pour « {metier} »."
 VERDICT_LIST_BRANCH = "La liste de la branche prévoit {count} {target}."
 VERDICT_LIST_NEXT = "Suite de la liste pour « {metier} »."
 VERDICT_LIST_NEXT_BRANCH = "Suite de la liste."
+VERDICT_NOTHING_MORE = "Je n'ai pas de liste en cours : demandez d'abord une liste, par exemple « Quelles certifications pour un cariste ? »."
 VERDICT_LIST_DONE = "La liste est complète : il n'y a pas d'autre certification."
 VERDICT_UNKNOWN_LIST = "Je ne connais pas de certification de la liste pour « {metier} »."
 VERDICT_NOT_IN_LIST = "Ce métier ne figure pas dans la liste de la branche {branch}."
-VERDICT_ENJEUX = "« {label} » fait partie des métiers à enjeux de l'accord, mais la liste ne lui prévoit aucune certification."
+VERDICT_ENJEUX = (
+    "« {label} » fait partie des métiers à enjeux de l'accord, mais la liste ne lui prévoit aucune certification."
+)
 VERDICT_AMBIGUOUS = "Plusieurs métiers de la liste correspondent : lequel est le vôtre ?"
 VERDICT_DID_YOU_MEAN = "Vouliez-vous dire {labels} ?"
 VERDICT_WHICH_METIER = "Pour quel métier ? Écrivez par exemple « cariste » ou « aide-soignant »."
@@ -112,17 +135,21 @@ TOPIC_KEYWORDS: Mapping[str, str] = {
 
 # -- sentences -------------------------------------------------------------------------
 ASSUMED_CONTRACT = "Je considère que votre contrat est un {contract}."
-DURATION = "Elle dure de {min_months} à {max_months} mois"
 DURATION_EXTENDED_YOU = ", et jusqu'à {months} mois dans votre cas"
 DURATION_EXTENDED_SOME = ", jusqu'à {months} mois pour certains publics"
 NOT_IN_LIST_HELP = "Vous pouvez viser le CléA, une certification d'un autre métier de la liste, ou toute certification RNCP avec une période de reconversion, à confirmer avec l'OPCO ({opco})."
 CLOSEST = "Les métiers de la liste les plus proches sont proposés ci-dessous."
 ENJEUX_HELP = "Vous pouvez viser le CléA ou une certification d'un autre métier de la liste."
+#: The same ways out for a branch without a CléA rule (the CléA is named only where a rule says so).
+NOT_IN_LIST_HELP_NO_CLEA = "Vous pouvez viser une certification d'un autre métier de la liste, ou toute certification RNCP avec une période de reconversion, à confirmer avec l'OPCO ({opco})."
+ENJEUX_HELP_NO_CLEA = "Vous pouvez viser une certification d'un autre métier de la liste."
 OPCO_CONFIRM = "Pour la période de reconversion, ce point reste à confirmer auprès de votre OPCO ({opco})."
 UNKNOWN_LIST_NOTE = "La branche a bien une certification pour ce métier : {note}."
 UNKNOWN_LIST_OPCO = "Pour savoir si elle est éligible, renseignez-vous auprès de votre OPCO ({opco})."
 WITH_OPCO = "{sentence} ({opco})."
 TOPICS_AVAILABLE = "Je peux vous parler de la durée, du financement, de la rémunération, du tuteur ou des démarches."
+# -- « voir plus »: the one wording of a list that goes on (text, renderers, button) --------
+MORE_BUTTON = "Voir plus"
 MORE_ONE = "Il y en a 1 autre : écrivez « voir plus »."
 MORE_MANY = "Il y en a {count} autres : écrivez « voir plus »."
 
@@ -130,7 +157,7 @@ MORE_MANY = "Il y en a {count} autres : écrivez « voir plus »."
 #: The French of every reason code of the rules engine, filled from the reason's params
 #: (dates as « 1er janvier 2026 », decimals with a comma). ``None``: the reason states its
 #: rule, whose summary is the sentence.
-REASON_TEXTS: Mapping[ReasonCode, Optional[str]] = {
+REASON_TEXTS: Mapping[ReasonCode, str | None] = {
     ReasonCode.PROA_ENDED_RULE: None,
     ReasonCode.AVENANT_AFTER_END: "Votre avenant est daté du {signed_on}, après le {last_start_date} : ce ne peut plus être une Pro-A.",
     ReasonCode.PROA_ONGOING_AGREEMENT: "Votre avenant Pro-A a été conclu le {signed_on}, avant le {replacement_from} : il continue selon l'accord de branche.",
@@ -152,18 +179,13 @@ REASON_TEXTS: Mapping[ReasonCode, Optional[str]] = {
     ReasonCode.PLAN_SHARE_TOO_HIGH: "La formation ferait {percent} % de la durée totale, plus que {max_percent} %.",
 }
 
-_MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)
 
-
-def french_date(day: Optional[date]) -> str:
+def french_date(day: date | None) -> str:
     """``1er janvier 2026`` style date."""
     if day is None:
         return ""
     number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{number} {FRENCH_MONTHS[day.month - 1]} {day.year}"
 
 
 def french_value(value: Any) -> str:
@@ -183,13 +205,19 @@ def reason_text(reason: Reason) -> str:
     return template.format(**{key: french_value(value) for key, value in reason.params.items()})
 
 
-def certification_line(title: str, rncp: Optional[str], level: Optional[str]) -> str:
+def sources_heading(count: int) -> str:
+    """« Source : » or « Sources : »."""
+    return SOURCE_HEADING_ONE if count == 1 else SOURCE_HEADING_MANY
+
+
+def certification_line(title: str, rncp: str | None, level: str | None) -> str:
     """« TP Cariste d'entrepôt (RNCP34857, niveau 3) »."""
     details = ", ".join(part for part in (rncp, level) if part)
     return f"{title} ({details})" if details else title
 
 
 def more_hint(remaining: int) -> str:
+    """« Il y en a 3 autres : écrivez « voir plus ». », or an empty string when none remain."""
     if remaining <= 0:
         return ""
     return MORE_ONE if remaining == 1 else MORE_MANY.format(count=remaining)
@@ -212,7 +240,7 @@ def _euros(value: Any) -> str:
     return str(value)
 
 
-def figure_of(values: Mapping[str, Any]) -> Optional[str]:
+def figure_of(values: Mapping[str, Any]) -> str | None:
     """The headline figure of a rule's values, or None: « De 6 à 12 mois »,
     « De 150 à 450 heures sur 12 mois au plus », « 9,15 € par heure »…"""
     low, high = values.get("min_months"), values.get("max_months")
@@ -259,7 +287,7 @@ def first_sentence(text: str, limit: int = VERDICT_LINE_MAX) -> str:
     return text[: limit - 1].rstrip() + "…"
 
 
-def sentence_with(texts: "list[str] | tuple[str, ...]", word: str) -> Optional[str]:
+def sentence_with(texts: list[str] | tuple[str, ...], word: str) -> str | None:
     """The first sentence of ``texts`` that holds ``word`` (case-insensitive), or None."""
     import re
 

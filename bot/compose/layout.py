@@ -7,17 +7,15 @@ made of a heading (the old ``_prose`` turned « … :» into broken sentences).
 
 from __future__ import annotations
 
-from typing import List
-
-from bot.compose.french import certification_line, lowered, more_hint
+from bot.compose.french import certification_line, lowered, more_hint, sources_heading
 from bot.compose.parts import CHANGE_EXPLAINED, LIST_OTHERS, Answer, CertificationList
 
 #: How many sources the text names (all of them are in the structured answer).
 SOURCES_IN_TEXT = 2
 
 
-def _parts(answer: Answer) -> List[str]:
-    blocks: List[str] = []
+def _parts(answer: Answer) -> list[str]:
+    blocks: list[str] = []
     for part in answer.parts:
         # The figure goes on the heading's line (« Pro-A signée avant 2026 : de 6 à 12 mois »),
         # so the part starts with it and the sentences that follow are not run into it.
@@ -33,7 +31,7 @@ def _parts(answer: Answer) -> List[str]:
     return blocks
 
 
-def list_lines(listing: CertificationList) -> List[str]:
+def list_lines(listing: CertificationList) -> list[str]:
     """The numbered lines of a list page, the métier named when it is another's."""
     lines = [f"{listing.heading} :"]
     for number, item in enumerate(listing.items, listing.offset + 1):
@@ -49,7 +47,7 @@ def list_lines(listing: CertificationList) -> List[str]:
     return lines
 
 
-def _change(answer: Answer) -> List[str]:
+def _change(answer: Answer) -> list[str]:
     if answer.change is None:
         return []
     if answer.change.kind == CHANGE_EXPLAINED:
@@ -57,18 +55,18 @@ def _change(answer: Answer) -> List[str]:
     return [answer.change.text]
 
 
-def _sources(answer: Answer) -> List[str]:
+def _sources(answer: Answer) -> list[str]:
     sources = answer.sources
     if not sources:
         return []
     cited = " ; ".join(s.label for s in sources[:SOURCES_IN_TEXT])
     end = " …" if len(sources) > SOURCES_IN_TEXT else "."
-    return [f"Source{'s' if len(sources) > 1 else ''} : {cited}{end}"]
+    return [f"{sources_heading(len(sources))} {cited}{end}"]
 
 
 def full_text(answer: Answer) -> str:
     """The whole answer as plain text, blocks separated by a blank line."""
-    blocks = [answer.verdict_line.strip()] + _parts(answer)
+    blocks = [answer.verdict_line.strip(), *_parts(answer)]
     if answer.certification_list is not None:
         listing = answer.certification_list
         lines = list_lines(listing) if listing.items else []
@@ -79,7 +77,7 @@ def full_text(answer: Answer) -> str:
 
 def summary_text(answer: Answer) -> str:
     """The answer without its list and sources, for channels that show those as cards."""
-    blocks = [answer.verdict_line.strip()] + _parts(answer)
+    blocks = [answer.verdict_line.strip(), *_parts(answer)]
     if answer.certification_list is not None:
         blocks += list(answer.certification_list.notes)
     blocks += _change(answer)

@@ -4,10 +4,10 @@ dead end. Payloads are Rasa intents with entities, so they work on every channel
 from __future__ import annotations
 
 import json
-from typing import Iterable, List, Optional, Sequence, Tuple
+from collections.abc import Iterable, Sequence
 
 from bot.compose import french
-from bot.compose.parts import Button
+from bot.compose.parts import AnswerTopic, Button, faq_topic
 
 #: At most this many next steps after an answer (a phone shows them on two lines).
 MAX_NEXT_STEPS = 4
@@ -17,24 +17,29 @@ WELCOME_TOPICS = ("duration", "funding", "pay", "periode_reconversion")
 
 #: What naturally follows each answer topic.
 FOLLOW_UPS = {
-    "eligibility": ("duration", "funding", "pay", "procedure"),
-    "certifications": ("duration", "funding", "procedure", "periode_reconversion"),
-    "faq:duration": ("training_share", "pay", "funding", "procedure"),
-    "faq:training_share": ("duration", "pay", "funding", "procedure"),
-    "faq:funding": ("pay", "procedure", "duration", "tutor"),
-    "faq:pay": ("funding", "duration", "procedure", "tutor"),
-    "faq:tutor": ("procedure", "duration", "funding", "pay"),
-    "faq:procedure": ("funding", "duration", "tutor", "pay"),
-    "faq:periode_reconversion": ("duration", "funding", "procedure", "forms"),
+    AnswerTopic.ELIGIBILITY: ("duration", "funding", "pay", "procedure"),
+    AnswerTopic.CERTIFICATIONS: ("duration", "funding", "procedure", "periode_reconversion"),
+    faq_topic("duration"): ("training_share", "pay", "funding", "procedure"),
+    faq_topic("training_share"): ("duration", "pay", "funding", "procedure"),
+    faq_topic("funding"): ("pay", "procedure", "duration", "tutor"),
+    faq_topic("pay"): ("funding", "duration", "procedure", "tutor"),
+    faq_topic("tutor"): ("procedure", "duration", "funding", "pay"),
+    faq_topic("procedure"): ("funding", "duration", "tutor", "pay"),
+    faq_topic("periode_reconversion"): ("duration", "funding", "procedure", "forms"),
 }
 
 
-def topic_button(topic: str) -> Optional[Button]:
+def faq_payload(topic: str) -> str:
+    """The Rasa payload that asks a FAQ topic: ``/faq{"faq_topic": "duration"}``."""
+    return "/faq" + json.dumps({"faq_topic": topic}, ensure_ascii=False)
+
+
+def topic_button(topic: str) -> Button | None:
     """The button that asks a FAQ topic, or None for a topic without a title."""
     title = french.TOPIC_BUTTONS.get(topic)
     if title is None:
         return None
-    return Button(title, "/faq" + json.dumps({"faq_topic": topic}, ensure_ascii=False))
+    return Button(title, faq_payload(topic))
 
 
 def certifications_button() -> Button:
@@ -45,12 +50,21 @@ def metier_button(label: str, metier_id: str) -> Button:
     return Button(label, "/inform" + json.dumps({"metier_id": metier_id}, ensure_ascii=False))
 
 
+#: The intent a « Voir plus » button sends (domain.yml, ``show_more``).
+SHOW_MORE_PAYLOAD = "/show_more"
+
+
+def more_button() -> Button:
+    """« Voir plus »: the next page of the list."""
+    return Button(french.MORE_BUTTON, SHOW_MORE_PAYLOAD)
+
+
 def change_button() -> Button:
     """« En savoir plus » on the 2026 change."""
-    return Button(french.MORE_ABOUT_CHANGE, "/faq" + json.dumps({"faq_topic": "periode_reconversion"}))
+    return Button(french.MORE_ABOUT_CHANGE, faq_payload("periode_reconversion"))
 
 
-def topic_buttons(topics: Iterable[str], known: Sequence[str], skip: Iterable[str] = ()) -> List[Button]:
+def topic_buttons(topics: Iterable[str], known: Sequence[str], skip: Iterable[str] = ()) -> list[Button]:
     """Buttons for ``topics`` that the assistant answers (``known``), without ``skip``."""
     skipped = set(skip)
     buttons = []
@@ -63,7 +77,7 @@ def topic_buttons(topics: Iterable[str], known: Sequence[str], skip: Iterable[st
     return buttons
 
 
-def follow_ups(topic: str, known: Sequence[str], with_certifications: bool = False) -> Tuple[Button, ...]:
+def follow_ups(topic: str, known: Sequence[str], with_certifications: bool = False) -> tuple[Button, ...]:
     """The next steps after an answer on ``topic`` (``faq:duration``, ``eligibility``…)."""
     asked = topic.split(":", 1)[1] if topic.startswith("faq:") else None
     topics = FOLLOW_UPS.get(topic, WELCOME_TOPICS)

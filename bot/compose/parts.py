@@ -18,11 +18,37 @@ Nothing here knows French wording: :mod:`bot.compose.builder` fills the parts an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Tuple
+from dataclasses import dataclass
+from typing import Any
+
+from bot.knowledge.models import Code
+
+
+class AnswerVerdict(Code):
+    """The verdict an answer carries (the engine's « à confirmer » is shown as ``info``)."""
+
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    NEEDS_INFORMATION = "needs_information"
+    INFO = "info"
+
+
+class AnswerTopic(Code):
+    """What an answer is about; a FAQ answer's topic is ``faq:<faq topic>`` (:func:`faq_topic`)."""
+
+    ELIGIBILITY = "eligibility"
+    CERTIFICATIONS = "certifications"
+    FAQ = "faq"
+    INFO = "info"
+
+
+def faq_topic(topic: str) -> str:
+    """The answer topic of a FAQ topic: ``faq:duration``."""
+    return f"{AnswerTopic.FAQ.value}:{topic}"
+
 
 #: Verdict codes an answer may carry.
-VERDICTS = ("eligible", "not_eligible", "needs_information", "info")
+VERDICTS = tuple(v.value for v in AnswerVerdict)
 #: The verdict line is read first, on a phone, without scrolling.
 VERDICT_LINE_MAX = 200
 #: Version of the structured payload (docs/DESIGN.md).
@@ -42,8 +68,8 @@ class SourceItem:
     """One cited source: its label, the article's address if known, the day it was checked."""
 
     label: str
-    url: Optional[str]
-    checked_on: Optional[str] = None
+    url: str | None
+    checked_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,11 +78,11 @@ class CertificationItem:
     list is not the person's own; ``note`` explains a repeated title."""
 
     title: str
-    rncp: Optional[str]
+    rncp: str | None
     level: str
-    url: Optional[str]
-    metier: Optional[str] = None
-    note: Optional[str] = None
+    url: str | None
+    metier: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,22 +90,27 @@ class Part:
     """One block of details under a heading (e.g. « Période de reconversion (depuis 2026) »),
     starting with its figure when it has one."""
 
-    heading: Optional[str]
-    figure: Optional[str] = None
-    sentences: Tuple[str, ...] = ()
+    heading: str | None
+    figure: str | None = None
+    sentences: tuple[str, ...] = ()
     #: Regime the part is about (``proa``, ``proa_ongoing``, ``periode_reconversion``) or None.
-    regime: Optional[str] = None
-
-    @property
-    def body(self) -> str:
-        """The figure then the sentences, as one paragraph."""
-        return " ".join(s.strip() for s in ((self.figure or ""),) + self.sentences if s and s.strip())
+    regime: str | None = None
 
 
-#: Whose certifications a list holds.
-LIST_OWN = "metier"        # the person's métier
-LIST_OTHERS = "others"     # other métiers of the list (the person's has none of that kind)
-LIST_BRANCH = "branch"     # the branch list, no métier given
+class ListWhose(Code):
+    """Whose certifications a list holds."""
+
+    #: The person's métier.
+    OWN = "metier"
+    #: Other métiers of the list (the person's has none of that kind).
+    OTHERS = "others"
+    #: The branch list, no métier given.
+    BRANCH = "branch"
+
+
+LIST_OWN = ListWhose.OWN
+LIST_OTHERS = ListWhose.OTHERS
+LIST_BRANCH = ListWhose.BRANCH
 
 
 @dataclass(frozen=True)
@@ -87,17 +118,23 @@ class CertificationList:
     """One page of a certification list, with a heading that says whose it is."""
 
     heading: str
-    items: Tuple[CertificationItem, ...]
-    whose: str = LIST_OWN
+    items: tuple[CertificationItem, ...]
+    whose: ListWhose = LIST_OWN
     offset: int = 0
     remaining: int = 0
     next_offset: int = 0
-    notes: Tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
-#: How the 2026 change is said in an answer.
-CHANGE_EXPLAINED = "explained"
-CHANGE_RECALLED = "recalled"
+class ChangeKind(Code):
+    """How the 2026 change is said in an answer."""
+
+    EXPLAINED = "explained"
+    RECALLED = "recalled"
+
+
+CHANGE_EXPLAINED = ChangeKind.EXPLAINED
+CHANGE_RECALLED = ChangeKind.RECALLED
 
 
 @dataclass(frozen=True)
@@ -105,10 +142,10 @@ class ChangeNote:
     """The 2026 change: explained in full once, then recalled in a few words with a
     button « En savoir plus »."""
 
-    kind: str
+    kind: ChangeKind
     heading: str
     text: str
-    button: Optional[Button] = None
+    button: Button | None = None
 
 
 @dataclass(frozen=True)
@@ -116,34 +153,37 @@ class Answer:
     """One answer: verdict line, parts, list, change note, next steps and sources."""
 
     verdict_line: str
-    verdict: str = "info"
-    topic: str = "info"
-    idcc: Optional[int] = None
-    branch_name: Optional[str] = None
-    metier_id: Optional[str] = None
-    metier_label: Optional[str] = None
-    parts: Tuple[Part, ...] = ()
-    certification_list: Optional[CertificationList] = None
-    change: Optional[ChangeNote] = None
+    verdict: AnswerVerdict = AnswerVerdict.INFO
+    #: An :class:`AnswerTopic` value, or ``faq:<topic>`` (:func:`faq_topic`).
+    topic: str = AnswerTopic.INFO
+    idcc: int | None = None
+    branch_name: str | None = None
+    metier_id: str | None = None
+    metier_label: str | None = None
+    parts: tuple[Part, ...] = ()
+    certification_list: CertificationList | None = None
+    change: ChangeNote | None = None
     #: Buttons that answer the answer's own question (« lequel est le vôtre ? »).
-    choices: Tuple[Button, ...] = ()
+    choices: tuple[Button, ...] = ()
     #: The questions that naturally follow.
-    next_steps: Tuple[Button, ...] = ()
-    sources: Tuple[SourceItem, ...] = ()
+    next_steps: tuple[Button, ...] = ()
+    sources: tuple[SourceItem, ...] = ()
     #: What the answer needs to go further (e.g. "contract", "metier_id"), for forms.
-    missing: Tuple[str, ...] = ()
-    #: Free data for the adapters (next offset of a long list, regime…).
-    extra: Dict[str, Any] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()
+    #: The answer explains the 2026 change in its parts (FAQ on the période de reconversion).
+    explains_change: bool = False
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {self.verdict!r}")
+        # A plain string from a caller becomes the enum (frozen dataclass: set it directly).
+        object.__setattr__(self, "verdict", AnswerVerdict(self.verdict))
         if not self.verdict_line.strip():
             raise ValueError("an answer needs a verdict line")
 
     # -- derived views ---------------------------------------------------------------
     @property
-    def certifications(self) -> Tuple[CertificationItem, ...]:
+    def certifications(self) -> tuple[CertificationItem, ...]:
         return self.certification_list.items if self.certification_list else ()
 
     @property
@@ -151,7 +191,12 @@ class Answer:
         return self.certification_list.remaining if self.certification_list else 0
 
     @property
-    def buttons(self) -> Tuple[Button, ...]:
+    def next_offset(self) -> int:
+        """Where the next page of the list starts (the « voir plus » of the adapters)."""
+        return self.certification_list.next_offset if self.certification_list else 0
+
+    @property
+    def buttons(self) -> tuple[Button, ...]:
         """Every quick reply, in the order shown: choices, next steps, « En savoir plus »."""
         buttons = list(self.choices) + list(self.next_steps)
         if self.change and self.change.button and self.change.button not in buttons:
@@ -161,7 +206,7 @@ class Answer:
     @property
     def change_explained(self) -> bool:
         """Whether this answer explains the 2026 change in full (the slot remembers it)."""
-        return bool(self.extra.get("explains_change")) or (self.change is not None and self.change.kind == CHANGE_EXPLAINED)
+        return self.explains_change or (self.change is not None and self.change.kind == CHANGE_EXPLAINED)
 
     @property
     def text(self) -> str:
@@ -175,15 +220,25 @@ class Answer:
 
         return summary_text(self)
 
-    def to_payload(self) -> Dict[str, Any]:
+    def _more(self) -> dict[str, Any]:
+        """How many certifications are left, and when some are, the hint and the
+        « Voir plus » button every renderer shows (worded in :mod:`bot.compose.french`)."""
+        from bot.compose.french import more_hint
+        from bot.compose.next_steps import more_button
+
+        if not self.remaining:
+            return {"remaining": 0}
+        return {"remaining": self.remaining, "hint": more_hint(self.remaining), "button": _button(more_button())}
+
+    def to_payload(self) -> dict[str, Any]:
         """The structured answer as JSON-ready data (docs/DESIGN.md)."""
         listing = self.certification_list
         return {
             "type": "proa_answer",
             "version": PAYLOAD_VERSION,
-            "verdict": self.verdict,
+            "verdict": self.verdict.value,
             "verdict_line": self.verdict_line,
-            "topic": self.topic,
+            "topic": str(self.topic),
             "branch": {"idcc": self.idcc, "name": self.branch_name} if self.idcc else None,
             "metier": {"id": self.metier_id, "label": self.metier_label} if self.metier_id else None,
             "parts": [
@@ -191,7 +246,12 @@ class Answer:
                 for p in self.parts
             ],
             "list": (
-                {"heading": listing.heading, "whose": listing.whose, "offset": listing.offset, "notes": list(listing.notes)}
+                {
+                    "heading": listing.heading,
+                    "whose": listing.whose.value,
+                    "offset": listing.offset,
+                    "notes": list(listing.notes),
+                }
                 if listing
                 else None
             ),
@@ -199,10 +259,10 @@ class Answer:
                 {"title": c.title, "rncp": c.rncp, "level": c.level, "url": c.url, "metier": c.metier, "note": c.note}
                 for c in self.certifications
             ],
-            "more": {"remaining": self.remaining},
+            "more": self._more(),
             "change": (
                 {
-                    "kind": self.change.kind,
+                    "kind": self.change.kind.value,
                     "heading": self.change.heading,
                     "text": self.change.text,
                     "button": _button(self.change.button) if self.change.button else None,
@@ -218,5 +278,5 @@ class Answer:
         }
 
 
-def _button(button: Button) -> Dict[str, str]:
+def _button(button: Button) -> dict[str, str]:
     return {"title": button.title, "payload": button.payload}

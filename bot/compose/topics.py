@@ -9,12 +9,12 @@ regime that applies.
 
 from __future__ import annotations
 
-from typing import Mapping, Tuple
+from collections.abc import Mapping
 
 from bot.understanding.faq_topics import default_faq_topics
 
 #: (Pro-A rule topics, période de reconversion rule topics) per FAQ topic.
-TopicRules = Tuple[Tuple[str, ...], Tuple[str, ...]]
+TopicRules = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def faq_topics() -> Mapping[str, TopicRules]:

@@ -305,7 +305,9 @@ def format_changes(changes: Iterable[LegiChange]) -> str:
 # --------------------------------------------------------------------------- citations
 
 
-_MONTHS = (
+#: French month names, January first: read in Légifrance notes here, written in the
+#: answers' dates by bot.compose.french (one list for both).
+FRENCH_MONTHS = (
     "janvier",
     "février",
     "mars",
@@ -329,8 +331,8 @@ def allowed_starts(article: Mapping[str, Any]) -> set[str]:
     start = article.get("date_debut")
     starts = {str(start)} if start else set()
     for day, month, year in _NOTA_IN_FORCE.findall(article.get("nota") or ""):
-        if month in _MONTHS:
-            starts.add(date(int(year), _MONTHS.index(month) + 1, int(day)).isoformat())
+        if month in FRENCH_MONTHS:
+            starts.add(date(int(year), FRENCH_MONTHS.index(month) + 1, int(day)).isoformat())
     return starts
 
 

@@ -11,14 +11,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-# French wording shown to advisers (vouvoiement).
-CERTIFICATIONS_HEADING = "Certifications :"
-SOURCE_HEADING_ONE = "Source :"
-SOURCE_HEADING_MANY = "Sources :"
-MORE_BUTTON = "Voir plus"
-MORE_PAYLOAD = "/show_more"
-CHOSEN = "Vous avez choisi : {title}"
-CHECKED_ON = "vérifié le {day}"
+# The few words a renderer adds are worded with the answers' (bot/compose/french.py).
+from bot.compose.french import CERTIFICATIONS_HEADING, CHECKED_ON, CHOSEN, sources_heading
+
+__all__ = ["CHOSEN", "sources_heading"]
 
 
 def text_of(payload: dict[str, Any]) -> str:
@@ -70,24 +66,11 @@ def change_of(payload: dict[str, Any]) -> dict[str, str] | None:
     change = payload.get("change")
     if not isinstance(change, dict) or not isinstance(change.get("text"), str) or not change["text"].strip():
         return None
-    return {"kind": str(change.get("kind") or ""), "heading": str(change.get("heading") or ""), "text": change["text"].strip()}
-
-
-def details_of(payload: dict[str, Any]) -> str:
-    """Everything between the verdict line and the list, as plain text: the parts
-    (heading, figure, text). For a version 1 payload, the summary."""
-    parts = parts_of(payload)
-    if not parts and not verdict_line_of(payload):
-        return summary_of(payload)
-    blocks = []
-    for part in parts:
-        head = part["heading"]
-        if head and part["figure"]:
-            head = f"{head} : {part['figure']}"
-        elif part["figure"]:
-            head = part["figure"]
-        blocks.append("\n".join(x for x in (head, part["text"]) if x))
-    return "\n\n".join(blocks)
+    return {
+        "kind": str(change.get("kind") or ""),
+        "heading": str(change.get("heading") or ""),
+        "text": change["text"].strip(),
+    }
 
 
 def buttons_of(payload: dict[str, Any]) -> list[dict[str, str]]:
@@ -116,11 +99,7 @@ def certifications_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 def sources_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """Sources having a label (a source without a label cannot be shown)."""
-    return [
-        source
-        for source in payload.get("sources") or []
-        if isinstance(source, dict) and source.get("label")
-    ]
+    return [source for source in payload.get("sources") or [] if isinstance(source, dict) and source.get("label")]
 
 
 def source_label(source: dict[str, Any]) -> str:
@@ -130,26 +109,34 @@ def source_label(source: dict[str, Any]) -> str:
     return f"{label} ({CHECKED_ON.format(day=checked)})" if isinstance(checked, str) and checked else label
 
 
+def _more(payload: dict[str, Any]) -> dict[str, Any]:
+    more = payload.get("more")
+    return more if isinstance(more, dict) else {}
+
+
 def remaining_of(payload: dict[str, Any]) -> int:
     """How many certifications were left out of this answer (0 when none)."""
-    more = payload.get("more") or {}
     try:
-        remaining = int(more.get("remaining") or 0) if isinstance(more, dict) else 0
+        remaining = int(_more(payload).get("remaining") or 0)
     except (TypeError, ValueError):
         return 0
     return max(remaining, 0)
 
 
-def more_hint(remaining: int) -> str:
-    """French hint telling how to see the certifications left out."""
-    if remaining <= 0:
-        return ""
-    if remaining == 1:
-        return "… et 1 autre certification. Écrivez « voir plus » pour l'afficher."
-    return (
-        f"… et {remaining} autres certifications. "
-        "Écrivez « voir plus » pour les afficher."
-    )
+def more_hint_of(payload: dict[str, Any]) -> str:
+    """The core's French hint on the certifications left out (« … écrivez « voir plus » »),
+    or an empty string when the list is complete."""
+    hint = _more(payload).get("hint")
+    return hint.strip() if remaining_of(payload) and isinstance(hint, str) else ""
+
+
+def buttons_with_more(payload: dict[str, Any]) -> list[dict[str, str]]:
+    """The quick replies, the core's « Voir plus » first when the list goes on."""
+    buttons = buttons_of(payload)
+    more = _more(payload).get("button")
+    if remaining_of(payload) and isinstance(more, dict) and more.get("title") and more.get("payload"):
+        buttons.insert(0, {"title": str(more["title"]), "payload": str(more["payload"])})
+    return buttons
 
 
 def level_suffix(cert: dict[str, Any]) -> str:
@@ -168,15 +155,11 @@ def safe_url(url: Any) -> str | None:
     """Return ``url`` when it is an absolute http(s) URL, else None."""
     if not isinstance(url, str) or not url.strip():
         return None
-    url = url.strip()
+    text: str = url.strip()
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(text)
     except ValueError:
         return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    return url
-
-
-def sources_heading(count: int) -> str:
-    return SOURCE_HEADING_ONE if count == 1 else SOURCE_HEADING_MANY
+    return text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from bot.render._common import MORE_BUTTON, MORE_PAYLOAD, buttons_of, remaining_of, text_of
+from bot.render._common import buttons_with_more, text_of
 
 
 def render(payload: dict[str, Any], include_json: bool = False) -> dict[str, Any]:
@@ -21,9 +21,7 @@ def render(payload: dict[str, Any], include_json: bool = False) -> dict[str, Any
     ``json_message`` (a copy of ``payload``) only when ``include_json`` is true.
     """
     message: dict[str, Any] = {"text": text_of(payload)}
-    buttons = buttons_of(payload)
-    if remaining_of(payload):
-        buttons.insert(0, {"title": MORE_BUTTON, "payload": MORE_PAYLOAD})
+    buttons = buttons_with_more(payload)
     if buttons:
         message["buttons"] = buttons
     if include_json:

@@ -29,19 +29,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.compose.parts import ChangeKind
 from bot.render._common import (
     CHOSEN,
-    MORE_BUTTON,
-    MORE_PAYLOAD,
-    buttons_of,
+    buttons_with_more,
     certifications_of,
     change_of,
     level_suffix,
     list_heading_of,
     list_notes_of,
-    more_hint,
+    more_hint_of,
     parts_of,
-    remaining_of,
     safe_url,
     source_label,
     sources_heading,
@@ -70,12 +68,7 @@ _TOKEN = re.compile(r"<[^>]*>|\S+")
 
 def escape(text: Any) -> str:
     """Escape the three mrkdwn control characters."""
-    return (
-        str(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-    )
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def link(url: Any, label: Any) -> str:
@@ -84,11 +77,7 @@ def link(url: Any, label: Any) -> str:
     if checked is None:
         return escape(label)
     checked = (
-        checked.replace("&", "&amp;")
-        .replace("<", "%3C")
-        .replace(">", "%3E")
-        .replace("|", "%7C")
-        .replace(" ", "%20")
+        checked.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
     )
     return f"<{checked}|{escape(label)}>"
 
@@ -190,7 +179,7 @@ def _cap(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     tail = [b for b in blocks[-2:] if b.get("block_id") in (ACTIONS_BLOCK, SOURCES_BLOCK)]
     head = blocks[: len(blocks) - len(tail)]
     keep = BLOCKS_MAX - len(tail) - 1
-    return head[:keep] + [_context(SHORTENED)] + tail
+    return [*head[:keep], _context(SHORTENED), *tail]
 
 
 def render(payload: dict[str, Any]) -> dict[str, Any]:
@@ -211,21 +200,19 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
         lines += [certification_line(cert) for cert in certifications]
         blocks += [_mrkdwn_section(part) for part in _chunks("\n".join(lines))]
 
-    remaining = remaining_of(payload)
-    hint = more_hint(remaining)
+    hint = more_hint_of(payload)
     if hint:
         blocks.append(_context(f"_{escape(hint)}_"))
     for note in list_notes_of(payload):
         blocks.append(_context(escape(note)))
     change = change_of(payload)
     if change:
-        heading = f"*{escape(change['heading'])}* " if change["kind"] == "explained" and change["heading"] else ""
+        heading = (
+            f"*{escape(change['heading'])}* " if change["kind"] == ChangeKind.EXPLAINED and change["heading"] else ""
+        )
         blocks.append(_context(heading + escape(change["text"])))
 
-    buttons = buttons_of(payload)
-    if remaining:
-        buttons.insert(0, {"title": MORE_BUTTON, "payload": MORE_PAYLOAD})
-    buttons = buttons[:ACTIONS_MAX]
+    buttons = buttons_with_more(payload)[:ACTIONS_MAX]
     if buttons:
         blocks.append(
             {

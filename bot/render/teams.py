@@ -22,18 +22,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.compose.parts import ChangeKind
 from bot.render._common import (
-    MORE_BUTTON,
-    MORE_PAYLOAD,
-    buttons_of,
+    buttons_with_more,
     certifications_of,
     change_of,
     level_suffix,
     list_heading_of,
     list_notes_of,
-    more_hint,
+    more_hint_of,
     parts_of,
-    remaining_of,
     safe_url,
     source_label,
     sources_heading,
@@ -113,15 +111,14 @@ def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
             }
         )
 
-    remaining = remaining_of(payload)
-    hint = more_hint(remaining)
+    hint = more_hint_of(payload)
     if hint:
         body.append(_text_block(hint, isSubtle=True, spacing="Small"))
     for note in list_notes_of(payload):
         body.append(_text_block(note, size="Small", isSubtle=True, spacing="Small"))
     change = change_of(payload)
     if change:
-        heading = f"**{change['heading']}** " if change["kind"] == "explained" and change["heading"] else ""
+        heading = f"**{change['heading']}** " if change["kind"] == ChangeKind.EXPLAINED and change["heading"] else ""
         body.append(_text_block(heading + change["text"], size="Small", spacing="Medium"))
 
     sources = sources_of(payload)
@@ -143,10 +140,7 @@ def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
         "fallbackText": text,
         "body": body,
     }
-    buttons = buttons_of(payload)
-    if remaining:
-        buttons.insert(0, {"title": MORE_BUTTON, "payload": MORE_PAYLOAD})
-    buttons = buttons[:ACTIONS_MAX]
+    buttons = buttons_with_more(payload)[:ACTIONS_MAX]
     if buttons:
         card["actions"] = [
             {

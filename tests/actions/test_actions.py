@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, Dict, List, Optional
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -33,36 +35,26 @@ from bot.profile import Profile
 PROA_TIME = "2025-06-01"
 RECONVERSION_TIME = "2026-11-23"
 
-FORM_SLOTS = [
-    "idcc",
-    "contract",
-    "metier",
-    "metier_id",
-    "held_diploma",
-    "held_level",
-    "target_diploma",
-    "target_level",
-    "age",
-    "avenant_date",
-]
-DOMAIN: Dict[str, Any] = {
-    "forms": {"profile_form": {"required_slots": FORM_SLOTS}},
-    "slots": {name: {"type": "text", "mappings": [{"type": "from_entity", "entity": name}]} for name in FORM_SLOTS},
-}
+#: The assistant's real domain, as the action server receives it from Rasa.
+DOMAIN: dict[str, Any] = yaml.safe_load(
+    (Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8")
+)
+FORM_SLOTS: list[str] = list(DOMAIN["forms"]["profile_form"]["required_slots"])
 
 
 def make_tracker(
-    slots: Optional[Dict[str, Any]] = None,
+    slots: dict[str, Any] | None = None,
     intent: str = "inform",
     text: str = "",
-    entities: Optional[List[Dict[str, Any]]] = None,
-    extra: Optional[Dict[str, Any]] = None,
-    active_loop: Optional[str] = None,
-    events: Optional[List[Dict[str, Any]]] = None,
-    channel: Optional[str] = None,
-    after: Optional[List[Dict[str, Any]]] = None,
+    entities: list[dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+    active_loop: str | None = None,
+    events: list[dict[str, Any]] | None = None,
+    channel: str | None = None,
+    after: list[dict[str, Any]] | None = None,
 ) -> Tracker:
-    all_slots = {name: None for name in FORM_SLOTS + ["last_topic", "list_offset", "faq_topic", "requested_slot", "change_2026_explained"]}
+    all_slots = {name: slot.get("initial_value") for name, slot in DOMAIN["slots"].items()}
+    all_slots["requested_slot"] = None
     all_slots["idcc"] = "2378"
     all_slots.update(slots or {})
     message = {"intent": {"name": intent, "confidence": 0.9}, "text": text, "entities": entities or []}
@@ -82,13 +74,13 @@ def make_tracker(
     )
 
 
-def run(action, tracker: Tracker, domain: Optional[Dict[str, Any]] = None):
+def run(action, tracker: Tracker, domain: dict[str, Any] | None = None):
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, domain or DOMAIN))
     return dispatcher.messages, events
 
 
-def slot_events(events) -> Dict[str, Any]:
+def slot_events(events) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
@@ -114,7 +106,9 @@ def test_eligibility_is_answered(monkeypatch, real_assistant):
 
 def test_eligibility_in_2026_says_proa_cannot_start(monkeypatch):
     monkeypatch.setenv("PROA_TODAY", RECONVERSION_TIME)
-    messages, events = run(ActionAnswerEligibility(), make_tracker({"contract": "cdi_interimaire"}, intent="ask_eligibility"))
+    messages, events = run(
+        ActionAnswerEligibility(), make_tracker({"contract": "cdi_interimaire"}, intent="ask_eligibility")
+    )
     assert "période de reconversion" in texts(messages)
     assert slot_events(events)["last_topic"] == "eligibility"
 
@@ -210,7 +204,7 @@ def test_ambiguous_job_gives_buttons(monkeypatch):
     assert len(buttons) >= 2
     for button in buttons:
         assert button["payload"].startswith('/inform{"metier_id": ')
-        assert json.loads(button["payload"][len("/inform"):])["metier_id"]
+        assert json.loads(button["payload"][len("/inform") :])["metier_id"]
     assert events == []
 
 
@@ -235,7 +229,12 @@ def test_new_job_forgets_the_job_chosen_before():
     "intent, text, entities, forgotten",
     [
         # a new question without a target: the BTS of the previous question is dropped
-        ("ask_certifications", "quelles certifications pour un soudeur ?", [{"entity": "metier", "value": "soudeur"}], True),
+        (
+            "ask_certifications",
+            "quelles certifications pour un soudeur ?",
+            [{"entity": "metier", "value": "soudeur"}],
+            True,
+        ),
         # a follow-up keeps it
         ("inform", "et pour un chaudronnier ?", [{"entity": "metier", "value": "chaudronnier"}], False),
         # a new question naming a target keeps the one it names
@@ -276,7 +275,9 @@ def test_branch_names_become_idcc_numbers():
 def test_slot_values_are_normalised():
     validator = ValidateSlotMappings()
     dispatcher, tracker = CollectingDispatcher(), make_tracker()
-    assert validator.validate_avenant_date("20 décembre 2025", dispatcher, tracker, DOMAIN) == {"avenant_date": "2025-12-20"}
+    assert validator.validate_avenant_date("20 décembre 2025", dispatcher, tracker, DOMAIN) == {
+        "avenant_date": "2025-12-20"
+    }
     assert validator.validate_avenant_date("03/12/2025", dispatcher, tracker, DOMAIN) == {"avenant_date": "2025-12-03"}
     assert validator.validate_avenant_date("bientôt", dispatcher, tracker, DOMAIN) == {"avenant_date": None}
     assert validator.validate_contract("CDD", dispatcher, tracker, DOMAIN) == {"contract": "cdd"}
@@ -289,7 +290,14 @@ def test_slot_values_are_normalised():
 def test_profile_from_slots(monkeypatch):
     monkeypatch.setenv("PROA_TODAY", "2025-12-01")
     profile = profile_from_slots(
-        {"idcc": "1404", "contract": "cdi", "age": "23", "held_level": "4", "avenant_date": "2025-11-28", "metier": " cariste "}
+        {
+            "idcc": "1404",
+            "contract": "cdi",
+            "age": "23",
+            "held_level": "4",
+            "avenant_date": "2025-11-28",
+            "metier": " cariste ",
+        }
     )
     assert (profile.idcc, profile.contract, profile.age, profile.held_level) == (1404, "cdi", 23, 4)
     assert profile.avenant_signed_on.isoformat() == "2025-11-28"
@@ -309,7 +317,7 @@ def test_certifications_for_a_job_then_show_more(monkeypatch, real_assistant):
     assert first_page.remaining > 0
     assert texts(messages) == first_page.text
     offset = slot_events(events)["list_offset"]
-    assert offset == first_page.extra["next_offset"]
+    assert offset == first_page.next_offset
 
     slots.update(slot_events(events))
     messages, events = run(ActionShowMore(), make_tracker(slots, intent="show_more", text="voir plus"))
@@ -352,7 +360,7 @@ def test_show_more_without_a_list():
 # --- FAQ ------------------------------------------------------------------------------
 
 
-def faq_message(topic: str) -> Dict[str, Any]:
+def faq_message(topic: str) -> dict[str, Any]:
     return {
         "response_selector": {
             "faq": {"response": {"intent_response_key": f"faq/{topic}", "responses": [{"text": "…"}]}}
@@ -399,9 +407,10 @@ def test_the_2026_change_is_explained_once_per_conversation(monkeypatch):
     assert any(b["title"] == "En savoir plus" for m in messages for b in m.get("buttons") or [])
 
 
-def real_domain() -> Dict[str, Any]:
-    import yaml
+def real_domain() -> dict[str, Any]:
     from pathlib import Path
+
+    import yaml
 
     return yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
 
@@ -509,7 +518,7 @@ def test_unknown_intent_is_asked_to_rephrase():
 # --- session start ---------------------------------------------------------------------
 
 
-def _session_start_events(slots: Dict[str, Any]):
+def _session_start_events(slots: dict[str, Any]):
     tracker = make_tracker(slots)
     _, events = run(ActionSessionStart(), tracker)
     return events
@@ -524,7 +533,10 @@ def test_session_start_keeps_the_slots_and_listens():
     assert slots["idcc"] == "2378"
 
 
-@pytest.mark.parametrize("metadata, idcc", [({"idcc": 1404}, "1404"), ({"idcc": "1404"}, "1404"), ({"idcc": 9999}, "2378"), ({}, "2378"), ("x", "2378")])
+@pytest.mark.parametrize(
+    "metadata, idcc",
+    [({"idcc": 1404}, "1404"), ({"idcc": "1404"}, "1404"), ({"idcc": 9999}, "2378"), ({}, "2378"), ("x", "2378")],
+)
 def test_session_start_takes_the_branch_from_the_channel_metadata(metadata, idcc):
     events = _session_start_events({"session_started_metadata": metadata})
     slots = [e for e in events if e.get("event") == "slot" and e["name"] == "idcc"]

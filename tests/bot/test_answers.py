@@ -66,7 +66,9 @@ def test_cariste_bts_in_2025_is_eligible_with_the_agreement(assistant):
 
 
 def test_mission_contract_is_refused_with_article_2(assistant):
-    answer = assistant.ask("je suis préparateur de commandes en contrat de mission, j'ai droit à la pro-a ?", Profile(today=BEFORE))
+    answer = assistant.ask(
+        "je suis préparateur de commandes en contrat de mission, j'ai droit à la pro-a ?", Profile(today=BEFORE)
+    )
     assert answer.verdict == "not_eligible"
     assert answer.text.startswith("Non,")
     assert "contrat de mission" in answer.text
@@ -80,10 +82,14 @@ def test_missing_contract_is_asked(assistant):
 
 
 def test_ongoing_pro_a_signed_in_2025(assistant):
-    profile = Profile(today=TODAY, contract="cdi_interimaire", avenant_signed_on=date(2025, 12, 15), metier_text="soudeur")
+    profile = Profile(
+        today=TODAY, contract="cdi_interimaire", avenant_signed_on=date(2025, 12, 15), metier_text="soudeur"
+    )
     answer = assistant.answer_eligibility(profile)
     assert answer.verdict == "eligible"
-    assert answer.text.startswith("Oui, votre Pro-A continue selon l'accord de branche Travail temporaire : de 6 à 12 mois")
+    assert answer.text.startswith(
+        "Oui, votre Pro-A continue selon l'accord de branche Travail temporaire : de 6 à 12 mois"
+    )
     assert answer.parts[0].heading == "Votre Pro-A (avenant du 15 décembre 2025)"
     assert answer.certifications and answer.certifications[0].rncp == "RNCP9467"
 
@@ -108,10 +114,10 @@ def test_certifications_for_a_metier_are_paginated(assistant):
     assert first.remaining == 2 and "voir plus" in first.text
     assert "1. TP Soudeur (RNCP9467, niveau 3)" in first.text
     assert "fiche RNCP" in first.text and "avenant n° 1 du 7 octobre 2022" in first.text
-    second = assistant.answer_certifications(profile, offset=first.extra["next_offset"])
+    second = assistant.answer_certifications(profile, offset=first.next_offset)
     assert second.remaining == 0 and len(second.certifications) == 2
     assert "6. " in second.text
-    third = assistant.answer_certifications(profile, offset=second.extra["next_offset"])
+    third = assistant.answer_certifications(profile, offset=second.next_offset)
     assert "La liste est complète" in third.text
 
 
@@ -136,7 +142,9 @@ def test_enjeux_metier_without_certification(assistant):
 
 
 def test_unknown_metier_is_not_echoed(assistant):
-    answer = assistant.answer_eligibility(Profile(today=BEFORE, contract="cdi_interimaire", metier_text="je suis <b>coiffeuse</b>"))
+    answer = assistant.answer_eligibility(
+        Profile(today=BEFORE, contract="cdi_interimaire", metier_text="je suis <b>coiffeuse</b>")
+    )
     assert "ne figure pas dans la liste" in answer.text
     assert "<b>" not in answer.text and "coiffeuse" not in answer.text
 
@@ -193,14 +201,20 @@ def test_sdlm_metier_whose_list_is_not_in_kali(assistant):
 
 
 def test_sdlm_listed_metier(assistant):
-    answer = assistant.answer_certifications(Profile(idcc=1404, today=BEFORE, metier_text="technicien de maintenance engins de chantier"))
+    answer = assistant.answer_certifications(
+        Profile(idcc=1404, today=BEFORE, metier_text="technicien de maintenance engins de chantier")
+    )
     titles = [c.title for c in answer.certifications]
     assert "CQP Technicien de maintenance des matériels de construction et de manutention" in titles
     assert all("en atelier" not in t for t in titles)  # removed by avenant n° 7 on 31 May 2025
 
 
 def test_sources_close_every_answer_and_sentences_are_short(assistant):
-    for question in ("combien de temps dure la pro-a ?", "je suis cariste en CDI, puis-je viser un BTS ?", "qui finance ?"):
+    for question in (
+        "combien de temps dure la pro-a ?",
+        "je suis cariste en CDI, puis-je viser un BTS ?",
+        "qui finance ?",
+    ):
         answer = assistant.ask(question, Profile(today=TODAY))
         assert "\nSource" in answer.text
         assert all(len(s) < 400 for s in sentences(answer.text)), answer.text
@@ -213,7 +227,9 @@ def test_payload_matches_the_channel_contract(assistant):
     first = payload["certifications"][0]
     assert set(first) == {"title", "rncp", "level", "url", "metier", "note"}
     assert payload["version"] == 2 and payload["verdict_line"] == payload["text"].split("\n")[0]
-    assert payload["list"]["whose"] == "metier" and payload["list"]["heading"].startswith("Certifications de la liste pour « Magasinier Cariste »")
+    assert payload["list"]["whose"] == "metier" and payload["list"]["heading"].startswith(
+        "Certifications de la liste pour « Magasinier Cariste »"
+    )
     assert first["url"] == "https://www.francecompetences.fr/recherche/rncp/34857/"
     assert payload["sources"][0]["url"].startswith("https://www.legifrance.gouv.fr/")
 
@@ -234,7 +250,7 @@ def test_summary_is_the_prose_without_list_nor_sources(assistant):
 def test_summary_of_a_faq_answer_leaves_only_the_sources_out(assistant):
     answer = assistant.answer_faq("tutor", Profile(today=BEFORE))
     assert answer.text.startswith(answer.summary)
-    assert answer.text[len(answer.summary):].startswith("\n\nSource")
+    assert answer.text[len(answer.summary) :].startswith("\n\nSource")
 
 
 def test_headings_stand_alone_and_never_become_broken_sentences(assistant):
@@ -274,7 +290,9 @@ def test_the_first_line_answers_and_the_2026_change_comes_after(assistant, quest
 
 def test_pro_a_question_today_says_no_and_yes_in_so_many_words(assistant):
     answer = assistant.answer_eligibility(Profile(today=TODAY, contract="cdi_interimaire"))
-    assert answer.verdict_line.startswith("Non, plus de nouvelle Pro-A depuis le 1er janvier 2026 ; oui, vous pouvez demander une période de reconversion")
+    assert answer.verdict_line.startswith(
+        "Non, plus de nouvelle Pro-A depuis le 1er janvier 2026 ; oui, vous pouvez demander une période de reconversion"
+    )
 
 
 def test_the_2026_change_is_explained_once_then_recalled_with_a_button(assistant):
@@ -315,6 +333,56 @@ def test_a_job_not_in_the_list_is_no_dead_end(assistant):
     assert "Le CléA" in titles and "Période de reconversion" in titles
 
 
+def test_the_clea_is_offered_only_by_a_branch_whose_rules_have_it(assistant):
+    # Only IDCC 2378 has a CléA rule: the SDLM's way out of a dead end does not name it.
+    assert any(r.topic == "clea" for r in assistant.kb.branch(2378).rules)
+    assert not any(r.topic == "clea" for r in assistant.kb.branch(1404).rules)
+    answer = assistant.answer_certifications(Profile(idcc=1404, today=TODAY, metier_text="astronaute"))
+    assert answer.verdict_line == "Ce métier ne figure pas dans la liste de la branche SDLM."
+    assert "CléA" not in answer.text and "toute certification RNCP avec une période de reconversion" in answer.text
+    titles = [b.title for b in answer.buttons]
+    assert "Le CléA" not in titles and "Période de reconversion" in titles
+
+
+def test_voir_plus_without_a_list_says_what_to_ask_first(assistant):
+    answer = assistant.ask("voir plus", Profile(today=TODAY))
+    assert answer.verdict_line.startswith("Je n'ai pas de liste en cours : demandez d'abord une liste")
+    assert answer.verdict == "needs_information" and not answer.certifications
+    assert [b.payload for b in answer.buttons] == ["/ask_certifications"]
+
+
+def test_voir_plus_in_a_session_shows_the_next_page_of_the_last_list(assistant):
+    profile = Profile(today=BEFORE, metier_text="soudeur")
+    first = assistant.ask("quelles certifications pour un soudeur ?", Profile(today=BEFORE))
+    assert first.remaining and first.next_offset == PAGE_SIZE
+    more = assistant.ask("voir plus", profile, list_offset=first.next_offset)
+    assert more.verdict_line == "Suite de la liste pour « Soudeur »."
+    assert more.certification_list is not None and more.certification_list.offset == PAGE_SIZE
+    assert more.certifications == assistant.answer_certifications(profile, offset=PAGE_SIZE).certifications
+    assert not set(more.certifications) & set(first.certifications)
+
+
+def test_bot_ask_voir_plus_answers_in_french(capsys):
+    from bot.cli import main
+
+    assert main(["ask", "--today", "2026-11-23", "voir plus"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Je n'ai pas de liste en cours") and "[Mes certifications]" in out
+
+
+def test_the_payload_carries_the_one_voir_plus_wording(assistant):
+    answer = assistant.answer_certifications(Profile(today=BEFORE, metier_text="soudeur"))
+    more = answer.to_payload()["more"]
+    assert more == {
+        "remaining": answer.remaining,
+        "hint": f"Il y en a {answer.remaining} autres : écrivez « voir plus ».",
+        "button": {"title": "Voir plus", "payload": "/show_more"},
+    }
+    assert more["hint"] in answer.text
+    complete = assistant.answer_certifications(Profile(today=BEFORE, metier_text="soudeur"), offset=PAGE_SIZE)
+    assert complete.to_payload()["more"] == {"remaining": 0}
+
+
 def test_a_repeated_title_with_two_rncp_codes_says_why(assistant):
     answer = assistant.answer_certifications(Profile(today=BEFORE, metier_text="cariste"))
     repeated = [c for c in answer.certifications if c.title == "TP Cariste d'entrepôt"]
@@ -347,5 +415,5 @@ def test_a_suggestion_is_asked_as_did_you_mean_with_buttons(assistant):
     answer = assistant.answers.certifications(Profile(today=TODAY), match, None)
     assert answer.verdict_line == "Vouliez-vous dire « Soudeur » ?"
     assert answer.choices[0].title == "Soudeur"
-    assert answer.choices[0].payload == '/inform{"metier_id": "%s"}' % soudeur.id
+    assert answer.choices[0].payload == f'/inform{{"metier_id": "{soudeur.id}"}}'
     assert answer.verdict == "needs_information" and "metier_id" in answer.missing

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import time
-from pathlib import Path
 
 import pytest
 
@@ -336,16 +334,11 @@ def test_empty_input(matcher: MetierMatcher, query: str) -> None:
 
 
 def test_very_long_input_is_bounded(matcher: MetierMatcher) -> None:
+    # How long these take is a figure of benchmarks/bench_long_input.py, not a test.
     message = "je suis cariste " + "x" * 10_000
-    start = time.perf_counter()
     result = matcher.match(message)
-    # generous bound: a match takes well under a millisecond; this only guards against
-    # work growing with the input
-    assert time.perf_counter() - start < 0.5
     assert best_id(result) == CARISTE
-    start = time.perf_counter()
     result = matcher.match("soudeur " * 1250)
-    assert time.perf_counter() - start < 0.5
     assert best_id(result) == SOUDEUR
 
 
@@ -378,15 +371,6 @@ def test_matcher_accepts_an_injected_pipeline(branch: Branch) -> None:
 
     other = MetierMatcher(branch, nlp=get_nlp())
     assert best_id(other.match("préparatrices de commande")) == PREPARATEUR
-
-
-def test_a_match_is_fast_after_loading(matcher: MetierMatcher) -> None:
-    """Loose guard only (the benchmark measures): 200 matches well under a second."""
-    queries = ["soudeuse", "chef d'équipe", "je suis cariste depuis 5 ans", "boulanger", "aide-soigant"] * 40
-    start = time.perf_counter()
-    for query in queries:
-        matcher.match(query)
-    assert time.perf_counter() - start < 1.0
 
 
 def test_every_oir_label_and_variant_sets_its_enjeux(matcher: MetierMatcher, branch: Branch) -> None:

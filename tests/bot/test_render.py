@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bot.render import render_for_channel
+from bot.render import plain as plain_render
 from bot.render import slack as slack_render
 from bot.render import teams as teams_render
 
@@ -32,7 +32,6 @@ PAYLOAD_V2: dict[str, Any] = json.loads(
     (REPO_ROOT / "tests/fixtures/render/answer_v2.json").read_text(encoding="utf-8")
 )
 MORE = {"title": "Voir plus", "payload": "/show_more"}
-CHANNELS = ["socketio", "slack", "botframework", "rest", "cmdline", None, "telegram"]
 
 
 @pytest.fixture
@@ -43,60 +42,9 @@ def payload() -> dict[str, Any]:
 def test_fixture_is_the_kind_of_answer_described_in_the_design(payload):
     assert payload["type"] == "proa_answer" and payload["verdict"] == "eligible"
     assert len(payload["certifications"]) == 3
-    assert payload["more"] == {"remaining": 4}
+    assert payload["more"] == {"remaining": 4, "hint": "Il y en a 4 autres : écrivez « voir plus ».", "button": MORE}
     assert payload["sources"][0]["url"].startswith("https://www.legifrance.gouv.fr/")
     assert len(payload["buttons"]) == 2
-
-
-# --- dispatch ---------------------------------------------------------------------
-
-
-def test_socketio_sends_the_payload_for_the_widget(payload):
-    assert render_for_channel(payload, "socketio") == [{"json_message": {"data": PAYLOAD}}]
-
-
-def test_rest_sends_text_buttons_and_the_payload_in_one_message(payload):
-    assert render_for_channel(payload, "rest") == [
-        {"text": PAYLOAD["text"], "buttons": [MORE] + PAYLOAD["buttons"], "json_message": PAYLOAD}
-    ]
-
-
-@pytest.mark.parametrize("channel", ["cmdline", None, "telegram", ""])
-def test_other_channels_get_text_and_buttons(payload, channel):
-    assert render_for_channel(payload, channel) == [
-        {"text": PAYLOAD["text"], "buttons": [MORE] + PAYLOAD["buttons"]}
-    ]
-
-
-@pytest.mark.parametrize("channel", ["slack", "botframework"])
-def test_card_channels_send_one_custom_message_without_top_level_text(payload, channel):
-    # A top-level `text` would be posted by Rasa as a second, plain message.
-    [message] = render_for_channel(payload, channel)
-    assert set(message) == {"json_message"}
-
-
-@pytest.mark.parametrize("channel", CHANNELS)
-def test_messages_are_json_and_the_payload_is_not_shared(payload, channel):
-    messages = render_for_channel(payload, channel)
-    json.dumps(messages)  # utter_message kwargs travel as JSON to Rasa
-    # Output channels mutate what they send (setdefault): the caller's payload
-    # must not change with it.
-    for message in messages:
-        message.get("json_message", {}).clear()
-    assert payload == PAYLOAD
-
-
-def test_buttons_key_is_absent_when_there_are_no_buttons(payload):
-    payload["buttons"] = []
-    payload["more"] = {"remaining": 0}
-    assert render_for_channel(payload, "cmdline") == [{"text": PAYLOAD["text"]}]
-
-
-@pytest.mark.parametrize("channel", CHANNELS)
-def test_minimal_payload_renders_everywhere(channel):
-    minimal = {"type": "proa_answer", "version": 1, "verdict": "info", "text": "Bonjour."}
-    assert render_for_channel(minimal, channel)
-    assert render_for_channel({}, channel)
 
 
 def test_render_does_not_import_rasa():
@@ -113,8 +61,7 @@ def test_render_does_not_import_rasa():
 
 
 def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
-    [message] = render_for_channel(payload, "slack")
-    return message["json_message"]
+    return slack_render.render(payload)["json_message"]
 
 
 def test_slack_blocks(payload):
@@ -129,8 +76,7 @@ def test_slack_blocks(payload):
     assert blocks[1]["text"]["type"] == "mrkdwn"
     assert blocks[1]["text"]["text"].splitlines() == [
         "*Certifications :*",
-        "• *TP Soudeur* — "
-        "<https://www.francecompetences.fr/recherche/rncp/9467/|RNCP9467> (niveau 3)",
+        "• *TP Soudeur* — <https://www.francecompetences.fr/recherche/rncp/9467/|RNCP9467> (niveau 3)",
         "• *TP Soudeur assembleur industriel* — "
         "<https://www.francecompetences.fr/recherche/rncp/34502/|RNCP34502> (niveau 3)",
         "• *CQP/CQPM Soudeur industriel* — RNCP19460 (sans niveau)",
@@ -138,8 +84,7 @@ def test_slack_blocks(payload):
     assert blocks[2]["elements"] == [
         {
             "type": "mrkdwn",
-            "text": "_… et 4 autres certifications. "
-            "Écrivez « voir plus » pour les afficher._",
+            "text": "_Il y en a 4 autres : écrivez « voir plus »._",
         }
     ]
     assert blocks[3]["elements"] == [
@@ -185,9 +130,7 @@ def test_slack_escapes_control_characters_in_payload_text(payload):
 
     assert "<@U123>" not in rendered and "<!channel>" not in rendered
     assert "<https://evil.example" not in rendered
-    assert message["text"] == (
-        "Salut &lt;@U123&gt; &lt;!channel&gt; &amp; &lt;https://evil.example|cliquez&gt;"
-    )
+    assert message["text"] == ("Salut &lt;@U123&gt; &lt;!channel&gt; &amp; &lt;https://evil.example|cliquez&gt;")
     assert message["blocks"][0]["text"]["text"] == message["text"]
     assert "• *Titre &lt;b&gt; &amp; co* — " in message["blocks"][1]["text"]["text"]
     sources = message["blocks"][-1]["elements"][0]["text"]
@@ -205,9 +148,9 @@ def test_slack_escape_and_link_helpers():
 
 
 def test_slack_more_hint_is_singular_for_one_and_absent_for_none(payload):
-    payload["more"] = {"remaining": 1}
+    payload["more"] = {"remaining": 1, "hint": "Il y en a 1 autre : écrivez « voir plus ».", "button": MORE}
     hint = slack_message(payload)["blocks"][2]["elements"][0]["text"]
-    assert hint == "_… et 1 autre certification. Écrivez « voir plus » pour l'afficher._"
+    assert hint == "_Il y en a 1 autre : écrivez « voir plus »._"
 
     payload["more"] = {"remaining": 0}
     assert "voir plus" not in json.dumps(slack_message(payload), ensure_ascii=False)
@@ -227,10 +170,7 @@ def test_slack_empty_payload_is_still_a_valid_message():
 
 def test_slack_respects_block_kit_limits(payload):
     payload["text"] = payload["summary"] = "\n".join(f"Paragraphe {i} " + "x" * 180 for i in range(40))
-    payload["buttons"] = [
-        {"title": f"Bouton {i} " + "y" * 100, "payload": f"/choice{{\"i\": {i}}}"}
-        for i in range(30)
-    ]
+    payload["buttons"] = [{"title": f"Bouton {i} " + "y" * 100, "payload": f'/choice{{"i": {i}}}'} for i in range(30)]
 
     blocks = slack_message(payload)["blocks"]
 
@@ -240,9 +180,7 @@ def test_slack_respects_block_kit_limits(payload):
     assert "\n".join(b["text"]["text"] for b in sections[:-1]) == payload["text"]
     [actions] = [b for b in blocks if b["type"] == "actions"]
     assert len(actions["elements"]) == slack_render.ACTIONS_MAX
-    assert all(
-        len(e["text"]["text"]) <= slack_render.BUTTON_TEXT_MAX for e in actions["elements"]
-    )
+    assert all(len(e["text"]["text"]) <= slack_render.BUTTON_TEXT_MAX for e in actions["elements"])
     assert len({e["action_id"] for e in actions["elements"]}) == len(actions["elements"])
 
 
@@ -250,7 +188,7 @@ def test_slack_respects_block_kit_limits(payload):
 
 
 def teams_activity(payload: dict[str, Any]) -> dict[str, Any]:
-    [message] = render_for_channel(payload, "botframework")
+    message = teams_render.render(payload)
     return message["json_message"]
 
 
@@ -274,15 +212,12 @@ def test_teams_activity_with_adaptive_card(payload):
     assert all(item["type"] == "TextBlock" and item["wrap"] for item in certifications["items"])
     assert [item["text"] for item in certifications["items"]] == [
         "Certifications :",
-        "• **TP Soudeur** — "
-        "[RNCP9467](https://www.francecompetences.fr/recherche/rncp/9467/) (niveau 3)",
+        "• **TP Soudeur** — [RNCP9467](https://www.francecompetences.fr/recherche/rncp/9467/) (niveau 3)",
         "• **TP Soudeur assembleur industriel** — "
         "[RNCP34502](https://www.francecompetences.fr/recherche/rncp/34502/) (niveau 3)",
         "• **CQP/CQPM Soudeur industriel** — RNCP19460 (sans niveau)",
     ]
-    assert hint["text"] == (
-        "… et 4 autres certifications. Écrivez « voir plus » pour les afficher."
-    )
+    assert hint["text"] == "Il y en a 4 autres : écrivez « voir plus »."
     assert sources["text"] == (
         "Source : [Accord du 22 janvier 2021 (IDCC 2378), art. 2]"
         "(https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159)"
@@ -321,9 +256,7 @@ def test_teams_links_are_kept_well_formed(payload):
         {"label": "Pas http", "url": "javascript:alert(1)"},
     ]
     sources = teams_activity(payload)["attachments"][0]["content"]["body"][-1]["text"]
-    assert sources == (
-        "Sources : [Code (version 2025)](https://example.org/a%20%28b%29) · Sans lien · Pas http"
-    )
+    assert sources == ("Sources : [Code (version 2025)](https://example.org/a%20%28b%29) · Sans lien · Pas http")
     assert teams_render.md_link("https://example.org", "x") == "[x](https://example.org)"
 
 
@@ -343,7 +276,9 @@ def test_teams_actions_are_capped(payload):
 def test_card_channels_show_the_list_once(payload):
     """Slack and Teams render the certifications and sources themselves: the text part
     is the summary, so the list is not shown twice."""
-    payload = dict(payload, text=payload["summary"] + "\n1. listed again\nSources : cited again", summary=payload["summary"])
+    payload = dict(
+        payload, text=payload["summary"] + "\n1. listed again\nSources : cited again", summary=payload["summary"]
+    )
     slack = json.dumps(slack_render.render(payload), ensure_ascii=False)
     teams = json.dumps(teams_render.adaptive_card(payload), ensure_ascii=False)
     for rendered in (slack, teams):
@@ -382,9 +317,9 @@ def test_v2_slack_list_says_whose_it_is_and_explains_a_repeated_title(answer):
 def test_v2_slack_has_a_voir_plus_button_first_and_the_dated_sources_last(answer):
     blocks = slack_message(answer)["blocks"]
     [actions] = [b for b in blocks if b["type"] == "actions"]
-    assert [(e["text"]["text"], e["value"]) for e in actions["elements"]] == [
-        ("Voir plus", "/show_more")
-    ] + [(b["title"], b["payload"]) for b in PAYLOAD_V2["buttons"]]
+    assert [(e["text"]["text"], e["value"]) for e in actions["elements"]] == [("Voir plus", "/show_more")] + [
+        (b["title"], b["payload"]) for b in PAYLOAD_V2["buttons"]
+    ]
     assert blocks[-1]["block_id"] == "proa_sources"
     sources = blocks[-1]["elements"][0]["text"]
     assert "(vérifié le 2026-11-20)>" in sources
@@ -443,6 +378,6 @@ def test_v2_teams_verdict_is_the_first_text_block(answer):
 
 
 def test_v2_rest_text_is_the_composed_text_and_the_payload_travels_with_it(answer):
-    [message] = render_for_channel(answer, "rest")
+    message = plain_render.render(answer, include_json=True)
     assert message["text"].splitlines()[0] == PAYLOAD_V2["verdict_line"]
     assert message["json_message"]["parts"] == PAYLOAD_V2["parts"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bot import text
@@ -178,9 +176,8 @@ def test_segments_of_messages_without_a_job_are_empty(message: str) -> None:
 
 def test_long_input_is_bounded() -> None:
     message = "je suis cariste " + "blabla " * 2000 + "et soudeur"
-    start = time.perf_counter()
+    # How long this takes is a figure of benchmarks/bench_long_input.py, not a test.
     segments = job_segments(message)
-    assert time.perf_counter() - start < 0.5
     assert len(segments) <= text.MAX_SEGMENTS
     assert all(len(s.words) <= text.MAX_SEGMENT_WORDS for s in segments)
     assert segments[0].words[0] == "cariste"

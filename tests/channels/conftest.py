@@ -14,9 +14,10 @@ import copy
 import json
 import socket
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 from rasa.core.actions.action import create_bot_utterance
@@ -24,7 +25,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa_sdk.executor import CollectingDispatcher
 from sanic import Sanic
 
-from bot.render import render_for_channel
+from channels.rendering import render_for_channel
 
 # Rasa builds every app under the same Sanic name ("rasa_server"); Sanic refuses a
 # second app with a name in use unless it runs in test mode.
@@ -80,9 +81,7 @@ class FakeAgent:
         self.messages.append(message)
         self.received.set()
         try:
-            await send_like_rasa(
-                message, render_for_channel(self.payload, message.input_channel)
-            )
+            await send_like_rasa(message, render_for_channel(self.payload, message.input_channel))
         except BaseException as error:  # reported by the test, not swallowed
             self.errors.append(error)
             raise
@@ -110,9 +109,7 @@ def serve(app: Sanic) -> Iterator[str]:
     def run() -> None:
         asyncio.set_event_loop(loop)
         try:
-            server = loop.run_until_complete(
-                app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-            )
+            server = loop.run_until_complete(app.create_server(sock=sock, return_asyncio_server=True, access_log=False))
             loop.run_until_complete(server.startup())
             loop.run_until_complete(server.before_start())
             loop.run_until_complete(server.after_start())

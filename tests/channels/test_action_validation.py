@@ -15,6 +15,7 @@ def rasa_check(result) -> None:
     """What Rasa 3.6's ``_validate_action_result`` runs (the schema checked each time)."""
     jsonschema.validate(result, RemoteAction.action_response_format_spec())
 
+
 VALID = [
     {"events": [], "responses": []},
     {"events": [{"event": "slot", "name": "metier", "value": "cariste"}], "responses": [{"text": "Bonjour"}]},

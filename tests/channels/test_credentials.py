@@ -21,7 +21,7 @@ def no_network_keys(monkeypatch):
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ADVISERS_VARIABLES + ("MS_TENANT_ID", "SLACK_CHANNEL"):
+    for name in (*ADVISERS_VARIABLES, "MS_TENANT_ID", "SLACK_CHANNEL"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -34,9 +34,7 @@ def test_default_credentials_need_no_secret(clean_env):
     assert channels[1].session_persistence is True
 
 
-def test_advisers_credentials_read_secrets_from_the_environment(
-    clean_env, monkeypatch, no_network_keys
-):
+def test_advisers_credentials_read_secrets_from_the_environment(clean_env, monkeypatch, no_network_keys):
     for name in ADVISERS_VARIABLES:
         monkeypatch.setenv(name, f"value-of-{name}")
 
@@ -55,9 +53,7 @@ def test_advisers_credentials_read_secrets_from_the_environment(
 
 
 @pytest.mark.parametrize("missing", ADVISERS_VARIABLES)
-def test_an_unset_variable_stops_the_start_even_for_another_connector(
-    clean_env, monkeypatch, no_network_keys, missing
-):
+def test_an_unset_variable_stops_the_start_even_for_another_connector(clean_env, monkeypatch, no_network_keys, missing):
     for name in ADVISERS_VARIABLES:
         if name != missing:
             monkeypatch.setenv(name, "set")
@@ -72,8 +68,7 @@ def test_only_unquoted_values_are_expanded(clean_env, monkeypatch, tmp_path):
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
     credentials = tmp_path / "credentials.yml"
     credentials.write_text(
-        'slack:\n  slack_token: "${SLACK_BOT_TOKEN}"\n'
-        "  slack_signing_secret: ${SLACK_SIGNING_SECRET}\n",
+        'slack:\n  slack_token: "${SLACK_BOT_TOKEN}"\n  slack_signing_secret: ${SLACK_SIGNING_SECRET}\n',
         encoding="utf-8",
     )
 

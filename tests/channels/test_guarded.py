@@ -5,11 +5,12 @@ tests/e2e/test_bad_input.py and tests/e2e/test_faults.py."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Iterator, List
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-import requests
 import rasa.core.actions.action
+import requests
 from rasa.core.channels.channel import UserMessage
 from rasa.core.run import configure_app
 
@@ -24,7 +25,7 @@ class ScriptedAgent:
 
     def __init__(self, behaviour: Callable[[UserMessage], Any]) -> None:
         self.behaviour = behaviour
-        self.texts: List[str] = []
+        self.texts: list[str] = []
 
     def is_ready(self) -> bool:
         return True
@@ -74,7 +75,9 @@ def serve_agent(serve_app) -> Callable[[Callable], Any]:
         context.__exit__(None, None, None)
 
 
-def post(url: str, payload: Any = None, data: bytes = None, content_type: str = "application/json") -> requests.Response:
+def post(
+    url: str, payload: Any = None, data: bytes | None = None, content_type: str = "application/json"
+) -> requests.Response:
     if data is None:
         import json
 
@@ -82,7 +85,7 @@ def post(url: str, payload: Any = None, data: bytes = None, content_type: str = 
     return requests.post(url + WEBHOOK, data=data, headers={"Content-Type": content_type}, timeout=10)
 
 
-def texts(response: requests.Response) -> List[str]:
+def texts(response: requests.Response) -> list[str]:
     return [m.get("text") for m in response.json()]
 
 
@@ -194,7 +197,7 @@ def test_action_timeout_is_shortened():
 class RecordingAgent(ScriptedAgent):
     def __init__(self) -> None:
         super().__init__(answers)
-        self.messages: List[UserMessage] = []
+        self.messages: list[UserMessage] = []
 
     async def handle_message(self, message: UserMessage) -> None:
         self.messages.append(message)
@@ -237,7 +240,10 @@ def test_input_channel_comes_from_the_channel(recording):
 def test_typed_command_values_are_cleaned(recording):
     url, agent = recording
     # The markup comes as JSON escapes: clean_text of the raw text cannot see it.
-    post(url, {"sender": "a", "message": '/inform{"metier": "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e cariste"}'})
+    post(
+        url,
+        {"sender": "a", "message": '/inform{"metier": "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e cariste"}'},
+    )
     assert "<" not in agent.texts[-1] and "script" not in agent.texts[-1].replace("alert", "")
     assert agent.texts[-1].startswith('/inform{"metier": ')
 
@@ -245,11 +251,22 @@ def test_typed_command_values_are_cleaned(recording):
 def test_commands_sanitised_or_refused():
     names = ({"inform", "faq", "session_start", "restart"}, {"metier_id", "metier", "age"})
     # A button's payload passes unchanged.
-    assert guarded.command_entities('/inform{"metier_id": "logistique/cariste"}', names) == {"metier_id": "logistique/cariste"}
-    assert guarded.command_entities('/inform{"metier": "\\u003cb\\u003ecariste\\u003c/b\\u003e"}', names) == {"metier": "cariste"}
+    assert guarded.command_entities('/inform{"metier_id": "logistique/cariste"}', names) == {
+        "metier_id": "logistique/cariste"
+    }
+    assert guarded.command_entities('/inform{"metier": "\\u003cb\\u003ecariste\\u003c/b\\u003e"}', names) == {
+        "metier": "cariste"
+    }
     assert guarded.command_entities('/inform{"age": 30}', names) == {"age": 30}
-    for refused in ('/inform{"metier": {"a": 1}}', '/inform{"metier": ["x"]}', '/inform{"metier": "<>"}',
-                    '/inform{"metier": "' + "x" * 500 + '"}', "/session_start", "/restart", '/inform{"age": true}'):
+    for refused in (
+        '/inform{"metier": {"a": 1}}',
+        '/inform{"metier": ["x"]}',
+        '/inform{"metier": "<>"}',
+        '/inform{"metier": "' + "x" * 500 + '"}',
+        "/session_start",
+        "/restart",
+        '/inform{"age": true}',
+    ):
         assert guarded.command_entities(refused, names) is None, refused
 
 

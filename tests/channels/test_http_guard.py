@@ -71,8 +71,9 @@ def test_framing_problem(lengths, encodings, refused):
 @pytest.fixture(scope="module")
 def guarded_app():
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-c", APP, str(port)], cwd=REPO,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-c", APP, str(port)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
     try:
         wait_http(f"http://127.0.0.1:{port}/status", timeout=120, process=process)
         yield port
@@ -89,12 +90,12 @@ def test_malformed_framing_gets_400_and_server_goes_on(guarded_app, name):
 
 
 def test_well_framed_requests_still_work(guarded_app):
-    request = (
-        f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {len(BODY)}\r\n\r\n".encode() + BODY
-    )
+    request = f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {len(BODY)}\r\n\r\n".encode() + BODY
     assert send_raw(guarded_app, request) == 200
     chunked = (
         b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-        + f"{len(BODY):x}\r\n".encode() + BODY + b"\r\n0\r\n\r\n"
+        + f"{len(BODY):x}\r\n".encode()
+        + BODY
+        + b"\r\n0\r\n\r\n"
     )
     assert send_raw(guarded_app, chunked) == 200

@@ -19,7 +19,8 @@ What the tests pin down (see docs/channels.md):
 from __future__ import annotations
 
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import jwt
 import pytest
@@ -94,16 +95,12 @@ def test_jwt_signed_with_another_secret_is_refused(api_url):
 def test_user_jwt_opens_only_its_own_conversation(api_url):
     # role "user": not /status, not someone else's conversation.
     assert get(f"{api_url}/status", headers=bearer("user", "alice")).status_code == 403
-    response = get(
-        f"{api_url}/conversations/bob/tracker", headers=bearer("user", "alice")
-    )
+    response = get(f"{api_url}/conversations/bob/tracker", headers=bearer("user", "alice"))
     assert response.status_code == 403
 
 
 def test_model_endpoints_need_the_token(api_url):
-    response = requests.post(
-        f"{api_url}/model/parse", json={"text": "bonjour"}, timeout=10
-    )
+    response = requests.post(f"{api_url}/model/parse", json={"text": "bonjour"}, timeout=10)
 
     assert response.status_code == 401
 

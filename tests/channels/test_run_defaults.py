@@ -6,16 +6,15 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
-from typing import Dict, List
 
 REPO = Path(__file__).resolve().parents[2]
 PROA_KEYS = ("PROA_HOST", "PROA_AUTH_TOKEN", "PROA_JWT_SECRET", "PROA_JWT_METHOD", "PROA_RASA_PORT", "PROA_WEB_PORT")
 
 
-def commands(**settings: str) -> List[str]:
+def commands(**settings: str) -> list[str]:
     # Without the dry-run switch the script would install, train and start everything.
     assert "PROA_RUN_DRY" in (REPO / "scripts/run.sh").read_text(encoding="utf-8"), "run.sh has no dry run"
-    env: Dict[str, str] = {key: value for key, value in os.environ.items() if key not in PROA_KEYS}
+    env: dict[str, str] = {key: value for key, value in os.environ.items() if key not in PROA_KEYS}
     env.update(settings, PROA_RUN_DRY="1")
     result = subprocess.run(["bash", str(REPO / "scripts/run.sh")], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

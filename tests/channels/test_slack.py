@@ -101,12 +101,8 @@ def post_json(url: str, payload: dict[str, Any], **sign_options: Any) -> request
     return requests.post(url, data=body, headers=headers, timeout=10)
 
 
-def test_signed_mention_reaches_rasa_and_reply_goes_to_the_thread(
-    slack_url, fake_agent, posted, sample_payload
-):
-    response = post_json(
-        slack_url, mention_event(f"<@{BOT_USER}> Un soudeur peut-il faire une Pro-A ?")
-    )
+def test_signed_mention_reaches_rasa_and_reply_goes_to_the_thread(slack_url, fake_agent, posted, sample_payload):
+    response = post_json(slack_url, mention_event(f"<@{BOT_USER}> Un soudeur peut-il faire une Pro-A ?"))
 
     assert response.status_code == 200
     assert fake_agent.answered.wait(10), "the message never reached Rasa"
@@ -125,34 +121,29 @@ def test_signed_mention_reaches_rasa_and_reply_goes_to_the_thread(
     assert call["thread_ts"] == MESSAGE_TS
     assert call["text"] == sample_payload["text"]
     blocks = call["blocks"]
-    assert [b["type"] for b in blocks] == [
-        "section", "section", "context", "actions", "context"
-    ]
+    assert [b["type"] for b in blocks] == ["section", "section", "context", "actions", "context"]
     assert blocks[0]["text"] == {"type": "mrkdwn", "text": sample_payload["text"]}
     certifications = blocks[1]["text"]["text"]
     assert certifications.splitlines() == [
         "*Certifications :*",
-        "• *TP Soudeur* — "
-        "<https://www.francecompetences.fr/recherche/rncp/9467/|RNCP9467> (niveau 3)",
+        "• *TP Soudeur* — <https://www.francecompetences.fr/recherche/rncp/9467/|RNCP9467> (niveau 3)",
         "• *TP Soudeur assembleur industriel* — "
         "<https://www.francecompetences.fr/recherche/rncp/34502/|RNCP34502> (niveau 3)",
         "• *CQP/CQPM Soudeur industriel* — RNCP19460 (sans niveau)",
     ]
-    assert "4 autres certifications" in blocks[2]["elements"][0]["text"]
+    assert blocks[2]["elements"][0]["text"] == "_Il y en a 4 autres : écrivez « voir plus »._"
     assert "« voir plus »" in blocks[2]["elements"][0]["text"]
     # « Voir plus » first (the list goes on), then the answer's quick replies.
-    assert [(e["text"]["text"], e["value"]) for e in blocks[3]["elements"]] == [
-        ("Voir plus", "/show_more")
-    ] + [(b["title"], b["payload"]) for b in sample_payload["buttons"]]
+    assert [(e["text"]["text"], e["value"]) for e in blocks[3]["elements"]] == [("Voir plus", "/show_more")] + [
+        (b["title"], b["payload"]) for b in sample_payload["buttons"]
+    ]
     assert blocks[4]["elements"][0]["text"] == (
         "Source : <https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159"
         "|Accord du 22 janvier 2021 (IDCC 2378), art. 2>"
     )
 
 
-def test_reply_to_a_message_inside_a_thread_stays_in_that_thread(
-    slack_url, fake_agent, posted
-):
+def test_reply_to_a_message_inside_a_thread_stays_in_that_thread(slack_url, fake_agent, posted):
     parent_ts = "1767261000.000050"
     response = post_json(slack_url, mention_event(f"<@{BOT_USER}> et la durée ?", parent_ts))
 
@@ -230,7 +221,7 @@ def click(slack_url: str, response_url: str, blocks: list[dict[str, Any]], title
 def test_after_a_click_the_message_shows_the_choice_and_its_buttons_are_gone(
     slack_url, fake_agent, posted, updates, sample_payload
 ):
-    from bot.render import render_for_channel
+    from channels.rendering import render_for_channel
 
     [rendered] = render_for_channel(sample_payload, "slack")
     blocks = rendered["json_message"]["blocks"]
@@ -250,7 +241,7 @@ def test_after_a_click_the_message_shows_the_choice_and_its_buttons_are_gone(
 
 
 def test_a_response_url_outside_slack_is_never_called(slack_url, fake_agent, posted, updates, sample_payload):
-    from bot.render import render_for_channel
+    from channels.rendering import render_for_channel
 
     [rendered] = render_for_channel(sample_payload, "slack")
     response = click(
@@ -297,9 +288,7 @@ def test_body_changed_after_signing_is_refused(slack_url, fake_agent):
 def test_missing_signature_is_refused(slack_url, fake_agent):
     body = json.dumps(mention_event(f"<@{BOT_USER}> bonjour")).encode()
 
-    response = requests.post(
-        slack_url, data=body, headers={"Content-Type": "application/json"}, timeout=10
-    )
+    response = requests.post(slack_url, data=body, headers={"Content-Type": "application/json"}, timeout=10)
 
     assert response.status_code == 400
     assert not fake_agent.received.wait(0.5)

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, List
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -45,9 +45,7 @@ def serve(channel_class: Any, seen: Any = None) -> Any:
 
     def factory(**kwargs: Any) -> Any:
         # Short pings: a polling client that disconnects waits for the pending long poll.
-        return socketio.AsyncServer(
-            **{**kwargs, "async_mode": "aiohttp", "ping_interval": 1, "ping_timeout": 1}
-        )
+        return socketio.AsyncServer(**{**kwargs, "async_mode": "aiohttp", "ping_interval": 1, "ping_timeout": 1})
 
     channel = channel_class(session_persistence=True)
     with mock.patch.object(rasa_socketio, "AsyncServer", factory):
@@ -89,7 +87,7 @@ class Client:
     """A python-socketio client that records its bot messages and confirmed session."""
 
     def __init__(self, port: int) -> None:
-        self.received: List[Any] = []
+        self.received: list[Any] = []
         self.session_id: Any = None
         self.confirmed = threading.Event()
         self.sio = socketio.Client()
@@ -104,13 +102,13 @@ class Client:
     def request_session(self, session_id: Any = None) -> Any:
         self.confirmed.clear()
         self.sio.emit("session_request", {"session_id": session_id})
-        assert self.confirmed.wait(5)
+        assert self.confirmed.wait(30)
         return self.session_id
 
-    def say(self, data: Any, expected: int = 1) -> List[Any]:
+    def say(self, data: Any, expected: int = 1) -> list[Any]:
         start = len(self.received)
         self.sio.emit("user_uttered", data)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 30  # generous: returns as soon as the answers are in
         while len(self.received) < start + expected and time.monotonic() < deadline:
             time.sleep(0.05)
         return self.received[start:]
@@ -119,7 +117,7 @@ class Client:
         self.sio.disconnect()
 
 
-def exchange(port: int) -> List[Any]:
+def exchange(port: int) -> list[Any]:
     client = Client(port)
     try:
         session_id = client.request_session("a1b2c3d4e5f6a7b8")
@@ -146,7 +144,7 @@ def test_replies_reach_the_session_room() -> None:
 def served() -> Any:
     from channels.socketio_persistent import PersistentSocketIOInput
 
-    seen: List[Any] = []
+    seen: list[Any] = []
     port, stop = serve(PersistentSocketIOInput, seen)
     yield port, seen
     stop()
@@ -191,7 +189,16 @@ def test_session_cannot_be_taken_over(served: Any) -> None:
         {"message": "bonjour", "metadata": {"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": {}}}}}}}}}},
         {"message": "bonjour", "session_id": "x" * 10_000},
     ],
-    ids=["not_object", "number", "list", "metadata_text", "metadata_list", "metadata_large", "metadata_deep", "long_session"],
+    ids=[
+        "not_object",
+        "number",
+        "list",
+        "metadata_text",
+        "metadata_list",
+        "metadata_large",
+        "metadata_deep",
+        "long_session",
+    ],
 )
 def test_bad_events_are_refused(served: Any, data: Any) -> None:
     """Finding 6: the socket.io channel has the REST channel's checks."""

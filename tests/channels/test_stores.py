@@ -69,7 +69,10 @@ def second_turn(tracker: DialogueStateTracker) -> DialogueStateTracker:
 
 def stored_types(path: Path) -> list:
     with sqlite3.connect(path) as connection:
-        return [row[0] for row in connection.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (SENDER,))]
+        return [
+            row[0]
+            for row in connection.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (SENDER,))
+        ]
 
 
 def failures(caplog: Any) -> list:
@@ -188,7 +191,9 @@ def test_erasure_waits_for_the_message_in_flight(store, domain, tmp_path) -> Non
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'trackers.db'}")
     result: dict = {}
     purger = threading.Thread(
-        target=lambda: result.update(purge.purge(engine, sender=SENDER, lock_store=SQLiteLockStore(db=str(tmp_path / "locks.db"))))
+        target=lambda: result.update(
+            purge.purge(engine, sender=SENDER, lock_store=SQLiteLockStore(db=str(tmp_path / "locks.db")))
+        )
     )
     purger.start()
     time.sleep(0.5)
