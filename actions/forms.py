@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -31,6 +32,7 @@ from actions.profile_slots import (
     profile_from_tracker,
 )
 from bot.parse import parse_date, parse_int
+from bot.understanding.non_job import inside_phone_or_address
 from bot.profile import DEFAULT_IDCC
 
 #: Intents whose text may be the métier itself when the form asks for it.
@@ -46,6 +48,9 @@ NEW_QUESTION_INTENTS = {"ask_eligibility", "ask_certifications"}
 
 #: Longest métier text kept from a free answer.
 MAX_METIER_TEXT = 100
+
+#: Candidates of the métier text an id is checked against (more than any choice shown).
+MAX_CANDIDATES_CHECKED = 50
 
 #: Names the core may put in ``Answer.missing`` → slots the form asks, in order.
 MISSING_TO_SLOTS = {
@@ -80,6 +85,69 @@ def metier_found_by_core(tracker: Tracker, value: Any) -> Optional[str]:
             return str(candidates[0])
         return None
     return None
+
+
+def age_read_in_phone_number(age: int, tracker: Tracker) -> bool:
+    """Whether the age comes only from digits of a phone number, an e-mail or a web
+    address of the latest message (where a « 34 » is no age)."""
+    text = latest_text(tracker)
+    if not text:
+        return False
+    spans = [
+        (e["start"], e["end"])
+        for e in latest_entities(tracker, "age")
+        if isinstance(e.get("start"), int) and isinstance(e.get("end"), int) and parse_int(e.get("value"), 14, 99) == age
+    ]
+    if not spans:  # no span given: every place the number is written
+        spans = [m.span() for m in re.finditer(rf"(?<!\d){age}(?!\d)", text)]
+    return bool(spans) and all(inside_phone_or_address(text, start, end) for start, end in spans)
+
+
+def plausible_metier_id(metier: Any, metier_id: Any, idcc: int) -> Optional[str]:
+    """``metier_id`` when it belongs to the métier text's matches in branch ``idcc``
+    (any candidate: a button chose among them); else the one métier the text matches,
+    or None. Without a métier text the id must at least be a métier of the branch. A
+    stale id (another job, another branch) or a forged one is dropped this way."""
+    text = metier.strip() if isinstance(metier, str) and metier.strip() else None
+    wanted = metier_id.strip() if isinstance(metier_id, str) and metier_id.strip() else None
+    if text is None:
+        try:
+            known = {m.id for m in assistant().kb.branch(idcc).metiers}
+        except Exception:  # noqa: BLE001 - unknown branch: nothing can be checked, drop it
+            return None
+        return wanted if wanted in known else None
+    result = assistant().matcher(idcc).match(text, limit=MAX_CANDIDATES_CHECKED)
+    candidates = [c.metier.id for c in result.candidates]
+    if wanted is not None and wanted in candidates:
+        return wanted
+    if result.status == "matched" and len(candidates) == 1:
+        return candidates[0]
+    return None
+
+
+def coherent_metier_events(tracker: Tracker, events: List[EventType]) -> List[EventType]:
+    """A ``metier_id`` event when the métier and its id (the tracker's slots with
+    ``events`` applied) do not point at the same métier: the id is checked against the
+    text's matches and re-matched (:func:`plausible_metier_id`)."""
+    slots = {name: tracker.get_slot(name) for name in ("idcc", "metier", "metier_id")}
+    for event in events:
+        if event.get("event") == "slot" and event.get("name") in slots:
+            slots[event["name"]] = event.get("value")
+    if not slots["metier_id"]:
+        return []
+    idcc = parse_idcc(slots["idcc"], tuple(assistant().kb.branches)) or DEFAULT_IDCC
+    checked = plausible_metier_id(slots["metier"], slots["metier_id"], idcc)
+    return [] if checked == slots["metier_id"] else [SlotSet("metier_id", checked)]
+
+
+def metier_rollback(tracker: Tracker) -> List[EventType]:
+    """After a failure half-way through a turn: both ``metier`` and ``metier_id`` back
+    to their values before the latest message when either changed, so that they never
+    point at two different métiers (set both together, or neither). Needs no core."""
+    previous = {slot: _previous_slot_value(tracker, slot) for slot in ("metier", "metier_id")}
+    if all(tracker.get_slot(slot) == value for slot, value in previous.items()):
+        return []
+    return [SlotSet(slot, value) for slot, value in previous.items()]
 
 
 def metier_chosen_now(tracker: Tracker) -> bool:
@@ -142,6 +210,10 @@ class SlotNormaliser:
 
     def validate_age(self, value, dispatcher, tracker, domain):
         age = parse_int(value, 14, 99)
+        if age is not None and age_read_in_phone_number(age, tracker):
+            age = None  # « mon numéro est 06 12 34 56 78 » says no age
+        if age is None:
+            age = parse_int(_previous_slot_value(tracker, "age"), 14, 99)  # keep a known one
         return {"age": str(age) if age is not None else None}
 
     def validate_avenant_date(self, value, dispatcher, tracker, domain):
@@ -174,10 +246,11 @@ class ValidateSlotMappings(SlotNormaliser, ValidationAction):
 
     async def run(self, dispatcher, tracker, domain):
         try:
-            return await super().run(dispatcher, tracker, domain) + forget_old_target(tracker)
-        except Exception as error:  # noqa: BLE001 - keep the extracted values as they are
+            events = await super().run(dispatcher, tracker, domain) + forget_old_target(tracker)
+            return events + coherent_metier_events(tracker, events)
+        except Exception as error:  # noqa: BLE001 - keep the extracted values, but a coherent métier
             log_failure(self.name(), error)
-            return []
+            return metier_rollback(tracker)
 
 
 def forget_old_target(tracker: Tracker) -> List[EventType]:
@@ -275,9 +348,10 @@ class ValidateProfileForm(SlotNormaliser, FormValidationAction):
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         try:
             events = await super().run(dispatcher, tracker, domain)
+            events = events + coherent_metier_events(tracker, events)
         except Exception as error:  # noqa: BLE001 - end the form; the answer action reports
             log_failure(self.name(), error)
-            return [SlotSet("requested_slot", None)]
+            return metier_rollback(tracker) + [SlotSet("requested_slot", None)]
         extra: List[EventType] = []
         if tracker.get_slot("last_topic") not in (ELIGIBILITY, CERTIFICATIONS, FAQ):
             # A bare profile fact (« je suis cariste ») is taken as an eligibility question.

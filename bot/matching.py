@@ -45,6 +45,7 @@ from rapidfuzz.distance import OSA, Indel
 
 from bot.knowledge.models import Branch, Certification, Diploma, Metier, MetierAEnjeux
 from bot.understanding.contracts import default_contracts
+from bot.understanding.non_job import mask_non_job
 from bot.understanding.tasks import TaskScorer, load_task_scorer
 from bot.text import (
     AbbreviationTable,
@@ -429,8 +430,9 @@ class MetierMatcher:
         """
         query = text if isinstance(text, str) else ""
         # Contract and status phrases (« en CUI en CDI », « chargé de recrutement chez
-        # Adecco ») name no job: blanked out, offsets kept.
-        masked = default_contracts().mask(query)
+        # Adecco ») name no job, nor do numbers, phone numbers, e-mails and web
+        # addresses: blanked out, offsets kept.
+        masked = mask_non_job(default_contracts().mask(query))
         segments = job_segments(masked)
         if not segments:
             return []
@@ -517,7 +519,7 @@ class MetierMatcher:
     def _empty_or_refused(self, text: str) -> MatchResult:
         """The result when no phrase matched: ``empty`` or ``not_in_list``."""
         query = text if isinstance(text, str) else ""
-        status = STATUS_EMPTY if not job_segments(default_contracts().mask(query)) else STATUS_NOT_IN_LIST
+        status = STATUS_EMPTY if not job_segments(mask_non_job(default_contracts().mask(query))) else STATUS_NOT_IN_LIST
         return MatchResult(query, status, (), None)
 
     def _narrow(

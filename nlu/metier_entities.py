@@ -31,6 +31,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.profile import DEFAULT_IDCC
 from bot.understanding.metier_finder import FoundMetier, MetierFinder
+from bot.understanding.non_job import has_job_word
 
 ENTITY = "metier"
 
@@ -134,6 +135,8 @@ class MetierEntityExtractor(GraphComponent, EntityExtractorMixin):
             if any(start < f["end"] and f["start"] < end for f in found + out):
                 continue
             span = text[start:end]
+            if not has_job_word(span):
+                continue  # a number, a phone number, an e-mail: never a job (« 34 »)
             verdicts = finder.verdicts(span)
             if any(status != "not_in_list" for status in verdicts.values()):
                 continue  # the core finds something there, or nothing job-like: not a refusal

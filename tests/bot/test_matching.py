@@ -382,3 +382,12 @@ def test_every_oir_label_and_variant_sets_its_enjeux(matcher: MetierMatcher, bra
                 assert result.status == "enjeux_without_certification", text
             else:
                 assert set(enjeux.annex_metier_ids) <= ids(result), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["06 12 34 56 78", "+33 6 12 34 56 78", "75011", "34", "jean.serveur@exemple.fr", "www.serveur.fr"],
+)
+def test_numbers_phones_and_addresses_are_never_job_words(matcher: MetierMatcher, text: str) -> None:
+    assert matcher.match(text).status == "empty"
+    assert matcher.match_all(f"mon contact : {text}") == []

@@ -113,3 +113,27 @@ def test_a_crf_span_the_core_finds_nothing_job_like_in_is_dropped(extractor: Met
     crf = {"entity": "metier", "value": "soudeur", "start": 8, "end": 15, "extractor": "CRFEntityExtractor"}
     (entity,) = metiers(extractor, "je suis soudeur", [crf])
     assert entity["candidates"]["2378"] == [SOUDEUR]
+
+
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        # the CRF took digits of a phone number, of a postcode, of an e-mail for a job
+        ("je suis cariste, mon numéro est 06 12 34 56 78", 38, 40),
+        ("je suis cariste, mon numéro est 06 12 34 56 78", 32, 46),
+        ("je suis cariste et j'habite au 75011", 31, 36),
+        ("je suis cariste, écrivez à jean.serveur@exemple.fr", 27, 50),
+    ],
+)
+def test_numbers_phones_and_emails_are_never_jobs(extractor: MetierEntityExtractor, text: str, start: int, end: int) -> None:
+    crf = {"entity": "metier", "value": text[start:end], "start": start, "end": end, "extractor": "CRFEntityExtractor"}
+    (entity,) = metiers(extractor, text, [crf])
+    assert entity["value"] == "cariste"
+    assert entity["candidates"]["2378"] == ["logistique-transport/logistique/magasinier-cariste"]
+
+
+def test_a_message_of_digits_names_no_job(extractor: MetierEntityExtractor) -> None:
+    crf = {"entity": "metier", "value": "34", "start": 9, "end": 11, "extractor": "CRFEntityExtractor"}
+    assert metiers(extractor, "06 12 34 56 78", []) == []
+    assert metiers(extractor, "mon âge : 34", [crf]) == []
+    assert metiers(extractor, "mon mail : jean.serveur@exemple.fr") == []

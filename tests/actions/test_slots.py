@@ -1,0 +1,121 @@
+"""Slot plausibility (issue 14, finding 7): ages, phone numbers and métier ids."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import common
+from actions.forms import ValidateProfileForm, ValidateSlotMappings, plausible_metier_id
+from tests.actions.test_actions import DOMAIN, make_tracker, run, slot_events
+
+PHONE = "je suis cariste, mon numéro est 06 12 34 56 78"
+CARISTE = "logistique-transport/logistique/magasinier-cariste"
+SOUDEUR = "industrie/ajustage-montage-assemblage/soudeur"
+
+
+def test_an_age_read_in_a_phone_number_is_refused():
+    tracker = make_tracker(text=PHONE, entities=[{"entity": "age", "value": "34", "start": 38, "end": 40}])
+    assert ValidateSlotMappings().validate_age("34", CollectingDispatcher(), tracker, DOMAIN) == {"age": None}
+
+
+def test_an_age_read_in_a_phone_number_keeps_the_age_known_before():
+    tracker = make_tracker(
+        {"age": "34"},
+        text="mon numéro est le 0612345678",
+        entities=[{"entity": "age", "value": "12"}],
+        events=[{"event": "slot", "name": "age", "value": "45"}],
+    )
+    assert ValidateSlotMappings().validate_age("12", CollectingDispatcher(), tracker, DOMAIN) == {"age": "45"}
+
+
+def test_a_real_age_beside_a_phone_number_is_kept():
+    text = "j'ai 34 ans, mon numéro est 06 12 34 56 78"
+    tracker = make_tracker(text=text, entities=[{"entity": "age", "value": "34", "start": 5, "end": 7}])
+    assert ValidateSlotMappings().validate_age("34", CollectingDispatcher(), tracker, DOMAIN) == {"age": "34"}
+    # without spans, one place outside the phone number is enough
+    tracker = make_tracker(text=text, entities=[{"entity": "age", "value": "34"}])
+    assert ValidateSlotMappings().validate_age("34", CollectingDispatcher(), tracker, DOMAIN) == {"age": "34"}
+
+
+def test_ages_outside_14_to_99_are_refused():
+    tracker = make_tracker(text="j'ai 12 ans")
+    for value in ("12", "100", "quarante"):
+        assert ValidateSlotMappings().validate_age(value, CollectingDispatcher(), tracker, DOMAIN) == {"age": None}
+
+
+def test_a_forged_metier_id_is_dropped_and_the_text_matched_again():
+    tracker = make_tracker(
+        {"metier": "cariste", "metier_id": "../../etc/passwd"},
+        text='/inform{"metier_id": "../../etc/passwd"}',
+        entities=[{"entity": "metier_id", "value": "../../etc/passwd"}],
+    )
+    _, events = run(ValidateSlotMappings(), tracker)
+    assert slot_events(events)["metier_id"] == CARISTE
+
+
+def test_a_stale_metier_id_of_another_job_is_dropped():
+    # the id of a welder with the text « cariste »: the text wins, re-matched
+    tracker = make_tracker({"metier": "cariste", "metier_id": SOUDEUR}, intent="ask_certifications", text="quelles certifs ?")
+    _, events = run(ValidateSlotMappings(), tracker)
+    assert slot_events(events)["metier_id"] == CARISTE
+    # an ambiguous text keeps no id that is not one of its choices
+    assert plausible_metier_id("électricien", SOUDEUR, 2378) is None
+
+
+def test_a_button_choice_among_the_candidates_is_kept():
+    chosen = "btp/electricite/electricien-industrie"
+    assert plausible_metier_id("électricien", chosen, 2378) == chosen
+    tracker = make_tracker(
+        {"metier": "électricien", "metier_id": chosen},
+        text=f'/inform{{"metier_id": "{chosen}"}}',
+        entities=[{"entity": "metier_id", "value": chosen}],
+    )
+    _, events = run(ValidateSlotMappings(), tracker)
+    assert slot_events(events).get("metier_id", chosen) == chosen
+
+
+def test_an_id_without_text_must_be_a_metier_of_the_branch():
+    assert plausible_metier_id(None, CARISTE, 2378) == CARISTE
+    assert plausible_metier_id(None, CARISTE, 1404) is None
+    assert plausible_metier_id(None, "nope", 2378) is None
+
+
+class HalfBrokenAssistant:
+    """The core fails as soon as it is asked anything (the turn fails half-way)."""
+
+    def __getattr__(self, name):
+        raise RuntimeError("core down")
+
+
+def _changed_metier_tracker():
+    # the NLU set a new métier text this turn; the id is still the previous job's
+    return make_tracker(
+        {"metier": "soudeur", "metier_id": CARISTE},
+        text="non, je suis soudeur",
+        entities=[{"entity": "metier", "value": "soudeur"}],
+        events=[
+            {"event": "slot", "name": "metier", "value": "cariste"},
+            {"event": "slot", "name": "metier_id", "value": CARISTE},
+        ],
+        after=[{"event": "slot", "name": "metier", "value": "soudeur"}],
+    )
+
+
+def test_a_turn_failing_half_way_never_leaves_two_different_metiers():
+    common.set_assistant(HalfBrokenAssistant())
+    _, events = run(ValidateSlotMappings(), _changed_metier_tracker())
+    assert slot_events(events) == {"metier": "cariste", "metier_id": CARISTE}
+    _, events = run(ValidateProfileForm(), _changed_metier_tracker())
+    assert slot_events(events) == {"metier": "cariste", "metier_id": CARISTE, "requested_slot": None}
+
+
+def test_a_failure_with_nothing_changed_sets_nothing():
+    common.set_assistant(HalfBrokenAssistant())
+    tracker = make_tracker({"metier": "cariste", "metier_id": CARISTE}, events=[
+        {"event": "slot", "name": "metier", "value": "cariste"},
+        {"event": "slot", "name": "metier_id", "value": CARISTE},
+    ])
+    _, events = run(ValidateSlotMappings(), tracker)
+    assert events == []
+    assert SlotSet("requested_slot", None) in run(ValidateProfileForm(), tracker)[1]
