@@ -2,7 +2,8 @@
 conversation goes on from where it was once the action server is back.
 
 ``rasa run`` talks to its own action server here (the test stops it), with
-``PROA_ACTION_TIMEOUT=5`` so that a hung action server is given up after 5 s. A hung
+``PROA_ACTION_TIMEOUT=15`` so that a hung action server is given up after 15 s (long
+enough that a healthy action server on a loaded CI machine is never taken for a hung one). A hung
 server is simulated with SIGSTOP (connections are accepted by the kernel, nothing
 answers), a dead one by stopping it.
 """
@@ -21,7 +22,7 @@ from tests.e2e.talk import BUSY_TEXT, fold, joined, looks_french
 
 pytestmark = pytest.mark.e2e
 
-ACTION_TIMEOUT = 5
+ACTION_TIMEOUT = 15
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,7 @@ def test_busy_text_when_the_action_server_hangs_then_goes_on(own_stack):
     os.kill(actions.process.pid, signal.SIGSTOP)
     try:
         started = time.monotonic()
-        answer = joined(server.say(sender, "Quelles certifications sont possibles ?", timeout=60))
+        answer = joined(server.say(sender, "Quelles certifications sont possibles ?", timeout=ACTION_TIMEOUT * 4 + 60))
         elapsed = time.monotonic() - started
     finally:
         os.kill(actions.process.pid, signal.SIGCONT)

@@ -43,7 +43,7 @@ from tests.e2e.talk import BUSY_TEXT, fold, joined, looks_french
 pytestmark = pytest.mark.e2e
 
 TOKEN = "test-token-" + uuid.uuid4().hex
-ACTION_TIMEOUT = 5
+ACTION_TIMEOUT = 15  # long enough that a loaded CI machine is never taken for a hung server
 WEBHOOK = "/webhooks/rest/webhook"
 
 
