@@ -472,7 +472,7 @@ class MetierMatcher:
         ranked: List[Tuple[Tuple[Any, ...], int, _Outcome]] = []
         for position, segment in enumerate(segments):
             outcome = self._match_segment(segment)
-            if outcome is None:
+            if outcome is None or _object_of_a_verb(every_word, outcome.positions):
                 continue
             rank = (segment.correction, not segment.wish, outcome.coverage, -position)
             ranked.append((rank, position, outcome))
@@ -828,6 +828,37 @@ class MetierMatcher:
         how = "fuzzy" if any(n.startswith("typo") for n in notes) else "lemma" if notes else "exact"
         detail = f" ({', '.join(notes)})" if notes else ""
         return f"{how} match on {kind} « {text} »{detail}"
+
+
+#: Subjects, reflexive pronouns, verbs that say what one *is*, and determiners of an
+#: object: « j'administre les serveurs », « j'encadre les femmes de chambre » name what
+#: the person works on, not their job; « je suis un serveur », « ils sont des caristes »
+#: do name it.
+_SUBJECTS = frozenset({"je", "j", "nous", "on", "il", "elle", "ils", "elles"})
+_REFLEXIVES = frozenset({"me", "m", "se", "s", "nous"})
+_BEING_VERBS = frozenset(
+    {"suis", "es", "est", "sommes", "etes", "sont", "etais", "etait", "etaient", "serai", "sera", "seront",
+     "deviens", "devient", "deviennent", "reste", "restes", "restent", "travaille", "travaillent", "bosse", "bossent",
+     "remplace", "remplacent"}
+)
+_OBJECT_DETERMINERS = frozenset({"les", "des", "mes", "nos", "vos", "ses", "leurs", "aux", "du"})
+
+
+def _object_of_a_verb(words: Sequence[str], positions: Sequence[int]) -> bool:
+    """True when the job words at ``positions`` are the object of a verb whose subject
+    precedes it (« j'administre les serveurs »): the title names what is worked on."""
+    if not positions:
+        return False
+    first = min(positions)
+    if first < 3 or words[first - 1] not in _OBJECT_DETERMINERS:
+        return False
+    verb = first - 2
+    if words[verb] in _BEING_VERBS or words[verb] in _SUBJECTS:
+        return False
+    before = verb - 1
+    if words[before] in _REFLEXIVES and before >= 1 and words[before - 1] in _SUBJECTS:
+        return True
+    return words[before] in _SUBJECTS
 
 
 def _label_forms(label: str) -> List[Tuple[str, str]]:
