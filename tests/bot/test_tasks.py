@@ -54,6 +54,7 @@ def test_every_metier_has_reviewed_tasks(idcc: int) -> None:
         ("j'encadre les femmes de chambre", "tertiaire/hotellerie/gouvernant"),
         ("j'administre les serveurs et les sauvegardes", "tertiaire/numerique/administrateur-systemes-d-information"),
         ("j'encadre les serveurs en salle", "tertiaire/hotellerie/maitre-d-hotel"),
+        ("je fais la paie", "tertiaire/gestion-administration/gestionnaire-de-paie"),
     ],
 )
 def test_job_described_by_its_tasks(matcher: MetierMatcher, text: str, expected: str) -> None:
@@ -77,6 +78,8 @@ def test_job_described_by_its_tasks(matcher: MetierMatcher, text: str, expected:
         "bonjour, je voudrais une formation",
         "je pose des tuiles sur les toits",
         "je forme les caristes",
+        "qui paie ?",
+        "je fais la cuisine",
     ],
 )
 def test_descriptions_that_fit_nothing_are_refused(matcher: MetierMatcher, text: str) -> None:
