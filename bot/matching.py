@@ -328,7 +328,7 @@ class MetierMatcher:
 
     def _places_named(self, message_words: Sequence[str], skip: Sequence[int]) -> FrozenSet[str]:
         """The places (context ids) the words of the message outside ``skip`` name."""
-        have: set = set()
+        have: Set[str] = set()
         for i, word in enumerate(message_words):
             if i in skip or word in STOP_WORDS:
                 continue
