@@ -44,6 +44,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
 from bot.knowledge.models import Branch, Certification, Diploma, Metier, MetierAEnjeux
+from bot.understanding.context_words import default_context_words
 from bot.understanding.contracts import default_contracts
 from bot.understanding.non_job import mask_non_job
 from bot.understanding.tasks import TaskScorer, load_task_scorer
@@ -226,6 +227,7 @@ class MetierMatcher:
         self._build_entries()
         # Sector and sub-sector words of each métier, to narrow an ambiguous choice.
         self._context = {m.id: self._canon_tokens(f"{m.sector} {m.sub_sector}") for m in branch.metiers}
+        self._build_places(branch)
         for canon in [t for e in self._entries for t in e.tokens] + [t for c in self._context.values() for t in c]:
             self._form_map.setdefault(canon, canon)
         self._inverted: Dict[str, List[int]] = {}
@@ -305,6 +307,35 @@ class MetierMatcher:
                 self._add(text, _KIND_ENJEUX, target, kind != _KIND_LABEL_PART or self._has_informative(text))
             for variant in enjeux.variants:
                 self._add(variant, _KIND_ENJEUX, target)
+
+    def _build_places(self, branch: Branch) -> None:
+        """Index ``knowledge/context_words.yml``: the everyday words of each place (as
+        tuples of canonical words) and, for each métier, the places its label, its
+        sub-sector and its sector name (three levels, the most specific first)."""
+        contexts = default_context_words()
+        self._place_words: List[Tuple[str, Tuple[str, ...]]] = [
+            (c.id, tokens) for c in contexts for tokens in {self._canon_tokens(w) for w in c.words} if tokens
+        ]
+        labels = [(c.id, tokens) for c in contexts for tokens in {self._canon_tokens(w) for w in c.labels} if tokens]
+
+        def places(text: str) -> FrozenSet[str]:
+            have = set(self._canon_tokens(text))
+            return frozenset(place for place, tokens in labels if set(tokens) <= have)
+
+        self._places: Dict[str, Tuple[FrozenSet[str], ...]] = {
+            m.id: (places(m.label), places(m.sub_sector), places(m.sector)) for m in branch.metiers
+        }
+
+    def _places_named(self, message_words: Sequence[str], skip: Sequence[int]) -> FrozenSet[str]:
+        """The places (context ids) the words of the message outside ``skip`` name."""
+        have: Set[str] = set()
+        for i, word in enumerate(message_words):
+            if i in skip or word in STOP_WORDS:
+                continue
+            have.add(word)
+            have.add(self._lemma(word))
+            have.update(self._abbreviations.expand([word]))
+        return frozenset(place for place, tokens in self._place_words if set(tokens) <= have)
 
     def _has_informative(self, text: str) -> bool:
         """True when ``text`` has a word that is neither generic nor a mere qualifier."""
@@ -441,7 +472,7 @@ class MetierMatcher:
         ranked: List[Tuple[Tuple[Any, ...], int, _Outcome]] = []
         for position, segment in enumerate(segments):
             outcome = self._match_segment(segment)
-            if outcome is None:
+            if outcome is None or _object_of_a_verb(every_word, outcome.positions):
                 continue
             rank = (segment.correction, not segment.wish, outcome.coverage, -position)
             ranked.append((rank, position, outcome))
@@ -543,6 +574,15 @@ class MetierMatcher:
             for i, w in enumerate(message_words)
             if i not in outcome.positions and w not in STOP_WORDS and len(w) > 2
         }
+        # A place named in the message (« dans le bâtiment », « en usine »): the métier
+        # whose label names it first, then its sub-sector, then its sector.
+        named = self._places_named(message_words, outcome.positions)
+        if named:
+            for level in range(3):
+                by_place = [c for c in candidates if named & self._places[c.metier.id][level]]
+                if by_place and len(by_place) < len(candidates):
+                    candidates = tuple(by_place)
+                    break
         by_context = [c for c in candidates if canon & set(self._context[c.metier.id])]
         if by_context and len(by_context) < len(candidates):
             candidates = tuple(by_context)
@@ -788,6 +828,37 @@ class MetierMatcher:
         how = "fuzzy" if any(n.startswith("typo") for n in notes) else "lemma" if notes else "exact"
         detail = f" ({', '.join(notes)})" if notes else ""
         return f"{how} match on {kind} « {text} »{detail}"
+
+
+#: Subjects, reflexive pronouns, verbs that say what one *is*, and determiners of an
+#: object: « j'administre les serveurs », « j'encadre les femmes de chambre » name what
+#: the person works on, not their job; « je suis un serveur », « ils sont des caristes »
+#: do name it.
+_SUBJECTS = frozenset({"je", "j", "nous", "on", "il", "elle", "ils", "elles"})
+_REFLEXIVES = frozenset({"me", "m", "se", "s", "nous"})
+_BEING_VERBS = frozenset(
+    {"suis", "es", "est", "sommes", "etes", "sont", "etais", "etait", "etaient", "serai", "sera", "seront",
+     "deviens", "devient", "deviennent", "reste", "restes", "restent", "travaille", "travaillent", "bosse", "bossent",
+     "remplace", "remplacent"}
+)
+_OBJECT_DETERMINERS = frozenset({"les", "des", "mes", "nos", "vos", "ses", "leurs", "aux", "du"})
+
+
+def _object_of_a_verb(words: Sequence[str], positions: Sequence[int]) -> bool:
+    """True when the job words at ``positions`` are the object of a verb whose subject
+    precedes it (« j'administre les serveurs »): the title names what is worked on."""
+    if not positions:
+        return False
+    first = min(positions)
+    if first < 3 or words[first - 1] not in _OBJECT_DETERMINERS:
+        return False
+    verb = first - 2
+    if words[verb] in _BEING_VERBS or words[verb] in _SUBJECTS:
+        return False
+    before = verb - 1
+    if words[before] in _REFLEXIVES and before >= 1 and words[before - 1] in _SUBJECTS:
+        return True
+    return words[before] in _SUBJECTS
 
 
 def _label_forms(label: str) -> List[Tuple[str, str]]:

@@ -69,6 +69,9 @@ NOT_TASK_WORDS = frozenset(
 )
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+#: Articles and pronouns left out when a message is compared with a whole task phrase.
+_SUBJECTS = frozenset("je j on nous il elle ils elles".split())
+_GLUE_WORDS = frozenset("je j tu il elle on nous vous ils elles le la l les un une des de d du au aux".split())
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,15 @@ class TaskScorer:
                             weights = self._index.setdefault(key, {})
                             weights[metier_id] = max(weights.get(metier_id, 0.0), FIELD_WEIGHT[field])
                             self._surface.setdefault(key, word)
+        # Whole task phrases of two words or more, verb included (« faire la paie »): a
+        # message that is exactly one of them describes the job though it has a single
+        # distinctive word; a longer message (« qui paie une période … ») is not one.
+        self._phrases: List[Tuple[Tuple[Tuple[str, ...], ...], str]] = []
+        for metier_id in self.metier_ids:
+            for phrase in entries[metier_id].get("tasks", ()) or ():
+                words = [w for w in _words(phrase) if w not in _GLUE_WORDS]
+                if len(words) >= 2:
+                    self._phrases.append((tuple(tuple(self._all_keys(w)) for w in words), metier_id))
         count = max(len(self.metier_ids), 1)
         self._idf = {key: math.log(1.0 + count / len(m)) for key, m in self._index.items()}
         self._workplace_only = {
@@ -256,13 +268,41 @@ class TaskScorer:
             if whats >= MIN_WORDS and score >= MIN_SCORE
         ]
         if not scored:
-            return TaskOutcome("refused", ())
+            return self._whole_phrase(text)
         scored.sort(key=lambda s: (-s[0], s[1]))
         best = scored[0][0]
         close = [s for s in scored if s[0] >= AMBIGUITY_SHARE * best][:MAX_CANDIDATES]
         hits = tuple(TaskHit(m, round(s, 2), tuple(w for w, _, _ in words)) for s, m, words in close)
         spans = tuple((start, end) for _, start, end in scored[0][2])
         return TaskOutcome("matched" if len(hits) == 1 else "ambiguous", hits, spans)
+
+    def _all_keys(self, word: str) -> Set[str]:
+        """Every form of ``word`` (folded, noun and verb lemmas), common verbs included."""
+        keys = set(self._keys(word)) | {fold_accents(word)}
+        if word.isalpha() and len(word) >= 2:
+            keys.add(fold_accents(spacy_lemma(word, self._nlp, "VERB")))
+            keys.add(fold_accents(spacy_lemma(word, self._nlp, "NOUN")))
+        return keys
+
+    def _whole_phrase(self, text: str) -> TaskOutcome:
+        """``matched`` when the message's words (articles and pronouns aside) are exactly
+        those of one métier's task phrase (« je fais la paie »); else ``refused``."""
+        found = [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(truncate(text).lower() if isinstance(text, str) else "")]
+        words = [(w, s, e) for w, s, e in found if w not in _GLUE_WORDS]
+        # A sentence with its subject (« je fais la paie »), not a title (« pilote de ligne »).
+        if not found or found[0][0] not in _SUBJECTS or not 2 <= len(words) <= 4:
+            return TaskOutcome("refused", ())
+        keys = [self._all_keys(w) for w, _, _ in words]
+        fits = {
+            metier_id
+            for phrase, metier_id in self._phrases
+            if len(phrase) == len(keys) and all(set(p) & k for p, k in zip(phrase, keys))
+        }
+        if len(fits) != 1:
+            return TaskOutcome("refused", ())
+        metier_id = fits.pop()
+        hit = TaskHit(metier_id, MIN_SCORE, tuple(w for w, _, _ in words))
+        return TaskOutcome("matched", (hit,), tuple((s, e) for _, s, e in words))
 
     def prefer(self, text: str, candidates: Sequence[str], skip: Sequence[Tuple[int, int]] = ()) -> List[str]:
         """Among ``candidates`` (similar métiers named by title), those the other words of

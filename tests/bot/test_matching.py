@@ -271,6 +271,54 @@ def test_a_sector_word_narrows_an_ambiguous_match(matcher: MetierMatcher) -> Non
     assert ids(result) and all(i.startswith("btp/") for i in ids(result))
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("je suis électricien dans le bâtiment", "btp/electricite/electricien-batiment"),
+        ("électricien sur les chantiers", "btp/electricite/electricien-batiment"),
+        ("électricien en usine", "btp/electricite/electricien-industrie"),
+        ("je suis électricienne dans l'industrie", "btp/electricite/electricien-industrie"),
+        ("électricien dans des bureaux", "btp/electricite/electricien-tertiaire"),
+        ("électricien à l'hôpital", "btp/electricite/electricien-tertiaire"),
+        ("chef d'équipe dans un entrepôt", "logistique-transport/logistique/chef-d-equipe"),
+        ("chef d'équipe sur les routes", "btp/travaux-publics/chef-d-equipe-tp"),
+    ],
+)
+def test_a_workplace_word_picks_the_metier_of_a_shared_title(matcher: MetierMatcher, query: str, expected: str) -> None:
+    result = matcher.match(query, limit=10)
+    assert result.status == "matched", result
+    assert best_id(result) == expected
+
+
+def test_a_sector_shared_by_every_candidate_does_not_pick_one_of_its_sub_sectors(matcher: MetierMatcher) -> None:
+    # « dans le BTP » keeps every BTP chef d'équipe (gros œuvre, second œuvre, TP…).
+    result = matcher.match("chef d'équipe dans le BTP", limit=10)
+    assert result.status == "ambiguous"
+    assert len(ids(result)) >= 3 and all(i.startswith("btp/") for i in ids(result))
+
+
+def test_a_place_no_candidate_has_leaves_the_choice(matcher: MetierMatcher) -> None:
+    result = matcher.match("chef d'équipe en usine", limit=10)
+    assert result.status == "ambiguous"
+
+
+def test_context_words_are_valid_reviewed_data() -> None:
+    from bot.understanding.context_words import load_context_words
+
+    contexts = load_context_words()
+    assert {"batiment", "industrie", "tertiaire", "hotellerie", "restauration"} <= {c.id for c in contexts}
+    assert all(c.words and c.labels for c in contexts)
+
+
+def test_context_words_file_is_checked_by_its_schema(tmp_path) -> None:
+    from bot.understanding.context_words import load_context_words
+
+    shutil.copytree(knowledge_dir() / "schema", tmp_path / "schema")
+    (tmp_path / "context_words.yml").write_text("contexts:\n  - id: bâtiment\n    reviewed: true\n    labels: []\n    words: [x]\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError):
+        load_context_words(tmp_path)
+
+
 def test_limit_caps_the_candidates(matcher: MetierMatcher) -> None:
     assert len(matcher.match("chef de chantier", limit=2).candidates) == 2
     assert len(matcher.match("chef de chantier", limit=10).candidates) >= 3

@@ -47,6 +47,14 @@ def test_every_metier_has_reviewed_tasks(idcc: int) -> None:
         ("je pose du carrelage dans les salles de bain", "btp/second-oeuvre/carreleur"),
         ("je fais les fiches de paie", "tertiaire/gestion-administration/gestionnaire-de-paie"),
         ("je découpe la viande", "tertiaire/commerce-vente-grande-distribution/boucher"),
+        ("je fabrique des cuves en tôle", "industrie/ajustage-montage-assemblage/chaudronnier"),
+        ("je soude à l'électrode enrobée", "industrie/ajustage-montage-assemblage/soudeur"),
+        ("je fais l'étanchéité des toitures", "btp/second-oeuvre/etancheur"),
+        ("je vends des vêtements en magasin", "tertiaire/commerce-vente-grande-distribution/commercial-conseiller-en-vente-vendeur"),
+        ("j'encadre les femmes de chambre", "tertiaire/hotellerie/gouvernant"),
+        ("j'administre les serveurs et les sauvegardes", "tertiaire/numerique/administrateur-systemes-d-information"),
+        ("j'encadre les serveurs en salle", "tertiaire/hotellerie/maitre-d-hotel"),
+        ("je fais la paie", "tertiaire/gestion-administration/gestionnaire-de-paie"),
     ],
 )
 def test_job_described_by_its_tasks(matcher: MetierMatcher, text: str, expected: str) -> None:
@@ -68,6 +76,10 @@ def test_job_described_by_its_tasks(matcher: MetierMatcher, text: str, expected:
         "je suis pilote de ligne chez Air France",
         "je travaille dans une entreprise",
         "bonjour, je voudrais une formation",
+        "je pose des tuiles sur les toits",
+        "je forme les caristes",
+        "qui paie ?",
+        "je fais la cuisine",
     ],
 )
 def test_descriptions_that_fit_nothing_are_refused(matcher: MetierMatcher, text: str) -> None:
@@ -106,3 +118,17 @@ def test_sdlm_description(assistant: Assistant) -> None:
     result = assistant.matcher(1404).match("je répare des tracteurs et des moissonneuses")
     assert result.status == "matched"
     assert result.best.metier.id == "technicien-maintenance-materiels-agricoles"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("je suis serveur", "tertiaire/restauration/serveur"),
+        ("mes intérimaires sont des caristes", "logistique-transport/logistique/magasinier-cariste"),
+        ("je travaille avec les caristes", "logistique-transport/logistique/magasinier-cariste"),
+    ],
+)
+def test_a_title_after_a_being_verb_still_names_the_job(matcher: MetierMatcher, text: str, expected: str) -> None:
+    # Only the object of another verb (« j'administre les serveurs ») is no job title.
+    result = matcher.match(text)
+    assert result.status == "matched" and result.best.metier.id == expected
