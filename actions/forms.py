@@ -135,6 +135,10 @@ def coherent_metier_events(tracker: Tracker, events: List[EventType]) -> List[Ev
             slots[event["name"]] = event.get("value")
     if not slots["metier_id"]:
         return []
+    if slots["metier_id"] == metier_found_by_core(tracker, slots["metier"]):
+        # The core settled on this id with the whole message (a described job, a
+        # workplace word): re-matching the métier text alone would lose that context.
+        return []
     idcc = parse_idcc(slots["idcc"], tuple(assistant().kb.branches)) or DEFAULT_IDCC
     checked = plausible_metier_id(slots["metier"], slots["metier_id"], idcc)
     return [] if checked == slots["metier_id"] else [SlotSet("metier_id", checked)]
@@ -190,8 +194,12 @@ class SlotNormaliser:
         return slots
 
     def validate_metier_id(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        if not metier_chosen_now(tracker) and metier_typed_now(tracker.get_slot("metier"), tracker):
-            return {"metier_id": None}
+        typed = tracker.get_slot("metier")
+        if not metier_chosen_now(tracker) and metier_typed_now(typed, tracker):
+            # A métier typed now, no button: only the id the core settled on for this
+            # message holds (it may have used a workplace or a diploma of the message);
+            # an id from an earlier turn does not.
+            return {"metier_id": metier_found_by_core(tracker, typed)}
         return {"metier_id": value.strip() if isinstance(value, str) and value.strip() else None}
 
     def validate_held_diploma(self, value, dispatcher, tracker, domain):

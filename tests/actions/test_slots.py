@@ -119,3 +119,45 @@ def test_a_failure_with_nothing_changed_sets_nothing():
     _, events = run(ValidateSlotMappings(), tracker)
     assert events == []
     assert SlotSet("requested_slot", None) in run(ValidateProfileForm(), tracker)[1]
+
+
+def test_the_form_keeps_the_metier_id_the_core_settled_on_with_the_message() -> None:
+    # « je suis électricien dans le bâtiment » : the métier entity of nlu.metier_entities
+    # names one métier (the workplace word chose it); the form's own validation of the id
+    # must not drop it because a métier was typed (it used to, and the person was asked
+    # to choose among the three électriciens again).
+    batiment = "btp/electricite/electricien-batiment"
+    text = "je suis électricien dans le bâtiment, quelles certifs ?"
+    entity = {
+        "entity": "metier", "value": "électricien", "start": 8, "end": 19,
+        "metier_status": {"2378": "matched"}, "candidates": {"2378": [batiment]},
+    }
+    tracker = make_tracker(
+        {"idcc": "2378", "metier": "électricien", "metier_id": batiment},
+        intent="ask_certifications", text=text, entities=[entity],
+    )
+    form = ValidateProfileForm()
+    assert form.validate_metier_id(batiment, CollectingDispatcher(), tracker, DOMAIN) == {"metier_id": batiment}
+    # an id the core did not settle on for this message is still dropped
+    tracker = make_tracker(
+        {"idcc": "2378", "metier": "électricien", "metier_id": SOUDEUR},
+        intent="ask_certifications", text=text, entities=[dict(entity, candidates={"2378": []}, metier_status={"2378": "ambiguous"})],
+    )
+    assert form.validate_metier_id(SOUDEUR, CollectingDispatcher(), tracker, DOMAIN) == {"metier_id": None}
+
+
+def test_a_job_described_by_its_tasks_keeps_the_id_the_core_found() -> None:
+    # The métier text of a described job (« administre les serveurs … ») re-matched alone
+    # reads « Serveur »: the id the core found with the whole message must be kept.
+    admin = "tertiaire/numerique/administrateur-systemes-d-information"
+    value = "administre les serveurs et les sauvegardes"
+    entity = {
+        "entity": "metier", "value": value, "start": 2, "end": 44,
+        "metier_status": {"2378": "matched"}, "candidates": {"2378": [admin]},
+    }
+    tracker = make_tracker(
+        {"idcc": "2378", "metier": value, "metier_id": admin},
+        intent="inform", text=f"j'{value}", entities=[entity],
+    )
+    _, events = run(ValidateSlotMappings(), tracker)
+    assert slot_events(events).get("metier_id", admin) == admin
