@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import apologise, assistant, log_failure, send_answer
+from actions.common import apologise, assistant, change_explained, log_failure, send_answer
 from actions.profile_slots import PROFILE_SLOTS, profile_from_tracker
 from bot.parse import parse_int
 
@@ -87,9 +87,9 @@ class ActionAnswerEligibility(SafeAction):
         if nothing_new(tracker):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        answer = assistant().answer_eligibility(profile_from_tracker(tracker))
-        send_answer(dispatcher, tracker, answer)
-        return _topic_event(tracker, ELIGIBILITY) + _list_events(answer, tracker)
+        answer = assistant().answer_eligibility(profile_from_tracker(tracker), change_explained(tracker))
+        events = send_answer(dispatcher, tracker, answer)
+        return events + _topic_event(tracker, ELIGIBILITY) + _list_events(answer, tracker)
 
 
 class ActionListCertifications(SafeAction):
@@ -102,9 +102,11 @@ class ActionListCertifications(SafeAction):
         if nothing_new(tracker):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        answer = assistant().answer_certifications(profile_from_tracker(tracker), offset=0)
-        send_answer(dispatcher, tracker, answer)
-        return _topic_event(tracker, CERTIFICATIONS) + _list_events(answer, tracker)
+        answer = assistant().answer_certifications(
+            profile_from_tracker(tracker), offset=0, change_explained=change_explained(tracker)
+        )
+        events = send_answer(dispatcher, tracker, answer)
+        return events + _topic_event(tracker, CERTIFICATIONS) + _list_events(answer, tracker)
 
 
 class ActionShowMore(SafeAction):
@@ -121,9 +123,11 @@ class ActionShowMore(SafeAction):
         if offset is None:
             dispatcher.utter_message(response="utter_list_complete")
             return []
-        answer = assistant().answer_certifications(profile_from_tracker(tracker), offset=offset)
-        send_answer(dispatcher, tracker, answer)
-        return _list_events(answer, tracker)
+        answer = assistant().answer_certifications(
+            profile_from_tracker(tracker), offset=offset, change_explained=change_explained(tracker)
+        )
+        events = send_answer(dispatcher, tracker, answer)
+        return events + _list_events(answer, tracker)
 
 
 def faq_topic_from_message(message: Dict[str, Any], is_faq: bool = False) -> Optional[str]:
@@ -165,9 +169,8 @@ class ActionAnswerFaq(SafeAction):
         if not topic or nothing_new(tracker):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        answer = assistant().answer_faq(topic, profile_from_tracker(tracker))
-        send_answer(dispatcher, tracker, answer)
-        events: List[EventType] = []
+        answer = assistant().answer_faq(topic, profile_from_tracker(tracker), change_explained(tracker))
+        events: List[EventType] = send_answer(dispatcher, tracker, answer)
         if tracker.get_slot("faq_topic") != topic:
             events.append(SlotSet("faq_topic", topic))
         # A FAQ question asked while the form runs must not change what the form is for.
@@ -180,8 +183,10 @@ class ActionResolveMetier(SafeAction):
     """Asks which métier (the form's question for ``metier_id``).
 
     When several métiers of the list match what the person typed, the core's answer
-    names them and carries one button each (payload ``/inform{"metier_id": "…"}``).
-    Otherwise the métier was not found: the domain's question asks to write it again.
+    names them and carries one button each (payload ``/inform{"metier_id": "…"}``); so
+    does a métier not in the list that has close listed métiers. Otherwise the domain's
+    question asks « quel est votre métier ? » again, with the CléA and the période de
+    reconversion as ways out.
     """
 
     def name(self) -> Text:
@@ -193,8 +198,7 @@ class ActionResolveMetier(SafeAction):
         answer = assistant().answer_certifications(
             profile.with_(target_diploma=None, target_level=None, metier_id=None)
         )
-        if answer.buttons:
-            send_answer(dispatcher, tracker, answer)
-        else:
-            dispatcher.utter_message(response="utter_ask_metier_id")
+        if any(b.payload.startswith("/inform") for b in answer.choices):
+            return send_answer(dispatcher, tracker, answer)
+        dispatcher.utter_message(response="utter_ask_metier_id")
         return []

@@ -12,6 +12,7 @@ import traceback
 from typing import Any, Dict, Iterable, List, Optional
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.render import render_for_channel
@@ -40,11 +41,26 @@ def set_assistant(value: Optional[Any]) -> None:
     _assistant = value
 
 
-def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, answer: Any) -> None:
-    """Send one core answer, rendered for the channel the person writes from."""
+#: Slot that remembers that the 2026 change was explained in this conversation (domain.yml).
+CHANGE_SLOT = "change_2026_explained"
+
+
+def change_explained(tracker: Tracker) -> bool:
+    """Whether an earlier answer of this conversation explained the 2026 change."""
+    return tracker.get_slot(CHANGE_SLOT) is True
+
+
+def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, answer: Any) -> List[EventType]:
+    """Send one core answer, rendered for the channel the person writes from.
+
+    Returns the event that records that the 2026 change has now been explained (kept in
+    the tracker, so it survives a restart), or nothing."""
     channel = tracker.get_latest_input_channel()
     for message in render_for_channel(answer.to_payload(), channel):
         dispatcher.utter_message(**message)
+    if getattr(answer, "change_explained", False) and not change_explained(tracker):
+        return [SlotSet(CHANGE_SLOT, True)]
+    return []
 
 
 def log_failure(action_name: str, error: BaseException) -> None:

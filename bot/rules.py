@@ -44,7 +44,7 @@ class Verdict(Code):
 
 
 class ReasonCode(Code):
-    """What one step of the reasoning says; :mod:`bot.answers` turns it into French.
+    """What one step of the reasoning says; :mod:`bot.compose.french` turns it into French.
 
     Codes ending in ``_RULE`` state their rule (its summary); the others carry the
     facts they need in :attr:`Reason.params`.
@@ -109,7 +109,7 @@ TO_CONFIRM = Verdict.TO_CONFIRM
 @dataclass(frozen=True)
 class Reason:
     """One step of the reasoning: a code, the rule that grounds it and the facts it
-    needs (no wording here: :mod:`bot.answers` words it)."""
+    needs (no wording here: :mod:`bot.compose` words it)."""
 
     code: ReasonCode
     rule: Rule | None = None

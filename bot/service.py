@@ -6,8 +6,7 @@ import threading
 from functools import lru_cache
 from typing import Dict, Optional, Tuple
 
-from bot.answer import Answer
-from bot.answers import AnswerBuilder
+from bot.compose import Answer, Composer
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.models import KnowledgeBase, Metier
 from bot.matching import MatchResult, MetierMatcher
@@ -22,7 +21,7 @@ class Assistant:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.engine = RulesEngine(kb)
-        self.answers = AnswerBuilder(kb, self.engine)
+        self.answers = Composer(kb, self.engine)
         self._matchers: Dict[int, MetierMatcher] = {}
         self._lock = threading.Lock()
 
@@ -62,37 +61,39 @@ class Assistant:
         return match, None
 
     # -- answers ------------------------------------------------------------------------
-    def answer_eligibility(self, profile: Profile) -> Answer:
+    # ``change_explained``: the 2026 change was already explained in this conversation
+    # (a slot), so the answer only recalls it.
+    def answer_eligibility(self, profile: Profile, change_explained: bool = False) -> Answer:
         """« Puis-je faire une Pro-A / viser un BTS ? »"""
         match, metier = self.resolve_metier(profile)
         decision = self.engine.decide(profile, metier.certifications if metier else None)
-        return self.answers.eligibility(profile, decision, match, metier)
+        return self.answers.eligibility(profile, decision, match, metier, change_explained)
 
-    def answer_certifications(self, profile: Profile, offset: int = 0) -> Answer:
+    def answer_certifications(self, profile: Profile, offset: int = 0, change_explained: bool = False) -> Answer:
         """« Quelles certifications pour un soudeur ? » and its following pages."""
         match, metier = self.resolve_metier(profile)
-        return self.answers.certifications(profile, match, metier, offset)
+        return self.answers.certifications(profile, match, metier, offset, change_explained)
 
-    def answer_faq(self, topic: str, profile: Profile) -> Answer:
+    def answer_faq(self, topic: str, profile: Profile, change_explained: bool = False) -> Answer:
         """A FAQ topic (duration, funding, pay, tutor…) for the profile's branch and date."""
-        return self.answers.faq(topic, profile)
+        return self.answers.faq(topic, profile, change_explained)
 
     def parse_branch(self, text: str) -> Optional[int]:
         """IDCC named in a text (« intérim » → 2378, « SDLM » → 1404), if any."""
         return parse_branch(text, self.kb)
 
-    def ask(self, text: str, profile: Optional[Profile] = None) -> Answer:
+    def ask(self, text: str, profile: Optional[Profile] = None, change_explained: bool = False) -> Answer:
         """Answer one free-text question with the built-in parser (no Rasa)."""
         parsed = parse_question(text, self.kb, profile or Profile())
-        return self.route(parsed)
+        return self.route(parsed, change_explained)
 
-    def route(self, parsed: ParsedQuestion) -> Answer:
+    def route(self, parsed: ParsedQuestion, change_explained: bool = False) -> Answer:
         """Send a parsed question to the right answer."""
         if parsed.kind == "faq" and parsed.faq_topic:
-            return self.answer_faq(parsed.faq_topic, parsed.profile)
+            return self.answer_faq(parsed.faq_topic, parsed.profile, change_explained)
         if parsed.kind == "certifications":
-            return self.answer_certifications(parsed.profile)
-        return self.answer_eligibility(parsed.profile)
+            return self.answer_certifications(parsed.profile, change_explained=change_explained)
+        return self.answer_eligibility(parsed.profile, change_explained)
 
 
 @lru_cache(maxsize=1)

@@ -3,7 +3,7 @@
 They read the structured answer described in docs/DESIGN.md ("Structured answer
 (channels)") defensively: every key may be missing or null, so a renderer never fails
 on a partial payload (an ``info`` answer has no certifications, a source may have no
-URL, …).
+URL, a version 1 payload has no verdict line nor parts, …).
 """
 
 from __future__ import annotations
@@ -15,6 +15,10 @@ from urllib.parse import urlsplit
 CERTIFICATIONS_HEADING = "Certifications :"
 SOURCE_HEADING_ONE = "Source :"
 SOURCE_HEADING_MANY = "Sources :"
+MORE_BUTTON = "Voir plus"
+MORE_PAYLOAD = "/show_more"
+CHOSEN = "Vous avez choisi : {title}"
+CHECKED_ON = "vérifié le {day}"
 
 
 def text_of(payload: dict[str, Any]) -> str:
@@ -28,6 +32,62 @@ def summary_of(payload: dict[str, Any]) -> str:
     certifications and the sources themselves; the full text when there is no summary."""
     summary = payload.get("summary")
     return summary if isinstance(summary, str) else text_of(payload)
+
+
+def verdict_line_of(payload: dict[str, Any]) -> str:
+    """The line that answers the question (version 2), or an empty string."""
+    line = payload.get("verdict_line")
+    return line.strip() if isinstance(line, str) else ""
+
+
+def parts_of(payload: dict[str, Any]) -> list[dict[str, str]]:
+    """The answer's parts as ``{"heading", "figure", "text"}`` strings (possibly empty)."""
+    parts = []
+    for part in payload.get("parts") or []:
+        if not isinstance(part, dict):
+            continue
+        clean = {key: str(part.get(key) or "").strip() for key in ("heading", "figure", "text")}
+        if clean["heading"] or clean["figure"] or clean["text"]:
+            parts.append(clean)
+    return parts
+
+
+def list_heading_of(payload: dict[str, Any]) -> str:
+    """The heading of the certification list (says whose it is), or the generic one."""
+    listing = payload.get("list")
+    heading = listing.get("heading") if isinstance(listing, dict) else None
+    return f"{heading} :" if isinstance(heading, str) and heading.strip() else CERTIFICATIONS_HEADING
+
+
+def list_notes_of(payload: dict[str, Any]) -> list[str]:
+    listing = payload.get("list")
+    notes = listing.get("notes") if isinstance(listing, dict) else None
+    return [str(n) for n in notes or [] if isinstance(n, str) and n.strip()]
+
+
+def change_of(payload: dict[str, Any]) -> dict[str, str] | None:
+    """The 2026 change note (``kind``, ``heading``, ``text``), or None."""
+    change = payload.get("change")
+    if not isinstance(change, dict) or not isinstance(change.get("text"), str) or not change["text"].strip():
+        return None
+    return {"kind": str(change.get("kind") or ""), "heading": str(change.get("heading") or ""), "text": change["text"].strip()}
+
+
+def details_of(payload: dict[str, Any]) -> str:
+    """Everything between the verdict line and the list, as plain text: the parts
+    (heading, figure, text). For a version 1 payload, the summary."""
+    parts = parts_of(payload)
+    if not parts and not verdict_line_of(payload):
+        return summary_of(payload)
+    blocks = []
+    for part in parts:
+        head = part["heading"]
+        if head and part["figure"]:
+            head = f"{head} : {part['figure']}"
+        elif part["figure"]:
+            head = part["figure"]
+        blocks.append("\n".join(x for x in (head, part["text"]) if x))
+    return "\n\n".join(blocks)
 
 
 def buttons_of(payload: dict[str, Any]) -> list[dict[str, str]]:
@@ -63,6 +123,13 @@ def sources_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def source_label(source: dict[str, Any]) -> str:
+    """« label (vérifié le 2026-11-20) » when the knowledge says when it was checked."""
+    label = str(source.get("label") or "")
+    checked = source.get("checked_on")
+    return f"{label} ({CHECKED_ON.format(day=checked)})" if isinstance(checked, str) and checked else label
+
+
 def remaining_of(payload: dict[str, Any]) -> int:
     """How many certifications were left out of this answer (0 when none)."""
     more = payload.get("more") or {}
@@ -89,6 +156,12 @@ def level_suffix(cert: dict[str, Any]) -> str:
     """`` (niveau 3)`` / `` (sans niveau)`` or an empty string."""
     level = cert.get("level")
     return f" ({level})" if level else ""
+
+
+def whose_suffix(cert: dict[str, Any]) -> str:
+    """`` — pour « Soudeur »`` when the certification is listed for another métier."""
+    metier = cert.get("metier")
+    return f" — pour « {metier} »" if isinstance(metier, str) and metier.strip() else ""
 
 
 def safe_url(url: Any) -> str | None:

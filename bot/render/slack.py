@@ -12,33 +12,60 @@ The message is sent by Rasa's Slack output channel (``rasa/core/channels/slack.p
 - no top-level ``text`` is given to ``utter_message``: Rasa would post it as a second,
   plain message (``OutputChannel.send_response`` sends the text, then the custom JSON).
 
+Layout: the verdict line first, in its own section (``block_id`` ``proa_verdict``);
+then one section per part, the list (its heading says whose it is), the notes and the
+2026 change in small print, the buttons (« Voir plus » first when the list goes on),
+and the sources. Long texts are split at line, then word, boundaries, never inside a
+link, and a message never has more than :data:`BLOCKS_MAX` blocks.
+
 Everything coming from the payload is escaped for mrkdwn (``&``, ``<``, ``>``), so a
-label cannot inject a link or a mention.
+label cannot inject a link or a mention. After a click, the message is updated through
+the interaction's ``response_url`` (:func:`after_choice`, used by
+``channels/slack_interactive.py``).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.render._common import (
-    CERTIFICATIONS_HEADING,
+    CHOSEN,
+    MORE_BUTTON,
+    MORE_PAYLOAD,
     buttons_of,
     certifications_of,
+    change_of,
     level_suffix,
+    list_heading_of,
+    list_notes_of,
     more_hint,
+    parts_of,
     remaining_of,
     safe_url,
+    source_label,
     sources_heading,
     sources_of,
     summary_of,
+    verdict_line_of,
+    whose_suffix,
 )
 
 # Block Kit limits (https://api.slack.com/reference/block-kit).
 SECTION_TEXT_MAX = 3000
+CONTEXT_TEXT_MAX = 3000
 BUTTON_TEXT_MAX = 75
 BUTTON_VALUE_MAX = 2000
 ACTIONS_MAX = 25
+BLOCKS_MAX = 50
 FALLBACK_TEXT_MAX = 3000
+SHORTENED = "_Réponse abrégée : posez une question plus précise pour la suite._"
+
+VERDICT_BLOCK = "proa_verdict"
+ACTIONS_BLOCK = "proa_quick_replies"
+SOURCES_BLOCK = "proa_sources"
+
+_TOKEN = re.compile(r"<[^>]*>|\S+")
 
 
 def escape(text: Any) -> str:
@@ -70,100 +97,163 @@ def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _chunks(text: str, limit: int = SECTION_TEXT_MAX) -> list[str]:
-    """Split ``text`` at paragraph, then line, boundaries into parts <= ``limit``."""
+def _split_line(line: str, limit: int) -> list[str]:
+    """Split one over-long line between words; a link (``<…>``) is never cut."""
     parts: list[str] = []
     current = ""
-    for paragraph in text.split("\n"):
-        candidate = f"{current}\n{paragraph}" if current else paragraph
+    for token in _TOKEN.findall(line):
+        if len(token) > limit:  # one unbroken word longer than a block: cut it (never a link)
+            token = re.sub(r"^<[^|>]*\|([^>]*)>$", r"\1", token)[:limit]
+        candidate = f"{current} {token}" if current else token
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            parts.append(current)
+            current = token
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _chunks(text: str, limit: int = SECTION_TEXT_MAX) -> list[str]:
+    """Split ``text`` at line, then word, boundaries into parts <= ``limit``."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
         if len(candidate) <= limit:
             current = candidate
             continue
         if current:
             parts.append(current)
-        while len(paragraph) > limit:
-            parts.append(paragraph[:limit])
-            paragraph = paragraph[limit:]
-        current = paragraph
+        pieces = _split_line(line, limit) if len(line) > limit else [line]
+        parts.extend(pieces[:-1])
+        current = pieces[-1] if pieces else ""
     if current.strip():
         parts.append(current)
     return parts
 
 
-def _mrkdwn_section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+def _mrkdwn_section(text: str, block_id: str | None = None) -> dict[str, Any]:
+    block: dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def _context(text: str, block_id: str | None = None) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": _truncate(text, CONTEXT_TEXT_MAX)}],
+    }
+    if block_id:
+        block["block_id"] = block_id
+    return block
 
 
 def certification_line(cert: dict[str, Any]) -> str:
-    """``• *title* — RNCP34857 (niveau 3)``, the RNCP code linked when possible."""
+    """``• *title* — RNCP34857 (niveau 3)``, the RNCP code linked when possible, and the
+    métier it is listed for when it is another's."""
     title = cert.get("title") or ""
     rncp = cert.get("rncp") or ""
     line = f"• *{escape(title)}*" if title else "•"
     if rncp:
         line += " — " + link(cert.get("url"), rncp)
-    return line + escape(level_suffix(cert))
+    line += escape(level_suffix(cert)) + escape(whose_suffix(cert))
+    note = cert.get("note")
+    if isinstance(note, str) and note.strip():
+        line += f"\n    _{escape(note)}_"
+    return line
+
+
+def _part_text(part: dict[str, str]) -> str:
+    head = f"*{escape(part['heading'])}*" if part["heading"] else ""
+    if part["figure"]:
+        head = f"{head} : *{escape(part['figure'])}*" if head else f"*{escape(part['figure'])}*"
+    return "\n".join(x for x in (head, escape(part["text"])) if x)
+
+
+def _button(index: int, title: str, value: str) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "action_id": f"proa_button_{index}",
+        "text": {"type": "plain_text", "text": _truncate(title, BUTTON_TEXT_MAX), "emoji": True},
+        "value": value[:BUTTON_VALUE_MAX],
+    }
+
+
+def _cap(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """At most :data:`BLOCKS_MAX` blocks: the middle is shortened, the verdict, the
+    buttons and the sources are kept."""
+    if len(blocks) <= BLOCKS_MAX:
+        return blocks
+    tail = [b for b in blocks[-2:] if b.get("block_id") in (ACTIONS_BLOCK, SOURCES_BLOCK)]
+    head = blocks[: len(blocks) - len(tail)]
+    keep = BLOCKS_MAX - len(tail) - 1
+    return head[:keep] + [_context(SHORTENED)] + tail
 
 
 def render(payload: dict[str, Any]) -> dict[str, Any]:
     """Return the ``utter_message`` kwargs of the Slack message for ``payload``."""
     text = summary_of(payload)
-    blocks: list[dict[str, Any]] = [
-        _mrkdwn_section(part) for part in _chunks(escape(text))
-    ]
+    blocks: list[dict[str, Any]] = []
+    verdict = verdict_line_of(payload)
+    if verdict:
+        blocks.append(_mrkdwn_section(f"*{escape(_truncate(verdict, SECTION_TEXT_MAX - 2))}*", VERDICT_BLOCK))
+        for part in parts_of(payload):
+            blocks += [_mrkdwn_section(chunk) for chunk in _chunks(_part_text(part))]
+    else:  # a version 1 payload: its prose
+        blocks += [_mrkdwn_section(part) for part in _chunks(escape(text))]
 
     certifications = certifications_of(payload)
     if certifications:
-        lines = [f"*{CERTIFICATIONS_HEADING}*"]
+        lines = [f"*{escape(list_heading_of(payload))}*"]
         lines += [certification_line(cert) for cert in certifications]
         blocks += [_mrkdwn_section(part) for part in _chunks("\n".join(lines))]
 
-    hint = more_hint(remaining_of(payload))
+    remaining = remaining_of(payload)
+    hint = more_hint(remaining)
     if hint:
-        blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"_{escape(hint)}_"}]}
-        )
+        blocks.append(_context(f"_{escape(hint)}_"))
+    for note in list_notes_of(payload):
+        blocks.append(_context(escape(note)))
+    change = change_of(payload)
+    if change:
+        heading = f"*{escape(change['heading'])}* " if change["kind"] == "explained" and change["heading"] else ""
+        blocks.append(_context(heading + escape(change["text"])))
 
-    buttons = buttons_of(payload)[:ACTIONS_MAX]
+    buttons = buttons_of(payload)
+    if remaining:
+        buttons.insert(0, {"title": MORE_BUTTON, "payload": MORE_PAYLOAD})
+    buttons = buttons[:ACTIONS_MAX]
     if buttons:
         blocks.append(
             {
                 "type": "actions",
-                "block_id": "proa_quick_replies",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": f"proa_button_{index}",
-                        "text": {
-                            "type": "plain_text",
-                            "text": _truncate(button["title"], BUTTON_TEXT_MAX),
-                            "emoji": True,
-                        },
-                        "value": button["payload"][:BUTTON_VALUE_MAX],
-                    }
-                    for index, button in enumerate(buttons)
-                ],
+                "block_id": ACTIONS_BLOCK,
+                "elements": [_button(i, b["title"], b["payload"]) for i, b in enumerate(buttons)],
             }
         )
 
     sources = sources_of(payload)
     if sources:
-        links = " · ".join(link(s.get("url"), s["label"]) for s in sources)
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [
-                    {
-                        "type": "mrkdwn",
-                        "text": _truncate(
-                            f"{sources_heading(len(sources))} {links}", SECTION_TEXT_MAX
-                        ),
-                    }
-                ],
-            }
-        )
+        links = " · ".join(link(s.get("url"), source_label(s)) for s in sources)
+        blocks.append(_context(f"{sources_heading(len(sources))} {links}", SOURCES_BLOCK))
 
     # Slack refuses an empty ``text`` without blocks and an empty ``blocks`` list.
     message: dict[str, Any] = {"text": escape(_truncate(text, FALLBACK_TEXT_MAX)) or " "}
     if blocks:
-        message["blocks"] = blocks
+        message["blocks"] = _cap(blocks)
     return {"json_message": message}
+
+
+def after_choice(blocks: list[dict[str, Any]], chosen_title: str) -> list[dict[str, Any]]:
+    """The blocks of a message once a button was clicked: the buttons are gone (Slack
+    has no disabled state) and the choice is shown in their place."""
+    updated: list[dict[str, Any]] = []
+    for block in blocks or []:
+        if isinstance(block, dict) and block.get("type") == "actions":
+            updated.append(_context(f"✅ {escape(CHOSEN.format(title=chosen_title))}"))
+        elif isinstance(block, dict):
+            updated.append(block)
+    return updated

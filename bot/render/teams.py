@@ -5,8 +5,9 @@ The activity is sent by Rasa's Bot Framework output channel
 ``recipient``, ``from``, ``channelData`` and ``text`` when missing, then POSTs the
 activity to ``<serviceUrl>/v3/conversations/<id>/activities``.
 
-The answer text is the first TextBlock of the card (Teams shows it as the chat-list
-preview). The activity ``text`` is left empty so that Teams does not print the answer
+The verdict line is the first TextBlock of the card (Teams shows it as the chat-list
+preview); the parts follow, each under its heading and starting with its figure, then
+the list (its heading says whose it is), the notes, the 2026 change and the sources. The activity ``text`` is left empty so that Teams does not print the answer
 twice (text above the card, then the card); ``summary`` and the card's
 ``fallbackText`` carry the plain text for clients that cannot render cards. No
 top-level ``text`` is given to ``utter_message`` either: Rasa would send it as a
@@ -22,17 +23,25 @@ from __future__ import annotations
 from typing import Any
 
 from bot.render._common import (
-    CERTIFICATIONS_HEADING,
+    MORE_BUTTON,
+    MORE_PAYLOAD,
     buttons_of,
     certifications_of,
+    change_of,
     level_suffix,
+    list_heading_of,
+    list_notes_of,
     more_hint,
+    parts_of,
     remaining_of,
     safe_url,
+    source_label,
     sources_heading,
     sources_of,
     summary_of,
     text_of,
+    verdict_line_of,
+    whose_suffix,
 )
 
 ADAPTIVE_CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -67,14 +76,30 @@ def certification_item(cert: dict[str, Any]) -> dict[str, Any]:
     text = f"**{title}**" if title else ""
     if rncp:
         text += (" — " if text else "") + md_link(cert.get("url"), rncp)
-    return _text_block("• " + text + level_suffix(cert), spacing="Small")
+    text = "• " + text + level_suffix(cert) + whose_suffix(cert)
+    note = cert.get("note")
+    if isinstance(note, str) and note.strip():
+        text += f"\n\n_{note}_"
+    return _text_block(text, spacing="Small")
 
 
 def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
     """The Adaptive Card (version 1.4) for ``payload``."""
     text = summary_of(payload)
     body: list[dict[str, Any]] = []
-    if text:
+    verdict = verdict_line_of(payload)
+    if verdict:
+        body.append(_text_block(verdict, weight="Bolder", size="Medium", id="proa_verdict"))
+        for part in parts_of(payload):
+            items: list[dict[str, Any]] = []
+            if part["heading"]:
+                items.append(_text_block(part["heading"], weight="Bolder"))
+            if part["figure"]:
+                items.append(_text_block(part["figure"], color="Accent", spacing="None"))
+            if part["text"]:
+                items.append(_text_block(part["text"], spacing="Small"))
+            body.append({"type": "Container", "spacing": "Medium", "items": items})
+    elif text:  # a version 1 payload: its prose
         body.append(_text_block(text))
 
     certifications = certifications_of(payload)
@@ -83,18 +108,25 @@ def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
             {
                 "type": "Container",
                 "spacing": "Medium",
-                "items": [_text_block(CERTIFICATIONS_HEADING, weight="Bolder")]
+                "items": [_text_block(list_heading_of(payload), weight="Bolder")]
                 + [certification_item(cert) for cert in certifications],
             }
         )
 
-    hint = more_hint(remaining_of(payload))
+    remaining = remaining_of(payload)
+    hint = more_hint(remaining)
     if hint:
         body.append(_text_block(hint, isSubtle=True, spacing="Small"))
+    for note in list_notes_of(payload):
+        body.append(_text_block(note, size="Small", isSubtle=True, spacing="Small"))
+    change = change_of(payload)
+    if change:
+        heading = f"**{change['heading']}** " if change["kind"] == "explained" and change["heading"] else ""
+        body.append(_text_block(heading + change["text"], size="Small", spacing="Medium"))
 
     sources = sources_of(payload)
     if sources:
-        links = " · ".join(md_link(s.get("url"), s["label"]) for s in sources)
+        links = " · ".join(md_link(s.get("url"), source_label(s)) for s in sources)
         body.append(
             _text_block(
                 f"{sources_heading(len(sources))} {links}",
@@ -111,7 +143,10 @@ def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
         "fallbackText": text,
         "body": body,
     }
-    buttons = buttons_of(payload)[:ACTIONS_MAX]
+    buttons = buttons_of(payload)
+    if remaining:
+        buttons.insert(0, {"title": MORE_BUTTON, "payload": MORE_PAYLOAD})
+    buttons = buttons[:ACTIONS_MAX]
     if buttons:
         card["actions"] = [
             {

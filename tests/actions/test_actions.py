@@ -62,7 +62,7 @@ def make_tracker(
     channel: Optional[str] = None,
     after: Optional[List[Dict[str, Any]]] = None,
 ) -> Tracker:
-    all_slots = {name: None for name in FORM_SLOTS + ["last_topic", "list_offset", "faq_topic", "requested_slot"]}
+    all_slots = {name: None for name in FORM_SLOTS + ["last_topic", "list_offset", "faq_topic", "requested_slot", "change_2026_explained"]}
     all_slots["idcc"] = "2378"
     all_slots.update(slots or {})
     message = {"intent": {"name": intent, "confidence": 0.9}, "text": text, "entities": entities or []}
@@ -367,16 +367,58 @@ def test_faq_topic_is_answered_from_knowledge(monkeypatch, real_assistant):
     expected = real_assistant.answer_faq("duration", profile_from_slots({"idcc": "2378"}))
     assert texts(messages) == expected.text
     assert "Je cherche la réponse" not in texts(messages)
-    assert slot_events(events) == {"faq_topic": "duration", "last_topic": "faq"}
+    # The answer explained the 2026 change: the slot remembers it for the next answers.
+    assert slot_events(events) == {"faq_topic": "duration", "last_topic": "faq", "change_2026_explained": True}
 
 
 def test_faq_is_answered_again_for_another_branch(monkeypatch, real_assistant):
     monkeypatch.setenv("PROA_TODAY", RECONVERSION_TIME)
-    slots = {"idcc": "1404", "faq_topic": "duration", "last_topic": "faq"}
+    slots = {"idcc": "1404", "faq_topic": "duration", "last_topic": "faq", "change_2026_explained": True}
     after = [{"event": "slot", "name": "idcc", "value": "1404"}]
     messages, events = run(ActionAnswerFaq(), make_tracker(slots, intent="inform", text="et en SDLM ?", after=after))
-    assert texts(messages) == real_assistant.answer_faq("duration", profile_from_slots(slots)).text
+    expected = real_assistant.answer_faq("duration", profile_from_slots(slots), change_explained=True)
+    assert texts(messages) == expected.text
+    # Already explained in this conversation: only recalled, with « En savoir plus ».
+    assert "Rappel : depuis le 1er janvier 2026" in texts(messages)
+    assert "ne peut plus commencer" not in texts(messages)
     assert events == []
+
+
+def test_the_2026_change_is_explained_once_per_conversation(monkeypatch):
+    monkeypatch.setenv("PROA_TODAY", RECONVERSION_TIME)
+    slots = {"contract": "cdi_interimaire", "metier": "soudeur", "last_topic": "eligibility"}
+    messages, events = run(ActionAnswerEligibility(), make_tracker(slots, intent="ask_eligibility"))
+    assert "ne peut plus commencer" in texts(messages)
+    assert slot_events(events)["change_2026_explained"] is True
+
+    slots["change_2026_explained"] = True
+    messages, events = run(ActionAnswerEligibility(), make_tracker(slots, intent="ask_eligibility"))
+    assert "ne peut plus commencer" not in texts(messages)
+    assert "Rappel : depuis le 1er janvier 2026" in texts(messages)
+    assert "change_2026_explained" not in slot_events(events)
+    assert any(b["title"] == "En savoir plus" for m in messages for b in m.get("buttons") or [])
+
+
+def real_domain() -> Dict[str, Any]:
+    import yaml
+    from pathlib import Path
+
+    return yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+
+
+def test_the_change_slot_is_in_the_domain_and_kept_across_sessions():
+    domain = real_domain()
+    slot = domain["slots"]["change_2026_explained"]
+    assert slot["type"] == "bool" and slot["influence_conversation"] is False
+    assert domain["session_config"]["carry_over_slots_to_new_session"] is True
+
+
+def test_welcome_and_help_offer_the_main_topics_as_buttons():
+    domain = real_domain()
+    for name in ("utter_greet", "utter_help", "utter_ask_rephrase", "utter_default", "utter_out_of_scope"):
+        [response] = domain["responses"][name]
+        titles = [b["title"] for b in response["buttons"]]
+        assert titles == ["Durée", "Financement", "Rémunération", "Mes certifications", "Période de reconversion"], name
 
 
 def test_faq_during_the_form_keeps_the_question(monkeypatch):

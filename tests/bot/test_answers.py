@@ -1,4 +1,5 @@
-"""The French answers for the main cases: wording, verdicts, lists, sources and the date."""
+"""The French answers for the main cases: verdict first, parts per regime, lists that say
+whose they are, the 2026 change said once, next steps, sources and the date."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from bot.answers import PAGE_SIZE
+from bot.compose import PAGE_SIZE
 from bot.profile import Profile
 from bot.service import Assistant
 
@@ -23,6 +24,14 @@ def assistant() -> Assistant:
 def sentences(text: str) -> list:
     body = text.split("\nSource")[0]
     return [s for s in re.split(r"(?<=[.?!])\s+", body.replace("\n", " ")) if s]
+
+
+def first_screen(text: str) -> str:
+    """What a phone shows first: the text before the first list, or, for an answer
+    without a list, the verdict line and the first part (the regime that applies)."""
+    if "\n1. " in text:
+        return text.split("\n1. ")[0]
+    return "\n\n".join(text.split("\n\n")[:2])
 
 
 def test_cariste_bts_today_says_the_pro_a_is_over(assistant):
@@ -44,7 +53,13 @@ def test_cariste_bts_today_says_the_pro_a_is_over(assistant):
 def test_cariste_bts_in_2025_is_eligible_with_the_agreement(assistant):
     answer = assistant.ask("je suis cariste en CDI, puis-je viser un BTS ?", Profile(today=BEFORE))
     assert answer.verdict == "eligible"
-    assert answer.text.startswith("Je considère que votre contrat est un CDI intérimaire. Oui,")
+    # The question is the BTS: the verdict line answers it; the Pro-A part says yes.
+    assert answer.verdict_line == "Non, la liste de la branche ne prévoit pas de BTS pour « Magasinier Cariste »."
+    assert answer.parts[0].heading == "Pro-A" and answer.parts[0].figure.startswith("De 6 à 12 mois")
+    assert answer.parts[0].sentences[:2] == (
+        "Oui, votre situation permet une Pro-A dans la branche Travail temporaire.",
+        "Je considère que votre contrat est un CDI intérimaire.",
+    )
     assert "de 6 à 12 mois" in answer.text and "au moins 150 heures" in answer.text
     assert "grade de licence" in answer.text
     assert answer.sources[0].label.startswith("Accord Pro-A du 22 janvier 2021")
@@ -68,7 +83,8 @@ def test_ongoing_pro_a_signed_in_2025(assistant):
     profile = Profile(today=TODAY, contract="cdi_interimaire", avenant_signed_on=date(2025, 12, 15), metier_text="soudeur")
     answer = assistant.answer_eligibility(profile)
     assert answer.verdict == "eligible"
-    assert answer.text.startswith("Votre avenant Pro-A a été conclu le 15 décembre 2025")
+    assert answer.text.startswith("Oui, votre Pro-A continue selon l'accord de branche Travail temporaire : de 6 à 12 mois")
+    assert answer.parts[0].heading == "Votre Pro-A (avenant du 15 décembre 2025)"
     assert answer.certifications and answer.certifications[0].rncp == "RNCP9467"
 
 
@@ -76,7 +92,10 @@ def test_certifications_for_a_target_the_metier_lacks_list_the_other_metiers(ass
     profile = Profile(today=BEFORE, metier_text="cariste", target_diploma="bts")
     answer = assistant.answer_certifications(profile)
     assert "ne prévoit pas de BTS pour « Magasinier Cariste »" in answer.text
-    assert "d'autres métiers :\n1. BTS" in answer.text
+    assert "BTS prévus pour d'autres métiers de la liste :\n1. BTS" in answer.text
+    # Each BTS names the métier it is listed for: a cariste does not read them as his own.
+    assert all(c.metier and c.metier != "Magasinier Cariste" for c in answer.certifications)
+    assert "— pour « " in answer.text
     assert "Suite de la liste" not in answer.text
     assert answer.metier_id and answer.certifications
     assert all(c.title.upper().startswith("BTS") for c in answer.certifications)
@@ -100,7 +119,7 @@ def test_ambiguous_metier_offers_buttons(assistant):
     answer = assistant.answer_certifications(Profile(today=BEFORE, metier_text="électricien"))
     assert len(answer.buttons) == 3
     assert all(b.payload.startswith('/inform{"metier_id": "btp/electricite/') for b in answer.buttons)
-    assert "Lequel est le vôtre ?" in answer.text
+    assert answer.verdict_line == "Plusieurs métiers de la liste correspondent : lequel est le vôtre ?"
 
 
 def test_chosen_metier_id_wins_over_text(assistant):
@@ -150,9 +169,10 @@ def test_faq_pro_a_rules_before_2026(assistant, topic, expected):
 )
 def test_faq_today_gives_the_new_scheme_first(assistant, topic, new_fact):
     answer = assistant.answer_faq(topic, Profile(today=TODAY))
-    assert answer.text.startswith("Depuis le 1er janvier 2026")
-    assert new_fact in answer.text
-    assert "avenant a été conclu avant le 1er janvier 2026" in answer.text
+    headings = [p.heading for p in answer.parts if p.heading]
+    assert headings[:2] == ["Période de reconversion (depuis 2026)", "Pro-A signée avant 2026"]
+    assert new_fact in answer.text.split("Pro-A signée avant 2026")[0]
+    assert len(answer.verdict_line) <= 200
 
 
 def test_faq_today_without_verified_new_rule_says_to_ask_the_opco(assistant):
@@ -191,7 +211,9 @@ def test_payload_matches_the_channel_contract(assistant):
     assert payload["type"] == "proa_answer" and payload["branch"] == {"idcc": 2378, "name": "Travail temporaire"}
     assert payload["metier"]["label"] == "Magasinier Cariste"
     first = payload["certifications"][0]
-    assert set(first) == {"title", "rncp", "level", "url"}
+    assert set(first) == {"title", "rncp", "level", "url", "metier", "note"}
+    assert payload["version"] == 2 and payload["verdict_line"] == payload["text"].split("\n")[0]
+    assert payload["list"]["whose"] == "metier" and payload["list"]["heading"].startswith("Certifications de la liste pour « Magasinier Cariste »")
     assert first["url"] == "https://www.francecompetences.fr/recherche/rncp/34857/"
     assert payload["sources"][0]["url"].startswith("https://www.legifrance.gouv.fr/")
 
@@ -200,17 +222,130 @@ def test_summary_is_the_prose_without_list_nor_sources(assistant):
     answer = assistant.answer_certifications(Profile(today=BEFORE, metier_text="soudeur"))
     payload = answer.to_payload()
     assert payload["summary"] == answer.summary
-    intro, closing = answer.summary.split(". ", 1)[0], answer.summary.rsplit(". ", 1)[-1]
-    assert answer.text.startswith(intro + " :\n1. ") and closing in answer.text
-    assert intro.startswith("Certifications de la liste de la branche pour « Soudeur »")
+    assert answer.summary.startswith("La liste de la branche prévoit 7 certifications pour « Soudeur ».")
     assert not re.search(r"(^|\n)\d+\. ", answer.summary)
     assert not re.search(r"RNCP\d", answer.summary) and "Source" not in answer.summary
     assert "voir plus" not in answer.summary
-    # Every sentence of the summary is in the full text, which adds the list and sources.
-    assert "1. TP Soudeur (RNCP9467, niveau 3)" in answer.text and "\nSources : " in answer.text
+    for block in answer.summary.split("\n\n"):
+        assert block in answer.text
+    assert "1. TP Soudeur (RNCP9467, niveau 3)" in answer.text and "\n\nSources : " in answer.text
 
 
 def test_summary_of_a_faq_answer_leaves_only_the_sources_out(assistant):
     answer = assistant.answer_faq("tutor", Profile(today=BEFORE))
     assert answer.text.startswith(answer.summary)
-    assert answer.text[len(answer.summary):].startswith("\nSource")
+    assert answer.text[len(answer.summary):].startswith("\n\nSource")
+
+
+def test_headings_stand_alone_and_never_become_broken_sentences(assistant):
+    """The old ``_prose`` turned « Depuis le 1er janvier 2026, avec la période de
+    reconversion : » into « … avec la période de reconversion. »; headings are now their
+    own line, followed by their figure, in the text and in the summary."""
+    answer = assistant.answer_faq("duration", Profile(today=TODAY))
+    for text in (answer.text, answer.summary):
+        lines = text.split("\n")
+        assert "Période de reconversion (depuis 2026) : de 150 à 450 heures de formation sur 12 mois au plus" in lines
+        assert "Pro-A signée avant 2026 : de 6 à 12 mois" in lines
+        assert "avec la période de reconversion." not in text
+        assert not any(line.rstrip().endswith(":") for line in lines)
+    # Hours of the new scheme and months of the Pro-A are in separate parts.
+    new, proa = answer.parts[0], answer.parts[1]
+    assert "heures" in new.figure and "mois" not in " ".join(new.sentences).split("heures")[0][:3]
+    assert proa.figure == "De 6 à 12 mois" and "heures" not in " ".join(proa.sentences)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "je suis en CDI intérimaire, puis-je faire une Pro-A ?",
+        "je suis cariste en CDI, puis-je viser un BTS ?",
+        "combien de temps dure la Pro-A ?",
+        "qui finance ?",
+        "quelles certifications pour un soudeur ?",
+    ],
+)
+def test_the_first_line_answers_and_the_2026_change_comes_after(assistant, question):
+    answer = assistant.ask(question, Profile(today=TODAY))
+    first = answer.text.split("\n")[0]
+    assert first == answer.verdict_line and len(first) <= 200
+    assert not first.startswith("Depuis le 1er janvier 2026, la Pro-A est remplacée")
+    assert len(first_screen(answer.text)) < 600, answer.text
+
+
+def test_pro_a_question_today_says_no_and_yes_in_so_many_words(assistant):
+    answer = assistant.answer_eligibility(Profile(today=TODAY, contract="cdi_interimaire"))
+    assert answer.verdict_line.startswith("Non, plus de nouvelle Pro-A depuis le 1er janvier 2026 ; oui, vous pouvez demander une période de reconversion")
+
+
+def test_the_2026_change_is_explained_once_then_recalled_with_a_button(assistant):
+    profile = Profile(today=TODAY, contract="cdi_interimaire", metier_text="soudeur")
+    first = assistant.answer_eligibility(profile)
+    assert first.change_explained and first.change.kind == "explained"
+    assert "ne peut plus commencer" in first.text
+    later = assistant.answer_eligibility(profile, change_explained=True)
+    assert later.change.kind == "recalled" and not later.change_explained
+    assert "ne peut plus commencer" not in later.text
+    assert later.change.text in later.text and len(later.change.text) < 120
+    assert later.buttons[-1].title == "En savoir plus"
+    assert later.buttons[-1].payload == '/faq{"faq_topic": "periode_reconversion"}'
+    # Asking about the période de reconversion itself explains the change.
+    assert assistant.answer_faq("periode_reconversion", Profile(today=TODAY)).change_explained
+    # Before 2026, nothing to explain.
+    assert assistant.answer_eligibility(profile.with_(today=BEFORE)).change is None
+
+
+def test_every_answer_offers_next_steps(assistant):
+    for answer in (
+        assistant.answer_eligibility(Profile(today=TODAY, contract="cdi")),
+        assistant.answer_certifications(Profile(today=TODAY, metier_text="soudeur")),
+        assistant.answer_faq("duration", Profile(today=TODAY)),
+        assistant.answer_faq("no_such_topic", Profile(today=TODAY)),
+    ):
+        assert answer.next_steps, answer.text
+        assert all(b.payload.startswith("/") for b in answer.next_steps)
+    duration = assistant.answer_faq("duration", Profile(today=TODAY))
+    assert '/faq{"faq_topic": "duration"}' not in [b.payload for b in duration.next_steps]
+
+
+def test_a_job_not_in_the_list_is_no_dead_end(assistant):
+    answer = assistant.answer_certifications(Profile(today=TODAY, metier_text="astronaute"))
+    assert answer.verdict_line == "Ce métier ne figure pas dans la liste de la branche Travail temporaire."
+    assert "CléA" in answer.text and "toute certification RNCP avec une période de reconversion" in answer.text
+    titles = [b.title for b in answer.buttons]
+    assert "Le CléA" in titles and "Période de reconversion" in titles
+
+
+def test_a_repeated_title_with_two_rncp_codes_says_why(assistant):
+    answer = assistant.answer_certifications(Profile(today=BEFORE, metier_text="cariste"))
+    repeated = [c for c in answer.certifications if c.title == "TP Cariste d'entrepôt"]
+    assert len(repeated) == 2 and {c.rncp for c in repeated} == {"RNCP34857", "RNCP310"}
+    assert all(c.note and "RNCP34857" in c.note and "RNCP310" in c.note for c in repeated)
+    assert "vérifiez sur chaque fiche laquelle est active" in answer.text
+
+
+def test_sources_link_to_the_article_with_the_day_it_was_checked(assistant):
+    answer = assistant.ask("je suis cariste en CDI, puis-je viser un BTS ?", Profile(today=TODAY))
+    code = [s for s in answer.sources if s.label.startswith("Code du travail")]
+    assert code and all(s.url and "/codes/article_lc/LEGIARTI" in s.url for s in code)
+    assert all(s.checked_on and re.fullmatch(r"\d{4}-\d{2}-\d{2}", s.checked_on) for s in answer.sources)
+    payload = answer.to_payload()
+    assert all("checked_on" in s for s in payload["sources"])
+
+
+def test_a_contract_the_law_leaves_open_gets_no_yes(assistant):
+    answer = assistant.answer_eligibility(Profile(today=TODAY, contract="contrat_de_mission"))
+    assert answer.verdict_line.startswith("Non, plus de nouvelle Pro-A depuis le 1er janvier 2026")
+    assert "oui" not in answer.verdict_line.lower() and "à confirmer auprès de votre OPCO" in answer.verdict_line
+
+
+def test_a_suggestion_is_asked_as_did_you_mean_with_buttons(assistant):
+    from bot.matching import Candidate, MatchResult
+
+    branch = assistant.kb.branch(2378)
+    soudeur = next(m for m in branch.metiers if m.label == "Soudeur")
+    match = MatchResult("soudeurr", "suggestion", (Candidate(soudeur, 80.0, "soudeur", "typo"),), None)
+    answer = assistant.answers.certifications(Profile(today=TODAY), match, None)
+    assert answer.verdict_line == "Vouliez-vous dire « Soudeur » ?"
+    assert answer.choices[0].title == "Soudeur"
+    assert answer.choices[0].payload == '/inform{"metier_id": "%s"}' % soudeur.id
+    assert answer.verdict == "needs_information" and "metier_id" in answer.missing

@@ -1,8 +1,10 @@
 """Tests of ``bot.render``: the structured answer rendered for each input channel.
 
-The sample answer (tests/fixtures/render/answer_eligible.json) is a realistic one:
-verdict eligible for the métier « Soudeur » (IDCC 2378), 3 of its 7 annex
-certifications, 1 Légifrance source, 2 quick replies, 4 more certifications.
+Two sample answers: ``answer_eligible.json``, a version 1 payload (prose only: verdict
+eligible for « Soudeur », 3 of its 7 annex certifications, 1 Légifrance source, 2 quick
+replies, 4 more), which the renderers must still show; and ``answer_v2.json``, the
+current shape (verdict line, a part per regime with its figure, a list of other métiers'
+BTS with a repeated title, the 2026 change recalled, next steps, dated sources).
 How Rasa sends these messages on the real channels is tested in tests/channels/.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +28,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD: dict[str, Any] = json.loads(
     (REPO_ROOT / "tests/fixtures/render/answer_eligible.json").read_text(encoding="utf-8")
 )
+PAYLOAD_V2: dict[str, Any] = json.loads(
+    (REPO_ROOT / "tests/fixtures/render/answer_v2.json").read_text(encoding="utf-8")
+)
+MORE = {"title": "Voir plus", "payload": "/show_more"}
 CHANNELS = ["socketio", "slack", "botframework", "rest", "cmdline", None, "telegram"]
 
 
@@ -50,14 +57,14 @@ def test_socketio_sends_the_payload_for_the_widget(payload):
 
 def test_rest_sends_text_buttons_and_the_payload_in_one_message(payload):
     assert render_for_channel(payload, "rest") == [
-        {"text": PAYLOAD["text"], "buttons": PAYLOAD["buttons"], "json_message": PAYLOAD}
+        {"text": PAYLOAD["text"], "buttons": [MORE] + PAYLOAD["buttons"], "json_message": PAYLOAD}
     ]
 
 
 @pytest.mark.parametrize("channel", ["cmdline", None, "telegram", ""])
 def test_other_channels_get_text_and_buttons(payload, channel):
     assert render_for_channel(payload, channel) == [
-        {"text": PAYLOAD["text"], "buttons": PAYLOAD["buttons"]}
+        {"text": PAYLOAD["text"], "buttons": [MORE] + PAYLOAD["buttons"]}
     ]
 
 
@@ -81,6 +88,7 @@ def test_messages_are_json_and_the_payload_is_not_shared(payload, channel):
 
 def test_buttons_key_is_absent_when_there_are_no_buttons(payload):
     payload["buttons"] = []
+    payload["more"] = {"remaining": 0}
     assert render_for_channel(payload, "cmdline") == [{"text": PAYLOAD["text"]}]
 
 
@@ -138,12 +146,18 @@ def test_slack_blocks(payload):
         {
             "type": "button",
             "action_id": "proa_button_0",
+            "text": {"type": "plain_text", "text": "Voir plus", "emoji": True},
+            "value": "/show_more",
+        },
+        {
+            "type": "button",
+            "action_id": "proa_button_1",
             "text": {"type": "plain_text", "text": "Opérateur de production", "emoji": True},
             "value": '/inform{"metier_id": "industrie/machines/operateur-de-production"}',
         },
         {
             "type": "button",
-            "action_id": "proa_button_1",
+            "action_id": "proa_button_2",
             "text": {"type": "plain_text", "text": "Durée de la formation", "emoji": True},
             "value": "/ask_duration",
         },
@@ -273,7 +287,8 @@ def test_teams_activity_with_adaptive_card(payload):
         "Source : [Accord du 22 janvier 2021 (IDCC 2378), art. 2]"
         "(https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159)"
     )
-    assert card["actions"] == [
+    assert card["actions"][0]["data"]["msteams"]["text"] == "/show_more"
+    assert card["actions"][1:] == [
         {
             "type": "Action.Submit",
             "title": "Opérateur de production",
@@ -334,3 +349,100 @@ def test_card_channels_show_the_list_once(payload):
     for rendered in (slack, teams):
         assert "listed again" not in rendered and "cited again" not in rendered
         assert payload["certifications"][0]["rncp"] in rendered
+
+
+# --- version 2: verdict line, parts, whose list, change, next steps ---------------------
+
+
+@pytest.fixture
+def answer() -> dict[str, Any]:
+    return copy.deepcopy(PAYLOAD_V2)
+
+
+def test_v2_slack_opens_with_the_verdict_then_the_part_with_its_figure(answer):
+    blocks = slack_message(answer)["blocks"]
+    assert blocks[0] == {
+        "type": "section",
+        "block_id": "proa_verdict",
+        "text": {"type": "mrkdwn", "text": f"*{PAYLOAD_V2['verdict_line']}*"},
+    }
+    part = blocks[1]["text"]["text"].splitlines()
+    assert part[0] == "*Période de reconversion (depuis 2026)* : *De 150 à 450 heures de formation sur 12 mois au plus*"
+    assert part[1].startswith("La période de reconversion est ouverte")
+
+
+def test_v2_slack_list_says_whose_it_is_and_explains_a_repeated_title(answer):
+    blocks = slack_message(answer)["blocks"]
+    listing = blocks[2]["text"]["text"].splitlines()
+    assert listing[0] == "*BTS prévus pour d'autres métiers de la liste :*"
+    assert listing[1].endswith("(niveau 5) — pour « Responsable d'exploitation de transport de marchandise »")
+    assert "Ce titre figure 2 fois dans la liste" in listing[3]
+
+
+def test_v2_slack_has_a_voir_plus_button_first_and_the_dated_sources_last(answer):
+    blocks = slack_message(answer)["blocks"]
+    [actions] = [b for b in blocks if b["type"] == "actions"]
+    assert [(e["text"]["text"], e["value"]) for e in actions["elements"]] == [
+        ("Voir plus", "/show_more")
+    ] + [(b["title"], b["payload"]) for b in PAYLOAD_V2["buttons"]]
+    assert blocks[-1]["block_id"] == "proa_sources"
+    sources = blocks[-1]["elements"][0]["text"]
+    assert "(vérifié le 2026-11-20)>" in sources
+    assert "Loi n° 2025-989 du 24 octobre 2025 (période de reconversion), art. 11" in sources
+    recall = [b for b in blocks if b["type"] == "context" and "Rappel" in json.dumps(b, ensure_ascii=False)]
+    assert len(recall) == 1
+
+
+def test_v2_slack_never_has_more_than_50_blocks_and_keeps_buttons_and_sources(answer):
+    answer["parts"] = [{"heading": f"Partie {i}", "figure": None, "text": "texte"} for i in range(80)]
+    blocks = slack_message(answer)["blocks"]
+    assert len(blocks) == slack_render.BLOCKS_MAX
+    assert blocks[0]["block_id"] == "proa_verdict"
+    assert blocks[-1]["block_id"] == "proa_sources"
+    assert blocks[-2]["block_id"] == "proa_quick_replies"
+    assert "Réponse abrégée" in blocks[-3]["elements"][0]["text"]
+
+
+def test_slack_split_never_cuts_a_link():
+    url = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000051234567"
+    line = " ".join(f"<{url}|lien {i}>" for i in range(120))  # one line of ~9 000 characters
+    parts = slack_render._chunks(line, 3000)
+    assert len(parts) > 2
+    assert all(len(p) <= 3000 for p in parts)
+    for part in parts:
+        # Every « < » opens a whole link that closes in the same part.
+        assert "<" not in re.sub(r"<https://[^<>|]+\|lien \d+>", "", part)
+        assert ">" not in re.sub(r"<https://[^<>|]+\|lien \d+>", "", part)
+    assert " ".join(parts) == line
+
+
+def test_slack_after_choice_shows_the_choice_and_removes_the_buttons(answer):
+    blocks = slack_message(answer)["blocks"]
+    updated = slack_render.after_choice(blocks, "Durée")
+    assert not [b for b in updated if b["type"] == "actions"]
+    assert "Vous avez choisi : Durée" in json.dumps(updated, ensure_ascii=False)
+    assert len(updated) == len(blocks)
+    assert updated[0] == blocks[0]
+
+
+def test_v2_teams_verdict_is_the_first_text_block(answer):
+    card = teams_activity(answer)["attachments"][0]["content"]
+    first = card["body"][0]
+    assert first["type"] == "TextBlock" and first["text"] == PAYLOAD_V2["verdict_line"]
+    assert first["weight"] == "Bolder"
+    part = card["body"][1]
+    assert [i["text"] for i in part["items"]][:2] == [
+        "Période de reconversion (depuis 2026)",
+        "De 150 à 450 heures de formation sur 12 mois au plus",
+    ]
+    listing = card["body"][2]
+    assert listing["items"][0]["text"] == "BTS prévus pour d'autres métiers de la liste :"
+    assert "— pour « Conseiller clientèle assurance à distance »" in listing["items"][2]["text"]
+    assert card["actions"][0]["title"] == "Voir plus"
+    assert "vérifié le 2026-11-20" in card["body"][-1]["text"]
+
+
+def test_v2_rest_text_is_the_composed_text_and_the_payload_travels_with_it(answer):
+    [message] = render_for_channel(answer, "rest")
+    assert message["text"].splitlines()[0] == PAYLOAD_V2["verdict_line"]
+    assert message["json_message"]["parts"] == PAYLOAD_V2["parts"]

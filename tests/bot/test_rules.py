@@ -217,7 +217,8 @@ def test_target_level(engine):
 
 
 def test_every_reason_code_has_its_french_in_the_answers_table():
-    from bot.answers import REASON_TEXTS
+    from bot.compose.french import REASON_TEXTS
+
     from bot.rules import ReasonCode as Codes
 
     assert set(REASON_TEXTS) == set(Codes)
@@ -238,7 +239,7 @@ def test_verdicts_and_regimes_are_plain_strings_too(engine):
 
 
 def test_the_rules_engine_holds_no_french_sentence():
-    """Issue 10: wording lives in bot/answers.py; rules.py only has codes and keys."""
+    """Issue 10: wording lives in bot/compose/; rules.py only has codes and keys."""
     import ast
     from pathlib import Path
 

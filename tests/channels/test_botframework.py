@@ -287,8 +287,9 @@ def test_signed_activity_is_answered_with_an_adaptive_card(
         "Source : [Accord du 22 janvier 2021 (IDCC 2378), art. 2]"
         "(https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159)"
     )
-    assert [a["type"] for a in card["actions"]] == ["Action.Submit", "Action.Submit"]
-    assert [a["data"]["msteams"]["text"] for a in card["actions"]] == [
+    # « Voir plus » first (the list goes on), then the answer's quick replies.
+    assert [a["type"] for a in card["actions"]] == ["Action.Submit"] * 3
+    assert [a["data"]["msteams"]["text"] for a in card["actions"]] == ["/show_more"] + [
         b["payload"] for b in sample_payload["buttons"]
     ]
 

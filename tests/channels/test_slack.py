@@ -25,6 +25,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ADVISERS_CREDENTIALS = REPO_ROOT / "credentials.advisers.yml"
 
+#: The Slack channel of credentials.advisers.yml (Rasa's, with button updates).
+SLACK_CONNECTOR = "channels.slack_interactive.InteractiveSlackInput"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-test-token"
 BOT_USER = "U0BOTPROA"
@@ -85,7 +87,7 @@ def slack_url(monkeypatch, fake_agent, serve_app):
     # The whole file is expanded, so the Teams variables must be set too.
     monkeypatch.setenv("MS_APP_ID", "unused")
     monkeypatch.setenv("MS_APP_PASSWORD", "unused")
-    channels = create_http_input_channels("slack", str(ADVISERS_CREDENTIALS))
+    channels = create_http_input_channels(SLACK_CONNECTOR, str(ADVISERS_CREDENTIALS))
     assert channels[0].use_threads is True
     app = configure_app(channels, enable_api=False)
     app.ctx.agent = fake_agent
@@ -138,9 +140,10 @@ def test_signed_mention_reaches_rasa_and_reply_goes_to_the_thread(
     ]
     assert "4 autres certifications" in blocks[2]["elements"][0]["text"]
     assert "« voir plus »" in blocks[2]["elements"][0]["text"]
+    # « Voir plus » first (the list goes on), then the answer's quick replies.
     assert [(e["text"]["text"], e["value"]) for e in blocks[3]["elements"]] == [
-        (b["title"], b["payload"]) for b in sample_payload["buttons"]
-    ]
+        ("Voir plus", "/show_more")
+    ] + [(b["title"], b["payload"]) for b in sample_payload["buttons"]]
     assert blocks[4]["elements"][0]["text"] == (
         "Source : <https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159"
         "|Accord du 22 janvier 2021 (IDCC 2378), art. 2>"
@@ -186,6 +189,77 @@ def test_button_click_is_sent_to_rasa_as_the_button_payload(slack_url, fake_agen
     assert message.text == button_payload
     assert message.sender_id == ADVISER
     assert posted[0]["thread_ts"] == MESSAGE_TS
+
+
+@pytest.fixture
+def updates(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    """Message updates the channel would post to the interaction's ``response_url``."""
+    from channels.slack_interactive import InteractiveSlackInput
+
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    async def fake_update(url: str, body: dict[str, Any]) -> None:
+        calls.append((url, body))
+
+    monkeypatch.setattr(InteractiveSlackInput, "poster", staticmethod(fake_update))
+    return calls
+
+
+def click(slack_url: str, response_url: str, blocks: list[dict[str, Any]], title: str, value: str) -> requests.Response:
+    interaction = {
+        "type": "block_actions",
+        "user": {"id": ADVISER},
+        "channel": {"id": CHANNEL},
+        "response_url": response_url,
+        "message": {"ts": "1767261601.000200", "thread_ts": MESSAGE_TS, "text": "réponse", "blocks": blocks},
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "proa_button_1",
+                "block_id": "proa_quick_replies",
+                "text": {"type": "plain_text", "text": title},
+                "value": value,
+            }
+        ],
+    }
+    body = urlencode({"payload": json.dumps(interaction)}).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
+    return requests.post(slack_url, data=body, headers=headers, timeout=10)
+
+
+def test_after_a_click_the_message_shows_the_choice_and_its_buttons_are_gone(
+    slack_url, fake_agent, posted, updates, sample_payload
+):
+    from bot.render import render_for_channel
+
+    [rendered] = render_for_channel(sample_payload, "slack")
+    blocks = rendered["json_message"]["blocks"]
+    response_url = "https://hooks.slack.com/actions/T0TEAM/1/abc"
+
+    response = click(slack_url, response_url, blocks, "Durée de la formation", "/ask_duration")
+
+    assert response.status_code == 200
+    assert fake_agent.answered.wait(10)
+    assert fake_agent.messages[0].text == "/ask_duration"
+    [(url, body)] = updates
+    assert url == response_url
+    assert body["replace_original"] is True
+    assert not [b for b in body["blocks"] if b["type"] == "actions"]  # no button to click twice
+    assert "Vous avez choisi : Durée de la formation" in json.dumps(body, ensure_ascii=False)
+    assert body["blocks"][0] == blocks[0]
+
+
+def test_a_response_url_outside_slack_is_never_called(slack_url, fake_agent, posted, updates, sample_payload):
+    from bot.render import render_for_channel
+
+    [rendered] = render_for_channel(sample_payload, "slack")
+    response = click(
+        slack_url, "https://attacker.example/collect", rendered["json_message"]["blocks"], "Durée", "/ask_duration"
+    )
+
+    assert response.status_code == 200
+    assert fake_agent.answered.wait(10)
+    assert updates == []
 
 
 def test_url_verification_challenge_is_answered(slack_url, fake_agent):
@@ -252,4 +326,4 @@ def test_slack_channel_refuses_to_start_without_signing_secret(monkeypatch):
     monkeypatch.setenv("MS_APP_ID", "unused")
     monkeypatch.setenv("MS_APP_PASSWORD", "unused")
     with pytest.raises(InvalidConfigException):
-        create_http_input_channels("slack", str(ADVISERS_CREDENTIALS))
+        create_http_input_channels(SLACK_CONNECTOR, str(ADVISERS_CREDENTIALS))

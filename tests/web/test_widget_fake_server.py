@@ -61,6 +61,8 @@ ANSWER_PAYLOAD: Dict[str, Any] = {
 # The realistic answer shared with tests/bot/test_render.py and tests/channels/.
 SAMPLE_PAYLOAD_PATH = Path(__file__).resolve().parents[1] / "fixtures/render/answer_eligible.json"
 
+V2_PAYLOAD_PATH = Path(__file__).resolve().parents[1] / "fixtures/render/answer_v2.json"
+
 HOSTILE_TEXT = (
     'Voici du code : <script>window.__pwned = "script"</script> '
     '<img src="x" onerror="window.__pwned = \'img\'"> fin.'
@@ -102,7 +104,13 @@ class FakeRasa:
         self.received.append((message.sender_id, text))
         out, to = message.output_channel, message.sender_id
         low = text.lower()
-        if "cariste" in low:
+        if "v2" in low:
+            from bot.render import render_for_channel
+
+            payload = json.loads(V2_PAYLOAD_PATH.read_text(encoding="utf-8"))
+            for kwargs in render_for_channel(payload, "socketio"):
+                await out.send_response(to, {"custom": kwargs.get("json_message")})
+        elif "cariste" in low:
             await out.send_response(
                 to, {"text": ANSWER_TEXT, "buttons": ANSWER_BUTTONS, "custom": {"data": ANSWER_PAYLOAD}}
             )
@@ -121,6 +129,8 @@ class FakeRasa:
                         "custom": kwargs.get("json_message"),
                     },
                 )
+        elif "silence" in low:
+            return  # a server that takes the message and never answers
         elif low == "voir plus":
             await out.send_text_message(to, "Autres certifications : TP Agent magasinier (RNCP1852).")
         elif text.startswith("/"):
@@ -389,14 +399,15 @@ def test_keyboard_only_and_labels(chat: Any) -> None:
     assert chat.find("label[for='message-input']").text == "Votre question"
     assert chat.find("#send-button").text == "Envoyer"
 
-    # Tab order from the top: skip link, new conversation, message log, input, send.
+    # Tab order from the top: skip link, new conversation, message log, the welcome's
+    # five suggestions, input, send.
     chat.driver.execute_script("document.activeElement && document.activeElement.blur()")
     order = []
-    for _ in range(5):
+    for _ in range(10):
         ActionChains(chat.driver).send_keys(Keys.TAB).perform()
         active = chat.driver.switch_to.active_element
         order.append(active.get_attribute("id") or active.get_attribute("class"))
-    assert order == ["skip-link", "new-conversation", "messages", "message-input", "send-button"]
+    assert order == ["skip-link", "new-conversation", "messages"] + ["choice"] * 5 + ["message-input", "send-button"]
     # The skip link leads to the input.
     chat.driver.execute_script("document.querySelector('.skip-link').focus()")
     ActionChains(chat.driver).send_keys(Keys.ENTER).perform()
@@ -439,3 +450,83 @@ def test_phone_screen(chat: Any, output_dir: Path) -> None:
         )
         assert rect[0] >= 0 and rect[1] <= 360 and rect[3] <= 640, (css, rect)
     chat.screenshot(output_dir / "widget-mobile.png")
+
+
+def test_message_typed_while_offline_is_marked_and_sent_on_reconnection(chat: Any, fake_rasa: FakeRasa) -> None:
+    fake_rasa.go_down()
+    chat.wait_status("lost", timeout=10)
+    chat.ask("bonjour")
+    note = chat.wait(lambda: chat.find_all(".msg--user .msg__unsent"), 10, "the not-sent note")[0]
+    assert note.text.startswith("Message non envoyé — il partira au retour de la connexion.")
+    count = len(fake_rasa.received)
+
+    fake_rasa.go_up()
+    chat.wait_status("online", timeout=20)
+    chat.wait(lambda: not chat.find_all(".msg--user .msg__unsent"), 20, "the note to go")
+    chat.wait(lambda: len(fake_rasa.received) > count, 20, "the message to reach the server")
+    assert fake_rasa.received[-1][1] == "bonjour"
+    assert "Sur quoi porte votre question" in chat.wait_bot(0).text
+
+
+def test_a_message_without_answer_is_marked_not_sent_and_can_be_sent_again(
+    fake_rasa: FakeRasa, serve_widget: Any, chat_page_factory: Any
+) -> None:
+    fake_rasa.go_up()
+    page = chat_page_factory(serve_widget(fake_rasa.url))
+    # A short answer timeout for the test (config.js sets PROA_CONFIG; this adds to it).
+    page.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": "Object.defineProperty(window, 'PROA_CONFIG', {configurable: true,"
+            " set(v) { this.__proaConfig = Object.assign({}, v, {answerTimeoutMs: 1500}); },"
+            " get() { return this.__proaConfig; }});"
+        },
+    )
+    chat = page.open()
+    chat.ask("silence, s'il vous plaît")
+    assert chat.find("#typing").is_displayed()
+    note = chat.wait(lambda: chat.find_all(".msg--user .msg__unsent"), 20, "the not-sent note")[0]
+    assert "Message non envoyé" in note.text
+    assert not chat.find("#typing").is_displayed()
+    sent = [t for _, t in fake_rasa.received].count("silence, s'il vous plaît")
+
+    chat.find(".msg--user .msg__retry").click()
+    chat.wait(
+        lambda: [t for _, t in fake_rasa.received].count("silence, s'il vous plaît") == sent + 1,
+        10,
+        "the message sent again",
+    )
+
+
+def test_welcome_bubble_offers_the_main_topics(chat: Any, fake_rasa: FakeRasa) -> None:
+    choices = chat.find_all(".msg--intro .choice")
+    assert texts(choices) == ["Durée", "Financement", "Rémunération", "Mes certifications", "Période de reconversion"]
+    before = len(chat.bot_messages())
+    choices[0].click()
+    chat.wait_bot(before)
+    assert chat.user_texts()[-1] == "Durée"
+    assert fake_rasa.received[-1][1] == '/faq{"faq_topic": "duration"}'
+
+
+def test_v2_answer_shows_the_verdict_line_first(chat: Any) -> None:
+    payload = json.loads(V2_PAYLOAD_PATH.read_text(encoding="utf-8"))
+    before = chat.ask("réponse v2")
+    answer = chat.wait_bot(before)
+    chat.wait_idle()
+    first = answer.find_elements("css selector", ":scope > :not(.sr-only)")[0]
+    assert "answer__verdict" in first.get_attribute("class")
+    assert first.text == payload["verdict_line"]
+    headings = [h.text for h in answer.find_elements("css selector", ".answer__part .answer__heading")]
+    assert headings == ["Période de reconversion (depuis 2026)"]
+    assert answer.find_element("css selector", ".answer__figure").text == payload["parts"][0]["figure"]
+    assert answer.find_element("css selector", ".answer__section").text == "BTS prévus pour d'autres métiers de la liste"
+    cards = answer.find_elements("css selector", ".cert-card")
+    assert cards[0].find_element("css selector", ".cert-card__metier").text == (
+        "Prévu pour « Responsable d'exploitation de transport de marchandise »"
+    )
+    assert "Ce titre figure 2 fois" in cards[1].find_element("css selector", ".cert-card__note").text
+    assert "Rappel : depuis le 1er janvier 2026" in answer.find_element("css selector", ".answer__change--recalled").text
+    assert texts(answer.find_elements("css selector", ".choice")) == [
+        "Voir plus (1 autre)", "Durée", "Financement", "En savoir plus"
+    ]
+    assert "(vérifié le 20/11/2026)" in answer.find_element("css selector", ".sources").text

@@ -7,7 +7,11 @@ export interface WidgetConfig {
   socketPath: string;
   /** engine.io transports; websocket only by default (no CORS needed on the Rasa side). */
   transports: string[];
+  /** Without any answer after this many ms, the message is marked as not sent. */
+  answerTimeoutMs: number;
 }
+
+export const DEFAULT_ANSWER_TIMEOUT_MS = 30000;
 
 declare global {
   interface Window {
@@ -35,5 +39,8 @@ export function readConfig(win: Window): WidgetConfig {
     Array.isArray(raw.transports) && raw.transports.every((t) => typeof t === "string")
       ? (raw.transports as string[])
       : ["websocket"];
-  return { socketUrl, socketPath, transports };
+  const timeout = Number(raw.answerTimeoutMs);
+  const answerTimeoutMs =
+    Number.isFinite(timeout) && timeout >= 1000 && timeout <= 300000 ? timeout : DEFAULT_ANSWER_TIMEOUT_MS;
+  return { socketUrl, socketPath, transports, answerTimeoutMs };
 }

@@ -8,8 +8,6 @@ import type { BotEntry, Entry } from "./types";
 
 /** Plain bot texts wait this long, in case the structured answer that repeats them follows. */
 const BOT_TEXT_DELAY_MS = 250;
-/** The "the assistant is writing" line disappears after this even without an answer. */
-const TYPING_TIMEOUT_MS = 30000;
 /** Retry delay after the server refused the connection. */
 const REFUSED_RETRY_MS = 5000;
 
@@ -44,22 +42,45 @@ function start(): void {
   let flushTimer: number | undefined;
   let typingTimer: number | undefined;
   let confirmed = false;
-  const outbox: string[] = [];
+  /** Messages waiting for the connection: the user entry they belong to, and what to send. */
+  const outbox: { id: string; payload: string }[] = [];
+  /** The user entry sent last, until a bot message arrives. */
+  let awaiting: string | undefined;
 
   const handlers: RenderHandlers = {
     onChoice(entryId, title, payload) {
-      markUsed(entryId);
+      if (entryId !== "intro") markUsed(entryId);
       sendUserMessage(payload === MORE_TEXT ? "Voir plus" : title, payload);
       // The chosen button is now disabled: give the focus to the input, except on touch
       // screens where that would open the on-screen keyboard.
       if (!window.matchMedia("(pointer: coarse)").matches) input.focus();
     },
+    onRetry(entryId) {
+      const entry = history.find((e) => e.id === entryId);
+      if (!entry || entry.from !== "user" || !(confirmed && socket.connected)) return;
+      const index = outbox.findIndex((m) => m.id === entryId);
+      if (index >= 0) outbox.splice(index, 1);
+      deliver(entryId, entry.payload ?? entry.text);
+    },
   };
 
   // ---- rendering -------------------------------------------------------------
   function renderAll(): void {
-    log.replaceChildren(renderIntro(), ...history.map((e) => renderEntry(e, handlers)));
+    log.replaceChildren(renderIntro(handlers), ...history.map((e) => renderEntry(e, handlers)));
     log.scrollTop = log.scrollHeight;
+  }
+
+  function rerender(entry: Entry): void {
+    log.querySelector(`[data-entry-id="${CSS.escape(entry.id)}"]`)?.replaceWith(renderEntry(entry, handlers));
+  }
+
+  /** Marks a user message as not sent (or sent again), on screen and in storage. */
+  function setUnsent(entryId: string, unsent: boolean): void {
+    const entry = history.find((e) => e.id === entryId);
+    if (!entry || entry.from !== "user" || (entry.unsent ?? false) === unsent) return;
+    entry.unsent = unsent;
+    store.saveHistory(history);
+    rerender(entry);
   }
 
   function append(entry: Entry): void {
@@ -102,7 +123,18 @@ function start(): void {
   function showTyping(on: boolean): void {
     window.clearTimeout(typingTimer);
     typing.hidden = !on;
-    if (on) typingTimer = window.setTimeout(() => (typing.hidden = true), TYPING_TIMEOUT_MS);
+    // Without any answer in time, the message is marked as not sent (and queued again).
+    if (on) typingTimer = window.setTimeout(noAnswer, config.answerTimeoutMs);
+  }
+
+  /** No answer in time: the message is marked as not sent and goes again on reconnection. */
+  function noAnswer(): void {
+    typing.hidden = true;
+    const entry = history.find((e) => e.id === awaiting);
+    awaiting = undefined;
+    if (!entry || entry.from !== "user") return;
+    if (!outbox.some((m) => m.id === entry.id)) outbox.push({ id: entry.id, payload: entry.payload ?? entry.text });
+    setUnsent(entry.id, true);
   }
 
   // ---- socket.io -----------------------------------------------------------------
@@ -127,7 +159,10 @@ function start(): void {
     }
     confirmed = true;
     setStatus("online");
-    while (outbox.length > 0) emitUserMessage(outbox.shift() as string);
+    while (outbox.length > 0) {
+      const message = outbox.shift() as { id: string; payload: string };
+      deliver(message.id, message.payload);
+    }
   });
 
   socket.on("disconnect", (reason: string) => {
@@ -147,6 +182,7 @@ function start(): void {
   socket.on("bot_uttered", (data: unknown) => {
     const entry = parseBotMessage(data);
     if (!entry) return;
+    awaiting = undefined;
     showTyping(false);
     if (entry.kind === "answer") {
       absorbRepeatedText(entry);
@@ -186,12 +222,21 @@ function start(): void {
     socket.emit("user_uttered", { message: payload, session_id: sessionId });
   }
 
+  /** Sends one user message now, and waits for its answer. */
+  function deliver(entryId: string, payload: string): void {
+    emitUserMessage(payload);
+    setUnsent(entryId, false);
+    awaiting = entryId;
+    showTyping(true);
+  }
+
   function sendUserMessage(shown: string, payload: string): void {
     flushPending();
-    append({ id: newEntryId(), from: "user", text: shown });
-    showTyping(true);
-    if (confirmed && socket.connected) emitUserMessage(payload);
-    else outbox.push(payload);
+    const id = newEntryId();
+    const online = confirmed && socket.connected;
+    append({ id, from: "user", text: shown, payload, unsent: !online });
+    if (online) deliver(id, payload);
+    else outbox.push({ id, payload });
   }
 
   // ---- form ------------------------------------------------------------------------
@@ -215,6 +260,7 @@ function start(): void {
   newConversation.addEventListener("click", () => {
     pending = [];
     outbox.length = 0;
+    awaiting = undefined;
     history = [];
     sessionId = store.resetSession();
     showTyping(false);

@@ -1,5 +1,5 @@
 // Turning untrusted bot_uttered data into typed entries (no rendering here).
-import type { BotEntry, Certification, ProaAnswer, QuickReply, Source } from "./types";
+import type { AnswerPart, BotEntry, Certification, ChangeNote, ProaAnswer, QuickReply, Source } from "./types";
 
 type Dict = Record<string, unknown>;
 
@@ -46,14 +46,40 @@ export function parseAnswer(data: Dict): ProaAnswer {
     const title = str(item.title).trim();
     const rncp = strOrNull(item.rncp);
     if (title === "" && rncp === null) continue;
-    certifications.push({ title, rncp, level: strOrNull(item.level), url: strOrNull(item.url) });
+    certifications.push({
+      title,
+      rncp,
+      level: strOrNull(item.level),
+      url: strOrNull(item.url),
+      metier: strOrNull(item.metier),
+      note: strOrNull(item.note),
+    });
   }
   const sources: Source[] = [];
   for (const item of list(data.sources)) {
     if (!isDict(item)) continue;
     const label = str(item.label).trim();
     const url = strOrNull(item.url);
-    if (label !== "" || url !== null) sources.push({ label: label || (url ?? ""), url });
+    const checkedOn = strOrNull(item.checked_on ?? item.checkedOn);
+    if (label !== "" || url !== null) sources.push({ label: label || (url ?? ""), url, checkedOn });
+  }
+  const parts: AnswerPart[] = [];
+  for (const item of list(data.parts)) {
+    if (!isDict(item)) continue;
+    const part = { heading: strOrNull(item.heading), figure: strOrNull(item.figure), text: str(item.text).trim() };
+    if (part.heading !== null || part.figure !== null || part.text !== "") parts.push(part);
+  }
+  // `list` / `change` / `verdict_line` on the wire; camelCase when read back from localStorage.
+  const listing = isDict(data.list) ? data.list : null;
+  const listHeading = listing ? strOrNull(listing.heading) : strOrNull(data.listHeading);
+  const listNotes = (listing ? list(listing.notes) : list(data.listNotes)).map(str).filter((n) => n.trim() !== "");
+  let change: ChangeNote | null = null;
+  if (isDict(data.change) && str(data.change.text).trim() !== "") {
+    change = {
+      kind: data.change.kind === "explained" ? "explained" : "recalled",
+      heading: strOrNull(data.change.heading),
+      text: str(data.change.text).trim(),
+    };
   }
   // `more.remaining` on the wire; `moreRemaining` when read back from localStorage.
   const more = Number(isDict(data.more) ? data.more.remaining : data.moreRemaining ?? 0);
@@ -73,6 +99,11 @@ export function parseAnswer(data: Dict): ProaAnswer {
     topic: strOrNull(data.topic),
     branch,
     metier,
+    verdictLine: str(data.verdict_line ?? data.verdictLine).trim(),
+    parts,
+    listHeading,
+    listNotes,
+    change,
     certifications,
     moreRemaining: Number.isFinite(more) && more > 0 ? Math.floor(more) : 0,
     sources,

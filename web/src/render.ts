@@ -1,11 +1,26 @@
 // DOM building for the conversation. Message content is only ever set with
 // textContent / attributes on elements created here: never innerHTML.
-import type { Certification, Entry, ProaAnswer, QuickReply, Source } from "./types";
+import type { AnswerPart, Certification, ChangeNote, Entry, ProaAnswer, QuickReply, Source } from "./types";
 
 export interface RenderHandlers {
   /** A quick reply was chosen: show `title` as the user's message, send `payload`. */
   onChoice(entryId: string, title: string, payload: string): void;
+  /** « Renvoyer » on a message that got no answer. */
+  onRetry?(entryId: string): void;
 }
+
+/** Shown under a message the server has not received yet. */
+export const UNSENT_TEXT = "Message non envoyé — il partira au retour de la connexion.";
+export const RETRY_TEXT = "Renvoyer";
+
+/** Suggestions of the welcome bubble (the same topics as the assistant's greeting). */
+export const WELCOME_CHOICES: readonly QuickReply[] = [
+  { title: "Durée", payload: '/faq{"faq_topic": "duration"}' },
+  { title: "Financement", payload: '/faq{"faq_topic": "funding"}' },
+  { title: "Rémunération", payload: '/faq{"faq_topic": "pay"}' },
+  { title: "Mes certifications", payload: "/ask_certifications" },
+  { title: "Période de reconversion", payload: '/faq{"faq_topic": "periode_reconversion"}' },
+];
 
 const VERDICTS: Record<string, { label: string; css: string }> = {
   eligible: { label: "Éligible", css: "verdict--eligible" },
@@ -109,6 +124,7 @@ function capitalize(text: string): string {
 function renderCertification(cert: Certification): HTMLLIElement {
   const li = el("li", "cert-card");
   li.append(el("p", "cert-card__title", cert.title || cert.rncp || ""));
+  if (cert.metier) li.append(el("p", "cert-card__metier", `Prévu pour « ${cert.metier} »`));
   const meta = el("p", "cert-card__meta");
   if (cert.rncp) {
     const href = safeHttpUrl(cert.url);
@@ -125,7 +141,23 @@ function renderCertification(cert: Certification): HTMLLIElement {
     meta.append(el("span", "cert-card__level", capitalize(cert.level)));
   }
   if (meta.childNodes.length > 0) li.append(meta);
+  if (cert.note) li.append(el("p", "cert-card__note", cert.note));
   return li;
+}
+
+function renderPart(part: AnswerPart): HTMLElement {
+  const section = el("section", "answer__part");
+  if (part.heading) section.append(el("h3", "answer__heading", part.heading));
+  if (part.figure) section.append(el("p", "answer__figure", part.figure));
+  if (part.text) section.append(renderText(part.text));
+  return section;
+}
+
+function renderChange(change: ChangeNote): HTMLElement {
+  const box = el("div", `answer__change answer__change--${change.kind}`);
+  if (change.kind === "explained" && change.heading) box.append(el("h3", "answer__heading", change.heading));
+  box.append(renderText(change.text));
+  return box;
 }
 
 function renderSources(sources: readonly Source[]): HTMLParagraphElement {
@@ -135,8 +167,15 @@ function renderSources(sources: readonly Source[]): HTMLParagraphElement {
     if (i > 0) p.append(document.createTextNode(" ; "));
     const href = safeHttpUrl(source.url);
     p.append(href ? externalLink(href, source.label) : el("span", "sources__item", source.label));
+    if (source.checkedOn) p.append(el("span", "sources__checked", ` (vérifié le ${frenchDay(source.checkedOn)})`));
   });
   return p;
+}
+
+/** « 20/11/2026 » for an ISO date, the text itself otherwise. */
+function frenchDay(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
 }
 
 function contextLine(answer: ProaAnswer): string {
@@ -155,6 +194,8 @@ function renderAnswer(
   handlers: RenderHandlers,
 ): DocumentFragment {
   const frag = document.createDocumentFragment();
+  // Version 2: the line that answers the question is the bubble's first line.
+  if (answer.verdictLine !== "") frag.append(el("p", "answer__verdict", answer.verdictLine));
   const verdict = answer.verdict ? VERDICTS[answer.verdict] : undefined;
   const context = contextLine(answer);
   if (verdict || context) {
@@ -167,9 +208,14 @@ function renderAnswer(
     if (context) head.append(el("span", "answer__context", context));
     frag.append(head);
   }
-  if (answer.summary.trim() !== "") frag.append(renderText(answer.summary));
+  if (answer.verdictLine !== "") {
+    answer.parts.forEach((part) => frag.append(renderPart(part)));
+  } else if (answer.summary.trim() !== "") {
+    frag.append(renderText(answer.summary)); // version 1: the prose
+  }
   if (answer.certifications.length > 0) {
-    const title = answer.certifications.length > 1 ? "Certifications possibles" : "Certification possible";
+    const title =
+      answer.listHeading ?? (answer.certifications.length > 1 ? "Certifications possibles" : "Certification possible");
     const headingId = `${entryId}-certs`;
     const heading = el("p", "answer__section", title);
     heading.id = headingId;
@@ -177,6 +223,10 @@ function renderAnswer(
     ul.setAttribute("aria-labelledby", headingId);
     answer.certifications.forEach((cert) => ul.append(renderCertification(cert)));
     frag.append(heading, ul);
+  }
+  if (answer.verdictLine !== "") {
+    answer.listNotes.forEach((note) => frag.append(el("p", "answer__note", note)));
+    if (answer.change) frag.append(renderChange(answer.change));
   }
   const buttons: QuickReply[] = [];
   if (answer.moreRemaining > 0) {
@@ -203,6 +253,18 @@ export function renderEntry(entry: Entry, handlers: RenderHandlers): HTMLElement
   if (entry.from === "user") {
     box.classList.add("msg--user");
     box.append(srOnly("Vous : "), renderText(entry.text));
+    if (entry.unsent) {
+      box.classList.add("msg--unsent");
+      const note = el("p", "msg__unsent", UNSENT_TEXT);
+      note.setAttribute("role", "status");
+      if (handlers.onRetry) {
+        const retry = el("button", "msg__retry", RETRY_TEXT);
+        retry.type = "button";
+        retry.addEventListener("click", () => handlers.onRetry?.(entry.id));
+        note.append(" ", retry);
+      }
+      box.append(note);
+    }
     return box;
   }
   box.classList.add("msg--bot");
@@ -233,8 +295,9 @@ export function renderEntry(entry: Entry, handlers: RenderHandlers): HTMLElement
   return box;
 }
 
-/** Bubble shown at the top of every conversation (not sent by Rasa, not stored). */
-export function renderIntro(): HTMLElement {
+/** Bubble shown at the top of every conversation (not sent by Rasa, not stored), with
+ * the main topics as suggestions. */
+export function renderIntro(handlers?: RenderHandlers): HTMLElement {
   const box = el("div", "msg msg--bot msg--intro");
   box.append(
     srOnly("Assistant : "),
@@ -245,5 +308,6 @@ export function renderIntro(): HTMLElement {
         "Par exemple\u00a0: «\u00a0Je suis cariste en CDI intérimaire, puis-je viser un BTS\u00a0?\u00a0»",
     ),
   );
+  if (handlers) box.append(renderChoices("intro", WELCOME_CHOICES, false, handlers));
   return box;
 }

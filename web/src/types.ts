@@ -11,11 +11,31 @@ export interface Certification {
   rncp: string | null;
   level: string | null;
   url: string | null;
+  /** The métier it is listed for, when the list is other métiers' (version 2). */
+  metier: string | null;
+  /** Why the same title is listed twice (two RNCP codes). */
+  note: string | null;
 }
 
 export interface Source {
   label: string;
   url: string | null;
+  /** ISO date the knowledge was checked against this source. */
+  checkedOn: string | null;
+}
+
+/** One block of details under a heading, starting with its figure (version 2). */
+export interface AnswerPart {
+  heading: string | null;
+  figure: string | null;
+  text: string;
+}
+
+/** The 2026 change: explained once per conversation, then only recalled. */
+export interface ChangeNote {
+  kind: "explained" | "recalled";
+  heading: string | null;
+  text: string;
 }
 
 /** The structured answer of the custom actions (docs/DESIGN.md, "Structured answer"). */
@@ -26,6 +46,13 @@ export interface ProaAnswer {
   topic: string | null;
   branch: { idcc: number | null; name: string | null } | null;
   metier: { id: string | null; label: string | null } | null;
+  /** The line that answers the question; empty for version 1 payloads. */
+  verdictLine: string;
+  parts: AnswerPart[];
+  /** The list's heading, which says whose certifications they are. */
+  listHeading: string | null;
+  listNotes: string[];
+  change: ChangeNote | null;
   certifications: Certification[];
   moreRemaining: number;
   sources: Source[];
@@ -36,7 +63,7 @@ export interface ProaAnswer {
 
 /** One line of the conversation, as rendered and as kept in localStorage. */
 export type Entry =
-  | { id: string; from: "user"; text: string }
+  | { id: string; from: "user"; text: string; unsent?: boolean; payload?: string }
   | { id: string; from: "bot"; kind: "text"; text: string; buttons: QuickReply[]; used?: boolean }
   | { id: string; from: "bot"; kind: "answer"; answer: ProaAnswer; used?: boolean }
   | { id: string; from: "bot"; kind: "image"; src: string };

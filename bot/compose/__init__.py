@@ -1,0 +1,28 @@
+"""French answers, built from small typed parts (verdict line, parts per regime, list,
+2026 change, next steps, sources): the one place where the assistant's wording lives.
+
+- :mod:`bot.compose.parts`: the parts and the :class:`Answer` (structured payload);
+- :mod:`bot.compose.french`: every French word that is not in ``knowledge/``;
+- :mod:`bot.compose.builder`: decisions and rules → answers;
+- :mod:`bot.compose.layout`: an answer as plain text;
+- :mod:`bot.compose.next_steps`: quick replies;
+- :mod:`bot.compose.topics`: the FAQ topics and the rule topics that answer them.
+"""
+
+from bot.compose.builder import PAGE_SIZE, Composer, paginate
+from bot.compose.parts import Answer, Button, CertificationItem, CertificationList, ChangeNote, Part, SourceItem
+from bot.compose.topics import faq_topics
+
+__all__ = [
+    "PAGE_SIZE",
+    "Answer",
+    "Button",
+    "CertificationItem",
+    "CertificationList",
+    "ChangeNote",
+    "Composer",
+    "Part",
+    "SourceItem",
+    "faq_topics",
+    "paginate",
+]

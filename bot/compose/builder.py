@@ -1,0 +1,664 @@
+"""Builds answers from the rules engine's decisions, the métier match and the rules.
+
+The verdict is the engine's (a code); this module only chooses the words, in the shape
+of :mod:`bot.compose.parts`: verdict line, parts per regime, list, 2026 change, next
+steps, sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from bot.compose import french
+from bot.compose import next_steps as steps
+from bot.compose.parts import (
+    CHANGE_EXPLAINED,
+    CHANGE_RECALLED,
+    LIST_BRANCH,
+    LIST_OTHERS,
+    LIST_OWN,
+    Answer,
+    Button,
+    CertificationItem,
+    CertificationList,
+    ChangeNote,
+    Part,
+    SourceItem,
+)
+from bot.compose.topics import faq_topics
+from bot.knowledge.models import Branch, Certification, Diploma, KnowledgeBase, Metier, Rule, SourceRef
+from bot.matching import STATUS_SUGGESTION, MatchResult
+from bot.profile import CONTRACT_LABELS, Profile
+from bot.rules import (
+    ELIGIBLE,
+    NEEDS_INFORMATION,
+    NOT_ELIGIBLE,
+    PROA_ONGOING,
+    RECONVERSION,
+    TO_CONFIRM,
+    Decision,
+    ReasonCode,
+    RulesEngine,
+    unique_certifications,
+)
+
+#: How many certifications fit in one chat bubble before « voir plus ».
+PAGE_SIZE = 5
+
+#: FAQ topics whose rules name the scheme themselves: no « Période de reconversion : » prefix.
+_SELF_NAMED = ("periode_reconversion", "what_is_proa")
+
+#: Match statuses for which the person's métier is not known.
+_UNRESOLVED = ("ambiguous", "not_in_list", "enjeux_without_certification", "empty")
+
+
+@dataclass(frozen=True)
+class Page:
+    items: Tuple[Certification, ...]
+    offset: int
+    remaining: int
+    next_offset: int
+
+
+def paginate(certifications: Sequence[Certification], offset: int = 0, size: int = PAGE_SIZE) -> Page:
+    """One page of a certification list, with how many remain after it."""
+    offset = max(0, offset)
+    items = tuple(certifications[offset : offset + size])
+    next_offset = offset + len(items)
+    return Page(items, offset, max(0, len(certifications) - next_offset), next_offset)
+
+
+def _source_items(sources: Iterable[Optional[SourceRef]]) -> Tuple[SourceItem, ...]:
+    """Sources without repeats, each linked to its article when the knowledge has it."""
+    seen: List[SourceItem] = []
+    for source in sources:
+        if source is None:
+            continue
+        checked = getattr(source, "checked_on", None)
+        item = SourceItem(source.label, source.url, checked.isoformat() if isinstance(checked, date) else checked)
+        if all(s.label != item.label for s in seen):
+            seen.append(item)
+    return tuple(seen)
+
+
+class Composer:
+    """Turns decisions, matches and rules into :class:`~bot.compose.parts.Answer` objects."""
+
+    def __init__(self, kb: KnowledgeBase, engine: RulesEngine) -> None:
+        self.kb = kb
+        self.engine = engine
+        self._metier_of: Dict[int, Dict[Tuple[str, Optional[str]], str]] = {}
+
+    # -- shared pieces ---------------------------------------------------------------
+    @property
+    def switch(self) -> date:
+        return self.engine.end_rule.values["replacement_from"]
+
+    def _year(self) -> int:
+        return self.switch.year
+
+    def _heading(self, regime: str, profile: Optional[Profile] = None) -> str:
+        if regime == RECONVERSION:
+            return french.HEADING_RECONVERSION.format(year=self._year())
+        if regime == PROA_ONGOING:
+            if profile is not None and profile.avenant_signed_on:
+                return french.HEADING_PROA_YOURS.format(signed_on=french.french_date(profile.avenant_signed_on))
+            return french.HEADING_PROA_BEFORE.format(year=self._year())
+        return french.HEADING_PROA
+
+    def _branch_note(self) -> Optional[Rule]:
+        """The law's note that how a branch applies the new scheme is not verified."""
+        for rule in self.kb.law_for("periode_reconversion", self.switch):
+            if rule.values.get("verified") is False:
+                return rule
+        return None
+
+    def _change(self, regime: str, explained: bool) -> Tuple[Optional[ChangeNote], List[Rule]]:
+        """The 2026 change: in full the first time, then recalled with « En savoir plus »."""
+        if regime not in (RECONVERSION, PROA_ONGOING):
+            return None, []
+        heading = french.HEADING_CHANGE.format(year=self._year())
+        if explained:
+            text = french.CHANGE_RECALL.format(switch=french.french_date(self.switch))
+            return ChangeNote(CHANGE_RECALLED, heading, text, steps.change_button()), []
+        return ChangeNote(CHANGE_EXPLAINED, heading, self.engine.end_rule.summary), [self.engine.end_rule]
+
+    def _known_topics(self) -> Tuple[str, ...]:
+        return tuple(faq_topics())
+
+    def _metier_label(self, branch: Branch, certification: Certification) -> Optional[str]:
+        """The métier a certification is listed for (the first one, in list order)."""
+        table = self._metier_of.get(branch.idcc)
+        if table is None:
+            table = {}
+            for metier in branch.metiers:
+                for c in metier.certifications:
+                    table.setdefault((c.title.casefold(), c.rncp), metier.label)
+            self._metier_of[branch.idcc] = table
+        return table.get((certification.title.casefold(), certification.rncp))
+
+    def _list(
+        self,
+        branch: Branch,
+        page: Page,
+        heading: str,
+        whose: str,
+        notes: Sequence[str] = (),
+    ) -> CertificationList:
+        """A list page; a title listed twice with two RNCP codes says why it is there twice."""
+        codes: Dict[str, List[str]] = {}
+        for c in page.items:
+            if c.rncp:
+                codes.setdefault(c.title.casefold(), []).append(c.rncp)
+        items = []
+        for c in page.items:
+            same = codes.get(c.title.casefold(), [])
+            note = (
+                french.DUPLICATE_NOTE.format(count=len(same), codes=" et ".join(same))
+                if len(set(same)) > 1
+                else None
+            )
+            metier = self._metier_label(branch, c) if whose == LIST_OTHERS else None
+            items.append(CertificationItem(c.title, c.rncp, c.level, c.url, metier, note))
+        return CertificationList(heading, tuple(items), whose, page.offset, page.remaining, page.next_offset, tuple(notes))
+
+    def _list_heading(self, branch: Branch, metier: Optional[Metier], target: Optional[Diploma], offset: int) -> str:
+        if offset:
+            return french.LIST_NEXT
+        version = french.LIST_VERSION.format(version=branch.agreement.annex_version) if branch.agreement.annex_version else ""
+        if metier is None:
+            base = french.LIST_BRANCH_TARGET.format(target=target.label) if target else french.LIST_BRANCH
+        elif target is not None:
+            base = french.LIST_OWN_TARGET.format(target=target.label, metier=metier.label)
+        else:
+            base = french.LIST_OWN.format(metier=metier.label)
+        return base + version
+
+    def _list_notes(self, branch: Branch, regime: str, day: date) -> Tuple[List[str], List[Rule]]:
+        """What goes with a list: RNCP activity, amendments not included, and since 2026
+        the open question of the list's use (to confirm with the OPCO)."""
+        rules = list(self.engine._proa_law("certifications")) + [r for r in branch.list_notes if r.is_valid_on(day)]
+        if regime == RECONVERSION:
+            note = self._branch_note()
+            if note is not None:
+                rules.append(note)
+        texts = [self._with_opco(r.summary, branch) if r.values.get("verified") is False else r.summary for r in rules]
+        return texts, rules
+
+    @staticmethod
+    def _with_opco(sentence: str, branch: Branch) -> str:
+        return french.WITH_OPCO.format(sentence=sentence.rstrip().rstrip("."), opco=branch.agreement.opco)
+
+    def _list_day(self, regime: str, as_of: date) -> date:
+        """The day a branch list is read: the last Pro-A day once the Pro-A has ended."""
+        return min(as_of, self.engine.last_start_date) if regime == RECONVERSION else as_of
+
+    def _unresolved_metier(self, branch: Branch, match: Optional[MatchResult]) -> Tuple[Optional[str], List[str], Tuple[Button, ...], List[SourceRef]]:
+        """When the métier is not found: a verdict line, sentences, buttons and sources."""
+        if match is None:
+            return None, [], (), []
+        opco = branch.agreement.opco
+        candidates = [c.metier for c in match.candidates]
+        if match.status == "ambiguous":
+            buttons = tuple(steps.metier_button(f"{m.label} ({m.sub_sector})", m.id) for m in candidates)
+            return french.VERDICT_AMBIGUOUS, [], buttons, []
+        if match.status == STATUS_SUGGESTION and candidates:
+            # « did you mean »: the matcher has guesses it is not sure of.
+            buttons = tuple(steps.metier_button(m.label, m.id) for m in candidates)
+            labels = " ou ".join(f"« {m.label} »" for m in candidates[:3])
+            return french.VERDICT_DID_YOU_MEAN.format(labels=labels), [], buttons, []
+        if match.status == "enjeux_without_certification" and match.enjeux:
+            buttons = tuple(steps.topic_buttons(("clea", "periode_reconversion"), self._known_topics()))
+            line = french.VERDICT_ENJEUX.format(label=match.enjeux.label)
+            return line, [french.ENJEUX_HELP], buttons, [branch.enjeux_source] if branch.enjeux_source else []
+        if match.status == "not_in_list":
+            # The person's text is not echoed: it may be long or hold markup.
+            closest = tuple(steps.metier_button(m.label, m.id) for m in candidates[:3])
+            sentences = [french.NOT_IN_LIST_HELP.format(opco=opco)]
+            if closest:
+                sentences.append(french.CLOSEST)
+            buttons = closest + tuple(steps.topic_buttons(("clea", "periode_reconversion"), self._known_topics()))
+            return french.VERDICT_NOT_IN_LIST.format(branch=branch.name), sentences, buttons, []
+        if match.status == "empty":
+            return french.VERDICT_WHICH_METIER, [], tuple(steps.topic_buttons(steps.WELCOME_TOPICS, self._known_topics())), []
+        return None, [], (), []
+
+    # -- eligibility -----------------------------------------------------------------
+    def eligibility(
+        self,
+        profile: Profile,
+        decision: Decision,
+        match: Optional[MatchResult],
+        metier: Optional[Metier],
+        change_explained: bool = False,
+    ) -> Answer:
+        """Answer to « puis-je faire une Pro-A / viser un BTS ? »."""
+        branch = decision.branch
+        regime = str(decision.regime)
+        rules_used: List[Rule] = [r.rule for r in decision.reasons if r.rule and r.rule is not self.engine.end_rule]
+        parts: List[Part] = []
+        # « À confirmer » is not a verdict of the structured answer: it informs.
+        verdict = "info" if decision.regime == RECONVERSION or decision.verdict == TO_CONFIRM else str(decision.verdict)
+        target = decision.target
+
+        # The regime's part and verdict line.
+        if decision.regime == RECONVERSION:
+            switch, opco = french.french_date(self.switch), branch.agreement.opco
+            codes = {reason.code for reason in decision.reasons}
+            if codes & {ReasonCode.RECONVERSION_CONTRACT_RULE, ReasonCode.CONTRACT_OUT_OF_SCOPE_RULE}:
+                # The law leaves this contract open: no « oui » the sources do not give.
+                line = in_part = french.VERDICT_RECONVERSION_TO_CONFIRM.format(switch=switch, opco=opco)
+            else:
+                line = french.VERDICT_RECONVERSION.format(switch=switch)
+                in_part = french.PART_RECONVERSION.format(switch=switch)
+            if ReasonCode.AVENANT_AFTER_END in codes:
+                line = in_part = french.VERDICT_TOO_LATE.format(
+                    signed_on=french.french_date(profile.avenant_signed_on),
+                    last_start=french.french_date(self.engine.last_start_date),
+                )
+            sentences: List[str] = [
+                french.reason_text(reason)
+                for reason in decision.reasons
+                # The 2026 change is said once, in its own note; the late avenant is the line.
+                if reason.code not in (ReasonCode.PROA_ENDED_RULE, ReasonCode.AVENANT_AFTER_END)
+            ]
+            training = [r for r in decision.training_rules if french.figure_of(r.values)]
+            figure = french.figure_of(training[0].values) if training else None
+            rules_used += training[:1]
+            parts.append(Part(self._heading(regime), figure, tuple(sentences), regime))
+        else:
+            line, in_part, part, more_rules = self._proa_part(profile, decision)
+            parts.append(part)
+            rules_used += more_rules
+
+        # The regime's own verdict, kept as the part's first sentence when the verdict
+        # line answers something narrower (a diploma, a métier).
+        regime_line = line
+
+        # The métier, when it is not found.
+        unresolved_line, metier_sentences, buttons, metier_sources = self._unresolved_metier(branch, match if metier is None else None)
+        if unresolved_line and (target is not None or match is not None and match.status in ("ambiguous", STATUS_SUGGESTION)):
+            line = unresolved_line
+        elif unresolved_line:
+            # The verdict is the regime's; what was found of the métier comes as a part.
+            metier_sentences = [unresolved_line] + metier_sentences
+        if metier_sentences:
+            parts.append(Part(french.HEADING_METIER, None, tuple(metier_sentences)))
+
+        # The list: the métier's certifications (of the kind aimed at), or others'.
+        listing: Optional[CertificationList] = None
+        list_day = self._list_day(regime, decision.as_of)
+        list_sources: List[SourceRef] = []
+        notes, note_rules = self._list_notes(branch, regime, list_day)
+        if target is not None and metier is not None and not decision.certifications:
+            line = french.VERDICT_NO_TARGET.format(target=target.label, metier=metier.label)
+            others = unique_certifications(self.engine.certifications_for_target(branch, target, None, list_day))
+            page = paginate(others)
+            if page.items:
+                listing = self._list(branch, page, french.LIST_OTHERS.format(target=target.label), LIST_OTHERS, notes)
+        elif decision.certifications:
+            page = paginate(list(decision.certifications))
+            if target is not None and metier is not None:
+                count = len(unique_certifications(decision.certifications))
+                line = "Oui : " + french.lowered(french.VERDICT_LIST_TARGET.format(count=count, target=target.label, metier=metier.label))
+            whose = LIST_OWN if metier is not None else LIST_BRANCH
+            listing = self._list(branch, page, self._list_heading(branch, metier, target, 0), whose, notes)
+        if listing is not None:
+            list_sources.append(listing_source(branch, decision.certifications))
+            rules_used += note_rules
+
+        if line != regime_line and parts and parts[0].regime == regime:
+            first = parts[0]
+            parts[0] = Part(first.heading, first.figure, (in_part,) + first.sentences, first.regime)
+        if parts and parts[0].regime == regime:
+            # The regime's first paragraph stays short: the rest follows it.
+            parts[0:1] = _split_part(parts[0].heading, parts[0].figure, parts[0].sentences, regime)
+        change, change_rules = self._change(regime, change_explained)
+        sources = _source_items(metier_sources + list_sources + [r.source for r in rules_used + change_rules])
+        missing = decision.missing
+        if match is not None and match.status in ("ambiguous", STATUS_SUGGESTION) and metier is None:
+            missing = missing + ("metier_id",)
+        next_steps = () if buttons else steps.follow_ups("eligibility", self._known_topics(), with_certifications=metier is not None and listing is None)
+        return Answer(
+            verdict_line=line,
+            verdict=verdict,
+            topic="eligibility",
+            idcc=branch.idcc,
+            branch_name=branch.name,
+            metier_id=metier.id if metier else None,
+            metier_label=metier.label if metier else None,
+            parts=tuple(parts),
+            certification_list=listing,
+            change=change,
+            choices=buttons,
+            next_steps=next_steps,
+            sources=sources,
+            missing=missing,
+            extra={"next_offset": listing.next_offset if listing else 0, "regime": regime},
+        )
+
+    def _proa_part(self, profile: Profile, decision: Decision) -> Tuple[str, str, Part, List[Rule]]:
+        """Verdict line, the same verdict without its figure (for the part, when the
+        verdict line answers a narrower question), and the part of a Pro-A (before 2026,
+        or signed before 2026)."""
+        regime = str(decision.regime)
+        reasons = list(decision.reasons)
+        sentences: List[str] = []
+        used: List[Rule] = []
+        if decision.regime == PROA_ONGOING and reasons:
+            reasons.pop(0)  # « votre avenant a été conclu avant 2026 »: the heading says it
+        if decision.assumed_contract:
+            sentences.append(french.ASSUMED_CONTRACT.format(contract=CONTRACT_LABELS[decision.assumed_contract]))
+        sentences += [french.reason_text(r) for r in reasons]
+        figure = None
+        if decision.verdict != NOT_ELIGIBLE and decision.duration and decision.duration.min_months is not None:
+            figure, extra = self._duration(decision)
+            sentences += extra
+            used += list(decision.duration.rules[:1]) + list(decision.training_rules[:1])
+        if decision.plan and decision.plan.problems:
+            sentences += [french.reason_text(p) for p in decision.plan.problems]
+            used += list(decision.plan.rules)
+        if decision.regime == PROA_ONGOING and decision.verdict == ELIGIBLE:
+            line = french.VERDICT_ONGOING.format(branch=decision.branch.name)
+        else:
+            line = french.VERDICT_PROA[str(decision.verdict)].format(branch=decision.branch.name, opco=decision.branch.agreement.opco)
+        plain = line
+        if figure and decision.verdict == ELIGIBLE:
+            line = line.rstrip(".") + f" : {french.lowered(figure)}."
+        return line, plain, Part(self._heading(regime, profile), figure, tuple(sentences), regime), used
+
+    def _duration(self, decision: Decision) -> Tuple[str, List[str]]:
+        duration = decision.duration
+        assert duration is not None
+        figure = f"De {duration.min_months} à {duration.max_months} mois"
+        if duration.extended_max_months:
+            if duration.extension_applies:
+                figure += french.DURATION_EXTENDED_YOU.format(months=duration.extended_max_months)
+            elif duration.extension_applies is None:
+                figure += french.DURATION_EXTENDED_SOME.format(months=duration.extended_max_months)
+        sentences = [r.summary for r in decision.training_rules if r.values.get("min_hours")][:1]
+        return figure, sentences
+
+    # -- certifications by métier ----------------------------------------------------
+    def certifications(
+        self,
+        profile: Profile,
+        match: Optional[MatchResult],
+        metier: Optional[Metier],
+        offset: int = 0,
+        change_explained: bool = False,
+    ) -> Answer:
+        """Answer to « quelles certifications pour un soudeur ? » (and « voir plus »)."""
+        regime, as_of = self.engine.regime(profile)
+        regime = str(regime)
+        branch = self.kb.branch(profile.idcc)
+        target = self.engine.diploma(profile.target_diploma)
+        day = self._list_day(regime, as_of)
+        if metier is None:
+            line, sentences, buttons, sources = self._unresolved_metier(branch, match)
+            if target is not None or profile.target_level is not None:
+                pool = unique_certifications(self.engine.certifications_for_target(branch, target, profile.target_level, day))
+                return self._list_answer(profile, branch, regime, pool, None, target, offset, change_explained, line, sentences, buttons)
+            if line is None:
+                line = french.VERDICT_WHICH_METIER
+                buttons = tuple(steps.topic_buttons(steps.WELCOME_TOPICS, self._known_topics()))
+            unresolved = match is None or match.status in ("ambiguous", "empty", STATUS_SUGGESTION)
+            return Answer(
+                verdict_line=line,
+                verdict="needs_information" if unresolved else "info",
+                topic="certifications",
+                idcc=branch.idcc,
+                branch_name=branch.name,
+                parts=(Part(None, None, tuple(sentences)),) if sentences else (),
+                choices=buttons,
+                sources=_source_items(sources),
+                missing=("metier_id",) if unresolved else (),
+                extra={"regime": regime},
+            )
+        pool = list(metier.certifications_on(day))
+        if not pool:
+            return self._unknown_list_answer(branch, regime, metier)
+        if target is not None or profile.target_level is not None:
+            fitting = self.engine.certifications_for_target(branch, target, profile.target_level, day)
+            narrowed = [c for c in pool if c in fitting]
+            if not narrowed:
+                label = target.label if target else "certification de ce niveau"
+                others = unique_certifications(self.engine.certifications_for_target(branch, target, profile.target_level, day))
+                line = french.VERDICT_NO_TARGET.format(target=label, metier=metier.label)
+                return self._list_answer(profile, branch, regime, others, metier, target, offset, change_explained, line, whose=LIST_OTHERS)
+            pool = narrowed
+        return self._list_answer(profile, branch, regime, unique_certifications(pool), metier, target, offset, change_explained)
+
+    def _unknown_list_answer(self, branch: Branch, regime: str, metier: Metier) -> Answer:
+        """A métier the branch names, but whose certifications the data does not list."""
+        sentences: List[str] = []
+        if metier.note:
+            sentences.append(french.UNKNOWN_LIST_NOTE.format(note=metier.note))
+        notes = list(branch.list_notes)
+        sentences += [r.summary for r in notes]
+        sentences.append(french.UNKNOWN_LIST_OPCO.format(opco=branch.agreement.opco))
+        return Answer(
+            verdict_line=french.VERDICT_UNKNOWN_LIST.format(metier=metier.label),
+            topic="certifications",
+            idcc=branch.idcc,
+            branch_name=branch.name,
+            metier_id=metier.id,
+            metier_label=metier.label,
+            parts=(Part(None, None, tuple(sentences)),),
+            next_steps=steps.follow_ups("certifications", self._known_topics()),
+            sources=_source_items(([metier.source] if metier.source else []) + [r.source for r in notes]),
+            extra={"regime": regime},
+        )
+
+    def _list_answer(
+        self,
+        profile: Profile,
+        branch: Branch,
+        regime: str,
+        certifications: Sequence[Certification],
+        metier: Optional[Metier],
+        target: Optional[Diploma],
+        offset: int,
+        change_explained: bool,
+        line: Optional[str] = None,
+        sentences: Sequence[str] = (),
+        buttons: Tuple[Button, ...] = (),
+        whose: Optional[str] = None,
+    ) -> Answer:
+        """One page of a certification list, its verdict line first."""
+        page = paginate(certifications, offset)
+        whose = whose or (LIST_OWN if metier is not None else LIST_BRANCH)
+        rules: List[Rule] = []
+        listing: Optional[CertificationList] = None
+        count = len(certifications)
+        if line is None:
+            if offset and page.items:
+                line = french.VERDICT_LIST_NEXT.format(metier=metier.label) if metier else french.VERDICT_LIST_NEXT_BRANCH
+            elif offset:
+                line = french.VERDICT_LIST_DONE
+            elif metier is not None and target is not None:
+                line = french.VERDICT_LIST_TARGET.format(count=count, target=target.label, metier=metier.label)
+            elif metier is not None:
+                line = french.VERDICT_LIST.format(count=count, s="s" if count > 1 else "", metier=metier.label)
+            else:
+                line = french.VERDICT_LIST_BRANCH.format(count=count, target=target.label if target else "certifications")
+        if page.items:
+            notes: List[str] = []
+            if offset == 0:
+                notes, rules = self._list_notes(branch, regime, self._list_day(regime, self.engine.regime(profile)[1]))
+            heading = (
+                french.LIST_OTHERS.format(target=target.label if target else "Certifications")
+                if whose == LIST_OTHERS
+                else self._list_heading(branch, metier, target, offset)
+            )
+            listing = self._list(branch, page, heading, whose, notes)
+        change, change_rules = self._change(regime, change_explained) if offset == 0 else (None, [])
+        parts = (Part(french.HEADING_METIER if metier is None and sentences else None, None, tuple(sentences)),) if sentences else ()
+        sources = _source_items([listing_source(branch, certifications)] + [r.source for r in rules + change_rules])
+        next_steps = () if buttons else steps.follow_ups("certifications", self._known_topics())
+        return Answer(
+            verdict_line=line,
+            topic="certifications",
+            idcc=branch.idcc,
+            branch_name=branch.name,
+            metier_id=metier.id if metier else None,
+            metier_label=metier.label if metier else None,
+            parts=parts,
+            certification_list=listing,
+            change=change,
+            choices=buttons,
+            next_steps=next_steps,
+            sources=sources,
+            extra={"next_offset": page.next_offset, "regime": regime},
+        )
+
+    # -- FAQ -------------------------------------------------------------------------
+    def faq(self, topic: str, profile: Profile, change_explained: bool = False) -> Answer:
+        """A FAQ topic for the person's branch and date: one part per regime that matters."""
+        branch = self.kb.branch(profile.idcc)
+        known = self._known_topics()
+        table = faq_topics()
+        if topic not in table:
+            return Answer(
+                verdict_line=french.VERDICT_UNKNOWN_TOPIC,
+                topic=f"faq:{topic}",
+                idcc=branch.idcc,
+                branch_name=branch.name,
+                parts=(Part(None, None, (french.TOPICS_AVAILABLE,)),),
+                next_steps=tuple(steps.topic_buttons(steps.WELCOME_TOPICS, known)),
+            )
+        proa_topics, new_topics = table[topic]
+        regime, as_of = self.engine.regime(profile)
+        regime = str(regime)
+        proa_day = as_of if regime != RECONVERSION else self.engine.last_start_date
+        proa_rules = [r for t in proa_topics for r in branch.rules_for(t, proa_day)]
+        if not proa_rules:
+            proa_rules = [r for t in proa_topics for r in self.engine._proa_law(t)]
+        new_rules: List[Rule] = []
+        unverified: List[Rule] = []
+        if regime == RECONVERSION:
+            new_rules = [r for t in new_topics for r in self.engine._reconversion_law(t, as_of)]
+            # What is not verified comes last, in its own paragraph (with the OPCO to ask).
+            unverified = [r for r in new_rules if r.values.get("verified") is False]
+            new_rules = [r for r in new_rules if r not in unverified]
+        explains_change = topic in ("periode_reconversion", "what_is_proa")
+
+        parts: List[Part] = []
+        line: Optional[str] = None
+        opco = branch.agreement.opco
+        keyword = french.TOPIC_KEYWORDS.get(topic)
+        if new_rules:
+            # A figure only from rules of the topic asked (not the funding figure for pay).
+            figure = _first_figure([r for r in new_rules if r.topic in new_topics[:1]]) if not keyword else None
+            sentences = tuple(r.summary for r in new_rules)
+            if figure:
+                line = french.VERDICT_FIGURE.format(scheme=french.SCHEME_RECONVERSION, figure=french.lowered(figure))
+            else:
+                about = french.sentence_with(sentences, keyword) if keyword else None
+                said = french.first_sentence(about or sentences[0])
+                sentences = _drop_sentence(sentences, said)  # the verdict line says it
+                line = said if topic in _SELF_NAMED else french.VERDICT_FIGURE.format(
+                    scheme=french.SCHEME_RECONVERSION, figure=french.lowered(said).rstrip(".")
+                )
+            parts += _split_part(self._heading(RECONVERSION), figure, sentences, RECONVERSION)
+        if proa_rules:
+            figure = _first_figure(proa_rules)
+            proa_regime = PROA_ONGOING if regime == RECONVERSION else regime
+            heading = self._heading(proa_regime, profile)
+            if regime == RECONVERSION and topic == "what_is_proa":
+                heading = french.HEADING_PROA
+            proa_sentences = tuple(r.summary for r in proa_rules)
+            if line is None:
+                about = french.sentence_with(proa_sentences, keyword) if keyword else None
+                said = figure or french.first_sentence(about or proa_sentences[0])
+                if not figure:
+                    proa_sentences = _drop_sentence(proa_sentences, said)  # the verdict line says it
+                said = said.rstrip(".")
+                if regime == RECONVERSION and topic not in _SELF_NAMED:
+                    line = french.VERDICT_FIGURE.format(scheme=heading, figure=french.lowered(said))
+                elif figure:
+                    line = french.VERDICT_FIGURE.format(scheme=french.SCHEME_PROA, figure=french.lowered(figure))
+                else:
+                    line = said + "."
+            parts += _split_part(heading, figure, proa_sentences, proa_regime)
+            if regime == RECONVERSION and not new_rules and topic != "what_is_proa":
+                parts.insert(0, Part(self._heading(RECONVERSION), None, (french.OPCO_CONFIRM.format(opco=opco),), RECONVERSION))
+        if topic == "periode_reconversion" and regime == RECONVERSION and not unverified:
+            note = self._branch_note()
+            unverified = [note] if note is not None else []
+        for rule in unverified:
+            parts.append(Part(None, None, (self._with_opco(rule.summary, branch),)))
+        new_rules += unverified
+        if line is None:
+            line = french.VERDICT_NO_RULE.format(opco=opco)
+        change_rules: List[Rule] = []
+        change: Optional[ChangeNote] = None
+        if explains_change and regime == RECONVERSION:
+            if topic == "what_is_proa":
+                parts.append(Part(french.HEADING_CHANGE.format(year=self._year()), None, (self.engine.end_rule.summary,)))
+                change_rules = [self.engine.end_rule]
+        else:
+            change, change_rules = self._change(regime, change_explained)
+        sources = _source_items([r.source for r in new_rules + proa_rules + change_rules])
+        return Answer(
+            verdict_line=french.first_sentence(line) if len(line) > 200 else line,
+            topic=f"faq:{topic}",
+            idcc=branch.idcc,
+            branch_name=branch.name,
+            parts=tuple(parts),
+            change=change,
+            next_steps=steps.follow_ups(f"faq:{topic}", known),
+            sources=sources,
+            extra={"regime": regime, "explains_change": explains_change and regime == RECONVERSION},
+        )
+
+
+#: A part's first paragraph stays this short, so that the verdict line and the details of
+#: the regime that applies fit the first screen of a phone; further rules follow it.
+PART_BUDGET = 340
+
+
+def _split_part(heading: Optional[str], figure: Optional[str], sentences: Sequence[str], regime: str) -> List[Part]:
+    """The part under its heading with the first sentences (at least one) up to
+    :data:`PART_BUDGET` characters, then a paragraph with the others (same regime)."""
+    first: List[str] = []
+    size = 0
+    for index, sentence in enumerate(sentences):
+        if first and size + len(sentence) > PART_BUDGET:
+            return [Part(heading, figure, tuple(first), regime), Part(None, None, tuple(sentences[index:]), regime)]
+        first.append(sentence)
+        size += len(sentence) + 1
+    return [Part(heading, figure, tuple(first), regime)]
+
+
+def _drop_sentence(summaries: Sequence[str], sentence: str) -> Tuple[str, ...]:
+    """``summaries`` without ``sentence`` where one of them starts with it (the verdict
+    line already says it); a summary left empty is dropped. A sentence cut short for the
+    verdict line is not dropped: the part keeps the whole of it."""
+    out: List[str] = []
+    dropped = False
+    for summary in summaries:
+        text = " ".join(summary.split())
+        if not dropped and text.startswith(sentence) and sentence.endswith((".", "?", "!")):
+            text = text[len(sentence):].strip()
+            dropped = True
+        if text:
+            out.append(text)
+    return tuple(out)
+
+
+def _first_figure(rules: Sequence[Rule]) -> Optional[str]:
+    for rule in rules:
+        figure = french.figure_of(rule.values)
+        if figure:
+            return figure
+    return None
+
+
+def listing_source(branch: Branch, certifications: Sequence[Certification]) -> SourceRef:
+    """Where a branch list comes from: the certifications' own source, or the annex."""
+    if certifications:
+        return certifications[0].source
+    return SourceRef(branch.agreement.document, "Annexe", None, "Annexe")

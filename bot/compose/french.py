@@ -1,0 +1,283 @@
+"""Every French word of the answers that is not in the knowledge files.
+
+The figures and the rules' sentences come from ``knowledge/`` (a rule's ``summary`` filled
+with its ``values``); this module holds the glue: headings, verdict lines, the French of
+the rules engine's reason codes, dates and numbers as French writes them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Mapping, Optional
+
+from bot.compose.parts import VERDICT_LINE_MAX
+from bot.rules import Reason, ReasonCode
+
+# -- headings --------------------------------------------------------------------------
+HEADING_RECONVERSION = "Période de reconversion (depuis {year})"
+HEADING_PROA_BEFORE = "Pro-A signée avant {year}"
+HEADING_PROA = "Pro-A"
+HEADING_PROA_YOURS = "Votre Pro-A (avenant du {signed_on})"
+HEADING_CHANGE = "Ce qui change en {year}"
+HEADING_METIER = "Votre métier"
+
+LIST_OWN = "Certifications de la liste pour « {metier} »"
+LIST_OWN_TARGET = "{target} de la liste pour « {metier} »"
+LIST_OTHERS = "{target} prévus pour d'autres métiers de la liste"
+LIST_BRANCH = "Certifications de la liste de la branche"
+LIST_BRANCH_TARGET = "{target} de la liste de la branche"
+LIST_NEXT = "Suite de la liste"
+LIST_VERSION = " ({version})"
+DUPLICATE_NOTE = (
+    "Ce titre figure {count} fois dans la liste, avec des codes RNCP différents ({codes}) : "
+    "vérifiez sur chaque fiche laquelle est active."
+)
+
+# -- 2026 change -----------------------------------------------------------------------
+CHANGE_RECALL = "Rappel : depuis le {switch}, la période de reconversion remplace la Pro-A."
+MORE_ABOUT_CHANGE = "En savoir plus"
+
+# -- next steps ------------------------------------------------------------------------
+#: Titles of the quick replies, by FAQ topic (topics without a title get no button).
+TOPIC_BUTTONS: Mapping[str, str] = {
+    "duration": "Durée",
+    "training_share": "Temps de formation",
+    "funding": "Financement",
+    "pay": "Rémunération",
+    "tutor": "Tuteur",
+    "procedure": "Démarches",
+    "periode_reconversion": "Période de reconversion",
+    "clea": "Le CléA",
+    "vae": "La VAE",
+    "beneficiaries": "Qui y a droit ?",
+    "forms": "Interne ou externe ?",
+    "cpf": "Le CPF",
+}
+MY_CERTIFICATIONS = "Mes certifications"
+ASK_METIER = "Quel est votre métier ?"
+ANY_RNCP = "Toute certification RNCP (période de reconversion)"
+
+# -- verdict lines ---------------------------------------------------------------------
+VERDICT_RECONVERSION = (
+    "Non, plus de nouvelle Pro-A depuis le {switch} ; oui, vous pouvez demander une "
+    "période de reconversion."
+)
+#: The regime's verdict inside its part, when the verdict line answers a narrower question.
+PART_RECONVERSION = "Une nouvelle Pro-A n'est plus possible depuis le {switch} ; vous pouvez demander une période de reconversion."
+VERDICT_TOO_LATE = "Non : votre avenant est daté du {signed_on}, après le {last_start} ; ce ne peut plus être une Pro-A."
+VERDICT_PROA = {
+    "eligible": "Oui, votre situation permet une Pro-A dans la branche {branch}.",
+    "not_eligible": "Non, votre situation ne permet pas une Pro-A dans la branche {branch}.",
+    "needs_information": "Cela dépend de votre type de contrat : quel est-il ?",
+    "to_confirm": "Cela dépend : pour votre situation, les textes ne permettent pas de trancher ; c'est à confirmer auprès de votre OPCO ({opco}).",
+}
+#: Under the période de reconversion, when the law leaves the person's contract open.
+VERDICT_RECONVERSION_TO_CONFIRM = (
+    "Non, plus de nouvelle Pro-A depuis le {switch} ; une période de reconversion avec votre "
+    "contrat est à confirmer auprès de votre OPCO ({opco})."
+)
+VERDICT_ONGOING = "Oui, votre Pro-A continue selon l'accord de branche {branch}."
+VERDICT_NO_TARGET = "Non, la liste de la branche ne prévoit pas de {target} pour « {metier} »."
+VERDICT_NO_TARGET_ANY = "Non, la liste de la branche ne prévoit pas de {target}."
+VERDICT_LIST = "La liste de la branche prévoit {count} certification{s} pour « {metier} »."
+VERDICT_LIST_TARGET = "La liste de la branche prévoit {count} {target} pour « {metier} »."
+VERDICT_LIST_BRANCH = "La liste de la branche prévoit {count} {target}."
+VERDICT_LIST_NEXT = "Suite de la liste pour « {metier} »."
+VERDICT_LIST_NEXT_BRANCH = "Suite de la liste."
+VERDICT_LIST_DONE = "La liste est complète : il n'y a pas d'autre certification."
+VERDICT_UNKNOWN_LIST = "Je ne connais pas de certification de la liste pour « {metier} »."
+VERDICT_NOT_IN_LIST = "Ce métier ne figure pas dans la liste de la branche {branch}."
+VERDICT_ENJEUX = "« {label} » fait partie des métiers à enjeux de l'accord, mais la liste ne lui prévoit aucune certification."
+VERDICT_AMBIGUOUS = "Plusieurs métiers de la liste correspondent : lequel est le vôtre ?"
+VERDICT_DID_YOU_MEAN = "Vouliez-vous dire {labels} ?"
+VERDICT_WHICH_METIER = "Pour quel métier ? Écrivez par exemple « cariste » ou « aide-soignant »."
+VERDICT_NO_RULE = "Je n'ai pas de règle vérifiée sur ce point : renseignez-vous auprès de votre OPCO ({opco})."
+VERDICT_UNKNOWN_TOPIC = "Je n'ai pas d'information sur ce sujet."
+VERDICT_FIGURE = "{scheme} : {figure}."
+
+SCHEME_RECONVERSION = "Période de reconversion"
+SCHEME_PROA = "Pro-A"
+
+#: The word a FAQ answer's verdict line is about, when its rules are shared with
+#: another topic (pay is answered by the funding rule of the new scheme): the verdict
+#: line is then the sentence that holds this word, not the other topic's figure.
+TOPIC_KEYWORDS: Mapping[str, str] = {
+    "pay": "rémunération",
+    # The new scheme's hourly figure is only a default (when the branch set no forfait).
+    "funding": "prend en charge",
+    "tutor": "tuteur",
+    "vae": "VAE",
+    "clea": "CléA",
+}
+
+# -- sentences -------------------------------------------------------------------------
+ASSUMED_CONTRACT = "Je considère que votre contrat est un {contract}."
+DURATION = "Elle dure de {min_months} à {max_months} mois"
+DURATION_EXTENDED_YOU = ", et jusqu'à {months} mois dans votre cas"
+DURATION_EXTENDED_SOME = ", jusqu'à {months} mois pour certains publics"
+NOT_IN_LIST_HELP = "Vous pouvez viser le CléA, une certification d'un autre métier de la liste, ou toute certification RNCP avec une période de reconversion, à confirmer avec l'OPCO ({opco})."
+CLOSEST = "Les métiers de la liste les plus proches sont proposés ci-dessous."
+ENJEUX_HELP = "Vous pouvez viser le CléA ou une certification d'un autre métier de la liste."
+OPCO_CONFIRM = "Pour la période de reconversion, ce point reste à confirmer auprès de votre OPCO ({opco})."
+UNKNOWN_LIST_NOTE = "La branche a bien une certification pour ce métier : {note}."
+UNKNOWN_LIST_OPCO = "Pour savoir si elle est éligible, renseignez-vous auprès de votre OPCO ({opco})."
+WITH_OPCO = "{sentence} ({opco})."
+TOPICS_AVAILABLE = "Je peux vous parler de la durée, du financement, de la rémunération, du tuteur ou des démarches."
+MORE_ONE = "Il y en a 1 autre : écrivez « voir plus »."
+MORE_MANY = "Il y en a {count} autres : écrivez « voir plus »."
+
+# -- reason codes of the rules engine --------------------------------------------------
+#: The French of every reason code of the rules engine, filled from the reason's params
+#: (dates as « 1er janvier 2026 », decimals with a comma). ``None``: the reason states its
+#: rule, whose summary is the sentence.
+REASON_TEXTS: Mapping[ReasonCode, Optional[str]] = {
+    ReasonCode.PROA_ENDED_RULE: None,
+    ReasonCode.AVENANT_AFTER_END: "Votre avenant est daté du {signed_on}, après le {last_start_date} : ce ne peut plus être une Pro-A.",
+    ReasonCode.PROA_ONGOING_AGREEMENT: "Votre avenant Pro-A a été conclu le {signed_on}, avant le {replacement_from} : il continue selon l'accord de branche.",
+    ReasonCode.RECONVERSION_BENEFICIARIES_RULE: None,
+    ReasonCode.CONTRACTS_ELIGIBLE_RULE: None,
+    ReasonCode.CONTRACT_ELIGIBLE_RULE: None,
+    ReasonCode.CONTRACT_EXCLUDED_RULE: None,
+    ReasonCode.CEILING_RULE: None,
+    ReasonCode.CEILING_REACHED_RULE: None,
+    ReasonCode.CEILING_TO_CONFIRM_RULE: None,
+    ReasonCode.CUI_KIND_NEEDED_RULE: None,
+    ReasonCode.CONTRACT_OUT_OF_SCOPE_RULE: None,
+    ReasonCode.CONTRACT_TO_CONFIRM_RULE: None,
+    ReasonCode.RECONVERSION_CONTRACT_RULE: None,
+    ReasonCode.PLAN_TOO_SHORT: "{months} mois, c'est moins que le minimum de {min_months} mois.",
+    ReasonCode.PLAN_TOO_LONG: "{months} mois, c'est plus que le maximum de {max_months} mois pour votre situation.",
+    ReasonCode.PLAN_TOO_FEW_HOURS: "{hours} heures de formation, c'est moins que le minimum de {min_hours} heures.",
+    ReasonCode.PLAN_SHARE_TOO_LOW: "La formation ferait {percent} % de la durée totale, moins que {min_percent} %.",
+    ReasonCode.PLAN_SHARE_TOO_HIGH: "La formation ferait {percent} % de la durée totale, plus que {max_percent} %.",
+}
+
+_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+def french_date(day: Optional[date]) -> str:
+    """``1er janvier 2026`` style date."""
+    if day is None:
+        return ""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def french_value(value: Any) -> str:
+    """A fact as French writes it: dates in words, decimals with a comma."""
+    if isinstance(value, date):
+        return french_date(value)
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return str(value)
+
+
+def reason_text(reason: Reason) -> str:
+    """The French sentence of one reason of a decision (its template, or its rule's summary)."""
+    template = REASON_TEXTS[reason.code]
+    if template is None:
+        return reason.rule.summary if reason.rule else ""
+    return template.format(**{key: french_value(value) for key, value in reason.params.items()})
+
+
+def certification_line(title: str, rncp: Optional[str], level: Optional[str]) -> str:
+    """« TP Cariste d'entrepôt (RNCP34857, niveau 3) »."""
+    details = ", ".join(part for part in (rncp, level) if part)
+    return f"{title} ({details})" if details else title
+
+
+def more_hint(remaining: int) -> str:
+    if remaining <= 0:
+        return ""
+    return MORE_ONE if remaining == 1 else MORE_MANY.format(count=remaining)
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and value >= 1000:
+        return f"{value:,}".replace(",", "\u202f")
+    return french_value(value)
+
+
+def _euros(value: Any) -> str:
+    """« 17 », « 9,15 »: cents only when there are some."""
+    if isinstance(value, (int, float)) and float(value).is_integer():
+        return _number(int(value))
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)
+
+
+def figure_of(values: Mapping[str, Any]) -> Optional[str]:
+    """The headline figure of a rule's values, or None: « De 6 à 12 mois »,
+    « De 150 à 450 heures sur 12 mois au plus », « 9,15 € par heure »…"""
+    low, high = values.get("min_months"), values.get("max_months")
+    hours_low, hours_high = values.get("min_hours"), values.get("max_hours")
+    if hours_low is not None and hours_high is not None:
+        text = f"De {_number(hours_low)} à {_number(hours_high)} heures de formation"
+        if high is not None:
+            text += f" sur {_number(high)} mois au plus"
+        return text
+    if low is not None and high is not None:
+        return f"De {_number(low)} à {_number(high)} mois"
+    if high is not None:
+        return f"Jusqu'à {_number(high)} mois"
+    if values.get("min_percent") is not None and values.get("max_percent") is not None:
+        return f"De {_number(values['min_percent'])} à {_number(values['max_percent'])} % de la durée totale"
+    if values.get("min_percent") is not None:
+        return f"Au moins {_number(values['min_percent'])} % de la durée totale"
+    if hours_low is not None:
+        return f"Au moins {_number(hours_low)} heures de formation"
+    if values.get("hourly_rate_eur") is not None:
+        return f"{_euros(values['hourly_rate_eur'])} € par heure de formation"
+    if values.get("min_hourly_rate_eur") is not None and values.get("max_hourly_rate_eur") is not None:
+        return f"De {_euros(values['min_hourly_rate_eur'])} à {_euros(values['max_hourly_rate_eur'])} € par heure de formation"
+    if values.get("max_alternants") is not None:
+        return f"{_number(values['max_alternants'])} alternants au plus par tuteur"
+    return None
+
+
+def first_sentence(text: str, limit: int = VERDICT_LINE_MAX) -> str:
+    """The first sentence of ``text`` (up to its full stop), cut at a clause boundary
+    when longer than ``limit``."""
+    text = " ".join(text.split())
+    for end in (". ", "? ", "! "):
+        index = text.find(end)
+        if 0 < index < len(text):
+            text = text[: index + 1]
+            break
+    if len(text) <= limit:
+        return text
+    for mark in (" ; ", " : ", ", "):
+        index = text.rfind(mark, 0, limit - 1)
+        if index > limit // 3:
+            return text[:index].rstrip() + "."
+    return text[: limit - 1].rstrip() + "…"
+
+
+def sentence_with(texts: "list[str] | tuple[str, ...]", word: str) -> Optional[str]:
+    """The first sentence of ``texts`` that holds ``word`` (case-insensitive), or None."""
+    import re
+
+    for text in texts:
+        for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+            if word.casefold() in sentence.casefold():
+                return sentence
+    return None
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def lowered(text: str) -> str:
+    """The figure inside a sentence: « De 6 à 12 mois » → « de 6 à 12 mois »."""
+    import re
+
+    if not text or re.match(r"[A-ZÀ-Ý]{2,}", text):  # an acronym (« CDI », « BTS ») stays
+        return text
+    return text[:1].lower() + text[1:]

@@ -1,0 +1,73 @@
+"""Quick replies: the questions that naturally follow an answer, and the ways out of a
+dead end. Payloads are Rasa intents with entities, so they work on every channel."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+from bot.compose import french
+from bot.compose.parts import Button
+
+#: At most this many next steps after an answer (a phone shows them on two lines).
+MAX_NEXT_STEPS = 4
+
+#: Topics offered on the welcome, after « bonjour » / « aide », and after a dead end.
+WELCOME_TOPICS = ("duration", "funding", "pay", "periode_reconversion")
+
+#: What naturally follows each answer topic.
+FOLLOW_UPS = {
+    "eligibility": ("duration", "funding", "pay", "procedure"),
+    "certifications": ("duration", "funding", "procedure", "periode_reconversion"),
+    "faq:duration": ("training_share", "pay", "funding", "procedure"),
+    "faq:training_share": ("duration", "pay", "funding", "procedure"),
+    "faq:funding": ("pay", "procedure", "duration", "tutor"),
+    "faq:pay": ("funding", "duration", "procedure", "tutor"),
+    "faq:tutor": ("procedure", "duration", "funding", "pay"),
+    "faq:procedure": ("funding", "duration", "tutor", "pay"),
+    "faq:periode_reconversion": ("duration", "funding", "procedure", "forms"),
+}
+
+
+def topic_button(topic: str) -> Optional[Button]:
+    """The button that asks a FAQ topic, or None for a topic without a title."""
+    title = french.TOPIC_BUTTONS.get(topic)
+    if title is None:
+        return None
+    return Button(title, "/faq" + json.dumps({"faq_topic": topic}, ensure_ascii=False))
+
+
+def certifications_button() -> Button:
+    return Button(french.MY_CERTIFICATIONS, "/ask_certifications")
+
+
+def metier_button(label: str, metier_id: str) -> Button:
+    return Button(label, "/inform" + json.dumps({"metier_id": metier_id}, ensure_ascii=False))
+
+
+def change_button() -> Button:
+    """« En savoir plus » on the 2026 change."""
+    return Button(french.MORE_ABOUT_CHANGE, "/faq" + json.dumps({"faq_topic": "periode_reconversion"}))
+
+
+def topic_buttons(topics: Iterable[str], known: Sequence[str], skip: Iterable[str] = ()) -> List[Button]:
+    """Buttons for ``topics`` that the assistant answers (``known``), without ``skip``."""
+    skipped = set(skip)
+    buttons = []
+    for topic in topics:
+        if topic in skipped or topic not in known:
+            continue
+        button = topic_button(topic)
+        if button is not None:
+            buttons.append(button)
+    return buttons
+
+
+def follow_ups(topic: str, known: Sequence[str], with_certifications: bool = False) -> Tuple[Button, ...]:
+    """The next steps after an answer on ``topic`` (``faq:duration``, ``eligibility``…)."""
+    asked = topic.split(":", 1)[1] if topic.startswith("faq:") else None
+    topics = FOLLOW_UPS.get(topic, WELCOME_TOPICS)
+    buttons = topic_buttons(topics, known, skip=[asked] if asked else [])
+    if with_certifications:
+        buttons.insert(0, certifications_button())
+    return tuple(buttons[:MAX_NEXT_STEPS])
