@@ -10,9 +10,13 @@ from bot.compose import Answer, Composer
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.models import KnowledgeBase, Metier
 from bot.matching import MatchResult, MetierMatcher
+from bot.missing import certifications_missing, eligibility_missing
 from bot.parse import ParsedQuestion, parse_branch, parse_question
 from bot.profile import Profile
 from bot.rules import RulesEngine
+
+#: Profiles whose missing facts are kept (a few hundred bytes each).
+MISSING_CACHE_SIZE = 4096
 
 
 class Assistant:
@@ -24,6 +28,9 @@ class Assistant:
         self.answers = Composer(kb, self.engine)
         self._matchers: Dict[int, MetierMatcher] = {}
         self._lock = threading.Lock()
+        # Profiles are frozen: what one lacks never changes (the form asks it several
+        # times per turn, and again at each turn that adds nothing).
+        self._missing = lru_cache(maxsize=MISSING_CACHE_SIZE)(self._compute_missing)
 
     @classmethod
     def default(cls) -> "Assistant":
@@ -59,6 +66,22 @@ class Assistant:
         if match.status == "matched" and match.best is not None:
             return match, match.best.metier
         return match, None
+
+    # -- what is missing ------------------------------------------------------------------
+    def missing_for(self, topic: str, profile: Profile) -> Tuple[str, ...]:
+        """What the answer on ``topic`` (``eligibility`` or ``certifications``; nothing
+        for the others) lacks for ``profile``, the same tuple as the composed answer's
+        ``missing``, without composing it. Cached per profile."""
+        return self._missing(topic, profile)
+
+    def _compute_missing(self, topic: str, profile: Profile) -> Tuple[str, ...]:
+        if topic not in ("eligibility", "certifications"):
+            return ()
+        match, metier = self.resolve_metier(profile)
+        if topic == "certifications":
+            return certifications_missing(self.engine.diploma(profile.target_diploma), profile.target_level, match, metier)
+        decision = self.engine.decide(profile, metier.certifications if metier else None)
+        return eligibility_missing(decision.missing, match, metier)
 
     # -- answers ------------------------------------------------------------------------
     # ``change_explained``: the 2026 change was already explained in this conversation

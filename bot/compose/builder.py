@@ -30,6 +30,7 @@ from bot.compose.parts import (
 from bot.compose.topics import faq_topics
 from bot.knowledge.models import Branch, Certification, Diploma, KnowledgeBase, Metier, Rule, SourceRef
 from bot.matching import STATUS_SUGGESTION, MatchResult
+from bot.missing import certifications_missing, eligibility_missing
 from bot.profile import CONTRACT_LABELS, Profile
 from bot.rules import (
     ELIGIBLE,
@@ -317,9 +318,7 @@ class Composer:
             parts[0:1] = _split_part(parts[0].heading, parts[0].figure, parts[0].sentences, regime)
         change, change_rules = self._change(regime, change_explained)
         sources = _source_items(metier_sources + list_sources + [r.source for r in rules_used + change_rules])
-        missing = decision.missing
-        if match is not None and match.status in ("ambiguous", STATUS_SUGGESTION) and metier is None:
-            missing = missing + ("metier_id",)
+        missing = eligibility_missing(decision.missing, match, metier)
         next_steps = () if buttons else steps.follow_ups("eligibility", self._known_topics(), with_certifications=metier is not None and listing is None)
         return Answer(
             verdict_line=line,
@@ -404,17 +403,17 @@ class Composer:
             if line is None:
                 line = french.VERDICT_WHICH_METIER
                 buttons = tuple(steps.topic_buttons(steps.WELCOME_TOPICS, self._known_topics()))
-            unresolved = match is None or match.status in ("ambiguous", "empty", STATUS_SUGGESTION)
+            missing = certifications_missing(target, profile.target_level, match, metier)
             return Answer(
                 verdict_line=line,
-                verdict="needs_information" if unresolved else "info",
+                verdict="needs_information" if missing else "info",
                 topic="certifications",
                 idcc=branch.idcc,
                 branch_name=branch.name,
                 parts=(Part(None, None, tuple(sentences)),) if sentences else (),
                 choices=buttons,
                 sources=_source_items(sources),
-                missing=("metier_id",) if unresolved else (),
+                missing=missing,
                 extra={"regime": regime},
             )
         pool = list(metier.certifications_on(day))
