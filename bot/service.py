@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import lru_cache
 from typing import Dict, Optional, Tuple
@@ -22,11 +23,12 @@ MISSING_CACHE_SIZE = 4096
 class Assistant:
     """Knowledge, matchers, rules engine and answer builder, loaded once."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, matchers: Optional[Dict[int, MetierMatcher]] = None) -> None:
+        """``matchers``: métier matchers already built for ``kb`` (the index cache's)."""
         self.kb = kb
         self.engine = RulesEngine(kb)
         self.answers = Composer(kb, self.engine)
-        self._matchers: Dict[int, MetierMatcher] = {}
+        self._matchers: Dict[int, MetierMatcher] = dict(matchers or {})
         self._lock = threading.Lock()
         # Profiles are frozen: what one lacks never changes (the form asks it several
         # times per turn, and again at each turn that adds nothing).
@@ -121,4 +123,11 @@ class Assistant:
 
 @lru_cache(maxsize=1)
 def _default_assistant() -> Assistant:
-    return Assistant(load_knowledge())
+    """Knowledge and matchers from the index cache (bot/index_cache.py), unless
+    ``PROA_INDEX_CACHE=off``."""
+    if os.environ.get("PROA_INDEX_CACHE") == "off":
+        return Assistant(load_knowledge())
+    from bot import index_cache
+
+    kb, matchers, _ = index_cache.load()
+    return Assistant(kb, matchers)
