@@ -17,7 +17,9 @@ from bot.matching import STATUS_SUGGESTION, MatchResult
 _UNRESOLVED = ("ambiguous", "empty", STATUS_SUGGESTION)
 
 
-def eligibility_missing(decision_missing: Tuple[str, ...], match: Optional[MatchResult], metier: Optional[Metier]) -> Tuple[str, ...]:
+def eligibility_missing(
+    decision_missing: Tuple[str, ...], match: Optional[MatchResult], metier: Optional[Metier]
+) -> Tuple[str, ...]:
     """The engine's missing facts, plus the métier when the text named several or was
     only close to one (a list to choose from)."""
     if metier is None and match is not None and match.status in ("ambiguous", STATUS_SUGGESTION):

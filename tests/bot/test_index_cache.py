@@ -18,7 +18,12 @@ from bot.knowledge.loader import knowledge_dir
 from bot.service import Assistant
 
 REPO = Path(__file__).resolve().parents[2]
-QUESTIONS = ["je suis cariste en CDI", "électricien", "soudeuse en CDI intérimaire, puis-je viser un BTS ?", "je suis caristte"]
+QUESTIONS = [
+    "je suis cariste en CDI",
+    "électricien",
+    "soudeuse en CDI intérimaire, puis-je viser un BTS ?",
+    "je suis caristte",
+]
 
 
 @pytest.fixture
@@ -76,7 +81,9 @@ def test_key_covers_the_code(tmp_path: Path, knowledge_copy: Path) -> None:
     sources = tmp_path / "bot"
     shutil.copytree(REPO / "bot", sources, ignore=shutil.ignore_patterns("__pycache__"))
     before = index_cache.cache_key(knowledge_copy, sources)
-    (sources / "matching.py").write_text((sources / "matching.py").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    (sources / "matching.py").write_text(
+        (sources / "matching.py").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8"
+    )
     assert index_cache.cache_key(knowledge_copy, sources) != before
 
 
@@ -109,8 +116,12 @@ def test_cold_ask_from_the_cache_does_not_load_spacy(cache: Path) -> None:
         "main(['ask', 'je suis cariste en CDI'])\n"
         "print('SPACY' if 'spacy' in sys.modules else 'NO SPACY')\n"
     )
-    first = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=600, check=True)
-    second = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=600, check=True)
+    first = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=600, check=True
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=600, check=True
+    )
     assert first.stdout.splitlines()[-1] == "SPACY"  # built: spaCy was needed
     assert second.stdout.splitlines()[-1] == "NO SPACY"
     assert first.stdout.splitlines()[:-1] == second.stdout.splitlines()[:-1]
