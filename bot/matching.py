@@ -36,6 +36,7 @@ matches a long label by containing a fragment of it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -43,6 +44,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
 from bot.knowledge.models import Branch, Certification, Diploma, Metier, MetierAEnjeux
+from bot.understanding.contracts import default_contracts
 from bot.understanding.tasks import TaskScorer, load_task_scorer
 from bot.text import (
     AbbreviationTable,
@@ -95,6 +97,11 @@ WEAK_WORDS = frozenset(
      "senior", "debutant", "debutante", "premier", "premiere", "nuit", "jour", "unique",
      "autonome", "expert", "experte", "itinerant", "sedentaire", "terrain", "service"}
 )
+
+#: Least rapidfuzz ratio of a phrase to a label or variant for « Vouliez-vous dire … ? ».
+SUGGESTION_CUTOFF = 75.0
+#: Most métiers offered as suggestions.
+MAX_SUGGESTIONS = 3
 
 WEAK_WEIGHT = 0.35
 INFORMATIVE_WEIGHT = 1.0
@@ -237,6 +244,15 @@ class MetierMatcher:
                     texts.append(surface)
                     indexes.append(index)
         self._lexicon = self._french_lexicon()
+        # Index texts with spaces (labels, variants), for « Vouliez-vous dire … ? ».
+        self._surface_texts: List[str] = []
+        self._surface_entry: List[int] = []
+        for index, entry in enumerate(self._entries):
+            if not entry.whole and not any(not self._is_weak(t) for t in entry.tokens):
+                continue
+            for text in sorted({normalize(t[0]) for t in entry.targets.values()}):
+                self._surface_texts.append(text)
+                self._surface_entry.append(index)
         self._word_cache: Dict[str, _Word] = {}
         self._glued_cache: Dict[str, Tuple[int, float]] = {}
 
@@ -412,10 +428,13 @@ class MetierMatcher:
         Empty when nothing matched.
         """
         query = text if isinstance(text, str) else ""
-        segments = job_segments(query)
+        # Contract and status phrases (« en CUI en CDI », « chargé de recrutement chez
+        # Adecco ») name no job: blanked out, offsets kept.
+        masked = default_contracts().mask(query)
+        segments = job_segments(masked)
         if not segments:
             return []
-        spans = word_spans(query)
+        spans = word_spans(masked)
         every_word = [w for _, _, w in spans]
         ranked: List[Tuple[Tuple[Any, ...], int, _Outcome]] = []
         for position, segment in enumerate(segments):
@@ -425,7 +444,11 @@ class MetierMatcher:
             rank = (segment.correction, not segment.wish, outcome.coverage, -position)
             ranked.append((rank, position, outcome))
         if not ranked:
-            described = self._described(query)
+            described = self._described(masked)
+            if described is not None:
+                described = dataclasses.replace(described, query=query)
+            if described is None:
+                described = self._suggested(query, segments, spans)
             return [described] if described is not None else []
         best_position = max(ranked)[1]
         results: List[MatchResult] = []
@@ -455,10 +478,46 @@ class MetierMatcher:
         status = STATUS_MATCHED if len(candidates) == 1 else STATUS_AMBIGUOUS
         return MatchResult(query, status, tuple(candidates), None, span, SOURCE_TASKS, ranked.hits[0].words)
 
+    def _suggested(self, query: str, segments: Sequence[Segment], spans: Sequence[Tuple[int, int, str]]) -> Optional[MatchResult]:
+        """« Vouliez-vous dire … ? »: a phrase with a word that is no French word and no
+        index word, close to a label or variant (rapidfuzz ratio ≥ :data:`SUGGESTION_CUTOFF`
+        on the whole phrase) but too far to be taken as that job without asking."""
+        for segment in segments:
+            if len(segment.words) > 4:
+                continue
+            # A misspelt word: no French word (nor its lemma), no index word, but close to one.
+            strange = [
+                w for w in segment.words
+                if len(w) >= 5 and w.isalpha() and w not in self._form_map and w not in self._lexicon
+                and self._lemma(w) not in self._form_map and self._lemma(w) not in self._lexicon
+                and process.extractOne(w, self._choices_by_initial.get(w[0], ()), scorer=fuzz.ratio, score_cutoff=80.0)
+            ]
+            if not strange:
+                continue
+            typed = " ".join(segment.words)
+            found = process.extract(typed, self._surface_texts, scorer=fuzz.ratio, score_cutoff=SUGGESTION_CUTOFF, limit=8)
+            metier_ids: List[str] = []
+            for _, score, position in found:
+                for target in self._entries[self._surface_entry[position]].targets:
+                    if target[0] == _TARGET_METIER and target[1] not in metier_ids:
+                        metier_ids.append(target[1])
+            if not metier_ids:
+                continue
+            metier_ids = metier_ids[:MAX_SUGGESTIONS]
+            best = found[0][1]
+            candidates = tuple(
+                Candidate(self._metiers[m], round(best, 1), typed, f"near miss of « {self._metiers[m].label} » (typed: {typed})")
+                for m in metier_ids
+            )
+            positions = segment.positions
+            span = (spans[min(positions)][0], spans[max(positions)][1]) if positions else None
+            return MatchResult(query, STATUS_SUGGESTION, candidates, None, span)
+        return None
+
     def _empty_or_refused(self, text: str) -> MatchResult:
         """The result when no phrase matched: ``empty`` or ``not_in_list``."""
         query = text if isinstance(text, str) else ""
-        status = STATUS_EMPTY if not job_segments(query) else STATUS_NOT_IN_LIST
+        status = STATUS_EMPTY if not job_segments(default_contracts().mask(query)) else STATUS_NOT_IN_LIST
         return MatchResult(query, status, (), None)
 
     def _narrow(
@@ -573,7 +632,23 @@ class MetierMatcher:
         used = {t for i in chosen for t in self._entries[i].tokens}
         leftover = [c for c in known if c not in used] + [w.canon for w in unknown]
         positions = tuple(sorted({p for t in used for p in where.get(t, ())}))
-        return self._outcome(chosen, covered, known, query_weight, leftover, positions=positions)
+        outcome = self._outcome(chosen, covered, known, query_weight, leftover, positions=positions)
+        if outcome.status == STATUS_AMBIGUOUS and self._names_another_job(unknown):
+            # « chauffeur de taxi », « monteur échafaudage »: a shared head word with a
+            # qualifier the list knows nothing of is another job, not a choice to offer.
+            return None
+        return outcome
+
+    def _names_another_job(self, unknown: Sequence[_Word]) -> bool:
+        """True when a word left over is a real French word that no métier's title nor
+        task description has (so it narrows the job to one the list does not have)."""
+        for word in unknown:
+            if len(word.surface) < 4 or word.surface not in self._lexicon:
+                continue
+            if self._tasks is not None and self._tasks.knows(word.surface):
+                continue
+            return True
+        return False
 
     def _match_glued(
         self, segment: Segment, unknown: Sequence[_Word], where: Mapping[str, Tuple[int, ...]]
@@ -749,6 +824,8 @@ def _suffix_variant(probe: str, choice: str, distance: float) -> bool:
     if distance > 1:
         return False
     shorter = min(len(probe), len(choice))
+    if shorter < 6:
+        return False  # "parc" / "parm", "paris" / "parm": short real words are not typos
     prefix = 0
     for a, b in zip(probe, choice):
         if a != b:

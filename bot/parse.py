@@ -175,7 +175,11 @@ def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestio
     topic = default_faq_topics().find(folded)
     asks_eligibility = re.search(r"\bpuis[- ]je\b|\bpeux[- ]je\b|\bai[- ]je droit|\beligible|\bj'?\s*ai droit|\best[- ]ce que je peux|\bje peux\b", folded)
     asks_list = re.search(r"quel(?:le)?s? (?:formations?|certifications?|diplomes?|titres?)|liste des|quoi comme (?:formation|diplome)", folded)
-    if topic and not asks_eligibility and not asks_list:
+    # « puis-je utiliser mon CPF ? » asks about a topic, not whether the person is
+    # eligible: a topic wins over « puis-je » when nothing of the person's situation
+    # (contract, diploma or level aimed at) comes with it.
+    situation = any(k in changes for k in ("contract", "target_diploma", "target_level"))
+    if topic and not asks_list and (not asks_eligibility or not situation):
         return ParsedQuestion("faq", profile, topic)
     if asks_list and not asks_eligibility:
         return ParsedQuestion("certifications", profile)

@@ -318,6 +318,9 @@ _FRAMES = (
     "interimaire", "interimaires", "interim", "interimeur", "en contrat", "missions",
     "salarie", "salariee", "temps plein", "temps partiel", "je", "j", "moi", "suis", "sui",
     "pardon", "plutot", "enfin", "je veux dire",
+    # the schemes and what is asked about them name no job
+    "pro a", "proa", "periode de reconversion", "reconversion", "alternance", "formation",
+    "formations",
 )
 # Words such as "poste", "métier" or "service" are not frames on their own: they are part
 # of job titles ("chef de poste", "formateur métier", "conseiller service client").
@@ -365,6 +368,12 @@ _CORRECTION_RE = re.compile(
 _WORD_RE = re.compile(r"\S+")
 
 
+@lru_cache(maxsize=4096)
+def normalize_char(char: str) -> str:
+    """:func:`normalize` of one character (cached: messages repeat the same few)."""
+    return normalize(char)
+
+
 def word_spans(text: str) -> List[Tuple[int, int, str]]:
     """``(start, end, word)`` of every word of :func:`normalize` in ``truncate(text)``.
 
@@ -375,7 +384,7 @@ def word_spans(text: str) -> List[Tuple[int, int, str]]:
     spans: List[Tuple[int, int, str]] = []
     start = -1
     for index, char in enumerate(text):
-        inside = bool(normalize(char)) or (start >= 0 and unicodedata.combining(char) > 0)
+        inside = bool(normalize_char(char)) or (start >= 0 and unicodedata.combining(char) > 0)
         if inside and start < 0:
             start = index
         elif not inside and start >= 0:

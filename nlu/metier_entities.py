@@ -108,9 +108,49 @@ class MetierEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     def _process_message(self, message: Message) -> None:
         text = message.get(TEXT)
-        others = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != ENTITY]
+        entities = message.get(ENTITIES, [])
+        others = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) != ENTITY]
         found: List[Dict[Text, Any]] = []
         if isinstance(text, str) and text and not text.startswith("/"):
             finder = self._get_finder()
             found = [entity_of(f, self.name, finder.default_idcc) for f in finder.find(text)]
+            refused = self._refused_spans(text, [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == ENTITY], found)
+            found = refused + found  # the core's métiers stay last (the primary one last)
         message.set(ENTITIES, others + found, add_to_output=True)
+
+    def _refused_spans(
+        self, text: str, proposed: List[Dict[Text, Any]], found: List[Dict[Text, Any]]
+    ) -> List[Dict[Text, Any]]:
+        """Jobs the statistical model saw where the core found none, kept with the core's
+        verdict on them (« ambulancier »: not in the list), so that the answer says the job
+        is not in the list instead of asking for it again. The core decides; the model
+        only proposes where a job not in the annex was named."""
+        out: List[Dict[Text, Any]] = []
+        finder = self._get_finder()
+        for entity in proposed:
+            start, end = entity.get("start"), entity.get("end")
+            if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(text):
+                continue
+            if any(start < f["end"] and f["start"] < end for f in found + out):
+                continue
+            span = text[start:end]
+            verdicts = finder.verdicts(span)
+            if any(status != "not_in_list" for status in verdicts.values()):
+                continue  # the core finds something there, or nothing job-like: not a refusal
+            out.append(
+                {
+                    ENTITY_ATTRIBUTE_TYPE: ENTITY,
+                    "start": start,
+                    "end": end,
+                    "value": span,
+                    "confidence_entity": 0.0,
+                    "candidates": {},
+                    "metier_status": {str(idcc): status for idcc, status in verdicts.items()},
+                    "primary": not found,
+                    EXTRACTOR: self.name,
+                }
+            )
+        if len(out) > 1 and not found:
+            for entity in out[:-1]:
+                entity["primary"] = False
+        return out

@@ -30,6 +30,8 @@ import yaml
 DEFAULT_MIN_F1 = 0.90
 SUMMARY_KEYS = {"accuracy", "macro avg", "micro avg", "weighted avg"}
 ENTITY_REPORTS = ("DIETClassifier_report.json", "CRFEntityExtractor_report.json")
+#: The project's own extractors (nlu/): each emits one entity type, reported alone.
+COMPONENT_REPORTS = (("MetierEntityExtractor_report.json", "metier"), ("ContractEntityExtractor_report.json", "contract"))
 
 
 def _read_json(path: Path) -> Optional[Dict[str, Any]]:
@@ -85,6 +87,14 @@ def check_nlu(results: Path, min_f1: float) -> bool:
         break
     else:
         print("info entities: no entity report found")
+    for name, label in COMPONENT_REPORTS:
+        component_report = _read_json(results / name)
+        scores = (component_report or {}).get(label)
+        if isinstance(scores, dict) and "f1-score" in scores:
+            print(
+                f"info {label} ({name.split('_')[0]}): precision {scores['precision']:.3f}, "
+                f"recall {scores['recall']:.3f}, F1 {scores['f1-score']:.3f} ({scores.get('support')})"
+            )
 
     selection = _read_json(results / "response_selection_report.json")
     if selection is not None and weighted_f1(selection) is not None:

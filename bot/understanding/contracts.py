@@ -19,7 +19,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.knowledge.loader import knowledge_dir, validate
-from bot.text import normalize
+from bot.text import normalize, normalize_char
 
 FILE_NAME = "contracts.yml"
 SCHEMA = "contracts.schema.json"
@@ -88,6 +88,19 @@ class ContractVocabulary:
             return ContractHit(code, offsets[span[0]], offsets[span[1] - 1] + 1)
         return None
 
+    def mask(self, text: str) -> str:
+        """``text`` with every contract phrase and agency name blanked out (same length,
+        so that character offsets still point into ``text``): what is left may name a job."""
+        if not isinstance(text, str) or not text:
+            return ""
+        normalised, offsets = _normalise_with_offsets(text)
+        chars = list(text)
+        for pattern in (self._phrase_re, self._agency_re):
+            for found in pattern.finditer(normalised):
+                for index in range(offsets[found.start()], offsets[found.end() - 1] + 1):
+                    chars[index] = " "
+        return "".join(chars)
+
     def code(self, text: str) -> Optional[str]:
         """The code of the contract ``text`` names, or None."""
         hit = self.find(text)
@@ -108,7 +121,7 @@ def _normalise_with_offsets(text: str) -> Tuple[str, List[int]]:
     out: List[str] = []
     offsets: List[int] = []
     for index, char in enumerate(text):
-        folded = normalize(char)
+        folded = normalize_char(char)
         if folded:
             out.append(folded)
             offsets.extend([index] * len(folded))

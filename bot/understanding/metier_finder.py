@@ -59,8 +59,15 @@ class MetierFinder:
 
     def warm_up(self) -> None:
         """Build every branch's matcher and load spaCy now, not on the first message."""
+        # a title, a task description (word vectors) and a near miss: every path once
         for idcc in self.idccs:
-            self._matcher_of(idcc).match("cariste")
+            for text in ("cariste", "je monte des palettes au fenwick dans un entrepôt", "carelleurr"):
+                self._matcher_of(idcc).match(text)
+        parse_targets("je vise un BTS")
+
+    def verdicts(self, text: str) -> Dict[int, str]:
+        """Each branch's status for ``text`` taken as a job title (``not_in_list``…)."""
+        return {idcc: self._matcher_of(idcc).match(text).status for idcc in self.idccs}
 
     def find(self, text: str) -> List[FoundMetier]:
         """Every job named in ``text``, in message order except the primary one, last."""

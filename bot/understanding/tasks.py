@@ -33,7 +33,8 @@ SCHEMA = "tasks.schema.json"
 
 #: A workplace says where, not what: it counts less, and never alone.
 FIELD_WEIGHT = {"tasks": 1.0, "tools": 1.0, "materials": 0.8, "products": 0.8, "workplaces": 0.6}
-#: Distinct message words that must hit a métier.
+#: Distinct message words that must hit a métier, not counting workplaces: what the
+#: person does, with, or on (« logistique » and « prise en charge » are no description).
 MIN_WORDS = 2
 #: Least score (sum of the weighted IDF of the words that hit) to accept a description.
 MIN_SCORE = 3.2
@@ -58,12 +59,13 @@ NOT_TASK_WORDS = frozenset(
     travail travaille travailler taf boulot metier job poste emploi profession actuellement
     formation formations pro proa reconversion periode contrat cdi cdd cdii interim interimaire
     mission missions agence certification certifications certif certifs diplome diplomes titre
-    viser vise obtenir passer preparer devenir bonjour merci svp ans an mois semaine heures
+    viser vise obtenir passer devenir bonjour merci svp ans an mois semaine heures
     entreprise employeur patron boite societe salarie salariee branche liste ici la-bas
     oui non pas ne n y
     agent agente aide chef cheffe responsable technicien technicienne operateur operatrice
     employe employee assistant assistante conseiller conseillere ouvrier ouvriere femme homme
-    service personne gens client clients pilote""".split()
+    service personne gens client clients pilote
+    charge prise prises pris financement finance heure heures droit droits""".split()
 )
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -159,6 +161,11 @@ class TaskScorer:
             self._keys_cache[word] = out
         return out
 
+    def knows(self, word: str) -> bool:
+        """True when ``word`` (lower case, accents optional) is a word of some métier's
+        tasks, tools, materials, products or workplaces."""
+        return any(k in self._index for k in self._keys(word))
+
     def _key_vectors(self) -> Tuple[List[str], Any]:
         """The keys that have a word vector, and the matrix of their unit vectors."""
         import numpy
@@ -201,13 +208,13 @@ class TaskScorer:
 
     def scores(
         self, text: str, restrict: Optional[Iterable[str]] = None, skip: Sequence[Tuple[int, int]] = ()
-    ) -> Dict[str, Tuple[float, List[Tuple[str, int, int]], bool]]:
-        """``{métier: (score, [(word, start, end)…], has a non-workplace hit)}`` for the
+    ) -> Dict[str, Tuple[float, List[Tuple[str, int, int]], int]]:
+        """``{métier: (score, [(word, start, end)…], how many non-workplace hits)}`` for the
         words of ``text`` (outside the character spans ``skip``), optionally only for the
         métiers ``restrict``."""
         allowed = set(restrict) if restrict is not None else None
         text = truncate(text) if isinstance(text, str) else ""
-        out: Dict[str, Tuple[float, List[Tuple[str, int, int]], bool]] = {}
+        out: Dict[str, Tuple[float, List[Tuple[str, int, int]], int]] = {}
         seen: Set[str] = set()
         for found in _WORD_RE.finditer(text.lower()):
             word = found.group(0)
@@ -233,17 +240,20 @@ class TaskScorer:
                     previous = gains.get(metier_id)
                     if previous is None or gain > previous[0]:
                         gains[metier_id] = (gain, what)
+            if discount < 1.0:
+                # A vector neighbour adds weight but never counts as a word of the job.
+                gains = {m: (g, False) for m, (g, _) in gains.items()}
             for metier_id, (gain, what) in gains.items():
-                score, words, any_what = out.get(metier_id, (0.0, [], False))
-                out[metier_id] = (score + gain, words + [(word, found.start(), found.end())], any_what or what)
+                score, words, whats = out.get(metier_id, (0.0, [], 0))
+                out[metier_id] = (score + gain, words + [(word, found.start(), found.end())], whats + int(what))
         return out
 
     def rank(self, text: str) -> TaskOutcome:
         """The métiers ``text`` describes, or a refusal."""
         scored = [
             (score, metier_id, words)
-            for metier_id, (score, words, what) in self.scores(text).items()
-            if what and len(words) >= MIN_WORDS and score >= MIN_SCORE
+            for metier_id, (score, words, whats) in self.scores(text).items()
+            if whats >= MIN_WORDS and score >= MIN_SCORE
         ]
         if not scored:
             return TaskOutcome("refused", ())

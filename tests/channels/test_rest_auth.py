@@ -171,7 +171,8 @@ def test_rest_webhook_is_not_covered_by_the_token(api_url, fake_agent, sample_pa
         {
             "recipient_id": "visiteur-1",
             "text": sample_payload["text"],
-            "buttons": sample_payload["buttons"],
+            # The list goes on (``more``): channels offer « Voir plus » first (docs/DESIGN.md).
+            "buttons": [{"title": "Voir plus", "payload": "/show_more"}, *sample_payload["buttons"]],
         },
         {"recipient_id": "visiteur-1", "custom": sample_payload},
     ]

@@ -96,3 +96,20 @@ def test_exact_label_and_target_diploma_settle_the_choice(extractor: MetierEntit
 
 def test_button_payloads_are_left_alone(extractor: MetierEntityExtractor) -> None:
     assert metiers(extractor, '/inform{"metier_id": "btp/electricite/electricien-batiment"}') == []
+
+
+def test_a_job_not_in_the_annex_seen_by_the_crf_keeps_the_core_refusal(extractor: MetierEntityExtractor) -> None:
+    crf = {"entity": "metier", "value": "ambulancier", "start": 37, "end": 48, "extractor": "CRFEntityExtractor"}
+    (entity,) = metiers(extractor, "quels diplômes sont proposés pour un ambulancier ?", [crf])
+    assert entity["value"] == "ambulancier" and entity["extractor"] == "MetierEntityExtractor"
+    assert entity["candidates"] == {} and entity["metier_status"]["2378"] == "not_in_list"
+    assert entity["primary"] is True
+
+
+def test_a_crf_span_the_core_finds_nothing_job_like_in_is_dropped(extractor: MetierEntityExtractor) -> None:
+    crf = {"entity": "metier", "value": "pro-a", "start": 25, "end": 30, "extractor": "CRFEntityExtractor"}
+    found = metiers(extractor, "combien de temps dure la pro-a ?", [crf])
+    assert all(e["metier_status"].get("2378") == "not_in_list" for e in found)
+    crf = {"entity": "metier", "value": "soudeur", "start": 8, "end": 15, "extractor": "CRFEntityExtractor"}
+    (entity,) = metiers(extractor, "je suis soudeur", [crf])
+    assert entity["candidates"]["2378"] == [SOUDEUR]
