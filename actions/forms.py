@@ -303,15 +303,9 @@ class ValidateProfileForm(SlotNormaliser, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
-        """Profile slots already known (to validate them) + what the answer is missing."""
-        topic = topic_of(tracker)
-        profile = profile_from_tracker(tracker)
-        if topic == CERTIFICATIONS:
-            missing = assistant().answer_certifications(profile).missing
-        elif topic == ELIGIBILITY:
-            missing = assistant().answer_eligibility(profile).missing
-        else:
-            missing = ()
+        """Profile slots already known (to validate them) + what the answer is missing
+        (the core's ``missing_for``: no answer composed, cached per profile)."""
+        missing = assistant().missing_for(topic_of(tracker), profile_from_tracker(tracker))
         known = [slot for slot in PROFILE_SLOTS if tracker.get_slot(slot) is not None]
         return known + [slot for slot in slots_to_ask(missing, tracker) if slot not in known]
 

@@ -6,10 +6,11 @@ Three modes, each bounded in time (``--duration``) and in conversations
 (``--max-conversations``); ``--mode all`` runs the three in one go:
 
 ``compare`` (default)
-    Starts the assistant (action server + ``rasa run`` with models/proa.tar.gz, SQLite
-    tracker store) **and** a stock bot (the ``rasa init --no-prompt`` project, trained once
-    into ~/.cache/proa-bench/stock-<rasa version> by benchmarks/stock_bot.py, same venv,
-    same kind of tracker store), then drives both with the same client: sequential
+    Starts the assistant (action server + ``rasa run`` with models/proa.tar.gz and the
+    stores of endpoints.yml: ``CheckedSQLTrackerStore`` and ``SQLiteLockStore`` on SQLite
+    files) **and** a stock bot (the ``rasa init --no-prompt`` project, trained once into
+    ~/.cache/proa-bench/stock-<rasa version> by benchmarks/stock_bot.py, same venv, Rasa's
+    SQL tracker store on SQLite and its in-memory lock store), then drives both with the same client: sequential
     conversations, a new sender each, six turns (the stock bot gets its own six plausible
     turns). The measurement alternates between the two bots in ``--rounds`` slices so that
     both see the same machine load. Prints, per bot: messages, msg/s, p50/p95 latency, CPU
@@ -542,7 +543,12 @@ def main(argv: Optional[List[str]] = None) -> int:
                         lambda: {"rasa": _pids(stock_server.process)})
             _warm(stock)
         if "compare" in modes or "sqlite" in stacks:
-            servers = [RasaServer(workdir=workdir, action_url=actions.url, extra_args=args.rasa_arg).start()]
+            # The stores of endpoints.yml, as deployed (the stock bot keeps Rasa's defaults).
+            servers = [RasaServer(workdir=workdir, action_url=actions.url, extra_args=args.rasa_arg,
+                                  tracker_store={"type": "stores.sql_tracker_store.CheckedSQLTrackerStore",
+                                                 "dialect": "sqlite", "db": str(workdir / "trackers.db")},
+                                  lock_store={"type": "stores.sqlite_lock_store.SQLiteLockStore",
+                                              "db": str(workdir / "locks.db")}).start()]
             _warm(assistant_bot("assistant"))
         if "compare" in modes:
             report["compare"] = mode_compare(assistant_bot("assistant"), stock, args)

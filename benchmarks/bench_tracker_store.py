@@ -6,10 +6,12 @@ that benchmarks/bench_load.py leaves in its work folder, or from ``--events`` JS
 by turn, as ``rasa run`` does for each message: ``retrieve`` the conversation, then
 ``save`` the tracker with the turn's new events. Prints the CPU (``time.process_time``)
 per message of each step on SQLite, the number of SQL statements per message, and the
-same with two experiments below, not used by the assistant: ``BulkSQLTrackerStore``
-inserts a turn's events with one ``executemany`` on the events table (SQLAlchemy Core)
-instead of one ORM object per event; ``RememberingSQLTrackerStore`` also skips the
-COUNT query that ``save`` runs to find which events are new.
+same with two experiments below: ``BulkSQLTrackerStore`` inserts a turn's events with
+one ``executemany`` on the events table (SQLAlchemy Core) instead of one ORM object per
+event; ``RememberingSQLTrackerStore`` also skips the COUNT query that ``save`` runs to
+find which events are new; and the assistant's own store,
+``stores.sql_tracker_store.CheckedSQLTrackerStore``, which does both and reads with a
+prebuilt statement.
 
     .venv/bin/python benchmarks/bench_tracker_store.py --db /tmp/proa-bench-XXXX/trackers.db
 """
@@ -109,16 +111,24 @@ async def replay(store_class, domain, events: List[Dict[str, Any]], conversation
     store = store_class(domain=domain, dialect="sqlite", db=str(folder / "trackers.db"))
     statements = [0]
     sa.event.listen(store.engine, "before_cursor_execute", lambda *a, **k: statements.__setitem__(0, statements[0] + 1))
+    from rasa.shared.core.events import deserialise_events
+
     ends = turns(events)
     retrieve_cpu = save_cpu = 0.0
     messages = 0
     for number in range(conversations):
         sender = f"replay-{number}"
+        previous_end = 0
         for end in ends:
             started = time.process_time()
-            await store.retrieve(sender)
+            tracker = await store.retrieve(sender)
             retrieve_cpu += time.process_time() - started
-            tracker = DialogueStateTracker.from_dict(sender, events[:end], domain.slots)
+            # As `rasa run` does: the retrieved tracker object gets the turn's events.
+            if tracker is None:
+                tracker = DialogueStateTracker(sender, domain.slots)
+            for event in deserialise_events(events[previous_end:end]):
+                tracker.update(event)
+            previous_end = end
             started = time.process_time()
             await store.save(tracker)
             save_cpu += time.process_time() - started
@@ -149,9 +159,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         parser.error("give --db or --events")
     domain = Domain.load(str(REPO / "domain.yml"))
     print(f"conversation of {len(events)} events, {len(turns(events))} messages, replayed {args.conversations} times")
+    from stores.sql_tracker_store import CheckedSQLTrackerStore
+
     bulk, remembering = bulk_store_classes()
     for name, store_class in (("SQLTrackerStore (Rasa)", SQLTrackerStore), ("BulkSQLTrackerStore (experiment)", bulk),
-                              ("RememberingSQLTrackerStore (experiment)", remembering)):
+                              ("RememberingSQLTrackerStore (experiment)", remembering),
+                              ("CheckedSQLTrackerStore (assistant)", CheckedSQLTrackerStore)):
         asyncio.run(replay(store_class, domain, events, 2))  # warm-up: SQLAlchemy compiles and caches
         r = asyncio.run(replay(store_class, domain, events, args.conversations))
         print(f"{name}: retrieve {r['retrieve_ms']:.2f} ms + save {r['save_ms']:.2f} ms CPU per message, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import lru_cache
 
@@ -10,6 +11,7 @@ from bot.compose.parts import AnswerTopic
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.models import KnowledgeBase, Metier
 from bot.matching import STATUS_MATCHED, MatchResult, MetierMatcher
+from bot.missing import certifications_missing, eligibility_missing
 from bot.parse import ParsedQuestion, parse_branch, parse_question
 from bot.profile import Profile
 from bot.rules import RulesEngine
@@ -17,16 +19,23 @@ from bot.rules import RulesEngine
 #: The kind :func:`bot.parse.parse_question` gives « voir plus » / « la suite ».
 _KIND_MORE = "more"
 
+#: Profiles whose missing facts are kept (a few hundred bytes each).
+MISSING_CACHE_SIZE = 4096
+
 
 class Assistant:
     """Knowledge, matchers, rules engine and answer builder, loaded once."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, matchers: dict[int, MetierMatcher] | None = None) -> None:
+        """``matchers``: métier matchers already built for ``kb`` (the index cache's)."""
         self.kb = kb
         self.engine = RulesEngine(kb)
         self.answers = Composer(kb, self.engine)
-        self._matchers: dict[int, MetierMatcher] = {}
+        self._matchers: dict[int, MetierMatcher] = dict(matchers or {})
         self._lock = threading.Lock()
+        # Profiles are frozen: what one lacks never changes (the form asks it several
+        # times per turn, and again at each turn that adds nothing).
+        self._missing = lru_cache(maxsize=MISSING_CACHE_SIZE)(self._compute_missing)
 
     @classmethod
     def default(cls) -> Assistant:
@@ -62,6 +71,22 @@ class Assistant:
         if match.status == STATUS_MATCHED and match.best is not None:
             return match, match.best.metier
         return match, None
+
+    # -- what is missing ------------------------------------------------------------------
+    def missing_for(self, topic: str, profile: Profile) -> tuple[str, ...]:
+        """What the answer on ``topic`` (``eligibility`` or ``certifications``; nothing
+        for the others) lacks for ``profile``, the same tuple as the composed answer's
+        ``missing``, without composing it. Cached per profile."""
+        return self._missing(topic, profile)
+
+    def _compute_missing(self, topic: str, profile: Profile) -> tuple[str, ...]:
+        if topic not in ("eligibility", "certifications"):
+            return ()
+        match, metier = self.resolve_metier(profile)
+        if topic == "certifications":
+            return certifications_missing(self.engine.diploma(profile.target_diploma), profile.target_level, match, metier)
+        decision = self.engine.decide(profile, metier.certifications if metier else None)
+        return eligibility_missing(decision.missing, match, metier)
 
     # -- answers ------------------------------------------------------------------------
     # ``change_explained``: the 2026 change was already explained in this conversation
@@ -128,4 +153,11 @@ class Assistant:
 
 @lru_cache(maxsize=1)
 def _default_assistant() -> Assistant:
-    return Assistant(load_knowledge())
+    """Knowledge and matchers from the index cache (bot/index_cache.py), unless
+    ``PROA_INDEX_CACHE=off``."""
+    if os.environ.get("PROA_INDEX_CACHE") == "off":
+        return Assistant(load_knowledge())
+    from bot import index_cache
+
+    kb, matchers, _ = index_cache.load()
+    return Assistant(kb, matchers)

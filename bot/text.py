@@ -199,8 +199,40 @@ def _speed_up_lemma_index(nlp: Any) -> None:
             table[pos] = frozenset(words)
 
 
+class LazyNlp:
+    """Stands for :func:`get_nlp`'s pipeline and loads it on first use.
+
+    The matchers read from the index cache (:mod:`bot.index_cache`) hold this instead of
+    the pipeline: a cold ``bot ask`` loads spaCy only if it needs word vectors or a lemma
+    the tables of :func:`use_lemma_tables` do not give."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and friends probe these: no load for them
+            raise AttributeError(name)
+        return getattr(get_nlp(), name)
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (LazyNlp, ())
+
+
+#: spaCy's lemmatizer tables (bot.lemmas.RuleLemmas), installed by the index cache.
+_LEMMA_TABLES: Optional[Any] = None
+
+
+def use_lemma_tables(tables: Optional[Any]) -> None:
+    """Answer :func:`spacy_lemma` for the default pipeline from ``tables`` (a
+    :class:`bot.lemmas.RuleLemmas`, same lemmas) instead of loading spaCy; None stops."""
+    global _LEMMA_TABLES
+    _LEMMA_TABLES = tables
+
+
 def spacy_lemma(word: str, nlp: Any = None, pos: str = "NOUN") -> str:
     """spaCy's rule-based lemma of one lower-case word tagged ``pos`` (default ``NOUN``)."""
+    tables = _LEMMA_TABLES
+    if tables is not None and (nlp is None or isinstance(nlp, LazyNlp)) and tables.handles(pos):
+        return tables.lemma(word, pos).lower() or word
+    if isinstance(nlp, LazyNlp):
+        nlp = get_nlp()
     from spacy.tokens import Doc
 
     nlp = nlp or get_nlp()

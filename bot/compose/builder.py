@@ -50,6 +50,7 @@ from bot.matching import (
     STATUS_SUGGESTION,
     MatchResult,
 )
+from bot.missing import certifications_missing, eligibility_missing
 from bot.profile import CONTRACT_LABELS, Profile
 from bot.rules import (
     ELIGIBLE,
@@ -368,9 +369,7 @@ class Composer:
             parts[0:1] = _split_part(parts[0].heading, parts[0].figure, parts[0].sentences, regime)
         change, change_rules = self._change(regime, change_explained)
         sources = _source_items(metier_sources + list_sources + [r.source for r in rules_used + change_rules])
-        missing = decision.missing
-        if match is not None and match.status in (STATUS_AMBIGUOUS, STATUS_SUGGESTION) and metier is None:
-            missing = (*missing, "metier_id")
+        missing = eligibility_missing(decision.missing, match, metier)
         next_steps = (
             ()
             if buttons
@@ -467,17 +466,17 @@ class Composer:
             if line is None:
                 line = french.VERDICT_WHICH_METIER
                 buttons = tuple(steps.topic_buttons(steps.WELCOME_TOPICS, self._known_topics()))
-            unresolved = match is None or match.status in (STATUS_AMBIGUOUS, STATUS_EMPTY, STATUS_SUGGESTION)
+            missing = certifications_missing(target, profile.target_level, match, metier)
             return Answer(
                 verdict_line=line,
-                verdict=AnswerVerdict.NEEDS_INFORMATION if unresolved else AnswerVerdict.INFO,
+                verdict=AnswerVerdict.NEEDS_INFORMATION if missing else AnswerVerdict.INFO,
                 topic=AnswerTopic.CERTIFICATIONS,
                 idcc=branch.idcc,
                 branch_name=branch.name,
                 parts=(Part(None, None, tuple(sentences)),) if sentences else (),
                 choices=buttons,
                 sources=_source_items(sources),
-                missing=("metier_id",) if unresolved else (),
+                missing=missing,
             )
         pool = list(metier.certifications_on(day))
         if not pool:

@@ -516,6 +516,18 @@ def _cached(root: str) -> KnowledgeBase:
     return load_knowledge_from(Path(root))
 
 
+#: Knowledge bases read from the index cache (bot/index_cache.py), by folder.
+_REMEMBERED: dict[str, KnowledgeBase] = {}
+
+
+def remember_knowledge(root: str, kb: KnowledgeBase) -> None:
+    """Make :func:`load_knowledge` of ``root`` return ``kb`` (loaded from the index
+    cache, whose key covers every file of the folder) instead of reading it again."""
+    _REMEMBERED[root] = kb
+
+
 def load_knowledge(root: Path | None = None) -> KnowledgeBase:
     """The knowledge base (cached per folder): ``root`` or :func:`knowledge_dir`."""
-    return _cached(str(root or knowledge_dir()))
+    key = str(root or knowledge_dir())
+    remembered = _REMEMBERED.get(key)
+    return remembered if remembered is not None else _cached(key)
