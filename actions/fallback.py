@@ -11,7 +11,7 @@ Intents without such a question are asked to be rephrased.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -34,7 +34,7 @@ AFFIRMABLE_FAQ_TOPICS = default_faq_topics().affirmable
 REPLAYED_ENTITIES = ("contract", "metier", "branch", "age", "date")
 
 
-def intent_to_affirm(latest_message: Dict[str, Any]) -> Optional[str]:
+def intent_to_affirm(latest_message: dict[str, Any]) -> str | None:
     """The intent to confirm: the best one after ``nlu_fallback``."""
     intent = (latest_message.get("intent") or {}).get("name")
     ranking = latest_message.get("intent_ranking") or []
@@ -44,9 +44,9 @@ def intent_to_affirm(latest_message: Dict[str, Any]) -> Optional[str]:
     return intent
 
 
-def replay_payload(intent: str, latest_message: Dict[str, Any]) -> str:
+def replay_payload(intent: str, latest_message: dict[str, Any]) -> str:
     """``/intent{"entity": "value"}`` with the role-less entities of the message."""
-    entities: Dict[str, Any] = {}
+    entities: dict[str, Any] = {}
     for entity in latest_message.get("entities") or []:
         name = entity.get("entity")
         if name in REPLAYED_ENTITIES and not entity.get("role") and entity.get("value") is not None:
@@ -57,12 +57,10 @@ def replay_payload(intent: str, latest_message: Dict[str, Any]) -> str:
 class ActionDefaultAskAffirmation(Action):
     """Asks, in French, whether the most likely intent is the right one."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_default_ask_affirmation"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         try:
             message = tracker.latest_message or {}
             intent = intent_to_affirm(message)
@@ -70,9 +68,7 @@ class ActionDefaultAskAffirmation(Action):
                 topic = faq_topic_from_message(message, is_faq=True)
                 if topic in AFFIRMABLE_FAQ_TOPICS:
                     payload = "/faq" + json.dumps({"faq_topic": topic})
-                    dispatcher.utter_message(
-                        response=f"utter_ask_affirmation_faq_{topic}", yes_payload=payload
-                    )
+                    dispatcher.utter_message(response=f"utter_ask_affirmation_faq_{topic}", yes_payload=payload)
                     return []
             elif intent in AFFIRMABLE_INTENTS:
                 dispatcher.utter_message(
@@ -80,8 +76,7 @@ class ActionDefaultAskAffirmation(Action):
                     yes_payload=replay_payload(intent, message),
                 )
                 return []
-        except Exception as error:  # noqa: BLE001 - asking to rephrase is always possible
+        except Exception as error:
             log_failure(self.name(), error)
         dispatcher.utter_message(response="utter_ask_rephrase")
         return []
-

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -32,8 +32,8 @@ from actions.profile_slots import (
     profile_from_tracker,
 )
 from bot.parse import parse_date, parse_int
-from bot.understanding.non_job import inside_phone_or_address
 from bot.profile import DEFAULT_IDCC
+from bot.understanding.non_job import inside_phone_or_address
 
 #: Intents whose text may be the métier itself when the form asks for it.
 FREE_TEXT_INTENTS = {"inform", "nlu_fallback", "ask_certifications", "ask_eligibility"}
@@ -70,7 +70,7 @@ def metier_typed_now(value: Any, tracker: Tracker) -> bool:
     return value.strip() in values or latest_text(tracker) == value.strip()
 
 
-def metier_found_by_core(tracker: Tracker, value: Any) -> Optional[str]:
+def metier_found_by_core(tracker: Tracker, value: Any) -> str | None:
     """The annex id the core's métier entity (``nlu.metier_entities``) settled on for the
     conversation's branch, when the latest message named ``value`` and the whole message
     left exactly one métier (a diploma aimed at or a workplace in it may have picked it);
@@ -96,14 +96,16 @@ def age_read_in_phone_number(age: int, tracker: Tracker) -> bool:
     spans = [
         (e["start"], e["end"])
         for e in latest_entities(tracker, "age")
-        if isinstance(e.get("start"), int) and isinstance(e.get("end"), int) and parse_int(e.get("value"), 14, 99) == age
+        if isinstance(e.get("start"), int)
+        and isinstance(e.get("end"), int)
+        and parse_int(e.get("value"), 14, 99) == age
     ]
     if not spans:  # no span given: every place the number is written
         spans = [m.span() for m in re.finditer(rf"(?<!\d){age}(?!\d)", text)]
     return bool(spans) and all(inside_phone_or_address(text, start, end) for start, end in spans)
 
 
-def plausible_metier_id(metier: Any, metier_id: Any, idcc: int) -> Optional[str]:
+def plausible_metier_id(metier: Any, metier_id: Any, idcc: int) -> str | None:
     """``metier_id`` when it belongs to the métier text's matches in branch ``idcc``
     (any candidate: a button chose among them); else the one métier the text matches,
     or None. Without a métier text the id must at least be a métier of the branch. A
@@ -113,7 +115,7 @@ def plausible_metier_id(metier: Any, metier_id: Any, idcc: int) -> Optional[str]
     if text is None:
         try:
             known = {m.id for m in assistant().kb.branch(idcc).metiers}
-        except Exception:  # noqa: BLE001 - unknown branch: nothing can be checked, drop it
+        except Exception:
             return None
         return wanted if wanted in known else None
     result = assistant().matcher(idcc).match(text, limit=MAX_CANDIDATES_CHECKED)
@@ -125,7 +127,7 @@ def plausible_metier_id(metier: Any, metier_id: Any, idcc: int) -> Optional[str]
     return None
 
 
-def coherent_metier_events(tracker: Tracker, events: List[EventType]) -> List[EventType]:
+def coherent_metier_events(tracker: Tracker, events: list[EventType]) -> list[EventType]:
     """A ``metier_id`` event when the métier and its id (the tracker's slots with
     ``events`` applied) do not point at the same métier: the id is checked against the
     text's matches and re-matched (:func:`plausible_metier_id`)."""
@@ -144,7 +146,7 @@ def coherent_metier_events(tracker: Tracker, events: List[EventType]) -> List[Ev
     return [] if checked == slots["metier_id"] else [SlotSet("metier_id", checked)]
 
 
-def metier_rollback(tracker: Tracker) -> List[EventType]:
+def metier_rollback(tracker: Tracker) -> list[EventType]:
     """After a failure half-way through a turn: both ``metier`` and ``metier_id`` back
     to their values before the latest message when either changed, so that they never
     point at two different métiers (set both together, or neither). Needs no core."""
@@ -172,7 +174,7 @@ def _previous_slot_value(tracker: Tracker, slot: str) -> Any:
 class SlotNormaliser:
     """``validate_<slot>`` methods shared by the global and the form validation."""
 
-    def validate_idcc(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+    def validate_idcc(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         idcc = parse_idcc(value, self._known_idccs())
         if idcc is None and isinstance(value, str):
             idcc = assistant().parse_branch(value)
@@ -181,19 +183,19 @@ class SlotNormaliser:
             idcc = previous or DEFAULT_IDCC
         return {"idcc": str(idcc)}
 
-    def validate_contract(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def validate_contract(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         return {"contract": contract_code(value)}
 
-    def validate_metier(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+    def validate_metier(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         text = value.strip()[:MAX_METIER_TEXT] if isinstance(value, str) and value.strip() else None
-        slots: Dict[Text, Any] = {"metier": text}
+        slots: dict[str, Any] = {"metier": text}
         if text and metier_typed_now(value, tracker) and not metier_chosen_now(tracker):
             # A new métier: the one chosen before no longer holds; the core's entity may
             # already have settled on one with the rest of the message.
             slots["metier_id"] = metier_found_by_core(tracker, value)
         return slots
 
-    def validate_metier_id(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+    def validate_metier_id(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         typed = tracker.get_slot("metier")
         if not metier_chosen_now(tracker) and metier_typed_now(typed, tracker):
             # A métier typed now, no button: only the id the core settled on for this
@@ -239,29 +241,29 @@ class SlotNormaliser:
         return tuple(assistant().kb.branches)
 
     @staticmethod
-    def _known_diplomas() -> Optional[tuple]:
+    def _known_diplomas() -> tuple | None:
         try:
             return tuple(assistant().kb.diplomas) or None
-        except Exception:  # noqa: BLE001 - unchecked: the core ignores unknown codes
+        except Exception:
             return None
 
 
 class ValidateSlotMappings(SlotNormaliser, ValidationAction):
     """Normalises the slots extracted from every user message (global slots)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_validate_slot_mappings"
 
     async def run(self, dispatcher, tracker, domain):
         try:
             events = await super().run(dispatcher, tracker, domain) + forget_old_target(tracker)
             return events + coherent_metier_events(tracker, events)
-        except Exception as error:  # noqa: BLE001 - keep the extracted values, but a coherent métier
+        except Exception as error:
             log_failure(self.name(), error)
             return metier_rollback(tracker)
 
 
-def forget_old_target(tracker: Tracker) -> List[EventType]:
+def forget_old_target(tracker: Tracker) -> list[EventType]:
     """A new question that names no target (« quelles certifications pour un soudeur ? »
     after « puis-je viser un BTS ? ») is about every certification: the diploma or level
     aimed at before is dropped. A follow-up (« et pour un chaudronnier ? », intent
@@ -278,9 +280,9 @@ def topic_of(tracker: Tracker) -> str:
     return topic if topic in (ELIGIBILITY, CERTIFICATIONS, FAQ) else ELIGIBILITY
 
 
-def slots_to_ask(missing: Any, tracker: Tracker) -> List[Text]:
+def slots_to_ask(missing: Any, tracker: Tracker) -> list[str]:
     """The slots the form asks for the core's ``missing`` names (unknown names skipped)."""
-    wanted: List[Text] = []
+    wanted: list[str] = []
     for name in missing or ():
         for slot in MISSING_TO_SLOTS.get(str(name), ()):
             if slot == "metier" and tracker.get_slot("metier"):
@@ -293,16 +295,16 @@ def slots_to_ask(missing: Any, tracker: Tracker) -> List[Text]:
 class ValidateProfileForm(SlotNormaliser, FormValidationAction):
     """Validation and dynamic questions of ``profile_form``."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_profile_form"
 
     async def required_slots(
         self,
-        domain_slots: List[Text],
+        domain_slots: list[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[Text]:
+    ) -> list[str]:
         """Profile slots already known (to validate them) + what the answer is missing
         (the core's ``missing_for``: no answer composed, cached per profile)."""
         missing = assistant().missing_for(topic_of(tracker), profile_from_tracker(tracker))
@@ -311,7 +313,7 @@ class ValidateProfileForm(SlotNormaliser, FormValidationAction):
 
     async def extract_metier(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         """The whole answer as the métier when the form asked for it and the NLU model
         found no métier in it (« soudeur » alone)."""
         requested = tracker.get_slot("requested_slot")
@@ -326,7 +328,7 @@ class ValidateProfileForm(SlotNormaliser, FormValidationAction):
             return {}
         return {"metier": text[:MAX_METIER_TEXT]}
 
-    def validate_metier(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+    def validate_metier(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         """After « Lequel est le vôtre ? », a word that completes the métier already
         given (« électricien » + « industrie ») is read together with it when the
         two together name one métier of the list."""
@@ -347,14 +349,14 @@ class ValidateProfileForm(SlotNormaliser, FormValidationAction):
                 slots["metier"] = combined
         return slots
 
-    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+    async def run(self, dispatcher, tracker, domain) -> list[EventType]:
         try:
             events = await super().run(dispatcher, tracker, domain)
             events = events + coherent_metier_events(tracker, events)
-        except Exception as error:  # noqa: BLE001 - end the form; the answer action reports
+        except Exception as error:
             log_failure(self.name(), error)
-            return metier_rollback(tracker) + [SlotSet("requested_slot", None)]
-        extra: List[EventType] = []
+            return [*metier_rollback(tracker), SlotSet("requested_slot", None)]
+        extra: list[EventType] = []
         if tracker.get_slot("last_topic") not in (ELIGIBILITY, CERTIFICATIONS, FAQ):
             # A bare profile fact (« je suis cariste ») is taken as an eligibility question.
             extra.append(SlotSet("last_topic", ELIGIBILITY))
@@ -364,6 +366,5 @@ class ValidateProfileForm(SlotNormaliser, FormValidationAction):
         return events + extra
 
 
-def _sets_profile_slot(events: List[EventType]) -> bool:
+def _sets_profile_slot(events: list[EventType]) -> bool:
     return any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
-

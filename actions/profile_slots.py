@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Dict, Iterable, Mapping, Optional
+from typing import Any
 
 from bot.knowledge.loader import load_knowledge
 from bot.parse import fold, parse_date, parse_int
@@ -47,12 +48,12 @@ def today() -> date:
     return date.today()
 
 
-def parse_level(value: Any) -> Optional[int]:
+def parse_level(value: Any) -> int | None:
     """A certification level 1…8 (``"4"``, ``"niveau 4"``)."""
     return parse_int(value, 1, 8)
 
 
-def normalise_code(value: Any, known: Optional[Iterable[str]] = None) -> Optional[str]:
+def normalise_code(value: Any, known: Iterable[str] | None = None) -> str | None:
     """``value`` as a code (case and accents ignored, spaces → ``_``); None when empty or,
     given ``known`` codes, not one of them."""
     if not isinstance(value, str) or not value.strip():
@@ -63,7 +64,7 @@ def normalise_code(value: Any, known: Optional[Iterable[str]] = None) -> Optiona
     return code
 
 
-def parse_idcc(value: Any, known: Optional[Iterable[int]] = None) -> Optional[int]:
+def parse_idcc(value: Any, known: Iterable[int] | None = None) -> int | None:
     """The IDCC number held by the slot (``"1404"``, ``1404.0``), None if it is not one of
     ``known`` (by default the branches of the knowledge base)."""
     number = parse_int(value, 1, 99999)
@@ -71,17 +72,17 @@ def parse_idcc(value: Any, known: Optional[Iterable[int]] = None) -> Optional[in
     return number if number in branches else None
 
 
-def contract_code(value: Any) -> Optional[str]:
+def contract_code(value: Any) -> str | None:
     return normalise_code(value, CONTRACT_LABELS)
 
 
-def diploma_code(value: Any, known: Optional[Iterable[str]] = None) -> Optional[str]:
+def diploma_code(value: Any, known: Iterable[str] | None = None) -> str | None:
     """A diploma code (``bts``, ``bac_pro``…); checked against ``known`` when given (the
     core ignores codes it does not know)."""
     return normalise_code(value, known)
 
 
-def profile_from_slots(slots: Mapping[str, Any], on: Optional[date] = None) -> Profile:
+def profile_from_slots(slots: Mapping[str, Any], on: date | None = None) -> Profile:
     """Build the profile from slot values (missing or unreadable values are unknown)."""
     metier = slots.get("metier")
     metier_id = slots.get("metier_id")
@@ -100,11 +101,11 @@ def profile_from_slots(slots: Mapping[str, Any], on: Optional[date] = None) -> P
     )
 
 
-def profile_from_tracker(tracker: Any, on: Optional[date] = None) -> Profile:
+def profile_from_tracker(tracker: Any, on: date | None = None) -> Profile:
     """The profile of a rasa_sdk ``Tracker`` (its current slot values)."""
     return profile_from_slots(current_slots(tracker), on)
 
 
-def current_slots(tracker: Any) -> Dict[str, Any]:
+def current_slots(tracker: Any) -> dict[str, Any]:
     """The profile slots of a tracker as a plain dict."""
     return {name: tracker.get_slot(name) for name in PROFILE_SLOTS}

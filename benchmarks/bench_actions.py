@@ -19,7 +19,7 @@ import functools
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import yaml
 
@@ -29,20 +29,42 @@ REPO = Path(__file__).resolve().parents[1]
 
 #: (label, slots, latest intent, latest text, entities, requested slot)
 CASES = [
-    ("eligibility, all known", {"contract": "cdi_interimaire", "metier": "cariste", "last_topic": "eligibility"},
-     "ask_eligibility", "Je suis cariste en CDI intérimaire, ai-je droit à la Pro-A ?",
-     [{"entity": "metier", "value": "cariste"}, {"entity": "contract", "value": "CDI intérimaire"}], None),
-    ("eligibility, contract missing", {"metier": "soudeur", "last_topic": "eligibility"},
-     "ask_eligibility", "Je suis soudeur, ai-je droit à la Pro-A ?", [{"entity": "metier", "value": "soudeur"}], None),
-    ("certifications, métier known", {"metier": "préparateur de commandes", "last_topic": "certifications"},
-     "ask_certifications", "Quelles certifications pour un préparateur de commandes ?",
-     [{"entity": "metier", "value": "préparateur de commandes"}], None),
-    ("certifications, métier asked", {"last_topic": "certifications", "contract": "cdi"},
-     "inform", "magasinier", [], "metier"),
+    (
+        "eligibility, all known",
+        {"contract": "cdi_interimaire", "metier": "cariste", "last_topic": "eligibility"},
+        "ask_eligibility",
+        "Je suis cariste en CDI intérimaire, ai-je droit à la Pro-A ?",
+        [{"entity": "metier", "value": "cariste"}, {"entity": "contract", "value": "CDI intérimaire"}],
+        None,
+    ),
+    (
+        "eligibility, contract missing",
+        {"metier": "soudeur", "last_topic": "eligibility"},
+        "ask_eligibility",
+        "Je suis soudeur, ai-je droit à la Pro-A ?",
+        [{"entity": "metier", "value": "soudeur"}],
+        None,
+    ),
+    (
+        "certifications, métier known",
+        {"metier": "préparateur de commandes", "last_topic": "certifications"},
+        "ask_certifications",
+        "Quelles certifications pour un préparateur de commandes ?",
+        [{"entity": "metier", "value": "préparateur de commandes"}],
+        None,
+    ),
+    (
+        "certifications, métier asked",
+        {"last_topic": "certifications", "contract": "cdi"},
+        "inform",
+        "magasinier",
+        [],
+        "metier",
+    ),
 ]
 
 
-def tracker_for(slots: Dict[str, Any], intent: str, text: str, entities: List[Dict[str, Any]], requested: Optional[str]):
+def tracker_for(slots: dict[str, Any], intent: str, text: str, entities: list[dict[str, Any]], requested: str | None):
     from rasa_sdk import Tracker
 
     domain = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
@@ -53,14 +75,18 @@ def tracker_for(slots: Dict[str, Any], intent: str, text: str, entities: List[Di
     message = {"intent": {"name": intent, "confidence": 0.95}, "text": text, "entities": entities}
     slot_events = [{"event": "slot", "name": k, "value": v} for k, v in slots.items()]
     return domain, Tracker(
-        sender_id="bench", slots=all_slots, latest_message=message,
-        events=[{"event": "user", "text": text, "parse_data": message}] + slot_events,
-        paused=False, followup_action=None, active_loop={"name": "profile_form"},
+        sender_id="bench",
+        slots=all_slots,
+        latest_message=message,
+        events=[{"event": "user", "text": text, "parse_data": message}, *slot_events],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "profile_form"},
         latest_action_name="action_listen",
     )
 
 
-def measure(repeat: int = 30) -> List[Dict[str, Any]]:
+def measure(repeat: int = 30) -> list[dict[str, Any]]:
     from rasa_sdk.executor import CollectingDispatcher
 
     from actions.common import assistant
@@ -84,20 +110,30 @@ def measure(repeat: int = 30) -> List[Dict[str, Any]]:
         per_run = calls[0]
         started = time.process_time()
         for _ in range(repeat):
-            asyncio.run(original(form, domain["forms"]["profile_form"]["required_slots"], CollectingDispatcher(), tracker, domain))
+            asyncio.run(
+                original(
+                    form, domain["forms"]["profile_form"]["required_slots"], CollectingDispatcher(), tracker, domain
+                )
+            )
         one_call = (time.process_time() - started) / repeat
         started = time.process_time()
         for _ in range(repeat):
             asyncio.run(form.run(CollectingDispatcher(), tracker, domain))
         one_run = (time.process_time() - started) / repeat
-        results.append({"case": label, "required_slots_calls_per_run": per_run,
-                        "required_slots_ms": 1000 * one_call, "run_ms": 1000 * one_run})
+        results.append(
+            {
+                "case": label,
+                "required_slots_calls_per_run": per_run,
+                "required_slots_ms": 1000 * one_call,
+                "run_ms": 1000 * one_run,
+            }
+        )
 
     # The same with the core's answers memoised per (method, Profile): the cost left.
     core = assistant()
     for name in ("answer_eligibility", "answer_certifications"):
         setattr(core, name, functools.lru_cache(maxsize=256)(getattr(core, name)))
-    for result, (label, slots, intent, text, entities, requested) in zip(results, CASES):
+    for result, (_label, slots, intent, text, entities, requested) in zip(results, CASES, strict=False):
         domain, tracker = tracker_for(slots, intent, text, entities, requested)
         asyncio.run(form.run(CollectingDispatcher(), tracker, domain))
         started = time.process_time()
@@ -112,9 +148,11 @@ def main() -> int:
     from bot.parse import parse_date  # noqa: F401 - the core imports cleanly first
 
     for r in measure():
-        print(f"{r['case']}: required_slots ×{r['required_slots_calls_per_run']} per run, "
-              f"{r['required_slots_ms']:.2f} ms each; run {r['run_ms']:.2f} ms, "
-              f"with answers memoised per Profile {r['run_ms_memoised']:.2f} ms (CPU)")
+        print(
+            f"{r['case']}: required_slots ×{r['required_slots_calls_per_run']} per run, "
+            f"{r['required_slots_ms']:.2f} ms each; run {r['run_ms']:.2f} ms, "
+            f"with answers memoised per Profile {r['run_ms_memoised']:.2f} ms (CPU)"
+        )
     return 0
 
 

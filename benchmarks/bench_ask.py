@@ -17,15 +17,14 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import List, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ["PROA_INDEX_CACHE"] = "off"  # the phases below are what the cache saves
 
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
     question = argv[0] if argv else "je suis cariste en CDI"
-    phases: List[Tuple[str, float, float]] = []
+    phases: list[tuple[str, float, float]] = []
     wall, cpu = time.perf_counter(), time.process_time()
 
     def mark(name: str) -> None:
@@ -35,8 +34,8 @@ def main(argv: List[str]) -> int:
         wall, cpu = now_wall, now_cpu
 
     from bot.knowledge.loader import load_knowledge
-    from bot.service import Assistant
     from bot.lemmas import RuleLemmas
+    from bot.service import Assistant
     from bot.text import get_nlp
 
     mark("import bot")

@@ -45,9 +45,10 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 for path in (ROOT, ROOT / "benchmarks"):
@@ -65,14 +66,14 @@ TARGETS = {"overall": 95.0, "métiers": 95.0, "not_in_annex": 100.0}
 
 
 # ----------------------------------------------------------------------------- players
-def rest_player(url: str, timeout: float) -> Callable[[Case], List[Reply]]:
+def rest_player(url: str, timeout: float) -> Callable[[Case], list[Reply]]:
     """Plays a case through the REST channel of a running assistant."""
 
-    def play(case: Case) -> List[Reply]:
+    def play(case: Case) -> list[Reply]:
         sender = f"bench-dialogue-{uuid.uuid4()}"
-        replies: List[Reply] = []
+        replies: list[Reply] = []
         for number, turn in enumerate(case.turns):
-            body: Dict[str, Any] = {"sender": sender, "message": turn.user}
+            body: dict[str, Any] = {"sender": sender, "message": turn.user}
             if number == 0 and case.idcc:
                 body["metadata"] = {"idcc": case.idcc}
             request = urllib.request.Request(
@@ -94,7 +95,7 @@ def rest_player(url: str, timeout: float) -> Callable[[Case], List[Reply]]:
     return play
 
 
-def core_player() -> Callable[[Case], List[Reply]]:
+def core_player() -> Callable[[Case], list[Reply]]:
     """Plays a case on the core alone (built-in parser, profile carried over the turns)."""
     from bot.parse import parse_question
     from bot.profile import Profile
@@ -110,13 +111,13 @@ def core_player() -> Callable[[Case], List[Reply]]:
         }
         return Reply.from_messages([message])
 
-    def play(case: Case) -> List[Reply]:
+    def play(case: Case) -> list[Reply]:
         profile = Profile(idcc=case.idcc) if case.idcc else Profile()
-        replies: List[Reply] = []
+        replies: list[Reply] = []
         for turn in case.turns:
             try:
                 if turn.user.startswith(PAYLOAD_PREFIX):
-                    payload = json.loads(turn.user[len(PAYLOAD_PREFIX):] or "{}")
+                    payload = json.loads(turn.user[len(PAYLOAD_PREFIX) :] or "{}")
                     profile = profile.with_(metier_id=payload.get("metier_id"))
                     answer = assistant.answer_eligibility(profile)
                 else:
@@ -131,27 +132,30 @@ def core_player() -> Callable[[Case], List[Reply]]:
     return play
 
 
-def rapidfuzz_player() -> Callable[[Case], Optional[List[Reply]]]:
+def rapidfuzz_player() -> Callable[[Case], list[Reply] | None]:
     """Plain label matching of the first message; None for cases it does not apply to."""
+    from bench_matching import DEFAULT_BASELINE_CUTOFF
     from rapidfuzz import fuzz, process, utils
 
-    from bench_matching import DEFAULT_BASELINE_CUTOFF
     from bot.knowledge.loader import load_knowledge
 
     branch = load_knowledge().branch(2378)
-    by_label: Dict[str, List[Any]] = {}
+    by_label: dict[str, list[Any]] = {}
     for metier in branch.metiers:
         by_label.setdefault(metier.label, []).append(metier)
     labels = list(by_label)
 
-    def play(case: Case) -> Optional[List[Reply]]:
+    def play(case: Case) -> list[Reply] | None:
         if len(case.turns) != 1 or (case.idcc or 2378) != 2378:
             return None
         if not (case.is_metier or case.category == "not_in_annex"):
             return None
         found = process.extractOne(
-            case.turns[0].user, labels, scorer=fuzz.WRatio,
-            processor=utils.default_process, score_cutoff=DEFAULT_BASELINE_CUTOFF,
+            case.turns[0].user,
+            labels,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            score_cutoff=DEFAULT_BASELINE_CUTOFF,
         )
         if found is None:
             return [Reply()]
@@ -168,14 +172,14 @@ def rapidfuzz_player() -> Callable[[Case], Optional[List[Reply]]]:
 @dataclass
 class Column:
     name: str
-    results: Dict[str, CaseResult]  # by case id (absent: not applicable)
+    results: dict[str, CaseResult]  # by case id (absent: not applicable)
 
 
-def _pct(results: Sequence[CaseResult]) -> Optional[float]:
+def _pct(results: Sequence[CaseResult]) -> float | None:
     return 100.0 * sum(r.passed for r in results) / len(results) if results else None
 
 
-def groups(cases: Sequence[Case]) -> List[tuple]:
+def groups(cases: Sequence[Case]) -> list[tuple]:
     """(label, case ids) per category, then the métiers group and overall."""
     rows = []
     for category in dict.fromkeys(c.category for c in cases):
@@ -185,10 +189,10 @@ def groups(cases: Sequence[Case]) -> List[tuple]:
     return rows
 
 
-def table(cases: Sequence[Case], columns: Sequence[Column]) -> List[Dict[str, Any]]:
+def table(cases: Sequence[Case], columns: Sequence[Column]) -> list[dict[str, Any]]:
     out = []
     for label, case_ids in groups(cases):
-        row: Dict[str, Any] = {"group": label, "cases": len(case_ids)}
+        row: dict[str, Any] = {"group": label, "cases": len(case_ids)}
         for column in columns:
             applicable = [column.results[cid] for cid in case_ids if cid in column.results]
             row[column.name] = _pct(applicable)
@@ -197,7 +201,7 @@ def table(cases: Sequence[Case], columns: Sequence[Column]) -> List[Dict[str, An
     return out
 
 
-def print_table(rows: List[Dict[str, Any]], columns: Sequence[Column]) -> None:
+def print_table(rows: list[dict[str, Any]], columns: Sequence[Column]) -> None:
     head = f"{'category':<18}{'cases':>6}" + "".join(f"{c.name:>14}" for c in columns) + "   target"
     print(head)
     print("-" * len(head))
@@ -229,15 +233,19 @@ def print_failures(column: Column, limit: int) -> None:
         print(f"  … {len(failed) - limit} more (--failures N, or --json)")
 
 
-def _result_json(result: CaseResult) -> Dict[str, Any]:
+def _result_json(result: CaseResult) -> dict[str, Any]:
     """One case's outcome; a failed case keeps what came back (trimmed) to read it later."""
-    out: Dict[str, Any] = {"passed": result.passed, "category": result.case.category, "failures": result.failures}
+    out: dict[str, Any] = {"passed": result.passed, "category": result.case.category, "failures": result.failures}
     if not result.passed:
         out["turns"] = [
-            {"user": turn.user, "expect": dict(turn.expect),
-             "got": [{k: m.get(k) for k in ("text", "buttons") if isinstance(m, dict)} for m in reply.raw][:3]
-             if reply.error is None else reply.error}
-            for turn, reply in zip(result.case.turns, result.replies)
+            {
+                "user": turn.user,
+                "expect": dict(turn.expect),
+                "got": [{k: m.get(k) for k in ("text", "buttons") if isinstance(m, dict)} for m in reply.raw][:3]
+                if reply.error is None
+                else reply.error,
+            }
+            for turn, reply in zip(result.case.turns, result.replies, strict=False)
         ]
     return out
 
@@ -259,7 +267,7 @@ def start_stack(workdir: Path):
     return actions, rasa
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=sorted(SETS), default="heldout")
     parser.add_argument("--cases", type=Path, help="another case file (overrides --set)")
@@ -280,7 +288,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         cases = [c for c in cases if c.category == args.only or (args.only == "metier" and c.is_metier)]
     print(f"{len(cases)} cases from {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
-    columns: List[Column] = []
+    columns: list[Column] = []
     workdir = Path(tempfile.mkdtemp(prefix="proa-bench-dialogue-"))
     stack = None
     try:
@@ -321,13 +329,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for column in columns[:2]:
         print_failures(column, args.failures)
     if args.json:
-        args.json.write_text(json.dumps({
-            "set": str(path), "table": rows,
-            "results": {
-                column.name: {cid: _result_json(r) for cid, r in column.results.items()}
-                for column in columns
-            },
-        }, ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "set": str(path),
+                    "table": rows,
+                    "results": {
+                        column.name: {cid: _result_json(r) for cid, r in column.results.items()} for column in columns
+                    },
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
         print(f"\nresults written to {args.json}")
     return 0
 

@@ -54,24 +54,33 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
 
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.procstat import CpuMeter, peak_rss_mib  # noqa: E402
-from benchmarks.stock_bot import STOCK_SCENARIOS, StockServer, ensure_stock_project, rasa_version  # noqa: E402
-from tests.e2e.stack import (  # noqa: E402
-    MODEL, REPO, VENV_BIN, ActionServer, RasaServer, Services, _logging_args, _stop, wait_http,
+import contextlib
+
+from benchmarks.procstat import CpuMeter, peak_rss_mib
+from benchmarks.stock_bot import STOCK_SCENARIOS, StockServer, ensure_stock_project, rasa_version
+from tests.e2e.stack import (
+    MODEL,
+    REPO,
+    VENV_BIN,
+    ActionServer,
+    RasaServer,
+    Services,
+    _logging_args,
+    wait_http,
 )
 
 BUSY_MARK = "momentanément surchargé"
 
 #: Realistic six-turn conversations; every one calls the action server on most turns.
-SCENARIOS: List[List[str]] = [
+SCENARIOS: list[list[str]] = [
     [
         "Bonjour",
         "Je suis cariste en CDI intérimaire, ai-je droit à la Pro-A ?",
@@ -121,28 +130,28 @@ class Turn:
     busy: bool
 
 
-def _pct(latencies: List[float], p: float) -> float:
+def _pct(latencies: list[float], p: float) -> float:
     """Nearest-rank percentile in ms (0 when empty)."""
     if not latencies:
         return 0.0
     ordered = sorted(latencies)
-    return 1000 * ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return 1000 * ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 @dataclass
 class Measure:
     """Turns of one measurement and what the servers spent meanwhile."""
 
-    turns: List[Turn] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
     wall: float = 0.0
     conversations: int = 0
-    cpu: Dict[str, float] = field(default_factory=dict)  # seconds per process group
-    action_calls: Dict[str, int] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # seconds per process group
+    action_calls: dict[str, int] = field(default_factory=dict)
     machine_busy: float = 0.0  # share of all cores busy (any process) during the window
     concurrency_mean: float = 0.0
     concurrency_max: int = 0
 
-    def merge(self, other: "Measure") -> None:
+    def merge(self, other: Measure) -> None:
         self.turns += other.turns
         self.wall += other.wall
         self.conversations += other.conversations
@@ -152,7 +161,7 @@ class Measure:
             self.action_calls[name] = self.action_calls.get(name, 0) + value
         self.machine_busy = max(self.machine_busy, other.machine_busy)
 
-    def summary(self) -> Dict[str, object]:
+    def summary(self) -> dict[str, object]:
         latencies = [t.latency for t in self.turns]
         messages = len(self.turns)
         per = (lambda v: 1000 * v / messages) if messages else (lambda v: 0.0)
@@ -216,17 +225,17 @@ class Bot:
     """One bot under test: its REST URLs, its scenarios and the processes charged to it."""
 
     name: str
-    urls: List[str]
-    scenarios: List[List[str]]
-    groups: Callable[[], Dict[str, List[int]]]  # process group name -> root pids
-    action_log: Optional[Path] = None
+    urls: list[str]
+    scenarios: list[list[str]]
+    groups: Callable[[], dict[str, list[int]]]  # process group name -> root pids
+    action_log: Path | None = None
 
     def action_counts(self) -> collections.Counter:
         if self.action_log is None or not self.action_log.exists():
             return collections.Counter()
         return collections.Counter(self.action_log.read_text(encoding="utf-8").split())
 
-    def peak_rss(self) -> Dict[str, float]:
+    def peak_rss(self) -> dict[str, float]:
         return {name: peak_rss_mib(pids) for name, pids in self.groups().items()}
 
 
@@ -251,6 +260,7 @@ async def _measured(bot: Bot, body) -> Measure:
 async def run_sequential(bot: Bot, duration: float, timeout: float, seed: int, max_conversations: int) -> Measure:
     """Conversations one after the other, a new sender each, until ``duration`` is over
     (the conversation in progress ends its current turn)."""
+
     async def body(session, measure: Measure) -> None:
         deadline = time.monotonic() + duration
         for number in range(seed * 1000, seed * 1000 + max_conversations):
@@ -266,7 +276,9 @@ async def run_sequential(bot: Bot, duration: float, timeout: float, seed: int, m
     return await _measured(bot, body)
 
 
-async def run_closed(bot: Bot, concurrency: int, duration: float, timeout: float, seed: int, max_conversations: int) -> Measure:
+async def run_closed(
+    bot: Bot, concurrency: int, duration: float, timeout: float, seed: int, max_conversations: int
+) -> Measure:
     """``concurrency`` conversations back to back, no think time (the former levels)."""
     rng = random.Random(seed)
     counter = itertools.count()
@@ -293,7 +305,9 @@ async def run_closed(bot: Bot, concurrency: int, duration: float, timeout: float
     return await _measured(bot, body)
 
 
-async def run_open(bot: Bot, target: int, duration: float, timeout: float, seed: int, max_conversations: int) -> Measure:
+async def run_open(
+    bot: Bot, target: int, duration: float, timeout: float, seed: int, max_conversations: int
+) -> Measure:
     """Open loop at about ``target`` conversations in progress (see the module docstring).
 
     Arrivals are Poisson at ``target / L`` per second, L the mean length of a conversation
@@ -340,7 +354,7 @@ async def run_open(bot: Bot, target: int, duration: float, timeout: float, seed:
         for _ in range(min(target, max_conversations)):
             gap = rng.randrange(len(bot.scenarios[0]) - 1)  # between turn gap and gap + 1
             tasks.append(asyncio.ensure_future(conversation(gap + 1, rng.uniform(0, rng.uniform(*THINK)))))
-        samples: List[int] = []
+        samples: list[int] = []
 
         async def arrivals() -> None:
             while len(tasks) < max_conversations:
@@ -367,33 +381,42 @@ async def run_open(bot: Bot, target: int, duration: float, timeout: float, seed:
 class CountingActionServer(ActionServer):
     """The project's action server, started through benchmarks/counting_actions.py."""
 
-    def start(self, env: Optional[Dict[str, str]] = None) -> "CountingActionServer":
+    def start(self, env: dict[str, str] | None = None) -> CountingActionServer:
         import subprocess
 
         if env is not None:
             self.env = dict(env)
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "python"), "-m", "benchmarks.counting_actions", "--port", str(self.port),
-             "--actions", "actions", *_logging_args()],
-            cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env},
+            [
+                str(VENV_BIN / "python"),
+                "-m",
+                "benchmarks.counting_actions",
+                "--port",
+                str(self.port),
+                "--actions",
+                "actions",
+                *_logging_args(),
+            ],
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **self.env},
         )
         wait_http(f"http://127.0.0.1:{self.port}/health", process=self.process)
         return self
 
 
-def _service_pids(services: Services) -> List[int]:
+def _service_pids(services: Services) -> list[int]:
     """PostgreSQL's postmaster and Redis (their workers are their children)."""
     pids = []
     for path in (services.directory / "pg" / "postmaster.pid", services.directory / "redis.pid"):
-        try:
+        with contextlib.suppress(OSError, ValueError, IndexError):
             pids.append(int(path.read_text().split()[0]))
-        except (OSError, ValueError, IndexError):
-            pass
     return pids
 
 
-def _pids(*processes) -> List[int]:
+def _pids(*processes) -> list[int]:
     return [p.pid for p in processes if p is not None and p.poll() is None]
 
 
@@ -406,11 +429,11 @@ def _warm(bot: Bot, conversations: int = 2) -> None:
 # --------------------------------------------------------------------------- report
 
 
-def _cpu_split(summary: Dict[str, object]) -> str:
+def _cpu_split(summary: dict[str, object]) -> str:
     return ", ".join(f"{k} {v:.1f}" for k, v in summary["cpu_ms_per_msg_by_process"].items())
 
 
-def _compare_table(rows: Dict[str, Dict[str, object]]) -> str:
+def _compare_table(rows: dict[str, dict[str, object]]) -> str:
     lines = [
         "| bot | messages | msg/s | p50 ms | p95 ms | CPU ms/msg (split) | action calls/msg | errors / lost / busy |",
         "|---|---|---|---|---|---|---|---|",
@@ -424,14 +447,14 @@ def _compare_table(rows: Dict[str, Dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
-def _ratios(a: Dict[str, object], s: Dict[str, object]) -> Dict[str, float]:
+def _ratios(a: dict[str, object], s: dict[str, object]) -> dict[str, float]:
     def ratio(key: str) -> float:
         return a[key] / s[key] if s[key] else float("nan")
 
     return {key: ratio(key) for key in ("cpu_ms_per_msg", "p50_ms", "p95_ms", "msg_per_s")}
 
 
-def _open_table(rows: List[Dict[str, object]]) -> str:
+def _open_table(rows: list[dict[str, object]]) -> str:
     lines = [
         "| stack | target | mean / max in progress | messages | msg/s | p50 ms | p95 ms | p99 ms | errors / lost / busy | CPU ms/msg (split) | verdict |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -449,15 +472,20 @@ def _open_table(rows: List[Dict[str, object]]) -> str:
 # --------------------------------------------------------------------------- modes
 
 
-def mode_compare(assistant: Bot, stock: Bot, args) -> Dict[str, object]:
+def mode_compare(assistant: Bot, stock: Bot, args) -> dict[str, object]:
     """Sequential conversations on both bots, alternating in ``args.rounds`` slices."""
     totals = {assistant.name: Measure(), stock.name: Measure()}
     slice_seconds = args.duration / args.rounds
     for round_number in range(args.rounds):
         for bot in (assistant, stock) if round_number % 2 == 0 else (stock, assistant):
-            print(f"==> compare, round {round_number + 1}/{args.rounds}: {bot.name}, {slice_seconds:.0f} s", file=sys.stderr)
+            print(
+                f"==> compare, round {round_number + 1}/{args.rounds}: {bot.name}, {slice_seconds:.0f} s",
+                file=sys.stderr,
+            )
             totals[bot.name].merge(
-                asyncio.run(run_sequential(bot, slice_seconds, args.timeout, args.seed + round_number, args.max_conversations))
+                asyncio.run(
+                    run_sequential(bot, slice_seconds, args.timeout, args.seed + round_number, args.max_conversations)
+                )
             )
     rows = {name: measure.summary() for name, measure in totals.items()}
     for bot in (assistant, stock):
@@ -465,14 +493,20 @@ def mode_compare(assistant: Bot, stock: Bot, args) -> Dict[str, object]:
     return {"rows": rows, "ratios": _ratios(rows[assistant.name], rows[stock.name])}
 
 
-def mode_open(bot: Bot, stack: str, args) -> Dict[str, object]:
+def mode_open(bot: Bot, stack: str, args) -> dict[str, object]:
     """Open-loop steps up to the first one not held; returns the steps and the capacity."""
-    steps: List[Dict[str, object]] = []
+    steps: list[dict[str, object]] = []
     capacity = 0
     for target in args.open_levels:
-        print(f"==> open loop, {stack}: {target} conversations in progress, {args.open_duration:.0f} s", file=sys.stderr)
-        summary = asyncio.run(run_open(bot, target, args.open_duration, args.timeout, args.seed + target, args.max_conversations)).summary()
-        held = summary["p95_ms"] <= args.p95_limit * 1000 and not (summary["errors"] or summary["lost"] or summary["busy"])
+        print(
+            f"==> open loop, {stack}: {target} conversations in progress, {args.open_duration:.0f} s", file=sys.stderr
+        )
+        summary = asyncio.run(
+            run_open(bot, target, args.open_duration, args.timeout, args.seed + target, args.max_conversations)
+        ).summary()
+        held = summary["p95_ms"] <= args.p95_limit * 1000 and not (
+            summary["errors"] or summary["lost"] or summary["busy"]
+        )
         summary.update({"stack": stack, "target": target, "held": held})
         steps.append(summary)
         print(_open_table(steps).splitlines()[-1], file=sys.stderr)
@@ -482,24 +516,40 @@ def mode_open(bot: Bot, stack: str, args) -> Dict[str, object]:
     return {"stack": stack, "steps": steps, "capacity": capacity, "peak_rss_mib": bot.peak_rss()}
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--mode", choices=("compare", "open", "levels", "all"), default="compare")
-    parser.add_argument("--duration", type=float, default=120.0,
-                        help="seconds of measurement: compare, in total per bot; levels, per step (default 120)")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=120.0,
+        help="seconds of measurement: compare, in total per bot; levels, per step (default 120)",
+    )
     parser.add_argument("--open-duration", type=float, default=60.0, help="open mode: seconds per step (default 60)")
-    parser.add_argument("--rounds", type=int, default=2, help="compare: slices alternating between the bots (default 2)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="compare: slices alternating between the bots (default 2)"
+    )
     parser.add_argument("--max-conversations", type=int, default=5000, help="cap of conversations per measurement")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a request counts as an error")
     parser.add_argument("--levels", default="1,10,50", help="levels mode: concurrent conversations (default 1,10,50)")
-    parser.add_argument("--open-levels", default="10,20,30,40,50,60,80,100,130,160",
-                        help="open mode: conversations in progress to try, ascending; stops at the first not held "
-                             "(default 10,20,30,40,50,60,80,100,130,160)")
+    parser.add_argument(
+        "--open-levels",
+        default="10,20,30,40,50,60,80,100,130,160",
+        help="open mode: conversations in progress to try, ascending; stops at the first not held "
+        "(default 10,20,30,40,50,60,80,100,130,160)",
+    )
     parser.add_argument("--p95-limit", type=float, default=1.0, help="open mode: p95 (s) a step must hold (default 1)")
-    parser.add_argument("--stacks", default="sqlite,postgres",
-                        help="open/levels: sqlite (1 instance) and/or postgres (PostgreSQL + Redis, --instances)")
+    parser.add_argument(
+        "--stacks",
+        default="sqlite,postgres",
+        help="open/levels: sqlite (1 instance) and/or postgres (PostgreSQL + Redis, --instances)",
+    )
     parser.add_argument("--instances", type=int, default=2, help="rasa run instances on the postgres stack (default 2)")
-    parser.add_argument("--open-stock", action="store_true", help="open mode: also find the stock bot's capacity (SQLite)")
+    parser.add_argument(
+        "--open-stock", action="store_true", help="open mode: also find the stock bot's capacity (SQLite)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--rasa-arg", action="append", default=[], help="extra argument for the assistant's rasa run")
@@ -517,20 +567,30 @@ def main(argv: Optional[List[str]] = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="proa-bench-"))
     call_log = workdir / "action-calls.txt"
     actions = CountingActionServer(log_path=workdir / "actions.log", env={"PROA_BENCH_ACTION_LOG": str(call_log)})
-    servers: List[RasaServer] = []
-    stock_server: Optional[StockServer] = None
-    services: Optional[Services] = None
-    report: Dict[str, object] = {
-        "date": time.strftime("%Y-%m-%d %H:%M %Z"), "rasa": rasa_version(), "cores": os.cpu_count(),
+    servers: list[RasaServer] = []
+    stock_server: StockServer | None = None
+    services: Services | None = None
+    report: dict[str, object] = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "rasa": rasa_version(),
+        "cores": os.cpu_count(),
         "load_average_before": os.getloadavg()[0],
-        "settings": {n: os.environ.get(n, "") for n in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS", "OMP_NUM_THREADS")},
+        "settings": {
+            n: os.environ.get(n, "")
+            for n in ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS", "OMP_NUM_THREADS")
+        },
     }
 
     def assistant_bot(name: str) -> Bot:
         return Bot(
-            name, [f"{s.url}/webhooks/rest/webhook" for s in servers], SCENARIOS,
-            lambda: {"rasa": _pids(*(s.process for s in servers)), "actions": _pids(actions.process),
-                     **({"pg+redis": _service_pids(services)} if services else {})},
+            name,
+            [f"{s.url}/webhooks/rest/webhook" for s in servers],
+            SCENARIOS,
+            lambda: {
+                "rasa": _pids(*(s.process for s in servers)),
+                "actions": _pids(actions.process),
+                **({"pg+redis": _service_pids(services)} if services else {}),
+            },
             call_log,
         )
 
@@ -539,23 +599,46 @@ def main(argv: Optional[List[str]] = None) -> int:
         actions.start()
         if need_stock:
             stock_server = StockServer(workdir=workdir, project=ensure_stock_project()).start()
-            stock = Bot("stock", [f"{stock_server.url}/webhooks/rest/webhook"], STOCK_SCENARIOS,
-                        lambda: {"rasa": _pids(stock_server.process)})
+            stock = Bot(
+                "stock",
+                [f"{stock_server.url}/webhooks/rest/webhook"],
+                STOCK_SCENARIOS,
+                lambda: {"rasa": _pids(stock_server.process)},
+            )
             _warm(stock)
         if "compare" in modes or "sqlite" in stacks:
             # The stores of endpoints.yml, as deployed (the stock bot keeps Rasa's defaults).
-            servers = [RasaServer(workdir=workdir, action_url=actions.url, extra_args=args.rasa_arg,
-                                  tracker_store={"type": "stores.sql_tracker_store.CheckedSQLTrackerStore",
-                                                 "dialect": "sqlite", "db": str(workdir / "trackers.db")},
-                                  lock_store={"type": "stores.sqlite_lock_store.SQLiteLockStore",
-                                              "db": str(workdir / "locks.db")}).start()]
+            servers = [
+                RasaServer(
+                    workdir=workdir,
+                    action_url=actions.url,
+                    extra_args=args.rasa_arg,
+                    tracker_store={
+                        "type": "stores.sql_tracker_store.CheckedSQLTrackerStore",
+                        "dialect": "sqlite",
+                        "db": str(workdir / "trackers.db"),
+                    },
+                    lock_store={"type": "stores.sqlite_lock_store.SQLiteLockStore", "db": str(workdir / "locks.db")},
+                ).start()
+            ]
             _warm(assistant_bot("assistant"))
         if "compare" in modes:
             report["compare"] = mode_compare(assistant_bot("assistant"), stock, args)
         if "levels" in modes and "sqlite" in stacks:
             report["levels_sqlite"] = [
-                {"concurrency": level, **asyncio.run(run_closed(assistant_bot("assistant"), level, args.duration, args.timeout,
-                                                               args.seed + level, args.max_conversations)).summary()}
+                {
+                    "concurrency": level,
+                    **asyncio.run(
+                        run_closed(
+                            assistant_bot("assistant"),
+                            level,
+                            args.duration,
+                            args.timeout,
+                            args.seed + level,
+                            args.max_conversations,
+                        )
+                    ).summary(),
+                }
                 for level in [int(v) for v in args.levels.split(",") if v.strip()]
             ]
         if "open" in modes:
@@ -573,7 +656,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             services = Services(directory=Path(tempfile.mkdtemp(prefix="proa-bench-services-"))).start()
             env = services.scale_env(actions.url)
             servers = [
-                RasaServer(workdir=workdir, action_url=actions.url, endpoints=REPO / "endpoints.scale.yml", extra_args=args.rasa_arg)
+                RasaServer(
+                    workdir=workdir,
+                    action_url=actions.url,
+                    endpoints=REPO / "endpoints.scale.yml",
+                    extra_args=args.rasa_arg,
+                )
                 for _ in range(args.instances)
             ]
             for server in servers:  # one after the other: both create the tables
@@ -585,8 +673,14 @@ def main(argv: Optional[List[str]] = None) -> int:
                 report.setdefault("open", []).append(mode_open(bot, label, args))
             if "levels" in modes:
                 report["levels_postgres"] = [
-                    {"concurrency": level, **asyncio.run(run_closed(bot, level, args.duration, args.timeout,
-                                                                   args.seed + level, args.max_conversations)).summary()}
+                    {
+                        "concurrency": level,
+                        **asyncio.run(
+                            run_closed(
+                                bot, level, args.duration, args.timeout, args.seed + level, args.max_conversations
+                            )
+                        ).summary(),
+                    }
                     for level in [int(v) for v in args.levels.split(",") if v.strip()]
                 ]
         report["load_average_after"] = os.getloadavg()[0]
@@ -600,8 +694,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             services.stop()
 
     print()
-    print(f"{report['date']}, Rasa {report['rasa']}, {report['cores']} cores, load average "
-          f"{report['load_average_before']:.1f} before / {report['load_average_after']:.1f} after, settings {report['settings']}")
+    print(
+        f"{report['date']}, Rasa {report['rasa']}, {report['cores']} cores, load average "
+        f"{report['load_average_before']:.1f} before / {report['load_average_after']:.1f} after, settings {report['settings']}"
+    )
     if "compare" in report:
         rows, ratios = report["compare"]["rows"], report["compare"]["ratios"]
         print("\nSequential conversations (one at a time, new sender each, six turns):")
@@ -610,18 +706,26 @@ def main(argv: Optional[List[str]] = None) -> int:
         busy = max(r["machine_busy_pct"] for r in rows.values())
         print(f"machine CPU busy during the measurement (all processes, all cores): up to {busy:.0f} %")
         for name, r in rows.items():
-            print(f"{name}: peak RSS MiB {', '.join(f'{k} {v:.0f}' for k, v in r['peak_rss_mib'].items())}; "
-                  f"action calls/msg {r['action_calls_per_msg_by_action']}")
+            print(
+                f"{name}: peak RSS MiB {', '.join(f'{k} {v:.0f}' for k, v in r['peak_rss_mib'].items())}; "
+                f"action calls/msg {r['action_calls_per_msg_by_action']}"
+            )
     for key in ("levels_sqlite", "levels_postgres"):
         for r in report.get(key, []):
-            print(f"{key} {r['concurrency']}: {r['msg_per_s']:.1f} msg/s, p50 {r['p50_ms']:.0f}, p95 {r['p95_ms']:.0f} ms, "
-                  f"CPU {r['cpu_ms_per_msg']:.1f} ms/msg, errors/lost/busy {r['errors']}/{r['lost']}/{r['busy']}")
+            print(
+                f"{key} {r['concurrency']}: {r['msg_per_s']:.1f} msg/s, p50 {r['p50_ms']:.0f}, p95 {r['p95_ms']:.0f} ms, "
+                f"CPU {r['cpu_ms_per_msg']:.1f} ms/msg, errors/lost/busy {r['errors']}/{r['lost']}/{r['busy']}"
+            )
     if report.get("open"):
-        print(f"\nOpen loop (think {THINK[0]:.0f}-{THINK[1]:.0f} s, {args.open_duration:.0f} s per step, p95 limit {args.p95_limit:.1f} s):")
+        print(
+            f"\nOpen loop (think {THINK[0]:.0f}-{THINK[1]:.0f} s, {args.open_duration:.0f} s per step, p95 limit {args.p95_limit:.1f} s):"
+        )
         print(_open_table([step for run in report["open"] for step in run["steps"]]))
         for run in report["open"]:
-            print(f"capacity, {run['stack']}: {run['capacity']} conversations in progress "
-                  f"(peak RSS MiB {', '.join(f'{k} {v:.0f}' for k, v in run['peak_rss_mib'].items())})")
+            print(
+                f"capacity, {run['stack']}: {run['capacity']} conversations in progress "
+                f"(peak RSS MiB {', '.join(f'{k} {v:.0f}' for k, v in run['peak_rss_mib'].items())})"
+            )
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0

@@ -34,9 +34,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -98,13 +98,13 @@ def load_branch() -> Branch:
         return load_knowledge_from(target).branch(IDCC)
 
 
-def read_queries(path: Path) -> List[Query]:
+def read_queries(path: Path) -> list[Query]:
     """The labelled queries of the CSV file."""
     with path.open(encoding="utf-8", newline="") as handle:
         return [Query(row["query"], row["expected"], row["kind"]) for row in csv.DictReader(handle)]
 
 
-def judge_ours(query: Query, result) -> Tuple[str, bool]:
+def judge_ours(query: Query, result) -> tuple[str, bool]:
     """Answer text and correctness of a :class:`bot.matching.MatchResult`."""
     ids = [c.metier.id for c in result.candidates]
     if result.status == "enjeux_without_certification":
@@ -128,7 +128,7 @@ def judge_ours(query: Query, result) -> Tuple[str, bool]:
     return answer, correct
 
 
-def judge_baseline(query: Query, metier_id: Optional[str]) -> Tuple[str, bool]:
+def judge_baseline(query: Query, metier_id: str | None) -> tuple[str, bool]:
     """Answer text and correctness of the baseline's single answer (or refusal)."""
     answer = metier_id or "NOT_IN_LIST"
     if query.category == "refusal":
@@ -138,7 +138,7 @@ def judge_baseline(query: Query, metier_id: Optional[str]) -> Tuple[str, bool]:
     return answer, metier_id == query.expected
 
 
-def run(queries: Sequence[Query], answer: Callable[[str], object], judge) -> List[Outcome]:
+def run(queries: Sequence[Query], answer: Callable[[str], object], judge) -> list[Outcome]:
     """Time each call of ``answer`` and judge it."""
     outcomes = []
     for query in queries:
@@ -150,32 +150,32 @@ def run(queries: Sequence[Query], answer: Callable[[str], object], judge) -> Lis
     return outcomes
 
 
-def rate(outcomes: Sequence[Outcome], category: str) -> Tuple[int, int]:
+def rate(outcomes: Sequence[Outcome], category: str) -> tuple[int, int]:
     """(correct, total) over one category of queries."""
     chosen = [o for o in outcomes if o.query.category == category]
     return sum(o.correct for o in chosen), len(chosen)
 
 
-def percent(pair: Tuple[int, int]) -> str:
+def percent(pair: tuple[int, int]) -> str:
     correct, total = pair
     return f"{100.0 * correct / total:5.1f} % ({correct}/{total})" if total else "n/a"
 
 
-def timing(outcomes: Sequence[Outcome]) -> Tuple[float, float, float]:
+def timing(outcomes: Sequence[Outcome]) -> tuple[float, float, float]:
     """Mean, p95 and max time per query, in milliseconds."""
     times = sorted(o.seconds * 1000.0 for o in outcomes)
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return statistics.fmean(times), p95, times[-1]
 
 
-def ambiguous_in_set(outcomes: Sequence[Outcome]) -> Tuple[int, int]:
+def ambiguous_in_set(outcomes: Sequence[Outcome]) -> tuple[int, int]:
     """Baseline: ambiguous queries whose single answer is at least one of the choices."""
     chosen = [o for o in outcomes if o.query.category == "ambiguous"]
     hits = sum(o.answer in o.query.expected.split(":", 1)[1].split("|") for o in chosen)
     return hits, len(chosen)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
     parser.add_argument("--baseline-cutoff", type=float, default=DEFAULT_BASELINE_CUTOFF)
@@ -197,7 +197,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     label_ids = [m.id for m in branch.metiers]
     baseline_seconds = time.perf_counter() - start
 
-    def baseline(text: str, cutoff: float = args.baseline_cutoff) -> Optional[str]:
+    def baseline(text: str, cutoff: float = args.baseline_cutoff) -> str | None:
         found = process.extractOne(
             text, labels, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=cutoff
         )
@@ -207,7 +207,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     base = run(queries, baseline, lambda q, r: judge_baseline(q, r))
     warm = run(queries, lambda t: matcher.match(t, limit=10), judge_ours)
 
-    kinds: Dict[str, int] = {}
+    kinds: dict[str, int] = {}
     for query in queries:
         kinds[query.kind] = kinds.get(query.kind, 0) + 1
     print(f"{len(queries)} queries from {args.csv.relative_to(ROOT) if args.csv.is_relative_to(ROOT) else args.csv}")
@@ -230,7 +230,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         ("correct refusals", percent(rate(ours, "refusal")), percent(rate(base, "refusal"))),
         ("ambiguous handled", percent(rate(ours, "ambiguous")), "0 (one answer only)"),
         ("  (baseline answer in the choices)", "", percent(ambiguous_in_set(base))),
-        ("all queries", percent((sum(o.correct for o in ours), len(ours))), percent((sum(o.correct for o in base), len(base)))),
+        (
+            "all queries",
+            percent((sum(o.correct for o in ours), len(ours))),
+            percent((sum(o.correct for o in base), len(base))),
+        ),
         ("mean ms / match (first pass)", f"{mean:.3f}", f"{bmean:.3f}"),
         ("p95 ms / match (first pass)", f"{p95:.3f}", f"{bp95:.3f}"),
         ("max ms / match (first pass)", f"{worst:.3f}", f"{bworst:.3f}"),
@@ -252,12 +256,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"\nMetierMatcher failures ({sum(not o.correct for o in ours)}):")
     for outcome in ours:
         if not outcome.correct:
-            print(f"  [{outcome.query.kind}] {outcome.query.text!r}\n      expected {outcome.query.expected}\n      got      {outcome.answer}")
+            print(
+                f"  [{outcome.query.kind}] {outcome.query.text!r}\n      expected {outcome.query.expected}\n      got      {outcome.answer}"
+            )
 
     print(f"\nBaseline failures ({sum(not o.correct for o in base)}):")
     for outcome in base:
         if not outcome.correct:
-            print(f"  [{outcome.query.kind}] {outcome.query.text!r} → {outcome.answer} (expected {outcome.query.expected})")
+            print(
+                f"  [{outcome.query.kind}] {outcome.query.text!r} → {outcome.answer} (expected {outcome.query.expected})"
+            )
 
     print("\nBaseline cutoff sweep (known top-1 / correct refusals):")
     for cutoff in (70, 75, 80, 85, 86, 88, 90, 95):

@@ -20,7 +20,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import List
 
 import yaml
 
@@ -35,10 +34,10 @@ from nlu.metier_entities import MetierEntityExtractor  # noqa: E402
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
-def messages() -> List[str]:
+def messages() -> list[str]:
     """Plain texts of the NLU examples and of the métier benchmark queries."""
-    texts: List[str] = []
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) + [ROOT / "tests" / "nlu" / "test_nlu.yml"]:
+    texts: list[str] = []
+    for path in [*sorted((ROOT / "data" / "nlu").glob("*.yml")), ROOT / "tests" / "nlu" / "test_nlu.yml"]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in data.get("nlu", []) or []:
             for line in str(block.get("examples", "")).splitlines():
@@ -50,7 +49,7 @@ def messages() -> List[str]:
     return texts
 
 
-def timed_pass(component: MetierEntityExtractor, texts: List[str]) -> List[float]:
+def timed_pass(component: MetierEntityExtractor, texts: list[str]) -> list[float]:
     """Milliseconds per message for one pass."""
     out = []
     for text in texts:
@@ -76,7 +75,10 @@ def main() -> int:
         component.process([message])
         found += any(e["entity"] == "metier" for e in message.get("entities"))
     print(f"{len(texts)} messages, {found} with a métier entity; load (knowledge + spaCy + matchers): {load:.1f} s")
-    for name, times in [("first pass (cold caches)", passes[0])] + [("later passes (warm)", [t for p in passes[1:] for t in p])]:
+    for name, times in [
+        ("first pass (cold caches)", passes[0]),
+        ("later passes (warm)", [t for p in passes[1:] for t in p]),
+    ]:
         if not times:
             continue
         ordered = sorted(times)

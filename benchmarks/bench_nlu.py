@@ -34,7 +34,6 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -44,7 +43,9 @@ REPO = Path(__file__).resolve().parents[1]
 SPACY_LOADS = {
     "rasa": {"disable": ["parser"]},
     "no-ner": {"exclude": ["parser", "ner", "senter"]},
-    "vectors-only": {"exclude": ["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner", "senter"]},
+    "vectors-only": {
+        "exclude": ["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner", "senter"]
+    },
 }
 
 
@@ -55,7 +56,7 @@ def patch_spacy(variant: str) -> None:
 
     arguments = SPACY_LOADS[variant]
 
-    def load_model(name: str) -> "spacy_utils.SpacyModel":
+    def load_model(name: str) -> spacy_utils.SpacyModel:
         return spacy_utils.SpacyModel(model=spacy.load(name, **arguments), model_name=name)
 
     spacy_utils.SpacyNLP.load_model = staticmethod(load_model)
@@ -71,7 +72,7 @@ def quiet_logs() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 
-def time_graph_nodes(totals: Dict[str, float]) -> None:
+def time_graph_nodes(totals: dict[str, float]) -> None:
     """Add each graph node's CPU seconds to ``totals`` (by node name)."""
     from rasa.engine.graph import GraphNode
 
@@ -87,7 +88,7 @@ def time_graph_nodes(totals: Dict[str, float]) -> None:
     GraphNode.__call__ = timed
 
 
-def held_out(path: Path) -> List[Tuple[str, str, frozenset]]:
+def held_out(path: Path) -> list[tuple[str, str, frozenset]]:
     """(text, intent, entities) of the labelled examples; retrieval intents kept whole."""
     from rasa.shared.nlu.training_data.loading import load_data
 
@@ -108,7 +109,7 @@ def _peak_rss_mib() -> float:
     return 0.0
 
 
-async def measure(model: Path, spacy_variant: str, repeat: int) -> Dict[str, object]:
+async def measure(model: Path, spacy_variant: str, repeat: int) -> dict[str, object]:
     from rasa.core.agent import Agent
 
     from benchmarks.bench_load import SCENARIOS
@@ -124,7 +125,7 @@ async def measure(model: Path, spacy_variant: str, repeat: int) -> Dict[str, obj
     for text in texts[:20]:  # warm-up (first calls build TensorFlow functions)
         await agent.parse_message(text)
 
-    nodes: Dict[str, float] = collections.defaultdict(float)
+    nodes: dict[str, float] = collections.defaultdict(float)
     time_graph_nodes(nodes)
     cpu_started, wall_started = time.process_time(), time.perf_counter()
     for _ in range(repeat):
@@ -144,8 +145,11 @@ async def measure(model: Path, spacy_variant: str, repeat: int) -> Dict[str, obj
         # Rasa puts the response selector's choice ("faq/duration") in the intent.
         predicted_intent = (parsed.get("intent") or {}).get("full_retrieval_intent_name") or name
         right_intents += predicted_intent == intent
-        found = frozenset((e["entity"], str(e.get("value")), e.get("role")) for e in parsed.get("entities") or []
-                          if e.get("extractor") != "RegexEntityExtractor")
+        found = frozenset(
+            (e["entity"], str(e.get("value")), e.get("role"))
+            for e in parsed.get("entities") or []
+            if e.get("extractor") != "RegexEntityExtractor"
+        )
         true_positive += len(found & entities)
         predicted_count += len(found)
         expected_count += len(entities)
@@ -168,8 +172,10 @@ async def measure(model: Path, spacy_variant: str, repeat: int) -> Dict[str, obj
     }
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", type=Path, default=REPO / "models" / "proa.tar.gz")
     parser.add_argument("--spacy", choices=sorted(SPACY_LOADS), default="rasa")
     parser.add_argument("--repeat", type=int, default=2, help="passes over the texts (default 2)")
@@ -177,11 +183,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--baseline", type=Path, help="a JSON of this script: print how many predictions differ")
     args = parser.parse_args(argv)
     result = asyncio.run(measure(args.model, args.spacy, args.repeat))
-    print(f"model {result['model']}, spaCy {result['spacy']}: load {result['load_s']:.1f} s, peak RSS {result['peak_rss_mib']:.0f} MiB")
-    print(f"NLU CPU {result['cpu_ms_per_msg']:.1f} ms/msg (wall {result['wall_ms_per_msg']:.1f}) over {result['parses']} parses")
-    print("by node (ms/msg): " + ", ".join(f"{k} {v:.2f}" for k, v in result["cpu_ms_per_msg_by_node"].items() if v >= 0.05))
-    print(f"held-out ({result['held_out_examples']} examples): intent accuracy {result['intent_accuracy']:.3f}, "
-          f"entity F1 {result['entity_f1']:.3f}")
+    print(
+        f"model {result['model']}, spaCy {result['spacy']}: load {result['load_s']:.1f} s, peak RSS {result['peak_rss_mib']:.0f} MiB"
+    )
+    print(
+        f"NLU CPU {result['cpu_ms_per_msg']:.1f} ms/msg (wall {result['wall_ms_per_msg']:.1f}) over {result['parses']} parses"
+    )
+    print(
+        "by node (ms/msg): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in result["cpu_ms_per_msg_by_node"].items() if v >= 0.05)
+    )
+    print(
+        f"held-out ({result['held_out_examples']} examples): intent accuracy {result['intent_accuracy']:.3f}, "
+        f"entity F1 {result['entity_f1']:.3f}"
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     if args.baseline and args.baseline.exists() and args.baseline != args.json:

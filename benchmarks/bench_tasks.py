@@ -65,8 +65,12 @@ def main() -> int:
         ours[kind][0] += ok
         ours[kind][1] += 1
         if not ok:
-            failures.append((row["query"], expected, result.status, [c.metier.id for c in result.candidates][:3], result.evidence))
-        found = process.extractOne(row["query"], list(labels), scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=CUTOFF)
+            failures.append(
+                (row["query"], expected, result.status, [c.metier.id for c in result.candidates][:3], result.evidence)
+            )
+        found = process.extractOne(
+            row["query"], list(labels), scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=CUTOFF
+        )
         got = labels[found[0]] if found else "NOT_IN_LIST"
         base[kind][0] += got == expected
         base[kind][1] += 1

@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -36,7 +36,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 REPO = Path(__file__).resolve().parents[1]
 
 
-def conversation_events(db: Path, prefix: str) -> List[Dict[str, Any]]:
+def conversation_events(db: Path, prefix: str) -> list[dict[str, Any]]:
     """Events of the longest conversation whose sender starts with ``prefix``."""
     with sqlite3.connect(db) as connection:
         sender = connection.execute(
@@ -47,7 +47,7 @@ def conversation_events(db: Path, prefix: str) -> List[Dict[str, Any]]:
     return [json.loads(data) for (data,) in rows]
 
 
-def turns(events: List[Dict[str, Any]]) -> List[int]:
+def turns(events: list[dict[str, Any]]) -> list[int]:
     """End index (exclusive) of each turn: a turn ends before the next user event."""
     starts = [i for i, e in enumerate(events) if e.get("event") == "user"]
     return [nxt for nxt in starts[1:]] + [len(events)]
@@ -66,14 +66,16 @@ def bulk_store_classes():
                 rows = []
                 for event in self._additional_events(session, tracker):
                     data = event.as_dict()
-                    rows.append({
-                        "sender_id": tracker.sender_id,
-                        "type_name": event.type_name,
-                        "timestamp": data.get("timestamp"),
-                        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        "action_name": data.get("name"),
-                        "data": json.dumps(data),
-                    })
+                    rows.append(
+                        {
+                            "sender_id": tracker.sender_id,
+                            "type_name": event.type_name,
+                            "timestamp": data.get("timestamp"),
+                            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                            "action_name": data.get("name"),
+                            "data": json.dumps(data),
+                        }
+                    )
                 if rows:
                     session.execute(self.SQLEvent.__table__.insert(), rows)
                 session.commit()
@@ -86,7 +88,7 @@ def bulk_store_classes():
 
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
-            self._stored: Dict[str, int] = {}
+            self._stored: dict[str, int] = {}
 
         async def _retrieve(self, sender_id, fetch_events_from_all_sessions):
             tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
@@ -103,7 +105,7 @@ def bulk_store_classes():
     return BulkSQLTrackerStore, RememberingSQLTrackerStore
 
 
-async def replay(store_class, domain, events: List[Dict[str, Any]], conversations: int) -> Dict[str, float]:
+async def replay(store_class, domain, events: list[dict[str, Any]], conversations: int) -> dict[str, float]:
     import sqlalchemy as sa
     from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -141,7 +143,7 @@ async def replay(store_class, domain, events: List[Dict[str, Any]], conversation
     }
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, help="a trackers.db left by bench_load.py")
     parser.add_argument("--events", type=Path, help="or a JSON list of events")
@@ -162,13 +164,18 @@ def main(argv: Optional[List[str]] = None) -> int:
     from stores.sql_tracker_store import CheckedSQLTrackerStore
 
     bulk, remembering = bulk_store_classes()
-    for name, store_class in (("SQLTrackerStore (Rasa)", SQLTrackerStore), ("BulkSQLTrackerStore (experiment)", bulk),
-                              ("RememberingSQLTrackerStore (experiment)", remembering),
-                              ("CheckedSQLTrackerStore (assistant)", CheckedSQLTrackerStore)):
+    for name, store_class in (
+        ("SQLTrackerStore (Rasa)", SQLTrackerStore),
+        ("BulkSQLTrackerStore (experiment)", bulk),
+        ("RememberingSQLTrackerStore (experiment)", remembering),
+        ("CheckedSQLTrackerStore (assistant)", CheckedSQLTrackerStore),
+    ):
         asyncio.run(replay(store_class, domain, events, 2))  # warm-up: SQLAlchemy compiles and caches
         r = asyncio.run(replay(store_class, domain, events, args.conversations))
-        print(f"{name}: retrieve {r['retrieve_ms']:.2f} ms + save {r['save_ms']:.2f} ms CPU per message, "
-              f"{r['statements_per_msg']:.1f} SQL statements per message")
+        print(
+            f"{name}: retrieve {r['retrieve_ms']:.2f} ms + save {r['save_ms']:.2f} ms CPU per message, "
+            f"{r['statements_per_msg']:.1f} SQL statements per message"
+        )
     return 0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Dict, Optional
+from typing import Any
 
 
 def install_counter(path: str) -> None:
@@ -22,7 +22,7 @@ def install_counter(path: str) -> None:
     original = ActionExecutor.run
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
 
-    async def run(self: ActionExecutor, action_call: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    async def run(self: ActionExecutor, action_call: dict[str, Any]) -> dict[str, Any] | None:
         name = str((action_call or {}).get("next_action") or "?")
         os.write(descriptor, (name + "\n").encode("utf-8"))
         return await original(self, action_call)

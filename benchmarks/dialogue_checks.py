@@ -13,11 +13,14 @@ buttons).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import AbstractSet, Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set
+from typing import Any
 
 import yaml
 
@@ -28,8 +31,18 @@ RNCP_RE = re.compile(r"\bRNCP\s?(\d{1,6})\b", re.IGNORECASE)
 PAYLOAD_METIER_RE = re.compile(r'"metier_id"\s*:\s*"([^"]+)"')
 
 CATEGORIES = (
-    "metier_named", "metier_typo", "metier_abbrev", "metier_feminine", "metier_described",
-    "metier_ambiguous", "not_in_annex", "adviser", "sdlm", "regime", "faq", "multi_turn",
+    "metier_named",
+    "metier_typo",
+    "metier_abbrev",
+    "metier_feminine",
+    "metier_described",
+    "metier_ambiguous",
+    "not_in_annex",
+    "adviser",
+    "sdlm",
+    "regime",
+    "faq",
+    "multi_turn",
 )
 
 
@@ -38,20 +51,20 @@ class Reply:
     """What the bot answered to one user message, reduced to the facts the checks read."""
 
     text: str = ""
-    chosen: List[str] = field(default_factory=list)  # custom.metier.id values
-    offered: List[str] = field(default_factory=list)  # métier ids in button payloads
-    codes: Set[str] = field(default_factory=set)  # RNCP codes in text and certifications
-    verdicts: List[str] = field(default_factory=list)
-    topics: List[str] = field(default_factory=list)
-    branches: List[int] = field(default_factory=list)
-    error: Optional[str] = None  # HTTP error, timeout, exception
-    raw: List[Any] = field(default_factory=list)  # the messages as received, for reports
+    chosen: list[str] = field(default_factory=list)  # custom.metier.id values
+    offered: list[str] = field(default_factory=list)  # métier ids in button payloads
+    codes: set[str] = field(default_factory=set)  # RNCP codes in text and certifications
+    verdicts: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    branches: list[int] = field(default_factory=list)
+    error: str | None = None  # HTTP error, timeout, exception
+    raw: list[Any] = field(default_factory=list)  # the messages as received, for reports
 
     @classmethod
-    def from_messages(cls, messages: Iterable[Mapping[str, Any]]) -> "Reply":
+    def from_messages(cls, messages: Iterable[Mapping[str, Any]]) -> Reply:
         """Collect the facts of a list of REST bot messages."""
         reply = cls(raw=list(messages or []))
-        texts: List[str] = []
+        texts: list[str] = []
         for message in messages or []:
             if not isinstance(message, Mapping):
                 continue
@@ -75,10 +88,8 @@ class Reply:
                     reply.topics.append(str(custom["topic"]))
                 branch = custom.get("branch")
                 if isinstance(branch, Mapping) and branch.get("idcc") is not None:
-                    try:
+                    with contextlib.suppress(TypeError, ValueError):
                         reply.branches.append(int(branch["idcc"]))
-                    except (TypeError, ValueError):
-                        pass
                 buttons += list(custom.get("buttons") or [])
             for button in buttons:
                 payload = button.get("payload") if isinstance(button, Mapping) else None
@@ -90,7 +101,7 @@ class Reply:
         return reply
 
 
-def _codes(text: str) -> Set[str]:
+def _codes(text: str) -> set[str]:
     return {f"RNCP{number}" for number in RNCP_RE.findall(text)}
 
 
@@ -108,7 +119,7 @@ def has_token(text: str, token: str) -> bool:
     return re.search(pattern, normalize(text)) is not None
 
 
-def _list(value: Any) -> List[str]:
+def _list(value: Any) -> list[str]:
     return [str(item) for item in (value if isinstance(value, (list, tuple)) else [value])]
 
 
@@ -119,16 +130,16 @@ def _short(values: Iterable[str], limit: int = 4) -> str:
 
 
 # Each check returns None when it passes, else a short description of what came back.
-Check = Callable[[Any, Reply, Set[str]], Optional[str]]
+Check = Callable[[Any, Reply, set[str]], str | None]
 
 
-def _metier_id(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _metier_id(value: Any, reply: Reply, seen: set[str]) -> str | None:
     if value in reply.chosen or (not reply.chosen and reply.offered == [value]):
         return None
     return f"métier {_short(reply.chosen) if reply.chosen else 'none'}, offered {_short(reply.offered)}"
 
 
-def _metier_any(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _metier_any(value: Any, reply: Reply, seen: set[str]) -> str | None:
     allowed = set(_list(value))
     if reply.chosen:
         if all(chosen in allowed for chosen in reply.chosen):
@@ -138,7 +149,7 @@ def _metier_any(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
     return f"métier {_short(reply.chosen) if reply.chosen else 'none'}, offered {_short(reply.offered)}"
 
 
-def _offers_metiers(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _offers_metiers(value: Any, reply: Reply, seen: set[str]) -> str | None:
     missing = [m for m in _list(value) if m not in reply.offered]
     return f"not offered {_short(missing)} (offered {_short(reply.offered)})" if missing else None
 
@@ -147,45 +158,49 @@ def _offers_metiers(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
 ASK_METIER_WORDS = ("metier", "metiers", "emploi", "poste", "profession")
 
 
-def _asks_metier(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
-    asks = not reply.chosen and not reply.codes and (
-        bool(reply.offered)
-        or "needs_information" in reply.verdicts
-        or any(has_token(reply.text, word) for word in ASK_METIER_WORDS)
+def _asks_metier(value: Any, reply: Reply, seen: set[str]) -> str | None:
+    asks = (
+        not reply.chosen
+        and not reply.codes
+        and (
+            bool(reply.offered)
+            or "needs_information" in reply.verdicts
+            or any(has_token(reply.text, word) for word in ASK_METIER_WORDS)
+        )
     )
     return None if asks == bool(value) else f"métier {_short(reply.chosen) or 'none'}, verdict {reply.verdicts}"
 
 
-def _no_metier(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _no_metier(value: Any, reply: Reply, seen: set[str]) -> str | None:
     return None if bool(reply.chosen) != bool(value) else f"métier picked {_short(reply.chosen)}"
 
 
-def _no_rncp(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _no_rncp(value: Any, reply: Reply, seen: set[str]) -> str | None:
     return None if bool(reply.codes) != bool(value) else f"RNCP codes {_short(sorted(reply.codes))}"
 
 
-def _rncp_all(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _rncp_all(value: Any, reply: Reply, seen: set[str]) -> str | None:
     missing = [c for c in _list(value) if c not in reply.codes]
     return f"missing {_short(missing)} (got {_short(sorted(reply.codes))})" if missing else None
 
 
-def _rncp_any(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _rncp_any(value: Any, reply: Reply, seen: set[str]) -> str | None:
     if any(c in reply.codes for c in _list(value)):
         return None
     return f"none of {_short(_list(value))} (got {_short(sorted(reply.codes))})"
 
 
-def _rncp_none(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _rncp_none(value: Any, reply: Reply, seen: set[str]) -> str | None:
     present = [c for c in _list(value) if c in reply.codes]
     return f"forbidden {_short(present)}" if present else None
 
 
-def _rncp_only(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _rncp_only(value: Any, reply: Reply, seen: set[str]) -> str | None:
     extra = sorted(reply.codes - set(_list(value)))
     return f"codes of another métier {_short(extra)}" if extra else None
 
 
-def _rncp_more(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _rncp_more(value: Any, reply: Reply, seen: set[str]) -> str | None:
     # « voir plus »: new codes of the list, unless the earlier turns already showed them
     # all (then "the list is complete" is right): independent of the page size.
     listed = set(_list(value))
@@ -194,16 +209,16 @@ def _rncp_more(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
     return f"nothing new (got {_short(sorted(reply.codes))}, {len(listed - seen)} not shown yet)"
 
 
-def _contains_all(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _contains_all(value: Any, reply: Reply, seen: set[str]) -> str | None:
     missing = [t for t in _list(value) if not has_token(reply.text, t)]
     return f"text lacks {missing}" if missing else None
 
 
-def _contains_any(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _contains_any(value: Any, reply: Reply, seen: set[str]) -> str | None:
     return None if any(has_token(reply.text, t) for t in _list(value)) else f"text has none of {_list(value)}"
 
 
-def _contains_none(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _contains_none(value: Any, reply: Reply, seen: set[str]) -> str | None:
     present = [t for t in _list(value) if has_token(reply.text, t)]
     return f"text has {present}" if present else None
 
@@ -212,19 +227,19 @@ def _matches(value: str, allowed: Sequence[str]) -> bool:
     return any(value.startswith(a[:-1]) if a.endswith("*") else value == a for a in allowed)
 
 
-def _verdict_in(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _verdict_in(value: Any, reply: Reply, seen: set[str]) -> str | None:
     return None if any(_matches(v, _list(value)) for v in reply.verdicts) else f"verdict {reply.verdicts}"
 
 
-def _topic_in(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _topic_in(value: Any, reply: Reply, seen: set[str]) -> str | None:
     return None if any(_matches(t, _list(value)) for t in reply.topics) else f"topic {reply.topics}"
 
 
-def _branch_idcc(value: Any, reply: Reply, seen: Set[str]) -> Optional[str]:
+def _branch_idcc(value: Any, reply: Reply, seen: set[str]) -> str | None:
     return None if int(value) in reply.branches else f"branch {reply.branches}"
 
 
-CHECKS: Dict[str, Check] = {
+CHECKS: dict[str, Check] = {
     "metier_id": _metier_id,
     "metier_any": _metier_any,
     "offers_metiers": _offers_metiers,
@@ -243,7 +258,9 @@ CHECKS: Dict[str, Check] = {
     "topic_in": _topic_in,
     "branch_idcc": _branch_idcc,
 }
-def check_turn(expect: Mapping[str, Any], reply: Reply, seen: AbstractSet[str] = frozenset()) -> List[str]:
+
+
+def check_turn(expect: Mapping[str, Any], reply: Reply, seen: AbstractSet[str] = frozenset()) -> list[str]:
     """The failures of one turn ("check: what came back"); empty when every check passes.
 
     ``seen`` holds the RNCP codes of the earlier turns of the conversation (``rncp_more``).
@@ -269,8 +286,8 @@ class Case:
     id: str
     category: str
     turns: Sequence[Turn]
-    idcc: Optional[int] = None
-    note: Optional[str] = None
+    idcc: int | None = None
+    note: str | None = None
 
     @property
     def is_metier(self) -> bool:
@@ -282,11 +299,11 @@ class CaseError(ValueError):
     """A case file that does not follow the documented format."""
 
 
-def load_cases(path: Path) -> List[Case]:
+def load_cases(path: Path) -> list[Case]:
     """Read and validate a case file (format at the top of the file)."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    cases: List[Case] = []
-    seen_ids: Set[str] = set()
+    cases: list[Case] = []
+    seen_ids: set[str] = set()
     for raw in data.get("cases") or []:
         cid = str(raw.get("id") or "")
         if not cid or cid in seen_ids:
@@ -303,16 +320,17 @@ def load_cases(path: Path) -> List[Case]:
             turns.append(Turn(user=turn["user"], expect=dict(expect)))
         if not turns:
             raise CaseError(f"{path}: {cid}: no turns")
-        cases.append(Case(id=cid, category=raw["category"], turns=tuple(turns),
-                          idcc=raw.get("idcc"), note=raw.get("note")))
+        cases.append(
+            Case(id=cid, category=raw["category"], turns=tuple(turns), idcc=raw.get("idcc"), note=raw.get("note"))
+        )
     return cases
 
 
 @dataclass
 class CaseResult:
     case: Case
-    failures: List[str] = field(default_factory=list)  # "turn N: check: what came back"
-    replies: List[Reply] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # "turn N: check: what came back"
+    replies: list[Reply] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -322,7 +340,7 @@ class CaseResult:
 def judge(case: Case, replies: Sequence[Reply]) -> CaseResult:
     """Check every turn of a case against the replies (one per turn; missing = error)."""
     result = CaseResult(case, replies=list(replies))
-    seen: Set[str] = set()
+    seen: set[str] = set()
     for number, turn in enumerate(case.turns, start=1):
         reply = replies[number - 1] if number <= len(replies) else Reply(error="no reply")
         for failure in check_turn(turn.expect, reply, seen):

@@ -10,22 +10,22 @@ A process tree's CPU is the sum of ``utime + stime`` (fields 14 and 15 of
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Dict, Iterable, List, Set
 
 #: Clock ticks per second of the /proc/<pid>/stat times.
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _stat_fields(pid: int) -> List[str]:
+def _stat_fields(pid: int) -> list[str]:
     """Fields of /proc/<pid>/stat after the command name (which may hold spaces)."""
     raw = Path(f"/proc/{pid}/stat").read_text()
     return raw[raw.rindex(")") + 2 :].split()
 
 
-def children(pid: int) -> List[int]:
+def children(pid: int) -> list[int]:
     """Direct children of ``pid`` (all its threads' children)."""
-    found: List[int] = []
+    found: list[int] = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
             found += [int(child) for child in (task / "children").read_text().split()]
@@ -34,7 +34,7 @@ def children(pid: int) -> List[int]:
     return found
 
 
-def tree(pids: Iterable[int]) -> Set[int]:
+def tree(pids: Iterable[int]) -> set[int]:
     """The given processes and all their live descendants."""
     pending, seen = list(pids), set()
     while pending and len(seen) < 5000:
@@ -78,15 +78,15 @@ def peak_rss_mib(roots: Iterable[int]) -> float:
 class CpuMeter:
     """CPU seconds used by named process trees between :meth:`start` and :meth:`stop`."""
 
-    def __init__(self, groups: Dict[str, List[int]]):
+    def __init__(self, groups: dict[str, list[int]]):
         self.groups = {name: list(pids) for name, pids in groups.items() if pids}
-        self._before: Dict[str, float] = {}
-        self.used: Dict[str, float] = {}
+        self._before: dict[str, float] = {}
+        self.used: dict[str, float] = {}
 
-    def start(self) -> "CpuMeter":
+    def start(self) -> CpuMeter:
         self._before = {name: cpu_seconds(pids) for name, pids in self.groups.items()}
         return self
 
-    def stop(self) -> Dict[str, float]:
+    def stop(self) -> dict[str, float]:
         self.used = {name: cpu_seconds(pids) - self._before[name] for name, pids in self.groups.items()}
         return self.used

@@ -22,15 +22,14 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.e2e.stack import VENV_BIN, free_port, wait_http  # noqa: E402
+from tests.e2e.stack import VENV_BIN, free_port, wait_http
 
 #: Six plausible turns for the stock bot's domain (greet, mood, affirm, bot_challenge,
 #: goodbye), several paths so that the rules and stories are all exercised.
-STOCK_SCENARIOS: List[List[str]] = [
+STOCK_SCENARIOS: list[list[str]] = [
     ["hello there", "I am sad", "yes, that helped", "are you a bot?", "I am feeling great", "goodbye"],
     ["hi", "I am feeling very good", "am I talking to a human?", "hey", "not good, I am unhappy", "bye"],
     ["good morning", "I'm so sad", "no", "are you a human?", "perfect, I am great", "see you later"],
@@ -52,7 +51,7 @@ def stock_dir() -> Path:
     return cache_root() / f"stock-{rasa_version()}"
 
 
-def stock_model(project: Path) -> Optional[Path]:
+def stock_model(project: Path) -> Path | None:
     """The newest trained model of the stock project, if any."""
     models = sorted((project / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     return models[-1] if models else None
@@ -70,7 +69,11 @@ def ensure_stock_project(timeout: float = 3600.0) -> Path:
     with open(building / "init.log", "wb") as log:
         subprocess.run(
             [str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", "."],
-            cwd=building, stdout=log, stderr=subprocess.STDOUT, timeout=timeout, check=True,
+            cwd=building,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+            check=True,
             env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
         )
     if not stock_model(building):
@@ -86,27 +89,43 @@ class StockServer:
 
     workdir: Path
     project: Path
-    tracker_store: Dict[str, object] = field(default_factory=dict)
+    tracker_store: dict[str, object] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
-    process: Optional[subprocess.Popen] = None
+    process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 300.0) -> "StockServer":
+    def start(self, timeout: float = 300.0) -> StockServer:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        store = self.tracker_store or {"type": "SQL", "dialect": "sqlite", "db": str(self.workdir / "stock-trackers.db")}
+        store = self.tracker_store or {
+            "type": "SQL",
+            "dialect": "sqlite",
+            "db": str(self.workdir / "stock-trackers.db"),
+        }
         endpoints = self.workdir / f"stock-endpoints-{self.port}.yml"
         endpoints.write_text(json.dumps({"tracker_store": store}), encoding="utf-8")
         log = open(self.workdir / f"stock-{self.port}.log", "ab")
         self.process = subprocess.Popen(
             [
-                str(VENV_BIN / "rasa"), "run", "--model", str(stock_model(self.project)), "--port", str(self.port),
-                "--interface", "127.0.0.1", "--endpoints", str(endpoints),
-                "--credentials", str(self.project / "credentials.yml"), "--enable-api",
+                str(VENV_BIN / "rasa"),
+                "run",
+                "--model",
+                str(stock_model(self.project)),
+                "--port",
+                str(self.port),
+                "--interface",
+                "127.0.0.1",
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(self.project / "credentials.yml"),
+                "--enable-api",
             ],
-            cwd=self.project, stdout=log, stderr=subprocess.STDOUT,
+            cwd=self.project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
         )
         wait_http(f"{self.url}/", timeout=timeout, process=self.process)

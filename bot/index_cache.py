@@ -33,7 +33,7 @@ import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 from bot.knowledge.loader import knowledge_dir, load_knowledge_from, remember_knowledge
 from bot.knowledge.models import KnowledgeBase
@@ -84,7 +84,7 @@ class _Pickler(pickle.Pickler):
         super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
         self._nlp = nlp
 
-    def persistent_id(self, obj: Any) -> Optional[str]:
+    def persistent_id(self, obj: Any) -> str | None:
         return _NLP_ID if obj is self._nlp else None
 
 
@@ -99,7 +99,7 @@ class _Unpickler(pickle.Unpickler):
         return LazyNlp()
 
 
-Payload = Tuple[KnowledgeBase, Dict[int, Any], Any]
+Payload = tuple[KnowledgeBase, dict[int, Any], Any]
 
 
 def build(root: Path) -> Payload:
@@ -141,14 +141,14 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def read(path: Path) -> Optional[Payload]:
+def read(path: Path) -> Payload | None:
     """The payload of ``path``, or None when it is absent or unreadable."""
     try:
         with path.open("rb") as handle:
             payload = _Unpickler(handle).load()
     except FileNotFoundError:
         return None
-    except Exception as error:  # noqa: BLE001 - any broken file is rebuilt
+    except Exception as error:
         logger.warning("index cache %s unreadable (%s): rebuilt", path.name, type(error).__name__)
         return None
     if not (isinstance(payload, tuple) and len(payload) == 3 and isinstance(payload[0], KnowledgeBase)):
@@ -162,7 +162,7 @@ def cache_path(root: Path) -> Path:
     return cache_dir() / f"{_PREFIX}{cache_key(root)}.pickle"
 
 
-def load(root: Optional[Path] = None) -> Payload:
+def load(root: Path | None = None) -> Payload:
     """The cached payload for ``root`` (default :func:`bot.knowledge.loader.knowledge_dir`),
     built and written first when missing or stale. The lemma tables are installed and
     the knowledge base is what :func:`bot.knowledge.loader.load_knowledge` returns."""

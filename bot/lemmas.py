@@ -16,11 +16,12 @@ the NLU data and the test sets.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, List, Mapping, Sequence, Tuple
+from typing import Any
 
 #: The parts of speech :func:`bot.text.spacy_lemma` is called with.
-PARTS_OF_SPEECH: Tuple[str, ...] = ("NOUN", "VERB")
+PARTS_OF_SPEECH: tuple[str, ...] = ("NOUN", "VERB")
 
 _M = 0xC6A4A7935BD1E995
 _MASK = (1 << 64) - 1
@@ -49,20 +50,20 @@ def string_hash(text: str) -> int:
 
 @dataclass(frozen=True)
 class _PosTables:
-    index: FrozenSet[str]
+    index: frozenset[str]
     exceptions: Mapping[str, Sequence[str]]
-    rules: Tuple[Tuple[str, str], ...]
+    rules: tuple[tuple[str, str], ...]
 
 
 class RuleLemmas:
     """The French rule lemmatizer's tables for NOUN and VERB, and its procedure."""
 
-    def __init__(self, tables: Dict[str, _PosTables], lookup: Mapping[int, str]) -> None:
+    def __init__(self, tables: dict[str, _PosTables], lookup: Mapping[int, str]) -> None:
         self._tables = tables
         self._lookup = lookup
 
     @classmethod
-    def from_nlp(cls, nlp: Any) -> "RuleLemmas":
+    def from_nlp(cls, nlp: Any) -> RuleLemmas:
         """Copy the tables of the ``lemmatizer`` pipe of a loaded spaCy pipeline."""
         lookups = nlp.get_pipe("lemmatizer").lookups
         index, exceptions, rules, lookup = (
@@ -89,9 +90,9 @@ class RuleLemmas:
         string = word.lower()
         if string in tables.index:
             return string
-        forms: List[str] = list(tables.exceptions.get(string, ()))
+        forms: list[str] = list(tables.exceptions.get(string, ()))
         if not forms:
-            oov_forms: List[str] = []
+            oov_forms: list[str] = []
             for old, new in tables.rules:
                 if string.endswith(old):
                     form = string[: len(string) - len(old)] + new

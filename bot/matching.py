@@ -37,17 +37,15 @@ matches a long label by containing a fragment of it.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
 from bot.knowledge.models import Branch, Certification, Diploma, Metier, MetierAEnjeux
-from bot.understanding.context_words import default_context_words
-from bot.understanding.contracts import default_contracts
-from bot.understanding.non_job import mask_non_job
-from bot.understanding.tasks import TaskScorer, load_task_scorer
+from bot.lexicon import lexicon_words
 from bot.text import (
     AbbreviationTable,
     Segment,
@@ -59,6 +57,10 @@ from bot.text import (
     tokenize,
     word_spans,
 )
+from bot.understanding.context_words import default_context_words
+from bot.understanding.contracts import default_contracts
+from bot.understanding.non_job import mask_non_job
+from bot.understanding.tasks import TaskScorer, load_task_scorer
 
 STATUS_MATCHED = "matched"
 STATUS_AMBIGUOUS = "ambiguous"
@@ -74,31 +76,14 @@ SOURCE_TITLE = "title"
 SOURCE_TASKS = "tasks"
 
 #: Words that carry no meaning in a job title once normalised.
-STOP_WORDS = frozenset(
-    {"de", "d", "du", "des", "la", "le", "l", "les", "en", "a", "au", "aux", "et", "ou", "un",
-     "une", "sur", "par", "the", "of", "s", "dans", "pour"}
-)
+STOP_WORDS = lexicon_words("stop_words")
 
 #: Heads of many job titles: they tell little about which job it is, so they weigh
 #: :data:`WEAK_WEIGHT` and never decide a match alone ("technicien" alone is refused).
-GENERIC_WORDS = frozenset(
-    {"technicien", "technicienne", "tech", "agent", "agente", "operateur", "operatrice",
-     "chef", "cheffe", "responsable", "resp", "conducteur", "conductrice", "assistant",
-     "assistante", "animateur", "animatrice", "conseiller", "conseillere", "employe",
-     "employee", "manager", "manageur", "manageuse", "gestionnaire", "charge", "chargee",
-     "ouvrier", "ouvriere", "aide", "auxiliaire", "pilote", "team", "leader", "compagnon",
-     "equipier", "equipiere", "adjoint", "adjointe", "collaborateur", "collaboratrice",
-     "professionnel", "professionnelle", "specialiste", "intervenant", "installateur",
-     "superieur", "homme", "femme", "metier"}
-)
+GENERIC_WORDS = lexicon_words("generic_words")
 
 #: Qualifiers that do not name a job either ("polyvalent", "qualifié", "de nuit").
-WEAK_WORDS = frozenset(
-    {"polyvalent", "polyvalente", "qualifie", "qualifiee", "diplome", "diplomee", "etat",
-     "general", "generale", "principal", "principale", "confirme", "confirmee", "junior",
-     "senior", "debutant", "debutante", "premier", "premiere", "nuit", "jour", "unique",
-     "autonome", "expert", "experte", "itinerant", "sedentaire", "terrain", "service"}
-)
+WEAK_WORDS = lexicon_words("weak_words")
 
 #: Least rapidfuzz ratio of a phrase to a label or variant for « Vouliez-vous dire … ? ».
 SUGGESTION_CUTOFF = 75.0
@@ -139,27 +124,27 @@ class MatchResult:
 
     query: str
     status: str
-    candidates: Tuple[Candidate, ...]
-    enjeux: Optional[MetierAEnjeux]
+    candidates: tuple[Candidate, ...]
+    enjeux: MetierAEnjeux | None
     #: Character span ``(start, end)`` in ``query`` of the words that named the job.
-    span: Optional[Tuple[int, int]] = None
+    span: tuple[int, int] | None = None
     #: ``title`` (labels, variants) or ``tasks`` (what the person does).
     source: str = SOURCE_TITLE
     #: The query words that explain the result (for a task description: the task words).
-    evidence: Tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
 
     @property
-    def span_text(self) -> Optional[str]:
+    def span_text(self) -> str | None:
         """The words of ``query`` that named the job, as typed."""
         return self.query[self.span[0] : self.span[1]] if self.span else None
 
     @property
-    def best(self) -> Optional[Candidate]:
+    def best(self) -> Candidate | None:
         """The first candidate, or None."""
         return self.candidates[0] if self.candidates else None
 
 
-_Target = Tuple[str, str]  # (_TARGET_METIER | _TARGET_ENJEUX, id)
+_Target = tuple[str, str]  # (_TARGET_METIER | _TARGET_ENJEUX, id)
 
 
 @dataclass
@@ -172,11 +157,11 @@ class _Entry:
     "Technicien/Monteur installations thermiques"): it cannot match on its own.
     """
 
-    tokens: Tuple[str, ...]
+    tokens: tuple[str, ...]
     weight: float
     whole: bool
-    targets: Dict[_Target, Tuple[str, str]]
-    surfaces: Set[str]
+    targets: dict[_Target, tuple[str, str]]
+    surfaces: set[str]
 
 
 @dataclass(frozen=True)
@@ -195,15 +180,17 @@ class _Outcome:
 
     coverage: float
     status: str
-    candidates: Tuple[Candidate, ...]
-    enjeux: Optional[MetierAEnjeux]
-    positions: Tuple[int, ...] = ()
+    candidates: tuple[Candidate, ...]
+    enjeux: MetierAEnjeux | None
+    positions: tuple[int, ...] = ()
 
 
 class MetierMatcher:
     """Finds the annex métier(s) a free-text job title designates in one branch."""
 
-    def __init__(self, branch: Branch, nlp: Any = None, tasks: Optional[TaskScorer] = None, load_tasks: bool = True) -> None:
+    def __init__(
+        self, branch: Branch, nlp: Any = None, tasks: TaskScorer | None = None, load_tasks: bool = True
+    ) -> None:
         """Index the branch's métiers, variants and métiers à enjeux (done once).
 
         ``nlp`` is a spaCy French pipeline with a ``lemmatizer``; by default the shared
@@ -217,29 +204,29 @@ class MetierMatcher:
             tasks = load_task_scorer(branch.idcc, [m.id for m in branch.metiers], self._nlp)
         self._tasks = tasks
         self._abbreviations = AbbreviationTable(branch.abbreviations)
-        self._metiers: Dict[str, Metier] = {m.id: m for m in branch.metiers}
-        self._order: Dict[str, int] = {m.id: i for i, m in enumerate(branch.metiers)}
-        self._enjeux: Dict[str, MetierAEnjeux] = {e.id: e for e in branch.metiers_a_enjeux}
+        self._metiers: dict[str, Metier] = {m.id: m for m in branch.metiers}
+        self._order: dict[str, int] = {m.id: i for i, m in enumerate(branch.metiers)}
+        self._enjeux: dict[str, MetierAEnjeux] = {e.id: e for e in branch.metiers_a_enjeux}
         self._weak = frozenset(self._lemma(w) for w in GENERIC_WORDS | WEAK_WORDS) | GENERIC_WORDS | WEAK_WORDS
-        self._form_map: Dict[str, str] = {}
-        self._entries: List[_Entry] = []
-        self._by_key: Dict[Tuple[str, ...], _Entry] = {}
+        self._form_map: dict[str, str] = {}
+        self._entries: list[_Entry] = []
+        self._by_key: dict[tuple[str, ...], _Entry] = {}
         self._build_entries()
         # Sector and sub-sector words of each métier, to narrow an ambiguous choice.
         self._context = {m.id: self._canon_tokens(f"{m.sector} {m.sub_sector}") for m in branch.metiers}
         self._build_places(branch)
         for canon in [t for e in self._entries for t in e.tokens] + [t for c in self._context.values() for t in c]:
             self._form_map.setdefault(canon, canon)
-        self._inverted: Dict[str, List[int]] = {}
+        self._inverted: dict[str, list[int]] = {}
         for index, entry in enumerate(self._entries):
             for token in entry.tokens:
                 self._inverted.setdefault(token, []).append(index)
         # Typo candidates by first letter (a typo never touches it here), and the index
         # texts without spaces by length, so that rapidfuzz scans short lists.
-        self._choices_by_initial: Dict[str, List[str]] = {}
+        self._choices_by_initial: dict[str, list[str]] = {}
         for form in sorted(self._form_map):
             self._choices_by_initial.setdefault(form[0], []).append(form)
-        self._joined_by_length: Dict[int, Tuple[List[str], List[int]]] = {}
+        self._joined_by_length: dict[int, tuple[list[str], list[int]]] = {}
         for index, entry in enumerate(self._entries):
             for surface in sorted(entry.surfaces):
                 if len(surface) >= 8:
@@ -248,16 +235,16 @@ class MetierMatcher:
                     indexes.append(index)
         self._lexicon = self._french_lexicon()
         # Index texts with spaces (labels, variants), for « Vouliez-vous dire … ? ».
-        self._surface_texts: List[str] = []
-        self._surface_entry: List[int] = []
+        self._surface_texts: list[str] = []
+        self._surface_entry: list[int] = []
         for index, entry in enumerate(self._entries):
             if not entry.whole and not any(not self._is_weak(t) for t in entry.tokens):
                 continue
             for text in sorted({normalize(t[0]) for t in entry.targets.values()}):
                 self._surface_texts.append(text)
                 self._surface_entry.append(index)
-        self._word_cache: Dict[str, _Word] = {}
-        self._glued_cache: Dict[str, Tuple[int, float]] = {}
+        self._word_cache: dict[str, _Word] = {}
+        self._glued_cache: dict[str, tuple[int, float]] = {}
 
     # ------------------------------------------------------------------ index building
 
@@ -265,10 +252,10 @@ class MetierMatcher:
         """Canonical form of a word with this matcher's spaCy pipeline (cached)."""
         return lemma(word, self._nlp)
 
-    def _canon_tokens(self, text: str) -> Tuple[str, ...]:
+    def _canon_tokens(self, text: str) -> tuple[str, ...]:
         """Canonical words of a knowledge text, stop words removed, order kept, unique."""
         words = self._abbreviations.expand(tokenize(text))
-        out: List[str] = []
+        out: list[str] = []
         for word in words:
             if word in STOP_WORDS:
                 continue
@@ -313,22 +300,22 @@ class MetierMatcher:
         tuples of canonical words) and, for each métier, the places its label, its
         sub-sector and its sector name (three levels, the most specific first)."""
         contexts = default_context_words()
-        self._place_words: List[Tuple[str, Tuple[str, ...]]] = [
+        self._place_words: list[tuple[str, tuple[str, ...]]] = [
             (c.id, tokens) for c in contexts for tokens in {self._canon_tokens(w) for w in c.words} if tokens
         ]
         labels = [(c.id, tokens) for c in contexts for tokens in {self._canon_tokens(w) for w in c.labels} if tokens]
 
-        def places(text: str) -> FrozenSet[str]:
+        def places(text: str) -> frozenset[str]:
             have = set(self._canon_tokens(text))
             return frozenset(place for place, tokens in labels if set(tokens) <= have)
 
-        self._places: Dict[str, Tuple[FrozenSet[str], ...]] = {
+        self._places: dict[str, tuple[frozenset[str], ...]] = {
             m.id: (places(m.label), places(m.sub_sector), places(m.sector)) for m in branch.metiers
         }
 
-    def _places_named(self, message_words: Sequence[str], skip: Sequence[int]) -> FrozenSet[str]:
+    def _places_named(self, message_words: Sequence[str], skip: Sequence[int]) -> frozenset[str]:
         """The places (context ids) the words of the message outside ``skip`` name."""
-        have: Set[str] = set()
+        have: set[str] = set()
         for i, word in enumerate(message_words):
             if i in skip or word in STOP_WORDS:
                 continue
@@ -341,10 +328,10 @@ class MetierMatcher:
         """True when ``text`` has a word that is neither generic nor a mere qualifier."""
         return any(not self._is_weak(t) for t in self._canon_tokens(text))
 
-    def _french_lexicon(self) -> FrozenSet[str]:
+    def _french_lexicon(self) -> frozenset[str]:
         """Accent-folded words of spaCy's French lemma index: real words are not typos."""
         table = self._nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
-        words: Set[str] = set()
+        words: set[str] = set()
         for pos in ("noun", "adj", "verb", "adv"):
             try:
                 words.update(table[pos])
@@ -391,13 +378,15 @@ class MetierMatcher:
             return fuzzy
         return _Word(surface, lemma_form, 0.0, "unknown")
 
-    def _fuzzy_word(self, surface: str, lemma_form: str) -> Optional[_Word]:
+    def _fuzzy_word(self, surface: str, lemma_form: str) -> _Word | None:
         """Typo correction by OSA edit distance against the index words (see module doc)."""
         if len(surface) < 4:
             return None
         if len(surface) == 4:
             # Four letters: only a missing final letter ("poid" → "poids").
-            completed = [c for c in self._choices_by_initial.get(surface[0], ()) if len(c) == 5 and c.startswith(surface)]
+            completed = [
+                c for c in self._choices_by_initial.get(surface[0], ()) if len(c) == 5 and c.startswith(surface)
+            ]
             if len(completed) == 1 and surface not in self._lexicon:
                 return _Word(surface, self._form_map[completed[0]], 0.8, "fuzzy")
             return None
@@ -408,7 +397,7 @@ class MetierMatcher:
         probes = [(surface, max_edits)]
         if lemma_form != surface:
             probes.append((lemma_form, 1))
-        found: List[Tuple[int, float, str, float]] = []
+        found: list[tuple[int, float, str, float]] = []
         for probe, limit in probes:
             choices = self._choices_by_initial.get(probe[0], ())
             for choice, distance, _ in process.extract(
@@ -433,8 +422,8 @@ class MetierMatcher:
         self,
         text: str,
         limit: int = 5,
-        target: Optional[Diploma] = None,
-        target_level: Optional[int] = None,
+        target: Diploma | None = None,
+        target_level: int | None = None,
     ) -> MatchResult:
         """What ``text`` (a job title or a whole message) designates in the branch's list.
 
@@ -449,9 +438,9 @@ class MetierMatcher:
         self,
         text: str,
         limit: int = 5,
-        target: Optional[Diploma] = None,
-        target_level: Optional[int] = None,
-    ) -> List[MatchResult]:
+        target: Diploma | None = None,
+        target_level: int | None = None,
+    ) -> list[MatchResult]:
         """Every job named in ``text``, one result per phrase, the *chosen* one last.
 
         The chosen one is what :meth:`match` returns: a correction (« non, plutôt … »)
@@ -469,7 +458,7 @@ class MetierMatcher:
             return []
         spans = word_spans(masked)
         every_word = [w for _, _, w in spans]
-        ranked: List[Tuple[Tuple[Any, ...], int, _Outcome]] = []
+        ranked: list[tuple[tuple[Any, ...], int, _Outcome]] = []
         for position, segment in enumerate(segments):
             outcome = self._match_segment(segment)
             if outcome is None or _object_of_a_verb(every_word, outcome.positions):
@@ -484,8 +473,8 @@ class MetierMatcher:
                 described = self._suggested(query, segments, spans)
             return [described] if described is not None else []
         best_position = max(ranked)[1]
-        results: List[MatchResult] = []
-        for _, position, outcome in sorted(ranked, key=lambda r: (r[1] == best_position, r[1])):
+        results: list[MatchResult] = []
+        for _, _position, outcome in sorted(ranked, key=lambda r: (r[1] == best_position, r[1])):
             span = None
             if outcome.positions:
                 span = (spans[min(outcome.positions)][0], spans[max(outcome.positions)][1])
@@ -495,7 +484,7 @@ class MetierMatcher:
             )
         return results
 
-    def _described(self, query: str) -> Optional[MatchResult]:
+    def _described(self, query: str) -> MatchResult | None:
         """The métier(s) a description of tasks fits (no title named), or None."""
         if self._tasks is None:
             return None
@@ -511,7 +500,9 @@ class MetierMatcher:
         status = STATUS_MATCHED if len(candidates) == 1 else STATUS_AMBIGUOUS
         return MatchResult(query, status, tuple(candidates), None, span, SOURCE_TASKS, ranked.hits[0].words)
 
-    def _suggested(self, query: str, segments: Sequence[Segment], spans: Sequence[Tuple[int, int, str]]) -> Optional[MatchResult]:
+    def _suggested(
+        self, query: str, segments: Sequence[Segment], spans: Sequence[tuple[int, int, str]]
+    ) -> MatchResult | None:
         """« Vouliez-vous dire … ? »: a phrase with a word that is no French word and no
         index word, close to a label or variant (rapidfuzz ratio ≥ :data:`SUGGESTION_CUTOFF`
         on the whole phrase) but too far to be taken as that job without asking."""
@@ -520,17 +511,24 @@ class MetierMatcher:
                 continue
             # A misspelt word: no French word (nor its lemma), no index word, but close to one.
             strange = [
-                w for w in segment.words
-                if len(w) >= 5 and w.isalpha() and w not in self._form_map and w not in self._lexicon
-                and self._lemma(w) not in self._form_map and self._lemma(w) not in self._lexicon
+                w
+                for w in segment.words
+                if len(w) >= 5
+                and w.isalpha()
+                and w not in self._form_map
+                and w not in self._lexicon
+                and self._lemma(w) not in self._form_map
+                and self._lemma(w) not in self._lexicon
                 and process.extractOne(w, self._choices_by_initial.get(w[0], ()), scorer=fuzz.ratio, score_cutoff=80.0)
             ]
             if not strange:
                 continue
             typed = " ".join(segment.words)
-            found = process.extract(typed, self._surface_texts, scorer=fuzz.ratio, score_cutoff=SUGGESTION_CUTOFF, limit=8)
-            metier_ids: List[str] = []
-            for _, score, position in found:
+            found = process.extract(
+                typed, self._surface_texts, scorer=fuzz.ratio, score_cutoff=SUGGESTION_CUTOFF, limit=8
+            )
+            metier_ids: list[str] = []
+            for _, _score, position in found:
                 for target in self._entries[self._surface_entry[position]].targets:
                     if target[0] == _TARGET_METIER and target[1] not in metier_ids:
                         metier_ids.append(target[1])
@@ -539,7 +537,12 @@ class MetierMatcher:
             metier_ids = metier_ids[:MAX_SUGGESTIONS]
             best = found[0][1]
             candidates = tuple(
-                Candidate(self._metiers[m], round(best, 1), typed, f"near miss of « {self._metiers[m].label} » (typed: {typed})")
+                Candidate(
+                    self._metiers[m],
+                    round(best, 1),
+                    typed,
+                    f"near miss of « {self._metiers[m].label} » (typed: {typed})",
+                )
                 for m in metier_ids
             )
             positions = segment.positions
@@ -557,10 +560,10 @@ class MetierMatcher:
         self,
         outcome: _Outcome,
         message_words: Sequence[str],
-        target: Optional[Diploma],
-        target_level: Optional[int],
+        target: Diploma | None,
+        target_level: int | None,
         query: str = "",
-        span: Optional[Tuple[int, int]] = None,
+        span: tuple[int, int] | None = None,
     ) -> _Outcome:
         """Narrow an ambiguous outcome with the rest of the message: sector words anywhere
         in it, then what the other words say of the tasks or the workplace (« électricien
@@ -591,7 +594,11 @@ class MetierMatcher:
             if preferred and len(preferred) < len(candidates):
                 candidates = tuple(c for c in candidates if c.metier.id in preferred)
         if target is not None or target_level is not None:
-            by_target = [c for c in candidates if any(_fits_target(cert, target, target_level) for cert in c.metier.certifications)]
+            by_target = [
+                c
+                for c in candidates
+                if any(_fits_target(cert, target, target_level) for cert in c.metier.certifications)
+            ]
             if by_target and len(by_target) < len(candidates):
                 candidates = tuple(by_target)
         if candidates == outcome.candidates:
@@ -599,20 +606,20 @@ class MetierMatcher:
         status = STATUS_MATCHED if len(candidates) == 1 else STATUS_AMBIGUOUS
         return _Outcome(outcome.coverage, status, candidates, outcome.enjeux, outcome.positions)
 
-    def _segment_words(self, segment: Segment) -> List[Tuple[_Word, Tuple[int, ...]]]:
+    def _segment_words(self, segment: Segment) -> list[tuple[_Word, tuple[int, ...]]]:
         """The segment's words, abbreviations expanded, mapped to the index, each with the
         positions of the message words it comes from."""
         positions = segment.positions or tuple(range(len(segment.words)))
-        pairs: List[Tuple[str, Tuple[int, ...]]] = []
-        for word, position in zip(segment.words, positions):
+        pairs: list[tuple[str, tuple[int, ...]]] = []
+        for word, position in zip(segment.words, positions, strict=False):
             for expanded in self._abbreviations.expand([word]):
                 pairs.append((expanded, (position,)))
         pairs = self._glue(pairs)
         return [(self._word(w), p) for w, p in pairs if w not in STOP_WORDS]
 
-    def _glue(self, pairs: Sequence[Tuple[str, Tuple[int, ...]]]) -> List[Tuple[str, Tuple[int, ...]]]:
+    def _glue(self, pairs: Sequence[tuple[str, tuple[int, ...]]]) -> list[tuple[str, tuple[int, ...]]]:
         """Join two adjacent words when together they are an index word ("électro mécanicien")."""
-        out: List[Tuple[str, Tuple[int, ...]]] = []
+        out: list[tuple[str, tuple[int, ...]]] = []
         index = 0
         while index < len(pairs):
             if index + 1 < len(pairs):
@@ -625,12 +632,12 @@ class MetierMatcher:
             index += 1
         return out
 
-    def _match_segment(self, segment: Segment) -> Optional[_Outcome]:
+    def _match_segment(self, segment: Segment) -> _Outcome | None:
         """The best entries fully present in one segment, or None."""
         words = self._segment_words(segment)
-        known: Dict[str, _Word] = {}
-        where: Dict[str, Tuple[int, ...]] = {}
-        unknown: List[_Word] = []
+        known: dict[str, _Word] = {}
+        where: dict[str, tuple[int, ...]] = {}
+        unknown: list[_Word] = []
         for word, positions in words:
             if word.how == "unknown":
                 if len(word.surface) > 2 and word.surface.isalpha():
@@ -644,9 +651,9 @@ class MetierMatcher:
         if not known:
             return self._match_glued(segment, unknown, where)
 
-        covered: Dict[int, float] = {}
-        counts: Dict[int, int] = {}
-        informative: Set[int] = set()
+        covered: dict[int, float] = {}
+        counts: dict[int, int] = {}
+        informative: set[int] = set()
         for canon, word in known.items():
             weight = self._weight(canon)
             for index in self._inverted.get(canon, ()):
@@ -664,8 +671,7 @@ class MetierMatcher:
         full = [
             index
             for index, count in counts.items()
-            if count == len(self._entries[index].tokens)
-            and (index in informative or self._entries[index].whole)
+            if count == len(self._entries[index].tokens) and (index in informative or self._entries[index].whole)
         ]
         if not full:
             return self._match_glued(segment, unknown, where)
@@ -693,8 +699,8 @@ class MetierMatcher:
         return False
 
     def _match_glued(
-        self, segment: Segment, unknown: Sequence[_Word], where: Mapping[str, Tuple[int, ...]]
-    ) -> Optional[_Outcome]:
+        self, segment: Segment, unknown: Sequence[_Word], where: Mapping[str, tuple[int, ...]]
+    ) -> _Outcome | None:
         """Last resort for words typed without spaces ("aidesoignante", "chefdequipe").
 
         A long unknown word, or the whole phrase glued, is compared with the index texts
@@ -720,10 +726,10 @@ class MetierMatcher:
                 return self._outcome([index], covered, known, entry.weight, [], glued=glued, positions=tuple(positions))
         return None
 
-    def _find_glued(self, glued: str) -> Tuple[int, float]:
+    def _find_glued(self, glued: str) -> tuple[int, float]:
         """(entry index, similarity) of the entry a glued word stands for, or (-1, 0)."""
         max_edits = 1 if len(glued) < 12 else 2
-        found: List[Tuple[float, int]] = []
+        found: list[tuple[float, int]] = []
         for length in range(len(glued) - max_edits, len(glued) + max_edits + 1):
             texts, indexes = self._joined_by_length.get(length, ([], []))
             for text, distance, position in process.extract(
@@ -735,9 +741,9 @@ class MetierMatcher:
                 if entry.whole or any(not self._is_weak(t) for t in entry.tokens):
                     found.append((distance, indexes[position]))
         if found:
-            distance, index = min(found)
+            best_distance, index = min(found)
             # a missing space is a typo too: never a perfect score
-            return index, 0.95 * (1.0 - distance / len(glued))
+            return index, 0.95 * (1.0 - best_distance / len(glued))
         return -1, 0.0
 
     # ----------------------------------------------------------------- result building
@@ -749,14 +755,14 @@ class MetierMatcher:
         known: Mapping[str, _Word],
         query_weight: float,
         leftover: Sequence[str],
-        glued: Optional[str] = None,
-        positions: Tuple[int, ...] = (),
+        glued: str | None = None,
+        positions: tuple[int, ...] = (),
     ) -> _Outcome:
         """Turn the chosen entries into ranked candidates, a status and the enjeux."""
-        per_metier: Dict[str, Tuple[float, str, str]] = {}
-        label_hit: Set[str] = set()  # métiers whose whole annex label was typed
-        part_hit: Set[str] = set()  # métiers one part of whose annex label was typed
-        enjeux_hit: List[MetierAEnjeux] = []
+        per_metier: dict[str, tuple[float, str, str]] = {}
+        label_hit: set[str] = set()  # métiers whose whole annex label was typed
+        part_hit: set[str] = set()  # métiers one part of whose annex label was typed
+        enjeux_hit: list[MetierAEnjeux] = []
         for index in chosen:
             entry = self._entries[index]
             score = 100.0 * 2.0 * covered[index] / (entry.weight + query_weight)
@@ -801,11 +807,11 @@ class MetierMatcher:
         coverage = max(covered[i] for i in chosen)
         # When the query names several jobs, prefer the enjeux of the métiers returned.
         enjeux_hit.sort(key=lambda e: not set(e.annex_metier_ids) & set(metier_ids))
-        enjeux = enjeux_hit[0] if enjeux_hit else None
+        chosen_enjeux = enjeux_hit[0] if enjeux_hit else None
         if not candidates:
-            return _Outcome(coverage, STATUS_ENJEUX, (), enjeux, positions)
+            return _Outcome(coverage, STATUS_ENJEUX, (), chosen_enjeux, positions)
         status = STATUS_MATCHED if len(candidates) == 1 else STATUS_AMBIGUOUS
-        return _Outcome(coverage, status, candidates, enjeux, positions)
+        return _Outcome(coverage, status, candidates, chosen_enjeux, positions)
 
     def _reason(
         self,
@@ -813,7 +819,7 @@ class MetierMatcher:
         text: str,
         kind: str,
         known: Mapping[str, _Word],
-        glued: Optional[str],
+        glued: str | None,
     ) -> str:
         """Short explanation: how the words were matched and on which text."""
         if glued is not None:
@@ -837,9 +843,32 @@ class MetierMatcher:
 _SUBJECTS = frozenset({"je", "j", "nous", "on", "il", "elle", "ils", "elles"})
 _REFLEXIVES = frozenset({"me", "m", "se", "s", "nous"})
 _BEING_VERBS = frozenset(
-    {"suis", "es", "est", "sommes", "etes", "sont", "etais", "etait", "etaient", "serai", "sera", "seront",
-     "deviens", "devient", "deviennent", "reste", "restes", "restent", "travaille", "travaillent", "bosse", "bossent",
-     "remplace", "remplacent"}
+    {
+        "suis",
+        "es",
+        "est",
+        "sommes",
+        "etes",
+        "sont",
+        "etais",
+        "etait",
+        "etaient",
+        "serai",
+        "sera",
+        "seront",
+        "deviens",
+        "devient",
+        "deviennent",
+        "reste",
+        "restes",
+        "restent",
+        "travaille",
+        "travaillent",
+        "bosse",
+        "bossent",
+        "remplace",
+        "remplacent",
+    }
 )
 _OBJECT_DETERMINERS = frozenset({"les", "des", "mes", "nos", "vos", "ses", "leurs", "aux", "du"})
 
@@ -861,7 +890,7 @@ def _object_of_a_verb(words: Sequence[str], positions: Sequence[int]) -> bool:
     return words[before] in _SUBJECTS
 
 
-def _label_forms(label: str) -> List[Tuple[str, str]]:
+def _label_forms(label: str) -> list[tuple[str, str]]:
     """(text, kind) pairs: a label, the label without its parenthesis, and its parts when it
     joins jobs with "/" ("Agent d'accueil / standardiste")."""
     forms = [(label, _KIND_LABEL)]
@@ -876,7 +905,7 @@ def _label_forms(label: str) -> List[Tuple[str, str]]:
     return forms
 
 
-def _fits_target(certification: Certification, target: Optional[Diploma], level: Optional[int]) -> bool:
+def _fits_target(certification: Certification, target: Diploma | None, level: int | None) -> bool:
     """True when ``certification`` is the diploma aimed at (its title says so) or, for a
     diploma whose titles are not recognisable or a bare level, has the level aimed at."""
     if target is not None and target.title_prefixes:
@@ -900,7 +929,7 @@ def _suffix_variant(probe: str, choice: str, distance: float) -> bool:
     if shorter < 6:
         return False  # "parc" / "parm", "paris" / "parm": short real words are not typos
     prefix = 0
-    for a, b in zip(probe, choice):
+    for a, b in zip(probe, choice, strict=False):
         if a != b:
             break
         prefix += 1

@@ -8,8 +8,6 @@ facts (``contract``, ``age``, ``metier_id`` …), not Rasa slots.
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
-
 from bot.knowledge.models import Diploma, Metier
 from bot.matching import STATUS_SUGGESTION, MatchResult
 
@@ -18,18 +16,18 @@ _UNRESOLVED = ("ambiguous", "empty", STATUS_SUGGESTION)
 
 
 def eligibility_missing(
-    decision_missing: Tuple[str, ...], match: Optional[MatchResult], metier: Optional[Metier]
-) -> Tuple[str, ...]:
+    decision_missing: tuple[str, ...], match: MatchResult | None, metier: Metier | None
+) -> tuple[str, ...]:
     """The engine's missing facts, plus the métier when the text named several or was
     only close to one (a list to choose from)."""
     if metier is None and match is not None and match.status in ("ambiguous", STATUS_SUGGESTION):
-        return tuple(decision_missing) + ("metier_id",)
+        return (*tuple(decision_missing), "metier_id")
     return tuple(decision_missing)
 
 
 def certifications_missing(
-    target: Optional[Diploma], target_level: Optional[int], match: Optional[MatchResult], metier: Optional[Metier]
-) -> Tuple[str, ...]:
+    target: Diploma | None, target_level: int | None, match: MatchResult | None, metier: Metier | None
+) -> tuple[str, ...]:
     """The métier, when none is known and no diploma (a known one: ``target``) or level
     aimed at gives a list."""
     if metier is not None or target is not None or target_level is not None:

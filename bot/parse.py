@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 from bot.knowledge.models import KnowledgeBase
 from bot.profile import Profile
@@ -19,7 +19,7 @@ from bot.understanding.contracts import default_contracts
 from bot.understanding.faq_topics import default_faq_topics
 
 #: Diploma words (folded, lower case) → diploma codes of knowledge/diplomas.yml.
-_DIPLOMA_PATTERNS: Tuple[Tuple[str, str], ...] = (
+_DIPLOMA_PATTERNS: tuple[tuple[str, str], ...] = (
     ("licence_pro", r"licence\s+pro\w*|\blp\b"),
     ("bac_pro", r"\bbac\s*pro\w*"),
     ("bts", r"\bbts\b|brevet de technicien superieur"),
@@ -40,8 +40,18 @@ _TARGET_CUES = r"(?:viser|vise|visant|preparer|prepare|passer|faire|obtenir|avoi
 _HELD_CUES = r"(?:j'?\s*ai|titulaire|diplome d'?\s*un|deja|obtenu|j'?\s*possede)"
 
 _MONTHS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+    "janvier": 1,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
 }
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -57,7 +67,7 @@ def fold(text: str) -> str:
     return fold_accents(text.lower().replace("’", "'"))
 
 
-def parse_date(value: Any) -> Optional[date]:
+def parse_date(value: Any) -> date | None:
     """A French date written ``2025-12-20``, ``20/12/2025``, ``20/12/25``, ``20 décembre
     2025`` or ``décembre 2025`` (first day of the month); None when unreadable."""
     if isinstance(value, date):
@@ -82,7 +92,7 @@ def parse_date(value: Any) -> Optional[date]:
     return None
 
 
-def parse_int(value: Any, low: int, high: int) -> Optional[int]:
+def parse_int(value: Any, low: int, high: int) -> int | None:
     """An integer in [low, high] from a value such as ``"23"``, ``23.0`` or ``"23 ans"``."""
     if isinstance(value, bool) or value is None:
         return None
@@ -102,10 +112,10 @@ class ParsedQuestion:
 
     kind: str  # "eligibility" | "certifications" | "faq" | "more"
     profile: Profile
-    faq_topic: Optional[str] = None
+    faq_topic: str | None = None
 
 
-def parse_branch(text: str, kb: KnowledgeBase) -> Optional[int]:
+def parse_branch(text: str, kb: KnowledgeBase) -> int | None:
     """IDCC named in ``text``: an alias of a branch of the knowledge base, or its number."""
     folded = fold(text)
     for idcc, branch in kb.branches.items():
@@ -115,27 +125,32 @@ def parse_branch(text: str, kb: KnowledgeBase) -> Optional[int]:
     return None
 
 
-def _find(patterns: Tuple[Tuple[str, str], ...], text: str) -> Optional[str]:
+def _find(patterns: tuple[tuple[str, str], ...], text: str) -> str | None:
     for code, pattern in patterns:
         if re.search(pattern, text):
             return code
     return None
 
 
-def _diplomas(text: str) -> Dict[str, str]:
+def _diplomas(text: str) -> dict[str, str]:
     """Diplomas held and aimed at, from cue words before each mention."""
-    found: Dict[str, str] = {}
+    found: dict[str, str] = {}
     for code, pattern in _DIPLOMA_PATTERNS:
         for hit in re.finditer(pattern, text):
             before = text[max(0, hit.start() - 40) : hit.start()]
-            role = "held" if re.search(_HELD_CUES + r"[^,.;?!]*$", before) and not re.search(_TARGET_CUES + r"\s+(?:un|une|le|la|l')?\s*$", before) else "target"
+            role = (
+                "held"
+                if re.search(_HELD_CUES + r"[^,.;?!]*$", before)
+                and not re.search(_TARGET_CUES + r"\s+(?:un|une|le|la|l')?\s*$", before)
+                else "target"
+            )
             if role not in found:
                 found[role] = code
             text = text[: hit.start()] + " " * (hit.end() - hit.start()) + text[hit.end() :]
     return found
 
 
-def parse_targets(text: str) -> Tuple[Optional[str], Optional[int]]:
+def parse_targets(text: str) -> tuple[str | None, int | None]:
     """The diploma code and the level aimed at in ``text`` (either may be None)."""
     folded = fold(text)
     target = _diplomas(folded).get("target")
@@ -146,7 +161,7 @@ def parse_targets(text: str) -> Tuple[Optional[str], Optional[int]]:
 def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestion:
     """Parse one French question into a profile (completing ``base``) and a kind."""
     folded = fold(text)
-    changes: Dict[str, object] = {"metier_text": text}
+    changes: dict[str, object] = {"metier_text": text}
     contract = default_contracts().code(text)
     if contract:
         changes["contract"] = contract
@@ -173,8 +188,14 @@ def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestio
     if _MORE.search(folded):
         return ParsedQuestion("more", profile)
     topic = default_faq_topics().find(folded)
-    asks_eligibility = re.search(r"\bpuis[- ]je\b|\bpeux[- ]je\b|\bai[- ]je droit|\beligible|\bj'?\s*ai droit|\best[- ]ce que je peux|\bje peux\b", folded)
-    asks_list = re.search(r"quel(?:le)?s? (?:formations?|certifications?|diplomes?|titres?)|liste des|quoi comme (?:formation|diplome)", folded)
+    asks_eligibility = re.search(
+        r"\bpuis[- ]je\b|\bpeux[- ]je\b|\bai[- ]je droit|\beligible|\bj'?\s*ai droit|\best[- ]ce que je peux|\bje peux\b",
+        folded,
+    )
+    asks_list = re.search(
+        r"quel(?:le)?s? (?:formations?|certifications?|diplomes?|titres?)|liste des|quoi comme (?:formation|diplome)",
+        folded,
+    )
     # « puis-je utiliser mon CPF ? » asks about a topic, not whether the person is
     # eligible: a topic wins over « puis-je » when nothing of the person's situation
     # (contract, diploma or level aimed at) comes with it.

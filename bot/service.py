@@ -84,7 +84,9 @@ class Assistant:
             return ()
         match, metier = self.resolve_metier(profile)
         if topic == "certifications":
-            return certifications_missing(self.engine.diploma(profile.target_diploma), profile.target_level, match, metier)
+            return certifications_missing(
+                self.engine.diploma(profile.target_diploma), profile.target_level, match, metier
+            )
         decision = self.engine.decide(profile, metier.certifications if metier else None)
         return eligibility_missing(decision.missing, match, metier)
 

@@ -21,9 +21,12 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any
+
+from bot.lexicon import lexicon_words
 
 #: Longest user input considered, in characters. A job title plus the usual framing fits
 #: easily; anything longer is cut at a word boundary so that matching stays bounded in
@@ -52,9 +55,9 @@ _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 # --------------------------------------------------------------------------- normalising
 
 
-def _build_fold_table() -> Dict[int, str]:
+def _build_fold_table() -> dict[int, str]:
     """``str.translate`` table folding the accented Latin letters (computed once)."""
-    table: Dict[int, str] = {}
+    table: dict[int, str] = {}
     for code in range(0xC0, 0x250):  # Latin-1 Supplement and Latin Extended-A/B
         char = chr(code)
         plain = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
@@ -94,7 +97,7 @@ def normalize(text: str) -> str:
     return _NON_WORD_RE.sub(" ", text).strip()
 
 
-def tokenize(text: str) -> List[str]:
+def tokenize(text: str) -> list[str]:
     """The words of :func:`normalize`."""
     return normalize(text).split()
 
@@ -108,7 +111,7 @@ def truncate(text: str, limit: int = MAX_INPUT_CHARS) -> str:
     return cut[:space] if space > limit // 2 else cut
 
 
-def expand_abbreviations(words: Sequence[str], abbreviations: Mapping[str, str]) -> List[str]:
+def expand_abbreviations(words: Sequence[str], abbreviations: Mapping[str, str]) -> list[str]:
     """Replace each word that is an abbreviation key by its (normalised) expansion.
 
     ``abbreviations`` maps a word to its expansion (e.g. ``pl`` → ``poids lourd``); keys and
@@ -119,19 +122,19 @@ def expand_abbreviations(words: Sequence[str], abbreviations: Mapping[str, str])
     return table.expand(words)
 
 
-class AbbreviationTable(Mapping[str, Tuple[str, ...]]):
+class AbbreviationTable(Mapping[str, tuple[str, ...]]):
     """Normalised abbreviation map: one word → the words of its expansion."""
 
     def __init__(self, abbreviations: Mapping[str, str]) -> None:
         """Normalise ``abbreviations``; keys of several words are ignored (word level)."""
-        self._map: Dict[str, Tuple[str, ...]] = {}
+        self._map: dict[str, tuple[str, ...]] = {}
         for key, value in abbreviations.items():
             key_words = tokenize(key)
             value_words = tuple(tokenize(value))
             if len(key_words) == 1 and value_words:
                 self._map[key_words[0]] = value_words
 
-    def __getitem__(self, key: str) -> Tuple[str, ...]:
+    def __getitem__(self, key: str) -> tuple[str, ...]:
         """The expansion's words of an abbreviation."""
         return self._map[key]
 
@@ -143,9 +146,9 @@ class AbbreviationTable(Mapping[str, Tuple[str, ...]]):
         """How many abbreviations."""
         return len(self._map)
 
-    def expand(self, words: Sequence[str]) -> List[str]:
+    def expand(self, words: Sequence[str]) -> list[str]:
         """``words`` with every abbreviation replaced by its expansion."""
-        out: List[str] = []
+        out: list[str] = []
         for word in words:
             out.extend(self._map.get(word, (word,)))
         return out
@@ -155,7 +158,7 @@ class AbbreviationTable(Mapping[str, Tuple[str, ...]]):
 
 
 _NLP_LOCK = threading.Lock()
-_NLP: Optional[Any] = None
+_NLP: Any | None = None
 
 
 def get_nlp() -> Any:
@@ -211,15 +214,15 @@ class LazyNlp:
             raise AttributeError(name)
         return getattr(get_nlp(), name)
 
-    def __reduce__(self) -> Tuple[Any, ...]:
+    def __reduce__(self) -> tuple[Any, ...]:
         return (LazyNlp, ())
 
 
 #: spaCy's lemmatizer tables (bot.lemmas.RuleLemmas), installed by the index cache.
-_LEMMA_TABLES: Optional[Any] = None
+_LEMMA_TABLES: Any | None = None
 
 
-def use_lemma_tables(tables: Optional[Any]) -> None:
+def use_lemma_tables(tables: Any | None) -> None:
     """Answer :func:`spacy_lemma` for the default pipeline from ``tables`` (a
     :class:`bot.lemmas.RuleLemmas`, same lemmas) instead of loading spaCy; None stops."""
     global _LEMMA_TABLES
@@ -248,16 +251,16 @@ def spacy_lemma(word: str, nlp: Any = None, pos: str = "NOUN") -> str:
 # "soudeuse", "chaudronniere", "maconne" unchanged. These endings are grammar, not data, so
 # this fold is applied to what the lemmatizer returns, and only when it still ends like a
 # feminine job title.
-_FEMININE_ENDINGS: Tuple[Tuple[str, str], ...] = (
-    ("trice", "teur"),   # préparatrice, conductrice, formatrice
-    ("ienne", "ien"),    # mécanicienne, électricienne, technicienne
-    ("iere", "ier"),     # infirmière, chaudronnière, magasinière
-    ("euse", "eur"),     # soudeuse, vendeuse, coiffeuse
-    ("onne", "on"),      # maçonne
-    ("ere", "er"),       # bouchère, boulangère, conseillère
-    ("ante", "ant"),     # gouvernante, assistante, accompagnante
-    ("ive", "if"),       # éducative
-    ("ee", "e"),         # employée, chargée, attachée
+_FEMININE_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("trice", "teur"),  # préparatrice, conductrice, formatrice
+    ("ienne", "ien"),  # mécanicienne, électricienne, technicienne
+    ("iere", "ier"),  # infirmière, chaudronnière, magasinière
+    ("euse", "eur"),  # soudeuse, vendeuse, coiffeuse
+    ("onne", "on"),  # maçonne
+    ("ere", "er"),  # bouchère, boulangère, conseillère
+    ("ante", "ant"),  # gouvernante, assistante, accompagnante
+    ("ive", "if"),  # éducative
+    ("ee", "e"),  # employée, chargée, attachée
 )
 
 
@@ -292,34 +295,144 @@ def lemma(word: str, nlp: Any = None) -> str:
 # that names the job ("… depuis 5 ans", "… chez Adecco", "… et je voudrais …"); a *frame*
 # is dropped where it stands ("je suis", "en tant que", "intérimaire", "en CDI").
 _CONTEXT_BOUNDARIES = (
-    "depuis", "chez", "pendant", "dans", "avec", "mais", "donc", "parce", "quand",
-    "lorsque", "et je", "et j", "s il",
+    "depuis",
+    "chez",
+    "pendant",
+    "dans",
+    "avec",
+    "mais",
+    "donc",
+    "parce",
+    "quand",
+    "lorsque",
+    "et je",
+    "et j",
+    "s il",
 )
 # Boundaries after which the user speaks of a wish or asks a question, no longer of the
 # job they have: the phrases before them are preferred by the matcher.
 _WISH_BOUNDARIES = (
-    "puis je", "peux je", "pourrais je", "est ce que", "est ce qu", "est il possible",
-    "ai je", "suis je", "voudrais", "veux", "souhaite", "souhaiterais", "aimerais", "peux",
-    "pourrais", "vais", "cherche", "recherche", "qu est ce", "quelle", "quelles", "quel",
-    "quels", "comment", "combien", "pourquoi", "si je", "devenir", "viser", "obtenir",
-    "preparer", "passer", "faire", "pour", "afin",
+    "puis je",
+    "peux je",
+    "pourrais je",
+    "est ce que",
+    "est ce qu",
+    "est il possible",
+    "ai je",
+    "suis je",
+    "voudrais",
+    "veux",
+    "souhaite",
+    "souhaiterais",
+    "aimerais",
+    "peux",
+    "pourrais",
+    "vais",
+    "cherche",
+    "recherche",
+    "qu est ce",
+    "quelle",
+    "quelles",
+    "quel",
+    "quels",
+    "comment",
+    "combien",
+    "pourquoi",
+    "si je",
+    "devenir",
+    "viser",
+    "obtenir",
+    "preparer",
+    "passer",
+    "faire",
+    "pour",
+    "afin",
 )
 _BOUNDARIES = _CONTEXT_BOUNDARIES + _WISH_BOUNDARIES
 _FRAMES = (
-    "bonjour", "bonsoir", "salut", "hello", "coucou", "merci", "svp", "stp", "madame",
-    "monsieur", "oui", "non", "alors", "voila", "ben", "bah", "euh",
-    "je suis actuellement", "je suis", "j suis", "je travaille en tant que",
-    "je travaille comme", "je travaille", "je bosse comme", "je bosse", "j exerce",
-    "je fais", "j ai", "travaille comme", "travaille", "bosse", "actuellement", "aujourd hui",
-    "en ce moment", "mon metier c est", "mon metier est", "mon metier", "ma profession",
-    "mon poste", "mon job", "mon emploi", "mon travail", "c est", "en tant que",
-    "en tant qu", "en qualite de", "comme", "en cdi interimaire", "en cdi", "en cdd",
-    "en cdii", "en interim", "en mission", "cdi interimaire", "cdi", "cdd", "cdii",
-    "interimaire", "interimaires", "interim", "interimeur", "en contrat", "missions",
-    "salarie", "salariee", "temps plein", "temps partiel", "je", "j", "moi", "suis", "sui",
-    "pardon", "plutot", "enfin", "je veux dire",
+    "bonjour",
+    "bonsoir",
+    "salut",
+    "hello",
+    "coucou",
+    "merci",
+    "svp",
+    "stp",
+    "madame",
+    "monsieur",
+    "oui",
+    "non",
+    "alors",
+    "voila",
+    "ben",
+    "bah",
+    "euh",
+    "je suis actuellement",
+    "je suis",
+    "j suis",
+    "je travaille en tant que",
+    "je travaille comme",
+    "je travaille",
+    "je bosse comme",
+    "je bosse",
+    "j exerce",
+    "je fais",
+    "j ai",
+    "travaille comme",
+    "travaille",
+    "bosse",
+    "actuellement",
+    "aujourd hui",
+    "en ce moment",
+    "mon metier c est",
+    "mon metier est",
+    "mon metier",
+    "ma profession",
+    "mon poste",
+    "mon job",
+    "mon emploi",
+    "mon travail",
+    "c est",
+    "en tant que",
+    "en tant qu",
+    "en qualite de",
+    "comme",
+    "en cdi interimaire",
+    "en cdi",
+    "en cdd",
+    "en cdii",
+    "en interim",
+    "en mission",
+    "cdi interimaire",
+    "cdi",
+    "cdd",
+    "cdii",
+    "interimaire",
+    "interimaires",
+    "interim",
+    "interimeur",
+    "en contrat",
+    "missions",
+    "salarie",
+    "salariee",
+    "temps plein",
+    "temps partiel",
+    "je",
+    "j",
+    "moi",
+    "suis",
+    "sui",
+    "pardon",
+    "plutot",
+    "enfin",
+    "je veux dire",
     # the schemes and what is asked about them name no job
-    "pro a", "proa", "periode de reconversion", "reconversion", "alternance", "formation",
+    "pro a",
+    "proa",
+    "periode de reconversion",
+    "reconversion",
+    "alternance",
+    "formation",
     "formations",
 )
 # Words such as "poste", "métier" or "service" are not frames on their own: they are part
@@ -327,7 +440,7 @@ _FRAMES = (
 _UNITS = frozenset({"an", "ans", "annee", "annees", "mois", "semaine", "semaines", "jour", "jours", "h", "heures"})
 
 
-def _phrase_pattern(phrases: Iterable[str]) -> "re.Pattern[str]":
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
     """Regex matching any of ``phrases`` as whole words, longest first."""
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in ordered) + r")(?![a-z0-9])")
@@ -350,9 +463,9 @@ class Segment:
     plutôt … »): it then replaces what was said before it.
     """
 
-    words: Tuple[str, ...]
+    words: tuple[str, ...]
     wish: bool
-    positions: Tuple[int, ...] = ()
+    positions: tuple[int, ...] = ()
     correction: bool = False
 
     @property
@@ -374,14 +487,14 @@ def normalize_char(char: str) -> str:
     return normalize(char)
 
 
-def word_spans(text: str) -> List[Tuple[int, int, str]]:
+def word_spans(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, word)`` of every word of :func:`normalize` in ``truncate(text)``.
 
     The words are exactly those of ``tokenize(truncate(text))``, in order; ``start`` and
     ``end`` are character offsets in ``text`` (a span of the text as typed).
     """
     text = truncate(text)
-    spans: List[Tuple[int, int, str]] = []
+    spans: list[tuple[int, int, str]] = []
     start = -1
     for index, char in enumerate(text):
         inside = bool(normalize_char(char)) or (start >= 0 and unicodedata.combining(char) > 0)
@@ -393,14 +506,14 @@ def word_spans(text: str) -> List[Tuple[int, int, str]]:
     if start >= 0:
         spans.append((start, len(text), normalize(text[start:])))
     # A character whose fold holds a space (rare compatibility forms) splits a word.
-    out: List[Tuple[int, int, str]] = []
+    out: list[tuple[int, int, str]] = []
     for begin, end, word in spans:
         for part in word.split():
             out.append((begin, end, part))
     return out
 
 
-def job_segments(text: str) -> List[Segment]:
+def job_segments(text: str) -> list[Segment]:
     """The phrases of a message that may name a job, framing removed, in message order.
 
     The input is truncated (:data:`MAX_INPUT_CHARS`), cut into clauses at punctuation and
@@ -408,7 +521,7 @@ def job_segments(text: str) -> List[Segment]:
     ("je suis", "en tant que", "intérimaire", "en CDI", durations) are removed. Empty
     phrases are dropped; at most :data:`MAX_SEGMENTS` are returned.
     """
-    segments: List[Segment] = []
+    segments: list[Segment] = []
     wish = False
     correction = False
     base = 0  # index of the clause's first word in the message's words
@@ -418,9 +531,9 @@ def job_segments(text: str) -> List[Segment]:
             continue
         word_index = {m.start(): i for i, m in enumerate(_WORD_RE.finditer(normalised))}
         start = 0
-        pieces: List[Tuple[int, int, bool, bool]] = []
+        pieces: list[tuple[int, int, bool, bool]] = []
         for found in _BOUNDARY_RE.finditer(normalised):
-            piece_correction = correction or bool(_CORRECTION_RE.search(normalised[start:found.start()]))
+            piece_correction = correction or bool(_CORRECTION_RE.search(normalised[start : found.start()]))
             pieces.append((start, found.start(), wish, piece_correction))
             wish = wish or found.group(0) in _WISH_SET
             start = found.end()
@@ -450,17 +563,17 @@ def strip_framing(text: str) -> str:
     return " ".join(segment.text for segment in job_segments(text))
 
 
-def _strip_frames(piece: str) -> List[str]:
+def _strip_frames(piece: str) -> list[str]:
     """Words of a normalised phrase without framing words, numbers, durations ("5 ans")
     and the articles or pronouns left at its edges."""
     return [word for word, _ in _strip_frames_at(piece, 0, len(piece))]
 
 
-def _strip_frames_at(text: str, begin: int, end: int) -> List[Tuple[str, int]]:
+def _strip_frames_at(text: str, begin: int, end: int) -> list[tuple[str, int]]:
     """:func:`_strip_frames` of ``text[begin:end]``, each word with its offset in ``text``."""
     piece = text[begin:end]
     framed = [(m.start(), m.end()) for m in _FRAME_RE.finditer(piece)]
-    words: List[Tuple[str, int]] = []
+    words: list[tuple[str, int]] = []
     previous = ""
     for found in _WORD_RE.finditer(piece):
         word = found.group(0)
@@ -477,13 +590,5 @@ def _strip_frames_at(text: str, begin: int, end: int) -> List[Tuple[str, int]]:
     return words
 
 
-_NUMBER_WORDS = frozenset(
-    {"un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
-     "onze", "douze", "quinze", "vingt", "trente", "quelques", "plusieurs"}
-)
-_EDGE_WORDS = frozenset(
-    {"de", "d", "du", "des", "la", "le", "l", "les", "un", "une", "en", "a", "au", "aux", "et",
-     "ou", "que", "qu", "est", "mon", "ma", "mes", "bien", "tres", "y", "on", "il", "elle",
-     "nous", "vous", "me", "m", "se", "s", "ne", "n", "pas", "plus", "encore", "deja",
-     "toujours", "aussi", "ici", "the"}
-)
+_NUMBER_WORDS = lexicon_words("number_words")
+_EDGE_WORDS = lexicon_words("edge_words")

@@ -10,7 +10,7 @@ the vocabulary lacks).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -30,24 +30,24 @@ class ContractEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Emits the ``contract`` entity the core's vocabulary finds."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "ContractEntityExtractor":
+    ) -> ContractEntityExtractor:
         return cls(config)
 
-    def __init__(self, config: Dict[Text, Any], vocabulary: Optional[ContractVocabulary] = None) -> None:
+    def __init__(self, config: dict[str, Any], vocabulary: ContractVocabulary | None = None) -> None:
         self.component_config = config
         self._vocabulary = vocabulary or default_contracts()
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Set each message's ``contract`` entity from the vocabulary when it finds one."""
         for message in messages:
             text = message.get(TEXT)
@@ -65,5 +65,5 @@ class ContractEntityExtractor(GraphComponent, EntityExtractorMixin):
                 "confidence_entity": 1.0,
                 EXTRACTOR: self.name,
             }
-            message.set(ENTITIES, others + [entity], add_to_output=True)
+            message.set(ENTITIES, [*others, entity], add_to_output=True)
         return messages

@@ -19,7 +19,7 @@ Each entity has the usual ``start``, ``end``, ``value`` (the words as typed) and
 from __future__ import annotations
 
 import threading
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -36,7 +36,7 @@ from bot.understanding.non_job import has_job_word
 ENTITY = "metier"
 
 _FINDER_LOCK = threading.Lock()
-_FINDER: Optional[MetierFinder] = None
+_FINDER: MetierFinder | None = None
 
 
 def default_finder() -> MetierFinder:
@@ -54,7 +54,7 @@ def default_finder() -> MetierFinder:
     return _FINDER
 
 
-def entity_of(found: FoundMetier, extractor: Text, default_idcc: int) -> Dict[Text, Any]:
+def entity_of(found: FoundMetier, extractor: str, default_idcc: int) -> dict[str, Any]:
     """The Rasa entity dict of one job found."""
     return {
         ENTITY_ATTRIBUTE_TYPE: ENTITY,
@@ -74,22 +74,22 @@ class MetierEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Emits ``metier`` entities found by the core over the whole message."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """``warm_up``: build the matchers when the model loads (not on the first message)."""
         return {"warm_up": True}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "MetierEntityExtractor":
+    ) -> MetierEntityExtractor:
         """Create the component (the finder is shared by the process)."""
         return cls(config)
 
-    def __init__(self, config: Dict[Text, Any], finder: Optional[MetierFinder] = None) -> None:
+    def __init__(self, config: dict[str, Any], finder: MetierFinder | None = None) -> None:
         """``finder`` defaults to :func:`default_finder` (tests pass their own)."""
         self.component_config = config
         self._finder = finder
@@ -101,7 +101,7 @@ class MetierEntityExtractor(GraphComponent, EntityExtractorMixin):
             self._finder = default_finder()
         return self._finder
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Replace the ``metier`` entities of each message with the core's."""
         for message in messages:
             self._process_message(message)
@@ -111,7 +111,7 @@ class MetierEntityExtractor(GraphComponent, EntityExtractorMixin):
         text = message.get(TEXT)
         entities = message.get(ENTITIES, [])
         others = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) != ENTITY]
-        found: List[Dict[Text, Any]] = []
+        found: list[dict[str, Any]] = []
         if isinstance(text, str) and text and not text.startswith("/"):
             finder = self._get_finder()
             found = [entity_of(f, self.name, finder.default_idcc) for f in finder.find(text)]
@@ -120,13 +120,13 @@ class MetierEntityExtractor(GraphComponent, EntityExtractorMixin):
         message.set(ENTITIES, others + found, add_to_output=True)
 
     def _refused_spans(
-        self, text: str, proposed: List[Dict[Text, Any]], found: List[Dict[Text, Any]]
-    ) -> List[Dict[Text, Any]]:
+        self, text: str, proposed: list[dict[str, Any]], found: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
         """Jobs the statistical model saw where the core found none, kept with the core's
         verdict on them (« ambulancier »: not in the list), so that the answer says the job
         is not in the list instead of asking for it again. The core decides; the model
         only proposes where a job not in the annex was named."""
-        out: List[Dict[Text, Any]] = []
+        out: list[dict[str, Any]] = []
         finder = self._get_finder()
         for entity in proposed:
             start, end = entity.get("start"), entity.get("end")

@@ -27,14 +27,12 @@ registers components by class name, so once this module is imported the name
 
 from __future__ import annotations
 
-from typing import List, Text
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.utils import spacy_utils
 
 #: Pipes no NLU component reads: the parser (Rasa disables it too), the NER and the
 #: sentence recogniser. Names absent from a model are ignored by spaCy.
-EXCLUDED_PIPES: List[Text] = ["parser", "ner", "senter"]
+EXCLUDED_PIPES: list[str] = ["parser", "ner", "senter"]
 
 
 @DefaultV1Recipe.register(
@@ -46,7 +44,7 @@ class SpacyNLP(spacy_utils.SpacyNLP):
     """``SpacyNLP`` whose model is loaded without :data:`EXCLUDED_PIPES`."""
 
     @staticmethod
-    def load_model(spacy_model_name: Text) -> spacy_utils.SpacyModel:
+    def load_model(spacy_model_name: str) -> spacy_utils.SpacyModel:
         """Load the named spaCy model without the excluded pipes; Rasa's checks and
         messages for a missing name, a missing model or an incompatible version."""
         import spacy
@@ -63,7 +61,7 @@ class SpacyNLP(spacy_utils.SpacyNLP):
                 f"(python -m spacy download {spacy_model_name})."
             ) from None
         info = spacy.info(spacy_model_name)
-        required = info.get("spacy_version") if isinstance(info, dict) else ""
+        required = str(info.get("spacy_version") or "") if isinstance(info, dict) else ""
         if not spacy.util.is_compatible_version(spacy.about.__version__, required):
             raise spacy_utils.InvalidModelError(
                 f"The specified model - {spacy_model_name} requires a spaCy runtime version {required} "

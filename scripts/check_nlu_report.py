@@ -23,7 +23,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import yaml
 
@@ -31,23 +31,26 @@ DEFAULT_MIN_F1 = 0.90
 SUMMARY_KEYS = {"accuracy", "macro avg", "micro avg", "weighted avg"}
 ENTITY_REPORTS = ("DIETClassifier_report.json", "CRFEntityExtractor_report.json")
 #: The project's own extractors (nlu/): each emits one entity type, reported alone.
-COMPONENT_REPORTS = (("MetierEntityExtractor_report.json", "metier"), ("ContractEntityExtractor_report.json", "contract"))
+COMPONENT_REPORTS = (
+    ("MetierEntityExtractor_report.json", "metier"),
+    ("ContractEntityExtractor_report.json", "contract"),
+)
 
 
-def _read_json(path: Path) -> Optional[Dict[str, Any]]:
+def _read_json(path: Path) -> dict[str, Any] | None:
     if not path.exists():
         return None
     with path.open(encoding="utf-8") as handle:
         return json.load(handle)
 
 
-def weighted_f1(report: Dict[str, Any]) -> Optional[float]:
+def weighted_f1(report: dict[str, Any]) -> float | None:
     summary = report.get("weighted avg") or {}
     value = summary.get("f1-score")
     return float(value) if value is not None else None
 
 
-def per_label_f1(report: Dict[str, Any]) -> List[Tuple[str, float, int]]:
+def per_label_f1(report: dict[str, Any]) -> list[tuple[str, float, int]]:
     rows = []
     for label, values in report.items():
         if label in SUMMARY_KEYS or not isinstance(values, dict) or "f1-score" not in values:
@@ -102,7 +105,7 @@ def check_nlu(results: Path, min_f1: float) -> bool:
     return ok
 
 
-def failed_stories(results: Path) -> Optional[List[str]]:
+def failed_stories(results: Path) -> list[str] | None:
     """Names of the failed test stories, or None when the file is missing."""
     path = results / "failed_test_stories.yml"
     if not path.exists():
@@ -134,7 +137,7 @@ def check_core(results: Path) -> bool:
     return True
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Check rasa test reports.")
     parser.add_argument("--results", type=Path, default=Path("results"), help="rasa test output folder")
     parser.add_argument("--min-f1", type=float, default=DEFAULT_MIN_F1, help="minimum intent weighted avg F1")

@@ -20,8 +20,8 @@ import argparse
 import difflib
 import sys
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, List, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -49,7 +49,7 @@ def _key(text: str) -> str:
     return " ".join("".join(ch for ch in folded if not unicodedata.combining(ch)).split())
 
 
-def _clean(text: str) -> Optional[str]:
+def _clean(text: str) -> str | None:
     text = " ".join(str(text).replace("\u2019", "'").split())
     if not (MIN_CHARS <= len(text) <= MAX_CHARS):
         return None
@@ -59,10 +59,10 @@ def _clean(text: str) -> Optional[str]:
     return text
 
 
-def metier_terms(knowledge_dir: Path = KNOWLEDGE_DIR) -> List[str]:
+def metier_terms(knowledge_dir: Path = KNOWLEDGE_DIR) -> list[str]:
     """Labels and variants of all métiers of all branches, sorted, without duplicates."""
     kb = load_knowledge_from(knowledge_dir)
-    terms: List[str] = []
+    terms: list[str] = []
     for idcc in sorted(kb.branches):
         branch = kb.branches[idcc]
         for metier in branch.metiers:
@@ -74,7 +74,7 @@ def metier_terms(knowledge_dir: Path = KNOWLEDGE_DIR) -> List[str]:
     return _unique(terms)
 
 
-def _unique(terms: Iterable[str]) -> List[str]:
+def _unique(terms: Iterable[str]) -> list[str]:
     by_key = {}
     for term in terms:
         cleaned = _clean(term)
@@ -93,7 +93,7 @@ def render_lookup(terms: Iterable[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the committed file is not up to date")
     parser.add_argument("--knowledge", type=Path, default=KNOWLEDGE_DIR, help="knowledge folder")

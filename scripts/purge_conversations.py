@@ -39,8 +39,9 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 import yaml
@@ -55,7 +56,7 @@ class ConfigError(Exception):
     """The endpoints file or the arguments do not describe an SQL tracker store."""
 
 
-def retention_days(value: Optional[int] = None) -> int:
+def retention_days(value: int | None = None) -> int:
     """``value``, else ``PROA_RETENTION_DAYS``, else 30."""
     if value is not None:
         days = value
@@ -64,7 +65,7 @@ def retention_days(value: Optional[int] = None) -> int:
         try:
             days = int(raw)
         except ValueError:
-            raise ConfigError(f"PROA_RETENTION_DAYS n'est pas un nombre entier : {raw!r}")
+            raise ConfigError(f"PROA_RETENTION_DAYS n'est pas un nombre entier : {raw!r}") from None
     if days < 1:
         raise ConfigError("la durée de conservation doit être d'au moins 1 jour")
     return days
@@ -73,7 +74,8 @@ def retention_days(value: Optional[int] = None) -> int:
 def _expand(value: Any) -> Any:
     """Replace ``${VAR}`` by the environment variable, as Rasa does in endpoints files."""
     if isinstance(value, str):
-        def replace(match: "re.Match[str]") -> str:
+
+        def replace(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in os.environ:
                 raise ConfigError(f"variable d'environnement non définie : {name}")
@@ -87,7 +89,7 @@ def _expand(value: Any) -> Any:
     return value
 
 
-def url_from_endpoints(path: Path, base_dir: Optional[Path] = None) -> sa.engine.URL:
+def url_from_endpoints(path: Path, base_dir: Path | None = None) -> sa.engine.URL:
     """The SQLAlchemy URL of the ``tracker_store`` of a Rasa endpoints file."""
     if not path.is_file():
         raise ConfigError(f"fichier introuvable : {path}")
@@ -98,7 +100,7 @@ def url_from_endpoints(path: Path, base_dir: Optional[Path] = None) -> sa.engine
     return store_url(store, base_dir or Path.cwd())
 
 
-def store_url(store: Dict[str, Any], base_dir: Path) -> sa.engine.URL:
+def store_url(store: dict[str, Any], base_dir: Path) -> sa.engine.URL:
     """Build the URL the way Rasa's ``SQLTrackerStore.get_db_url`` does."""
     dialect = store.get("dialect", "sqlite")
     host = store.get("url")
@@ -121,7 +123,7 @@ def store_url(store: Dict[str, Any], base_dir: Path) -> sa.engine.URL:
     )
 
 
-def lock_store_from_endpoints(path: Path, base_dir: Optional[Path] = None) -> Any:
+def lock_store_from_endpoints(path: Path, base_dir: Path | None = None) -> Any:
     """The lock store Rasa uses with this endpoints file (an object with Rasa's
     ``LockStore.lock``), or None when it is Rasa's in-memory one (private to ``rasa run``)."""
     config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -166,12 +168,12 @@ def _has_events_table(engine: sa.engine.Engine) -> bool:
 
 def purge(
     engine: sa.engine.Engine,
-    days: Optional[int] = None,
-    sender: Optional[str] = None,
-    now: Optional[float] = None,
+    days: int | None = None,
+    sender: str | None = None,
+    now: float | None = None,
     dry_run: bool = False,
     lock_store: Any = None,
-) -> Dict[str, int]:
+) -> dict[str, int]:
     """Delete expired conversations (or one sender's); returns counts of what was
     (or, with ``dry_run``, would be) deleted: ``conversations`` and ``events``.
 
@@ -182,27 +184,29 @@ def purge(
     if sender is not None:
         return locked(lock_store, sender, lambda: _erase(engine, sender, dry_run))
     cutoff = (time.time() if now is None else now) - retention_days(days) * 86400
-    expired_senders: List[str] = []
+    expired_senders: list[str] = []
     if lock_store is not None and not dry_run:
         with engine.connect() as connection:
-            expired_senders = list(connection.execute(
-                sa.text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
-                {"cutoff": cutoff},
-            ).scalars())
+            expired_senders = list(
+                connection.execute(
+                    sa.text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
+                    {"cutoff": cutoff},
+                ).scalars()
+            )
     counts = {"conversations": 0, "events": 0}
     for expired in expired_senders:
         # Checked again under the lock: a message may have arrived meanwhile.
-        erased = locked(lock_store, expired, lambda: _erase(engine, expired, dry_run, cutoff))
+        erased = locked(lock_store, expired, lambda expired=expired: _erase(engine, expired, dry_run, cutoff))
         counts = {key: counts[key] + erased[key] for key in counts}
     rest = _retention(engine, cutoff, dry_run)
     return {key: counts[key] + rest[key] for key in counts}
 
 
-def _erase(engine: sa.engine.Engine, sender: str, dry_run: bool, cutoff: Optional[float] = None) -> Dict[str, int]:
+def _erase(engine: sa.engine.Engine, sender: str, dry_run: bool, cutoff: float | None = None) -> dict[str, int]:
     """Delete (or count) every event of ``sender`` (only if it is all older than
     ``cutoff``, when given)."""
     with engine.begin() as connection:
-        params: Dict[str, Any] = {"sender": sender}
+        params: dict[str, Any] = {"sender": sender}
         if cutoff is not None:
             params["cutoff"] = cutoff
             latest = connection.execute(
@@ -218,17 +222,13 @@ def _erase(engine: sa.engine.Engine, sender: str, dry_run: bool, cutoff: Optiona
         return {"conversations": 1 if count else 0, "events": count}
 
 
-def _retention(engine: sa.engine.Engine, cutoff: float, dry_run: bool) -> Dict[str, int]:
+def _retention(engine: sa.engine.Engine, cutoff: float, dry_run: bool) -> dict[str, int]:
     """Expired conversations not deleted yet (all of them without a lock store) and
     the earlier sessions of conversations still in use."""
     with engine.begin() as connection:
         params = {"cutoff": cutoff}
-        expired = (
-            "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
-        )
-        conversations = connection.execute(
-            sa.text(f"SELECT COUNT(*) FROM ({expired}) AS expired"), params
-        ).scalar_one()
+        expired = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
+        conversations = connection.execute(sa.text(f"SELECT COUNT(*) FROM ({expired}) AS expired"), params).scalar_one()
         whole = connection.execute(
             sa.text(f"SELECT COUNT(*) FROM events WHERE sender_id IN ({expired})"), params
         ).scalar_one()
@@ -245,13 +245,20 @@ def _retention(engine: sa.engine.Engine, cutoff: float, dry_run: bool) -> Dict[s
         return {"conversations": conversations, "events": whole + partial}
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Supprime les conversations enregistrées (durée de conservation, ou un interlocuteur)."
     )
-    parser.add_argument("--days", type=int, help="durée de conservation en jours (défaut : PROA_RETENTION_DAYS, sinon 30)")
+    parser.add_argument(
+        "--days", type=int, help="durée de conservation en jours (défaut : PROA_RETENTION_DAYS, sinon 30)"
+    )
     parser.add_argument("--sender", help="supprime toute la conversation de cet identifiant")
-    parser.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"), help="fichier endpoints de Rasa (défaut : endpoints.yml)")
+    parser.add_argument(
+        "--endpoints",
+        type=Path,
+        default=Path("endpoints.yml"),
+        help="fichier endpoints de Rasa (défaut : endpoints.yml)",
+    )
     parser.add_argument("--db-url", help="URL SQLAlchemy de la base (remplace --endpoints)")
     parser.add_argument("--dry-run", action="store_true", help="compte sans rien supprimer")
     args = parser.parse_args(argv)
@@ -265,7 +272,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 "un message en cours de traitement pourrait réécrire des événements supprimés.",
                 file=sys.stderr,
             )
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") and not Path(url.database).exists():
+        if (
+            url.get_backend_name() == "sqlite"
+            and url.database not in (None, "", ":memory:")
+            and not Path(url.database).exists()
+        ):
             raise ConfigError(f"base SQLite introuvable : {url.database}")
         days = None if args.sender is not None else retention_days(args.days)
         engine = sa.create_engine(url)
@@ -277,9 +288,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"purge_conversations : {error}", file=sys.stderr)
         return 2
     except sa.exc.SQLAlchemyError as error:
-        print(f"purge_conversations : erreur de base de données ({type(error).__name__}) : {error.orig if hasattr(error, 'orig') else error}", file=sys.stderr)
+        print(
+            f"purge_conversations : erreur de base de données ({type(error).__name__}) : {error.orig if hasattr(error, 'orig') else error}",
+            file=sys.stderr,
+        )
         return 2
-    except Exception as error:  # noqa: BLE001 - Rasa's LockError, without importing Rasa early
+    except Exception as error:
         if type(error).__name__ != "LockError":
             raise
         print(f"purge_conversations : verrou de la conversation indisponible, rien supprimé ({error})", file=sys.stderr)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what is needed and runs every test: knowledge checks, unit tests, Rasa data
+# Installs what is needed and runs every test: static checks, knowledge checks, unit tests, Rasa data
 # validation, NLU and conversation tests (with their quality gates), and the end-to-end
 # tests against the real assistant (REST, web widget in headless Chromium, persistence,
 # two instances on PostgreSQL + Redis). Exit code non-zero on any failure.
@@ -11,6 +11,9 @@ scripts/setup.sh test
 if [ -f scripts/install_browser.sh ]; then scripts/install_browser.sh; fi
 if [ -f scripts/install_nginx.sh ]; then scripts/install_nginx.sh; fi
 if [ -f scripts/build_web.sh ]; then scripts/build_web.sh; fi
+
+echo "==> static checks (ruff, mypy, pylint duplicate-code)"
+scripts/lint.sh
 
 echo "==> knowledge"
 .venv/bin/bot knowledge validate

@@ -22,8 +22,9 @@ one per conversation. Use it in the endpoints file::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator, Optional, Text
+from typing import Any
 
 import redis.exceptions
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
@@ -38,14 +39,14 @@ MUTEX_WAIT = 10.0
 class AtomicRedisLockStore(RedisLockStore):
     """Rasa's Redis lock store with atomic ticket updates (see the module docstring)."""
 
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, **kwargs: Any) -> None:
+    def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
         # Rasa builds custom lock stores with ``endpoint_config=…`` only.
         if endpoint_config is not None:
             kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs, **kwargs}
         super().__init__(**kwargs)
 
     @contextmanager
-    def _mutex(self, conversation_id: Text) -> Iterator[None]:
+    def _mutex(self, conversation_id: str) -> Iterator[None]:
         mutex = self.red.lock(
             f"{self.key_prefix}{conversation_id}:mutex", timeout=MUTEX_LIFETIME, blocking_timeout=MUTEX_WAIT
         )
@@ -63,17 +64,17 @@ class AtomicRedisLockStore(RedisLockStore):
             except redis.exceptions.LockError:
                 pass  # expired meanwhile: nothing left to release
 
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """Issue a ticket (see ``LockStore.issue_ticket``), atomically."""
         with self._mutex(conversation_id):
             return super().issue_ticket(conversation_id, lock_lifetime)
 
-    def update_lock(self, conversation_id: Text) -> None:
+    def update_lock(self, conversation_id: str) -> None:
         """Drop expired tickets (see ``LockStore.update_lock``), atomically."""
         with self._mutex(conversation_id):
             super().update_lock(conversation_id)
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Finish serving a ticket and delete the lock when nobody waits, atomically."""
         with self._mutex(conversation_id):
             super().cleanup(conversation_id, ticket_number)

@@ -49,8 +49,9 @@ import json
 import logging
 import os
 import weakref
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Text, Tuple
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.exc
@@ -102,16 +103,16 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
             _create_private(Path(db))
         super().__init__(*args, **kwargs)
         # Conversations whose last retrieve failed: their next save is skipped.
-        self._unread: Set[str] = set()
+        self._unread: set[str] = set()
         # sender id -> (the tracker retrieve returned, rows it was built from).
-        self._read: Dict[str, Tuple["weakref.ref[DialogueStateTracker]", int]] = {}
+        self._read: dict[str, tuple[weakref.ref[DialogueStateTracker], int]] = {}
         self._latest_session_query = _latest_session_query(self.SQLEvent.__table__)
         self._insert = self.SQLEvent.__table__.insert()
 
     def _failed(self, operation: str, error: BaseException) -> None:
         logger.error("%s (%s): %s", FAILURE_LOG_PREFIX, operation, describe(error))
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         try:
             tracker = await super().retrieve(sender_id)
         except sqlalchemy.exc.SQLAlchemyError as error:
@@ -121,7 +122,7 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         self._unread.discard(sender_id)
         return tracker
 
-    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         """Rasa's ``_retrieve``; the latest session is read with the prebuilt statement."""
         self._read.pop(sender_id, None)
         if fetch_events_from_all_sessions:
@@ -142,8 +143,8 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         read = self._read.pop(tracker.sender_id, None)  # before the event broker's retrieve
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            rows: List[Dict[str, Any]] = []
-            if read is not None and read[0]() is tracker:
+            rows: list[dict[str, Any]] = []
+            if read is not None and read[0]() is tracker and tracker is not None:
                 new_events: Iterable = itertools.islice(tracker.events, read[1], len(tracker.events))
             else:
                 new_events = self._additional_events(session, tracker)
@@ -163,14 +164,14 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
                 session.execute(self._insert, rows)
             session.commit()
 
-    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         try:
             return await super().retrieve_full_tracker(conversation_id)
         except sqlalchemy.exc.SQLAlchemyError as error:
             self._failed("retrieve", error)
             raise TrackerStoreFailure(describe(error)) from None
 
-    async def keys(self) -> Iterable[Text]:
+    async def keys(self) -> Iterable[str]:
         try:
             return await super().keys()
         except sqlalchemy.exc.SQLAlchemyError as error:

@@ -25,9 +25,10 @@ import json
 import os
 import sqlite3
 import threading
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Iterator, Optional, Text
+from typing import Any
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
@@ -41,7 +42,7 @@ BUSY_TIMEOUT = 30.0
 class SQLiteLockStore(LockStore):
     """Rasa's ticket locks stored in a SQLite file (see the module docstring)."""
 
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, db: Optional[str] = None, **_: Any) -> None:
+    def __init__(self, endpoint_config: EndpointConfig | None = None, db: str | None = None, **_: Any) -> None:
         if endpoint_config is not None:
             db = db or endpoint_config.kwargs.get("db") or endpoint_config.url
         self.path = Path(db or DEFAULT_DB)
@@ -83,14 +84,14 @@ class SQLiteLockStore(LockStore):
             finally:
                 self._depth = 0
 
-    def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
         with self._thread_lock:
             row = self._connection.execute(
                 "SELECT lock FROM conversation_locks WHERE conversation_id = ?", (conversation_id,)
             ).fetchone()
         return TicketLock.from_dict(json.loads(row[0])) if row else None
 
-    def delete_lock(self, conversation_id: Text) -> None:
+    def delete_lock(self, conversation_id: str) -> None:
         with self._transaction():
             self._connection.execute("DELETE FROM conversation_locks WHERE conversation_id = ?", (conversation_id,))
 
@@ -101,17 +102,17 @@ class SQLiteLockStore(LockStore):
                 (lock.conversation_id, lock.dumps()),
             )
 
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """Issue a ticket (see ``LockStore.issue_ticket``) in one transaction."""
         with self._transaction():
             return super().issue_ticket(conversation_id, lock_lifetime)
 
-    def update_lock(self, conversation_id: Text) -> None:
+    def update_lock(self, conversation_id: str) -> None:
         """Drop expired tickets (see ``LockStore.update_lock``) in one transaction."""
         with self._transaction():
             super().update_lock(conversation_id)
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Finish serving a ticket and delete the lock when nobody waits, in one transaction."""
         with self._transaction():
             super().cleanup(conversation_id, ticket_number)
@@ -122,7 +123,5 @@ class SQLiteLockStore(LockStore):
 
 
 def _create_private(path: Path) -> None:
-    try:
+    with suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass

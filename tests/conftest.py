@@ -7,7 +7,7 @@ The end-to-end tests (tests/e2e/) and the browser test against the real assistan
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

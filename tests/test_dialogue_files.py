@@ -89,8 +89,11 @@ def test_form_slots_are_profile_slots(domain):
 
 def test_entities_of_the_nlu_data_are_in_the_domain(domain):
     names = {next(iter(e)) if isinstance(e, dict) else e for e in domain["entities"]}
-    text = "".join((ROOT / "data/nlu").joinpath(f).read_text(encoding="utf-8") for f in ("eligibility.yml", "profile.yml", "certifications.yml", "faq.yml"))
-    used = set(re.findall(r'\]\((\w+)\)', text)) | set(re.findall(r'"entity": "(\w+)"', text))
+    text = "".join(
+        (ROOT / "data/nlu").joinpath(f).read_text(encoding="utf-8")
+        for f in ("eligibility.yml", "profile.yml", "certifications.yml", "faq.yml")
+    )
+    used = set(re.findall(r"\]\((\w+)\)", text)) | set(re.findall(r'"entity": "(\w+)"', text))
     assert used <= names
 
 
@@ -127,7 +130,11 @@ def write_reports(folder: Path, intent_f1: float, failed_story: bool) -> None:
     }
     (folder / "intent_report.json").write_text(json.dumps(report), encoding="utf-8")
     (folder / "DIETClassifier_report.json").write_text(json.dumps(report), encoding="utf-8")
-    failed = "stories:\n- story: a story (./tests/test_stories.yml)\n  steps:\n  - intent: greet\n" if failed_story else "# None of the test stories failed - all good!\n"
+    failed = (
+        "stories:\n- story: a story (./tests/test_stories.yml)\n  steps:\n  - intent: greet\n"
+        if failed_story
+        else "# None of the test stories failed - all good!\n"
+    )
     (folder / "failed_test_stories.yml").write_text(failed, encoding="utf-8")
 
 

@@ -24,9 +24,7 @@ def _imported_modules(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", sorted((REPO / "bot").rglob("*.py")), ids=lambda p: str(p.relative_to(REPO)))
 def test_core_module_imports_no_rasa_nor_adapters(path: Path) -> None:
-    offending = sorted(
-        name for name in _imported_modules(path) if name.split(".")[0] in FORBIDDEN_IN_CORE
-    )
+    offending = sorted(name for name in _imported_modules(path) if name.split(".")[0] in FORBIDDEN_IN_CORE)
     assert not offending, f"{path.relative_to(REPO)} imports {offending}"
 
 

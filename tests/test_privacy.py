@@ -15,8 +15,8 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, List
 
 import pytest
 import sqlalchemy as sa
@@ -41,7 +41,7 @@ def _event(sender: str, type_name: str, timestamp: float, **data) -> dict:
     }
 
 
-def _session(sender: str, start: float, text: str) -> List[dict]:
+def _session(sender: str, start: float, text: str) -> list[dict]:
     """One session as Rasa stores it: session start, a user message, an answer."""
     return [
         _event(sender, "action", start - 0.001, name="action_session_start"),
@@ -68,7 +68,7 @@ def _fill(engine: sa.engine.Engine) -> None:
         connection.execute(SQLTrackerStore.SQLEvent.__table__.insert(), rows)
 
 
-def _texts(engine: sa.engine.Engine, sender: str) -> List[str]:
+def _texts(engine: sa.engine.Engine, sender: str) -> list[str]:
     with engine.connect() as connection:
         rows = connection.execute(
             sa.text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
@@ -165,7 +165,12 @@ def test_url_from_endpoints_like_rasa(tmp_path, monkeypatch):
     monkeypatch.setenv("DB_NAME", "trackers")
     url = purge_script.url_from_endpoints(REPO / "endpoints.scale.yml")
     assert (url.get_backend_name(), url.host, url.port, url.username, url.password, url.database) == (
-        "postgresql", "db.internal", 5433, "proa", "s3cret", "trackers",
+        "postgresql",
+        "db.internal",
+        5433,
+        "proa",
+        "s3cret",
+        "trackers",
     )
 
     monkeypatch.delenv("DB_PASSWORD")
@@ -184,7 +189,10 @@ def test_command_line_on_a_sqlite_file(tmp_path):
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, str(REPO / "scripts/purge_conversations.py"), "--endpoints", str(endpoints), *args],
-            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
         )
 
     # The fixture's events are dated around NOW (2027): with 30 days nothing is old

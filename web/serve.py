@@ -27,11 +27,12 @@ import json
 import os
 import re
 import sys
+from collections.abc import Sequence
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, Optional, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 DEFAULT_DIST = Path(__file__).resolve().parent / "dist"
@@ -50,7 +51,7 @@ DEFAULT_FRAME_ANCESTORS = "'self'"
 _FRAME_ANCESTORS_OK = re.compile(r"^[A-Za-z0-9'*:/._ -]+$")
 
 
-def frame_headers(frame_ancestors: Optional[str] = None) -> Dict[str, str]:
+def frame_headers(frame_ancestors: str | None = None) -> dict[str, str]:
     """The Content-Security-Policy (with ``frame-ancestors``) and, when it can say the
     same, ``X-Frame-Options`` headers; raises ValueError on a malformed source list."""
     ancestors = " ".join((frame_ancestors or DEFAULT_FRAME_ANCESTORS).split())
@@ -63,7 +64,7 @@ def frame_headers(frame_ancestors: Optional[str] = None) -> Dict[str, str]:
     return headers
 
 
-def validate_socket_url(url: Optional[str]) -> Optional[str]:
+def validate_socket_url(url: str | None) -> str | None:
     """Returns the URL stripped, None when empty; raises ValueError when not http(s)/ws(s)."""
     if url is None or not url.strip():
         return None
@@ -74,7 +75,7 @@ def validate_socket_url(url: Optional[str]) -> Optional[str]:
     return url
 
 
-def config_script(socket_url: Optional[str], socket_path: Optional[str] = None) -> bytes:
+def config_script(socket_url: str | None, socket_path: str | None = None) -> bytes:
     """The body of ``config.js``: ``window.PROA_CONFIG = {...};``."""
     config: dict[str, Any] = {}
     if socket_url:
@@ -95,7 +96,7 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
         *args: Any,
         config_body: bytes,
         quiet: bool = False,
-        security_headers: Optional[Dict[str, str]] = None,
+        security_headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         self.config_body = config_body
@@ -117,7 +118,7 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
     def _is_source_map(self) -> bool:
         return urlsplit(self.path).path.lower().endswith(".map")
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:
         if self._is_source_map():
             self.send_error(HTTPStatus.NOT_FOUND, "Not found")
         elif self._is_config():
@@ -125,7 +126,7 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
         else:
             super().do_GET()
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         if self._is_source_map():
             self.send_error(HTTPStatus.NOT_FOUND, "Not found")
         elif self._is_config():
@@ -146,7 +147,7 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
         self.send_error(HTTPStatus.NOT_FOUND, "Not found")
         return None
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         if not self.quiet:
             super().log_message(format, *args)
 
@@ -155,18 +156,15 @@ def make_server(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     dist_dir: Path = DEFAULT_DIST,
-    socket_url: Optional[str] = None,
-    socket_path: Optional[str] = None,
+    socket_url: str | None = None,
+    socket_path: str | None = None,
     quiet: bool = False,
-    frame_ancestors: Optional[str] = None,
+    frame_ancestors: str | None = None,
 ) -> ThreadingHTTPServer:
     """A ready (not yet serving) HTTP server; ``port=0`` picks a free port."""
     dist_dir = Path(dist_dir)
     if not (dist_dir / "index.html").is_file():
-        raise FileNotFoundError(
-            f"{dist_dir / 'index.html'} is missing: build the widget first "
-            "(scripts/build_web.sh)"
-        )
+        raise FileNotFoundError(f"{dist_dir / 'index.html'} is missing: build the widget first (scripts/build_web.sh)")
     handler = partial(
         WidgetRequestHandler,
         directory=str(dist_dir),
@@ -179,13 +177,11 @@ def make_server(
     return server
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     env = os.environ
     parser = argparse.ArgumentParser(description="Serve the Pro-A chat widget.")
     parser.add_argument("--host", default=env.get("PROA_WEB_HOST", DEFAULT_HOST))
-    parser.add_argument(
-        "--port", type=int, default=int(env.get("PROA_WEB_PORT") or DEFAULT_PORT)
-    )
+    parser.add_argument("--port", type=int, default=int(env.get("PROA_WEB_PORT") or DEFAULT_PORT))
     parser.add_argument(
         "--socket-url",
         default=env.get("PROA_SOCKET_URL"),
@@ -203,7 +199,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     try:
         server = make_server(
-            args.host, args.port, args.dist, args.socket_url, args.socket_path, args.quiet,
+            args.host,
+            args.port,
+            args.dist,
+            args.socket_url,
+            args.socket_path,
+            args.quiet,
             args.frame_ancestors,
         )
     except (FileNotFoundError, ValueError, OSError) as error:

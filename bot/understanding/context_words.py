@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Tuple
 
 import yaml
 
@@ -27,11 +26,11 @@ class Context:
     words (one or several words each) that name it in a message."""
 
     id: str
-    labels: Tuple[str, ...]
-    words: Tuple[str, ...]
+    labels: tuple[str, ...]
+    words: tuple[str, ...]
 
 
-def load_context_words(root: Optional[Path] = None) -> Tuple[Context, ...]:
+def load_context_words(root: Path | None = None) -> tuple[Context, ...]:
     """Read and validate ``knowledge/context_words.yml``; only reviewed contexts are kept."""
     root = root or knowledge_dir()
     path = root / FILE_NAME
@@ -40,11 +39,13 @@ def load_context_words(root: Optional[Path] = None) -> Tuple[Context, ...]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     validate(data, SCHEMA, path, root)
     return tuple(
-        Context(item["id"], tuple(item["labels"]), tuple(item["words"])) for item in data["contexts"] if item["reviewed"]
+        Context(item["id"], tuple(item["labels"]), tuple(item["words"]))
+        for item in data["contexts"]
+        if item["reviewed"]
     )
 
 
 @lru_cache(maxsize=1)
-def default_context_words() -> Tuple[Context, ...]:
+def default_context_words() -> tuple[Context, ...]:
     """The repository's contexts (read once)."""
     return load_context_words()

@@ -11,10 +11,10 @@ intérimaire).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -31,9 +31,9 @@ class Contract:
 
     code: str
     label: str
-    typed: Tuple[str, ...]
-    combines: Tuple[str, ...] = ()
-    with_agency: Optional[str] = None
+    typed: tuple[str, ...]
+    combines: tuple[str, ...] = ()
+    with_agency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,26 +50,26 @@ class ContractVocabulary:
 
     def __init__(self, contracts: Sequence[Contract], agencies: Sequence[str]) -> None:
         self.contracts = tuple(contracts)
-        self.labels: Dict[str, str] = {c.code: c.label for c in contracts}
-        phrases: List[Tuple[str, str]] = []
+        self.labels: dict[str, str] = {c.code: c.label for c in contracts}
+        phrases: list[tuple[str, str]] = []
         for contract in contracts:
             for typed in contract.typed:
                 words = normalize(typed)
                 if words:
                     phrases.append((words, contract.code))
         phrases.sort(key=lambda p: (-len(p[0]), p[0]))
-        self._code_of: Dict[str, str] = {}
+        self._code_of: dict[str, str] = {}
         for words, code in phrases:
             self._code_of.setdefault(words, code)
         self._phrase_re = _words_pattern([w for w, _ in phrases])
         self._agency_re = _words_pattern([normalize(a) for a in agencies if normalize(a)])
 
-    def find(self, text: str) -> Optional[ContractHit]:
+    def find(self, text: str) -> ContractHit | None:
         """The contract ``text`` names, or None."""
         if not isinstance(text, str) or not text.strip():
             return None
         normalised, offsets = _normalise_with_offsets(text)
-        hits: Dict[str, Tuple[int, int]] = {}
+        hits: dict[str, tuple[int, int]] = {}
         for found in self._phrase_re.finditer(normalised):
             code = self._code_of[found.group(0)]
             hits.setdefault(code, (found.start(), found.end()))
@@ -101,13 +101,13 @@ class ContractVocabulary:
                     chars[index] = " "
         return "".join(chars)
 
-    def code(self, text: str) -> Optional[str]:
+    def code(self, text: str) -> str | None:
         """The code of the contract ``text`` names, or None."""
         hit = self.find(text)
         return hit.code if hit else None
 
 
-def _words_pattern(phrases: Sequence[str]) -> "re.Pattern[str]":
+def _words_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
     """Regex of normalised phrases as whole words, longest first (never matches if empty)."""
     if not phrases:
         return re.compile(r"(?!x)x")
@@ -115,11 +115,11 @@ def _words_pattern(phrases: Sequence[str]) -> "re.Pattern[str]":
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in ordered) + r")(?![a-z0-9])")
 
 
-def _normalise_with_offsets(text: str) -> Tuple[str, List[int]]:
+def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     """``normalize``-like text, one space between words, and for each of its characters
     the offset of the character of ``text`` it comes from."""
-    out: List[str] = []
-    offsets: List[int] = []
+    out: list[str] = []
+    offsets: list[int] = []
     for index, char in enumerate(text):
         folded = normalize_char(char)
         if folded:
@@ -140,7 +140,7 @@ def _is_combining(char: str) -> bool:
     return unicodedata.combining(char) > 0
 
 
-def load_contracts(root: Optional[Path] = None) -> ContractVocabulary:
+def load_contracts(root: Path | None = None) -> ContractVocabulary:
     """Read and validate ``knowledge/contracts.yml``."""
     root = root or knowledge_dir()
     path = root / FILE_NAME

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Optional, Pattern, Tuple
+from re import Pattern
 
 import yaml
 
@@ -28,31 +28,31 @@ class FaqTopic:
     """One FAQ topic."""
 
     id: str
-    proa_rule_topics: Tuple[str, ...]
-    reconversion_rule_topics: Tuple[str, ...]
+    proa_rule_topics: tuple[str, ...]
+    reconversion_rule_topics: tuple[str, ...]
     affirmable: bool
-    patterns: Tuple[Pattern[str], ...]
+    patterns: tuple[Pattern[str], ...]
 
 
 @dataclass(frozen=True)
 class FaqTopics:
     """Every FAQ topic, in the order the parser tries them."""
 
-    topics: Tuple[FaqTopic, ...]
+    topics: tuple[FaqTopic, ...]
 
     @property
-    def ids(self) -> Tuple[str, ...]:
+    def ids(self) -> tuple[str, ...]:
         return tuple(t.id for t in self.topics)
 
-    def rule_topics(self) -> Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]]:
+    def rule_topics(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
         """``{id: (Pro-A rule topics, période de reconversion rule topics)}``."""
         return {t.id: (t.proa_rule_topics, t.reconversion_rule_topics) for t in self.topics}
 
     @property
-    def affirmable(self) -> frozenset:
+    def affirmable(self) -> frozenset[str]:
         return frozenset(t.id for t in self.topics if t.affirmable)
 
-    def find(self, folded: str) -> Optional[str]:
+    def find(self, folded: str) -> str | None:
         """The first topic whose pattern is in ``folded`` (lower case, no accents)."""
         for topic in self.topics:
             if any(p.search(folded) for p in topic.patterns):
@@ -60,7 +60,7 @@ class FaqTopics:
         return None
 
 
-def load_faq_topics(root: Optional[Path] = None) -> FaqTopics:
+def load_faq_topics(root: Path | None = None) -> FaqTopics:
     """Read and validate ``knowledge/faq_topics.yml``."""
     root = root or knowledge_dir()
     path = root / FILE_NAME

@@ -9,8 +9,8 @@ pick among similar métiers, and groups the results of the branches by span.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from bot.knowledge.models import KnowledgeBase
 from bot.matching import STATUS_AMBIGUOUS, STATUS_ENJEUX, STATUS_MATCHED, STATUS_SUGGESTION, MatchResult, MetierMatcher
@@ -35,14 +35,14 @@ class FoundMetier:
     results: Mapping[int, MatchResult]
     primary: bool
 
-    def candidate_ids(self, idcc: int) -> Tuple[str, ...]:
+    def candidate_ids(self, idcc: int) -> tuple[str, ...]:
         """Annex ids of the candidates of one branch, best first."""
         result = self.results.get(idcc)
         return tuple(c.metier.id for c in result.candidates) if result else ()
 
-    def confidence(self, idcc: Optional[int] = None) -> float:
+    def confidence(self, idcc: int | None = None) -> float:
         """0–1: the best candidate's score in ``idcc`` (default: the best branch)."""
-        results = [self.results[idcc]] if idcc in self.results else list(self.results.values())
+        results = [self.results[idcc]] if idcc is not None and idcc in self.results else list(self.results.values())
         scores = [r.best.score for r in results if r.best is not None]
         return round(max(scores) / 100.0, 3) if scores else 0.0
 
@@ -65,43 +65,52 @@ class MetierFinder:
                 self._matcher_of(idcc).match(text)
         parse_targets("je vise un BTS")
 
-    def verdicts(self, text: str) -> Dict[int, str]:
+    def verdicts(self, text: str) -> dict[int, str]:
         """Each branch's status for ``text`` taken as a job title (``not_in_list``…)."""
         return {idcc: self._matcher_of(idcc).match(text).status for idcc in self.idccs}
 
-    def find(self, text: str) -> List[FoundMetier]:
+    def find(self, text: str) -> list[FoundMetier]:
         """Every job named in ``text``, in message order except the primary one, last."""
         if not isinstance(text, str) or not text.strip():
             return []
         diploma_code, level = parse_targets(text)
         target = self.kb.diplomas.get(diploma_code) if diploma_code else None
-        groups: List[Dict[str, object]] = []
-        primary_span: Optional[Tuple[int, int]] = None
+        groups: list[_Group] = []
+        primary_span: tuple[int, int] | None = None
         for idcc in self.idccs:
             found = [r for r in self._matcher_of(idcc).match_all(text, target=target, target_level=level) if r.span]
             for index, result in enumerate(found):
-                if result.status not in FOUND_STATUSES:
+                span = result.span
+                if span is None or result.status not in FOUND_STATUSES:
                     continue
-                group = _group_for(groups, result.span)
-                group["results"][idcc] = result  # type: ignore[index]
-                group["start"] = min(group["start"], result.span[0])  # type: ignore[type-var]
-                group["end"] = max(group["end"], result.span[1])  # type: ignore[type-var]
+                group = _group_for(groups, span)
+                group.results[idcc] = result
+                group.start = min(group.start, span[0])
+                group.end = max(group.end, span[1])
                 if index == len(found) - 1 and primary_span is None:
-                    primary_span = result.span
-        out: List[FoundMetier] = []
-        for group in sorted(groups, key=lambda g: g["start"]):  # type: ignore[arg-type,return-value]
-            start, end = int(group["start"]), int(group["end"])  # type: ignore[call-overload]
-            primary = primary_span is not None and start <= primary_span[0] < end
-            out.append(FoundMetier(start, end, text[start:end], dict(group["results"]), primary))  # type: ignore[call-overload]
+                    primary_span = span
+        out: list[FoundMetier] = []
+        for group in sorted(groups, key=lambda g: g.start):
+            primary = primary_span is not None and group.start <= primary_span[0] < group.end
+            out.append(FoundMetier(group.start, group.end, text[group.start : group.end], dict(group.results), primary))
         out.sort(key=lambda f: f.primary)  # stable: message order, the primary one last
         return out
 
 
-def _group_for(groups: List[Dict[str, object]], span: Tuple[int, int]) -> Dict[str, object]:
+@dataclass
+class _Group:
+    """Overlapping spans of the branches' matches: one job named in the message."""
+
+    start: int
+    end: int
+    results: dict[int, MatchResult] = field(default_factory=dict)
+
+
+def _group_for(groups: list[_Group], span: tuple[int, int]) -> _Group:
     """The group whose span overlaps ``span``, or a new one."""
     for group in groups:
-        if span[0] < group["end"] and group["start"] < span[1]:  # type: ignore[operator]
+        if span[0] < group.end and group.start < span[1]:
             return group
-    group: Dict[str, object] = {"start": span[0], "end": span[1], "results": {}}
+    group = _Group(span[0], span[1])
     groups.append(group)
     return group

@@ -14,7 +14,6 @@ These are formats, not vocabulary, so they live here as patterns rather than in
 from __future__ import annotations
 
 import re
-from typing import List, Tuple
 
 #: An e-mail address (kept loose: anything with an @ between two word runs).
 _EMAIL = r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
@@ -34,7 +33,7 @@ _NON_JOB_RE = re.compile(
 _PHONE_RE = re.compile(r"(?<![\w@])(?:" + _PHONE + r")(?!\d)")
 
 
-def non_job_spans(text: str) -> List[Tuple[int, int]]:
+def non_job_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of ``text`` that are never job words, in order."""
     if not isinstance(text, str) or not text:
         return []
@@ -51,7 +50,7 @@ def mask_non_job(text: str) -> str:
     return "".join(chars)
 
 
-def phone_spans(text: str) -> List[Tuple[int, int]]:
+def phone_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the phone numbers (and other long digit runs) of ``text``."""
     if not isinstance(text, str) or not text:
         return []

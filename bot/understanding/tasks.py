@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any
 
 import yaml
 
@@ -50,28 +51,249 @@ VECTOR_DISCOUNT = 0.7
 #: Words of a chat message that never describe a job (framing, the assistant's own
 #: subject, very common verbs). Accent folded.
 NOT_TASK_WORDS = frozenset(
-    """je j tu il elle on nous vous ils elles me m te t se s moi mon ma mes ton ta notre votre leur
-    le la l les un une des de d du au aux a en et ou dans sur sous pour par avec chez sans
-    que qu qui quoi quel quelle quels quelles comment combien pourquoi quand ce c ca cela ceci
-    est suis es sont etre ai as avons avez ont avoir fais fait faire font vais va aller
-    peux peut pouvoir puis voudrais veux vouloir souhaite aimerais dois doit
-    tout tous toute toutes tres bien aussi plus moins beaucoup peu jour jours nuit matin soir
-    travail travaille travailler taf boulot metier job poste emploi profession actuellement
-    formation formations pro proa reconversion periode contrat cdi cdd cdii interim interimaire
-    mission missions agence certification certifications certif certifs diplome diplomes titre
-    viser vise obtenir passer devenir bonjour merci svp ans an mois semaine heures
-    entreprise employeur patron boite societe salarie salariee branche liste ici la-bas
-    oui non pas ne n y
-    agent agente aide chef cheffe responsable technicien technicienne operateur operatrice
-    employe employee assistant assistante conseiller conseillere ouvrier ouvriere femme homme
-    service personne gens client clients pilote
-    charge prise prises pris financement finance heure heures droit droits""".split()
+    [
+        "je",
+        "j",
+        "tu",
+        "il",
+        "elle",
+        "on",
+        "nous",
+        "vous",
+        "ils",
+        "elles",
+        "me",
+        "m",
+        "te",
+        "t",
+        "se",
+        "s",
+        "moi",
+        "mon",
+        "ma",
+        "mes",
+        "ton",
+        "ta",
+        "notre",
+        "votre",
+        "leur",
+        "le",
+        "la",
+        "l",
+        "les",
+        "un",
+        "une",
+        "des",
+        "de",
+        "d",
+        "du",
+        "au",
+        "aux",
+        "a",
+        "en",
+        "et",
+        "ou",
+        "dans",
+        "sur",
+        "sous",
+        "pour",
+        "par",
+        "avec",
+        "chez",
+        "sans",
+        "que",
+        "qu",
+        "qui",
+        "quoi",
+        "quel",
+        "quelle",
+        "quels",
+        "quelles",
+        "comment",
+        "combien",
+        "pourquoi",
+        "quand",
+        "ce",
+        "c",
+        "ca",
+        "cela",
+        "ceci",
+        "est",
+        "suis",
+        "es",
+        "sont",
+        "etre",
+        "ai",
+        "as",
+        "avons",
+        "avez",
+        "ont",
+        "avoir",
+        "fais",
+        "fait",
+        "faire",
+        "font",
+        "vais",
+        "va",
+        "aller",
+        "peux",
+        "peut",
+        "pouvoir",
+        "puis",
+        "voudrais",
+        "veux",
+        "vouloir",
+        "souhaite",
+        "aimerais",
+        "dois",
+        "doit",
+        "tout",
+        "tous",
+        "toute",
+        "toutes",
+        "tres",
+        "bien",
+        "aussi",
+        "plus",
+        "moins",
+        "beaucoup",
+        "peu",
+        "jour",
+        "jours",
+        "nuit",
+        "matin",
+        "soir",
+        "travail",
+        "travaille",
+        "travailler",
+        "taf",
+        "boulot",
+        "metier",
+        "job",
+        "poste",
+        "emploi",
+        "profession",
+        "actuellement",
+        "formation",
+        "formations",
+        "pro",
+        "proa",
+        "reconversion",
+        "periode",
+        "contrat",
+        "cdi",
+        "cdd",
+        "cdii",
+        "interim",
+        "interimaire",
+        "mission",
+        "missions",
+        "agence",
+        "certification",
+        "certifications",
+        "certif",
+        "certifs",
+        "diplome",
+        "diplomes",
+        "titre",
+        "viser",
+        "vise",
+        "obtenir",
+        "passer",
+        "devenir",
+        "bonjour",
+        "merci",
+        "svp",
+        "ans",
+        "an",
+        "mois",
+        "semaine",
+        "heures",
+        "entreprise",
+        "employeur",
+        "patron",
+        "boite",
+        "societe",
+        "salarie",
+        "salariee",
+        "branche",
+        "liste",
+        "ici",
+        "la-bas",
+        "oui",
+        "non",
+        "pas",
+        "ne",
+        "n",
+        "y",
+        "agent",
+        "agente",
+        "aide",
+        "chef",
+        "cheffe",
+        "responsable",
+        "technicien",
+        "technicienne",
+        "operateur",
+        "operatrice",
+        "employe",
+        "employee",
+        "assistant",
+        "assistante",
+        "conseiller",
+        "conseillere",
+        "ouvrier",
+        "ouvriere",
+        "femme",
+        "homme",
+        "service",
+        "personne",
+        "gens",
+        "client",
+        "clients",
+        "pilote",
+        "charge",
+        "prise",
+        "prises",
+        "pris",
+        "financement",
+        "finance",
+        "heure",
+        "heures",
+        "droit",
+        "droits",
+    ]
 )
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 #: Articles and pronouns left out when a message is compared with a whole task phrase.
-_SUBJECTS = frozenset("je j on nous il elle ils elles".split())
-_GLUE_WORDS = frozenset("je j tu il elle on nous vous ils elles le la l les un une des de d du au aux".split())
+_SUBJECTS = frozenset(["je", "j", "on", "nous", "il", "elle", "ils", "elles"])
+_GLUE_WORDS = frozenset(
+    [
+        "je",
+        "j",
+        "tu",
+        "il",
+        "elle",
+        "on",
+        "nous",
+        "vous",
+        "ils",
+        "elles",
+        "le",
+        "la",
+        "l",
+        "les",
+        "un",
+        "une",
+        "des",
+        "de",
+        "d",
+        "du",
+        "au",
+        "aux",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -80,7 +302,7 @@ class TaskHit:
 
     metier_id: str
     score: float
-    words: Tuple[str, ...]
+    words: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -88,12 +310,12 @@ class TaskOutcome:
     """``status`` is ``matched``, ``ambiguous`` or ``refused``; ``hits`` best first."""
 
     status: str
-    hits: Tuple[TaskHit, ...]
+    hits: tuple[TaskHit, ...]
     #: character spans of the words that explain the best hit
-    spans: Tuple[Tuple[int, int], ...] = ()
+    spans: tuple[tuple[int, int], ...] = ()
 
 
-def read_tasks(path: Path, root: Path) -> Dict[str, Dict[str, Any]]:
+def read_tasks(path: Path, root: Path) -> dict[str, dict[str, Any]]:
     """The entries of one ``tasks.yml`` (validated against its schema)."""
     from bot.knowledge.loader import validate
 
@@ -102,7 +324,7 @@ def read_tasks(path: Path, root: Path) -> Dict[str, Dict[str, Any]]:
     return dict(data["metiers"])
 
 
-def tasks_path(idcc: int, root: Optional[Path] = None) -> Path:
+def tasks_path(idcc: int, root: Path | None = None) -> Path:
     """``knowledge/idcc<idcc>/tasks.yml``."""
     from bot.knowledge.loader import knowledge_dir
 
@@ -116,11 +338,11 @@ class TaskScorer:
         """Index the reviewed ``entries`` of the métiers ``metier_ids`` (others are skipped)."""
         self._nlp = nlp if nlp is not None else get_nlp()
         known = set(metier_ids)
-        self._keys_cache: Dict[str, Tuple[str, ...]] = {}
+        self._keys_cache: dict[str, tuple[str, ...]] = {}
         # key -> métier -> best field weight
-        self._index: Dict[str, Dict[str, float]] = {}
-        self._surface: Dict[str, str] = {}
-        self.metier_ids: Tuple[str, ...] = tuple(m for m in entries if m in known and entries[m].get("reviewed"))
+        self._index: dict[str, dict[str, float]] = {}
+        self._surface: dict[str, str] = {}
+        self.metier_ids: tuple[str, ...] = tuple(m for m in entries if m in known and entries[m].get("reviewed"))
         for metier_id in self.metier_ids:
             entry = entries[metier_id]
             for field in FIELDS:
@@ -133,7 +355,7 @@ class TaskScorer:
         # Whole task phrases of two words or more, verb included (« faire la paie »): a
         # message that is exactly one of them describes the job though it has a single
         # distinctive word; a longer message (« qui paie une période … ») is not one.
-        self._phrases: List[Tuple[Tuple[Tuple[str, ...], ...], str]] = []
+        self._phrases: list[tuple[tuple[tuple[str, ...], ...], str]] = []
         for metier_id in self.metier_ids:
             for phrase in entries[metier_id].get("tasks", ()) or ():
                 words = [w for w in _words(phrase) if w not in _GLUE_WORDS]
@@ -142,14 +364,17 @@ class TaskScorer:
         count = max(len(self.metier_ids), 1)
         self._idf = {key: math.log(1.0 + count / len(m)) for key, m in self._index.items()}
         self._workplace_only = {
-            (key, m) for key, weights in self._index.items() for m, w in weights.items() if w <= FIELD_WEIGHT["workplaces"]
+            (key, m)
+            for key, weights in self._index.items()
+            for m, w in weights.items()
+            if w <= FIELD_WEIGHT["workplaces"]
         }
         self._vector_keys, self._matrix = self._key_vectors()
-        self._vector_cache: Dict[str, Optional[Tuple[str, float]]] = {}
+        self._vector_cache: dict[str, tuple[str, float] | None] = {}
 
     # ---------------------------------------------------------------- words and keys
 
-    def _keys(self, word: str) -> Tuple[str, ...]:
+    def _keys(self, word: str) -> tuple[str, ...]:
         """Canonical keys of one lower-case word (with its accents): folded form, noun
         lemma (feminine folded) and verb lemma. Cached."""
         cached = self._keys_cache.get(word)
@@ -178,12 +403,12 @@ class TaskScorer:
         tasks, tools, materials, products or workplaces."""
         return any(k in self._index for k in self._keys(word))
 
-    def _key_vectors(self) -> Tuple[List[str], Any]:
+    def _key_vectors(self) -> tuple[list[str], Any]:
         """The keys that have a word vector, and the matrix of their unit vectors."""
         import numpy
 
-        keys: List[str] = []
-        rows: List[Any] = []
+        keys: list[str] = []
+        rows: list[Any] = []
         vocab = self._nlp.vocab
         for key, surface in self._surface.items():
             if key in keys or not vocab.has_vector(surface):
@@ -196,13 +421,13 @@ class TaskScorer:
         matrix = numpy.vstack(rows) if rows else numpy.zeros((0, 300), dtype="float32")
         return keys, matrix
 
-    def _nearest(self, word: str) -> Optional[Tuple[str, float]]:
+    def _nearest(self, word: str) -> tuple[str, float] | None:
         """The key nearest to ``word`` by word vectors, if close enough (cached)."""
         if word in self._vector_cache:
             return self._vector_cache[word]
         import numpy
 
-        found: Optional[Tuple[str, float]] = None
+        found: tuple[str, float] | None = None
         vocab = self._nlp.vocab
         if len(word) >= 4 and len(self._vector_keys) and vocab.has_vector(word):
             vector = vocab.get_vector(word)
@@ -219,15 +444,15 @@ class TaskScorer:
     # ------------------------------------------------------------------------ scoring
 
     def scores(
-        self, text: str, restrict: Optional[Iterable[str]] = None, skip: Sequence[Tuple[int, int]] = ()
-    ) -> Dict[str, Tuple[float, List[Tuple[str, int, int]], int]]:
+        self, text: str, restrict: Iterable[str] | None = None, skip: Sequence[tuple[int, int]] = ()
+    ) -> dict[str, tuple[float, list[tuple[str, int, int]], int]]:
         """``{métier: (score, [(word, start, end)…], how many non-workplace hits)}`` for the
         words of ``text`` (outside the character spans ``skip``), optionally only for the
         métiers ``restrict``."""
         allowed = set(restrict) if restrict is not None else None
         text = truncate(text) if isinstance(text, str) else ""
-        out: Dict[str, Tuple[float, List[Tuple[str, int, int]], int]] = {}
-        seen: Set[str] = set()
+        out: dict[str, tuple[float, list[tuple[str, int, int]], int]] = {}
+        seen: set[str] = set()
         for found in _WORD_RE.finditer(text.lower()):
             word = found.group(0)
             if fold_accents(word) in NOT_TASK_WORDS or word in seen or len(word) < 3:
@@ -235,7 +460,7 @@ class TaskScorer:
             if any(s <= found.start() < e for s, e in skip):
                 continue
             seen.add(word)
-            gains: Dict[str, Tuple[float, bool]] = {}
+            gains: dict[str, tuple[float, bool]] = {}
             keys = [k for k in self._keys(word) if k in self._index]
             discount = 1.0
             if not keys:
@@ -257,7 +482,7 @@ class TaskScorer:
                 gains = {m: (g, False) for m, (g, _) in gains.items()}
             for metier_id, (gain, what) in gains.items():
                 score, words, whats = out.get(metier_id, (0.0, [], 0))
-                out[metier_id] = (score + gain, words + [(word, found.start(), found.end())], whats + int(what))
+                out[metier_id] = (score + gain, [*words, (word, found.start(), found.end())], whats + int(what))
         return out
 
     def rank(self, text: str) -> TaskOutcome:
@@ -276,7 +501,7 @@ class TaskScorer:
         spans = tuple((start, end) for _, start, end in scored[0][2])
         return TaskOutcome("matched" if len(hits) == 1 else "ambiguous", hits, spans)
 
-    def _all_keys(self, word: str) -> Set[str]:
+    def _all_keys(self, word: str) -> set[str]:
         """Every form of ``word`` (folded, noun and verb lemmas), common verbs included."""
         keys = set(self._keys(word)) | {fold_accents(word)}
         if word.isalpha() and len(word) >= 2:
@@ -287,7 +512,10 @@ class TaskScorer:
     def _whole_phrase(self, text: str) -> TaskOutcome:
         """``matched`` when the message's words (articles and pronouns aside) are exactly
         those of one métier's task phrase (« je fais la paie »); else ``refused``."""
-        found = [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(truncate(text).lower() if isinstance(text, str) else "")]
+        found = [
+            (m.group(0), m.start(), m.end())
+            for m in _WORD_RE.finditer(truncate(text).lower() if isinstance(text, str) else "")
+        ]
         words = [(w, s, e) for w, s, e in found if w not in _GLUE_WORDS]
         # A sentence with its subject (« je fais la paie »), not a title (« pilote de ligne »).
         if not found or found[0][0] not in _SUBJECTS or not 2 <= len(words) <= 4:
@@ -296,7 +524,7 @@ class TaskScorer:
         fits = {
             metier_id
             for phrase, metier_id in self._phrases
-            if len(phrase) == len(keys) and all(set(p) & k for p, k in zip(phrase, keys))
+            if len(phrase) == len(keys) and all(set(p) & k for p, k in zip(phrase, keys, strict=False))
         }
         if len(fits) != 1:
             return TaskOutcome("refused", ())
@@ -304,7 +532,7 @@ class TaskScorer:
         hit = TaskHit(metier_id, MIN_SCORE, tuple(w for w, _, _ in words))
         return TaskOutcome("matched", (hit,), tuple((s, e) for _, s, e in words))
 
-    def prefer(self, text: str, candidates: Sequence[str], skip: Sequence[Tuple[int, int]] = ()) -> List[str]:
+    def prefer(self, text: str, candidates: Sequence[str], skip: Sequence[tuple[int, int]] = ()) -> list[str]:
         """Among ``candidates`` (similar métiers named by title), those the other words of
         the message fit best (« électricien à l'hôpital » → the tertiary one); all of them
         when no word tells them apart."""
@@ -315,12 +543,14 @@ class TaskScorer:
         return [c for c in candidates if c in scored and scored[c][0] >= best - 1e-9]
 
 
-def _words(phrase: str) -> List[str]:
+def _words(phrase: str) -> list[str]:
     """Lower-case words (with accents) of a knowledge phrase, apostrophes split."""
     return [w for w in _WORD_RE.findall(phrase.lower()) if len(w) >= 2]
 
 
-def load_task_scorer(idcc: int, metier_ids: Iterable[str], nlp: Any = None, root: Optional[Path] = None) -> Optional[TaskScorer]:
+def load_task_scorer(
+    idcc: int, metier_ids: Iterable[str], nlp: Any = None, root: Path | None = None
+) -> TaskScorer | None:
     """The task scorer of a branch, or None when it has no ``tasks.yml``."""
     path = tasks_path(idcc, root)
     if not path.exists():

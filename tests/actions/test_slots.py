@@ -56,7 +56,9 @@ def test_a_forged_metier_id_is_dropped_and_the_text_matched_again():
 
 def test_a_stale_metier_id_of_another_job_is_dropped():
     # the id of a welder with the text « cariste »: the text wins, re-matched
-    tracker = make_tracker({"metier": "cariste", "metier_id": SOUDEUR}, intent="ask_certifications", text="quelles certifs ?")
+    tracker = make_tracker(
+        {"metier": "cariste", "metier_id": SOUDEUR}, intent="ask_certifications", text="quelles certifs ?"
+    )
     _, events = run(ValidateSlotMappings(), tracker)
     assert slot_events(events)["metier_id"] == CARISTE
     # an ambiguous text keeps no id that is not one of its choices
@@ -112,10 +114,13 @@ def test_a_turn_failing_half_way_never_leaves_two_different_metiers():
 
 def test_a_failure_with_nothing_changed_sets_nothing():
     common.set_assistant(HalfBrokenAssistant())
-    tracker = make_tracker({"metier": "cariste", "metier_id": CARISTE}, events=[
-        {"event": "slot", "name": "metier", "value": "cariste"},
-        {"event": "slot", "name": "metier_id", "value": CARISTE},
-    ])
+    tracker = make_tracker(
+        {"metier": "cariste", "metier_id": CARISTE},
+        events=[
+            {"event": "slot", "name": "metier", "value": "cariste"},
+            {"event": "slot", "name": "metier_id", "value": CARISTE},
+        ],
+    )
     _, events = run(ValidateSlotMappings(), tracker)
     assert events == []
     assert SlotSet("requested_slot", None) in run(ValidateProfileForm(), tracker)[1]
@@ -129,19 +134,27 @@ def test_the_form_keeps_the_metier_id_the_core_settled_on_with_the_message() -> 
     batiment = "btp/electricite/electricien-batiment"
     text = "je suis électricien dans le bâtiment, quelles certifs ?"
     entity = {
-        "entity": "metier", "value": "électricien", "start": 8, "end": 19,
-        "metier_status": {"2378": "matched"}, "candidates": {"2378": [batiment]},
+        "entity": "metier",
+        "value": "électricien",
+        "start": 8,
+        "end": 19,
+        "metier_status": {"2378": "matched"},
+        "candidates": {"2378": [batiment]},
     }
     tracker = make_tracker(
         {"idcc": "2378", "metier": "électricien", "metier_id": batiment},
-        intent="ask_certifications", text=text, entities=[entity],
+        intent="ask_certifications",
+        text=text,
+        entities=[entity],
     )
     form = ValidateProfileForm()
     assert form.validate_metier_id(batiment, CollectingDispatcher(), tracker, DOMAIN) == {"metier_id": batiment}
     # an id the core did not settle on for this message is still dropped
     tracker = make_tracker(
         {"idcc": "2378", "metier": "électricien", "metier_id": SOUDEUR},
-        intent="ask_certifications", text=text, entities=[dict(entity, candidates={"2378": []}, metier_status={"2378": "ambiguous"})],
+        intent="ask_certifications",
+        text=text,
+        entities=[dict(entity, candidates={"2378": []}, metier_status={"2378": "ambiguous"})],
     )
     assert form.validate_metier_id(SOUDEUR, CollectingDispatcher(), tracker, DOMAIN) == {"metier_id": None}
 
@@ -152,12 +165,18 @@ def test_a_job_described_by_its_tasks_keeps_the_id_the_core_found() -> None:
     admin = "tertiaire/numerique/administrateur-systemes-d-information"
     value = "administre les serveurs et les sauvegardes"
     entity = {
-        "entity": "metier", "value": value, "start": 2, "end": 44,
-        "metier_status": {"2378": "matched"}, "candidates": {"2378": [admin]},
+        "entity": "metier",
+        "value": value,
+        "start": 2,
+        "end": 44,
+        "metier_status": {"2378": "matched"},
+        "candidates": {"2378": [admin]},
     }
     tracker = make_tracker(
         {"idcc": "2378", "metier": value, "metier_id": admin},
-        intent="inform", text=f"j'{value}", entities=[entity],
+        intent="inform",
+        text=f"j'{value}",
+        entities=[entity],
     )
     _, events = run(ValidateSlotMappings(), tracker)
     assert slot_events(events).get("metier_id", admin) == admin

@@ -35,7 +35,13 @@ def test_cpu_of_a_process_tree_counts_its_own_work():
 
 
 def test_tree_holds_the_children_and_their_cpu_is_counted():
-    child = subprocess.Popen([sys.executable, "-c", "import time\nt=time.process_time()\nwhile time.process_time()-t<0.3: pass\ntime.sleep(60)"])
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time\nt=time.process_time()\nwhile time.process_time()-t<0.3: pass\ntime.sleep(60)",
+        ]
+    )
     try:
         deadline = time.monotonic() + 60
         parent = __import__("os").getpid()
@@ -57,8 +63,15 @@ def test_percentiles_are_nearest_rank_in_ms():
 
 def test_summary_counts_errors_lost_busy_and_cpu_per_message():
     measure = Measure(
-        turns=[Turn(0.1, True, True, False), Turn(0.2, False, False, False), Turn(0.3, True, False, False), Turn(0.1, True, True, True)],
-        wall=2.0, cpu={"rasa": 0.4, "actions": 0.04}, action_calls={"action_x": 6},
+        turns=[
+            Turn(0.1, True, True, False),
+            Turn(0.2, False, False, False),
+            Turn(0.3, True, False, False),
+            Turn(0.1, True, True, True),
+        ],
+        wall=2.0,
+        cpu={"rasa": 0.4, "actions": 0.04},
+        action_calls={"action_x": 6},
     )
     summary = measure.summary()
     assert (summary["errors"], summary["lost"], summary["busy"]) == (1, 1, 1)

@@ -27,12 +27,14 @@ ELEC_IND = "btp/electricite/electricien-industrie"
 def answer(text="", metier=None, rncp=(), buttons=(), verdict="info", topic="certifications", idcc=2378):
     """One REST bot message shaped like the assistant's (docs/DESIGN.md)."""
     custom = {
-        "type": "proa_answer", "verdict": verdict, "topic": topic,
+        "type": "proa_answer",
+        "verdict": verdict,
+        "topic": topic,
         "branch": {"idcc": idcc, "name": "x"},
         "metier": {"id": metier, "label": "x"} if metier else None,
         "certifications": [{"title": "t", "rncp": code, "level": None, "url": None} for code in rncp],
         "text": text,
-        "buttons": [{"title": b, "payload": '/inform{"metier_id": "%s"}' % b} for b in buttons],
+        "buttons": [{"title": b, "payload": f'/inform{{"metier_id": "{b}"}}'} for b in buttons],
     }
     return [{"text": text, "custom": custom}]
 
@@ -43,7 +45,9 @@ def reply(*args, **kwargs) -> Reply:
 
 def test_reply_collects_facts_from_text_custom_and_buttons():
     messages = answer("Pour vous : TP Cariste (RNCP 34857).", metier=CARISTE, rncp=["RNCP1852"])
-    messages.append({"text": "Lequel ?", "buttons": [{"title": "a", "payload": '/inform{"metier_id": "%s"}' % ELEC_BAT}]})
+    messages.append(
+        {"text": "Lequel ?", "buttons": [{"title": "a", "payload": f'/inform{{"metier_id": "{ELEC_BAT}"}}'}]}
+    )
     got = Reply.from_messages(messages)
     assert got.chosen == [CARISTE]
     assert got.codes == {"RNCP34857", "RNCP1852"}
@@ -78,7 +82,9 @@ def test_refusal_checks():
 
 
 def test_tokens_are_whole_words_accent_and_case_insensitive():
-    text = "De 150 à 450 heures ; jusqu'à 2 100 heures sur 36 mois ; 9,15 € de l'heure. L'Opérateur de compétences (OPCO)."
+    text = (
+        "De 150 à 450 heures ; jusqu'à 2 100 heures sur 36 mois ; 9,15 € de l'heure. L'Opérateur de compétences (OPCO)."
+    )
     assert has_token(text, "150") and has_token(text, "2100") and has_token(text, "9.15")
     assert has_token(text, "operateur") and has_token(text, "opco")
     assert not has_token(text, "15") and not has_token(text, "100") and not has_token(text, "45")

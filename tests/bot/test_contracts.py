@@ -12,9 +12,19 @@ from nlu.contract_entities import ContractEntityExtractor
 
 #: The codes fixed with the rules (issue 9).
 CODES = {
-    "cdi_interimaire", "cdi", "contrat_de_mission", "cdd", "cui", "cui_cdi", "cui_cdd",
-    "cdd_sportif", "apprentissage", "apprentissage_cdi", "professionnalisation",
-    "professionnalisation_cdi", "permanent_agence",
+    "cdi_interimaire",
+    "cdi",
+    "contrat_de_mission",
+    "cdd",
+    "cui",
+    "cui_cdi",
+    "cui_cdd",
+    "cdd_sportif",
+    "apprentissage",
+    "apprentissage_cdi",
+    "professionnalisation",
+    "professionnalisation_cdi",
+    "permanent_agence",
 }
 
 
@@ -25,7 +35,7 @@ def test_file_is_valid_and_has_every_code() -> None:
 
 def test_profile_codes_are_in_step_with_the_knowledge() -> None:
     assert set(CONTRACTS) == CODES
-    assert CODES <= set(CONTRACT_LABELS)
+    assert set(CONTRACT_LABELS) >= CODES
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, List
+from typing import Any
 
 import pytest
 
@@ -40,8 +40,8 @@ def knowledge_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-def builds(monkeypatch: pytest.MonkeyPatch) -> List[Path]:
-    calls: List[Path] = []
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    calls: list[Path] = []
     real = index_cache.build
     monkeypatch.setattr(index_cache, "build", lambda root: calls.append(root) or real(root))
     return calls

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Set
+from typing import Any
 
 import pytest
 
@@ -17,8 +17,8 @@ REPO = Path(__file__).resolve().parents[2]
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
-def words_of(*folders: Path) -> Set[str]:
-    found: Set[str] = set()
+def words_of(*folders: Path) -> set[str]:
+    found: set[str] = set()
     for folder in folders:
         for path in folder.rglob("*.yml"):
             found.update(w.lower() for w in _WORD.findall(path.read_text(encoding="utf-8")))

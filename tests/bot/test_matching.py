@@ -314,7 +314,9 @@ def test_context_words_file_is_checked_by_its_schema(tmp_path) -> None:
     from bot.understanding.context_words import load_context_words
 
     shutil.copytree(knowledge_dir() / "schema", tmp_path / "schema")
-    (tmp_path / "context_words.yml").write_text("contexts:\n  - id: bâtiment\n    reviewed: true\n    labels: []\n    words: [x]\n", encoding="utf-8")
+    (tmp_path / "context_words.yml").write_text(
+        "contexts:\n  - id: bâtiment\n    reviewed: true\n    labels: []\n    words: [x]\n", encoding="utf-8"
+    )
     with pytest.raises(KnowledgeError):
         load_context_words(tmp_path)
 

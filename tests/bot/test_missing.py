@@ -4,7 +4,6 @@ without composing it, once per profile."""
 from __future__ import annotations
 
 from datetime import date
-from typing import List
 
 import pytest
 
@@ -12,7 +11,7 @@ from bot.profile import Profile
 from bot.service import Assistant
 
 BEFORE_2026 = date(2025, 6, 1)
-PROFILES: List[Profile] = [
+PROFILES: list[Profile] = [
     Profile(),
     Profile(today=BEFORE_2026),
     Profile(metier_text="cariste", today=BEFORE_2026),
@@ -51,7 +50,7 @@ def test_other_topics_lack_nothing(assistant: Assistant) -> None:
 
 def test_computed_once_per_profile(monkeypatch: pytest.MonkeyPatch) -> None:
     fresh = Assistant(Assistant.default().kb)
-    calls: List[Profile] = []
+    calls: list[Profile] = []
     resolve = fresh.resolve_metier
     monkeypatch.setattr(fresh, "resolve_metier", lambda p: calls.append(p) or resolve(p))
     profile = Profile(metier_text="cariste", today=BEFORE_2026)

@@ -218,7 +218,6 @@ def test_target_level(engine):
 
 def test_every_reason_code_has_its_french_in_the_answers_table():
     from bot.compose.french import REASON_TEXTS
-
     from bot.rules import ReasonCode as Codes
 
     assert set(REASON_TEXTS) == set(Codes)

@@ -50,7 +50,10 @@ def test_every_metier_has_reviewed_tasks(idcc: int) -> None:
         ("je fabrique des cuves en tôle", "industrie/ajustage-montage-assemblage/chaudronnier"),
         ("je soude à l'électrode enrobée", "industrie/ajustage-montage-assemblage/soudeur"),
         ("je fais l'étanchéité des toitures", "btp/second-oeuvre/etancheur"),
-        ("je vends des vêtements en magasin", "tertiaire/commerce-vente-grande-distribution/commercial-conseiller-en-vente-vendeur"),
+        (
+            "je vends des vêtements en magasin",
+            "tertiaire/commerce-vente-grande-distribution/commercial-conseiller-en-vente-vendeur",
+        ),
         ("j'encadre les femmes de chambre", "tertiaire/hotellerie/gouvernant"),
         ("j'administre les serveurs et les sauvegardes", "tertiaire/numerique/administrateur-systemes-d-information"),
         ("j'encadre les serveurs en salle", "tertiaire/hotellerie/maitre-d-hotel"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
-from typing import Any, List
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -31,7 +31,7 @@ def run(coroutine: Any) -> Any:
     return asyncio.new_event_loop().run_until_complete(coroutine)
 
 
-def turn_events(number: int) -> List[Any]:
+def turn_events(number: int) -> list[Any]:
     """One message: the user's text, a slot, the bot's answer, back to listening."""
     return [
         UserUttered(f"message {number}", {"name": "inform", "confidence": 1.0}, timestamp=100.0 + number),
@@ -60,15 +60,15 @@ async def converse(store: Any, domain: Domain, turns: int, restart_at: int) -> N
         await store.save(tracker)
 
 
-def stored(path: Path) -> List[tuple]:
+def stored(path: Path) -> list[tuple]:
     with sqlite3.connect(path) as connection:
         return connection.execute(
             "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events ORDER BY id"
         ).fetchall()
 
 
-def statements(store: Any) -> List[str]:
-    seen: List[str] = []
+def statements(store: Any) -> list[str]:
+    seen: list[str] = []
     sa.event.listen(
         store.engine, "before_cursor_execute", lambda _c, _cur, statement, *_a: seen.append(statement.strip().upper())
     )

@@ -7,7 +7,6 @@ answer (None when the server closed or did not answer within the timeout).
 from __future__ import annotations
 
 import socket
-from typing import Dict, Optional
 
 BODY = b'{"sender": "probe", "message": "bonjour"}'
 
@@ -17,7 +16,7 @@ def _request(path: str, *headers: str, body: bytes = BODY) -> bytes:
     return ("\r\n".join(head) + "\r\n\r\n").encode("ascii") + body
 
 
-def framing_probes(path: str) -> Dict[str, bytes]:
+def framing_probes(path: str) -> dict[str, bytes]:
     """The malformed requests of finding 1, by name, for ``path``."""
     return {
         "negative_length": _request(path, "Content-Length: -1"),
@@ -25,7 +24,9 @@ def framing_probes(path: str) -> Dict[str, bytes]:
         "plus_sign_length": _request(path, f"Content-Length: +{len(BODY)}"),
         "differing_lengths": _request(path, f"Content-Length: {len(BODY)}", "Content-Length: 5"),
         "length_and_chunked": _request(
-            path, f"Content-Length: {len(BODY)}", "Transfer-Encoding: chunked",
+            path,
+            f"Content-Length: {len(BODY)}",
+            "Transfer-Encoding: chunked",
             body=f"{len(BODY):x}\r\n".encode() + BODY + b"\r\n0\r\n\r\n",
         ),
         "chunked_identity": _request(path, "Transfer-Encoding: chunked, identity", body=b"0\r\n\r\n"),
@@ -33,7 +34,7 @@ def framing_probes(path: str) -> Dict[str, bytes]:
     }
 
 
-def send_raw(port: int, data: bytes, timeout: float = 30.0) -> Optional[int]:
+def send_raw(port: int, data: bytes, timeout: float = 30.0) -> int | None:
     """Send ``data`` to 127.0.0.1:``port``; the HTTP status of the answer, or None."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         sock.sendall(data)
@@ -44,7 +45,7 @@ def send_raw(port: int, data: bytes, timeout: float = 30.0) -> Optional[int]:
                 if not chunk:
                     break
                 received += chunk
-        except socket.timeout:
+        except TimeoutError:
             return None
     try:
         return int(received.split(b" ", 2)[1])

@@ -6,6 +6,7 @@ of them exercise the same processes the README's run command starts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -18,7 +19,6 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -35,7 +35,7 @@ def require_model() -> None:
         pytest.fail(f"no trained model at {MODEL}: run scripts/train.sh first", pytrace=False)
 
 
-def _logging_args() -> List[str]:
+def _logging_args() -> list[str]:
     return ["--logging-config-file", str(LOGGING_CONFIG)] if LOGGING_CONFIG.exists() else []
 
 
@@ -46,7 +46,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_http(url: str, timeout: float = 180.0, process: Optional[subprocess.Popen] = None) -> None:
+def wait_http(url: str, timeout: float = 180.0, process: subprocess.Popen | None = None) -> None:
     """Wait until ``url`` answers (any HTTP status), or fail with the process' log."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -65,21 +65,30 @@ def wait_http(url: str, timeout: float = 180.0, process: Optional[subprocess.Pop
 @dataclass
 class ActionServer:
     port: int = field(default_factory=free_port)
-    log_path: Optional[Path] = None
-    process: Optional[subprocess.Popen] = None
+    log_path: Path | None = None
+    process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/webhook"
 
-    env: Dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
 
-    def start(self, env: Optional[Dict[str, str]] = None) -> "ActionServer":
+    def start(self, env: dict[str, str] | None = None) -> ActionServer:
         if env is not None:
             self.env = dict(env)
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.port), "--actions", "actions", *_logging_args()],
+            [
+                str(VENV_BIN / "rasa"),
+                "run",
+                "actions",
+                "--port",
+                str(self.port),
+                "--actions",
+                "actions",
+                *_logging_args(),
+            ],
             cwd=REPO,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -91,7 +100,7 @@ class ActionServer:
     def stop(self) -> None:
         _stop(self.process)
 
-    def restart(self) -> "ActionServer":
+    def restart(self) -> ActionServer:
         """Stop and start again on the same port, with the same environment."""
         self.stop()
         return self.start()
@@ -103,19 +112,19 @@ class RasaServer:
 
     workdir: Path
     action_url: str
-    tracker_store: Dict[str, object] = field(default_factory=dict)
-    lock_store: Optional[Dict[str, object]] = None
-    credentials: Optional[Path] = None
-    extra_args: List[str] = field(default_factory=list)
+    tracker_store: dict[str, object] = field(default_factory=dict)
+    lock_store: dict[str, object] | None = None
+    credentials: Path | None = None
+    extra_args: list[str] = field(default_factory=list)
     port: int = field(default_factory=free_port)
-    process: Optional[subprocess.Popen] = None
+    process: subprocess.Popen | None = None
     #: An endpoints file to use as is (e.g. endpoints.scale.yml with ``env``) instead of
     #: the one written from ``action_url``, ``tracker_store`` and ``lock_store``.
-    endpoints: Optional[Path] = None
-    env: Dict[str, str] = field(default_factory=dict)
+    endpoints: Path | None = None
+    env: dict[str, str] = field(default_factory=dict)
     #: Token of Rasa's HTTP API (``--auth-token``, like ``PROA_AUTH_TOKEN`` in
     #: scripts/run.sh); the helpers below send it. None: API without token.
-    auth_token: Optional[str] = None
+    auth_token: str | None = None
 
     @property
     def url(self) -> str:
@@ -144,7 +153,7 @@ class RasaServer:
         path.write_text(json.dumps(endpoints), encoding="utf-8")  # JSON is valid YAML
         return path
 
-    def start(self, env: Optional[Dict[str, str]] = None, timeout: float = 240.0) -> "RasaServer":
+    def start(self, env: dict[str, str] | None = None, timeout: float = 240.0) -> RasaServer:
         if env is not None:
             self.env = dict(env)
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -153,10 +162,22 @@ class RasaServer:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [
-                str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.port),
-                "--interface", "127.0.0.1", "--endpoints", str(self.endpoints_file()),
-                "--credentials", str(credentials), "--enable-api",
-                *(["--auth-token", self.auth_token] if self.auth_token else []), *_logging_args(), *self.extra_args,
+                str(VENV_BIN / "rasa"),
+                "run",
+                "--model",
+                str(MODEL),
+                "--port",
+                str(self.port),
+                "--interface",
+                "127.0.0.1",
+                "--endpoints",
+                str(self.endpoints_file()),
+                "--credentials",
+                str(credentials),
+                "--enable-api",
+                *(["--auth-token", self.auth_token] if self.auth_token else []),
+                *_logging_args(),
+                *self.extra_args,
             ],
             cwd=REPO,
             stdout=log,
@@ -179,12 +200,12 @@ class RasaServer:
     def stop(self) -> None:
         _stop(self.process)
 
-    def restart(self, timeout: float = 240.0) -> "RasaServer":
+    def restart(self, timeout: float = 240.0) -> RasaServer:
         """Stop and start again on the same port, endpoints and environment."""
         self.stop()
         return self.start(timeout=timeout)
 
-    def say(self, sender: str, message: str, timeout: float = 30.0) -> List[Dict[str, object]]:
+    def say(self, sender: str, message: str, timeout: float = 30.0) -> list[dict[str, object]]:
         """Send one message through the REST channel; returns the bot messages."""
         body = json.dumps({"sender": sender, "message": message}).encode("utf-8")
         request = urllib.request.Request(
@@ -194,8 +215,8 @@ class RasaServer:
             return json.load(response)
 
     def post(
-        self, path: str, body: bytes, content_type: Optional[str] = "application/json", timeout: float = 60.0
-    ) -> Tuple[int, object]:
+        self, path: str, body: bytes, content_type: str | None = "application/json", timeout: float = 60.0
+    ) -> tuple[int, object]:
         """POST raw bytes; returns the HTTP status and the JSON body (or the text)."""
         headers = {"Content-Type": content_type} if content_type else {}
         request = urllib.request.Request(f"{self.url}{path}", data=body, headers=headers, method="POST")
@@ -209,7 +230,7 @@ class RasaServer:
         except ValueError:
             return status, raw.decode("utf-8", errors="replace")
 
-    def tracker(self, sender: str, timeout: float = 30.0) -> Dict[str, object]:
+    def tracker(self, sender: str, timeout: float = 30.0) -> dict[str, object]:
         """The conversation's tracker through the HTTP API (``--enable-api``)."""
         url = self.api_url(f"/conversations/{urllib.parse.quote(sender, safe='')}/tracker")
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -220,13 +241,11 @@ class RasaServer:
         return peak_rss_kib(self.process.pid) if self.process else 0
 
 
-def _children(pid: int) -> List[int]:
-    children: List[int] = []
+def _children(pid: int) -> list[int]:
+    children: list[int] = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):
             children += [int(child) for child in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return children
 
 
@@ -260,14 +279,17 @@ class Services:
     directory: Path
     pg_port: int = field(default_factory=free_port)
     redis_port: int = field(default_factory=free_port)
-    settings: Dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
 
-    def start(self, timeout: float = 900.0) -> "Services":
+    def start(self, timeout: float = 900.0) -> Services:
         env = {**os.environ, "PROA_PG_PORT": str(self.pg_port), "PROA_REDIS_PORT": str(self.redis_port)}
         try:
             result = subprocess.run(
                 ["bash", str(REPO / "scripts/start_services.sh"), str(self.directory)],
-                env=env, capture_output=True, text=True, timeout=timeout,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
             )
         except subprocess.TimeoutExpired as error:
             raise ServicesUnavailable(f"start_services.sh did not finish in {timeout:.0f} s") from error
@@ -275,14 +297,16 @@ class Services:
             raise ServicesUnavailable(f"start_services.sh failed: {result.stderr.strip()[-2000:]}")
         for line in result.stdout.splitlines():
             if line.startswith("export ") and "=" in line:
-                key, value = line[len("export "):].split("=", 1)
+                key, value = line[len("export ") :].split("=", 1)
                 self.settings[key] = value
         return self
 
     def stop(self) -> None:
         subprocess.run(
             ["bash", str(REPO / "scripts/stop_services.sh"), str(self.directory)],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
     @property
@@ -290,7 +314,7 @@ class Services:
         return self.settings["PROA_POSTGRES_URL"]
 
     @classmethod
-    def for_tests(cls) -> "Services":
+    def for_tests(cls) -> Services:
         """Start services in a new folder under /tmp (reachable by the postgres user).
 
         Under CI (``CI=true``) services that cannot start fail the test; elsewhere the
@@ -307,13 +331,13 @@ class Services:
                 pytest.fail(f"PostgreSQL/Redis unavailable under CI: {error}", pytrace=False)
             pytest.skip(f"PostgreSQL/Redis unavailable: {error}")
 
-    def scale_env(self, action_url: str) -> Dict[str, str]:
+    def scale_env(self, action_url: str) -> dict[str, str]:
         """The environment endpoints.scale.yml reads."""
         keys = ("DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "DB_NAME", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD")
         return {**{key: self.settings[key] for key in keys}, "PROA_ACTION_URL": action_url}
 
 
-def _stop(process: Optional[subprocess.Popen]) -> None:
+def _stop(process: subprocess.Popen | None) -> None:
     if process is None or process.poll() is not None:
         return
     process.terminate()

@@ -4,30 +4,63 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Dict, Iterable, List
+from collections.abc import Iterable
 
 from bot.parse import fold  # noqa: F401  (re-exported: the tests compare answers with it)
 
 #: The text the guarded channels send when the action server is down or too slow
 #: (channels/guarded.py).
-BUSY_TEXT = (
-    "Le service est momentanément surchargé. Réessayez dans un instant : "
-    "votre conversation est conservée."
-)
+BUSY_TEXT = "Le service est momentanément surchargé. Réessayez dans un instant : votre conversation est conservée."
 
 _FRENCH_WORDS = {
-    "vous", "votre", "vos", "je", "de", "du", "le", "la", "les", "des", "pour", "est",
-    "une", "un", "pas", "sur", "ou", "et", "avec", "dans", "quel", "quelle", "bonjour",
-    "merci", "désolé", "compris", "question", "formation", "en", "être", "doit", "aucun",
-    "reçu", "champ", "chaîne", "corps", "requête", "caractères", "trop", "n'est",
+    "vous",
+    "votre",
+    "vos",
+    "je",
+    "de",
+    "du",
+    "le",
+    "la",
+    "les",
+    "des",
+    "pour",
+    "est",
+    "une",
+    "un",
+    "pas",
+    "sur",
+    "ou",
+    "et",
+    "avec",
+    "dans",
+    "quel",
+    "quelle",
+    "bonjour",
+    "merci",
+    "désolé",
+    "compris",
+    "question",
+    "formation",
+    "en",
+    "être",
+    "doit",
+    "aucun",
+    "reçu",
+    "champ",
+    "chaîne",
+    "corps",
+    "requête",
+    "caractères",
+    "trop",
+    "n'est",
 }
 
 
-def texts(messages: Iterable[Dict[str, object]]) -> List[str]:
+def texts(messages: Iterable[dict[str, object]]) -> list[str]:
     return [str(message["text"]) for message in messages if message.get("text")]
 
 
-def joined(messages: Iterable[Dict[str, object]]) -> str:
+def joined(messages: Iterable[dict[str, object]]) -> str:
     return "\n".join(texts(messages))
 
 
@@ -43,11 +76,11 @@ def no_markup(messages: object) -> bool:
     return "<script" not in json.dumps(messages, ensure_ascii=False).lower()
 
 
-def effective_events(tracker: Dict[str, object]) -> List[Dict[str, object]]:
+def effective_events(tracker: dict[str, object]) -> list[dict[str, object]]:
     """The tracker's events as Rasa applies them: a ``rewind`` (UserUtteranceReverted,
     e.g. when the two-stage fallback takes a rephrased message) undoes everything back
     to and including the last user message, which Rasa then logs again."""
-    applied: List[Dict[str, object]] = []
+    applied: list[dict[str, object]] = []
     for event in tracker["events"]:
         if event.get("event") == "rewind":
             while applied and applied[-1].get("event") != "user":
@@ -59,12 +92,12 @@ def effective_events(tracker: Dict[str, object]) -> List[Dict[str, object]]:
     return applied
 
 
-def user_texts(tracker: Dict[str, object]) -> List[str]:
+def user_texts(tracker: dict[str, object]) -> list[str]:
     """What the person said, once each (see :func:`effective_events`)."""
     return [str(event.get("text")) for event in effective_events(tracker) if event.get("event") == "user"]
 
 
-def event_keys(tracker: Dict[str, object]) -> List[tuple]:
+def event_keys(tracker: dict[str, object]) -> list[tuple]:
     """Events as comparable tuples (type, timestamp, name or text)."""
     return [
         (event.get("event"), event.get("timestamp"), event.get("name") or event.get("text"))

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Dict, List
 
 import pytest
 
@@ -54,7 +53,7 @@ QUESTIONS = [
 ]
 
 
-def first_answer(messages: List[Dict[str, object]]) -> str:
+def first_answer(messages: list[dict[str, object]]) -> str:
     texts = [str(m["text"]) for m in messages if m.get("text")]
     assert texts, messages
     return texts[0]
@@ -86,7 +85,9 @@ def test_the_first_line_answers_the_question(rasa_server, name, question, expect
 
 
 def test_a_pro_a_question_today_says_no_then_yes(rasa_server):
-    text = first_answer(rasa_server.say(f"shape-yes-no-{uuid.uuid4().hex[:8]}", "je suis en CDI intérimaire, puis-je faire une Pro-A ?"))
+    text = first_answer(
+        rasa_server.say(f"shape-yes-no-{uuid.uuid4().hex[:8]}", "je suis en CDI intérimaire, puis-je faire une Pro-A ?")
+    )
     line = text.split("\n")[0]
     assert line.startswith("Non") and "oui, vous pouvez demander une période de reconversion" in line, text
 
@@ -110,7 +111,9 @@ def test_greeting_and_dead_ends_offer_next_steps(rasa_server):
     for question in ("bonjour", "aide"):
         messages = rasa_server.say(sender, question)
         buttons = [b.get("title") for m in messages for b in (m.get("buttons") or [])]
-        assert {"Durée", "Financement", "Rémunération", "Mes certifications", "Période de reconversion"} <= set(buttons), messages
+        assert {"Durée", "Financement", "Rémunération", "Mes certifications", "Période de reconversion"} <= set(
+            buttons
+        ), messages
     messages = rasa_server.say(f"shape-astronaut-{uuid.uuid4().hex[:8]}", "quelles certifications pour un astronaute ?")
     buttons = [b.get("title") for m in messages for b in (m.get("buttons") or [])]
     assert buttons, messages

@@ -37,7 +37,11 @@ def own_stack(tmp_path_factory):
         # slowest (TensorFlow traces its graphs); under a loaded CI machine its action
         # calls could pass the short timeout used here, which the tests would take for
         # the fault they cause themselves.
-        server.say(f"warm-up-{uuid.uuid4().hex[:8]}", "Je suis cariste en CDI intérimaire, ai-je droit à la Pro-A ?", timeout=120)
+        server.say(
+            f"warm-up-{uuid.uuid4().hex[:8]}",
+            "Je suis cariste en CDI intérimaire, ai-je droit à la Pro-A ?",
+            timeout=120,
+        )
         yield actions, server
     finally:
         server.stop()

@@ -9,7 +9,6 @@ answer texts copied from a previous run.
 from __future__ import annotations
 
 import uuid
-from typing import Dict, List
 
 import pytest
 
@@ -23,12 +22,14 @@ def _sender(name: str) -> str:
     return f"{name}-{uuid.uuid4().hex[:8]}"
 
 
-def payloads(messages: List[Dict[str, object]]) -> List[Dict[str, object]]:
+def payloads(messages: list[dict[str, object]]) -> list[dict[str, object]]:
     """The structured answers (``json_message``, shown as ``custom`` by the REST channel)."""
-    return [m["custom"] for m in messages if isinstance(m.get("custom"), dict) and m["custom"].get("type") == "proa_answer"]
+    return [
+        m["custom"] for m in messages if isinstance(m.get("custom"), dict) and m["custom"].get("type") == "proa_answer"
+    ]
 
 
-def the_payload(messages: List[Dict[str, object]]) -> Dict[str, object]:
+def the_payload(messages: list[dict[str, object]]) -> dict[str, object]:
     found = payloads(messages)
     assert len(found) == 1, messages
     return found[0]

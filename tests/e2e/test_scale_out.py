@@ -9,14 +9,14 @@ messages of one conversation arrive on both instances at the same time.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Iterator, Tuple
 
 import pytest
 import redis
 import sqlalchemy as sa
 
-from tests.e2e.stack import ActionServer, REPO, RasaServer, Services, require_model
+from tests.e2e.stack import REPO, ActionServer, RasaServer, Services, require_model
 from tests.e2e.talk import BUSY_TEXT, effective_events, event_keys, fold, joined, looks_french, user_texts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.services]
 @pytest.fixture(scope="module")
 def instances(
     services: Services, action_server: ActionServer, tmp_path_factory
-) -> Iterator[Tuple[RasaServer, RasaServer]]:
+) -> Iterator[tuple[RasaServer, RasaServer]]:
     require_model()
     env = services.scale_env(action_server.url)
     servers = [
@@ -126,7 +126,9 @@ def _issue_tickets(settings: dict, conversation: str, count: int) -> list:
     """Issue ``count`` tickets from a separate process, as a Rasa instance would."""
     from stores.redis_lock_store import AtomicRedisLockStore
 
-    store = AtomicRedisLockStore(host=settings["REDIS_HOST"], port=int(settings["REDIS_PORT"]), key_prefix="ticketstest")
+    store = AtomicRedisLockStore(
+        host=settings["REDIS_HOST"], port=int(settings["REDIS_PORT"]), key_prefix="ticketstest"
+    )
     return [store.issue_ticket(conversation, lock_lifetime=600) for _ in range(count)]
 
 

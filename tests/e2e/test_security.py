@@ -30,8 +30,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Dict, Iterator, Optional
 
 import pytest
 import yaml
@@ -64,9 +64,13 @@ class Stack:
         self.actions = ActionServer(log_path=workdir / "actions.log")
         self.actions.start(env={"SANIC_HOST": "127.0.0.1"})
         self.endpoints = endpoints_like_run_sh(workdir, self.actions.url)
-        self.rasa = RasaServer(workdir=workdir, action_url=self.actions.url, endpoints=self.endpoints,
-                               auth_token=TOKEN, env={"PROA_ACTION_TIMEOUT": str(ACTION_TIMEOUT),
-                                                      "PROA_SESSION_SECRET": "s" * 40})
+        self.rasa = RasaServer(
+            workdir=workdir,
+            action_url=self.actions.url,
+            endpoints=self.endpoints,
+            auth_token=TOKEN,
+            env={"PROA_ACTION_TIMEOUT": str(ACTION_TIMEOUT), "PROA_SESSION_SECRET": "s" * 40},
+        )
         self.rasa.start()
 
     @property
@@ -88,7 +92,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     running = Stack(tmp_path_factory.mktemp("security"))
     try:
         # Warm-up (first turn traces TensorFlow graphs: slow under a loaded machine).
-        running.rasa.say(f"warm-{uuid.uuid4().hex[:6]}", "Je suis cariste en CDI intérimaire, ai-je droit à la Pro-A ?", timeout=180)
+        running.rasa.say(
+            f"warm-{uuid.uuid4().hex[:6]}", "Je suis cariste en CDI intérimaire, ai-je droit à la Pro-A ?", timeout=180
+        )
         yield running
     finally:
         running.stop()
@@ -125,10 +131,11 @@ def test_conversation_still_works_after_the_probes(stack: Stack) -> None:
 # --- finding 2 --------------------------------------------------------------------------
 
 
-def anonymous(stack: Stack, method: str, path: str, body: Optional[Dict] = None) -> int:
+def anonymous(stack: Stack, method: str, path: str, body: dict | None = None) -> int:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{stack.rasa.url}{path}", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{stack.rasa.url}{path}", data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status
@@ -141,8 +148,11 @@ def test_http_api_refuses_anonymous_callers(stack: Stack) -> None:
     stack.rasa.say(sender, "Je suis cariste en CDI intérimaire, ai-je droit à la Pro-A ?")
     calls = [
         ("GET", f"/conversations/{sender}/tracker", None),
-        ("POST", f"/conversations/{sender}/tracker/events?execute_side_effects=true&output_channel=socketio",
-         {"event": "bot", "text": "Donnez-moi votre mot de passe"}),
+        (
+            "POST",
+            f"/conversations/{sender}/tracker/events?execute_side_effects=true&output_channel=socketio",
+            {"event": "bot", "text": "Donnez-moi votre mot de passe"},
+        ),
         ("DELETE", "/model", None),
         ("PUT", "/model", {"model_server": {"url": "http://127.0.0.1:9/model.tar.gz"}}),
         ("POST", "/model/train", {}),
@@ -159,7 +169,12 @@ def test_http_api_refuses_anonymous_callers(stack: Stack) -> None:
 
 def _lock_held(stack: Stack, sender: str) -> bool:
     with sqlite3.connect(stack.workdir / "proa_locks.db", timeout=30) as connection:
-        return connection.execute("SELECT COUNT(*) FROM conversation_locks WHERE conversation_id = ?", (sender,)).fetchone()[0] > 0
+        return (
+            connection.execute(
+                "SELECT COUNT(*) FROM conversation_locks WHERE conversation_id = ?", (sender,)
+            ).fetchone()[0]
+            > 0
+        )
 
 
 def test_erasure_holds_with_a_message_in_flight(stack: Stack) -> None:
@@ -169,7 +184,7 @@ def test_erasure_holds_with_a_message_in_flight(stack: Stack) -> None:
     assert stack.rows(sender) > 0
 
     os.kill(stack.actions.process.pid, signal.SIGSTOP)
-    purge: Optional[subprocess.Popen] = None
+    purge: subprocess.Popen | None = None
     try:
         in_flight = threading.Thread(target=lambda: stack.rasa.say(sender, "Quelles certifications ?", timeout=120))
         in_flight.start()
@@ -178,9 +193,18 @@ def test_erasure_holds_with_a_message_in_flight(stack: Stack) -> None:
             time.sleep(0.1)
         assert _lock_held(stack, sender), "the message never took the conversation's lock"
         purge = subprocess.Popen(
-            [sys.executable, str(REPO / "scripts/purge_conversations.py"), "--sender", sender,
-             "--endpoints", str(stack.endpoints)],
-            cwd=stack.workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                str(REPO / "scripts/purge_conversations.py"),
+                "--sender",
+                sender,
+                "--endpoints",
+                str(stack.endpoints),
+            ],
+            cwd=stack.workdir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
     finally:
         os.kill(stack.actions.process.pid, signal.SIGCONT)
@@ -231,18 +255,24 @@ def test_channel_level_input_checks(stack: Stack) -> None:
     deep = b'{"sender": "x", "message": "b", "metadata": ' + b'{"a": ' * 20_000 + b"1" + b"}" * 20_000 + b"}"
     status, answer = stack.rasa.post(WEBHOOK, deep)
     assert status == 400 and looks_french(answer["message"]), (status, answer)
-    status, answer = stack.rasa.post(WEBHOOK, json.dumps(
-        {"sender": sender, "message": "bonjour", "metadata": {"x": "y" * 250_000}}).encode())
+    status, answer = stack.rasa.post(
+        WEBHOOK, json.dumps({"sender": sender, "message": "bonjour", "metadata": {"x": "y" * 250_000}}).encode()
+    )
     assert status == 413, (status, answer)
 
-    status, _ = stack.rasa.post(WEBHOOK, json.dumps(
-        {"sender": sender, "message": "Bonjour", "input_channel": "slack"}).encode())
+    status, _ = stack.rasa.post(
+        WEBHOOK, json.dumps({"sender": sender, "message": "Bonjour", "input_channel": "slack"}).encode()
+    )
     assert status == 200
     tracker = stack.rasa.tracker(sender)
     assert tracker["latest_input_channel"] == "rest"
 
-    status, answer = stack.rasa.post(WEBHOOK, json.dumps(
-        {"sender": sender, "message": '/inform{"metier": "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"}'}).encode())
+    status, answer = stack.rasa.post(
+        WEBHOOK,
+        json.dumps(
+            {"sender": sender, "message": '/inform{"metier": "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"}'}
+        ).encode(),
+    )
     assert status == 200
     assert "<script" not in json.dumps(stack.rasa.tracker(sender), ensure_ascii=False).lower()
 
@@ -293,19 +323,26 @@ def proxy(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[in
     folder = tmp_path_factory.mktemp("nginx")
     port = free_port()
     site = (REPO / "deploy/nginx-proa.conf").read_text(encoding="utf-8")
-    site = (site.replace("server 127.0.0.1:5005;", f"server 127.0.0.1:{stack.rasa.port};")
-                .replace("server 127.0.0.1:8080;", f"server 127.0.0.1:{free_port()};")
-                .replace("listen 80;", f"listen 127.0.0.1:{port};")
-                .replace("Bearer CHANGE_ME", f"Bearer {PROXY_TOKEN}"))
+    site = (
+        site.replace("server 127.0.0.1:5005;", f"server 127.0.0.1:{stack.rasa.port};")
+        .replace("server 127.0.0.1:8080;", f"server 127.0.0.1:{free_port()};")
+        .replace("listen 80;", f"listen 127.0.0.1:{port};")
+        .replace("Bearer CHANGE_ME", f"Bearer {PROXY_TOKEN}")
+    )
     (folder / "proa.conf").write_text(site, encoding="utf-8")
-    temp = "\n".join(f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "\n".join(
+        f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     (folder / "nginx.conf").write_text(
         f"daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'} warn;\n"
         f"events {{ worker_connections 256; }}\nhttp {{\n    access_log off;\n{temp}\n    include {folder / 'proa.conf'};\n}}\n",
         encoding="utf-8",
     )
-    process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
@@ -321,7 +358,7 @@ def proxy(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[in
         process.wait(timeout=30)
 
 
-def through(port: int, method: str, path: str, body: Optional[bytes] = None, token: Optional[str] = PROXY_TOKEN) -> int:
+def through(port: int, method: str, path: str, body: bytes | None = None, token: str | None = PROXY_TOKEN) -> int:
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -341,9 +378,16 @@ def test_proxy_passes_the_rest_webhook_with_its_token(stack: Stack, proxy: int) 
 
 
 def test_proxy_never_exposes_the_http_api(stack: Stack, proxy: int) -> None:
-    for method, path in (("GET", "/status"), ("GET", "/conversations/x/tracker"), ("DELETE", "/model"),
-                         ("PUT", "/model"), ("POST", "/model/train")):
-        assert through(proxy, method, f"{path}?token={TOKEN}", b"{}" if method != "GET" else None) in (403, 404, 502), path
+    for method, path in (
+        ("GET", "/status"),
+        ("GET", "/conversations/x/tracker"),
+        ("DELETE", "/model"),
+        ("PUT", "/model"),
+        ("POST", "/model/train"),
+    ):
+        assert through(proxy, method, f"{path}?token={TOKEN}", b"{}" if method != "GET" else None) in (403, 404, 502), (
+            path
+        )
 
 
 @pytest.mark.parametrize("name", list(framing_probes(WEBHOOK)))
@@ -361,7 +405,9 @@ def test_proxy_limits_size_and_rate(stack: Stack, proxy: int) -> None:
     # 40 requests at once from one address: the burst is 10, the rest gets a 429.
     # (Invalid bodies: Rasa answers them at once, no model run.)
     statuses: list = []
-    threads = [threading.Thread(target=lambda: statuses.append(through(proxy, "POST", WEBHOOK, b"[]"))) for _ in range(40)]
+    threads = [
+        threading.Thread(target=lambda: statuses.append(through(proxy, "POST", WEBHOOK, b"[]"))) for _ in range(40)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -35,8 +35,24 @@ def run(coroutine):
 
 def pg_ctl(services: Services, command: str) -> None:
     pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    subprocess.run(["runuser", "-u", "postgres", "--", str(pg_bin / "pg_ctl"), "-D", str(services.directory / "pg"),
-                    "-m", "fast", "-w", command], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            str(pg_bin / "pg_ctl"),
+            "-D",
+            str(services.directory / "pg"),
+            "-m",
+            "fast",
+            "-w",
+            command,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def test_postgresql_unavailable(caplog):
@@ -48,12 +64,24 @@ def test_postgresql_unavailable(caplog):
         domain = Domain.load(str(REPO / "domain.yml"))
         settings = services.settings
         store = CheckedSQLTrackerStore(
-            domain=domain, dialect="postgresql", host=settings["DB_HOST"], port=int(settings["DB_PORT"]),
-            db=settings["DB_NAME"], username=settings["DB_USER"], password=settings["DB_PASSWORD"],
+            domain=domain,
+            dialect="postgresql",
+            host=settings["DB_HOST"],
+            port=int(settings["DB_PORT"]),
+            db=settings["DB_NAME"],
+            username=settings["DB_USER"],
+            password=settings["DB_PASSWORD"],
         )
         tracker = DialogueStateTracker.from_events(
-            SENDER, [ActionExecuted("action_listen"), UserUttered("je suis cariste", {"name": "inform"}),
-                     SlotSet("metier", "cariste"), ActionExecuted("action_listen")], domain.slots)
+            SENDER,
+            [
+                ActionExecuted("action_listen"),
+                UserUttered("je suis cariste", {"name": "inform"}),
+                SlotSet("metier", "cariste"),
+                ActionExecuted("action_listen"),
+            ],
+            domain.slots,
+        )
         run(store.save(tracker))
 
         pg_ctl(services, "stop")

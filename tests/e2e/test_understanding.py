@@ -32,9 +32,15 @@ def kb():
     [
         ("je suis commis de cuisine, je peux viser quoi ?", "tertiaire/restauration/commis-de-cuisine"),
         ("data analyst en CDI, quelle certif ?", "tertiaire/numerique/data-analyste-business-analyste"),
-        ("carriste en cdi interimaire, quelles formations pour moi ?", "logistique-transport/logistique/magasinier-cariste"),
+        (
+            "carriste en cdi interimaire, quelles formations pour moi ?",
+            "logistique-transport/logistique/magasinier-cariste",
+        ),
         ("automaticien, quelles certifs ?", "tertiaire/numerique/automaticien"),
-        ("je monte des palettes au fenwick dans un entrepôt, quelles formations ?", "logistique-transport/logistique/magasinier-cariste"),
+        (
+            "je monte des palettes au fenwick dans un entrepôt, quelles formations ?",
+            "logistique-transport/logistique/magasinier-cariste",
+        ),
         ("je suis électricien et je voudrais passer le BP", "btp/electricite/electricien-batiment"),
     ],
 )

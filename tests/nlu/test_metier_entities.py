@@ -3,7 +3,7 @@ knowledge (spans, refusals, several métiers in one message, a correction)."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 from rasa.shared.nlu.training_data.message import Message
@@ -21,7 +21,7 @@ def extractor() -> MetierEntityExtractor:
     return MetierEntityExtractor({"warm_up": True})
 
 
-def metiers(extractor: MetierEntityExtractor, text: str, entities: List[Dict[str, Any]] = ()) -> List[Dict[str, Any]]:
+def metiers(extractor: MetierEntityExtractor, text: str, entities: list[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     message = Message({"text": text, "entities": list(entities)})
     extractor.process([message])
     return [e for e in message.get("entities") if e["entity"] == "metier"]
@@ -125,7 +125,9 @@ def test_a_crf_span_the_core_finds_nothing_job_like_in_is_dropped(extractor: Met
         ("je suis cariste, écrivez à jean.serveur@exemple.fr", 27, 50),
     ],
 )
-def test_numbers_phones_and_emails_are_never_jobs(extractor: MetierEntityExtractor, text: str, start: int, end: int) -> None:
+def test_numbers_phones_and_emails_are_never_jobs(
+    extractor: MetierEntityExtractor, text: str, start: int, end: int
+) -> None:
     crf = {"entity": "metier", "value": text[start:end], "start": start, "end": end, "extractor": "CRFEntityExtractor"}
     (entity,) = metiers(extractor, text, [crf])
     assert entity["value"] == "cariste"

@@ -22,9 +22,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterator, List, Optional
+from typing import Any
 
 import pytest
 
@@ -106,14 +107,12 @@ def serve_module() -> ModuleType:
 
 
 @pytest.fixture(scope="session")
-def serve_widget(
-    widget_dist: Path, serve_module: ModuleType
-) -> Iterator[Callable[[Optional[str]], str]]:
+def serve_widget(widget_dist: Path, serve_module: ModuleType) -> Iterator[Callable[[str | None], str]]:
     """``serve_widget(socket_url)`` serves the page on a free loopback port, returns its URL."""
     serve = serve_module
-    servers: List[Any] = []
+    servers: list[Any] = []
 
-    def start(socket_url: Optional[str]) -> str:
+    def start(socket_url: str | None) -> str:
         server = serve.make_server("127.0.0.1", 0, widget_dist, socket_url, quiet=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -184,13 +183,13 @@ class ChatPage:
         self.url = url
 
     # -- navigation
-    def open(self, wait_connected: bool = True) -> "ChatPage":
+    def open(self, wait_connected: bool = True) -> ChatPage:
         self.driver.get(self.url)
         if wait_connected:
             self.wait_status("online")
         return self
 
-    def reload(self, wait_connected: bool = True) -> "ChatPage":
+    def reload(self, wait_connected: bool = True) -> ChatPage:
         self.driver.refresh()
         if wait_connected:
             self.wait_status("online")
@@ -202,18 +201,18 @@ class ChatPage:
 
         return self.driver.find_element(By.CSS_SELECTOR, css)
 
-    def find_all(self, css: str) -> List[Any]:
+    def find_all(self, css: str) -> list[Any]:
         from selenium.webdriver.common.by import By
 
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
-    def bot_messages(self) -> List[Any]:
+    def bot_messages(self) -> list[Any]:
         return self.find_all(self.BOT)
 
-    def user_messages(self) -> List[Any]:
+    def user_messages(self) -> list[Any]:
         return self.find_all(self.USER)
 
-    def user_texts(self) -> List[str]:
+    def user_texts(self) -> list[str]:
         """What the person sent, as shown (without the screen-reader prefix)."""
         return [e.text for e in self.find_all(self.USER + " .msg__text")]
 
@@ -249,7 +248,7 @@ class ChatPage:
     # -- waiting
     def wait(self, condition: Callable[[], Any], timeout: float = 10.0, message: str = "") -> Any:
         deadline = time.monotonic() + timeout
-        last_error: Optional[Exception] = None
+        last_error: Exception | None = None
         while time.monotonic() < deadline:
             try:
                 value = condition()

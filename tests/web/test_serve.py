@@ -6,9 +6,10 @@ import json
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -114,5 +115,7 @@ def test_production_build_has_no_source_maps() -> None:
     build = (Path(__file__).resolve().parents[2] / "web" / "build.mjs").read_text(encoding="utf-8")
     assert 'sourcemap: process.env.PROA_WEB_SOURCEMAP === "1" ? "linked" : false' in build
     dist = Path(__file__).resolve().parents[2] / "web" / "dist"
-    if (dist / ".build-stamp").exists() and (dist / ".build-stamp").stat().st_mtime >= (dist.parent / "build.mjs").stat().st_mtime:
+    if (dist / ".build-stamp").exists() and (dist / ".build-stamp").stat().st_mtime >= (
+        dist.parent / "build.mjs"
+    ).stat().st_mtime:
         assert not list(dist.glob("*.map")), "web/dist holds source maps"

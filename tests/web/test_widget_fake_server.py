@@ -16,7 +16,7 @@ import json
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -30,7 +30,7 @@ ANSWER_BUTTONS = [
     {"title": "Électricien bâtiment", "payload": '/inform{"metier_id": "btp/electricite/electricien-batiment"}'},
     {"title": "Un autre métier", "payload": "/other_metier"},
 ]
-ANSWER_PAYLOAD: Dict[str, Any] = {
+ANSWER_PAYLOAD: dict[str, Any] = {
     "type": "proa_answer",
     "version": 1,
     "verdict": "eligible",
@@ -64,10 +64,9 @@ SAMPLE_PAYLOAD_PATH = Path(__file__).resolve().parents[1] / "fixtures/render/ans
 V2_PAYLOAD_PATH = Path(__file__).resolve().parents[1] / "fixtures/render/answer_v2.json"
 
 HOSTILE_TEXT = (
-    'Voici du code : <script>window.__pwned = "script"</script> '
-    '<img src="x" onerror="window.__pwned = \'img\'"> fin.'
+    'Voici du code : <script>window.__pwned = "script"</script> <img src="x" onerror="window.__pwned = \'img\'"> fin.'
 )
-HOSTILE_PAYLOAD: Dict[str, Any] = {
+HOSTILE_PAYLOAD: dict[str, Any] = {
     "type": "proa_answer",
     "verdict": "not_eligible",
     "certifications": [
@@ -88,10 +87,10 @@ class FakeRasa:
     """Rasa's socket.io channel on aiohttp, answering from a script."""
 
     def __init__(self) -> None:
-        self.received: List[Tuple[str, str]] = []  # (sender_id, text)
+        self.received: list[tuple[str, str]] = []  # (sender_id, text)
         self.port = 0
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._thread: Optional[threading.Thread] = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
         self._runner: Any = None
 
     @property
@@ -153,11 +152,10 @@ class FakeRasa:
             await out.send_text_message(to, "Je n'ai pas compris, pouvez-vous reformuler ?")
 
     # -- server life cycle
-    def start(self) -> "FakeRasa":
-        import socketio
-        from aiohttp import web
-
+    def start(self) -> FakeRasa:
         import rasa.core.channels.socketio as rasa_socketio
+        import socketio
+
         from channels.socketio_persistent import PersistentSocketIOInput
 
         def aiohttp_server(**kwargs: Any) -> Any:
@@ -234,7 +232,7 @@ def chat(fake_rasa: FakeRasa, serve_widget: Any, chat_page_factory: Any) -> Any:
     return chat_page_factory(serve_widget(fake_rasa.url)).open()
 
 
-def texts(elements: List[Any]) -> List[str]:
+def texts(elements: list[Any]) -> list[str]:
     return [e.text for e in elements]
 
 
@@ -343,7 +341,7 @@ def test_markup_in_messages_is_shown_as_text(chat: Any) -> None:
     plain, card = chat.bot_messages()[-2:]
     assert '<script>window.__pwned = "script"</script>' in plain.text
     assert "<img" in plain.text
-    assert 'onerror="window.__pwned = \'card\'">Titre' in card.text
+    assert "onerror=\"window.__pwned = 'card'\">Titre" in card.text
     assert "<b>gras</b>" in card.text and "Réponse <em>piégée</em>" in card.text
     # Nothing ran, no element was made from the messages, no javascript: link exists.
     assert chat.driver.execute_script("return window.__pwned === undefined")
@@ -413,9 +411,7 @@ def test_keyboard_only_and_labels(chat: Any) -> None:
     ActionChains(chat.driver).send_keys(Keys.ENTER).perform()
     assert chat.driver.switch_to.active_element.get_attribute("id") == "message-input"
     # Focus is visible (outline from :focus-visible).
-    outline = chat.driver.execute_script(
-        "return getComputedStyle(document.activeElement).outlineStyle"
-    )
+    outline = chat.driver.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
     before = len(chat.bot_messages())
     ActionChains(chat.driver).send_keys("bonjour", Keys.ENTER).perform()
@@ -519,14 +515,21 @@ def test_v2_answer_shows_the_verdict_line_first(chat: Any) -> None:
     headings = [h.text for h in answer.find_elements("css selector", ".answer__part .answer__heading")]
     assert headings == ["Période de reconversion (depuis 2026)"]
     assert answer.find_element("css selector", ".answer__figure").text == payload["parts"][0]["figure"]
-    assert answer.find_element("css selector", ".answer__section").text == "BTS prévus pour d'autres métiers de la liste"
+    assert (
+        answer.find_element("css selector", ".answer__section").text == "BTS prévus pour d'autres métiers de la liste"
+    )
     cards = answer.find_elements("css selector", ".cert-card")
     assert cards[0].find_element("css selector", ".cert-card__metier").text == (
         "Prévu pour « Responsable d'exploitation de transport de marchandise »"
     )
     assert "Ce titre figure 2 fois" in cards[1].find_element("css selector", ".cert-card__note").text
-    assert "Rappel : depuis le 1er janvier 2026" in answer.find_element("css selector", ".answer__change--recalled").text
+    assert (
+        "Rappel : depuis le 1er janvier 2026" in answer.find_element("css selector", ".answer__change--recalled").text
+    )
     assert texts(answer.find_elements("css selector", ".choice")) == [
-        "Voir plus (1 autre)", "Durée", "Financement", "En savoir plus"
+        "Voir plus (1 autre)",
+        "Durée",
+        "Financement",
+        "En savoir plus",
     ]
     assert "(vérifié le 20/11/2026)" in answer.find_element("css selector", ".sources").text

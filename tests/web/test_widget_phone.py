@@ -9,8 +9,9 @@ each conversation is saved in test-output/ (``phone-<n>-<name>.png``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Dict
+from typing import Any
 
 import pytest
 
@@ -26,11 +27,11 @@ CONVERSATIONS = [
     ("cdi-interimaire-pro-a", ["je suis en CDI intérimaire, puis-je faire une Pro-A ?"], False),
     ("duree-puis-financement", ["combien de temps dure la Pro-A ?", "qui finance la formation ?"], False),
     ("soudeur-certifications", ["quelles certifications pour un soudeur ?"], True),
-    ("bonjour-puis-duree", ["bonjour", "/faq{\"faq_topic\": \"duration\"}"], False),
+    ("bonjour-puis-duree", ["bonjour", '/faq{"faq_topic": "duration"}'], False),
 ]
 
 
-def _rect(chat: Any, element: Any) -> Dict[str, float]:
+def _rect(chat: Any, element: Any) -> dict[str, float]:
     return chat.driver.execute_script(
         "const r = arguments[0].getBoundingClientRect(); return {top: r.top, bottom: r.bottom};", element
     )
@@ -65,7 +66,9 @@ def test_phone_first_screen_holds_the_verdict_and_the_first_item(
                 chat.bot_messages()[-1].find_elements("css selector", ".choice")[0].click()
             else:
                 chat.ask(question)
-            chat.wait(lambda: len(_answers(chat)) > before, ANSWER_TIMEOUT_S, f"an answer to {question!r}")
+            chat.wait(
+                lambda before=before: len(_answers(chat)) > before, ANSWER_TIMEOUT_S, f"an answer to {question!r}"
+            )
             chat.wait_idle(1.0)
         answer = _answers(chat)[-1]
         assert chat.driver.execute_script("return window.innerWidth") == PHONE[0]
