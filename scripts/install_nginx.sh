@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install Debian's nginx (nginx-light) for the reverse-proxy test
-# (tests/e2e/test_security_proxy.py, configuration deploy/nginx.conf).
+# (tests/e2e/test_security.py, configuration deploy/nginx-proa.conf).
 # Idempotent: does nothing when nginx is already present. The packaged service is not
 # started (the test runs its own nginx on loopback). Needs root (or sudo) and access to
 # Debian's package repositories.

@@ -4,7 +4,7 @@
 # (5005, conversations in SQLite: proa_trackers.db) and the web chat page (8080).
 # Stop with Ctrl-C. Settings (environment): PROA_RASA_PORT, PROA_WEB_PORT,
 # PROA_HOST (address the three servers listen on: 127.0.0.1 unless set, e.g. 0.0.0.0
-# behind a firewall; put nginx in front instead: deploy/nginx.conf, docs/operations.md),
+# behind a firewall; put nginx in front instead: deploy/nginx-proa.conf, docs/operations.md),
 # PROA_AUTH_TOKEN or PROA_JWT_SECRET (turn Rasa's HTTP API on, protected; without
 # either the API is off: only the channel webhooks answer), PROA_CORS (widget origin),
 # PROA_CREDENTIALS (credentials file, e.g. credentials.advisers.yml for Slack/Teams),
