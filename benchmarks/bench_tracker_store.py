@@ -55,7 +55,8 @@ def turns(events: list[dict[str, Any]]) -> list[int]:
 
 def bulk_store_classes():
     from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+    from stores.sql_tracker_store import event_row
 
     class BulkSQLTrackerStore(SQLTrackerStore):
         """SQLTrackerStore whose ``save`` inserts the new events with one executemany."""
@@ -63,19 +64,7 @@ def bulk_store_classes():
         async def save(self, tracker) -> None:
             await self.stream_events(tracker)
             with self.session_scope() as session:
-                rows = []
-                for event in self._additional_events(session, tracker):
-                    data = event.as_dict()
-                    rows.append(
-                        {
-                            "sender_id": tracker.sender_id,
-                            "type_name": event.type_name,
-                            "timestamp": data.get("timestamp"),
-                            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                            "action_name": data.get("name"),
-                            "data": json.dumps(data),
-                        }
-                    )
+                rows = [event_row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
                 if rows:
                     session.execute(self.SQLEvent.__table__.insert(), rows)
                 session.commit()

@@ -143,23 +143,11 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         read = self._read.pop(tracker.sender_id, None)  # before the event broker's retrieve
         await self.stream_events(tracker)
         with self.session_scope() as session:
-            rows: list[dict[str, Any]] = []
             if read is not None and read[0]() is tracker and tracker is not None:
                 new_events: Iterable = itertools.islice(tracker.events, read[1], len(tracker.events))
             else:
                 new_events = self._additional_events(session, tracker)
-            for event in new_events:
-                data = event.as_dict()
-                rows.append(
-                    {
-                        "sender_id": tracker.sender_id,
-                        "type_name": event.type_name,
-                        "timestamp": data.get("timestamp"),
-                        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        "action_name": data.get("name"),
-                        "data": json.dumps(data),
-                    }
-                )
+            rows = [event_row(tracker.sender_id, event) for event in new_events]
             if rows:
                 session.execute(self._insert, rows)
             session.commit()
@@ -187,6 +175,19 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
             await self._insert_new_events(tracker)
         except sqlalchemy.exc.SQLAlchemyError as error:
             self._failed("save", error)
+
+
+def event_row(sender_id: str, event: Any) -> dict[str, Any]:
+    """The ``events`` table row of one event, as Rasa's ``SQLTrackerStore.save`` writes it."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
 
 
 def _latest_session_query(events: sa.Table) -> Any:
