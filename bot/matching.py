@@ -99,6 +99,9 @@ _KIND_LABEL_PART = "label part"
 _KIND_VARIANT = "variant"
 _KIND_ENJEUX = "OIR métier à enjeux"
 
+#: Endings of French nouns of a person's trade (« carrossier », « ramoneur », « fleuriste »).
+_AGENT_SUFFIXES = ("ier", "iere", "eur", "euse", "iste", "ien", "ienne")
+
 _TARGET_METIER = "metier"
 _TARGET_ENJEUX = "enjeux"
 
@@ -183,6 +186,9 @@ class _Outcome:
     candidates: tuple[Candidate, ...]
     enjeux: MetierAEnjeux | None
     positions: tuple[int, ...] = ()
+    #: Métiers whose whole annex label was typed, preferred over the others' variants
+    #: once the message's own place words have had their say (:meth:`_narrow`).
+    preferred: tuple[str, ...] = ()
 
 
 class MetierMatcher:
@@ -234,6 +240,7 @@ class MetierMatcher:
                     texts.append(surface)
                     indexes.append(index)
         self._lexicon = self._french_lexicon()
+        self._verbs = self._french_lexicon(("verb",))
         # Index texts with spaces (labels, variants), for « Vouliez-vous dire … ? ».
         self._surface_texts: list[str] = []
         self._surface_entry: list[int] = []
@@ -328,11 +335,12 @@ class MetierMatcher:
         """True when ``text`` has a word that is neither generic nor a mere qualifier."""
         return any(not self._is_weak(t) for t in self._canon_tokens(text))
 
-    def _french_lexicon(self) -> frozenset[str]:
-        """Accent-folded words of spaCy's French lemma index: real words are not typos."""
+    def _french_lexicon(self, parts: Sequence[str] = ("noun", "adj", "verb", "adv")) -> frozenset[str]:
+        """Accent-folded words of spaCy's French lemma index (of the parts of speech
+        ``parts``): real words are not typos."""
         table = self._nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
         words: set[str] = set()
-        for pos in ("noun", "adj", "verb", "adv"):
+        for pos in parts:
             try:
                 words.update(table[pos])
             except KeyError:
@@ -391,6 +399,8 @@ class MetierMatcher:
                 return _Word(surface, self._form_map[completed[0]], 0.8, "fuzzy")
             return None
         max_edits = 1 if len(surface) < 9 else 2
+        if surface in self._verbs:
+            return None  # an infinitive (« livrer », « former ») says what is done, no typo
         real_word = surface in self._lexicon or lemma_form in self._lexicon
         # The word as typed, then its lemma with one edit at most: a fold and two edits
         # together would go too far ("puéricultrice" → "puericulteur" is not "puericulture").
@@ -463,6 +473,8 @@ class MetierMatcher:
             outcome = self._match_segment(segment)
             if outcome is None or _object_of_a_verb(every_word, outcome.positions):
                 continue
+            if _verb_after_its_subject(every_word, outcome.positions):
+                continue
             rank = (segment.correction, not segment.wish, outcome.coverage, -position)
             ranked.append((rank, position, outcome))
         if not ranked:
@@ -479,6 +491,8 @@ class MetierMatcher:
             if outcome.positions:
                 span = (spans[min(outcome.positions)][0], spans[max(outcome.positions)][1])
             outcome = self._narrow(outcome, every_word, target, target_level, query, span)
+            if outcome.positions:
+                span = (spans[min(outcome.positions)][0], spans[max(outcome.positions)][1])
             results.append(
                 MatchResult(query, outcome.status, outcome.candidates[: max(limit, 1)], outcome.enjeux, span)
             )
@@ -580,8 +594,15 @@ class MetierMatcher:
         # A place named in the message (« dans le bâtiment », « en usine »): the métier
         # whose label names it first, then its sub-sector, then its sector.
         named = self._places_named(message_words, outcome.positions)
-        if named:
-            for level in range(3):
+        by_label_place = [c for c in candidates if named & self._places[c.metier.id][0]]
+        if by_label_place and len(by_label_place) < len(candidates):
+            candidates = tuple(by_label_place)
+        elif outcome.preferred:
+            # The exact label typed wins over the variants of others, unless the label of
+            # another names the place of the message (above).
+            candidates = tuple(c for c in candidates if c.metier.id in outcome.preferred) or candidates
+        elif named:
+            for level in (1, 2):
                 by_place = [c for c in candidates if named & self._places[c.metier.id][level]]
                 if by_place and len(by_place) < len(candidates):
                     candidates = tuple(by_place)
@@ -604,7 +625,23 @@ class MetierMatcher:
         if candidates == outcome.candidates:
             return outcome
         status = STATUS_MATCHED if len(candidates) == 1 else STATUS_AMBIGUOUS
-        return _Outcome(outcome.coverage, status, candidates, outcome.enjeux, outcome.positions)
+        positions = outcome.positions
+        if status == STATUS_AMBIGUOUS:
+            # Still a choice, but a narrower one: the span takes in the words that narrowed
+            # it (« maçon dans les travaux publics »), so that the phrase alone, matched
+            # again by whoever reads the span, gives the same choice.
+            kept = {c.metier.id for c in candidates}
+            place_tokens = {t for place, tokens in self._place_words if place in named for t in tokens}
+            context = {t for m in kept for t in self._context[m]}
+            extra = {
+                i
+                for i, w in enumerate(message_words)
+                if i not in outcome.positions
+                and w not in STOP_WORDS
+                and (w in place_tokens or self._lemma(w) in place_tokens or self._word(w).canon in context)
+            }
+            positions = tuple(sorted(set(positions) | extra))
+        return _Outcome(outcome.coverage, status, candidates, outcome.enjeux, positions, outcome.preferred)
 
     def _segment_words(self, segment: Segment) -> list[tuple[_Word, tuple[int, ...]]]:
         """The segment's words, abbreviations expanded, mapped to the index, each with the
@@ -681,11 +718,33 @@ class MetierMatcher:
         leftover = [c for c in known if c not in used] + [w.canon for w in unknown]
         positions = tuple(sorted({p for t in used for p in where.get(t, ())}))
         outcome = self._outcome(chosen, covered, known, query_weight, leftover, positions=positions)
-        if outcome.status == STATUS_AMBIGUOUS and self._names_another_job(unknown):
+        if outcome.status == STATUS_AMBIGUOUS and not outcome.preferred and self._names_another_job(unknown):
             # « chauffeur de taxi », « monteur échafaudage »: a shared head word with a
             # qualifier the list knows nothing of is another job, not a choice to offer.
             return None
+        if outcome.status == STATUS_MATCHED and self._another_job_beside(unknown, where, positions):
+            # « carrossier peintre »: a job noun the list does not know, glued to the title,
+            # makes another trade; the title alone is only offered, never taken for granted.
+            return dataclasses.replace(outcome, status=STATUS_SUGGESTION)
         return outcome
+
+    def _another_job_beside(
+        self, unknown: Sequence[_Word], where: Mapping[str, tuple[int, ...]], positions: Sequence[int]
+    ) -> bool:
+        """True when a word right before or after the job words is a French agent noun
+        (« carrossier », « ramoneur ») that no métier's title nor tasks know."""
+        if not positions:
+            return False
+        beside = {min(positions) - 1, max(positions) + 1}
+        for word in unknown:
+            surface = word.surface
+            if len(surface) < 5 or surface not in self._lexicon or not surface.endswith(_AGENT_SUFFIXES):
+                continue
+            if self._tasks is not None and self._tasks.knows(surface):
+                continue
+            if beside & set(where.get(surface, ())):
+                return True
+        return False
 
     def _names_another_job(self, unknown: Sequence[_Word]) -> bool:
         """True when a word left over is a real French word that no métier's title nor
@@ -788,14 +847,17 @@ class MetierMatcher:
                         per_metier[metier_id] = (score, text, reason)
 
         metier_ids = list(per_metier)
+        preferred: tuple[str, ...] = ()
         if len(metier_ids) > 1 and len(chosen) == 1 and len(label_hit) == 1 and part_hit <= label_hit:
             # The annex label of one métier beats the variants of others: « automaticien »
             # is the métier Automaticien, not also a « technicien en automatisme » (whose
             # vocabulary has the word). Only for one text typed: two jobs named together
             # ("électricien soudeur") stay two; a label alike another's part ("superviseur")
             # and a bare part ("monteur" of "Ajusteur / Monteur / Régleur") stay ambiguous.
-            metier_ids = [m for m in metier_ids if m in label_hit]
-        if len(metier_ids) > 1 and leftover:
+            # Applied by _narrow after the places the labels name (« gouvernante dans une
+            # clinique » is the Gouvernant établissement de santé, not the hotel one).
+            preferred = tuple(m for m in metier_ids if m in label_hit)
+        if len(metier_ids) > 1 and leftover and not preferred:
             narrowed = [m for m in metier_ids if any(c in self._context[m] for c in leftover)]
             if narrowed:
                 metier_ids = narrowed
@@ -811,7 +873,7 @@ class MetierMatcher:
         if not candidates:
             return _Outcome(coverage, STATUS_ENJEUX, (), chosen_enjeux, positions)
         status = STATUS_MATCHED if len(candidates) == 1 else STATUS_AMBIGUOUS
-        return _Outcome(coverage, status, candidates, chosen_enjeux, positions)
+        return _Outcome(coverage, status, candidates, chosen_enjeux, positions, preferred)
 
     def _reason(
         self,
@@ -871,23 +933,60 @@ _BEING_VERBS = frozenset(
     }
 )
 _OBJECT_DETERMINERS = frozenset({"les", "des", "mes", "nos", "vos", "ses", "leurs", "aux", "du"})
+#: Any determiner (a collective noun or a first object noun may follow one).
+_DETERMINERS = _OBJECT_DETERMINERS | frozenset(
+    {"le", "la", "l", "un", "une", "mon", "ma", "ton", "ta", "son", "sa", "notre", "votre", "leur"}
+)
+#: Words that may stand between a determiner and the people worked with (« les nouveaux
+#: téléconseillers », « les deux caristes »).
+_OBJECT_QUALIFIERS = frozenset(
+    {"nouveaux", "nouvelles", "jeunes", "futurs", "futures", "autres", "petits", "petites", "deux", "trois",
+     "quatre", "cinq", "dix", "plusieurs", "quelques", "differents", "differentes"}
+)
+#: Nouns of a group of people (« une équipe de maçons »).
+_COLLECTIVES = frozenset({"equipe", "equipes", "groupe", "groupes", "brigade", "dizaine", "vingtaine"})
 
 
 def _object_of_a_verb(words: Sequence[str], positions: Sequence[int]) -> bool:
     """True when the job words at ``positions`` are the object of a verb whose subject
-    precedes it (« j'administre les serveurs »): the title names what is worked on."""
+    precedes it (« j'administre les serveurs », « j'encadre une équipe de maçons », « je
+    forme les nouveaux téléconseillers », « j'organise les tournées des chauffeurs »): the
+    title names who or what is worked on, not the person's job."""
     if not positions:
         return False
-    first = min(positions)
-    if first < 3 or words[first - 1] not in _OBJECT_DETERMINERS:
+    index = min(positions) - 1
+    while index >= 0 and words[index] in _OBJECT_QUALIFIERS:
+        index -= 1
+    if index >= 2 and words[index] in ("de", "d") and words[index - 1] in _COLLECTIVES:
+        index -= 2  # the determiner of « une équipe de »
+        if words[index] not in _DETERMINERS:
+            return False
+    elif index < 0 or words[index] not in _OBJECT_DETERMINERS:
         return False
-    verb = first - 2
-    if words[verb] in _BEING_VERBS or words[verb] in _SUBJECTS:
+    verb = index - 1
+    if verb >= 2 and words[verb - 1] in _DETERMINERS and words[verb - 2] not in _SUBJECTS:
+        verb -= 2  # a first object: « organise les tournées des chauffeurs »
+    if verb < 1 or words[verb] in _BEING_VERBS or words[verb] in _SUBJECTS or words[verb] in _DETERMINERS:
         return False
     before = verb - 1
     if words[before] in _REFLEXIVES and before >= 1 and words[before - 1] in _SUBJECTS:
         return True
     return words[before] in _SUBJECTS
+
+
+def _verb_after_its_subject(words: Sequence[str], positions: Sequence[int]) -> bool:
+    """True when the first job word follows a subject pronoun directly (« je conseille
+    les clients », « je forme »): it is a verb there, not a job title (« je suis
+    conseiller » has its being verb in between)."""
+    if not positions:
+        return False
+    first = min(positions)
+    if first < 1 or words[first] in _BEING_VERBS:
+        return False
+    before = first - 1
+    if words[before] in _REFLEXIVES and before >= 1 and words[before - 1] in _SUBJECTS:
+        return True
+    return words[before] in _SUBJECTS and words[before] != "nous"
 
 
 def _label_forms(label: str) -> list[tuple[str, str]]:

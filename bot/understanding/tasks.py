@@ -39,6 +39,10 @@ FIELD_WEIGHT = {"tasks": 1.0, "tools": 1.0, "materials": 0.8, "products": 0.8, "
 MIN_WORDS = 2
 #: Least score (sum of the weighted IDF of the words that hit) to accept a description.
 MIN_SCORE = 3.2
+#: Least share of the message's task weight (each word counted for the métier it fits
+#: best) that the best métier must explain: « je conduis une grue à tour sur les
+#: chantiers » is no truck driver's job, though « conduire » and « chantier » are his.
+MIN_SHARE = 0.5
 #: Métiers whose score is at least this share of the best one are offered together.
 AMBIGUITY_SHARE = 0.8
 #: Most métiers offered for one description.
@@ -449,7 +453,15 @@ class TaskScorer:
         """``{métier: (score, [(word, start, end)…], how many non-workplace hits)}`` for the
         words of ``text`` (outside the character spans ``skip``), optionally only for the
         métiers ``restrict``."""
+        return self._scores(text, restrict, skip)[0]
+
+    def _scores(
+        self, text: str, restrict: Iterable[str] | None = None, skip: Sequence[tuple[int, int]] = ()
+    ) -> tuple[dict[str, tuple[float, list[tuple[str, int, int]], int]], float]:
+        """:meth:`scores`, and the message's task weight: the sum over its words of the
+        best gain any métier has for the word."""
         allowed = set(restrict) if restrict is not None else None
+        mass = 0.0
         text = truncate(text) if isinstance(text, str) else ""
         out: dict[str, tuple[float, list[tuple[str, int, int]], int]] = {}
         seen: set[str] = set()
@@ -480,17 +492,20 @@ class TaskScorer:
             if discount < 1.0:
                 # A vector neighbour adds weight but never counts as a word of the job.
                 gains = {m: (g, False) for m, (g, _) in gains.items()}
+            if gains:
+                mass += max(g for g, _ in gains.values())
             for metier_id, (gain, what) in gains.items():
                 score, words, whats = out.get(metier_id, (0.0, [], 0))
                 out[metier_id] = (score + gain, [*words, (word, found.start(), found.end())], whats + int(what))
-        return out
+        return out, mass
 
     def rank(self, text: str) -> TaskOutcome:
         """The métiers ``text`` describes, or a refusal."""
+        found, mass = self._scores(text)
         scored = [
             (score, metier_id, words)
-            for metier_id, (score, words, whats) in self.scores(text).items()
-            if whats >= MIN_WORDS and score >= MIN_SCORE
+            for metier_id, (score, words, whats) in found.items()
+            if whats >= MIN_WORDS and score >= MIN_SCORE and score >= MIN_SHARE * mass
         ]
         if not scored:
             return self._whole_phrase(text)
