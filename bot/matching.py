@@ -722,10 +722,10 @@ class MetierMatcher:
             # « chauffeur de taxi », « monteur échafaudage »: a shared head word with a
             # qualifier the list knows nothing of is another job, not a choice to offer.
             return None
-        if outcome.status == STATUS_MATCHED and self._another_job_beside(unknown, where, positions):
-            # « carrossier peintre »: a job noun the list does not know, glued to the title,
-            # makes another trade; the title alone is only offered, never taken for granted.
-            return dataclasses.replace(outcome, status=STATUS_SUGGESTION)
+        if self._another_job_beside(unknown, where, positions):
+            # « carrossier peintre »: a trade noun the list does not know, glued to the
+            # title, makes another trade (the list's « Peintre » is the building one).
+            return None
         return outcome
 
     def _another_job_beside(
