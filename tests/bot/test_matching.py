@@ -441,3 +441,54 @@ def test_every_oir_label_and_variant_sets_its_enjeux(matcher: MetierMatcher, bra
 def test_numbers_phones_and_addresses_are_never_job_words(matcher: MetierMatcher, text: str) -> None:
     assert matcher.match(text).status == "empty"
     assert matcher.match_all(f"mon contact : {text}") == []
+
+
+# ------------------------------------------------------- verbs, objects and neighbours
+
+
+@pytest.mark.parametrize(
+    ("text", "not_expected"),
+    [
+        # a verb right after its subject is no title (« conseille » is not « conseiller »)
+        ("je conseille les clients et j'encaisse dans un magasin de chaussures", "conseiller-clientele"),
+        # the people worked with are no title: a group, qualified, or after a first object
+        ("j'encadre une équipe de maçons sur un chantier de gros œuvre", "macon-traditionnel"),
+        ("je forme les nouveaux téléconseillers du plateau", "conseiller-clientele"),
+        ("j'organise les tournées des chauffeurs et j'affrète des camions", "chauffeur-vl"),
+        # an infinitive is no typo of a job noun (« livrer » is not « livreur »)
+        ("je conduis un porteur 19 tonnes avec hayon pour livrer les magasins", "chauffeur-vl"),
+    ],
+)
+def test_what_is_done_and_who_with_are_no_titles(matcher: MetierMatcher, text: str, not_expected: str) -> None:
+    for result in matcher.match_all(text):
+        assert result.source == "tasks" or not_expected not in {m.rsplit("/", 1)[-1] for m in ids(result)}, text
+
+
+def test_a_description_after_a_verb_still_finds_the_job(matcher: MetierMatcher) -> None:
+    assert best_id(matcher.match("je conduis un porteur 19 tonnes avec hayon pour livrer les magasins")) == CHAUFFEUR_PL
+    result = matcher.match("je conseille les clients et j'encaisse dans un magasin de chaussures")
+    assert best_id(result) == "tertiaire/commerce-vente-grande-distribution/commercial-conseiller-en-vente-vendeur"
+
+
+def test_a_label_naming_the_place_wins_over_the_exact_label(matcher: MetierMatcher) -> None:
+    # « Gouvernant » is typed exactly, but « clinique » is the « établissement de santé »
+    # the other label names.
+    assert best_id(matcher.match("gouvernante dans une clinique")) == "tertiaire/hotellerie/gouvernant-etablissement-de-sante"
+    assert best_id(matcher.match("gouvernante")) == "tertiaire/hotellerie/gouvernant"
+    # a sector word alone does not beat the exact label
+    assert best_id(matcher.match("automaticien dans une usine")) == "tertiaire/numerique/automaticien"
+
+
+def test_an_ambiguous_span_keeps_the_words_that_narrowed_it(matcher: MetierMatcher) -> None:
+    result = matcher.match("je suis maçon dans les travaux publics")
+    assert result.status == "ambiguous"
+    assert ids(result) == {"btp/travaux-publics/macon-tp", "btp/travaux-publics/macon-vrd"}
+    assert result.span_text == "maçon dans les travaux publics"
+    # the span alone, matched again (as the actions do with the entity), gives the same choice
+    assert ids(matcher.match(result.span_text)) == ids(result)
+
+
+def test_an_unknown_trade_beside_a_title_is_another_trade(matcher: MetierMatcher) -> None:
+    assert matcher.match("je suis carrossier peintre").status == "not_in_list"
+    assert best_id(matcher.match("je suis peintre en bâtiment")) == "btp/second-oeuvre/peintre"
+    assert best_id(matcher.match("boucher charcutier")) == "tertiaire/commerce-vente-grande-distribution/boucher"

@@ -83,6 +83,9 @@ def test_job_described_by_its_tasks(matcher: MetierMatcher, text: str, expected:
         "je forme les caristes",
         "qui paie ?",
         "je fais la cuisine",
+        # « conduire » and « chantier » are a truck driver's words, but the grue is not his
+        "je conduis une grue à tour sur les chantiers",
+        "je porte les meubles et les cartons pendant les déménagements",
     ],
 )
 def test_descriptions_that_fit_nothing_are_refused(matcher: MetierMatcher, text: str) -> None:
@@ -121,6 +124,19 @@ def test_sdlm_description(assistant: Assistant) -> None:
     result = assistant.matcher(1404).match("je répare des tracteurs et des moissonneuses")
     assert result.status == "matched"
     assert result.best.metier.id == "technicien-maintenance-materiels-agricoles"
+    # the SDLM branch expands « mécano » too, and a typo of the machine is forgiven
+    typed = assistant.matcher(1404).match("mécano de moissoneuses")
+    assert typed.status == "matched" and typed.best.metier.id == "technicien-maintenance-materiels-agricoles"
+
+
+def test_the_best_metier_must_explain_most_of_the_description(matcher: MetierMatcher) -> None:
+    from bot.understanding.tasks import MIN_SHARE
+
+    assert 0.0 < MIN_SHARE < 1.0
+    scorer = matcher._tasks
+    assert scorer is not None
+    assert scorer.rank("je conduis une grue à tour sur les chantiers").status == "refused"
+    assert scorer.rank("je conduis un camion toupie pour amener le béton sur les chantiers").status == "matched"
 
 
 @pytest.mark.parametrize(
