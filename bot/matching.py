@@ -940,8 +940,25 @@ _DETERMINERS = _OBJECT_DETERMINERS | frozenset(
 #: Words that may stand between a determiner and the people worked with (« les nouveaux
 #: téléconseillers », « les deux caristes »).
 _OBJECT_QUALIFIERS = frozenset(
-    {"nouveaux", "nouvelles", "jeunes", "futurs", "futures", "autres", "petits", "petites", "deux", "trois",
-     "quatre", "cinq", "dix", "plusieurs", "quelques", "differents", "differentes"}
+    {
+        "nouveaux",
+        "nouvelles",
+        "jeunes",
+        "futurs",
+        "futures",
+        "autres",
+        "petits",
+        "petites",
+        "deux",
+        "trois",
+        "quatre",
+        "cinq",
+        "dix",
+        "plusieurs",
+        "quelques",
+        "differents",
+        "differentes",
+    }
 )
 #: Nouns of a group of people (« une équipe de maçons »).
 _COLLECTIVES = frozenset({"equipe", "equipes", "groupe", "groupes", "brigade", "dizaine", "vingtaine"})

@@ -473,7 +473,10 @@ def test_a_description_after_a_verb_still_finds_the_job(matcher: MetierMatcher) 
 def test_a_label_naming_the_place_wins_over_the_exact_label(matcher: MetierMatcher) -> None:
     # « Gouvernant » is typed exactly, but « clinique » is the « établissement de santé »
     # the other label names.
-    assert best_id(matcher.match("gouvernante dans une clinique")) == "tertiaire/hotellerie/gouvernant-etablissement-de-sante"
+    assert (
+        best_id(matcher.match("gouvernante dans une clinique"))
+        == "tertiaire/hotellerie/gouvernant-etablissement-de-sante"
+    )
     assert best_id(matcher.match("gouvernante")) == "tertiaire/hotellerie/gouvernant"
     # a sector word alone does not beat the exact label
     assert best_id(matcher.match("automaticien dans une usine")) == "tertiaire/numerique/automaticien"
