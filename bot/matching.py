@@ -478,7 +478,7 @@ class MetierMatcher:
             rank = (segment.correction, not segment.wish, outcome.coverage, -position)
             ranked.append((rank, position, outcome))
         if not ranked:
-            described = self._described(masked)
+            described = self._described(masked, target, target_level)
             if described is not None:
                 described = dataclasses.replace(described, query=query)
             if described is None:
@@ -498,8 +498,12 @@ class MetierMatcher:
             )
         return results
 
-    def _described(self, query: str) -> MatchResult | None:
-        """The métier(s) a description of tasks fits (no title named), or None."""
+    def _described(
+        self, query: str, target: Diploma | None = None, target_level: int | None = None
+    ) -> MatchResult | None:
+        """The métier(s) a description of tasks fits (no title named), or None. Several
+        close ones are narrowed, as titles are, by the places the message names (« dans
+        un EHPAD ») and by the diploma or level aimed at."""
         if self._tasks is None:
             return None
         ranked = self._tasks.rank(query)
@@ -510,9 +514,38 @@ class MetierMatcher:
             words = ", ".join(hit.words)
             score = round(min(99.0, 100.0 * hit.score / (hit.score + 4.0)), 1)
             candidates.append(Candidate(self._metiers[hit.metier_id], score, words, f"task description ({words})"))
+        if len(candidates) > 1:
+            candidates = list(self._narrow_described(tuple(candidates), query, target, target_level))
         span = (min(s for s, _ in ranked.spans), max(e for _, e in ranked.spans)) if ranked.spans else None
         status = STATUS_MATCHED if len(candidates) == 1 else STATUS_AMBIGUOUS
         return MatchResult(query, status, tuple(candidates), None, span, SOURCE_TASKS, ranked.hits[0].words)
+
+    def _narrow_described(
+        self,
+        candidates: tuple[Candidate, ...],
+        query: str,
+        target: Diploma | None,
+        target_level: int | None,
+    ) -> tuple[Candidate, ...]:
+        """Close task candidates narrowed by the message's places (label, sub-sector,
+        then sector) and by the diploma or level aimed at; unchanged when nothing tells
+        them apart."""
+        named = self._places_named([w for _, _, w in word_spans(query)], ())
+        if named:
+            for level in range(3):
+                by_place = tuple(c for c in candidates if named & self._places[c.metier.id][level])
+                if by_place and len(by_place) < len(candidates):
+                    candidates = by_place
+                    break
+        if target is not None or target_level is not None:
+            by_target = tuple(
+                c
+                for c in candidates
+                if any(_fits_target(cert, target, target_level) for cert in c.metier.certifications)
+            )
+            if by_target and len(by_target) < len(candidates):
+                candidates = by_target
+        return candidates
 
     def _suggested(
         self, query: str, segments: Sequence[Segment], spans: Sequence[tuple[int, int, str]]
