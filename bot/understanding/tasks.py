@@ -43,6 +43,10 @@ MIN_SCORE = 3.2
 #: best) that the best métier must explain: « je conduis une grue à tour sur les
 #: chantiers » is no truck driver's job, though « conduire » and « chantier » are his.
 MIN_SHARE = 0.5
+#: Weight, in that task weight, of a French noun of the message that no métier has
+#: (« ambulance », « malades »): what the person works with, unknown to the list, is
+#: part of the description the best métier must explain.
+UNKNOWN_NOUN_WEIGHT = 2.5
 #: Métiers whose score is at least this share of the best one are offered together.
 AMBIGUITY_SHARE = 0.8
 #: Most métiers offered for one description.
@@ -375,6 +379,15 @@ class TaskScorer:
         }
         self._vector_keys, self._matrix = self._key_vectors()
         self._vector_cache: dict[str, tuple[str, float] | None] = {}
+        self._nouns = self._french_nouns()
+
+    def _french_nouns(self) -> frozenset[str]:
+        """Accent-folded nouns of spaCy's French lemma index."""
+        try:
+            table = self._nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+            return frozenset(fold_accents(w) for w in table["noun"])
+        except (KeyError, AttributeError):
+            return frozenset()
 
     # ---------------------------------------------------------------- words and keys
 
@@ -457,11 +470,13 @@ class TaskScorer:
 
     def _scores(
         self, text: str, restrict: Iterable[str] | None = None, skip: Sequence[tuple[int, int]] = ()
-    ) -> tuple[dict[str, tuple[float, list[tuple[str, int, int]], int]], float]:
-        """:meth:`scores`, and the message's task weight: the sum over its words of the
-        best gain any métier has for the word."""
+    ) -> tuple[dict[str, tuple[float, list[tuple[str, int, int]], int]], float, dict[str, int]]:
+        """:meth:`scores`, the message's task weight (the sum over its words of the best
+        gain any métier has for the word) and, per métier, how many of its words hit as
+        written or as nouns, not only through a conjugated verb's infinitive."""
         allowed = set(restrict) if restrict is not None else None
         mass = 0.0
+        as_nouns: dict[str, int] = {}
         text = truncate(text) if isinstance(text, str) else ""
         out: dict[str, tuple[float, list[tuple[str, int, int]], int]] = {}
         seen: set[str] = set()
@@ -474,10 +489,14 @@ class TaskScorer:
             seen.add(word)
             gains: dict[str, tuple[float, bool]] = {}
             keys = [k for k in self._keys(word) if k in self._index]
+            written = {fold_accents(word), fold_feminine(fold_accents(spacy_lemma(word, self._nlp, "NOUN")))}
+            nouny: set[str] = set()
             discount = 1.0
             if not keys:
                 nearest = self._nearest(word)
                 if nearest is None:
+                    if len(word) >= 4 and any(k in self._nouns for k in (fold_accents(word), *self._keys(word))):
+                        mass += UNKNOWN_NOUN_WEIGHT
                     continue
                 keys, discount = [nearest[0]], VECTOR_DISCOUNT * nearest[1]
             for key in keys:
@@ -486,6 +505,8 @@ class TaskScorer:
                         continue
                     gain = self._idf[key] * weight * discount
                     what = (key, metier_id) not in self._workplace_only
+                    if key in written and discount == 1.0:
+                        nouny.add(metier_id)
                     previous = gains.get(metier_id)
                     if previous is None or gain > previous[0]:
                         gains[metier_id] = (gain, what)
@@ -497,15 +518,19 @@ class TaskScorer:
             for metier_id, (gain, what) in gains.items():
                 score, words, whats = out.get(metier_id, (0.0, [], 0))
                 out[metier_id] = (score + gain, [*words, (word, found.start(), found.end())], whats + int(what))
-        return out, mass
+            for metier_id in nouny:
+                as_nouns[metier_id] = as_nouns.get(metier_id, 0) + 1
+        return out, mass, as_nouns
 
     def rank(self, text: str) -> TaskOutcome:
         """The métiers ``text`` describes, or a refusal."""
-        found, mass = self._scores(text)
+        found, mass, as_nouns = self._scores(text)
+        # Only verbs (« je conduis et je transporte les malades ») say too little: at
+        # least one word must hit as written (a machine, a material, a place, a task noun).
         scored = [
             (score, metier_id, words)
             for metier_id, (score, words, whats) in found.items()
-            if whats >= MIN_WORDS and score >= MIN_SCORE and score >= MIN_SHARE * mass
+            if whats >= MIN_WORDS and score >= MIN_SCORE and score >= MIN_SHARE * mass and as_nouns.get(metier_id)
         ]
         if not scored:
             return self._whole_phrase(text)

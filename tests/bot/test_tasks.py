@@ -86,6 +86,8 @@ def test_job_described_by_its_tasks(matcher: MetierMatcher, text: str, expected:
         # « conduire » and « chantier » are a truck driver's words, but the grue is not his
         "je conduis une grue à tour sur les chantiers",
         "je porte les meubles et les cartons pendant les déménagements",
+        # only verbs of the drivers: the ambulance and the sick are no truck driver's
+        "je conduis une ambulance et je transporte les malades",
     ],
 )
 def test_descriptions_that_fit_nothing_are_refused(matcher: MetierMatcher, text: str) -> None:
@@ -151,3 +153,14 @@ def test_a_title_after_a_being_verb_still_names_the_job(matcher: MetierMatcher, 
     # Only the object of another verb (« j'administre les serveurs ») is no job title.
     result = matcher.match(text)
     assert result.status == "matched" and result.best.metier.id == expected
+
+
+def test_close_task_candidates_are_narrowed_like_titles(matcher: MetierMatcher) -> None:
+    # Both usinage métiers have these tasks; the label « Opérateur usinage CN » names the
+    # « commande numérique » of the message, the other does not.
+    text = "j'usine des pièces sur un tour à commande numérique"
+    scorer = matcher._tasks
+    assert scorer is not None and scorer.rank(text).status == "ambiguous"
+    result = matcher.match(text)
+    assert result.status == "matched" and result.source == "tasks"
+    assert result.best.metier.id == "industrie/productique/operateur-usinage-cn"
