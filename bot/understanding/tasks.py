@@ -347,6 +347,7 @@ class TaskScorer:
         self._nlp = nlp if nlp is not None else get_nlp()
         known = set(metier_ids)
         self._keys_cache: dict[str, tuple[str, ...]] = {}
+        self._written_cache: dict[str, frozenset[str]] = {}
         # key -> métier -> best field weight
         self._index: dict[str, dict[str, float]] = {}
         self._surface: dict[str, str] = {}
@@ -414,6 +415,15 @@ class TaskScorer:
         if len(self._keys_cache) < 100_000:
             self._keys_cache[word] = out
         return out
+
+    def _written(self, word: str) -> frozenset[str]:
+        """The keys of ``word`` as written or as a noun (not its verb lemma). Cached."""
+        cached = self._written_cache.get(word)
+        if cached is None:
+            cached = frozenset({fold_accents(word), fold_feminine(fold_accents(spacy_lemma(word, self._nlp, "NOUN")))})
+            if len(self._written_cache) < 100_000:
+                self._written_cache[word] = cached
+        return cached
 
     def knows(self, word: str) -> bool:
         """True when ``word`` (lower case, accents optional) is a word of some métier's
@@ -489,7 +499,7 @@ class TaskScorer:
             seen.add(word)
             gains: dict[str, tuple[float, bool]] = {}
             keys = [k for k in self._keys(word) if k in self._index]
-            written = {fold_accents(word), fold_feminine(fold_accents(spacy_lemma(word, self._nlp, "NOUN")))}
+            written = self._written(word)
             nouny: set[str] = set()
             discount = 1.0
             if not keys:
