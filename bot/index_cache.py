@@ -183,10 +183,15 @@ def load(root: Path | None = None) -> Payload:
     return payload
 
 
-def main() -> int:
-    """``python -m bot.index_cache``: build the cache of the knowledge folder in use."""
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bot.index_cache [--if-missing]``: build the cache of the knowledge folder
+    in use (with ``--if-missing``, only when no valid cache is there: scripts/train.sh runs
+    it so that ``rasa run`` never loads spaCy to build it)."""
+    args = sys.argv[1:] if argv is None else argv
     folder = knowledge_dir()
     path = cache_path(folder)
+    if "--if-missing" in args and read(path) is not None:
+        return 0
     write(path, build(folder))
     print(f"{path} ({path.stat().st_size // 1024} KiB)")
     return 0

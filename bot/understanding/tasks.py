@@ -53,6 +53,8 @@ AMBIGUITY_SHARE = 0.8
 MAX_CANDIDATES = 4
 #: Least cosine similarity of word vectors to take a word for a key it is not.
 MIN_VECTOR_SIMILARITY = 0.72
+#: Shortest word given a vector neighbour (shorter words are too often other things).
+MIN_NEIGHBOUR_LENGTH = 4
 #: A vector neighbour counts for this share of the key's weight.
 VECTOR_DISCOUNT = 0.7
 
@@ -378,8 +380,7 @@ class TaskScorer:
             for m, w in weights.items()
             if w <= FIELD_WEIGHT["workplaces"]
         }
-        self._vector_keys, self._matrix = self._key_vectors()
-        self._vector_cache: dict[str, tuple[str, float] | None] = {}
+        self._neighbours = self._vector_neighbours()
         self._nouns = self._french_nouns()
 
     def _french_nouns(self) -> frozenset[str]:
@@ -448,25 +449,42 @@ class TaskScorer:
         matrix = numpy.vstack(rows) if rows else numpy.zeros((0, 300), dtype="float32")
         return keys, matrix
 
-    def _nearest(self, word: str) -> tuple[str, float] | None:
-        """The key nearest to ``word`` by word vectors, if close enough (cached)."""
-        if word in self._vector_cache:
-            return self._vector_cache[word]
+    def _vector_neighbours(self) -> dict[str, tuple[str, float]]:
+        """``{word: (nearest key, cosine similarity)}`` for every lower-case word of the
+        model's vectors (:data:`MIN_NEIGHBOUR_LENGTH` letters or more) whose nearest key
+        is at least :data:`MIN_VECTOR_SIMILARITY` close.
+
+        Computed once, when the index is built (the index cache keeps it): a few thousand
+        words out of the model's 500,000, so answering a message needs neither spaCy's
+        vocabulary (about 400 MB in memory) nor a matrix product per unknown word. The
+        model's 500,000 words share 20,000 vectors: each vector's nearest key is computed
+        once, then given to the words that have that vector."""
         import numpy
 
-        found: tuple[str, float] | None = None
-        vocab = self._nlp.vocab
-        if len(word) >= 4 and len(self._vector_keys) and vocab.has_vector(word):
-            vector = vocab.get_vector(word)
-            norm = float(numpy.linalg.norm(vector))
-            if norm > 0:
-                similarities = self._matrix @ (vector / norm)
-                best = int(numpy.argmax(similarities))
-                if float(similarities[best]) >= MIN_VECTOR_SIMILARITY:
-                    found = (self._vector_keys[best], float(similarities[best]))
-        if len(self._vector_cache) < 100_000:
-            self._vector_cache[word] = found
-        return found
+        keys, matrix = self._key_vectors()
+        vectors = self._nlp.vocab.vectors
+        if not keys or vectors.shape[0] == 0:
+            return {}
+        data = numpy.asarray(vectors.data, dtype="float32")
+        norms = numpy.linalg.norm(data, axis=1, keepdims=True)
+        unit = numpy.divide(data, norms, out=numpy.zeros_like(data), where=norms > 0)
+        similarities = unit @ matrix.T
+        best = similarities.argmax(axis=1)
+        best_similarity = similarities[numpy.arange(len(best)), best]
+        close_rows = set(numpy.nonzero(best_similarity >= MIN_VECTOR_SIMILARITY)[0].tolist())
+        strings = self._nlp.vocab.strings
+        out: dict[str, tuple[str, float]] = {}
+        for string_id, row in vectors.key2row.items():
+            if row not in close_rows:
+                continue
+            word = strings[string_id]
+            if len(word) >= MIN_NEIGHBOUR_LENGTH and word == word.lower():
+                out[word] = (keys[int(best[row])], round(float(best_similarity[row]), 4))
+        return out
+
+    def _nearest(self, word: str) -> tuple[str, float] | None:
+        """The key nearest to ``word`` by word vectors, if close enough."""
+        return self._neighbours.get(word)
 
     # ------------------------------------------------------------------------ scoring
 

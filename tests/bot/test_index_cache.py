@@ -125,3 +125,17 @@ def test_cold_ask_from_the_cache_does_not_load_spacy(cache: Path) -> None:
     assert first.stdout.splitlines()[-1] == "SPACY"  # built: spaCy was needed
     assert second.stdout.splitlines()[-1] == "NO SPACY"
     assert first.stdout.splitlines()[:-1] == second.stdout.splitlines()[:-1]
+
+
+def test_main_if_missing_builds_only_when_there_is_no_valid_cache(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """scripts/train.sh runs ``python -m bot.index_cache --if-missing`` at every install."""
+    calls = builds(monkeypatch)
+    assert index_cache.main(["--if-missing"]) == 0 and len(calls) == 1
+    assert index_cache.main(["--if-missing"]) == 0 and len(calls) == 1  # valid: kept
+    (written,) = cache.glob("assistant-*.pickle")
+    written.write_bytes(b"not a pickle")
+    assert index_cache.main(["--if-missing"]) == 0 and len(calls) == 2  # unreadable: rebuilt
+    assert index_cache.main([]) == 0 and len(calls) == 3  # without the flag: always
+    assert "KiB" in capsys.readouterr().out
