@@ -26,9 +26,10 @@ from actions.answering import (
     ActionShowMore,
 )
 from actions.fallback import ActionDefaultAskAffirmation
-from actions.forms import ValidateProfileForm, ValidateSlotMappings
+from actions.forms import ValidateProfileForm
 from actions.profile_slots import profile_from_slots
 from actions.session import ActionSessionStart
+from actions.slot_checks import SlotNormaliser, normalise_turn
 from bot.parse import parse_date
 from bot.profile import Profile
 
@@ -221,7 +222,7 @@ def test_new_job_forgets_the_job_chosen_before():
         text="et pour un chaudronnier ?",
         entities=[{"entity": "metier", "value": "chaudronnier"}],
     )
-    validated = ValidateSlotMappings().validate_metier("chaudronnier", CollectingDispatcher(), tracker, DOMAIN)
+    validated = SlotNormaliser().validate_metier("chaudronnier", CollectingDispatcher(), tracker, DOMAIN)
     assert validated == {"metier": "chaudronnier", "metier_id": None}
 
 
@@ -243,7 +244,7 @@ def test_new_job_forgets_the_job_chosen_before():
 )
 def test_a_new_question_without_target_forgets_the_previous_one(intent, text, entities, forgotten):
     tracker = make_tracker({"target_diploma": "bts", "metier": "cariste"}, intent=intent, text=text, entities=entities)
-    _, events = run(ValidateSlotMappings(), tracker)
+    events = normalise_turn(tracker)
     slots = slot_events(events)
     if forgotten:
         assert "target_diploma" in slots and slots["target_diploma"] is None
@@ -257,7 +258,7 @@ def test_button_choice_keeps_the_job_chosen():
         text='/inform{"metier_id": "btp/electricite/electricien-industrie"}',
         entities=[{"entity": "metier_id", "value": "btp/electricite/electricien-industrie"}],
     )
-    validator = ValidateSlotMappings()
+    validator = SlotNormaliser()
     dispatcher = CollectingDispatcher()
     assert validator.validate_metier_id("btp/electricite/electricien-industrie", dispatcher, tracker, DOMAIN) == {
         "metier_id": "btp/electricite/electricien-industrie"
@@ -265,7 +266,7 @@ def test_button_choice_keeps_the_job_chosen():
 
 
 def test_branch_names_become_idcc_numbers():
-    validator = ValidateSlotMappings()
+    validator = SlotNormaliser()
     tracker = make_tracker(text="et en SDLM ?")
     assert validator.validate_idcc("1404", CollectingDispatcher(), tracker, DOMAIN) == {"idcc": "1404"}
     assert validator.validate_idcc("SDLM", CollectingDispatcher(), tracker, DOMAIN) == {"idcc": "1404"}
@@ -273,7 +274,7 @@ def test_branch_names_become_idcc_numbers():
 
 
 def test_slot_values_are_normalised():
-    validator = ValidateSlotMappings()
+    validator = SlotNormaliser()
     dispatcher, tracker = CollectingDispatcher(), make_tracker()
     assert validator.validate_avenant_date("20 décembre 2025", dispatcher, tracker, DOMAIN) == {
         "avenant_date": "2025-12-20"
