@@ -25,23 +25,15 @@ from rasa_sdk.types import DomainDict
 from actions.answering import CERTIFICATIONS, ELIGIBILITY, FAQ
 from actions.common import assistant, latest_entities, latest_intent, latest_text, log_failure
 from actions.profile_slots import PROFILE_SLOTS, profile_from_tracker
-from actions.slot_checks import (  # noqa: F401 - re-exported for the tests and scripts
-    MAX_CANDIDATES_CHECKED,
+from actions.slot_checks import (
     MAX_METIER_TEXT,
-    NEW_QUESTION_INTENTS,
     SlotNormaliser,
-    age_read_in_phone_number,
     catch_up,
     catch_up_rollback,
     coherent_metier_events,
-    extracted_slots,
     forget_old_target,
     metier_chosen_now,
-    metier_found_by_core,
-    metier_rollback,
     metier_typed_now,
-    normalise_turn,
-    plausible_metier_id,
     previous_slot_value,
 )
 

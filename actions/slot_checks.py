@@ -151,16 +151,6 @@ def coherent_metier_events(tracker: Tracker, events: list[EventType]) -> list[Ev
     return [] if checked == slots["metier_id"] else [SlotSet("metier_id", checked)]
 
 
-def metier_rollback(tracker: Tracker) -> list[EventType]:
-    """After a failure half-way through a turn: both ``metier`` and ``metier_id`` back
-    to their values before the latest message when either changed, so that they never
-    point at two different métiers (set both together, or neither). Needs no core."""
-    previous = {slot: previous_slot_value(tracker, slot) for slot in ("metier", "metier_id")}
-    if all(tracker.get_slot(slot) == value for slot, value in previous.items()):
-        return []
-    return [SlotSet(slot, value) for slot, value in previous.items()]
-
-
 def metier_chosen_now(tracker: Tracker) -> bool:
     """Whether the latest message chose a métier id (a button)."""
     return bool(latest_entities(tracker, "metier_id"))
@@ -368,7 +358,7 @@ def _session_branch_events(tracker: Tracker, events: list[dict[str, Any]], horiz
         return []
     start = max((i for i, e in enumerate(events) if e.get("event") == "session_started"), default=-1)
     position = start + 1
-    while 0 <= start and position < len(events) and events[position].get("event") == "slot":
+    while start >= 0 and position < len(events) and events[position].get("event") == "slot":
         position += 1  # the carried-over slots
     if any(e.get("event") == "slot" and e.get("name") == "idcc" for e in events[position:horizon]):
         return []

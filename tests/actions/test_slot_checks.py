@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from actions.answering import ActionAnswerEligibility, ActionAnswerFaq
 from actions.forms import ValidateProfileForm
 from actions.slot_checks import catch_up
-from tests.actions.test_actions import DOMAIN, PROA_TIME, make_tracker, run, slot_events
+from tests.actions.test_actions import DOMAIN, PROA_TIME, run, slot_events
 
 CARISTE = "logistique-transport/logistique/magasinier-cariste"
 SOUDEUR = "industrie/ajustage-montage-assemblage/soudeur"
@@ -90,7 +90,11 @@ def test_the_form_forgets_the_old_target_on_a_new_question(monkeypatch) -> None:
     message = _user(
         "quelles certifications pour un soudeur ?", "ask_certifications", [{"entity": "metier", "value": "soudeur"}]
     )
-    before = [_user("puis-je viser un BTS ?", "ask_eligibility"), _slot("target_diploma", "bts"), _action("profile_form")]
+    before = [
+        _user("puis-je viser un BTS ?", "ask_eligibility"),
+        _slot("target_diploma", "bts"),
+        _action("profile_form"),
+    ]
     extracted = {"metier": "soudeur", "last_topic": "certifications"}
     tracker = _form_activation(before, message, extracted, {**extracted, "target_diploma": "bts"})
     _, events = run(ValidateProfileForm(), tracker)
@@ -103,7 +107,7 @@ def test_the_form_forgets_the_old_target_on_a_new_question(monkeypatch) -> None:
     assert slot_events(events).get("target_diploma", "bts") == "bts"
 
 
-def _greeting_then(question: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _greeting_then() -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """A welder's list answered, then a greeting that names another job (cariste), the
     branch in words and a phone number, answered by a response only (no action call)."""
     cariste = {
@@ -136,7 +140,7 @@ def _greeting_then(question: dict[str, Any]) -> tuple[list[dict[str, Any]], dict
 
 def test_the_form_catches_up_with_a_greeting_that_called_no_action(monkeypatch) -> None:
     monkeypatch.setenv("PROA_TODAY", PROA_TIME)
-    before, slots = _greeting_then({})
+    before, slots = _greeting_then()
     message = _user("ai-je droit à la Pro-A ?", "ask_eligibility")
     tracker = _form_activation(before, message, {"last_topic": "eligibility"}, {**slots, "last_topic": "eligibility"})
     _, events = run(ValidateProfileForm(), tracker)
@@ -152,7 +156,7 @@ def test_the_form_catches_up_with_a_greeting_that_called_no_action(monkeypatch) 
 
 def test_an_answer_action_catches_up_before_it_answers(monkeypatch) -> None:
     monkeypatch.setenv("PROA_TODAY", PROA_TIME)
-    before, slots = _greeting_then({})
+    before, slots = _greeting_then()
     events = [
         *before,
         _user("qui finance la formation ?", "faq"),
@@ -259,7 +263,7 @@ def test_a_broken_core_rolls_the_metier_back_and_the_answer_still_comes(monkeypa
         def __getattr__(self, name):
             raise RuntimeError("core down")
 
-    before, slots = _greeting_then({})
+    before, slots = _greeting_then()
     tracker = _tracker([*before, _user("voir plus", "show_more")], slots)
     common.set_assistant(Broken())
     from actions.answering import ActionShowMore
