@@ -311,6 +311,14 @@ def extracted_slots(events: list[dict[str, Any]], user_index: int) -> dict[str, 
     return values
 
 
+def _block_end(events: list[dict[str, Any]], user_index: int) -> int:
+    """The index after the slot events Rasa filled from the message at ``user_index``."""
+    end = user_index + 1
+    while end < len(events) and events[end].get("event") == "slot":
+        end += 1
+    return end
+
+
 def _turn_starts(events: list[dict[str, Any]]) -> list[int]:
     return [i for i, e in enumerate(events) if e.get("event") == "user"]
 
@@ -323,7 +331,7 @@ def _view(tracker: Tracker, events: list[dict[str, Any]], user_index: int) -> Tr
     """The tracker as the checks of turn ``user_index`` would have seen it: the events up
     to the end of that turn's extraction, the slots at that point, its message as the
     latest one."""
-    end = user_index + 1 + len(extracted_slots(events, user_index))
+    end = _block_end(events, user_index)
     before = events[:end]
     slots = dict(tracker.slots)
     later = {e.get("name") for e in events[end:] if e.get("event") == "slot"}
@@ -379,7 +387,7 @@ def _pending(tracker: Tracker, own_action: str | None) -> tuple[list[dict[str, A
         return events, [], len(events)
     latest = starts[-1]
     checked_by_form = own_action is not None and not any(e.get("event") == "action" for e in events[latest + 1 :])
-    horizon = latest + 1 + len(extracted_slots(events, latest)) if checked_by_form else len(events)
+    horizon = _block_end(events, latest) if checked_by_form else len(events)
     pending: list[int] = []
     for start in reversed(starts[:-1] if checked_by_form else starts):
         end = next((s for s in starts if s > start), len(events))
@@ -407,7 +415,7 @@ def catch_up(tracker: Tracker, own_action: str | None = None) -> list[EventType]
         tracker.slots[event["name"]] = event["value"]
     for start in pending:
         view = _view(tracker, events, start)
-        end = start + 1 + len(extracted_slots(events, start))
+        end = _block_end(events, start)
         later = {e.get("name") for e in events[end:horizon] if e.get("event") == "slot"}
         for event in normalise_turn(view):
             name = event["name"]
