@@ -26,8 +26,7 @@ from actions.answering import (  # noqa: F401, E402 - after the guard is install
 )
 from actions.common import warm_up  # noqa: E402
 from actions.fallback import ActionDefaultAskAffirmation  # noqa: F401, E402
-from actions.forms import ValidateProfileForm, ValidateSlotMappings  # noqa: F401, E402
-from actions.session import ActionSessionStart  # noqa: F401, E402
+from actions.forms import ValidateProfileForm  # noqa: F401, E402
 from bot.knowledge.errors import KnowledgeError  # noqa: E402
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 

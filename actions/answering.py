@@ -1,10 +1,12 @@
 """Custom actions that answer: eligibility, certification lists, « voir plus », FAQ, and
 the question that asks which métier when several match.
 
-Each action reads the slots, asks :mod:`bot` for an :class:`~bot.compose.Answer`, sends it
-rendered for the input channel and sets the slots the next turns need (``last_topic``,
-``list_offset``, ``metier_id``, ``faq_topic``). An unexpected error is logged and the
-person gets the French « service problem » message; the conversation goes on.
+Each action first normalises the slots no action has checked yet (the turn a FAQ or
+« voir plus » answers, the greetings before it: actions/slot_checks.py), then reads the
+slots, asks :mod:`bot` for an :class:`~bot.compose.Answer`, sends it rendered for the
+input channel and sets the slots the next turns need (``last_topic``, ``list_offset``,
+``metier_id``, ``faq_topic``). An unexpected error is logged and the person gets the
+French « service problem » message; the conversation goes on.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import apologise, assistant, change_explained, log_failure, send_answer
 from actions.profile_slots import PROFILE_SLOTS, profile_from_tracker
+from actions.slot_checks import catch_up, catch_up_rollback
 from bot.compose import Answer
 from bot.compose.parts import AnswerTopic
 from bot.parse import parse_int
@@ -29,19 +32,36 @@ FAQ = AnswerTopic.FAQ.value
 
 
 class SafeAction(Action, ABC):
-    """An action whose unexpected errors become a French apology, never a crash."""
+    """An action that answers with checked slots, and whose unexpected errors become a
+    French apology, never a crash."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        checked = checked_slots(self.name(), tracker)
         try:
-            return self.act(dispatcher, tracker, domain)
+            return checked + self.act(dispatcher, tracker, domain)
         except Exception as error:
             log_failure(self.name(), error)
             apologise(dispatcher)
-            return []
+            return checked
 
     @abstractmethod
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         """Do the work (exceptions are handled by :meth:`run`)."""
+
+
+def checked_slots(name: str, tracker: Tracker) -> list[EventType]:
+    """The slot events that normalise what no action checked yet (:func:`catch_up`),
+    applied to ``tracker`` so that the answer reads them. If the check fails half-way,
+    the métier and its id go back to their values before the message, together."""
+    slots_before = dict(tracker.slots)
+    try:
+        return catch_up(tracker)
+    except Exception as error:
+        log_failure(name, error)
+        tracker.slots = slots_before
+        events = catch_up_rollback(tracker)
+        tracker.slots.update({e["name"]: e["value"] for e in events})
+        return events
 
 
 def _list_events(answer: Answer, tracker: Tracker) -> list[EventType]:

@@ -26,9 +26,9 @@ from actions.answering import (
     ActionShowMore,
 )
 from actions.fallback import ActionDefaultAskAffirmation
-from actions.forms import ValidateProfileForm, ValidateSlotMappings
+from actions.forms import ValidateProfileForm
 from actions.profile_slots import profile_from_slots
-from actions.session import ActionSessionStart
+from actions.slot_checks import SlotNormaliser, normalise_turn
 from bot.parse import parse_date
 from bot.profile import Profile
 
@@ -221,7 +221,7 @@ def test_new_job_forgets_the_job_chosen_before():
         text="et pour un chaudronnier ?",
         entities=[{"entity": "metier", "value": "chaudronnier"}],
     )
-    validated = ValidateSlotMappings().validate_metier("chaudronnier", CollectingDispatcher(), tracker, DOMAIN)
+    validated = SlotNormaliser().validate_metier("chaudronnier", CollectingDispatcher(), tracker, DOMAIN)
     assert validated == {"metier": "chaudronnier", "metier_id": None}
 
 
@@ -243,7 +243,7 @@ def test_new_job_forgets_the_job_chosen_before():
 )
 def test_a_new_question_without_target_forgets_the_previous_one(intent, text, entities, forgotten):
     tracker = make_tracker({"target_diploma": "bts", "metier": "cariste"}, intent=intent, text=text, entities=entities)
-    _, events = run(ValidateSlotMappings(), tracker)
+    events = normalise_turn(tracker)
     slots = slot_events(events)
     if forgotten:
         assert "target_diploma" in slots and slots["target_diploma"] is None
@@ -257,7 +257,7 @@ def test_button_choice_keeps_the_job_chosen():
         text='/inform{"metier_id": "btp/electricite/electricien-industrie"}',
         entities=[{"entity": "metier_id", "value": "btp/electricite/electricien-industrie"}],
     )
-    validator = ValidateSlotMappings()
+    validator = SlotNormaliser()
     dispatcher = CollectingDispatcher()
     assert validator.validate_metier_id("btp/electricite/electricien-industrie", dispatcher, tracker, DOMAIN) == {
         "metier_id": "btp/electricite/electricien-industrie"
@@ -265,7 +265,7 @@ def test_button_choice_keeps_the_job_chosen():
 
 
 def test_branch_names_become_idcc_numbers():
-    validator = ValidateSlotMappings()
+    validator = SlotNormaliser()
     tracker = make_tracker(text="et en SDLM ?")
     assert validator.validate_idcc("1404", CollectingDispatcher(), tracker, DOMAIN) == {"idcc": "1404"}
     assert validator.validate_idcc("SDLM", CollectingDispatcher(), tracker, DOMAIN) == {"idcc": "1404"}
@@ -273,7 +273,7 @@ def test_branch_names_become_idcc_numbers():
 
 
 def test_slot_values_are_normalised():
-    validator = ValidateSlotMappings()
+    validator = SlotNormaliser()
     dispatcher, tracker = CollectingDispatcher(), make_tracker()
     assert validator.validate_avenant_date("20 décembre 2025", dispatcher, tracker, DOMAIN) == {
         "avenant_date": "2025-12-20"
@@ -516,28 +516,54 @@ def test_unknown_intent_is_asked_to_rephrase():
 
 
 # --- session start ---------------------------------------------------------------------
+# Rasa's own action_session_start (no call of the action server): it keeps the slots
+# and the metadata the branch is read from by the slot checks (tests/actions/
+# test_slot_checks.py).
 
 
-def _session_start_events(slots: dict[str, Any]):
-    tracker = make_tracker(slots)
-    _, events = run(ActionSessionStart(), tracker)
-    return events
+def test_session_start_is_rasas_own_and_keeps_the_slots_and_the_metadata():
+    import asyncio as _asyncio
 
+    from rasa.core.actions.action import ActionSessionStart
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+    from rasa.shared.core.events import SlotSet as RasaSlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
 
-def test_session_start_keeps_the_slots_and_listens():
-    events = _session_start_events({"contract": "cdi_interimaire", "metier": "cariste"})
-    assert events[0]["event"] == "session_started"
-    assert events[-1]["event"] == "action" and events[-1]["name"] == "action_listen"
-    slots = slot_events(events)
-    assert slots["contract"] == "cdi_interimaire" and slots["metier"] == "cariste"
-    assert slots["idcc"] == "2378"
+    assert "action_session_start" not in DOMAIN["actions"]
+    assert DOMAIN["session_config"]["carry_over_slots_to_new_session"] is True
+    domain = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+    history = [
+        RasaSlotSet("contract", "cdi_interimaire"),
+        RasaSlotSet("metier", "cariste"),
+        RasaSlotSet("session_started_metadata", {"idcc": 1404}),
+    ]
+    tracker = DialogueStateTracker.from_events("test", history, slots=domain.slots)
+    events = _asyncio.run(ActionSessionStart().run(None, None, tracker, domain))
+    assert isinstance(events[0], SessionStarted) and events[-1] == ActionExecuted("action_listen")
+    tracker.update_with_events(events, domain)
+    assert tracker.get_slot("contract") == "cdi_interimaire" and tracker.get_slot("metier") == "cariste"
+    assert tracker.get_slot("session_started_metadata") == {"idcc": 1404}
 
 
 @pytest.mark.parametrize(
     "metadata, idcc",
     [({"idcc": 1404}, "1404"), ({"idcc": "1404"}, "1404"), ({"idcc": 9999}, "2378"), ({}, "2378"), ("x", "2378")],
 )
-def test_session_start_takes_the_branch_from_the_channel_metadata(metadata, idcc):
-    events = _session_start_events({"session_started_metadata": metadata})
-    slots = [e for e in events if e.get("event") == "slot" and e["name"] == "idcc"]
-    assert slots[-1]["value"] == idcc
+def test_the_branch_comes_from_the_channel_metadata(metadata, idcc):
+    from actions.slot_checks import catch_up
+
+    tracker = make_tracker(
+        {"session_started_metadata": metadata},
+        intent="faq",
+        text="combien de temps ?",
+        events=[
+            {"event": "slot", "name": "session_started_metadata", "value": metadata},
+            {"event": "action", "name": "action_session_start"},
+            {"event": "session_started"},
+            {"event": "slot", "name": "session_started_metadata", "value": metadata},
+            {"event": "action", "name": "action_listen"},
+        ],
+    )
+    catch_up(tracker)
+    assert tracker.get_slot("idcc") == idcc

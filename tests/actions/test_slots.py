@@ -6,7 +6,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
-from actions.forms import ValidateProfileForm, ValidateSlotMappings, plausible_metier_id
+from actions.answering import ActionShowMore, checked_slots
+from actions.forms import ValidateProfileForm
+from actions.slot_checks import SlotNormaliser, normalise_turn, plausible_metier_id
 from tests.actions.test_actions import DOMAIN, make_tracker, run, slot_events
 
 PHONE = "je suis cariste, mon numéro est 06 12 34 56 78"
@@ -16,7 +18,7 @@ SOUDEUR = "industrie/ajustage-montage-assemblage/soudeur"
 
 def test_an_age_read_in_a_phone_number_is_refused():
     tracker = make_tracker(text=PHONE, entities=[{"entity": "age", "value": "34", "start": 38, "end": 40}])
-    assert ValidateSlotMappings().validate_age("34", CollectingDispatcher(), tracker, DOMAIN) == {"age": None}
+    assert SlotNormaliser().validate_age("34", CollectingDispatcher(), tracker, DOMAIN) == {"age": None}
 
 
 def test_an_age_read_in_a_phone_number_keeps_the_age_known_before():
@@ -26,22 +28,22 @@ def test_an_age_read_in_a_phone_number_keeps_the_age_known_before():
         entities=[{"entity": "age", "value": "12"}],
         events=[{"event": "slot", "name": "age", "value": "45"}],
     )
-    assert ValidateSlotMappings().validate_age("12", CollectingDispatcher(), tracker, DOMAIN) == {"age": "45"}
+    assert SlotNormaliser().validate_age("12", CollectingDispatcher(), tracker, DOMAIN) == {"age": "45"}
 
 
 def test_a_real_age_beside_a_phone_number_is_kept():
     text = "j'ai 34 ans, mon numéro est 06 12 34 56 78"
     tracker = make_tracker(text=text, entities=[{"entity": "age", "value": "34", "start": 5, "end": 7}])
-    assert ValidateSlotMappings().validate_age("34", CollectingDispatcher(), tracker, DOMAIN) == {"age": "34"}
+    assert SlotNormaliser().validate_age("34", CollectingDispatcher(), tracker, DOMAIN) == {"age": "34"}
     # without spans, one place outside the phone number is enough
     tracker = make_tracker(text=text, entities=[{"entity": "age", "value": "34"}])
-    assert ValidateSlotMappings().validate_age("34", CollectingDispatcher(), tracker, DOMAIN) == {"age": "34"}
+    assert SlotNormaliser().validate_age("34", CollectingDispatcher(), tracker, DOMAIN) == {"age": "34"}
 
 
 def test_ages_outside_14_to_99_are_refused():
     tracker = make_tracker(text="j'ai 12 ans")
     for value in ("12", "100", "quarante"):
-        assert ValidateSlotMappings().validate_age(value, CollectingDispatcher(), tracker, DOMAIN) == {"age": None}
+        assert SlotNormaliser().validate_age(value, CollectingDispatcher(), tracker, DOMAIN) == {"age": None}
 
 
 def test_a_forged_metier_id_is_dropped_and_the_text_matched_again():
@@ -50,7 +52,7 @@ def test_a_forged_metier_id_is_dropped_and_the_text_matched_again():
         text='/inform{"metier_id": "../../etc/passwd"}',
         entities=[{"entity": "metier_id", "value": "../../etc/passwd"}],
     )
-    _, events = run(ValidateSlotMappings(), tracker)
+    events = normalise_turn(tracker)
     assert slot_events(events)["metier_id"] == CARISTE
 
 
@@ -59,7 +61,7 @@ def test_a_stale_metier_id_of_another_job_is_dropped():
     tracker = make_tracker(
         {"metier": "cariste", "metier_id": SOUDEUR}, intent="ask_certifications", text="quelles certifs ?"
     )
-    _, events = run(ValidateSlotMappings(), tracker)
+    events = normalise_turn(tracker)
     assert slot_events(events)["metier_id"] == CARISTE
     # an ambiguous text keeps no id that is not one of its choices
     assert plausible_metier_id("électricien", SOUDEUR, 2378) is None
@@ -73,7 +75,7 @@ def test_a_button_choice_among_the_candidates_is_kept():
         text=f'/inform{{"metier_id": "{chosen}"}}',
         entities=[{"entity": "metier_id", "value": chosen}],
     )
-    _, events = run(ValidateSlotMappings(), tracker)
+    events = normalise_turn(tracker)
     assert slot_events(events).get("metier_id", chosen) == chosen
 
 
@@ -106,8 +108,10 @@ def _changed_metier_tracker():
 
 def test_a_turn_failing_half_way_never_leaves_two_different_metiers():
     common.set_assistant(HalfBrokenAssistant())
-    _, events = run(ValidateSlotMappings(), _changed_metier_tracker())
+    # an answer action checks the slots first: they go back, together; it still answers
+    messages, events = run(ActionShowMore(), _changed_metier_tracker())
     assert slot_events(events) == {"metier": "cariste", "metier_id": CARISTE}
+    assert messages[0]["response"] == "utter_nothing_more"
     _, events = run(ValidateProfileForm(), _changed_metier_tracker())
     assert slot_events(events) == {"metier": "cariste", "metier_id": CARISTE, "requested_slot": None}
 
@@ -121,8 +125,7 @@ def test_a_failure_with_nothing_changed_sets_nothing():
             {"event": "slot", "name": "metier_id", "value": CARISTE},
         ],
     )
-    _, events = run(ValidateSlotMappings(), tracker)
-    assert events == []
+    assert checked_slots("action_show_more", tracker) == []
     assert SlotSet("requested_slot", None) in run(ValidateProfileForm(), tracker)[1]
 
 
@@ -178,5 +181,5 @@ def test_a_job_described_by_its_tasks_keeps_the_id_the_core_found() -> None:
         text=f"j'{value}",
         entities=[entity],
     )
-    _, events = run(ValidateSlotMappings(), tracker)
+    events = normalise_turn(tracker)
     assert slot_events(events).get("metier_id", admin) == admin
