@@ -1,0 +1,128 @@
+"""Rasa graph component: a message that states the person's job is an ``inform``.
+
+The intent classifier learns from a few hundred examples; a job described by its tasks
+(« je pose la fibre chez les particuliers », « je fais les bulletins de salaire ») or a
+job title alone often looks to it like a FAQ, a « voir plus », « au revoir » or nothing
+it knows, although the core's métier finder (:mod:`nlu.metier_entities`, earlier in the
+pipeline) found the job in it. Answering such a message with a FAQ paragraph or « je
+n'ai pas compris » loses what the core knows.
+
+This component runs after the classifiers (and after ``FallbackClassifier``). When the
+message has a primary ``metier`` entity that the core found in the annex (matched,
+ambiguous, a near miss or a métier à enjeux) and the predicted intent is one of
+``overridable_intents``, the intent becomes ``inform`` — unless the words outside the job's
+span ask about a FAQ topic of ``knowledge/faq_topics.yml`` (« je suis cariste, qui paie
+la formation ? » stays a FAQ). The predicted intent stays in the ranking.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_TYPE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.parse import fold
+from bot.understanding.faq_topics import default_faq_topics
+from bot.understanding.metier_finder import FOUND_STATUSES
+
+#: The intent a job statement gets.
+INFORM = "inform"
+
+
+def job_span(message: Message) -> tuple[int, int] | None:
+    """The span of the primary ``metier`` entity the core found in the annex, if any."""
+    for entity in message.get(ENTITIES, []) or []:
+        if entity.get(ENTITY_ATTRIBUTE_TYPE) != "metier" or not entity.get("primary"):
+            continue
+        statuses = entity.get("metier_status") or {}
+        if any(status in FOUND_STATUSES for status in statuses.values()):
+            start, end = entity.get("start"), entity.get("end")
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end:
+                return start, end
+    return None
+
+
+def asks_a_faq_topic(text: str, span: tuple[int, int]) -> bool:
+    """Whether the words of ``text`` outside ``span`` name a FAQ topic."""
+    rest = text[: span[0]] + " " + text[span[1] :]
+    return default_faq_topics().find(fold(rest)) is not None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class JobStatementClassifier(GraphComponent, IntentClassifier):
+    """Turns the intent of a message that states an annex job into ``inform``."""
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        """An intent classifier runs before (its intent is what may be replaced)."""
+        return [IntentClassifier]
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """``overridable_intents``: intents a job statement may be mistaken for."""
+        return {
+            "overridable_intents": [
+                "faq",
+                "out_of_scope",
+                "nlu_fallback",
+                "show_more",
+                "help",
+                "goodbye",
+                "greet",
+                "thank",
+                "bot_challenge",
+                "affirm",
+                "deny",
+            ]
+        }
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> JobStatementClassifier:
+        """Create the component."""
+        return cls(config)
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Read the intents that may be replaced."""
+        self.component_config = config
+        self._overridable = frozenset(config.get("overridable_intents") or ())
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Set ``inform`` on the messages that state an annex job."""
+        for message in messages:
+            self._process_message(message)
+        return messages
+
+    def _process_message(self, message: Message) -> None:
+        intent = message.get(INTENT) or {}
+        name = intent.get(INTENT_NAME_KEY)
+        text = message.get(TEXT)
+        if name not in self._overridable or not isinstance(text, str) or text.startswith("/"):
+            return
+        span = job_span(message)
+        if span is None or asks_a_faq_topic(text, span):
+            return
+        confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        replaced = {INTENT_NAME_KEY: INFORM, PREDICTED_CONFIDENCE_KEY: max(confidence, 0.5)}
+        message.data[INTENT] = replaced
+        ranking = [r for r in message.data.get(INTENT_RANKING_KEY, []) or [] if r.get(INTENT_NAME_KEY) != INFORM]
+        message.data[INTENT_RANKING_KEY] = [replaced, *ranking]
