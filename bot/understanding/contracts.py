@@ -5,7 +5,9 @@ apostrophes and hyphens ignored), longest first, never inside a word. The first 
 of the file (most specific first) that the message names wins; a contract may also be
 named by two others together (``combines``: « CUI … en CDI » → ``cui_cdi``) or by
 itself plus the name of a temp agency (``with_agency``: « CDI chez Adecco » → CDI
-intérimaire).
+intérimaire). Words that only designate the worker an adviser talks about
+(``designations``: « mon intérimaire », « une de nos intérimaires ») name no contract:
+a contract phrase lying wholly inside one of them does not count.
 """
 
 from __future__ import annotations
@@ -48,7 +50,9 @@ class ContractHit:
 class ContractVocabulary:
     """Finds the contract a message names (built once from the knowledge file)."""
 
-    def __init__(self, contracts: Sequence[Contract], agencies: Sequence[str]) -> None:
+    def __init__(
+        self, contracts: Sequence[Contract], agencies: Sequence[str], designations: Sequence[str] = ()
+    ) -> None:
         self.contracts = tuple(contracts)
         self.labels: dict[str, str] = {c.code: c.label for c in contracts}
         phrases: list[tuple[str, str]] = []
@@ -63,14 +67,19 @@ class ContractVocabulary:
             self._code_of.setdefault(words, code)
         self._phrase_re = _words_pattern([w for w, _ in phrases])
         self._agency_re = _words_pattern([normalize(a) for a in agencies if normalize(a)])
+        self._designation_re = _words_pattern([normalize(d) for d in designations if normalize(d)])
 
     def find(self, text: str) -> ContractHit | None:
         """The contract ``text`` names, or None."""
         if not isinstance(text, str) or not text.strip():
             return None
         normalised, offsets = _normalise_with_offsets(text)
+        # « mon intérimaire » designates the person, it does not say « contrat de mission »
+        designated = [(d.start(), d.end()) for d in self._designation_re.finditer(normalised)]
         hits: dict[str, tuple[int, int]] = {}
         for found in self._phrase_re.finditer(normalised):
+            if any(start <= found.start() and found.end() <= end for start, end in designated):
+                continue
             code = self._code_of[found.group(0)]
             hits.setdefault(code, (found.start(), found.end()))
         if not hits:
@@ -156,7 +165,7 @@ def load_contracts(root: Path | None = None) -> ContractVocabulary:
         )
         for item in data["contracts"]
     ]
-    return ContractVocabulary(contracts, data.get("temp_agencies", ()))
+    return ContractVocabulary(contracts, data.get("temp_agencies", ()), data.get("designations", ()))
 
 
 @lru_cache(maxsize=1)

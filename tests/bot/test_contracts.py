@@ -7,7 +7,7 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.profile import CONTRACT_LABELS, CONTRACTS
-from bot.understanding.contracts import default_contracts, load_contracts
+from bot.understanding.contracts import Contract, ContractVocabulary, default_contracts, load_contracts
 from nlu.contract_entities import ContractEntityExtractor
 
 #: The codes fixed with the rules (issue 9).
@@ -68,6 +68,34 @@ def test_contract_typed(text: str, code: str) -> None:
 @pytest.mark.parametrize("text", ["je suis soudeur", "bonjour", "", "une cdiscount", "je suis cuisinier"])
 def test_no_contract(text: str) -> None:
     assert default_contracts().code(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        # the adviser's « mon intérimaire » designates the person, not a contrat de mission
+        ("mon intérimaire est cariste", None),
+        ("une de nos intérimaires est soudeuse", None),
+        ("mon intérimaire est en CUI", "cui"),
+        ("il est apprenti, c'est un intérimaire que je suis", "apprentissage"),
+        # a phrase going beyond the designation still names its contract
+        ("mon intérimaire en CDI", "cdi_interimaire"),
+        ("un intérimaire classique", "contrat_de_mission"),
+        ("une intérimaire en contrat de mission", "contrat_de_mission"),
+        # without a determiner, « intérimaire » still says contrat de mission
+        ("je suis intérimaire", "contrat_de_mission"),
+    ],
+)
+def test_designations_name_no_contract(text: str, code: str | None) -> None:
+    assert default_contracts().code(text) == code
+
+
+def test_designation_only_hides_phrases_inside_it() -> None:
+    vocabulary = ContractVocabulary(
+        [Contract("contrat_de_mission", "contrat de mission", ("intérimaire",))], [], ["mon intérimaire"]
+    )
+    assert vocabulary.code("mon intérimaire") is None
+    assert vocabulary.code("mon intérimaire, il est intérimaire depuis un an") == "contrat_de_mission"
 
 
 def test_span_is_the_words_as_typed() -> None:

@@ -69,6 +69,15 @@ def test_nlu_data_and_domain_have_every_topic() -> None:
         ("je peux utiliser mon CPF pour une période de reconversion ?", "cpf"),
         ("puis-je être payé pendant la période de reconversion ?", "pay"),
         ("combien de temps dure une pro-a ?", "duration"),
+        # delays of the procedure (R6324-1 to R6324-5), not funding although the OPCO is named
+        ("en combien de jours l'OPCO se prononce sur la prise en charge ?", "procedure"),
+        ("si la période de reconversion s'arrête avant la fin, faut-il prévenir l'OPCO ?", "procedure"),
+        ("un accord de branche peut-il prévoir plus de 450 heures ?", "training_share"),
+        # changes of the branch list (avenants n° 1 and n° 7 of the SDLM)
+        ("qu'a changé l'avenant n° 7 dans la liste ?", "certification_list_source"),
+        ("le CQP itinérant est-il toujours dans la liste ?", "certification_list_source"),
+        # a dated avenant is still a question about the procedure or the person
+        ("mon avenant du 7 mars 2025 doit être déposé où ?", "procedure"),
     ],
 )
 def test_bot_ask_reaches_the_topic_for_both_regimes(text: str, topic: str) -> None:
