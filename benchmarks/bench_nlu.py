@@ -13,7 +13,10 @@ topic, and the load time and peak RSS.
 ``--spacy`` changes what ``SpacyNLP`` loads, without retraining (it only changes how
 spaCy is loaded, patched in this process):
 
-- ``rasa``: as Rasa 3.6.21 does, ``spacy.load(model, disable=["parser"])``;
+- ``shared`` (default): the project's ``nlu.spacy_nlp.SpacyNLP``, the one pipeline the
+  core shares (:mod:`bot.spacy_pipeline`), nothing patched;
+- ``rasa``: as Rasa 3.6.21 does, ``spacy.load(model, disable=["parser"])``, a second
+  copy beside the core's;
 - ``no-ner``: ``exclude=["parser", "ner", "senter"]`` (same tokens, tags, lemmas and
   vectors as ``rasa``: the features, hence the predictions, are unchanged);
 - ``vectors-only``: ``exclude`` every pipe (tokenizer and static vectors only: no POS,
@@ -50,9 +53,14 @@ SPACY_LOADS = {
 
 
 def patch_spacy(variant: str) -> None:
-    """Make Rasa's SpacyNLP load spaCy with the given variant's arguments."""
+    """Make Rasa's SpacyNLP (and the project's, which overrides its loader) load spaCy
+    with the given variant's arguments; ``shared`` patches nothing."""
+    if variant == "shared":
+        return
     import spacy
     from rasa.nlu.utils import spacy_utils
+
+    import nlu.spacy_nlp
 
     arguments = SPACY_LOADS[variant]
 
@@ -60,6 +68,7 @@ def patch_spacy(variant: str) -> None:
         return spacy_utils.SpacyModel(model=spacy.load(name, **arguments), model_name=name)
 
     spacy_utils.SpacyNLP.load_model = staticmethod(load_model)
+    nlu.spacy_nlp.SpacyNLP.load_model = staticmethod(load_model)
 
 
 def quiet_logs() -> None:
@@ -102,9 +111,10 @@ def held_out(path: Path) -> list[tuple[str, str, frozenset]]:
     return examples
 
 
-def _peak_rss_mib() -> float:
+def _peak_rss_mib(field: str = "VmHWM") -> float:
+    """This process's peak (``VmHWM``) or current (``VmRSS``) resident memory, in MiB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -119,6 +129,7 @@ async def measure(model: Path, spacy_variant: str, repeat: int) -> dict[str, obj
     started = time.perf_counter()
     agent = Agent.load(str(model))
     load_seconds = time.perf_counter() - started
+    rss_after_load = _peak_rss_mib("VmRSS")
     quiet_logs()  # again: loading may configure logging
     examples = held_out(REPO / "tests" / "nlu" / "test_nlu.yml")
     texts = [text for text, _, _ in examples] + [t for s in SCENARIOS for t in s]
@@ -167,6 +178,7 @@ async def measure(model: Path, spacy_variant: str, repeat: int) -> dict[str, obj
         "held_out_examples": len(examples),
         "intent_accuracy": right_intents / len(examples),
         "entity_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "rss_after_load_mib": rss_after_load,
         "peak_rss_mib": _peak_rss_mib(),
         "predictions": predictions,
     }
@@ -177,14 +189,15 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--model", type=Path, default=REPO / "models" / "proa.tar.gz")
-    parser.add_argument("--spacy", choices=sorted(SPACY_LOADS), default="rasa")
+    parser.add_argument("--spacy", choices=["shared", *sorted(SPACY_LOADS)], default="shared")
     parser.add_argument("--repeat", type=int, default=2, help="passes over the texts (default 2)")
     parser.add_argument("--json", type=Path, help="also write the figures and predictions to this JSON file")
     parser.add_argument("--baseline", type=Path, help="a JSON of this script: print how many predictions differ")
     args = parser.parse_args(argv)
     result = asyncio.run(measure(args.model, args.spacy, args.repeat))
     print(
-        f"model {result['model']}, spaCy {result['spacy']}: load {result['load_s']:.1f} s, peak RSS {result['peak_rss_mib']:.0f} MiB"
+        f"model {result['model']}, spaCy {result['spacy']}: load {result['load_s']:.1f} s, "
+        f"RSS after load {result['rss_after_load_mib']:.0f} MiB, peak RSS {result['peak_rss_mib']:.0f} MiB"
     )
     print(
         f"NLU CPU {result['cpu_ms_per_msg']:.1f} ms/msg (wall {result['wall_ms_per_msg']:.1f}) over {result['parses']} parses"

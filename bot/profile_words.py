@@ -126,7 +126,9 @@ def compile_words(data: Mapping[str, Any], diploma_codes: Iterable[str] | None =
         diplomas=diplomas,
         levels=levels,
         level_number=re.compile(rf"(?<![a-z0-9])(?:{level_words})\.?\s*({numbers})(?![a-z0-9])"),
-        held_cue=re.compile(r"(?<![a-z0-9])(?:" + "|".join(phrase_regex(p) for p in data["held_cues"]) + r")(?![a-z0-9])"),
+        held_cue=re.compile(
+            r"(?<![a-z0-9])(?:" + "|".join(phrase_regex(p) for p in data["held_cues"]) + r")(?![a-z0-9])"
+        ),
         target_cue_before=re.compile(
             r"(?<![a-z0-9])(?:"
             + "|".join(phrase_regex(p) for p in data["target_cues"])

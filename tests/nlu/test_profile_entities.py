@@ -38,7 +38,10 @@ def test_spans_are_the_words_as_typed(extractor: ProfileEntityExtractor) -> None
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("j'ai un CAP pâtissier, est ce que je peux viser un BP ?", [("diploma", "cap", "held", "CAP"), ("diploma", "bp", "target", "BP")]),
+        (
+            "j'ai un CAP pâtissier, est ce que je peux viser un BP ?",
+            [("diploma", "cap", "held", "CAP"), ("diploma", "bp", "target", "BP")],
+        ),
         ("mon diplôme c'est un bac pro", [("diploma", "bac_pro", "held", "bac pro")]),
         ("cuisinière en CDI intérimaire avec un CAP", [("diploma", "cap", "held", "CAP")]),
         ("j'aimerais viser une licence pro", [("diploma", "licence_pro", "target", "licence pro")]),
