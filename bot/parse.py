@@ -185,7 +185,7 @@ def _longest_first(hits: list[tuple[int, int, str, str]]) -> list[tuple[int, int
 def _age_hits(folded: str, words: ProfileWords) -> list[tuple[int, int, str, str]]:
     """Ages (« 34 ans »), not durations (« depuis 15 ans », « 20 ans d'expérience »)."""
     low, high = words.age_range
-    hits = []
+    hits: list[tuple[int, int, str, str]] = []
     for match in words.age.finditer(folded):
         age = int(match.group(1))
         if not low <= age <= high:
@@ -210,7 +210,7 @@ def _date_hits(folded: str, words: ProfileWords) -> list[tuple[int, int, str, st
 
 def _branch_hits(folded: str, kb: KnowledgeBase) -> list[tuple[int, int, str, str]]:
     """Aliases of the knowledge base's branches (``knowledge/*/agreement.yml``)."""
-    hits = []
+    hits: list[tuple[int, int, str, str]] = []
     for idcc, branch in kb.branches.items():
         for alias in branch.agreement.aliases:
             pattern = r"(?<![\w])" + re.escape(fold(alias)) + r"(?![\w])"
