@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from bot.knowledge.models import KnowledgeBase
+from bot.lexicon import lexicon_words
 from bot.profile import Profile
 from bot.profile_words import ProfileWords, profile_words
 from bot.text import fold_accents, job_segments
@@ -38,6 +39,9 @@ _CUE_WINDOW = 40
 _SHORT_ANSWER_WORDS = 4
 #: Most words of the job phrase of such an answer.
 _SHORT_ANSWER_JOB_WORDS = 3
+#: Most words of a phrase proposed as a job.
+_JOB_PHRASE_WORDS = 5
+_EDGE_WORDS = lexicon_words("edge_words")
 
 
 def fold(text: str) -> str:
@@ -280,42 +284,75 @@ def parse_targets(text: str) -> tuple[str | None, int | None]:
 
 def job_phrases(text: str, kb: KnowledgeBase | None = None, short_answer: bool = False) -> list[tuple[int, int]]:
     """Spans of ``text`` that follow a job cue (« je suis … », « en tant que … », « pour
-    un … ») and name something that may be a job: the phrase up to the next clause
-    break or boundary word, framing removed, no number, no profile fact in it; with
-    ``short_answer`` (the message answers a question), also a short message that is
-    only such a phrase (« ambulancier en CDI »). The
-    métier finder decides whether such a phrase is a métier of the annex; the NLU keeps
-    it as a refused métier when it is not (« je suis ambulancier »)."""
+    un … », the speciality of a diploma: « un CAP pâtissier ») and may name a job: the
+    phrase up to the next clause break or boundary word, framing removed, without
+    numbers, profile facts, nor only words that are no job (« je suis éligible »); with
+    ``short_answer`` (the message answers a question), also a short message that is only
+    such a phrase (« ambulancier en CDI »). The métier finder decides whether such a
+    phrase is a métier of the annex; the NLU keeps it as a refused métier when it is not
+    (« je suis ambulancier »). ``kb`` lets a branch named (« je dépends du travail
+    temporaire ») rule its phrase out."""
     if not isinstance(text, str) or not text.strip():
         return []
     from bot.text import word_spans
 
     words = profile_words()
     masked = default_contracts().mask(text)
-    facts = [(f.start, f.end) for f in find_facts(text, kb)]
+    facts = find_facts(text, kb)
     spans = word_spans(masked)
     folded = fold(masked)
+    plain = fold(text)  # cues may be contract words (« mon intérimaire frigoriste »)
+    if len(plain) != len(text):
+        plain = folded
     out: list[tuple[int, int]] = []
-    whole = job_segments(masked)
-    for segment in whole:
-        if not segment.positions or len(segment.words) > 5:
+    segments = job_segments(masked)
+    # A short answer that is only a job (« ambulancier », « ambulancier, CDD, 29 ans »).
+    short = (
+        short_answer
+        and len(segments) == 1
+        and len([w for w in spans if not w[2].isdigit()]) <= _SHORT_ANSWER_WORDS
+        and all(any(f.start <= i < f.end for f in facts) for i, c in enumerate(text) if c.isdigit())
+    )
+    for segment in segments:
+        if not segment.positions:
             continue
-        first, last = spans[segment.positions[0]], spans[segment.positions[-1]]
-        start, end = first[0], last[1]
-        if any(start < e and s < end for s, e in facts):
+        positions = list(segment.positions)
+        cued = False
+        # A cue inside the segment (« savoir si mon intérimaire frigoriste »): after it.
+        begin, finish = spans[positions[0]][0], spans[positions[-1]][1]
+        cues = list(words.job_cue_inside.finditer(plain, begin, finish))
+        if cues:
+            positions = [p for p in positions if spans[p][0] >= cues[-1].end()]
+            cued = True
+        # The first run of adjacent words: framing or a contract inside the segment (« agent
+        # de tri en cdii jpeu ») ends the phrase, as does a verb (« frigoriste peut … »).
+        phrase: list[tuple[int, int, str]] = []
+        for index, position in enumerate(positions):
+            word = spans[position]
+            if index and (position != positions[index - 1] + 1 or "  " in masked[phrase[-1][1] : word[0]]):
+                break
+            phrase.append(word)
+        cut = next((i for i, w in enumerate(phrase) if i and w[2] in words.phrase_end_words), None)
+        phrase = phrase[:cut] if cut is not None else phrase
+        while phrase and phrase[-1][2] in _EDGE_WORDS:
+            phrase.pop()
+        # A diploma's speciality (« un CAP pâtissier »): the words after it.
+        for fact in facts:
+            inside = [w for w in phrase if fact.start <= w[0] < fact.end]
+            if not inside:
+                continue
+            after = [w for w in phrase if w[0] >= fact.end]
+            if fact.entity == DIPLOMA and phrase[0] in inside and after:
+                phrase, cued = after, True
+            else:
+                phrase = [w for w in phrase if w[1] <= fact.start]
+        if not phrase or len(phrase) > _JOB_PHRASE_WORDS:
             continue
-        if not any(w.isalpha() and len(w) >= 3 for w in segment.words):
+        if all(w[2] in words.non_job_words or len(w[2]) < 3 or not w[2].isalpha() for w in phrase):
             continue
-        before = folded[max(0, start - 40) : start]
-        # A short answer that is only a job (« ambulancier », « ambulancier en CDI »).
-        alone = (
-            short_answer
-            and len(whole) == 1
-            and len(segment.words) <= _SHORT_ANSWER_JOB_WORDS
-            and len(spans) <= _SHORT_ANSWER_WORDS
-            and not any(c.isdigit() for c in text)
-        )
-        if alone or words.job_cue_before.search(before):
+        start, end = phrase[0][0], phrase[-1][1]
+        cued = cued or bool(words.job_cue_before.search(plain[max(0, start - 40) : start]))
+        if cued or (short and len(phrase) <= _SHORT_ANSWER_JOB_WORDS):
             out.append((start, end))
     return out
 

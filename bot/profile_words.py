@@ -94,6 +94,9 @@ class ProfileWords:
     year_date: re.Pattern[str]
     avenant_cue: re.Pattern[str]
     job_cue_before: re.Pattern[str]
+    job_cue_inside: re.Pattern[str]
+    non_job_words: frozenset[str]
+    phrase_end_words: frozenset[str]
 
 
 def _optional(phrases: list[str] | None, build: Any) -> re.Pattern[str] | None:
@@ -143,6 +146,9 @@ def compile_words(data: Mapping[str, Any], diploma_codes: Iterable[str] | None =
         year_date=re.compile(rf"(?<![a-z0-9])(?:{year_cues})\s+((?:19|20)\d\d)(?![\d/.\-])"),
         avenant_cue=phrases_pattern(data["avenant_cues"]),
         job_cue_before=ending_pattern(data["job_cues"]),
+        job_cue_inside=phrases_pattern(data["job_cues"]),
+        non_job_words=frozenset(data["non_job_words"]),
+        phrase_end_words=frozenset(data["phrase_end_words"]),
     )
 
 
