@@ -38,7 +38,11 @@ ENTITY_REPORTS = ("DIETClassifier_report.json", "CRFEntityExtractor_report.json"
 COMPONENT_REPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("MetierEntityExtractor_report.json", ("metier",)),
     ("ContractEntityExtractor_report.json", ("contract",)),
-    ("ProfileEntityExtractor_report.json", ("diploma", "level", "age", "date", "branch")),
+    # Rasa labels an entity with a role « entity.role ».
+    (
+        "ProfileEntityExtractor_report.json",
+        ("diploma.held", "diploma.target", "level.held", "level.target", "age", "date", "branch"),
+    ),
 )
 
 

@@ -157,7 +157,7 @@ def test_profile_words_are_valid_and_name_known_diplomas(kb):
     words = profile_words()
     assert {d.code for d in words.diplomas} <= set(kb.diplomas)
     assert words.months["decembre"] == 12 and words.age_range == (14, 80)
-    with pytest.raises(ValueError, match="not in diplomas.yml"):
+    with pytest.raises(ValueError, match=r"not in diplomas\.yml"):
         compile_words({"diplomas": {"xyz": {"words": ["xyz"]}}}, ["bts"])
 
 
