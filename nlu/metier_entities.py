@@ -1,11 +1,19 @@
 """Rasa graph component: the core's métier finder emits the ``metier`` entities.
 
-The CRF model learns job names from a few hundred examples; the core knows the whole
-annex (labels, vocabulary, typos, task descriptions, OIR métiers à enjeux). This
-component runs :class:`bot.understanding.metier_finder.MetierFinder` over the whole
-message and emits one ``metier`` entity per job named, so that ``/model/parse``, the
-slots and the actions all see the core's result. Entities ``metier`` from other
-extractors are removed: they no longer decide whether a job was named.
+The core knows the whole annex (labels, vocabulary, typos, task descriptions, OIR
+métiers à enjeux). This component runs
+:class:`bot.understanding.metier_finder.MetierFinder` over the whole message and emits
+one ``metier`` entity per job named, so that ``/model/parse``, the slots and the actions
+all see the core's result. Entities ``metier`` from other extractors are removed: they
+no longer decide whether a job was named.
+
+A job that is not in the annex (« je suis ambulancier ») is kept as a *refused* métier
+(``candidates`` empty, ``metier_status`` ``not_in_list``), so that the answer says it is
+not in the list instead of asking for the job again. The phrases proposed for it are
+those the core's parser reads as naming a job (:func:`bot.parse.job_phrases`: after « je
+suis », « en tant que », « pour un »…, or a short answer alone), plus any ``metier``
+entity another extractor proposed; the finder's verdicts decide. Only messages whose
+intent is one of ``refusal_intents`` get refusals (a FAQ question names no job).
 
 Each entity has the usual ``start``, ``end``, ``value`` (the words as typed) and
 ``confidence_entity`` (0–1), plus:
@@ -29,6 +37,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, EXTRACTOR, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.parse import job_phrases
 from bot.profile import DEFAULT_IDCC
 from bot.understanding.metier_finder import FoundMetier, MetierFinder
 from bot.understanding.non_job import has_job_word
@@ -75,8 +84,16 @@ class MetierEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """``warm_up``: build the matchers when the model loads (not on the first message)."""
-        return {"warm_up": True}
+        """``warm_up``: build the matchers when the model loads (not on the first message);
+        ``refusal_intents``: the intents whose messages may name a job not in the annex
+        (a message without intent, as in tests, may too); ``short_answer_intents``: the
+        intents of an answer to a question, where a short message alone may be the job
+        (« ambulancier en CDI »)."""
+        return {
+            "warm_up": True,
+            "refusal_intents": ["inform", "ask_eligibility", "ask_certifications"],
+            "short_answer_intents": ["inform"],
+        }
 
     @classmethod
     def create(
@@ -115,17 +132,32 @@ class MetierEntityExtractor(GraphComponent, EntityExtractorMixin):
         if isinstance(text, str) and text and not text.startswith("/"):
             finder = self._get_finder()
             found = [entity_of(f, self.name, finder.default_idcc) for f in finder.find(text)]
-            refused = self._refused_spans(text, [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == ENTITY], found)
-            found = refused + found  # the core's métiers stay last (the primary one last)
+            if self._may_refuse(message):
+                proposed = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == ENTITY]
+                short = self._intent_name(message) in self.component_config.get("short_answer_intents", ["inform"])
+                proposed += [{"start": s, "end": e} for s, e in job_phrases(text, finder.kb, short_answer=short)]
+                refused = self._refused_spans(text, proposed, found)
+                found = refused + found  # the core's métiers stay last (the primary one last)
         message.set(ENTITIES, others + found, add_to_output=True)
+
+    @staticmethod
+    def _intent_name(message: Message) -> str | None:
+        intent = message.get("intent") or {}
+        return intent.get("name") if isinstance(intent, dict) else None
+
+    def _may_refuse(self, message: Message) -> bool:
+        """Whether the message's intent may name a job (no intent: yes)."""
+        name = self._intent_name(message)
+        allowed = self.component_config.get("refusal_intents", self.get_default_config()["refusal_intents"])
+        return name is None or name in allowed
 
     def _refused_spans(
         self, text: str, proposed: list[dict[str, Any]], found: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
-        """Jobs the statistical model saw where the core found none, kept with the core's
+        """Proposed job phrases where the core found no métier, kept with the core's
         verdict on them (« ambulancier »: not in the list), so that the answer says the job
-        is not in the list instead of asking for it again. The core decides; the model
-        only proposes where a job not in the annex was named."""
+        is not in the list instead of asking for it again. The finder decides; the
+        proposals only say where a job not in the annex may have been named."""
         out: list[dict[str, Any]] = []
         finder = self._get_finder()
         for entity in proposed:

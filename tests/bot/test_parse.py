@@ -109,3 +109,67 @@ def test_parse_int_keeps_the_bounds():
 def test_an_avenant_date_in_words_is_read(kb):
     parsed = parse(kb, "CDI intérimaire, avenant signé le 15 décembre 2025, combien de temps ?")
     assert parsed.profile.avenant_signed_on == date(2025, 12, 15)
+
+
+# --------------------------------------------------------------- facts with their spans
+
+
+def test_facts_have_the_spans_of_the_text_as_typed(kb):
+    from bot.parse import find_facts
+
+    text = "Œuvre : j'ai 23 ans, je vise un BTS et je suis déjà bac+2"
+    found = [(f.entity, f.value, f.role, text[f.start : f.end]) for f in find_facts(text, kb)]
+    assert found == [("age", "23", None, "23"), ("diploma", "bts", "target", "BTS"), ("level", "5", "held", "bac+2")]
+
+
+def test_bac_plus_levels_and_bac_alone(kb):
+    profile = parse(kb, "je suis déjà bac+3, puis-je faire une pro-a ?").profile
+    assert (profile.held_level, profile.held_diploma) == (6, None)
+    assert parse(kb, "je voudrais un niveau bac").profile.target_level == 4
+    assert parse(kb, "j'ai un bac pro").profile.held_diploma == "bac_pro"
+
+
+def test_durations_and_phone_numbers_are_no_age(kb):
+    assert parse(kb, "je travaille depuis 15 ans").profile.age is None
+    assert parse(kb, "20 ans d'expérience en entrepôt").profile.age is None
+    assert parse(kb, "mon numéro : 06 12 34 56 78").profile.age is None
+    assert parse(kb, "j'ai 34 ans, mon numéro : 06 12 34 56 78").profile.age == 34
+
+
+def test_job_phrases_follow_a_job_cue(kb):
+    from bot.parse import job_phrases
+
+    def phrases(text, short=False):
+        return [text[s:e] for s, e in job_phrases(text, kb, short_answer=short)]
+
+    assert phrases("je suis ambulancier en CDI") == ["ambulancier"]
+    assert phrases("quelles formations pour un astronaute ?") == ["astronaute"]
+    assert phrases("combien de temps dure la pro-a ?") == []
+    assert phrases("je suis en CDI intérimaire") == []
+    assert phrases("je dépends du travail temporaire", short=True) == []  # a branch
+    assert phrases("ambulancier") == [] and phrases("ambulancier", short=True) == ["ambulancier"]
+    assert phrases("mon numéro est 06 12 34 56 78", short=True) == []
+
+
+def test_profile_words_are_valid_and_name_known_diplomas(kb):
+    from bot.profile_words import compile_words, profile_words
+
+    words = profile_words()
+    assert {d.code for d in words.diplomas} <= set(kb.diplomas)
+    assert words.months["decembre"] == 12 and words.age_range == (14, 80)
+    with pytest.raises(ValueError, match=r"not in diplomas\.yml"):
+        compile_words({"diplomas": {"xyz": {"words": ["xyz"]}}}, ["bts"])
+
+
+def test_profile_words_schema_rejects_a_bad_file(tmp_path):
+    import jsonschema
+    import yaml
+
+    from bot.profile_words import WORDS_FILE, profile_words
+
+    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    data["held_cues"] = ["J'ai"]  # phrases are folded, lower case, without apostrophes
+    bad = tmp_path / "profile_words.yml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(jsonschema.ValidationError):
+        profile_words.__wrapped__(bad)

@@ -122,10 +122,13 @@ def test_lemma_folds_plural_and_feminine(word: str, expected: str) -> None:
     assert lemma(word) == expected
 
 
-def test_spacy_is_loaded_once_with_the_lemmatizer_only() -> None:
+def test_spacy_is_loaded_once_and_shared() -> None:
+    """One pipeline per process: the core's and Rasa's (bot.spacy_pipeline)."""
+    from bot.spacy_pipeline import shared_pipeline
+
     nlp = text.get_nlp()
-    assert text.get_nlp() is nlp
-    assert nlp.pipe_names == ["lemmatizer"]
+    assert text.get_nlp() is nlp is shared_pipeline()
+    assert nlp.pipe_names == ["tok2vec", "morphologizer", "attribute_ruler", "lemmatizer"]
 
 
 def test_lemma_is_cached() -> None:

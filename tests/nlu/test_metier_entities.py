@@ -53,10 +53,45 @@ def test_typo_and_contract_words_around(extractor: MetierEntityExtractor) -> Non
 
 @pytest.mark.parametrize(
     "text",
-    ["bonjour", "combien de temps dure une Pro-A ?", "je suis astronaute", "je suis pilote de ligne", "", "   "],
+    ["bonjour", "combien de temps dure une Pro-A ?", "merci beaucoup", "oui", "", "   ", "je suis en CDI"],
 )
-def test_refusals_emit_nothing(extractor: MetierEntityExtractor, text: str) -> None:
+def test_no_job_named_emits_nothing(extractor: MetierEntityExtractor, text: str) -> None:
     assert metiers(extractor, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("je suis astronaute", "astronaute"),
+        ("je suis pilote de ligne", "pilote de ligne"),
+        ("quels diplômes sont proposés pour un ambulancier ?", "ambulancier"),
+    ],
+)
+def test_a_job_not_in_the_annex_is_a_refusal_without_any_crf(
+    extractor: MetierEntityExtractor, text: str, value: str
+) -> None:
+    """No statistical model proposes the span any more: the core's job phrases do."""
+    (entity,) = metiers(extractor, text)
+    assert entity["value"] == value == text[entity["start"] : entity["end"]]
+    assert entity["candidates"] == {} and entity["metier_status"]["2378"] == "not_in_list"
+    assert entity["primary"] is True and entity["confidence_entity"] == 0.0
+
+
+def test_a_short_answer_alone_is_a_job_only_as_an_answer(extractor: MetierEntityExtractor) -> None:
+    message = Message({"text": "ambulancier en CDI", "entities": [], "intent": {"name": "inform", "confidence": 0.9}})
+    extractor.process([message])
+    (entity,) = message.get("entities")
+    assert entity["value"] == "ambulancier" and entity["metier_status"]["2378"] == "not_in_list"
+    assert metiers(extractor, "ambulancier en CDI") == []  # no intent: only after a job cue
+
+
+def test_refusals_only_for_the_intents_that_may_name_a_job(extractor: MetierEntityExtractor) -> None:
+    message = Message({"text": "je suis astronaute", "entities": [], "intent": {"name": "faq", "confidence": 0.9}})
+    extractor.process([message])
+    assert message.get("entities") == []
+    message = Message({"text": "je suis astronaute", "entities": [], "intent": {"name": "inform", "confidence": 0.9}})
+    extractor.process([message])
+    assert [e["value"] for e in message.get("entities")] == ["astronaute"]
 
 
 def test_other_extractors_metier_entities_are_dropped(extractor: MetierEntityExtractor) -> None:
