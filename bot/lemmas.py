@@ -106,3 +106,9 @@ class RuleLemmas:
         if forms:
             return forms[0]
         return self._lookup.get(string_hash(string), string)
+
+    def lookup(self, word: str) -> str:
+        """The lemma of ``word`` in spaCy's lookup table (no part of speech; the word
+        itself when the table has none)."""
+        string = word.lower()
+        return self._lookup.get(string_hash(string), string)

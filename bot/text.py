@@ -197,6 +197,21 @@ def use_lemma_tables(tables: Any | None) -> None:
     _LEMMA_TABLES = tables
 
 
+def lookup_lemma(word: str) -> str:
+    """spaCy's lookup-table lemma of one word, without a part of speech (« peux » →
+    « pouvoir », « formations » → « formation »; the word itself when the table has
+    none): from the index cache's tables when installed, else from the spaCy pipeline."""
+    tables = _LEMMA_TABLES
+    string = word.lower()
+    if tables is not None:
+        return str(tables.lookup(string))
+    from spacy.strings import get_string_id
+
+    table = get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup", {})
+    lemmas = table.get(get_string_id(string))
+    return str(lemmas[0]) if lemmas else string
+
+
 def spacy_lemma(word: str, nlp: Any = None, pos: str = "NOUN") -> str:
     """spaCy's rule-based lemma of one lower-case word tagged ``pos`` (default ``NOUN``)."""
     tables = _LEMMA_TABLES

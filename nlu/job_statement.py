@@ -11,12 +11,16 @@ This component runs after the classifiers (and after ``FallbackClassifier``). Wh
 message has a primary ``metier`` entity that the core found in the annex (matched,
 ambiguous, a near miss or a métier à enjeux) and the predicted intent is one of
 ``overridable_intents``, the intent becomes ``inform`` — unless the words outside the job's
-span ask about a FAQ topic of ``knowledge/faq_topics.yml`` (« je suis cariste, qui paie
-la formation ? » stays a FAQ). The predicted intent stays in the ranking.
+span ask something: a « ? », a question word (``question_words`` of
+``knowledge/lexicon/fr.yml``) or a FAQ topic of ``knowledge/faq_topics.yml`` (« je suis
+cariste, qui paie la formation ? » stays a FAQ, and so does « la Pro-A est ouverte à quels
+contrats ? », whatever job the task scorer sees in it). The predicted intent stays in
+the ranking.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -35,6 +39,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.lexicon import lexicon_words
 from bot.parse import fold
 from bot.understanding.faq_topics import default_faq_topics
 from bot.understanding.metier_finder import FOUND_STATUSES
@@ -56,10 +61,13 @@ def job_span(message: Message) -> tuple[int, int] | None:
     return None
 
 
-def asks_a_faq_topic(text: str, span: tuple[int, int]) -> bool:
-    """Whether the words of ``text`` outside ``span`` name a FAQ topic."""
-    rest = text[: span[0]] + " " + text[span[1] :]
-    return default_faq_topics().find(fold(rest)) is not None
+def asks_something(text: str, span: tuple[int, int]) -> bool:
+    """Whether the words of ``text`` outside the job's ``span`` ask something: a « ? », a
+    question word of the lexicon (``question_words``), or a FAQ topic."""
+    rest = fold(text[: span[0]] + " " + text[span[1] :])
+    if "?" in rest or set(re.findall(r"[\w'-]+", rest)) & lexicon_words("question_words"):
+        return True
+    return default_faq_topics().find(rest) is not None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -119,7 +127,7 @@ class JobStatementClassifier(GraphComponent, IntentClassifier):
         if name not in self._overridable or not isinstance(text, str) or text.startswith("/"):
             return
         span = job_span(message)
-        if span is None or asks_a_faq_topic(text, span):
+        if span is None or asks_something(text, span):
             return
         confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
         replaced = {INTENT_NAME_KEY: INFORM, PREDICTED_CONFIDENCE_KEY: max(confidence, 0.5)}

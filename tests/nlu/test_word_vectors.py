@@ -124,3 +124,21 @@ def test_recipe_builds_a_pipeline_without_spacy_models() -> None:
     model_config = recipe.graph_config_for_recipe(config, {}, training_type=TrainingType.BOTH)
     uses = {node.uses for node in model_config.predict_schema.nodes.values()}
     assert FrenchTokenizer in uses and WordVectorsFeaturizer in uses
+
+
+def test_tokens_carry_the_lookup_lemmas() -> None:
+    """The lemma of spaCy's French lookup table, the same from the index cache's tables
+    as from the spaCy pipeline itself."""
+    import bot.text
+
+    tokens = _our_message("Puis-je viser des formations ? J'ai un CAP").get("text_tokens")
+    lemmas = {t.text: t.lemma for t in tokens}
+    assert lemmas["Puis"] == "pouvoir" and lemmas["formations"] == "formation" and lemmas["ai"] == "avoir"
+    tables = bot.text._LEMMA_TABLES
+    words = ["puis", "formations", "peux", "ai", "cariste", "préparatrices", "zxqwv"]
+    with_tables = [bot.text.lookup_lemma(w) for w in words]
+    bot.text.use_lemma_tables(None)
+    try:
+        assert [bot.text.lookup_lemma(w) for w in words] == with_tables
+    finally:
+        bot.text.use_lemma_tables(tables)
