@@ -18,7 +18,6 @@ scripts/lint.sh
 echo "==> knowledge"
 .venv/bin/bot knowledge validate
 .venv/bin/python -m bot.knowledge.annex_parser --check
-if [ -f scripts/generate_nlu_from_knowledge.py ]; then .venv/bin/python scripts/generate_nlu_from_knowledge.py --check; fi
 
 echo "==> Rasa data"
 .venv/bin/rasa data validate --quiet
