@@ -33,7 +33,6 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -43,6 +42,7 @@ from bot.lexicon import lexicon_words
 from bot.parse import fold
 from bot.understanding.faq_topics import default_faq_topics
 from bot.understanding.metier_finder import FOUND_STATUSES
+from nlu.intents import put_intent_first
 
 #: The intent a job statement gets.
 INFORM = "inform"
@@ -129,8 +129,4 @@ class JobStatementClassifier(GraphComponent, IntentClassifier):
         span = job_span(message)
         if span is None or asks_something(text, span):
             return
-        confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-        replaced = {INTENT_NAME_KEY: INFORM, PREDICTED_CONFIDENCE_KEY: max(confidence, 0.5)}
-        message.data[INTENT] = replaced
-        ranking = [r for r in message.data.get(INTENT_RANKING_KEY, []) or [] if r.get(INTENT_NAME_KEY) != INFORM]
-        message.data[INTENT_RANKING_KEY] = [replaced, *ranking]
+        put_intent_first(message, INFORM, max(float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0), 0.5))

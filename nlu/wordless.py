@@ -17,8 +17,10 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from nlu.intents import put_intent_first
 
 #: A letter or a digit of any script: a message with none of them has no word.
 _WORD_CHARACTER = re.compile(r"[^\W_]")
@@ -59,8 +61,5 @@ class WordlessMessageClassifier(GraphComponent, IntentClassifier):
             text = message.get(TEXT)
             if not isinstance(text, str) or text.startswith("/") or has_a_word(text):
                 continue
-            fallback = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0}
-            message.data[INTENT] = fallback
-            ranking = message.data.get(INTENT_RANKING_KEY, []) or []
-            message.data[INTENT_RANKING_KEY] = [fallback, *ranking]
+            put_intent_first(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, 1.0)
         return messages
