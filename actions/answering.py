@@ -164,6 +164,16 @@ def faq_topic_from_message(message: dict[str, Any], is_faq: bool = False) -> str
     return None
 
 
+def previous_question(tracker: Tracker) -> str | None:
+    """The text the person typed before the latest message (None: nothing typed before)."""
+    texts = [
+        str(e.get("text") or "")
+        for e in tracker.events or []
+        if e.get("event") == "user" and e.get("text") and not str(e.get("text")).startswith("/")
+    ]
+    return texts[-2] if len(texts) >= 2 else None
+
+
 def faq_topic_of(tracker: Tracker) -> str | None:
     """The FAQ topic asked in the latest message, else the last one asked (a context
     switch such as « et en SDLM ? » re-answers it)."""
@@ -182,12 +192,21 @@ class ActionAnswerFaq(SafeAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         topic = faq_topic_of(tracker)
-        if not topic or nothing_new(tracker):
+        text = str((tracker.latest_message or {}).get("text") or "")
+        typed = bool(text.strip()) and not text.startswith("/")
+        if (not topic and not typed) or nothing_new(tracker):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        answer = assistant().answer_faq(topic, profile_from_tracker(tracker), change_explained(tracker))
+        profile = profile_from_tracker(tracker)
+        if typed:
+            # The rules that answer the question typed; the FAQ topic is only a hint.
+            answer = assistant().answer_message(
+                text, profile, change_explained(tracker), faq_topic=topic, context=previous_question(tracker)
+            )
+        else:  # a topic button: the topic's rules
+            answer = assistant().answer_faq(str(topic), profile, change_explained(tracker))
         events: list[EventType] = send_answer(dispatcher, tracker, answer)
-        if tracker.get_slot("faq_topic") != topic:
+        if topic and tracker.get_slot("faq_topic") != topic:
             events.append(SlotSet("faq_topic", topic))
         # A FAQ question asked while the form runs must not change what the form is for.
         if not (tracker.active_loop or {}).get("name"):

@@ -43,6 +43,12 @@ CATEGORIES = (
     "regime",
     "faq",
     "multi_turn",
+    # the blind rule sets (benchmarks/data/rules_blind*.yml)
+    "law_reconversion",
+    "law_proa",
+    "transition",
+    "idcc2378",
+    "idcc1404",
 )
 
 
@@ -57,6 +63,8 @@ class Reply:
     verdicts: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     branches: list[int] = field(default_factory=list)
+    first_line: str = ""  # the answer's first line (custom.verdict_line, else the text's)
+    cites: str = ""  # the sources cited: labels of custom.sources, and the text
     error: str | None = None  # HTTP error, timeout, exception
     raw: list[Any] = field(default_factory=list)  # the messages as received, for reports
 
@@ -65,6 +73,7 @@ class Reply:
         """Collect the facts of a list of REST bot messages."""
         reply = cls(raw=list(messages or []))
         texts: list[str] = []
+        cited: list[str] = []
         for message in messages or []:
             if not isinstance(message, Mapping):
                 continue
@@ -84,6 +93,11 @@ class Reply:
                         reply.codes.update(_codes(str(cert["rncp"])))
                 if custom.get("verdict"):
                     reply.verdicts.append(str(custom["verdict"]))
+                if not reply.first_line and isinstance(custom.get("verdict_line"), str):
+                    reply.first_line = custom["verdict_line"]
+                for source in custom.get("sources") or []:
+                    if isinstance(source, Mapping) and source.get("label"):
+                        cited.append(str(source["label"]))
                 if custom.get("topic"):
                     reply.topics.append(str(custom["topic"]))
                 branch = custom.get("branch")
@@ -98,6 +112,9 @@ class Reply:
                         reply.offered.append(metier_id)
         reply.text = "\n".join(texts)
         reply.codes.update(_codes(reply.text))
+        if not reply.first_line:
+            reply.first_line = next((line for line in reply.text.splitlines() if line.strip()), "")
+        reply.cites = "\n".join([*cited, reply.text])
         return reply
 
 
@@ -223,6 +240,44 @@ def _contains_none(value: Any, reply: Reply, seen: set[str]) -> str | None:
     return f"text has {present}" if present else None
 
 
+def _first_line_any(value: Any, reply: Reply, seen: set[str]) -> str | None:
+    if any(has_token(reply.first_line, t) for t in _list(value)):
+        return None
+    return f"first line has none of {_list(value)}: {reply.first_line[:90]!r}"
+
+
+#: « 2378 art. 4 »: article 4 of the agreement of that branch (IDCC).
+_AGREEMENT_REF = re.compile(r"^(\d{4})\s+art(?:icle)?\.?\s*([0-9]+)")
+#: A Code du travail article: « L6324-1 », « L. 6324-1 », « D6324-1-1 ».
+_CODE_REF = re.compile(r"^([LRD])\.?\s*(\d{4}-\d+(?:-\d+)?)$", re.IGNORECASE)
+
+
+def cites_ref(cites: str, ref: str) -> bool:
+    """Whether the cited sources name ``ref``: a Code article (« L6324-1 », written with or
+    without « L. ») or « IDCC art. N » (a source of that branch naming article N, or a
+    sub-article N-x / N.x)."""
+    folded = normalize(cites)
+    code = _CODE_REF.match(ref.strip())
+    if code:
+        letter, number = code.group(1).lower(), re.escape(code.group(2))
+        return re.search(rf"(?<![a-z0-9]){letter}\.?\s*{number}(?![\d-])", folded) is not None
+    agreement = _AGREEMENT_REF.match(ref.strip())
+    if agreement:
+        idcc, article = agreement.groups()
+        pattern = rf"art(?:icle)?s?\.?\s*{article}(?![0-9])"
+        return any(idcc in line and re.search(pattern, line) for line in folded.splitlines())
+    return has_token(cites, ref)
+
+
+def _cites_any(value: Any, reply: Reply, seen: set[str]) -> str | None:
+    return None if any(cites_ref(reply.cites, ref) for ref in _list(value)) else f"cites none of {_list(value)}"
+
+
+def _asks_back(value: Any, reply: Reply, seen: set[str]) -> str | None:
+    asks = "needs_information" in reply.verdicts or "?" in reply.first_line
+    return None if asks == bool(value) else f"asks back: {asks} ({reply.first_line[:80]!r})"
+
+
 def _matches(value: str, allowed: Sequence[str]) -> bool:
     return any(value.startswith(a[:-1]) if a.endswith("*") else value == a for a in allowed)
 
@@ -257,6 +312,9 @@ CHECKS: dict[str, Check] = {
     "verdict_in": _verdict_in,
     "topic_in": _topic_in,
     "branch_idcc": _branch_idcc,
+    "first_line_any": _first_line_any,
+    "cites_any": _cites_any,
+    "asks_back": _asks_back,
 }
 
 

@@ -8,6 +8,7 @@ Examples::
     bot knowledge annex --idcc 2378 --metier cariste
     bot knowledge rules --idcc 1404 --date 2025-06-01
     bot knowledge refresh            # compares with the latest @socialgouv/kali-data and legi-data (npm)
+    bot knowledge refresh --package proa   # verifies the pinned Pro-A Code du travail (legi-data 2.263.0)
 """
 
 from __future__ import annotations
@@ -57,7 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     refresh.add_argument("--write", action="store_true", help="mettre à jour les snapshots (KALI et Code du travail)")
     refresh.add_argument(
-        "--package", choices=("all", "kali", "legi"), default="all", help="paquet à comparer (les deux par défaut)"
+        "--package",
+        choices=("all", "kali", "legi", "proa"),
+        default="all",
+        help="paquet à comparer (kali et legi par défaut) ; proa : vérifier le Code du travail de la Pro-A "
+        "(legi-data 2.263.0, version figée : reconstruit et comparé, jamais mis à jour)",
     )
     refresh.add_argument(
         "--from-dir", type=Path, default=None, help="dossier data/ de kali-data déjà décompressé (hors ligne)"
@@ -114,13 +119,26 @@ def _knowledge(args: argparse.Namespace) -> int:
 
     kb = load_knowledge()
     if command == "validate":
-        from bot.knowledge import kali, legi
+        from bot.knowledge import kali, legi, legi_proa
 
-        report = legi.check_citations(kb.all_rules(), legi.read_snapshot(knowledge_dir() / legi.SNAPSHOT_RELATIVE_PATH))
+        # The Pro-A rules are checked against the pinned Pro-A release, the others against
+        # the current Code du travail.
+        proa_rules = [r for r in kb.all_rules() if legi_proa.is_proa_rule(r)]
+        report = legi.check_citations(
+            [r for r in kb.all_rules() if not legi_proa.is_proa_rule(r)],
+            legi.read_snapshot(knowledge_dir() / legi.SNAPSHOT_RELATIVE_PATH),
+        )
+        proa_report = legi_proa.check_citations(
+            proa_rules, legi_proa.read_snapshot(knowledge_dir() / legi_proa.SNAPSHOT_RELATIVE_PATH)
+        )
         kali_checked, kali_problems = kali.check_citations(
             kb.cited(), kali.read_snapshot(knowledge_dir() / kali.SNAPSHOT_RELATIVE_PATH)
         )
-        problems = [f"Code du travail : {p}" for p in report.problems] + [f"KALI : {p}" for p in kali_problems]
+        problems = (
+            [f"Code du travail : {p}" for p in report.problems]
+            + [f"Code du travail (Pro-A) : {p}" for p in proa_report.problems]
+            + [f"KALI : {p}" for p in kali_problems]
+        )
         if problems:
             for problem in problems:
                 print(f"ERREUR citation {problem}", file=sys.stderr)
@@ -130,9 +148,11 @@ def _knowledge(args: argparse.Namespace) -> int:
             for b in kb.branches.values()
         )
         print(f"OK : {knowledge_dir()} ({len(kb.sources)} sources, {len(kb.law_rules)} règles légales ; {counts})")
+        past = f", {report.past_versions} liens vers une version passée" if report.past_versions else ""
         print(
-            f"Code du travail : {report.verbatim} citations vérifiées mot pour mot dans knowledge/law/legi_snapshot.json, "
-            f"{report.past_versions} liens vers une version passée (texte absent de legi-data) ; "
+            f"Code du travail : {report.verbatim} citations vérifiées mot pour mot dans knowledge/law/legi_snapshot.json{past} ; "
+            f"Pro-A : {proa_report.verbatim} citations vérifiées mot pour mot dans knowledge/law/legi_proa_snapshot.json "
+            f"(@socialgouv/legi-data {legi_proa.PROA_VERSION}, versions en vigueur jusqu'au 31 décembre 2025) ; "
             f"accords (KALI) : {kali_checked} citations vérifiées dans knowledge/idcc1404/kali_snapshot.json"
         )
         return 0
@@ -183,6 +203,20 @@ def _refresh(args: argparse.Namespace) -> int:
             legi.refresh(root, args.cache, args.write, from_dir=args.legi_from_dir)
         except NpmDataError as error:
             print(f"Erreur (Code du travail) : {error}", file=sys.stderr)
+            status = 2
+    if args.package == "proa":
+        from bot.knowledge import legi_proa
+
+        try:
+            if legi_proa.verify(root, args.cache).differences:
+                print(
+                    f"Erreur (Code du travail, Pro-A) : {legi_proa.SNAPSHOT_RELATIVE_PATH} n'est plus celui de "
+                    f"legi-data {legi_proa.PROA_VERSION} (python -m bot.knowledge.legi_proa build --write le refait)",
+                    file=sys.stderr,
+                )
+                status = 2
+        except NpmDataError as error:
+            print(f"Erreur (Code du travail, Pro-A) : {error}", file=sys.stderr)
             status = 2
     return status
 

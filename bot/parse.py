@@ -23,10 +23,11 @@ from bot.knowledge.models import KnowledgeBase
 from bot.lexicon import lexicon_words
 from bot.profile import Profile
 from bot.profile_words import ProfileWords, profile_words
-from bot.text import fold_accents, job_segments
+from bot.text import fold_accents, job_segments, normalize
 from bot.understanding.contracts import default_contracts
 from bot.understanding.faq_topics import default_faq_topics
 from bot.understanding.non_job import inside_phone_or_address
+from bot.understanding.question_words import QuestionWords, default_question_words
 
 _NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?![\d/.-])")
 _ISO_DATE = re.compile(r"(?<![\d.])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
@@ -269,6 +270,45 @@ def find_facts(text: str, kb: KnowledgeBase | None = None) -> list[Fact]:
     return facts
 
 
+#: Roles of a date in a question (``knowledge/lexicon/questions.yml``, ``date_roles``).
+AVENANT, START = "avenant", "start"
+#: How far before a date (characters of the text) its role cue is read.
+ROLE_WINDOW = 48
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _day_of(fact: Fact) -> date | None:
+    value = fact.value.strip()
+    if _YEAR.match(value):
+        return date(int(value), 12, 31)
+    return parse_date(value)
+
+
+def _date_role(before: str, words: QuestionWords) -> str | None:
+    """The role whose cue stands nearest before a date (in ``before``, normalised)."""
+    best: tuple[int, str] | None = None
+    for role, pattern in words.role_patterns.items():
+        for match in pattern.finditer(before):
+            if best is None or match.end() > best[0]:
+                best = (match.end(), role)
+    return best[1] if best else None
+
+
+def dated_facts(text: str, words: QuestionWords | None = None) -> list[tuple[Fact, date, str | None]]:
+    """The dates of ``text`` with their day and their role (``avenant``, ``start`` or None)."""
+    words = words or default_question_words()
+    out: list[tuple[Fact, date, str | None]] = []
+    for fact in find_facts(text):
+        if fact.entity != DATE:
+            continue
+        day = _day_of(fact)
+        if day is None:
+            continue
+        before = words.join(normalize(text[max(0, fact.start - ROLE_WINDOW) : fact.start]))
+        out.append((fact, day, _date_role(before, words)))
+    return out
+
+
 def _first(facts: list[Fact], entity: str, role: str | None = None) -> str | None:
     return next((f.value for f in facts if f.entity == entity and (role is None or f.role == role)), None)
 
@@ -381,11 +421,10 @@ def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestio
     idcc = parse_branch(text, kb)
     if idcc:
         changes["idcc"] = idcc
-    if profile_words().avenant_cue.search(folded):
-        for day in (parse_date(f.value) for f in facts if f.entity == DATE):
-            if day:
-                changes["avenant_signed_on"] = day
-                break
+    for _, day, date_role in dated_facts(text):
+        if date_role == AVENANT:  # never the training's start date
+            changes["avenant_signed_on"] = day
+            break
     profile = base.with_(**changes)
 
     if _MORE.search(folded):

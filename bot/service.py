@@ -5,19 +5,39 @@ from __future__ import annotations
 import os
 import threading
 from functools import lru_cache
+from typing import Any
 
 from bot.compose import Answer, Composer
 from bot.compose.parts import AnswerTopic
+from bot.compose.rule_answer import RuleAnswers
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.models import KnowledgeBase, Metier
-from bot.matching import STATUS_MATCHED, MatchResult, MetierMatcher
+from bot.matching import (
+    STATUS_AMBIGUOUS,
+    STATUS_ENJEUX,
+    STATUS_MATCHED,
+    STATUS_NOT_IN_LIST,
+    STATUS_SUGGESTION,
+    MatchResult,
+    MetierMatcher,
+)
 from bot.missing import certifications_missing, eligibility_missing
-from bot.parse import ParsedQuestion, parse_branch, parse_question
+from bot.parse import ParsedQuestion, job_phrases, parse_branch, parse_question
 from bot.profile import Profile
 from bot.rules import RulesEngine
+from bot.understanding.faq_topics import default_faq_topics
+from bot.understanding.question_reading import Reading, read_question
+from bot.understanding.rule_finder import RuleFinder
+from bot.understanding.rule_search import RuleScope, RuleSearch, search_rules, topic_family
 
 #: The kind :func:`bot.parse.parse_question` gives « voir plus » / « la suite ».
 _KIND_MORE = "more"
+
+#: Match statuses that say the message names a job of the list (or close to one).
+_JOB_FOUND = frozenset({STATUS_MATCHED, STATUS_AMBIGUOUS, STATUS_ENJEUX, STATUS_SUGGESTION})
+
+#: A message with this few meaningful words that finds no rule is a follow-up of the topic.
+FOLLOW_UP_TERMS = 3
 
 #: Profiles whose missing facts are kept (a few hundred bytes each).
 MISSING_CACHE_SIZE = 4096
@@ -36,6 +56,10 @@ class Assistant:
         # Profiles are frozen: what one lacks never changes (the form asks it several
         # times per turn, and again at each turn that adds nothing).
         self._missing = lru_cache(maxsize=MISSING_CACHE_SIZE)(self._compute_missing)
+        self.rule_scope = RuleScope(kb, self.engine.last_start_date)
+        self.rule_answers = RuleAnswers(self.answers, self.rule_scope)
+        self._rule_finder: RuleFinder | None = None
+        self._metier_finder: Any = None
 
     @classmethod
     def default(cls) -> Assistant:
@@ -71,6 +95,51 @@ class Assistant:
         if match.status == STATUS_MATCHED and match.best is not None:
             return match, match.best.metier
         return match, None
+
+    # -- rules asked about ------------------------------------------------------------------
+    @property
+    def rule_finder(self) -> RuleFinder:
+        """The rule finder over every rule (built on first use, thread-safe)."""
+        with self._lock:
+            if self._rule_finder is None:
+                self._rule_finder = RuleFinder(self.kb.all_rules())
+            return self._rule_finder
+
+    def read(self, text: str, profile: Profile) -> Reading:
+        """The time and scheme a question is about (avenant and start dates, past…)."""
+        return read_question(text, profile.today)
+
+    def with_reading(self, profile: Profile, reading: Reading) -> Profile:
+        """The profile as the question sets it: the avenant's date of conclusion, or the
+        past day the question is about."""
+        if reading.avenant_on is not None:
+            return profile.with_(avenant_signed_on=reading.avenant_on)
+        if reading.past and profile.today > self.engine.last_start_date:
+            return profile.with_(today=min(reading.as_of or self.engine.last_start_date, self.engine.last_start_date))
+        return profile
+
+    def search_rules(self, text: str, profile: Profile, faq_topic: str | None = None) -> RuleSearch:
+        """The rules that answer ``text`` for the profile's branch, in the regime the
+        question is about; a FAQ topic recognised elsewhere (NLU, parser) is a hint."""
+        hints: tuple[str, ...] = ()
+        if faq_topic:
+            proa_topics, new_topics = default_faq_topics().rule_topics().get(faq_topic, ((), ()))
+            hints = tuple(proa_topics) + tuple(new_topics)
+        reading = self.read(text, profile)
+        return search_rules(self.rule_finder, self.rule_scope, text, profile.idcc, profile.today, reading, hints)
+
+    def answer_question(
+        self,
+        text: str,
+        profile: Profile,
+        change_explained: bool = False,
+        faq_topic: str | None = None,
+        search: RuleSearch | None = None,
+    ) -> Answer:
+        """The rules that answer ``text`` (first line: the best one, cited), or a question
+        back when unsure."""
+        search = search or self.search_rules(text, profile, faq_topic)
+        return self.rule_answers.answer(search, self.with_reading(profile, search.reading), change_explained)
 
     # -- what is missing ------------------------------------------------------------------
     def missing_for(self, topic: str, profile: Profile) -> tuple[str, ...]:
@@ -146,11 +215,107 @@ class Assistant:
         parsed profile."""
         if parsed.kind == _KIND_MORE:
             return self.answer_more(session or parsed.profile, list_offset, change_explained)
-        if parsed.kind == AnswerTopic.FAQ and parsed.faq_topic:
-            return self.answer_faq(parsed.faq_topic, parsed.profile, change_explained)
+        text = parsed.profile.metier_text or ""
         if parsed.kind == AnswerTopic.CERTIFICATIONS:
-            return self.answer_certifications(parsed.profile, change_explained=change_explained)
-        return self.answer_eligibility(parsed.profile, change_explained)
+            return self.answer_certifications(
+                self.with_reading(parsed.profile, self.read(text, parsed.profile)), change_explained=change_explained
+            )
+        return self.answer_message(text, parsed.profile, change_explained, parsed.faq_topic, parsed.kind)
+
+    def answer_message(
+        self,
+        text: str,
+        profile: Profile,
+        change_explained: bool = False,
+        faq_topic: str | None = None,
+        kind: str | None = None,
+        context: str | None = None,
+    ) -> Answer:
+        """One typed question: the rules that answer it, unless it states the person's
+        situation (a contract, a diploma, a job…) and asks what the rules engine decides
+        for a person (may I, which certifications) — then the eligibility answer, or the
+        list when the question asks for one (``kind``: the parser's or the NLU's).
+        ``context``: the conversation's previous question, read with a follow-up that is
+        unsure alone (« et pour un jeune ? »)."""
+        reading = self.read(text, profile)
+        profile = self.with_reading(profile, reading)
+        job = self.names_a_job(profile)
+        if kind is None:
+            kind = parse_question(text, self.kb, profile).kind
+        if job and kind == AnswerTopic.CERTIFICATIONS:
+            return self.answer_certifications(profile, change_explained=change_explained)
+        # The job's own words (« gestionnaire de paie ») say nothing of the rule asked.
+        asked = self.without_jobs(text, profile.idcc) if job else text
+        search = self.search_rules(asked, profile, faq_topic)
+        short = len(self.rule_finder.terms(asked).split()) <= FOLLOW_UP_TERMS
+        if context and (not search.sure or (reading.follow_up and short)):
+            # « et pour un jeune ? », « et dans le SDLM ? »: the question before, changed.
+            followed = self.search_rules(context, profile, faq_topic)
+            combined = self.search_rules(f"{context} {asked}", profile, faq_topic)
+            if combined.sure and followed.best and combined.best:
+                same = topic_family(combined.best.rule.topic) == topic_family(followed.best.rule.topic)
+                followed = combined if same else followed
+            if followed.sure:
+                search = followed
+        elif faq_topic and reading.follow_up and short:
+            return self.answer_faq(faq_topic, profile, change_explained)
+        situation = job or self.states_a_situation(profile)
+        if not situation or search.answers_over(situation, job):
+            if search.unsure and faq_topic and short:
+                # « et en SDLM ? »: too short to find a rule, the topic under way answers.
+                return self.answer_faq(faq_topic, profile, change_explained)
+            return self.rule_answers.answer(search, profile, change_explained)
+        if kind == AnswerTopic.CERTIFICATIONS or (
+            profile.target_diploma is None and profile.target_level is None and job
+        ):
+            return self.answer_certifications(profile, change_explained=change_explained)
+        return self.answer_eligibility(profile, change_explained)
+
+    def without_jobs(self, text: str, idcc: int) -> str:
+        """``text`` without the jobs the métier finder sees in it (their spans blanked)."""
+        from bot.understanding.metier_finder import MetierFinder
+
+        with self._lock:
+            if self._metier_finder is None:
+                self._metier_finder = MetierFinder(self.kb, self.matcher, idcc)
+        finder = self._metier_finder
+        chars = list(text)
+        for found in finder.find(text):
+            chars[found.start : found.end] = " " * (found.end - found.start)
+        return "".join(chars)
+
+    def names_a_job(self, profile: Profile) -> bool:
+        """Whether the profile's text names a job: of the list (or close to one), or a
+        job stated after a cue (« je suis prothésiste ») that the list does not have."""
+        if profile.metier_id:
+            return True
+        match, metier = self.resolve_metier(profile)
+        if metier is not None or (match is not None and match.status in _JOB_FOUND):
+            return True
+        return bool(
+            match is not None
+            and match.status == STATUS_NOT_IN_LIST
+            and profile.metier_text
+            and job_phrases(profile.metier_text, self.kb)
+        )
+
+    def states_a_situation(self, profile: Profile) -> bool:
+        """Whether a message says something of the person the eligibility answer reads:
+        a contract, a diploma or level (held or aimed at), an age or a métier found."""
+        if any(
+            value is not None
+            for value in (
+                profile.contract,
+                profile.held_diploma,
+                profile.held_level,
+                profile.target_diploma,
+                profile.target_level,
+                profile.age,
+                profile.metier_id,
+            )
+        ):
+            return True
+        return self.names_a_job(profile)
 
 
 @lru_cache(maxsize=1)

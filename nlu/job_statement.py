@@ -23,11 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_TYPE,
@@ -42,7 +38,7 @@ from bot.lexicon import lexicon_words
 from bot.parse import fold
 from bot.understanding.faq_topics import default_faq_topics
 from bot.understanding.metier_finder import FOUND_STATUSES
-from nlu.intents import put_intent_first
+from nlu.intents import IntentOverride, put_intent_first
 
 #: The intent a job statement gets.
 INFORM = "inform"
@@ -71,13 +67,8 @@ def asks_something(text: str, span: tuple[int, int]) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class JobStatementClassifier(GraphComponent, IntentClassifier):
+class JobStatementClassifier(IntentOverride):
     """Turns the intent of a message that states an annex job into ``inform``."""
-
-    @classmethod
-    def required_components(cls) -> list[type]:
-        """An intent classifier runs before (its intent is what may be replaced)."""
-        return [IntentClassifier]
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -97,28 +88,6 @@ class JobStatementClassifier(GraphComponent, IntentClassifier):
                 "deny",
             ]
         }
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> JobStatementClassifier:
-        """Create the component."""
-        return cls(config)
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        """Read the intents that may be replaced."""
-        self.component_config = config
-        self._overridable = frozenset(config.get("overridable_intents") or ())
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Set ``inform`` on the messages that state an annex job."""
-        for message in messages:
-            self._process_message(message)
-        return messages
 
     def _process_message(self, message: Message) -> None:
         intent = message.get(INTENT) or {}

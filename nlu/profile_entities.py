@@ -39,6 +39,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.knowledge.models import KnowledgeBase
 from bot.parse import AGE, BRANCH, DATE, DIPLOMA, LEVEL, Fact, find_facts
+from bot.understanding.question_reading import AVENANT, dated_facts
 
 #: The entity types this component emits.
 ENTITY_TYPES: frozenset[str] = frozenset({DIPLOMA, LEVEL, AGE, DATE, BRANCH})
@@ -88,10 +89,14 @@ class ProfileEntityExtractor(GraphComponent, EntityExtractorMixin):
                     and isinstance(e.get(ENTITY_ATTRIBUTE_START), int)
                     and isinstance(e.get(ENTITY_ATTRIBUTE_END), int)
                 ]
+                # A date is the avenant's only when its words say so (« avenant conclu le … »),
+                # never the training's start (« début des cours en février 2026 »).
+                avenant_dates = {(f.start, f.end) for f, _, role in dated_facts(text) if role == AVENANT}
                 found = [
                     self._entity(fact)
                     for fact in find_facts(text, self._kb)
-                    if fact.entity != BRANCH or not any(fact.start < e and s < fact.end for s, e in metiers)
+                    if (fact.entity != BRANCH or not any(fact.start < e and s < fact.end for s, e in metiers))
+                    and (fact.entity != DATE or (fact.start, fact.end) in avenant_dates)
                 ]
             elif not isinstance(text, str) or text.startswith("/"):
                 others = entities  # button payloads carry their own entities

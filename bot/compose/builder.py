@@ -149,6 +149,14 @@ class Composer:
             return ChangeNote(CHANGE_RECALLED, heading, text, steps.change_button()), []
         return ChangeNote(CHANGE_EXPLAINED, heading, self.engine.end_rule.summary), [self.engine.end_rule]
 
+    def regime_heading(self, regime: Regime, profile: Profile | None = None) -> str:
+        """The heading of a part about ``regime`` (« Pro-A signée avant 2026 »…)."""
+        return self._heading(regime, profile)
+
+    def change_note(self, regime: Regime, explained: bool) -> tuple[ChangeNote | None, list[Rule]]:
+        """The 2026 change for an answer about ``regime``: in full once, then recalled."""
+        return self._change(regime, explained)
+
     def _known_topics(self) -> tuple[str, ...]:
         return tuple(faq_topics())
 

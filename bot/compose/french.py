@@ -121,6 +121,24 @@ VERDICT_FIGURE = "{scheme} : {figure}."
 SCHEME_RECONVERSION = "Période de reconversion"
 SCHEME_PROA = "Pro-A"
 
+# -- answers found by the rule finder (bot/compose/rule_answer.py) ----------------------
+HEADING_PROA_PAST = "Pro-A (jusqu'au {last_day})"
+CITE_LAW = "Code du travail, art. {article}"
+CITE_AGREEMENT = "accord {branch}, art. {article}"
+CITED = "{sentence} ({cite})."
+ASK_WHICH_RULE = "Je veux être sûr de répondre à votre question : de quoi parlez-vous ?"
+ASK_NO_RULE = "Je n'ai pas trouvé de règle qui réponde à cette question. Parlez-vous de l'un de ces points ?"
+AVENANT_TOO_LATE = (
+    "Un avenant conclu le {day} ne peut plus être une Pro-A : depuis le {switch}, c'est la période de reconversion."
+)
+AVENANT_ON_TIME = (
+    "L'avenant a été conclu le {day}, avant le {switch} : la Pro-A continue selon les règles d'avant,"
+    " même si la formation commence après."
+)
+PAST_NOTE = (
+    "C'étaient les règles de la Pro-A ; pour un avenant conclu depuis le {switch}, c'est la période de reconversion."
+)
+
 #: The word a FAQ answer's verdict line is about, when its rules are shared with
 #: another topic (pay is answered by the funding rule of the new scheme): the verdict
 #: line is then the sentence that holds this word, not the other topic's figure.

@@ -18,6 +18,7 @@ Nothing here knows French wording: :mod:`bot.compose.builder` fills the parts an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,6 +173,9 @@ class Answer:
     missing: tuple[str, ...] = ()
     #: The answer explains the 2026 change in its parts (FAQ on the période de reconversion).
     explains_change: bool = False
+    #: The rules that answered (ids), and the reading of the question taken (regime, dates…).
+    rule_ids: tuple[str, ...] = ()
+    reading: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -275,6 +279,13 @@ class Answer:
             "text": self.text,
             "summary": self.summary,
             "buttons": [_button(b) for b in self.buttons],
+            "understood": {
+                "topic": str(self.topic),
+                "rules": list(self.rule_ids),
+                "branch": self.idcc,
+                "metier": self.metier_id,
+                "reading": dict(self.reading) if self.reading else None,
+            },
         }
 
 

@@ -158,6 +158,8 @@ def load_rules(
             valid_from=_to_date(raw["valid_from"]),
             valid_until=_to_date(raw["valid_until"]),
             source=_source_ref(raw["source"], sources, path, f"{field}.source"),
+            question=raw.get("question"),
+            asks=tuple(raw.get("asks") or ()),
         )
         missing = [name for name in rule.placeholders() if name not in rule.values]
         if missing:

@@ -148,6 +148,10 @@ class Rule:
     valid_from: date | None
     valid_until: date | None
     source: SourceRef
+    #: The question the rule answers as people ask it, and its other phrasings and words
+    #: (read by the rule finder); rules answering the same question share ``question``.
+    question: str | None = None
+    asks: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:

@@ -372,8 +372,12 @@ def test_faq_topic_is_answered_from_knowledge(monkeypatch, real_assistant):
     monkeypatch.setenv("PROA_TODAY", RECONVERSION_TIME)
     tracker = make_tracker(intent="faq", text="combien de temps dure la pro-a ?", extra=faq_message("duration"))
     messages, events = run(ActionAnswerFaq(), tracker)
-    expected = real_assistant.answer_faq("duration", profile_from_slots({"idcc": "2378"}))
+    expected = real_assistant.answer_message(
+        "combien de temps dure la pro-a ?", profile_from_slots({"idcc": "2378"}), faq_topic="duration"
+    )
     assert texts(messages) == expected.text
+    # The typed question is answered by the rules found for it, not by the topic's paragraph.
+    assert expected.rule_ids and expected.rule_ids[0].endswith(".duration")
     assert "Je cherche la réponse" not in texts(messages)
     # The answer explained the 2026 change: the slot remembers it for the next answers.
     assert slot_events(events) == {"faq_topic": "duration", "last_topic": "faq", "change_2026_explained": True}
@@ -388,7 +392,7 @@ def test_faq_is_answered_again_for_another_branch(monkeypatch, real_assistant):
     assert texts(messages) == expected.text
     # Already explained in this conversation: only recalled, with « En savoir plus ».
     assert "Rappel : depuis le 1er janvier 2026" in texts(messages)
-    assert "ne peut plus commencer" not in texts(messages)
+    assert "même si la formation commence après" not in texts(messages)
     assert events == []
 
 
@@ -396,12 +400,12 @@ def test_the_2026_change_is_explained_once_per_conversation(monkeypatch):
     monkeypatch.setenv("PROA_TODAY", RECONVERSION_TIME)
     slots = {"contract": "cdi_interimaire", "metier": "soudeur", "last_topic": "eligibility"}
     messages, events = run(ActionAnswerEligibility(), make_tracker(slots, intent="ask_eligibility"))
-    assert "ne peut plus commencer" in texts(messages)
+    assert "même si la formation commence après" in texts(messages)
     assert slot_events(events)["change_2026_explained"] is True
 
     slots["change_2026_explained"] = True
     messages, events = run(ActionAnswerEligibility(), make_tracker(slots, intent="ask_eligibility"))
-    assert "ne peut plus commencer" not in texts(messages)
+    assert "même si la formation commence après" not in texts(messages)
     assert "Rappel : depuis le 1er janvier 2026" in texts(messages)
     assert "change_2026_explained" not in slot_events(events)
     assert any(b["title"] == "En savoir plus" for m in messages for b in m.get("buttons") or [])

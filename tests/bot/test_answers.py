@@ -37,7 +37,7 @@ def first_screen(text: str) -> str:
 def test_cariste_bts_today_says_the_pro_a_is_over(assistant):
     answer = assistant.ask("je suis cariste en CDI, puis-je viser un BTS ?", Profile(today=TODAY))
     assert answer.topic == "eligibility" and answer.verdict == "info"
-    assert "ne peut plus commencer" in answer.text
+    assert "même si la formation commence après" in answer.text
     assert "période de reconversion" in answer.text
     assert "à confirmer auprès de votre OPCO (OPCO AKTO)" in answer.text
     # cariste has no BTS in the list: the BTS of the other métiers are listed instead,
@@ -299,10 +299,10 @@ def test_the_2026_change_is_explained_once_then_recalled_with_a_button(assistant
     profile = Profile(today=TODAY, contract="cdi_interimaire", metier_text="soudeur")
     first = assistant.answer_eligibility(profile)
     assert first.change_explained and first.change.kind == "explained"
-    assert "ne peut plus commencer" in first.text
+    assert "même si la formation commence après" in first.text
     later = assistant.answer_eligibility(profile, change_explained=True)
     assert later.change.kind == "recalled" and not later.change_explained
-    assert "ne peut plus commencer" not in later.text
+    assert "même si la formation commence après" not in later.text
     assert later.change.text in later.text and len(later.change.text) < 120
     assert later.buttons[-1].title == "En savoir plus"
     assert later.buttons[-1].payload == '/faq{"faq_topic": "periode_reconversion"}'

@@ -95,10 +95,10 @@ def test_a_pro_a_question_today_says_no_then_yes(rasa_server):
 def test_the_2026_change_is_explained_once_then_recalled(rasa_server):
     sender = f"shape-change-{uuid.uuid4().hex[:8]}"
     first = first_answer(rasa_server.say(sender, "combien de temps dure la Pro-A ?"))
-    assert "Ce qui change en 2026" in first and "ne peut plus commencer" in first, first
+    assert "Ce qui change en 2026" in first and "même si la formation commence après" in first, first
     second_messages = rasa_server.say(sender, "qui finance la formation ?")
     second = first_answer(second_messages)
-    assert "ne peut plus commencer" not in second, second
+    assert "même si la formation commence après" not in second, second
     assert "Rappel : depuis le 1er janvier 2026" in second, second
     buttons = [b.get("title") for m in second_messages for b in (m.get("buttons") or [])]
     assert "En savoir plus" in buttons, second_messages

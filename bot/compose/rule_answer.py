@@ -1,0 +1,199 @@
+"""Answers made of the rules the rule finder found (:mod:`bot.understanding.rule_search`).
+
+The first line is the best rule's first sentence, with its figure and its article; the
+rest of that rule and the rules that answer the same question follow under the regime's
+heading; where the question did not choose a regime, the other regime's rule on the same
+point follows in one part. When the finder is unsure, the answer is a question back: the
+two or three closest questions as buttons (their payload is the question itself, which
+the finder then finds for sure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.compose import french
+from bot.compose import next_steps as steps
+from bot.compose.builder import Composer, _source_items
+from bot.compose.parts import Answer, AnswerVerdict, Button, Part, faq_topic
+from bot.compose.topics import faq_topics
+from bot.knowledge.models import Rule
+from bot.profile import Profile
+from bot.rules import PROA, PROA_ONGOING, RECONVERSION, Regime
+from bot.understanding.rule_finder import RuleHit
+from bot.understanding.rule_search import REGIME_PROA, RuleScope, RuleSearch, topic_family
+
+#: Another regime's rule is shown beside the best one when it scores at least this share.
+OTHER_REGIME_SHARE = 0.6
+#: Rules of the same family and regime scoring at least this share of the best follow it
+#: (at most ``MAX_NEAR``): « combien dure… » also gets the longer durations of some publics.
+NEAR_SHARE = 0.8
+MAX_NEAR = 2
+#: How many readings a question back offers.
+ASK_CHOICES = 3
+
+
+def faq_topic_of_rule(rule: Rule) -> str | None:
+    """The FAQ topic whose rule topics hold ``rule``'s topic (for buttons and grouping)."""
+    family = topic_family(rule.topic)
+    return family if family in faq_topics() else None
+
+
+class RuleAnswers:
+    """Turns a :class:`RuleSearch` into an :class:`Answer`."""
+
+    def __init__(self, composer: Composer, scope: RuleScope) -> None:
+        self.composer = composer
+        self.kb = composer.kb
+        self.scope = scope
+
+    # -- pieces ----------------------------------------------------------------------
+    def _cite(self, rule: Rule) -> str:
+        article = rule.source.article
+        branch = self.scope.branch_of(rule)
+        if branch is not None:
+            return french.CITE_AGREEMENT.format(branch=self.kb.branch(branch).name, article=article)
+        if article[:1] in ("L", "R", "D"):
+            return french.CITE_LAW.format(article=article)
+        return rule.source.label
+
+    def _regime(self, rule: Rule, search: RuleSearch) -> Regime:
+        """The engine's regime code a rule is shown under, for this question."""
+        if self.scope.regime_of(rule) != REGIME_PROA:
+            return RECONVERSION
+        if search.regime == PROA or search.today <= self.scope.last_proa_day:
+            return PROA
+        return PROA_ONGOING
+
+    def _heading(self, regime: Regime, search: RuleSearch, profile: Profile) -> str:
+        if regime == PROA and search.today > self.scope.last_proa_day:
+            return french.HEADING_PROA_PAST.format(last_day=french.french_date(self.scope.last_proa_day))
+        if regime == PROA_ONGOING and search.reading.avenant_on:
+            return french.HEADING_PROA_YOURS.format(signed_on=french.french_date(search.reading.avenant_on))
+        return self.composer.regime_heading(regime, profile)
+
+    def _first_line(self, rule: Rule, regime: Regime, heading: str) -> tuple[str, tuple[str, ...]]:
+        """The verdict line (first sentence, cited) and the rule's other sentences."""
+        summary = " ".join(rule.summary.split())
+        said = french.first_sentence(summary)
+        sentence = said.rstrip(" .…")
+        rest = summary[len(sentence) :].lstrip(" .;:,") if summary.startswith(sentence) else ""
+        rest = rest[:1].upper() + rest[1:]
+        names_scheme = any(word in sentence.casefold() for word in ("pro-a", "période de reconversion"))
+        if regime == PROA_ONGOING or not names_scheme:
+            sentence = f"{heading} : {french.lowered(sentence)}"
+        line = french.CITED.format(sentence=sentence, cite=self._cite(rule))
+        return line, ((rest,) if rest else ())
+
+    # -- answers ---------------------------------------------------------------------
+    def answer(self, search: RuleSearch, profile: Profile, change_explained: bool = False) -> Answer:
+        """The answer to a question whose rules were found (or the question back)."""
+        if search.unsure or search.best is None:
+            return self.ask_back(search, profile)
+        best = search.best.rule
+        regime = self._regime(best, search)
+        heading = self._heading(regime, search, profile)
+        line, rest = self._first_line(best, regime, heading)
+        family = topic_family(best.topic)
+        same = [h.rule for h in search.hits[1:] if best.question and h.rule.question == best.question]
+        near = [
+            h.rule
+            for h in search.hits[1:]
+            if h.rule not in same
+            and topic_family(h.rule.topic) == family
+            and self.scope.regime_of(h.rule) == self.scope.regime_of(best)
+            and h.score >= NEAR_SHARE * search.best.score
+        ]
+        same += near[:MAX_NEAR]
+        sentences: list[str] = []
+        if search.avenant_too_late and search.reading.avenant_on:
+            sentences.append(
+                french.AVENANT_TOO_LATE.format(
+                    day=french.french_date(search.reading.avenant_on), switch=french.french_date(self.composer.switch)
+                )
+            )
+        elif regime == PROA_ONGOING and search.reading.avenant_on:
+            sentences.append(
+                french.AVENANT_ON_TIME.format(
+                    day=french.french_date(search.reading.avenant_on), switch=french.french_date(self.composer.switch)
+                )
+            )
+        sentences += list(rest) + [r.summary for r in same]
+        parts = [Part(heading, None, tuple(sentences), regime)] if sentences else []
+        used = [best, *same]
+        other = self._other_regime(search, best)
+        if other is not None:
+            other_regime = self._regime(other, search)
+            parts.append(Part(self._heading(other_regime, search, profile), None, (other.summary,), other_regime))
+            used.append(other)
+        change, change_rules = self.composer.change_note(
+            RECONVERSION if regime == RECONVERSION or other is not None else regime, change_explained
+        )
+        if regime == PROA and search.today > self.scope.last_proa_day:
+            parts.append(Part(None, None, (french.PAST_NOTE.format(switch=french.french_date(self.composer.switch)),)))
+            change, change_rules = None, []
+        topic = faq_topic_of_rule(best)
+        branch = self.kb.branch(profile.idcc)
+        known = tuple(faq_topics())
+        return Answer(
+            verdict_line=line,
+            topic=faq_topic(topic) if topic else "rules",
+            idcc=branch.idcc,
+            branch_name=branch.name,
+            parts=tuple(parts),
+            change=change,
+            next_steps=steps.follow_ups(faq_topic(topic), known) if topic else (),
+            sources=_source_items([r.source for r in used + change_rules]),
+            rule_ids=tuple(r.id for r in used),
+            reading=self._reading(search, regime),
+        )
+
+    def _other_regime(self, search: RuleSearch, best: Rule) -> Rule | None:
+        """The other regime's best rule on the same point, when the question chose none."""
+        if search.regime is not None or search.best is None:
+            return None
+        best_regime = self.scope.regime_of(best)
+        for hit in search.hits[1:]:
+            rule = hit.rule
+            if self.scope.regime_of(rule) == best_regime or hit.score < OTHER_REGIME_SHARE * search.best.score:
+                continue
+            if rule.topic == best.topic or (rule.question and rule.question == best.question):
+                return rule
+        return None
+
+    def ask_back(self, search: RuleSearch, profile: Profile) -> Answer:
+        """« De quoi parlez-vous ? » with the closest questions as buttons."""
+        hits: Sequence[RuleHit] = search.hits
+        choices: list[Button] = []
+        for hit in hits:
+            question = hit.rule.question
+            if question and all(b.title != question for b in choices):
+                choices.append(Button(question, question))
+            if len(choices) >= ASK_CHOICES:
+                break
+        branch = self.kb.branch(profile.idcc)
+        line = french.ASK_WHICH_RULE if search.close else french.ASK_NO_RULE
+        return Answer(
+            verdict_line=line,
+            verdict=AnswerVerdict.NEEDS_INFORMATION,
+            topic="rules",
+            idcc=branch.idcc,
+            branch_name=branch.name,
+            choices=tuple(choices),
+            rule_ids=tuple(h.rule.id for h in hits[:ASK_CHOICES]),
+            reading=self._reading(search, None),
+            missing=("question",),
+        )
+
+    @staticmethod
+    def _reading(search: RuleSearch, regime: str | None) -> dict[str, object]:
+        reading = search.reading
+        return {
+            "regime": regime or search.regime,
+            "scheme": reading.scheme,
+            "past": reading.past,
+            "as_of": reading.as_of.isoformat() if reading.as_of else None,
+            "avenant_concluded_on": reading.avenant_on.isoformat() if reading.avenant_on else None,
+            "training_starts_on": reading.start_on.isoformat() if reading.start_on else None,
+            "scores": {h.rule.id: round(h.score, 3) for h in search.hits[:ASK_CHOICES]},
+        }

@@ -1,0 +1,116 @@
+"""Finds the rules that answer a question: the rule finder.
+
+Every rule of ``knowledge/`` states the question it answers (``question``) and how people
+ask it (``asks``). The finder ranks the rules for a message by TF-IDF cosine similarity
+(scikit-learn) over two views of the same words, so that both a reworded question and a
+misspelt one find their rule:
+
+- words: folded, joined (« pro a » → « proa »), lemmatised with spaCy's lookup table
+  (:func:`bot.text.lookup_lemma`), mapped through the lexicon's synonyms, without the
+  words that say nothing of the rule asked (``knowledge/lexicon/questions.yml``); unigrams
+  and bigrams;
+- characters: 3- to 5-grams inside words, for typos and word forms.
+
+Each phrasing (the question, each ask, the title) is a row; a rule scores the best of
+its rows, plus a share of the similarity of its summary (what the answer says). The
+finder knows nothing of branches or dates: the caller filters the ranking
+(:meth:`RuleFinder.rank` takes a predicate).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from bot.knowledge.models import Rule
+from bot.text import fold_accents, lookup_lemma, normalize
+from bot.understanding.question_words import QuestionWords, default_question_words
+
+#: Weight of the word view against the character view.
+WORD_WEIGHT = 0.6
+#: Share of the summary's similarity added to a rule's best phrasing.
+SUMMARY_WEIGHT = 0.25
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """One rule of the ranking and its score (0–1.25)."""
+
+    rule: Rule
+    score: float
+
+
+class RuleFinder:
+    """Ranks rules for a message (built once per knowledge base)."""
+
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        words: QuestionWords | None = None,
+        lemma: Callable[[str], str] = lookup_lemma,
+    ) -> None:
+        self.rules = tuple(rules)
+        self._words = words or default_question_words()
+        self._lemma = lru_cache(maxsize=16384)(lemma)
+        rows: list[str] = []
+        owners: list[int] = []
+        for index, rule in enumerate(self.rules):
+            for phrasing in (rule.question, rule.title, *rule.asks):
+                if phrasing:
+                    rows.append(self.terms(phrasing))
+                    owners.append(index)
+        summaries = [self.terms(rule.summary) for rule in self.rules]
+        self._owners = np.asarray(owners, dtype=np.int64)
+        self._word_view = TfidfVectorizer(analyzer=_words_and_pairs, sublinear_tf=True)
+        self._char_view = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        corpus = rows + summaries
+        self._word_view.fit(corpus)
+        self._char_view.fit(corpus)
+        self._rows_words = self._word_view.transform(rows)
+        self._rows_chars = self._char_view.transform(rows)
+        self._summary_words = self._word_view.transform(summaries)
+
+    def terms(self, text: str) -> str:
+        """The words of ``text`` as the finder compares them (space separated)."""
+        words = self._words
+        lemmas = []
+        for word in words.join(normalize(text)).split():
+            lemma = fold_accents(self._lemma(word)) if word.isalpha() and len(word) > 3 else word
+            lemma = words.synonyms.get(lemma, words.synonyms.get(word, lemma))
+            if lemma not in words.ignored and word not in words.ignored:
+                lemmas.append(lemma)
+        return " ".join(lemmas)
+
+    def rank(self, text: str, keep: Callable[[Rule], bool] | None = None, limit: int = 8) -> list[RuleHit]:
+        """The rules for ``text``, best first (only those ``keep`` accepts), at most ``limit``."""
+        terms = self.terms(text)
+        if not terms:
+            return []
+        word_scores = (self._rows_words @ self._word_view.transform([terms]).T).toarray().ravel()
+        char_scores = (self._rows_chars @ self._char_view.transform([terms]).T).toarray().ravel()
+        row_scores = WORD_WEIGHT * word_scores + (1 - WORD_WEIGHT) * char_scores
+        best = np.zeros(len(self.rules))
+        np.maximum.at(best, self._owners, row_scores)
+        summary = (self._summary_words @ self._word_view.transform([terms]).T).toarray().ravel()
+        scores = best + SUMMARY_WEIGHT * summary
+        hits = []
+        for index in np.argsort(-scores, kind="stable"):
+            rule = self.rules[int(index)]
+            if scores[index] <= 0:
+                break
+            if keep is None or keep(rule):
+                hits.append(RuleHit(rule, float(scores[index])))
+                if len(hits) >= limit:
+                    break
+        return hits
+
+
+def _words_and_pairs(terms: str) -> list[str]:
+    """Unigrams and bigrams of a terms string (the word view's analyzer)."""
+    words = terms.split()
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]

@@ -1,0 +1,213 @@
+"""Which rules may answer a question: the branch asked about, and the regime the question
+is about (:mod:`bot.understanding.question_reading`), then the finder's ranking.
+
+Regimes, as the rules engine names them (:mod:`bot.rules`):
+
+- an avenant concluded on or before the last day of the Pro-A → ``proa_ongoing`` (the
+  agreement and the Pro-A law, read on the day it was concluded);
+- an avenant concluded later → ``periode_reconversion`` (and the answer says why);
+- a question in the past → ``proa`` read on the day it names (else the last Pro-A day);
+- a question naming one scheme → that scheme (a Pro-A asked about today is one that goes
+  on: ``proa_ongoing``);
+- otherwise both, the ranking decides.
+
+The thresholds below were set on the dev sets (benchmarks/data/dialogue_dev*.yml) and
+are reported by benchmarks/bench_rules.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from bot.knowledge.models import KnowledgeBase, Rule
+from bot.understanding.faq_topics import default_faq_topics
+from bot.understanding.question_reading import PROA, RECONVERSION, Reading
+from bot.understanding.rule_finder import RuleFinder, RuleHit
+
+#: Regime codes (those of :mod:`bot.rules`).
+REGIME_PROA, REGIME_ONGOING, REGIME_RECONVERSION = "proa", "proa_ongoing", "periode_reconversion"
+
+#: Below this score the best rule is no answer: the assistant asks.
+ASK_BELOW = 0.22
+#: A rule at least this sure answers even a message the NLU took for something else.
+SURE_FROM = 0.42
+#: Two different questions this close (ratio of their scores) are both asked back, when
+#: the best is below ``CLOSE_BELOW`` (a strong best rule answers).
+CLOSE_RATIO = 0.95
+CLOSE_BELOW = 0.55
+#: The branch's own rule is more specific than the law's on the same point.
+BRANCH_BOOST = 0.1
+#: A branch rule of the same family within this share of a law rule's score goes first.
+BRANCH_FIRST_SHARE = 0.6
+#: Rule topics whose questions, asked with the person's situation (a contract, a diploma,
+#: a job), the rules engine answers for that person: who may, up to which level, which
+#: certifications. Other rules answer whatever the situation.
+ENGINE_TOPICS = frozenset({"beneficiaries", "contracts", "ceiling", "certifications", "definition"})
+#: A message that names a job asks a rule (rather than its list) only when this sure.
+SURE_WITH_JOB = 0.6
+#: Rule topics about both regimes (the switch from one to the other): always in scope.
+BOTH_REGIMES_TOPICS = frozenset({"transition"})
+#: Boost of the rules of the topic the NLU or the parser recognised (a hint, not a filter).
+TOPIC_HINT_BOOST = 0.08
+
+
+@dataclass(frozen=True)
+class RuleSearch:
+    """The rules found for one question, and the reading taken."""
+
+    hits: tuple[RuleHit, ...]
+    reading: Reading
+    regime: str | None  # the regime the question is about, None: both
+    rule_day: date  # the day the Pro-A rules were read
+    today: date
+    avenant_too_late: bool = False  # an avenant concluded after the last Pro-A day
+    close: tuple[RuleHit, ...] = field(default_factory=tuple)  # other readings as likely
+
+    @property
+    def best(self) -> RuleHit | None:
+        return self.hits[0] if self.hits else None
+
+    @property
+    def unsure(self) -> bool:
+        """Whether the assistant should ask instead of answering."""
+        return self.best is None or self.best.score < ASK_BELOW or bool(self.close)
+
+    @property
+    def sure(self) -> bool:
+        return self.best is not None and self.best.score >= SURE_FROM and not self.close
+
+    def answers_over(self, situation: bool, job: bool = False) -> bool:
+        """Whether the rules found answer the message rather than the eligibility or
+        list answer: the finder is sure (more so when a job is named), and the message
+        states no situation or asks a rule the engine does not decide for a person
+        (« je suis cariste, qui paie la formation ? »)."""
+        if not self.sure or self.best is None:
+            return False
+        if job and self.best.score < SURE_WITH_JOB:
+            return False
+        return not situation or self.best.rule.topic not in ENGINE_TOPICS
+
+
+class RuleScope:
+    """Which rules belong to which regime and branch, for one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, last_proa_day: date) -> None:
+        self.kb = kb
+        self.last_proa_day = last_proa_day
+        self._branch_of: dict[str, int] = {r.id: idcc for idcc, b in kb.branches.items() for r in b.rules}
+
+    def regime_of(self, rule: Rule) -> str:
+        """``proa`` for a branch agreement's rule or a law rule that ended with the Pro-A,
+        ``periode_reconversion`` for a law rule of the new scheme."""
+        if rule.id in self._branch_of:
+            return REGIME_PROA
+        if rule.valid_until is not None and rule.valid_until <= self.last_proa_day:
+            return REGIME_PROA
+        return REGIME_RECONVERSION
+
+    def branch_of(self, rule: Rule) -> int | None:
+        return self._branch_of.get(rule.id)
+
+    def regime(self, reading: Reading, today: date) -> tuple[str | None, date, bool]:
+        """(regime asked about or None, day the Pro-A rules are read, avenant too late)."""
+        last = self.last_proa_day
+        if reading.avenant_on is not None:
+            if reading.avenant_on <= last:
+                return REGIME_ONGOING, reading.avenant_on, False
+            return REGIME_RECONVERSION, last, True
+        if today <= last:
+            return REGIME_PROA, today, False
+        if reading.past:
+            return REGIME_PROA, min(reading.as_of or last, last), False
+        if reading.scheme == PROA:
+            return REGIME_ONGOING, last, False
+        if reading.scheme == RECONVERSION:
+            return REGIME_RECONVERSION, last, False
+        return None, last, False
+
+    def keep(self, rule: Rule, idcc: int, regime: str | None, rule_day: date, today: date) -> bool:
+        """Whether ``rule`` may answer a question on branch ``idcc`` about ``regime``."""
+        branch = self.branch_of(rule)
+        if branch is not None and branch != idcc:
+            return False
+        rule_regime = self.regime_of(rule)
+        if rule.topic in BOTH_REGIMES_TOPICS:
+            return True
+        if regime is None and rule_regime == REGIME_PROA and branch is None:
+            return False  # the Pro-A law is history: asked only of the Pro-A or of the past
+        if regime is not None and (rule_regime == REGIME_PROA) != (regime in (REGIME_PROA, REGIME_ONGOING)):
+            return False
+        if rule_regime == REGIME_PROA:
+            return rule.is_valid_on(rule_day)
+        # The new scheme's rules as they stand today (its first day for a question asked before).
+        return rule.is_valid_on(max(today, self.last_proa_day + timedelta(days=1)))
+
+
+def topic_family(rule_topic: str) -> str:
+    """The FAQ topic (``knowledge/faq_topics.yml``) a rule topic belongs to, else itself:
+    rules of one family are one reading, shown together, never asked back."""
+    for topic in default_faq_topics().topics:
+        if rule_topic in topic.proa_rule_topics or rule_topic in topic.reconversion_rule_topics:
+            return topic.id
+    return rule_topic
+
+
+def _branch_first(ranked: list[RuleHit], scope: RuleScope) -> list[RuleHit]:
+    """The branch's own rule first when a law rule of the same family leads by little: the
+    agreement says how the law applies in the branch (« 17 € par heure », not the law's
+    general funding rule)."""
+    if not ranked or scope.branch_of(ranked[0].rule) is not None:
+        return ranked
+    best = ranked[0]
+    family = topic_family(best.rule.topic)
+    for index, hit in enumerate(ranked[1:], start=1):
+        if hit.score < BRANCH_FIRST_SHARE * best.score:
+            break
+        if scope.branch_of(hit.rule) is not None and topic_family(hit.rule.topic) == family:
+            return [RuleHit(hit.rule, best.score), *ranked[:index], *ranked[index + 1 :]]
+    return ranked
+
+
+def search_rules(
+    finder: RuleFinder,
+    scope: RuleScope,
+    text: str,
+    idcc: int,
+    today: date,
+    reading: Reading,
+    hint_topics: Sequence[str] = (),
+    limit: int = 8,
+) -> RuleSearch:
+    """The rules for ``text`` on branch ``idcc``, for the regime ``reading`` says."""
+    regime, rule_day, too_late = scope.regime(reading, today)
+    text = reading.asked or text
+    ranked = finder.rank(text, lambda r: scope.keep(r, idcc, regime, rule_day, today), limit=limit * 2)
+    ranked = sorted(
+        (
+            RuleHit(
+                h.rule,
+                h.score
+                + (TOPIC_HINT_BOOST if h.rule.topic in hint_topics else 0.0)
+                + (BRANCH_BOOST if scope.branch_of(h.rule) is not None else 0.0),
+            )
+            for h in ranked
+        ),
+        key=lambda h: -h.score,
+    )
+    ranked = _branch_first(ranked, scope)
+    hits = tuple(ranked[:limit])
+    close: list[RuleHit] = []
+    if hits and hits[0].score < CLOSE_BELOW:
+        best = hits[0]
+        seen = {best.rule.question or best.rule.id}
+        family = topic_family(best.rule.topic)
+        for hit in hits[1:]:
+            question = hit.rule.question or hit.rule.id
+            if question in seen or topic_family(hit.rule.topic) == family:
+                continue
+            if hit.score >= CLOSE_RATIO * best.score:
+                close.append(hit)
+                seen.add(question)
+    return RuleSearch(hits, reading, regime, rule_day, today, too_late, tuple(close[:2]))

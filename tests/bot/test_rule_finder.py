@@ -1,0 +1,148 @@
+"""The rule finder, the question reader and the rule scope on tiny hand-made rules.
+
+The rules here are built in the test (a few fields each), so that editing knowledge/
+never moves these tests; tests/legal/rule_questions.yml checks the real rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.loader import load_knowledge_from
+from bot.knowledge.models import DocumentKind, Rule, SourceDocument, SourceRef
+from bot.understanding.question_reading import PROA, RECONVERSION, read_question
+from bot.understanding.rule_finder import RuleFinder
+from bot.understanding.rule_search import (
+    REGIME_ONGOING,
+    REGIME_PROA,
+    REGIME_RECONVERSION,
+    RuleScope,
+    search_rules,
+)
+
+TODAY = date(2026, 12, 7)
+LAST = date(2025, 12, 31)
+TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny_knowledge"
+_DOC = SourceDocument("code", DocumentKind("law"), "Code du travail", "Code du travail", None)
+
+
+def rule(rule_id: str, topic: str, question: str, asks: tuple[str, ...], summary: str, **dates: date | None) -> Rule:
+    return Rule(
+        id=rule_id,
+        topic=topic,
+        title=question,
+        summary_template=summary,
+        values={},
+        valid_from=dates.get("valid_from"),
+        valid_until=dates.get("valid_until"),
+        source=SourceRef(_DOC, "L1", None, "quote"),
+        question=question,
+        asks=asks,
+    )
+
+
+RULES = (
+    rule(
+        "accident",
+        "accident_cover",
+        "Suis-je couvert en cas d'accident pendant la formation ?",
+        ("se blesser pendant la formation", "accident du travail", "sécurité sociale"),
+        "Vous êtes couvert contre les accidents du travail.",
+        valid_from=date(2026, 1, 1),
+    ),
+    rule(
+        "fees",
+        "fees",
+        "Dois-je payer des frais d'inscription ?",
+        ("frais d'inscription", "c'est payant", "dois-je payer quelque chose"),
+        "Aucun frais d'inscription ne peut vous être demandé.",
+        valid_from=date(2026, 1, 1),
+    ),
+    rule(
+        "duration",
+        "duration",
+        "Combien de temps dure la Pro-A ?",
+        ("combien de mois", "durée de la pro-a", "ça dure combien de temps"),
+        "La Pro-A dure de 6 à 12 mois.",
+        valid_until=LAST,
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def finder() -> RuleFinder:
+    return RuleFinder(RULES, lemma=lambda word: word)
+
+
+def test_the_rule_asked_comes_first(finder: RuleFinder) -> None:
+    assert finder.rank("je me suis blessé en formation, je suis couvert ?")[0].rule.id == "accident"
+    assert finder.rank("est ce que l'inscription est payante ?")[0].rule.id == "fees"
+    assert finder.rank("la pro-a ça dure combien de mois ?")[0].rule.id == "duration"
+
+
+def test_a_typo_still_finds_its_rule(finder: RuleFinder) -> None:
+    assert finder.rank("frais d'inscripsion ?")[0].rule.id == "fees"
+
+
+def test_nothing_to_rank_in_empty_or_function_words(finder: RuleFinder) -> None:
+    assert finder.rank("") == []
+    assert finder.rank("je le la les") == []
+
+
+def test_the_predicate_filters_the_ranking(finder: RuleFinder) -> None:
+    hits = finder.rank("combien de mois ?", keep=lambda r: r.id != "duration")
+    assert all(h.rule.id != "duration" for h in hits)
+
+
+@pytest.mark.parametrize(
+    "text, avenant, start",
+    [
+        ("avenant conclu le 30/12/2025, début des cours le 15/02/2026", date(2025, 12, 30), date(2026, 2, 15)),
+        (
+            "la formation commence le 15/02/2026 et l'avenant a été signé le 20/12/2025",
+            date(2025, 12, 20),
+            date(2026, 2, 15),
+        ),
+        ("début de la formation le 15/02/2026", None, date(2026, 2, 15)),
+    ],
+)
+def test_dates_carry_their_role(text: str, avenant: date | None, start: date | None) -> None:
+    reading = read_question(text, TODAY)
+    assert (reading.avenant_on, reading.start_on) == (avenant, start)
+
+
+def test_time_words_and_tenses_put_a_question_in_the_past() -> None:
+    assert read_question("en 2025, un intérimaire pouvait-il faire une pro-a ?", TODAY).past
+    assert read_question("l'an dernier, combien durait la formation ?", TODAY).past
+    assert not read_question("combien dure la formation ?", TODAY).past
+    assert read_question("la pro-a dure combien ?", TODAY).scheme == PROA
+    assert read_question("et la période de reconversion ?", TODAY).scheme == RECONVERSION
+
+
+def test_the_transition_is_decided_by_the_avenant_not_the_start() -> None:
+    scope = RuleScope(load_knowledge_from(TINY), LAST)
+    ongoing = read_question("avenant conclu le 30/12/2025, cours à partir du 10/02/2026", TODAY)
+    assert scope.regime(ongoing, TODAY) == (REGIME_ONGOING, date(2025, 12, 30), False)
+    late = read_question("avenant conclu le 05/01/2026, cours à partir du 10/02/2026", TODAY)
+    assert scope.regime(late, TODAY) == (REGIME_RECONVERSION, LAST, True)
+    start_only = read_question("la formation commence le 10/02/2026, combien d'heures ?", TODAY)
+    assert scope.regime(start_only, TODAY)[0] is None
+
+
+def test_a_past_question_reads_the_pro_a_rules_only(finder: RuleFinder) -> None:
+    scope = RuleScope(load_knowledge_from(TINY), LAST)
+    past = read_question("en 2025, ça durait combien de mois ?", TODAY)
+    assert scope.regime(past, TODAY)[0] == REGIME_PROA
+    search = search_rules(finder, scope, "en 2025, ça durait combien de mois ?", 2378, TODAY, past)
+    assert search.best is not None and search.best.rule.id == "duration"
+    assert all(scope.regime_of(h.rule) == REGIME_PROA for h in search.hits)
+
+
+def test_unsure_below_the_threshold(finder: RuleFinder) -> None:
+    scope = RuleScope(load_knowledge_from(TINY), LAST)
+    text = "bonjour, j'ai une question sur mon planning de la semaine"
+    search = search_rules(finder, scope, text, 2378, TODAY, read_question(text, TODAY))
+    assert search.unsure and not search.sure

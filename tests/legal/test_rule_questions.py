@@ -1,0 +1,65 @@
+"""Rule routing on the real knowledge: YAML scenarios (rule_questions.yml), and every rule
+reachable by its own question (issue 19: no rule that no question can reach)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.profile import Profile
+from bot.service import Assistant
+
+SCENARIOS = Path(__file__).with_name("rule_questions.yml")
+TODAY = date(2026, 12, 7)
+KEYS = {"q", "idcc", "today", "first", "regime", "asks_back"}
+
+
+def _scenarios() -> list[dict[str, Any]]:
+    data = yaml.safe_load(SCENARIOS.read_text(encoding="utf-8"))
+    for item in data["questions"]:
+        unknown = set(item) - KEYS
+        assert not unknown, f"unknown keys {unknown} in {item['q']!r}"
+    return list(data["questions"])
+
+
+@pytest.fixture(scope="module")
+def assistant() -> Assistant:
+    return Assistant.default()
+
+
+@pytest.mark.parametrize("case", _scenarios(), ids=lambda c: c["q"][:50])
+def test_the_rule_asked_answers_first(assistant: Assistant, case: dict[str, Any]) -> None:
+    profile = Profile(idcc=case.get("idcc", 2378), today=case.get("today", TODAY))
+    answer = assistant.answer_message(case["q"], profile)
+    expected = case["first"] if isinstance(case["first"], list) else [case["first"]]
+    assert answer.rule_ids and answer.rule_ids[0] in expected, (answer.rule_ids, answer.verdict_line)
+    if "regime" in case:
+        assert answer.reading is not None and answer.reading["regime"] == case["regime"]
+    # The first line cites the article of the rule that answers.
+    rule = assistant.kb.rule(answer.rule_ids[0])
+    assert rule.source.article in answer.verdict_line
+
+
+def test_every_rule_is_reached_by_its_own_question(assistant: Assistant) -> None:
+    """A rule's `question`, asked in its branch and regime, finds that rule or one that
+    shares the question: no rule is out of reach."""
+    unreachable = []
+    last = assistant.engine.last_start_date
+    for rule in assistant.kb.all_rules():
+        if not rule.question:
+            unreachable.append(f"{rule.id}: no question")
+            continue
+        idcc = assistant.rule_scope.branch_of(rule) or 2378
+        past = assistant.rule_scope.regime_of(rule) == "proa" and assistant.rule_scope.branch_of(rule) is None
+        today = last if past else TODAY
+        if not rule.is_valid_on(today):
+            today = rule.valid_from or today
+        search = assistant.search_rules(rule.question, Profile(idcc=idcc, today=today))
+        found = {h.rule.question for h in search.hits[:3]}
+        if rule.question not in found:
+            unreachable.append(f"{rule.id}: {[h.rule.id for h in search.hits[:3]]}")
+    assert not unreachable, "\n".join(unreachable)
