@@ -265,9 +265,7 @@ class Assistant:
                 # « et en SDLM ? »: too short to find a rule, the topic under way answers.
                 return self.answer_faq(faq_topic, profile, change_explained)
             return self.rule_answers.answer(search, profile, change_explained)
-        if kind == AnswerTopic.CERTIFICATIONS or (
-            profile.target_diploma is None and profile.target_level is None and job
-        ):
+        if kind == AnswerTopic.CERTIFICATIONS:
             return self.answer_certifications(profile, change_explained=change_explained)
         return self.answer_eligibility(profile, change_explained)
 

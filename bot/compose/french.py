@@ -76,16 +76,12 @@ TOPIC_BUTTONS: Mapping[str, str] = {
 MY_CERTIFICATIONS = "Mes certifications"
 
 # -- verdict lines ---------------------------------------------------------------------
-VERDICT_RECONVERSION = (
-    "Non, plus de nouvelle Pro-A depuis le {switch} ; oui, vous pouvez demander une période de reconversion."
-)
+VERDICT_RECONVERSION = "Oui, par une autre voie : la période de reconversion ; depuis le {switch}, un avenant ne peut plus ouvrir de Pro-A."
 #: The regime's verdict inside its part, when the verdict line answers a narrower question.
 PART_RECONVERSION = (
-    "Une nouvelle Pro-A n'est plus possible depuis le {switch} ; vous pouvez demander une période de reconversion."
+    "Depuis le {switch}, un avenant ne peut plus ouvrir de Pro-A ; vous pouvez demander une période de reconversion."
 )
-VERDICT_TOO_LATE = (
-    "Non : votre avenant est daté du {signed_on}, après le {last_start} ; ce ne peut plus être une Pro-A."
-)
+VERDICT_TOO_LATE = "Votre avenant a été conclu le {signed_on}, après le {last_start} : ce ne peut plus être une Pro-A ; c'est une période de reconversion."
 VERDICT_PROA = {
     "eligible": "Oui, votre situation permet une Pro-A dans la branche {branch}.",
     "not_eligible": "Non, votre situation ne permet pas une Pro-A dans la branche {branch}.",
@@ -94,8 +90,8 @@ VERDICT_PROA = {
 }
 #: Under the période de reconversion, when the law leaves the person's contract open.
 VERDICT_RECONVERSION_TO_CONFIRM = (
-    "Non, plus de nouvelle Pro-A depuis le {switch} ; une période de reconversion avec votre "
-    "contrat est à confirmer auprès de votre OPCO ({opco})."
+    "Cela dépend : une période de reconversion avec votre contrat est à confirmer auprès de votre OPCO ({opco}) ; "
+    "depuis le {switch}, un avenant ne peut plus ouvrir de Pro-A."
 )
 VERDICT_ONGOING = "Oui, votre Pro-A continue selon l'accord de branche {branch}."
 VERDICT_NO_TARGET = "Non, la liste de la branche ne prévoit pas de {target} pour « {metier} »."
@@ -177,7 +173,7 @@ MORE_MANY = "Il y en a {count} autres : écrivez « voir plus »."
 #: rule, whose summary is the sentence.
 REASON_TEXTS: Mapping[ReasonCode, str | None] = {
     ReasonCode.PROA_ENDED_RULE: None,
-    ReasonCode.AVENANT_AFTER_END: "Votre avenant est daté du {signed_on}, après le {last_start_date} : ce ne peut plus être une Pro-A.",
+    ReasonCode.AVENANT_AFTER_END: "Votre avenant a été conclu le {signed_on}, après le {last_start_date} : ce ne peut plus être une Pro-A.",
     ReasonCode.PROA_ONGOING_AGREEMENT: "Votre avenant Pro-A a été conclu le {signed_on}, avant le {replacement_from} : il continue selon l'accord de branche.",
     ReasonCode.RECONVERSION_BENEFICIARIES_RULE: None,
     ReasonCode.CONTRACTS_ELIGIBLE_RULE: None,

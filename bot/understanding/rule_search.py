@@ -37,7 +37,8 @@ SURE_FROM = 0.42
 #: the best is below ``CLOSE_BELOW`` (a strong best rule answers).
 CLOSE_RATIO = 0.95
 CLOSE_BELOW = 0.55
-#: The branch's own rule is more specific than the law's on the same point.
+#: The branch's own rule is more specific than the law's on the same point (when the
+#: question is about the Pro-A; a question about today reads today's law first).
 BRANCH_BOOST = 0.1
 #: A branch rule of the same family within this share of a law rule's score goes first.
 BRANCH_FIRST_SHARE = 0.6
@@ -158,7 +159,7 @@ def _branch_first(ranked: list[RuleHit], scope: RuleScope) -> list[RuleHit]:
     """The branch's own rule first when a law rule of the same family leads by little: the
     agreement says how the law applies in the branch (« 17 € par heure », not the law's
     general funding rule)."""
-    if not ranked or scope.branch_of(ranked[0].rule) is not None:
+    if not ranked or scope.branch_of(ranked[0].rule) is not None or scope.regime_of(ranked[0].rule) != REGIME_PROA:
         return ranked
     best = ranked[0]
     family = topic_family(best.rule.topic)
@@ -190,7 +191,7 @@ def search_rules(
                 h.rule,
                 h.score
                 + (TOPIC_HINT_BOOST if h.rule.topic in hint_topics else 0.0)
-                + (BRANCH_BOOST if scope.branch_of(h.rule) is not None else 0.0),
+                + (BRANCH_BOOST if scope.branch_of(h.rule) is not None and regime is not None else 0.0),
             )
             for h in ranked
         ),
