@@ -284,14 +284,22 @@ def _day_of(fact: Fact) -> date | None:
     return parse_date(value)
 
 
-def _date_role(before: str, words: QuestionWords) -> str | None:
-    """The role whose cue stands nearest before a date (in ``before``, normalised)."""
-    best: tuple[int, str] | None = None
+#: « avenant n° 7 », « avenant 1 »: an amendment to a branch agreement, not the avenant to
+#: the person's employment contract (its date says nothing of the person's Pro-A).
+_AMENDMENT = re.compile(r"avenant\s+(?:n\s*o?\s*|numero\s+)?\d")
+
+
+def date_role(before: str, words: QuestionWords) -> tuple[str, int] | None:
+    """The role whose cue stands nearest before a date (in ``before``, normalised), and
+    where that cue starts."""
+    best: tuple[int, int, str] | None = None
     for role, pattern in words.role_patterns.items():
         for match in pattern.finditer(before):
             if best is None or match.end() > best[0]:
-                best = (match.end(), role)
-    return best[1] if best else None
+                best = (match.end(), match.start(), role)
+    if best is None or (best[2] == AVENANT and _AMENDMENT.search(before[best[1] :])):
+        return None
+    return best[2], best[1]
 
 
 def dated_facts(text: str, words: QuestionWords | None = None) -> list[tuple[Fact, date, str | None]]:
@@ -305,7 +313,8 @@ def dated_facts(text: str, words: QuestionWords | None = None) -> list[tuple[Fac
         if day is None:
             continue
         before = words.join(normalize(text[max(0, fact.start - ROLE_WINDOW) : fact.start]))
-        out.append((fact, day, _date_role(before, words)))
+        role = date_role(before, words)
+        out.append((fact, day, role[0] if role else None))
     return out
 
 

@@ -9,14 +9,16 @@ at all, or only what the next predicted action says. The action call also waits 
 These channels are Rasa's ``rest`` and ``socketio`` channels (same names, same
 webhooks) with one wrapper around the message handler:
 
-- the user text is cleaned first (:func:`prepare_text`): control characters, HTML tags
+- the user text is cleaned first (:func:`prepare_text`): control characters, unpaired
+  surrogates, HTML tags
   and angle brackets removed, white space collapsed, cut to ``PROA_MAX_MESSAGE_CHARS``
   characters (default 1000); a ``/intent{…}`` command that is malformed or names an
   intent or entity missing from the domain is passed on as plain text (Rasa would log
   it); an empty message gets :data:`EMPTY_TEXT` without reaching the model;
 - when the handling raised, when the processor logged a failed action for this message,
-  or when no bot message at all was sent, the user gets :data:`BUSY_TEXT`. The
-  conversation (tracker) is kept: the next message goes on from there;
+  or when no bot message at all was sent, the user gets :data:`BUSY_TEXT`, and only it
+  (not the fallback Rasa predicts after a failed action, before it). The conversation
+  (tracker) is kept: the next message goes on from there;
 - the bot messages of a turn are held until it is over: when the tracker store
   (``stores.sql_tracker_store``) logged a database failure, the user gets only
   :data:`BUSY_TEXT` (the answers were computed on a conversation that was not read, or
@@ -69,7 +71,14 @@ from sanic.response import HTTPResponse
 
 from channels.action_validation import install as install_action_validation
 from channels.http_guard import install as install_http_guard
-from channels.input_checks import MAX_METADATA_BYTES, MAX_SENDER_CHARS, loads_limited, metadata_problem, valid_sender
+from channels.input_checks import (
+    MAX_METADATA_BYTES,
+    MAX_SENDER_CHARS,
+    loads_limited,
+    metadata_problem,
+    valid_sender,
+    without_surrogates,
+)
 from channels.socketio_persistent import PersistentSocketIOInput
 
 logger = logging.getLogger(__name__)
@@ -109,11 +118,12 @@ _SPACES = re.compile(r"\s+")
 
 
 def clean_text(text: str | None, limit: int = MAX_MESSAGE_CHARS) -> str:
-    """The user text as the model gets it: no control characters, no HTML tags nor
-    angle brackets, white space collapsed, at most ``limit`` characters."""
+    """The user text as the model gets it: no control characters nor unpaired
+    surrogates, no HTML tags nor angle brackets, white space collapsed, at most
+    ``limit`` characters."""
     if not text:
         return ""
-    text = _CONTROL.sub(" ", text)
+    text = without_surrogates(_CONTROL.sub(" ", text))
     text = _TAG.sub(" ", text)
     text = text.replace("<", " ").replace(">", " ")
     text = _SPACES.sub(" ", text).strip()
@@ -336,13 +346,14 @@ def guard(on_new_message: OnNewMessage) -> OnNewMessage:
 
         if turn.store_failed:
             logger.warning("The conversation store failed: the user was told to retry.")
-            await output.send_text_message(message.sender_id, BUSY_TEXT)
+        elif turn.failed:
+            logger.warning("A custom action failed: the user was told to retry.")
+        elif counting.sent:
+            await counting.flush()
             return result
-        await counting.flush()
-        if turn.failed or counting.sent == 0:
-            if turn.failed:
-                logger.warning("A custom action failed: the user was told to retry.")
-            await output.send_text_message(message.sender_id, BUSY_TEXT)
+        # Only the busy message: what the turn computed after a failure (the fallback
+        # Rasa predicts once an action failed) would only confuse the person.
+        await output.send_text_message(message.sender_id, BUSY_TEXT)
         return result
 
     return guarded

@@ -1,4 +1,5 @@
-"""Refuse HTTP requests whose body framing is malformed, before Sanic reads the body.
+"""Refuse HTTP requests whose framing is malformed or whose body is too large, before
+Sanic reads the body; keep the action server's error answers safe.
 
 Sanic 21.12 (pinned by Rasa 3.6 and rasa-sdk 3.6) trusts the request framing headers:
 
@@ -9,28 +10,81 @@ Sanic 21.12 (pinned by Rasa 3.6 and rasa-sdk 3.6) trusts the request framing hea
   without a ``Content-Length`` (``chunked, identity``), raises a ``ValueError`` /
   ``KeyError`` that becomes a 500;
 - ``Content-Length`` together with ``Transfer-Encoding``, or two different
-  ``Content-Length`` values, are accepted (request smuggling behind a proxy).
+  ``Content-Length`` values, are accepted (request smuggling behind a proxy);
+- a header line is split at its first colon and the name kept as written:
+  ``Transfer-Encoding : chunked`` (a space before the colon) is the header
+  ``"transfer-encoding "``, which Sanic ignores, so the body was read as a second
+  request (request smuggling, nginx answers such a line with a 400); a line without
+  a colon became a 500 on the action server, and a bare LF inside a line is a line
+  end for nginx but not for Sanic.
 
 :func:`install` replaces the ``Http`` class that Sanic's ``HttpProtocol`` creates for each
-connection by :class:`GuardedHttp`, which checks the framing headers right after Sanic
-parsed them and, when they are malformed, answers ``400 Bad Request`` and closes the
-connection without reading the body (the 400 is written by the guard itself: rasa-sdk's
-app turns every exception into a 500). It is called at import by ``channels.guarded``
-(the channels of ``rasa run``, loaded from credentials.yml) and by the ``actions``
-package (``rasa run actions``), so both servers are covered, whatever starts them.
+connection by :class:`GuardedHttp`, which checks the header block right after Sanic
+parsed it (:func:`header_problem`, :func:`framing_problem`) and, when it is malformed,
+answers ``400 Bad Request`` and closes the connection without reading the body (the
+400 is written by the guard itself: rasa-sdk's app turns every exception into a 500).
+It also:
+
+- refuses a ``Content-Encoding`` the application does not decompress with a 415
+  (Rasa decompresses nothing; the action server takes ``deflate`` / ``gzip``, see
+  :func:`protect_action_server`);
+- limits the body of the channel webhooks (``/webhooks/…``, ``/socket.io/``) to
+  :data:`MAX_WEBHOOK_BYTES` (``PROA_MAX_REQUEST_BYTES``, default 1 MiB; Sanic's default
+  is 100 MB, read into memory): a larger body gets a 413 before it is read.
+
+:func:`install` is called at import by ``channels.guarded`` (the channels of ``rasa
+run``, loaded from credentials.yml) and by the ``actions`` package (``rasa run
+actions``), so both servers are covered, whatever starts them. The ``actions`` package
+also calls :func:`protect_action_server` on rasa-sdk's app:
+
+- the body is limited to :data:`MAX_ACTION_BODY_BYTES` (``PROA_ACTION_MAX_BODY_BYTES``,
+  default 16 MiB), **also after decompression**: rasa-sdk decompressed a ``deflate``
+  body without limit (398 KB sent became 400 MB in memory). The body is inflated here
+  in bounded steps (413 beyond the limit, 400 when corrupt) and handed to rasa-sdk
+  uncompressed;
+- errors are answered by :class:`SafeErrorHandler`: the status of the error (400 for a
+  bad chunk, 413 for a body too large…) instead of rasa-sdk's 500 for everything, and
+  never the request body (rasa-sdk echoed it in ``request_body``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
+import traceback
+import zlib
 from collections.abc import Iterable
+from http import HTTPStatus
+from typing import Any
 
 import sanic.server.protocols.http_protocol as http_protocol
-from sanic.exceptions import InvalidUsage
+from sanic import Sanic, response
+from sanic.exceptions import SanicException
+from sanic.handlers import ErrorHandler
 from sanic.http import Http, Stage
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels.input_checks import env_int
+
+logger = logging.getLogger(__name__)
+
+
+#: Largest body of a channel webhook request on ``rasa run`` (REST, socket.io, Slack,
+#: Teams), in bytes. The REST channel has its own, smaller limit (PROA_MAX_BODY_BYTES).
+MAX_WEBHOOK_BYTES = env_int("PROA_MAX_REQUEST_BYTES", 1024 * 1024)
+#: Largest body of an action server request, in bytes, before and after decompression
+#: (Rasa sends the conversation's events: long conversations take a few hundred kB).
+MAX_ACTION_BODY_BYTES = env_int("PROA_ACTION_MAX_BODY_BYTES", 16 * 1024 * 1024)
+#: Paths whose body is limited to :data:`MAX_WEBHOOK_BYTES`.
+WEBHOOK_PREFIXES = ("/webhooks/", "/socket.io/")
+#: Application config key: the ``Content-Encoding`` values the application decompresses.
+ENCODINGS_CONFIG = "PROA_CONTENT_ENCODINGS"
 
 _DIGITS = re.compile(r"[0-9]{1,18}")
+#: A header field name (RFC 9110 token).
+_TOKEN = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def framing_problem(content_lengths: Iterable[str], transfer_encodings: Iterable[str]) -> str | None:
@@ -53,34 +107,73 @@ def framing_problem(content_lengths: Iterable[str], transfer_encodings: Iterable
     return None
 
 
-_BODY = json.dumps(
-    {"error": "bad_request", "message": "Requête HTTP mal formée (en-têtes Content-Length / Transfer-Encoding)."},
-    ensure_ascii=False,
-).encode("utf-8")
-BAD_REQUEST = (
-    b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\n"
-    b"content-length: " + str(len(_BODY)).encode() + b"\r\nconnection: close\r\n\r\n" + _BODY
-)
+def header_problem(head: bytes) -> str | None:
+    """Why the raw header block ``head`` (request line and header lines, without the
+    final blank line) must be refused, or None. Refused, as nginx does: a header name
+    that is not a token (a space or tab before the colon, an empty name), a line
+    without a colon, a folded line (starting with white space); and a CR, LF or NUL
+    inside a line (another server could read one line where Sanic reads two)."""
+    lines = head.split(b"\r\n")
+    for line in lines[1:]:
+        if not line:
+            return "empty header line"
+        if any(byte in line for byte in (b"\r", b"\n", b"\0")):
+            return "CR, LF or NUL inside a header line"
+        if line[:1] in (b" ", b"\t"):
+            return "folded header line"
+        name, colon, _ = line.partition(b":")
+        if not colon:
+            return "header line without a colon"
+        if not _TOKEN.fullmatch(name):
+            return "invalid header name"
+    return None
+
+
+def encoding_problem(content_encodings: Iterable[str], accepted: Iterable[str]) -> str | None:
+    """Why a body with these ``Content-Encoding`` header values cannot be read by an
+    application that decompresses ``accepted``, or None (``identity`` is no encoding)."""
+    values = [part.strip().lower() for value in content_encodings for part in value.split(",")]
+    values = [value for value in values if value and value != "identity"]
+    if not values:
+        return None
+    if len(values) > 1 or values[0] not in {value.lower() for value in accepted}:
+        return "unsupported Content-Encoding"
+    return None
+
+
+def raw_error(status: int, code: str, message: str) -> bytes:
+    """A complete HTTP/1.1 error response that closes the connection."""
+    body = json.dumps({"error": code, "message": message}, ensure_ascii=False).encode("utf-8")
+    phrase = HTTPStatus(status).phrase
+    return (
+        f"HTTP/1.1 {status} {phrase}\r\ncontent-type: application/json; charset=utf-8\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    ).encode("ascii") + body
+
+
+BAD_REQUEST = raw_error(400, "bad_request", "Requête HTTP mal formée (en-têtes Content-Length / Transfer-Encoding).")
+BAD_HEADERS = raw_error(400, "bad_request", "Requête HTTP mal formée (en-têtes).")
+UNSUPPORTED_ENCODING = raw_error(415, "unsupported_encoding", "Corps de requête compressé non accepté.")
 
 
 class GuardedHttp(Http):
-    """Sanic's HTTP/1.1 connection handler with the framing check of :func:`framing_problem`."""
+    """Sanic's HTTP/1.1 connection handler with the checks of the module docstring."""
 
     __slots__ = ()
 
-    async def _refuse(self) -> None:
-        # Nothing of the body may be read (a negative length would loop). The 400 is
-        # written here, not by the app's error handlers (rasa-sdk answers every
+    async def _refuse(self, answer: bytes = BAD_REQUEST) -> None:
+        # Nothing of the body may be read (a negative length would loop). The answer is
+        # written here, not by the app's error handlers (rasa-sdk answered every
         # exception with a 500); the FAILED stage makes Sanic skip its own error
         # response, and the connection is closed.
         self.request_body = None
         self.request_bytes_left = 0
         self.keep_alive = False
         try:
-            await self._send(BAD_REQUEST)
+            await self._send(answer)
         finally:
             self.stage = Stage.FAILED
-        raise InvalidUsage("Bad Request")
+        raise SanicException("Refused request", status_code=int(answer.split(b" ", 2)[1]))
 
     async def http1_request_header(self) -> None:  # type: ignore[override]
         try:
@@ -89,9 +182,22 @@ class GuardedHttp(Http):
             # int() of a non-numeric Content-Length, or a Transfer-Encoding that is not
             # "chunked" without any Content-Length.
             await self._refuse()
-        headers = self.request.headers
+        except SanicException as error:
+            # A header line Sanic could not split (no colon), an unknown Expect, a header
+            # block too large: answered here with its status (rasa-sdk made it a 500).
+            status = int(getattr(error, "status_code", 400) or 400)
+            await self._refuse(raw_error(status, "bad_request", "Requête HTTP mal formée (en-têtes)."))
+        request = self.request
+        headers = request.headers
+        if header_problem(bytes(getattr(request, "head", b""))):
+            await self._refuse(BAD_HEADERS)
         if framing_problem(headers.getall("content-length", []), headers.getall("transfer-encoding", [])):
             await self._refuse()
+        accepted = request.app.config.get(ENCODINGS_CONFIG, ())
+        if encoding_problem(headers.getall("content-encoding", []), accepted):
+            await self._refuse(UNSUPPORTED_ENCODING)
+        if request.path.startswith(WEBHOOK_PREFIXES):
+            self.request_max_size = min(self.request_max_size, MAX_WEBHOOK_BYTES)
 
 
 def install() -> None:
@@ -103,3 +209,103 @@ def install() -> None:
 def installed() -> bool:
     """Whether :func:`install` is in effect in this process."""
     return http_protocol.Http is GuardedHttp
+
+
+# --- the action server (rasa-sdk's app) ---------------------------------------------------
+
+
+def _error_json(status: int) -> HTTPResponse:
+    return response.json({"error": HTTPStatus(status).phrase}, status=status)
+
+
+class SafeErrorHandler(ErrorHandler):
+    """Error answers that keep the error's status and never echo the request.
+
+    Replaces rasa-sdk's ``@app.exception(Exception)`` handler, which answered every
+    exception (a bad chunk, a body too large included) with a 500 whose JSON repeated
+    the request body. The log names the exception class and where it was raised, not
+    its message (which may quote the conversation).
+    """
+
+    def response(self, request: Request, exception: BaseException) -> HTTPResponse:
+        status = int(getattr(exception, "status_code", 0) or 0) if isinstance(exception, SanicException) else 500
+        if not 400 <= status <= 599:
+            status = 500
+        if status >= 500:
+            frames = traceback.extract_tb(exception.__traceback__)
+            where = f"{frames[-1].filename}:{frames[-1].lineno} in {frames[-1].name}" if frames else "unknown"
+            logger.error("Request failed: %s (%s)", type(exception).__name__, where)
+        return _error_json(status)
+
+    def default(self, request: Request, exception: BaseException) -> HTTPResponse:
+        return self.response(request, exception)
+
+
+def inflate_limited(body: bytes, limit: int) -> bytes:
+    """Decompress a zlib or gzip ``body`` to at most ``limit`` bytes.
+
+    Raises ``OverflowError`` beyond ``limit`` and ``ValueError`` for a corrupt or
+    truncated body; the output is never larger than ``limit + 1`` bytes in memory.
+    """
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # zlib or gzip header
+    try:
+        data = inflater.decompress(body, limit + 1)
+    except zlib.error:
+        raise ValueError("corrupt compressed body") from None
+    if len(data) > limit or inflater.unconsumed_tail:
+        raise OverflowError("decompressed body too large")
+    if not inflater.eof:
+        raise ValueError("truncated compressed body")
+    return data
+
+
+async def _inflate_body(request: Request) -> HTTPResponse | None:
+    """Request middleware: replace a compressed body by its bounded decompression."""
+    encodings = request.headers.getall("content-encoding", [])
+    if not encodings:
+        return None
+    if encoding_problem(encodings, ()) is not None:  # not just "identity"
+        try:
+            request.body = inflate_limited(request.body or b"", MAX_ACTION_BODY_BYTES)
+        except OverflowError:
+            return _error_json(413)
+        except ValueError:
+            return _error_json(400)
+    # rasa-sdk decompresses again when it sees the header: the body is plain now.
+    del request.headers["content-encoding"]
+    return None
+
+
+def protect_action_server(app: Sanic) -> None:
+    """Bounded bodies (also decompressed) and safe error answers on rasa-sdk's ``app``
+    (see the module docstring). Idempotent."""
+    if getattr(app.ctx, "proa_protected", False):
+        return
+    app.ctx.proa_protected = True
+    app.config.REQUEST_MAX_SIZE = MAX_ACTION_BODY_BYTES
+    app.config[ENCODINGS_CONFIG] = ("deflate", "gzip")
+    app.register_middleware(_inflate_body, "request")
+    app.error_handler = SafeErrorHandler()
+
+
+def protect_action_server_apps() -> None:
+    """:func:`protect_action_server` on rasa-sdk's app when it exists (the ``actions``
+    package is imported by ``rasa_sdk.endpoint.create_app`` right after the app is
+    made), and on every app it creates later in this process."""
+    import rasa_sdk.endpoint as endpoint
+
+    try:
+        protect_action_server(Sanic.get_app("rasa_sdk"))
+    except SanicException:
+        pass  # not created yet (imported outside `rasa run actions`)
+    create_app: Any = endpoint.create_app
+    if getattr(create_app, "proa_protected", False):
+        return
+
+    def protected_create_app(*args: Any, **kwargs: Any) -> Sanic:
+        app = create_app(*args, **kwargs)
+        protect_action_server(app)
+        return app
+
+    protected_create_app.proa_protected = True  # type: ignore[attr-defined]
+    endpoint.create_app = protected_create_app

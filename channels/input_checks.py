@@ -4,7 +4,11 @@
   ``RecursionError`` on very deep input, which became a 500);
 - ``metadata`` must be a JSON object of at most :data:`MAX_METADATA_BYTES` bytes once
   serialised (it is stored with every user event of the tracker);
-- sender / session ids are short strings without control characters.
+- sender / session ids are short strings without control characters nor unpaired
+  surrogates;
+- unpaired UTF-16 surrogates (``"\\ud800"`` in a JSON string) are removed from the text by
+  :func:`without_surrogates`: they cannot be encoded in UTF-8, so the model, the tracker
+  store and the lock store failed on them (the person got the busy message).
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import re
 from typing import Any, TypeGuard
 
 
-def _env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int) -> int:
+    """The positive integer of environment variable ``name``, else ``default``."""
     try:
         value = int(os.environ.get(name, default))
     except ValueError:
@@ -24,13 +29,21 @@ def _env_int(name: str, default: int) -> int:
 
 
 #: Deepest JSON nesting accepted in a request body or socket.io event.
-MAX_JSON_DEPTH = _env_int("PROA_MAX_JSON_DEPTH", 8)
+MAX_JSON_DEPTH = env_int("PROA_MAX_JSON_DEPTH", 8)
 #: Largest ``metadata`` accepted, in bytes of compact JSON.
-MAX_METADATA_BYTES = _env_int("PROA_MAX_METADATA_BYTES", 2048)
+MAX_METADATA_BYTES = env_int("PROA_MAX_METADATA_BYTES", 2048)
 #: Longest sender id (the SQL tracker store column holds 255).
 MAX_SENDER_CHARS = 128
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: A UTF-16 surrogate code point. ``json.loads`` joins a valid pair into one character,
+#: so a surrogate left in a ``str`` is unpaired (and cannot be written as UTF-8).
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def without_surrogates(text: str, replacement: str = " ") -> str:
+    """``text`` with every unpaired surrogate replaced by ``replacement``."""
+    return SURROGATE.sub(replacement, text)
 
 
 def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
@@ -73,10 +86,12 @@ def metadata_problem(metadata: Any) -> str | None:
 
 
 def valid_sender(sender: Any) -> TypeGuard[str]:
-    """A sender id: 1–128 characters, not only spaces, no control character."""
+    """A sender id: 1–128 characters, not only spaces, no control character, no
+    unpaired surrogate (an id is never rewritten: two different ids would become one)."""
     return (
         isinstance(sender, str)
         and bool(sender.strip())
         and len(sender) <= MAX_SENDER_CHARS
         and not CONTROL.search(sender)
+        and not SURROGATE.search(sender)
     )

@@ -17,26 +17,138 @@ machine) see and respect the same tickets. Endpoints file::
       db: proa_locks.db     # relative to the working folder of `rasa run`
 
 For several machines use the Redis lock store (``endpoints.scale.yml``).
+
+**Locks of a dead process.** Each ticket carries the identity of the process that took
+it (:func:`holder`: host name, boot id, PID namespace, pid and the process's start
+time), stored with Rasa's fields in the ticket's JSON. A ticket whose holder is gone
+(same machine and PID namespace, and the pid no longer runs, or runs another program
+since it was reused, or the machine rebooted since) counts as expired
+(:class:`HeldTicket`). Rasa killed in the middle of a message therefore no longer
+keeps that person waiting for the ticket's 60 s lifetime after a restart. A ticket
+taken on another machine or in another PID namespace (a container sharing the file)
+cannot be checked and keeps Rasa's expiry.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import threading
+import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from rasa.core.lock import TicketLock
+from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
 DEFAULT_DB = "proa_locks.db"
 #: Seconds a process waits for another one's lock transaction (they last microseconds).
 BUSY_TIMEOUT = 30.0
+
+_BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
+
+
+def _read(path: str | Path) -> str | None:
+    try:
+        return Path(path).read_text(encoding="ascii", errors="replace").strip()
+    except OSError:
+        return None
+
+
+def _start_time(pid: int) -> str | None:
+    """Start time of process ``pid`` (clock ticks since boot, /proc/<pid>/stat field
+    22), or None when no such process runs."""
+    stat = _read(f"/proc/{pid}/stat")
+    if not stat or ")" not in stat:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def _pid_namespace() -> str | None:
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return None
+
+
+_HOLDER: dict[int, dict[str, Any] | None] = {}
+
+
+def holder() -> dict[str, Any] | None:
+    """This process's identity, or None where it cannot be checked (no /proc)."""
+    pid = os.getpid()
+    if pid not in _HOLDER:
+        start, boot = _start_time(pid), _read(_BOOT_ID)
+        _HOLDER.clear()
+        _HOLDER[pid] = (
+            None
+            if start is None or not boot
+            else {"host": socket.gethostname(), "boot": boot, "pidns": _pid_namespace(), "pid": pid, "start": start}
+        )
+    return _HOLDER[pid]
+
+
+def holder_alive(identity: Any) -> bool:
+    """Whether the process ``identity`` (from :func:`holder`) may still hold its ticket:
+    False only when it certainly stopped; True when it runs or cannot be checked."""
+    me = holder()
+    if not isinstance(identity, dict) or me is None:
+        return True
+    if identity == me:
+        return True
+    if identity.get("host") != me["host"]:
+        return True  # another machine: cannot tell
+    if identity.get("boot") != me["boot"]:
+        return False  # this machine rebooted since the ticket was taken
+    if identity.get("pidns") != me["pidns"] or not isinstance(identity.get("pid"), int):
+        return True  # another PID namespace (container): cannot tell
+    return _start_time(identity["pid"]) == identity.get("start")
+
+
+class HeldTicket(Ticket):
+    """Rasa's ticket plus the identity of the process that took it; it counts as expired
+    when that process is gone."""
+
+    def __init__(self, number: int, expires: float, holder: dict[str, Any] | None = None) -> None:
+        super().__init__(number, expires)
+        self.holder = holder
+
+    def has_expired(self) -> bool:
+        return super().has_expired() or not holder_alive(self.holder)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = super().as_dict()
+        if self.holder is not None:
+            data["holder"] = self.holder
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HeldTicket:
+        return cls(number=data["number"], expires=data["expires"], holder=data.get("holder"))
+
+
+class HeldTicketLock(TicketLock):
+    """Rasa's ticket lock whose tickets are :class:`HeldTicket` (same JSON, one more
+    field per ticket, which Rasa's own ``TicketLock.from_dict`` ignores)."""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HeldTicketLock:
+        tickets = [HeldTicket.from_dict(json.loads(ticket)) for ticket in data.get("tickets", [])]
+        return cls(data.get("conversation_id"), deque(tickets))
+
+    def issue_ticket(self, lifetime: float) -> int:
+        """Issue a new ticket held by this process and return its number."""
+        self.remove_expired_tickets()
+        number = self.last_issued + 1
+        self.tickets.append(HeldTicket(number, time.time() + lifetime, holder()))
+        return number
 
 
 class SQLiteLockStore(LockStore):
@@ -89,7 +201,12 @@ class SQLiteLockStore(LockStore):
             row = self._connection.execute(
                 "SELECT lock FROM conversation_locks WHERE conversation_id = ?", (conversation_id,)
             ).fetchone()
-        return TicketLock.from_dict(json.loads(row[0])) if row else None
+        return HeldTicketLock.from_dict(json.loads(row[0])) if row else None
+
+    @staticmethod
+    def create_lock(conversation_id: str) -> TicketLock:
+        """A new lock whose tickets carry their holder's identity."""
+        return HeldTicketLock(conversation_id)
 
     def delete_lock(self, conversation_id: str) -> None:
         with self._transaction():

@@ -76,7 +76,7 @@ TOPIC_BUTTONS: Mapping[str, str] = {
 MY_CERTIFICATIONS = "Mes certifications"
 
 # -- verdict lines ---------------------------------------------------------------------
-VERDICT_RECONVERSION = "Oui, par une autre voie : la période de reconversion ; depuis le {switch}, un avenant ne peut plus ouvrir de Pro-A."
+VERDICT_RECONVERSION = "Non, plus de Pro-A pour un avenant conclu depuis le {switch} ; oui, vous pouvez demander une période de reconversion."
 #: The regime's verdict inside its part, when the verdict line answers a narrower question.
 PART_RECONVERSION = (
     "Depuis le {switch}, un avenant ne peut plus ouvrir de Pro-A ; vous pouvez demander une période de reconversion."
@@ -90,8 +90,8 @@ VERDICT_PROA = {
 }
 #: Under the période de reconversion, when the law leaves the person's contract open.
 VERDICT_RECONVERSION_TO_CONFIRM = (
-    "Cela dépend : une période de reconversion avec votre contrat est à confirmer auprès de votre OPCO ({opco}) ; "
-    "depuis le {switch}, un avenant ne peut plus ouvrir de Pro-A."
+    "Non, plus de Pro-A pour un avenant conclu depuis le {switch} ; une période de reconversion avec votre "
+    "contrat est à confirmer auprès de votre OPCO ({opco})."
 )
 VERDICT_ONGOING = "Oui, votre Pro-A continue selon l'accord de branche {branch}."
 VERDICT_NO_TARGET = "Non, la liste de la branche ne prévoit pas de {target} pour « {metier} »."
@@ -122,6 +122,9 @@ HEADING_PROA_PAST = "Pro-A (jusqu'au {last_day})"
 CITE_LAW = "Code du travail, art. {article}"
 CITE_AGREEMENT = "accord {branch}, art. {article}"
 CITED = "{sentence} ({cite})."
+#: A closed question's answer in front of the rule's sentence: « Oui. Pro-A signée avant 2026 : … ».
+YES_NO = {"oui": "Oui.", "non": "Non.", "cela dépend": "Cela dépend."}
+ANSWERED = "{answer} {line}"
 ASK_WHICH_RULE = "Je veux être sûr de répondre à votre question : de quoi parlez-vous ?"
 ASK_NO_RULE = "Je n'ai pas trouvé de règle qui réponde à cette question. Parlez-vous de l'un de ces points ?"
 AVENANT_TOO_LATE = (

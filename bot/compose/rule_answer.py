@@ -10,6 +10,7 @@ the finder then finds for sure).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.compose import french
@@ -21,7 +22,7 @@ from bot.knowledge.models import Rule
 from bot.profile import Profile
 from bot.rules import PROA, PROA_ONGOING, RECONVERSION, Regime
 from bot.understanding.rule_finder import RuleHit
-from bot.understanding.rule_search import REGIME_PROA, RuleScope, RuleSearch, topic_family
+from bot.understanding.rule_search import BOTH_REGIMES_TOPICS, REGIME_PROA, RuleScope, RuleSearch, topic_family
 
 #: Another regime's rule is shown beside the best one when it scores at least this share.
 OTHER_REGIME_SHARE = 0.6
@@ -29,6 +30,9 @@ OTHER_REGIME_SHARE = 0.6
 #: (at most ``MAX_NEAR``): « combien dure… » also gets the longer durations of some publics.
 NEAR_SHARE = 0.8
 MAX_NEAR = 2
+#: A rule's yes/no answer opens the first line only when the rule is this sure to be the
+#: question asked (a near rule could answer a different yes/no question).
+YES_NO_FROM = 0.17
 #: How many readings a question back offers.
 ASK_CHOICES = 3
 
@@ -37,6 +41,25 @@ def faq_topic_of_rule(rule: Rule) -> str | None:
     """The FAQ topic whose rule topics hold ``rule``'s topic (for buttons and grouping)."""
     family = topic_family(rule.topic)
     return family if family in faq_topics() else None
+
+
+#: A sentence ends at « . », « ? » or « ! » and a space, but not after an article letter
+#: (« l'article L. 6324-3 », « D. 6324-1-1 ») nor an abbreviation (« art. », « n° »).
+_SENTENCE_END = re.compile(r"(?<![\s'’(][A-Z])(?<!\bart)(?<!\bn°)(?<!\bp)[.?!](?=\s+[A-ZÀ-Ý«])")
+#: The first line holds the rule's whole first sentence up to this length; a longer one is
+#: cut at its first « ; » (never inside a clause that carries the answer).
+FIRST_LINE_MAX = 280
+
+
+def split_first_sentence(summary: str) -> tuple[str, tuple[str, ...]]:
+    """The first sentence of a rule's summary (without its full stop), and the rest."""
+    match = _SENTENCE_END.search(summary)
+    first, rest = (summary[: match.start()], summary[match.end() :].strip()) if match else (summary, "")
+    first = first.rstrip(" .")
+    if len(first) > FIRST_LINE_MAX and " ; " in first:
+        first, more = first.split(" ; ", 1)
+        rest = f"{more[:1].upper()}{more[1:]}. {rest}".strip() if more else rest
+    return first, ((rest,) if rest else ())
 
 
 class RuleAnswers:
@@ -75,15 +98,12 @@ class RuleAnswers:
     def _first_line(self, rule: Rule, regime: Regime, heading: str) -> tuple[str, tuple[str, ...]]:
         """The verdict line (first sentence, cited) and the rule's other sentences."""
         summary = " ".join(rule.summary.split())
-        said = french.first_sentence(summary)
-        sentence = said.rstrip(" .…")
-        rest = summary[len(sentence) :].lstrip(" .;:,") if summary.startswith(sentence) else ""
-        rest = rest[:1].upper() + rest[1:]
+        sentence, rest = split_first_sentence(summary)
         names_scheme = any(word in sentence.casefold() for word in ("pro-a", "période de reconversion"))
         if regime == PROA_ONGOING or not names_scheme:
             sentence = f"{heading} : {french.lowered(sentence)}"
         line = french.CITED.format(sentence=sentence, cite=self._cite(rule))
-        return line, ((rest,) if rest else ())
+        return line, rest
 
     # -- answers ---------------------------------------------------------------------
     def answer(self, search: RuleSearch, profile: Profile, change_explained: bool = False) -> Answer:
@@ -94,6 +114,9 @@ class RuleAnswers:
         regime = self._regime(best, search)
         heading = self._heading(regime, search, profile)
         line, rest = self._first_line(best, regime, heading)
+        yes_no = self._yes_no(best, search)
+        if yes_no is not None:
+            line = french.ANSWERED.format(answer=french.YES_NO[yes_no], line=line)
         family = topic_family(best.topic)
         same = [h.rule for h in search.hits[1:] if best.question and h.rule.question == best.question]
         near = [
@@ -147,6 +170,18 @@ class RuleAnswers:
             rule_ids=tuple(r.id for r in used),
             reading=self._reading(search, regime),
         )
+
+    def _yes_no(self, best: Rule, search: RuleSearch) -> str | None:
+        """« oui » / « non » / « cela dépend » for a closed question: the rule's own answer,
+        or for the transition asked with an avenant's date, whether it is still a Pro-A."""
+        reading = search.reading
+        if not reading.yes_no or search.best is None:
+            return None
+        if best.topic in BOTH_REGIMES_TOPICS and reading.avenant_on is not None:
+            return "non" if search.avenant_too_late else "oui"
+        if search.best.score < YES_NO_FROM:
+            return None
+        return best.answer if best.answer in french.YES_NO else None
 
     def _other_regime(self, search: RuleSearch, best: Rule) -> Rule | None:
         """The other regime's best rule on the same point, when the question chose none."""

@@ -160,6 +160,7 @@ def load_rules(
             source=_source_ref(raw["source"], sources, path, f"{field}.source"),
             question=raw.get("question"),
             asks=tuple(raw.get("asks") or ()),
+            answer=raw.get("answer"),
         )
         missing = [name for name in rule.placeholders() if name not in rule.values]
         if missing:

@@ -152,6 +152,8 @@ class Rule:
     #: (read by the rule finder); rules answering the same question share ``question``.
     question: str | None = None
     asks: tuple[str, ...] = ()
+    #: The answer to ``question`` when it is a yes/no question (« oui », « non », « cela dépend »).
+    answer: str | None = None
 
     @property
     def summary(self) -> str:

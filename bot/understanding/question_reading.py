@@ -10,11 +10,12 @@ the training starts later. Words: ``knowledge/lexicon/questions.yml``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.parse import AVENANT, START, dated_facts
-from bot.text import normalize
+from bot.parse import AVENANT, ROLE_WINDOW, START, date_role, dated_facts
+from bot.text import fold_accents, normalize
 from bot.understanding.question_words import QuestionWords, default_question_words
 
 __all__ = ["AVENANT", "PROA", "RECONVERSION", "START", "Reading", "dated_facts", "read_question"]
@@ -37,6 +38,9 @@ class Reading:
     #: The question without its dated clauses (« avenant conclu le 12 janvier 2026, »): what
     #: is asked, for the rule finder (the dates are read here).
     asked: str | None = None
+    #: A closed question (« peut-on… ? », « est-ce que… ? ») without a word that could turn
+    #: it the other way round: its answer may start with « Oui » / « Non ».
+    yes_no: bool = False
     #: Starts as a follow-up that changes one thing (« et en SDLM ? », « et pour un jeune ? »).
     follow_up: bool = False
 
@@ -49,8 +53,8 @@ def read_question(text: str, today: date, words: QuestionWords | None = None) ->
     avenant_on = start_on = as_of = None
     asked = list(text)
     for fact, day, role in dated_facts(text, words):
-        if role is not None:  # blank the clause that dates: from its last break to the date
-            begin = max((text.rfind(mark, 0, fact.start) for mark in CLAUSE_BREAKS), default=-1) + 1
+        if role is not None:  # blank what dates: from the role's cue to the date
+            begin = _cue_start(text, fact.start, words)
             asked[begin : fact.end] = " " * (fact.end - begin)
         if role == AVENANT and avenant_on is None:
             avenant_on = day
@@ -67,4 +71,24 @@ def read_question(text: str, today: date, words: QuestionWords | None = None) ->
         start_on=start_on,
         asked="".join(asked),
         follow_up=bool(words.follow_up_cue.search(folded)),
+        yes_no=_closed_question(text, folded, words),
     )
+
+
+def _cue_start(text: str, date_start: int, words: QuestionWords) -> int:
+    """Where the role cue of the date at ``date_start`` begins in ``text`` (the window is
+    folded with its length kept, so that positions map back), else the clause's start."""
+    window_start = max(0, date_start - ROLE_WINDOW)
+    window = "".join(c if c.isalnum() else " " for c in fold_accents(text[window_start:date_start].lower()))
+    if len(window) == date_start - window_start:
+        found = date_role(re.sub(r" ", " ", window), words)
+        if found is not None:
+            return window_start + found[1]
+    return max((text.rfind(mark, 0, date_start) for mark in CLAUSE_BREAKS), default=-1) + 1
+
+
+def _closed_question(text: str, folded: str, words: QuestionWords) -> bool:
+    """A question that asks yes or no: a « ? » or « est-ce que », no open question word,
+    no negation that could turn it the other way round."""
+    asks = "?" in text or folded.startswith(("est ce que", "est ce qu"))
+    return asks and not words.open_question.search(folded) and not words.negative_cue.search(folded)

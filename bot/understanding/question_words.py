@@ -40,6 +40,8 @@ class QuestionWords:
     scheme_patterns: Mapping[str, re.Pattern[str]]
     past_cue: re.Pattern[str]
     follow_up_cue: re.Pattern[str]
+    open_question: re.Pattern[str]
+    negative_cue: re.Pattern[str]
     role_patterns: Mapping[str, re.Pattern[str]]
 
     def join(self, normalised: str) -> str:
@@ -57,6 +59,8 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
         synonyms=dict(data["synonyms"]),
         scheme_patterns={name: phrase_pattern(phrases) for name, phrases in data["schemes"].items()},
         past_cue=phrase_pattern(data["past_cues"]),
+        open_question=phrase_pattern(data["open_question_words"]),
+        negative_cue=phrase_pattern(data["negative_cues"]),
         follow_up_cue=re.compile(r"^(?:" + phrase_pattern(data["follow_up_cues"]).pattern + r")"),
         role_patterns={name: phrase_pattern(phrases) for name, phrases in data["date_roles"].items()},
     )

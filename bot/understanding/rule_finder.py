@@ -34,7 +34,10 @@ from bot.understanding.question_words import QuestionWords, default_question_wor
 #: Weight of the word view against the character view.
 WORD_WEIGHT = 0.6
 #: Share of the summary's similarity added to a rule's best phrasing.
-SUMMARY_WEIGHT = 0.25
+SUMMARY_WEIGHT = 0.0
+#: Share of the similarity to the rule's whole document (every phrasing and the summary
+#: together) added to its best phrasing: a long question touches several phrasings.
+DOC_WEIGHT = 2.0
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,10 @@ class RuleFinder:
                     rows.append(self.terms(phrasing))
                     owners.append(index)
         summaries = [self.terms(rule.summary) for rule in self.rules]
+        documents = [
+            " ".join(row for row, owner in zip(rows, owners, strict=True) if owner == index) + " " + summaries[index]
+            for index in range(len(self.rules))
+        ]
         self._owners = np.asarray(owners, dtype=np.int64)
         self._word_view = TfidfVectorizer(analyzer=_words_and_pairs, sublinear_tf=True)
         self._char_view = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
@@ -74,6 +81,7 @@ class RuleFinder:
         self._rows_words = self._word_view.transform(rows)
         self._rows_chars = self._char_view.transform(rows)
         self._summary_words = self._word_view.transform(summaries)
+        self._documents = self._word_view.transform(documents)
 
     def terms(self, text: str) -> str:
         """The words of ``text`` as the finder compares them (space separated)."""
@@ -96,8 +104,11 @@ class RuleFinder:
         row_scores = WORD_WEIGHT * word_scores + (1 - WORD_WEIGHT) * char_scores
         best = np.zeros(len(self.rules))
         np.maximum.at(best, self._owners, row_scores)
-        summary = (self._summary_words @ self._word_view.transform([terms]).T).toarray().ravel()
-        scores = best + SUMMARY_WEIGHT * summary
+        query = self._word_view.transform([terms]).T
+        summary = (self._summary_words @ query).toarray().ravel()
+        document = (self._documents @ query).toarray().ravel()
+        # On the scale of a cosine (0–1): thresholds read it (bot/understanding/rule_search.py).
+        scores = (best + SUMMARY_WEIGHT * summary + DOC_WEIGHT * document) / (1 + SUMMARY_WEIGHT + DOC_WEIGHT)
         hits = []
         for index in np.argsort(-scores, kind="stable"):
             rule = self.rules[int(index)]

@@ -30,16 +30,16 @@ from bot.understanding.rule_finder import RuleFinder, RuleHit
 REGIME_PROA, REGIME_ONGOING, REGIME_RECONVERSION = "proa", "proa_ongoing", "periode_reconversion"
 
 #: Below this score the best rule is no answer: the assistant asks.
-ASK_BELOW = 0.22
+ASK_BELOW = 0.07
 #: A rule at least this sure answers even a message the NLU took for something else.
-SURE_FROM = 0.42
+SURE_FROM = 0.14
 #: Two different questions this close (ratio of their scores) are both asked back, when
 #: the best is below ``CLOSE_BELOW`` (a strong best rule answers).
 CLOSE_RATIO = 0.95
-CLOSE_BELOW = 0.55
+CLOSE_BELOW = 0.18
 #: The branch's own rule is more specific than the law's on the same point (when the
 #: question is about the Pro-A; a question about today reads today's law first).
-BRANCH_BOOST = 0.1
+BRANCH_BOOST = 0.03
 #: A branch rule of the same family within this share of a law rule's score goes first.
 BRANCH_FIRST_SHARE = 0.6
 #: Rule topics whose questions, asked with the person's situation (a contract, a diploma,
@@ -47,11 +47,11 @@ BRANCH_FIRST_SHARE = 0.6
 #: certifications. Other rules answer whatever the situation.
 ENGINE_TOPICS = frozenset({"beneficiaries", "contracts", "ceiling", "certifications", "definition"})
 #: A message that names a job asks a rule (rather than its list) only when this sure.
-SURE_WITH_JOB = 0.6
+SURE_WITH_JOB = 0.2
 #: Rule topics about both regimes (the switch from one to the other): always in scope.
 BOTH_REGIMES_TOPICS = frozenset({"transition"})
 #: Boost of the rules of the topic the NLU or the parser recognised (a hint, not a filter).
-TOPIC_HINT_BOOST = 0.08
+TOPIC_HINT_BOOST = 0.03
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,9 @@ class RuleScope:
             if reading.avenant_on <= last:
                 return REGIME_ONGOING, reading.avenant_on, False
             return REGIME_RECONVERSION, last, True
+        if reading.start_on is not None and reading.start_on <= last:
+            # A Pro-A that started then had its avenant concluded before: read on that day.
+            return REGIME_ONGOING, reading.start_on, False
         if today <= last:
             return REGIME_PROA, today, False
         if reading.past:
@@ -198,6 +201,13 @@ def search_rules(
         key=lambda h: -h.score,
     )
     ranked = _branch_first(ranked, scope)
+    if reading.avenant_on is not None and (not ranked or ranked[0].score < CLOSE_BELOW):
+        # « avenant signé le 15 décembre 2025, c'est toujours une Pro-A ? »: the dates are the
+        # question; the rule of the transition answers it (with the avenant's date).
+        transition = [h for h in ranked if h.rule.topic in BOTH_REGIMES_TOPICS]
+        if transition:
+            first = RuleHit(transition[0].rule, SURE_FROM)
+            ranked = [first, *(h for h in ranked if h.rule is not first.rule)]
     hits = tuple(ranked[:limit])
     close: list[RuleHit] = []
     if hits and hits[0].score < CLOSE_BELOW:

@@ -291,7 +291,7 @@ def test_the_first_line_answers_and_the_2026_change_comes_after(assistant, quest
 def test_pro_a_question_today_says_no_and_yes_in_so_many_words(assistant):
     answer = assistant.answer_eligibility(Profile(today=TODAY, contract="cdi_interimaire"))
     assert answer.verdict_line.startswith(
-        "Oui, par une autre voie : la période de reconversion ; depuis le 1er janvier 2026, un avenant ne peut plus ouvrir de Pro-A"
+        "Non, plus de Pro-A pour un avenant conclu depuis le 1er janvier 2026 ; oui, vous pouvez demander une période de reconversion"
     )
 
 
@@ -402,7 +402,7 @@ def test_sources_link_to_the_article_with_the_day_it_was_checked(assistant):
 
 def test_a_contract_the_law_leaves_open_gets_no_yes(assistant):
     answer = assistant.answer_eligibility(Profile(today=TODAY, contract="contrat_de_mission"))
-    assert answer.verdict_line.startswith("Cela dépend : une période de reconversion avec votre contrat")
+    assert answer.verdict_line.startswith("Non, plus de Pro-A pour un avenant conclu depuis le 1er janvier 2026")
     assert "oui" not in answer.verdict_line.lower() and "à confirmer auprès de votre OPCO" in answer.verdict_line
 
 

@@ -129,7 +129,7 @@ def test_extension_exclusions_are_rules(rules: dict[str, dict[str, Any]]) -> Non
 def test_rule_format(agreement: dict[str, Any]) -> None:
     ids: set[str] = set()
     for rule in agreement["rules"]:
-        assert set(rule) == {
+        required = {
             "id",
             "topic",
             "title",
@@ -140,7 +140,8 @@ def test_rule_format(agreement: dict[str, Any]) -> None:
             "valid_from",
             "valid_until",
             "source",
-        }, rule["id"]
+        }
+        assert required <= set(rule) <= required | {"answer"}, rule["id"]
         assert rule["id"].startswith("idcc1404.") and rule["id"] not in ids
         ids.add(rule["id"])
         assert rule["topic"] in TOPICS, rule["id"]
