@@ -22,7 +22,7 @@ from bot.matching import (
     MetierMatcher,
 )
 from bot.missing import certifications_missing, eligibility_missing
-from bot.parse import ParsedQuestion, job_phrases, parse_branch, parse_question
+from bot.parse import BRANCH, ParsedQuestion, find_facts, job_phrases, parse_branch, parse_question
 from bot.profile import Profile
 from bot.rules import RulesEngine
 from bot.understanding.faq_topics import default_faq_topics
@@ -238,17 +238,20 @@ class Assistant:
         ``context``: the conversation's previous question, read with a follow-up that is
         unsure alone (« et pour un jeune ? »)."""
         reading = self.read(text, profile)
-        profile = self.with_reading(profile, reading)
+        parsed = parse_question(text, self.kb, profile)
+        # What the message itself says of the person counts, whatever slots a channel filled.
+        profile = self.with_reading(with_stated_facts(profile, parsed.profile), reading)
+        kind = kind or parsed.kind
         job = self.names_a_job(profile)
-        if kind is None:
-            kind = parse_question(text, self.kb, profile).kind
         if job and kind == AnswerTopic.CERTIFICATIONS:
             return self.answer_certifications(profile, change_explained=change_explained)
-        # The job's own words (« gestionnaire de paie ») say nothing of the rule asked.
-        asked = self.without_jobs(text, profile.idcc) if job else text
+        # The job's and the branch's own words (« gestionnaire de paie », « chez un
+        # concessionnaire SDLM ») say nothing of the rule asked.
+        asked = self.without_branches(self.without_jobs(text, profile.idcc) if job else text)
         search = self.search_rules(asked, profile, faq_topic)
         short = len(self.rule_finder.terms(asked).split()) <= FOLLOW_UP_TERMS
-        if context and (not search.sure or (reading.follow_up and short)):
+        changes_branch = asked != (self.without_jobs(text, profile.idcc) if job else text)
+        if context and (not search.sure or ((reading.follow_up or changes_branch) and short)):
             # « et pour un jeune ? », « et dans le SDLM ? »: the question before, changed.
             followed = self.search_rules(context, profile, faq_topic)
             combined = self.search_rules(f"{context} {asked}", profile, faq_topic)
@@ -268,6 +271,14 @@ class Assistant:
         if kind == AnswerTopic.CERTIFICATIONS:
             return self.answer_certifications(profile, change_explained=change_explained)
         return self.answer_eligibility(profile, change_explained)
+
+    def without_branches(self, text: str) -> str:
+        """``text`` without the branch names in it (their spans blanked)."""
+        chars = list(text)
+        for fact in find_facts(text, self.kb):
+            if fact.entity == BRANCH:
+                chars[fact.start : fact.end] = " " * (fact.end - fact.start)
+        return "".join(chars)
 
     def without_jobs(self, text: str, idcc: int) -> str:
         """``text`` without the jobs the métier finder sees in it (their spans blanked)."""
@@ -314,6 +325,24 @@ class Assistant:
         ):
             return True
         return self.names_a_job(profile)
+
+
+#: Facts of the person a message states that the answer reads (the channel's slots may
+#: lack them: Rasa fills no profile slot from a FAQ message).
+_STATED_FACTS = ("contract", "held_diploma", "held_level", "target_diploma", "target_level", "age", "avenant_signed_on")
+
+
+def with_stated_facts(profile: Profile, stated: Profile) -> Profile:
+    """``profile`` completed with the facts the message states (``stated``, the parser's
+    reading of it), and the branch it names."""
+    changes: dict[str, Any] = {
+        name: getattr(stated, name)
+        for name in _STATED_FACTS
+        if getattr(profile, name) is None and getattr(stated, name) is not None
+    }
+    if stated.idcc != profile.idcc and stated.idcc != Profile().idcc:
+        changes["idcc"] = stated.idcc
+    return profile.with_(**changes) if changes else profile
 
 
 @lru_cache(maxsize=1)

@@ -480,3 +480,10 @@ class GuardedSocketIOInput(PersistentSocketIOInput):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         return super().blueprint(guard(on_new_message))
+
+
+# Rasa's built-in ``botframework:`` and ``slack:`` credentials keys mean the project's
+# Teams and Slack channels once the project's channels are loaded (those modules
+# register themselves; imported last because they use :func:`guard`).
+import channels.botframework_checked  # noqa: E402, F401
+import channels.slack_interactive  # noqa: E402, F401

@@ -7,6 +7,12 @@ was chosen. This channel (same name ``slack``, same webhook
 interaction's ``response_url``: the buttons are replaced by « Vous avez choisi : … »
 (:func:`bot.render.slack.after_choice`), so they cannot be clicked twice.
 
+The message handler is :func:`channels.guarded.guard`, as on the REST and web chat
+channels: the text is cleaned, and when the action server is down or slow the adviser
+gets the busy message (and only it) instead of nothing. Answers are posted with
+``AsyncWebClient`` (aiohttp) with a timeout of :data:`POST_TIMEOUT_S`; ``api_url`` in
+the credentials changes Slack's API address (GovSlack, or a local fake in the tests).
+
 Only a signed request reaches this code (the parent checks the signature before it
 calls :meth:`process_message`), and the update is posted only to a Slack
 ``response_url`` (https, a ``slack.com`` host), never to an address taken blindly
@@ -30,17 +36,24 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels import BUILTIN_CHANNELS
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackInput
+from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.slack import after_choice
+from channels.guarded import guard
 
 logger = logging.getLogger(__name__)
 
 #: Seconds to wait for Slack to take the update (the click is answered anyway).
 UPDATE_TIMEOUT_S = 10
+
+#: Seconds to wait for Slack to take an answer.
+POST_TIMEOUT_S = 10
 
 #: Message updates under way (asyncio keeps only weak references to tasks).
 _PENDING: set[asyncio.Future[None]] = set()
@@ -93,9 +106,30 @@ class InteractiveSlackInput(SlackInput):
     #: Replaced in tests to capture the update instead of sending it.
     poster: Callable[[str, dict[str, Any]], Awaitable[None]] = staticmethod(post_update)
 
+    #: Slack's Web API address (``api_url`` in the credentials); None: Slack's own.
+    api_url: str | None = None
+
     @classmethod
     def name(cls) -> str:
         return "slack"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        channel = super().from_credentials(credentials)
+        if credentials and credentials.get("api_url"):
+            setattr(channel, "api_url", str(credentials["api_url"]))  # noqa: B010 (typed as InputChannel)
+        return channel
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        return super().blueprint(guard(on_new_message))
+
+    def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> OutputChannel:
+        output = super().get_output_channel(channel, thread_id)
+        options: dict[str, Any] = {"timeout": POST_TIMEOUT_S}
+        if self.api_url:
+            options["base_url"] = self.api_url.rstrip("/") + "/"
+        output.client = AsyncWebClient(self.slack_token, proxy=self.proxy, **options)  # type: ignore[attr-defined]
+        return output
 
     async def process_message(
         self,
@@ -124,3 +158,11 @@ class InteractiveSlackInput(SlackInput):
             task = asyncio.ensure_future(self.poster(payload["response_url"], body))
             _PENDING.add(task)
             task.add_done_callback(_PENDING.discard)
+
+
+def register_builtin() -> None:
+    """Make Rasa's built-in ``slack`` credentials key create this channel."""
+    BUILTIN_CHANNELS[InteractiveSlackInput.name()] = InteractiveSlackInput
+
+
+register_builtin()

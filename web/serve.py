@@ -17,7 +17,10 @@ Environment (command-line options win):
   With ``'self'`` or ``'none'`` the header ``X-Frame-Options`` (``SAMEORIGIN`` / ``DENY``)
   is sent too, for old browsers.
 
-Source maps (``*.map``) are never served, even if a development build left some.
+Source maps (``*.map``) and hidden files (any path segment starting with ``.``, such as
+the build's ``.build-stamp``) are never served, even if a development build left some.
+A request whose header block is malformed the way nginx refuses it (a space before a
+header's colon, a line without a colon, a folded line) gets a 400.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 DEFAULT_DIST = Path(__file__).resolve().parent / "dist"
 DEFAULT_HOST = "127.0.0.1"
@@ -49,6 +52,28 @@ CONTENT_SECURITY_POLICY = (
 )
 DEFAULT_FRAME_ANCESTORS = "'self'"
 _FRAME_ANCESTORS_OK = re.compile(r"^[A-Za-z0-9'*:/._ -]+$")
+#: A header field name (RFC 9110 token).
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+
+def header_problem(headers: Any) -> str | None:
+    """Why a parsed header block (``http.client.HTTPMessage``) must be refused, or None.
+
+    The standard library stops reading headers at a line that is not ``name: value``
+    (``Transfer-Encoding : chunked``) and keeps the rest as a "body"; a folded line is
+    joined to the previous value. nginx answers both with a 400, and so does this server.
+    """
+    if headers.defects or headers.get_payload():
+        return "malformed header line"
+    for name, value in headers.raw_items():
+        if not _HEADER_NAME.match(name) or "\r" in value or "\n" in value:
+            return "invalid header"
+    return None
+
+
+def is_hidden_path(path: str) -> bool:
+    """Whether the URL path names a hidden file or folder (a segment starting with ``.``)."""
+    return any(part.startswith(".") for part in unquote(urlsplit(path).path).replace("\\", "/").split("/"))
 
 
 def frame_headers(frame_ancestors: str | None = None) -> dict[str, str]:
@@ -118,8 +143,19 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
     def _is_source_map(self) -> bool:
         return urlsplit(self.path).path.lower().endswith(".map")
 
+    def _is_private(self) -> bool:
+        return self._is_source_map() or is_hidden_path(self.path)
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if header_problem(self.headers):
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad request")
+            return False
+        return True
+
     def do_GET(self) -> None:
-        if self._is_source_map():
+        if self._is_private():
             self.send_error(HTTPStatus.NOT_FOUND, "Not found")
         elif self._is_config():
             self._send_config(with_body=True)
@@ -127,7 +163,7 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
             super().do_GET()
 
     def do_HEAD(self) -> None:
-        if self._is_source_map():
+        if self._is_private():
             self.send_error(HTTPStatus.NOT_FOUND, "Not found")
         elif self._is_config():
             self._send_config(with_body=False)

@@ -33,6 +33,9 @@ MAX_NEAR = 2
 #: A rule's yes/no answer opens the first line only when the rule is this sure to be the
 #: question asked (a near rule could answer a different yes/no question).
 YES_NO_FROM = 0.17
+#: Rule topics whose figure some people get extended (``publics`` of the rule): shown with
+#: the base rule when the person said something of themselves.
+PERSONAL_EXTENSIONS = {"duration": ("duration_extension",)}
 #: How many readings a question back offers.
 ASK_CHOICES = 3
 
@@ -128,6 +131,7 @@ class RuleAnswers:
             and h.score >= NEAR_SHARE * search.best.score
         ]
         same += near[:MAX_NEAR]
+        same += [r for r in self._for_the_person(best, profile, search) if r not in same and r is not best]
         sentences: list[str] = []
         if search.avenant_too_late and search.reading.avenant_on:
             sentences.append(
@@ -170,6 +174,23 @@ class RuleAnswers:
             rule_ids=tuple(r.id for r in used),
             reading=self._reading(search, regime),
         )
+
+    def _for_the_person(self, best: Rule, profile: Profile, search: RuleSearch) -> list[Rule]:
+        """The rules that extend ``best`` for some people (« jusqu'à 36 mois pour les
+        jeunes… »), when the person said something of themselves (an age, a diploma, a
+        contract): whether they are such a person is then part of the answer."""
+        extensions = PERSONAL_EXTENSIONS.get(best.topic)
+        told = (profile.age, profile.held_diploma, profile.held_level, profile.contract)
+        if not extensions or (not profile.priority_publics and all(v is None for v in told)):
+            return []
+        branch = self.scope.branch_of(best)
+        if branch is not None:
+            return [r for t in extensions for r in self.kb.branch(branch).rules_for(t, search.rule_day)]
+        return [
+            r
+            for r in self.kb.law_rules
+            if r.topic in extensions and self.scope.regime_of(r) == self.scope.regime_of(best)
+        ]
 
     def _yes_no(self, best: Rule, search: RuleSearch) -> str | None:
         """« oui » / « non » / « cela dépend » for a closed question: the rule's own answer,

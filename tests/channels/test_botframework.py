@@ -7,28 +7,32 @@ Nothing leaves the machine. Two local HTTP servers stand for Microsoft:
 - ``connector`` plays the Bot Connector ``serviceUrl`` and records the activities the
   bot POSTs to ``/v3/conversations/<id>/activities``.
 
-Rasa's channel reads the URLs from module constants (``MICROSOFT_OPEN_ID_URI``,
+The channels read the URLs from module constants (``MICROSOFT_OPEN_ID_URI``,
 ``MICROSOFT_OAUTH2_URL``) at call time, so they are pointed at ``identity``. Incoming
 activities carry a JWT signed with the local RSA key, as the Bot Connector signs them.
+The fakes are in tests/channels/fakes.py (shared with tests/e2e/test_security.py).
+
+Issue 21 (second half of this file): both Teams inputs (the multi-tenant one of
+credentials.advisers.yml and ``BotFrameworkTenantInput``) refuse with a 401, never a
+500, a token from another issuer, for another ``serviceUrl`` (the answer and the bot's
+access token would go to that URL), signed with HMAC under a trusted ``kid``, or
+otherwise unreadable; a slow ``serviceUrl`` delays only its own conversation; the
+adviser gets the busy message when the action server fails; no conversation id in the
+log.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs
 
 import jwt
 import pytest
-import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 from rasa.core.channels import botframework as rasa_botframework
 from rasa.core.channels.botframework import BotFramework
 from rasa.core.run import configure_app, create_http_input_channels
@@ -36,98 +40,25 @@ from rasa.shared.exceptions import InvalidConfigException
 
 from channels import botframework_tenant
 from channels.botframework_tenant import BotFrameworkTenant, BotFrameworkTenantInput
+from tests.channels.fakes import (
+    ADVISER_ID,
+    APP_ID,
+    APP_PASSWORD,
+    BOT_ACCOUNT,
+    CONVERSATION_ID,
+    KEY_ID,
+    TENANT_ID,
+    FakeMicrosoft,
+    bot_connector_token,
+    new_key,
+    post_activity,
+    teams_activity,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ADVISERS_CREDENTIALS = REPO_ROOT / "credentials.advisers.yml"
-
-APP_ID = "00000000-1111-2222-3333-444444444444"
-APP_PASSWORD = "test-client-secret"
-TENANT_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
-KEY_ID = "test-signing-key"
-CONVERSATION_ID = "a:1conversation-personnelle"
-ADVISER_ID = "29:1adviser-teams-id"
-BOT_ACCOUNT = {"id": f"28:{APP_ID}", "name": "Assistant Pro-A"}
-
-
-class FakeMicrosoft:
-    """A threaded HTTP server on 127.0.0.1 that records requests and answers them."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.jwks: dict[str, Any] = {"keys": []}
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:  # keep pytest output clean
-                pass
-
-            def _reply(self, status: int, payload: Any) -> None:
-                body = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_GET(self) -> None:
-                owner.requests.append({"method": "GET", "path": self.path})
-                if self.path == "/v1/.well-known/openidconfiguration":
-                    self._reply(
-                        200,
-                        {
-                            "issuer": "https://api.botframework.com",
-                            "jwks_uri": f"{owner.url}/v1/.well-known/keys",
-                            "id_token_signing_alg_values_supported": ["RS256"],
-                        },
-                    )
-                elif self.path == "/v1/.well-known/keys":
-                    self._reply(200, owner.jwks)
-                else:
-                    self._reply(404, {"error": "not found"})
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                record = {
-                    "method": "POST",
-                    "path": self.path,
-                    "headers": dict(self.headers),
-                    "body": raw.decode(),
-                }
-                owner.requests.append(record)
-                if self.path.endswith("/oauth2/v2.0/token"):
-                    tenant = self.path.split("/")[1]
-                    self._reply(
-                        200,
-                        {
-                            "token_type": "Bearer",
-                            "expires_in": 3599,
-                            "access_token": f"access-token-from-{tenant}",
-                        },
-                    )
-                elif "/v3/conversations/" in self.path:
-                    self._reply(200, {"id": "1767261601000"})
-                else:
-                    self._reply(404, {"error": "not found"})
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    def posts(self, path_part: str) -> list[dict[str, Any]]:
-        return [r for r in self.requests if r["method"] == "POST" and path_part in r["path"]]
-
-    def __enter__(self) -> FakeMicrosoft:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def new_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+#: The Teams channel of credentials.advisers.yml (Rasa's, with the token checked).
+TEAMS_CONNECTOR = "channels.botframework_checked.CheckedBotFrameworkInput"
 
 
 @pytest.fixture(scope="module")
@@ -138,9 +69,7 @@ def signing_key() -> rsa.RSAPrivateKey:
 @pytest.fixture
 def identity(signing_key, monkeypatch) -> Iterator[FakeMicrosoft]:
     with FakeMicrosoft() as server:
-        jwk = json.loads(RSAAlgorithm.to_jwk(signing_key.public_key()))
-        jwk.update({"kid": KEY_ID, "use": "sig", "alg": "RS256", "endorsements": ["msteams"]})
-        server.jwks["keys"].append(jwk)
+        server.trust(signing_key)
         monkeypatch.setattr(
             rasa_botframework,
             "MICROSOFT_OPEN_ID_URI",
@@ -171,63 +100,10 @@ def teams_env(monkeypatch) -> None:
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "unused")
 
 
-def bot_connector_token(
-    key: rsa.RSAPrivateKey,
-    service_url: str,
-    audience: str = APP_ID,
-    lifetime: int = 3600,
-    kid: str = KEY_ID,
-) -> str:
-    """A JWT shaped like those the Bot Connector sends to the bot."""
-    now = int(time.time())
-    claims = {
-        "iss": "https://api.botframework.com",
-        "aud": audience,
-        "serviceurl": service_url,
-        "nbf": now - 300,
-        "iat": now - 300,
-        "exp": now + lifetime,
-    }
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
-
-
-def teams_activity(service_url: str, text: str = "Un soudeur peut-il faire une Pro-A ?") -> dict:
-    return {
-        "type": "message",
-        "id": "1767261600000",
-        "timestamp": "2026-01-01T10:00:00.000Z",
-        "serviceUrl": service_url,
-        "channelId": "msteams",
-        "from": {"id": ADVISER_ID, "name": "Camille Conseillère", "aadObjectId": "f0f0"},
-        "conversation": {
-            "id": CONVERSATION_ID,
-            "conversationType": "personal",
-            "tenantId": TENANT_ID,
-        },
-        "recipient": BOT_ACCOUNT,
-        "text": text,
-        "textFormat": "plain",
-        "locale": "fr-FR",
-        "channelData": {"tenant": {"id": TENANT_ID}},
-    }
-
-
-def post_activity(base_url: str, activity: dict, token: str | None) -> requests.Response:
-    headers = {"Content-Type": "application/json"}
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    return requests.post(
-        f"{base_url}/webhooks/botframework/webhook",
-        data=json.dumps(activity),
-        headers=headers,
-        timeout=20,
-    )
-
-
 @pytest.fixture
 def teams_url(identity, connector, teams_env, fake_agent, serve_app) -> Iterator[str]:
     """Rasa app with the ``botframework`` channel of ``credentials.advisers.yml``."""
-    channels = create_http_input_channels("botframework", str(ADVISERS_CREDENTIALS))
+    channels = create_http_input_channels(TEAMS_CONNECTOR, str(ADVISERS_CREDENTIALS))
     app = configure_app(channels, enable_api=False)
     app.ctx.agent = fake_agent
     with serve_app(app) as base_url:
