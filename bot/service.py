@@ -263,7 +263,8 @@ class Assistant:
         elif faq_topic and reading.follow_up and short:
             return self.answer_faq(faq_topic, profile, change_explained)
         situation = job or self.states_a_situation(profile)
-        if not situation or search.answers_over(situation, job):
+        target = profile.target_diploma is not None or profile.target_level is not None
+        if not situation or search.answers_over(situation, job, target):
             if search.unsure and faq_topic and short:
                 # « et en SDLM ? »: too short to find a rule, the topic under way answers.
                 return self.answer_faq(faq_topic, profile, change_explained)
@@ -329,7 +330,15 @@ class Assistant:
 
 #: Facts of the person a message states that the answer reads (the channel's slots may
 #: lack them: Rasa fills no profile slot from a FAQ message).
-_STATED_FACTS = ("contract", "held_diploma", "held_level", "target_diploma", "target_level", "age", "avenant_signed_on")
+_STATED_FACTS = (
+    "contract",
+    "held_diploma",
+    "held_level",
+    "target_diploma",
+    "target_level",
+    "age",
+    "avenant_signed_on",
+)
 
 
 def with_stated_facts(profile: Profile, stated: Profile) -> Profile:

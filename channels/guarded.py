@@ -485,5 +485,5 @@ class GuardedSocketIOInput(PersistentSocketIOInput):
 # Rasa's built-in ``botframework:`` and ``slack:`` credentials keys mean the project's
 # Teams and Slack channels once the project's channels are loaded (those modules
 # register themselves; imported last because they use :func:`guard`).
-import channels.botframework_checked  # noqa: E402, F401
+import channels.botframework_checked  # noqa: E402
 import channels.slack_interactive  # noqa: E402, F401

@@ -41,6 +41,14 @@ RANKING_SIZE = 5
 SITUATION_ENTITIES = frozenset({"contract", "diploma", "level", "age"})
 
 
+def aims_at_something(message: Message) -> bool:
+    """Whether the message names a diploma or level the person aims at."""
+    return any(
+        e.get(ENTITY_ATTRIBUTE_TYPE) in ("diploma", "level") and e.get("role") == "target"
+        for e in message.get(ENTITIES, []) or []
+    )
+
+
 def states_a_situation(message: Message) -> bool:
     """Whether the message names something of the person: a contract, diploma, level, age
     or a job of the list."""
@@ -89,5 +97,7 @@ class RuleQuestionClassifier(IntentOverride):
         name = intent.get(INTENT_NAME_KEY)
         if span is not None and name in METIER_INTENTS:
             return  # a job with « quelles formations ? » or « puis-je ? » stays a métier question
-        if name in self._overridable and search.answers_over(states_a_situation(message), span is not None):
+        if name in self._overridable and search.answers_over(
+            states_a_situation(message), span is not None, aims_at_something(message)
+        ):
             put_intent_first(message, FAQ, max(search.best.score if search.best else 0.0, 0.5))

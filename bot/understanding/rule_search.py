@@ -45,7 +45,10 @@ BRANCH_FIRST_SHARE = 0.6
 #: Rule topics whose questions, asked with the person's situation (a contract, a diploma,
 #: a job), the rules engine answers for that person: who may, up to which level, which
 #: certifications. Other rules answer whatever the situation.
-ENGINE_TOPICS = frozenset({"beneficiaries", "contracts", "ceiling", "certifications", "definition"})
+ENGINE_TOPICS = frozenset({"beneficiaries", "contracts", "definition"})
+#: Rule topics the engine answers only for a person aiming at a diploma or level (« puis-je
+#: viser un BTS ? »); otherwise their rule answers (« ce CQP est-il encore dans la liste ? »).
+TARGET_TOPICS = frozenset({"certifications"})
 #: A message that names a job asks a rule (rather than its list) only when this sure.
 SURE_WITH_JOB = 0.2
 #: Rule topics about both regimes (the switch from one to the other): always in scope.
@@ -79,7 +82,7 @@ class RuleSearch:
     def sure(self) -> bool:
         return self.best is not None and self.best.score >= SURE_FROM and not self.close
 
-    def answers_over(self, situation: bool, job: bool = False) -> bool:
+    def answers_over(self, situation: bool, job: bool = False, target: bool = False) -> bool:
         """Whether the rules found answer the message rather than the eligibility or
         list answer: the finder is sure (more so when a job is named), and the message
         states no situation or asks a rule the engine does not decide for a person
@@ -88,7 +91,8 @@ class RuleSearch:
             return False
         if job and self.best.score < SURE_WITH_JOB:
             return False
-        return not situation or self.best.rule.topic not in ENGINE_TOPICS
+        topic = self.best.rule.topic
+        return not situation or not (topic in ENGINE_TOPICS or (target and topic in TARGET_TOPICS))
 
 
 class RuleScope:

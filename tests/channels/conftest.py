@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import copy
 import json
+import logging
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -92,6 +93,30 @@ class FakeAgent:
 @pytest.fixture
 def fake_agent(sample_payload: dict[str, Any]) -> FakeAgent:
     return FakeAgent(sample_payload)
+
+
+class FailingAgent(FakeAgent):
+    """Fails like Rasa's processor when the action server is down: it logs the failed
+    action, then sends what it predicts next (a fallback question)."""
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.messages.append(message)
+        self.received.set()
+        try:
+            logging.getLogger("rasa.core.processor").error(
+                "Encountered an exception while running action 'action_answer_eligibility'."
+                "Bot will continue, but the actions events are lost."
+            )
+            await message.output_channel.send_response(
+                message.sender_id, {"text": "Désolé, je n'ai toujours pas compris."}
+            )
+        finally:
+            self.answered.set()
+
+
+@pytest.fixture
+def failing_agent(sample_payload: dict[str, Any]) -> FailingAgent:
+    return FailingAgent(sample_payload)
 
 
 @contextlib.contextmanager

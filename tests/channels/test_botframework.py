@@ -24,7 +24,10 @@ log.
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import json
+import logging
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +35,8 @@ from urllib.parse import parse_qs
 
 import jwt
 import pytest
+import requests
+import yaml
 from cryptography.hazmat.primitives.asymmetric import rsa
 from rasa.core.channels import botframework as rasa_botframework
 from rasa.core.channels.botframework import BotFramework
@@ -103,11 +108,18 @@ def teams_env(monkeypatch) -> None:
 @pytest.fixture
 def teams_url(identity, connector, teams_env, fake_agent, serve_app) -> Iterator[str]:
     """Rasa app with the ``botframework`` channel of ``credentials.advisers.yml``."""
-    channels = create_http_input_channels(TEAMS_CONNECTOR, str(ADVISERS_CREDENTIALS))
+    channels = create_http_input_channels(advisers_teams_key(), str(ADVISERS_CREDENTIALS))
     app = configure_app(channels, enable_api=False)
     app.ctx.agent = fake_agent
     with serve_app(app) as base_url:
         yield base_url
+
+
+def advisers_teams_key() -> str:
+    """The key of the Teams block in credentials.advisers.yml (``TEAMS_CONNECTOR``;
+    ``botframework`` before issue 21)."""
+    keys = yaml.safe_load(ADVISERS_CREDENTIALS.read_text(encoding="utf-8"))
+    return TEAMS_CONNECTOR if TEAMS_CONNECTOR in keys else "botframework"
 
 
 def test_signed_activity_is_answered_with_an_adaptive_card(
@@ -316,3 +328,212 @@ def test_single_tenant_channel_needs_a_valid_tenant_id(identity, tenant_id):
         BotFrameworkTenantInput.from_credentials(
             {"app_id": APP_ID, "app_password": APP_PASSWORD, "tenant_id": tenant_id}
         )
+
+
+# --- issue 21: both Teams inputs check the token the whole way ----------------------
+
+
+@pytest.fixture(params=["multi-tenant", "single-tenant"])
+def any_teams(request, identity, connector, teams_env, serve_app, tmp_path):
+    """``serve(agent)``: a Rasa app with one of the two Teams inputs, for ``agent``."""
+    if request.param == "multi-tenant":
+        channels = create_http_input_channels(advisers_teams_key(), str(ADVISERS_CREDENTIALS))
+    else:
+        credentials = tmp_path / "credentials.yml"
+        credentials.write_text(TENANT_CREDENTIALS, encoding="utf-8")
+        channels = create_http_input_channels(None, str(credentials))
+    opened = []
+
+    def serve(agent) -> str:
+        app = configure_app(channels, enable_api=False)
+        app.ctx.agent = agent
+        context = serve_app(app)
+        opened.append(context)
+        return context.__enter__()
+
+    yield serve
+    for context in opened:
+        context.__exit__(None, None, None)
+
+
+@pytest.fixture
+def attacker() -> Iterator[FakeMicrosoft]:
+    """A server that would collect what the bot posts (and its access token)."""
+    with FakeMicrosoft() as server:
+        yield server
+
+
+def refused(response, agent, *servers) -> None:
+    assert response.status_code == 401, (response.status_code, response.text)
+    assert not agent.messages
+    for server in servers:
+        assert not server.posts("/activities")
+
+
+def test_token_from_another_issuer_is_refused(any_teams, connector, signing_key, fake_agent):
+    url = any_teams(fake_agent)
+    token = bot_connector_token(signing_key, connector.url, issuer="https://attacker.example")
+    refused(post_activity(url, teams_activity(connector.url), token), fake_agent, connector)
+
+
+def test_service_url_must_be_the_one_the_token_was_issued_for(
+    any_teams, identity, connector, attacker, signing_key, fake_agent
+):
+    """Issue 21, finding 1: a genuine token for another serviceUrl opened any URL, and
+    the bot's access token went there."""
+    url = any_teams(fake_agent)
+    token = bot_connector_token(signing_key, connector.url)
+
+    response = post_activity(url, teams_activity(f"{attacker.url}/ssrf/"), token)
+
+    refused(response, fake_agent, connector, attacker)
+    assert attacker.requests == []
+    assert not identity.posts("/oauth2/v2.0/token")  # no access token was even asked for
+
+
+def test_token_without_service_url_claim_is_refused(any_teams, connector, signing_key, fake_agent):
+    url = any_teams(fake_agent)
+    claims = {key: value for key, value in fake_claims(connector.url).items() if key != "serviceurl"}
+    token = bot_connector_token(signing_key, connector.url, claims=claims)
+    refused(post_activity(url, teams_activity(connector.url), token), fake_agent, connector)
+
+
+def fake_claims(service_url: str) -> dict:
+    from tests.channels.fakes import token_claims
+
+    return token_claims(service_url)
+
+
+def test_hs256_token_with_a_trusted_key_id_is_refused(any_teams, identity, connector, signing_key, fake_agent):
+    """Issue 21, finding 3: HS256 under a trusted ``kid`` gave a 500."""
+    from cryptography.hazmat.primitives import serialization
+
+    from tests.channels.fakes import hs256_token
+
+    url = any_teams(fake_agent)
+    jwk = identity.jwks["keys"][0]
+    pem = signing_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    for secret in (pem, jwk["n"].encode(), b"anything"):
+        response = post_activity(url, teams_activity(connector.url), hs256_token(secret, connector.url))
+        refused(response, fake_agent, connector)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer",
+        "Bearer not-a-jwt",
+        "Bearer a.b.c",
+        "Basic dXNlcjpwYXNz",
+        "Bearer " + "a" * 6_000,
+        "NO_KID",
+        "NOT_YET_VALID",
+        "RS512",
+    ],
+    ids=["bearer-alone", "not-a-jwt", "three-dots", "basic", "long", "no-kid", "not-yet-valid", "rs512"],
+)
+def test_any_bad_token_is_a_401_never_a_500(any_teams, connector, signing_key, fake_agent, header):
+    url = any_teams(fake_agent)
+    if header == "NO_KID":
+        header = "Bearer " + jwt.encode(fake_claims(connector.url), signing_key, algorithm="RS256")
+    elif header == "NOT_YET_VALID":
+        claims = {**fake_claims(connector.url), "nbf": int(time.time()) + 3600}
+        header = "Bearer " + bot_connector_token(signing_key, connector.url, claims=claims)
+    elif header == "RS512":  # not an algorithm the OpenID metadata lists
+        header = "Bearer " + jwt.encode(
+            fake_claims(connector.url), signing_key, algorithm="RS512", headers={"kid": KEY_ID}
+        )
+    response = requests.post(
+        f"{url}/webhooks/botframework/webhook",
+        data=json.dumps(teams_activity(connector.url)),
+        headers={"Content-Type": "application/json", "Authorization": header},
+        timeout=20,
+    )
+    refused(response, fake_agent, connector)
+
+
+def test_keys_are_not_fetched_when_the_channel_is_created(identity, teams_env):
+    """Rasa fetched the signing keys with a blocking call when the channel was created
+    (no network: no start); they are fetched by the first request, asynchronously."""
+    create_http_input_channels(advisers_teams_key(), str(ADVISERS_CREDENTIALS))
+    assert identity.requests == []
+
+
+def test_slow_service_url_delays_only_its_own_conversation(any_teams, identity, signing_key, fake_agent, monkeypatch):
+    """Issue 21, finding 2: a serviceUrl that holds the connection froze the server."""
+    checked = importlib.util.find_spec("channels.botframework_checked")
+    if checked is not None:  # (absent before issue 21: the test then shows the freeze)
+        monkeypatch.setattr("channels.botframework_checked.READ_TIMEOUT_S", 3)
+    url = any_teams(fake_agent)
+    with FakeMicrosoft(delay=25) as slow, FakeMicrosoft() as fast:
+        results: dict[str, object] = {}
+
+        def slow_conversation() -> None:
+            started = time.monotonic()
+            try:
+                results["slow"] = post_activity(
+                    url, teams_activity(slow.url), bot_connector_token(signing_key, slow.url), timeout=60
+                ).status_code
+            except requests.RequestException as error:
+                results["slow"] = error
+            results["slow_s"] = time.monotonic() - started
+
+        thread = threading.Thread(target=slow_conversation)
+        thread.start()
+        assert slow.posted.wait(20), "the answer never reached the slow serviceUrl"
+
+        started = time.monotonic()
+        health = requests.get(f"{url}/webhooks/botframework/", timeout=5)
+        other = teams_activity(fast.url, "Et pour un cariste ?")
+        other["conversation"] = {**other["conversation"], "id": "a:1another-conversation"}
+        answered = post_activity(url, other, bot_connector_token(signing_key, fast.url), timeout=5)
+        elapsed = time.monotonic() - started
+
+        thread.join(60)
+    assert health.status_code == 200 and answered.status_code == 200
+    assert elapsed < 3, f"another conversation waited {elapsed:.1f} s"
+    assert len(fast.posts("/activities")) == 1
+    # The slow conversation gave up after the read timeout, without an error answer.
+    assert results["slow"] == 200, results
+    assert results["slow_s"] < 15, results
+
+
+def test_busy_message_when_the_action_server_fails(any_teams, connector, signing_key, failing_agent):
+    """Issue 21, finding 7: Teams users got nothing when the action server was down;
+    now the busy message, and only it (not the fallback Rasa predicts after it)."""
+    from channels.guarded import BUSY_TEXT
+
+    url = any_teams(failing_agent)
+    response = post_activity(url, teams_activity(connector.url), bot_connector_token(signing_key, connector.url))
+
+    assert response.status_code == 200
+    assert [activity.get("text") for activity in connector.activities()] == [BUSY_TEXT]
+
+
+def test_failed_answer_is_logged_without_the_conversation_id(any_teams, signing_key, fake_agent, caplog):
+    """Issue 21, finding 9: a failed post was logged with its URL (the conversation id)."""
+    from tests.e2e.stack import free_port
+
+    url = any_teams(fake_agent)
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    with caplog.at_level(logging.DEBUG):
+        response = post_activity(url, teams_activity(closed), bot_connector_token(signing_key, closed))
+    assert response.status_code == 200
+    assert fake_agent.messages
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert CONVERSATION_ID not in logged and "1conversation-personnelle" not in logged
+    assert ADVISER_ID not in logged
+
+
+def test_builtin_botframework_key_is_the_checked_channel(teams_env, tmp_path):
+    """A credentials file that lists the project's channels first and then Rasa's
+    ``botframework:`` key gets the checked channel too."""
+    credentials = tmp_path / "credentials.yml"
+    credentials.write_text(
+        "channels.guarded.GuardedRestInput:\nbotframework:\n  app_id: ${MS_APP_ID}\n  app_password: ${MS_APP_PASSWORD}\n",
+        encoding="utf-8",
+    )
+    _rest, teams = create_http_input_channels(None, str(credentials))
+    assert type(teams).__name__ == "CheckedBotFrameworkInput"

@@ -295,3 +295,35 @@ def test_store_failure_gives_only_the_busy_text(serve_agent):
     # The next turn is not affected.
     url2, _ = serve_agent(answers)
     assert texts(post(url2, {"sender": "a", "message": "bonjour"})) == ["Voici la réponse."]
+
+
+# --- issue 21 ---------------------------------------------------------------------------
+
+
+def test_failed_action_gives_only_the_busy_text(serve_agent):
+    """Issue 21, finding 9: REST got « Autre chose ? » (what Rasa predicts after a failed
+    action) and then the busy message; now only the busy message."""
+    url, _ = serve_agent(action_fails)
+    assert texts(post(url, {"sender": "a", "message": "bonjour"})) == [BUSY_TEXT]
+
+
+def test_unpaired_surrogates_are_removed_from_the_message(recording):
+    """Issue 21, finding 6: a lone surrogate reached the model and the stores (busy message,
+    GraphComponentException in the log)."""
+    url, agent = recording
+    response = post(url, data=b'{"sender": "a", "message": "\\ud800 cariste \\udfff en CDI \\ud83d\\ude00"}')
+    assert response.status_code == 200
+    assert agent.texts == ["cariste en CDI \U0001f600"]  # a valid pair is one character, kept
+    agent.texts.clear()
+    assert texts(post(url, data=b'{"sender": "a", "message": "\\ud800"}')) == [EMPTY_TEXT]
+    assert agent.texts == []
+
+
+def test_sender_with_an_unpaired_surrogate_gets_a_400(recording):
+    """A sender id is never rewritten (two ids would become one): it is refused."""
+    url, agent = recording
+    response = post(url, data=b'{"sender": "marie\\ud800", "message": "bonjour"}')
+    assert response.status_code == 400 and response.json()["error"] == "invalid_sender"
+    response = post(url, data=b'{"sender": "a", "message": "b", "metadata": {"x": "\\udc00"}}')
+    assert response.status_code == 400 and response.json()["error"] == "invalid_metadata"
+    assert agent.messages == []

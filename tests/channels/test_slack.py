@@ -4,7 +4,10 @@ The Slack input channel is built from ``credentials.advisers.yml`` (with test va
 the environment) and served by ``rasa.core.run.configure_app`` on a loopback port.
 Requests are signed as Slack signs them (HMAC-SHA256 of ``v0:<timestamp>:<body>`` with
 the signing secret). ``AsyncWebClient.chat_postMessage`` is replaced, so the reply
-that would be posted to Slack is captured instead of sent.
+that would be posted to Slack is captured instead of sent (or, with ``api_url`` in the
+credentials, posted to a local fake of Slack's API).
+
+Issue 21: when the action server fails, the adviser gets the busy message, and only it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import pytest
 import requests
 from rasa.core.run import configure_app, create_http_input_channels
 from slack_sdk.web.async_client import AsyncWebClient
+
+from tests.channels.fakes import FakeSlack, wait_for
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ADVISERS_CREDENTIALS = REPO_ROOT / "credentials.advisers.yml"
@@ -106,6 +111,8 @@ def test_signed_mention_reaches_rasa_and_reply_goes_to_the_thread(slack_url, fak
 
     assert response.status_code == 200
     assert fake_agent.answered.wait(10), "the message never reached Rasa"
+    # The answers of a turn are posted once it is over (channels.guarded holds them).
+    assert wait_for(lambda: posted), "no answer was posted"
     assert not fake_agent.errors
     [message] = fake_agent.messages
     assert message.text == "Un soudeur peut-il faire une Pro-A ?"  # mention removed
@@ -149,6 +156,8 @@ def test_reply_to_a_message_inside_a_thread_stays_in_that_thread(slack_url, fake
 
     assert response.status_code == 200
     assert fake_agent.answered.wait(10)
+    # The answers of a turn are posted once it is over (channels.guarded holds them).
+    assert wait_for(lambda: posted), "no answer was posted"
     assert fake_agent.messages[0].metadata["thread_id"] == parent_ts
     assert posted[0]["thread_ts"] == parent_ts
 
@@ -176,6 +185,8 @@ def test_button_click_is_sent_to_rasa_as_the_button_payload(slack_url, fake_agen
 
     assert response.status_code == 200
     assert fake_agent.answered.wait(10)
+    # The answers of a turn are posted once it is over (channels.guarded holds them).
+    assert wait_for(lambda: posted), "no answer was posted"
     [message] = fake_agent.messages
     assert message.text == button_payload
     assert message.sender_id == ADVISER
@@ -316,3 +327,68 @@ def test_slack_channel_refuses_to_start_without_signing_secret(monkeypatch):
     monkeypatch.setenv("MS_APP_PASSWORD", "unused")
     with pytest.raises(InvalidConfigException):
         create_http_input_channels(SLACK_CONNECTOR, str(ADVISERS_CREDENTIALS))
+
+
+# --- issue 21 ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def slack_app(monkeypatch, serve_app):
+    """``serve(agent, credentials=None)``: the Slack channel of credentials.advisers.yml
+    (or of ``credentials``) served for ``agent``; yields the webhook URL."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("MS_APP_ID", "unused")
+    monkeypatch.setenv("MS_APP_PASSWORD", "unused")
+    opened = []
+
+    def serve(agent, credentials: Path | None = None) -> str:
+        if credentials is None:
+            channels = create_http_input_channels(SLACK_CONNECTOR, str(ADVISERS_CREDENTIALS))
+        else:
+            channels = create_http_input_channels(None, str(credentials))
+        app = configure_app(channels, enable_api=False)
+        app.ctx.agent = agent
+        context = serve_app(app)
+        opened.append(context)
+        return f"{context.__enter__()}/webhooks/slack/webhook"
+
+    yield serve
+    for context in opened:
+        context.__exit__(None, None, None)
+
+
+def test_busy_message_when_the_action_server_fails(slack_app, failing_agent, posted):
+    """Slack users got nothing when the action server was down; now the busy message,
+    and only it (not the fallback Rasa predicts after the failed action)."""
+    from channels.guarded import BUSY_TEXT
+
+    url = slack_app(failing_agent)
+    response = post_json(url, mention_event(f"<@{BOT_USER}> Un soudeur peut-il faire une Pro-A ?"))
+
+    assert response.status_code == 200
+    assert failing_agent.answered.wait(10)
+    assert wait_for(lambda: posted)
+    time.sleep(0.3)  # nothing else follows
+    assert [call["text"] for call in posted] == [BUSY_TEXT]
+    assert posted[0]["thread_ts"] == MESSAGE_TS
+
+
+def test_api_url_sends_the_answers_to_that_address(slack_app, fake_agent, tmp_path):
+    """``api_url`` (another Slack instance, or a local fake as here) is where the answers go."""
+    with FakeSlack() as slack:
+        credentials = tmp_path / "credentials.yml"
+        credentials.write_text(
+            "channels.slack_interactive.InteractiveSlackInput:\n"
+            f"  slack_token: {BOT_TOKEN}\n  slack_signing_secret: {SIGNING_SECRET}\n"
+            f"  use_threads: true\n  api_url: {slack.url}\n",
+            encoding="utf-8",
+        )
+        url = slack_app(fake_agent, credentials)
+        response = post_json(url, mention_event(f"<@{BOT_USER}> Un soudeur peut-il faire une Pro-A ?"))
+        assert response.status_code == 200
+        assert wait_for(lambda: slack.calls)
+    [call] = slack.calls
+    assert call["path"] == "/api/chat.postMessage"
+    assert call["auth"] == f"Bearer {BOT_TOKEN}"
+    assert call["channel"] == CHANNEL and call["thread_ts"] == MESSAGE_TS
