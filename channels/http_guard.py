@@ -154,6 +154,7 @@ def raw_error(status: int, code: str, message: str) -> bytes:
 BAD_REQUEST = raw_error(400, "bad_request", "Requête HTTP mal formée (en-têtes Content-Length / Transfer-Encoding).")
 BAD_HEADERS = raw_error(400, "bad_request", "Requête HTTP mal formée (en-têtes).")
 UNSUPPORTED_ENCODING = raw_error(415, "unsupported_encoding", "Corps de requête compressé non accepté.")
+TOO_LARGE = raw_error(413, "payload_too_large", "La requête est trop volumineuse.")
 
 
 class GuardedHttp(Http):
@@ -198,6 +199,10 @@ class GuardedHttp(Http):
             await self._refuse(UNSUPPORTED_ENCODING)
         if request.path.startswith(WEBHOOK_PREFIXES):
             self.request_max_size = min(self.request_max_size, MAX_WEBHOOK_BYTES)
+        # A declared length over the limit is refused here, before anything is read
+        # (Sanic would raise while reading, and rasa-sdk made that a 500).
+        if self.request_body is True and (self.request_bytes or 0) > self.request_max_size:
+            await self._refuse(TOO_LARGE)
 
 
 def install() -> None:

@@ -66,7 +66,6 @@ class RuleQuestionClassifier(IntentOverride):
         return {
             "overridable_intents": [
                 "ask_eligibility",
-                "ask_certifications",
                 "inform",
                 "nlu_fallback",
                 "out_of_scope",

@@ -119,6 +119,7 @@ SCHEME_PROA = "Pro-A"
 
 # -- answers found by the rule finder (bot/compose/rule_answer.py) ----------------------
 HEADING_PROA_PAST = "Pro-A (jusqu'au {last_day})"
+HEADING_PROA_SAID = "Votre Pro-A (avenant conclu : {said})"
 CITE_LAW = "Code du travail, art. {article}"
 CITE_AGREEMENT = "accord {branch}, art. {article}"
 CITED = "{sentence} ({cite})."
@@ -128,10 +129,11 @@ ANSWERED = "{answer} {line}"
 ASK_WHICH_RULE = "Je veux être sûr de répondre à votre question : de quoi parlez-vous ?"
 ASK_NO_RULE = "Je n'ai pas trouvé de règle qui réponde à cette question. Parlez-vous de l'un de ces points ?"
 AVENANT_TOO_LATE = (
-    "Un avenant conclu le {day} ne peut plus être une Pro-A : depuis le {switch}, c'est la période de reconversion."
+    "Un avenant conclu ({day}) après le {last_day} ne peut plus être une Pro-A : depuis le {switch}, "
+    "c'est la période de reconversion."
 )
 AVENANT_ON_TIME = (
-    "L'avenant a été conclu le {day}, avant le {switch} : la Pro-A continue selon les règles d'avant,"
+    "L'avenant a été conclu ({day}) avant le {switch} : la Pro-A continue selon les règles d'avant,"
     " même si la formation commence après."
 )
 PAST_NOTE = (

@@ -94,8 +94,8 @@ class RuleAnswers:
     def _heading(self, regime: Regime, search: RuleSearch, profile: Profile) -> str:
         if regime == PROA and search.today > self.scope.last_proa_day:
             return french.HEADING_PROA_PAST.format(last_day=french.french_date(self.scope.last_proa_day))
-        if regime == PROA_ONGOING and search.reading.avenant_on:
-            return french.HEADING_PROA_YOURS.format(signed_on=french.french_date(search.reading.avenant_on))
+        if regime == PROA_ONGOING and search.reading.avenant_said:
+            return french.HEADING_PROA_SAID.format(said=search.reading.avenant_said)
         return self.composer.regime_heading(regime, profile)
 
     def _first_line(self, rule: Rule, regime: Regime, heading: str) -> tuple[str, tuple[str, ...]]:
@@ -133,18 +133,23 @@ class RuleAnswers:
         same += near[:MAX_NEAR]
         same += [r for r in self._for_the_person(best, profile, search) if r not in same and r is not best]
         sentences: list[str] = []
-        if search.avenant_too_late and search.reading.avenant_on:
-            sentences.append(
-                french.AVENANT_TOO_LATE.format(
-                    day=french.french_date(search.reading.avenant_on), switch=french.french_date(self.composer.switch)
-                )
-            )
-        elif regime == PROA_ONGOING and search.reading.avenant_on:
-            sentences.append(
-                french.AVENANT_ON_TIME.format(
-                    day=french.french_date(search.reading.avenant_on), switch=french.french_date(self.composer.switch)
-                )
-            )
+        said = search.reading.avenant_said
+        switch = french.french_date(self.composer.switch)
+        dated = None
+        if search.avenant_too_late and said:
+            last_day = french.french_date(self.scope.last_proa_day)
+            dated = french.AVENANT_TOO_LATE.format(day=said, last_day=last_day, switch=switch)
+        elif said and (regime == PROA_ONGOING or best.topic in BOTH_REGIMES_TOPICS):
+            dated = french.AVENANT_ON_TIME.format(day=said, switch=switch)
+        if dated and best.topic in BOTH_REGIMES_TOPICS:
+            # « c'est toujours une Pro-A ? » with the avenant's date: the date answers it.
+            sentence = dated.rstrip(".")
+            line = french.CITED.format(sentence=sentence, cite=self._cite(best))
+            if yes_no is not None:
+                line = french.ANSWERED.format(answer=french.YES_NO[yes_no], line=line)
+            rest = (best.summary,)
+        elif dated:
+            sentences.append(dated)
         sentences += list(rest) + [r.summary for r in same]
         parts = [Part(heading, None, tuple(sentences), regime)] if sentences else []
         used = [best, *same]

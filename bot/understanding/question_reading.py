@@ -10,7 +10,6 @@ the training starts later. Words: ``knowledge/lexicon/questions.yml``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,9 +30,11 @@ class Reading:
     """The time and scheme of a question (None: not said)."""
 
     scheme: str | None = None  # "proa" | "reconversion", when the question names one only
+    both_schemes: bool = False  # names the Pro-A and the période de reconversion: the switch
     past: bool = False  # put in the past by a tense or time words
     as_of: date | None = None  # the day a past question is about, when it names one
     avenant_on: date | None = None  # the day the avenant was concluded
+    avenant_said: str | None = None  # that date as typed (« mars 2025 »: no day was said)
     start_on: date | None = None  # the day the training starts
     #: The question without its dated clauses (« avenant conclu le 12 janvier 2026, »): what
     #: is asked, for the rule finder (the dates are read here).
@@ -51,13 +52,14 @@ def read_question(text: str, today: date, words: QuestionWords | None = None) ->
     folded = words.join(normalize(text))
     schemes = [name for name, pattern in words.scheme_patterns.items() if pattern.search(folded)]
     avenant_on = start_on = as_of = None
+    avenant_said: str | None = None
     asked = list(text)
     for fact, day, role in dated_facts(text, words):
         if role is not None:  # blank what dates: from the role's cue to the date
             begin = _cue_start(text, fact.start, words)
             asked[begin : fact.end] = " " * (fact.end - begin)
         if role == AVENANT and avenant_on is None:
-            avenant_on = day
+            avenant_on, avenant_said = day, fact.value
         elif role == START and start_on is None:
             start_on = day
         elif role is None and day < today and as_of is None:
@@ -65,9 +67,11 @@ def read_question(text: str, today: date, words: QuestionWords | None = None) ->
     past = bool(words.past_cue.search(folded)) or as_of is not None
     return Reading(
         scheme=schemes[0] if len(schemes) == 1 else None,
+        both_schemes=len(schemes) > 1,
         past=past,
         as_of=as_of,
         avenant_on=avenant_on,
+        avenant_said=avenant_said,
         start_on=start_on,
         asked="".join(asked),
         follow_up=bool(words.follow_up_cue.search(folded)),
@@ -81,9 +85,10 @@ def _cue_start(text: str, date_start: int, words: QuestionWords) -> int:
     window_start = max(0, date_start - ROLE_WINDOW)
     window = "".join(c if c.isalnum() else " " for c in fold_accents(text[window_start:date_start].lower()))
     if len(window) == date_start - window_start:
-        found = date_role(re.sub(r" ", " ", window), words)
-        if found is not None:
-            return window_start + found[1]
+        found = date_role(window, words)
+        if found is not None:  # from the first cue of that role in the window
+            starts = [m.start() for m in words.role_patterns[found[0]].finditer(window)]
+            return window_start + min(starts, default=found[1])
     return max((text.rfind(mark, 0, date_start) for mark in CLAUSE_BREAKS), default=-1) + 1
 
 

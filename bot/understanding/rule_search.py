@@ -49,8 +49,13 @@ ENGINE_TOPICS = frozenset({"beneficiaries", "contracts", "definition"})
 #: Rule topics the engine answers only for a person aiming at a diploma or level (« puis-je
 #: viser un BTS ? »); otherwise their rule answers (« ce CQP est-il encore dans la liste ? »).
 TARGET_TOPICS = frozenset({"certifications"})
+#: ... unless a certification rule is this sure to be the one asked.
+SURE_OVER_TARGET = 0.45
 #: A message that names a job asks a rule (rather than its list) only when this sure.
 SURE_WITH_JOB = 0.2
+#: With an avenant's date, the transition rule answers when it scores at least this share
+#: of the best other rule (the question is then about the regime itself).
+TRANSITION_SHARE = 0.8
 #: Rule topics about both regimes (the switch from one to the other): always in scope.
 BOTH_REGIMES_TOPICS = frozenset({"transition"})
 #: Boost of the rules of the topic the NLU or the parser recognised (a hint, not a filter).
@@ -92,6 +97,8 @@ class RuleSearch:
         if job and self.best.score < SURE_WITH_JOB:
             return False
         topic = self.best.rule.topic
+        if topic in TARGET_TOPICS and target and self.best.score >= SURE_OVER_TARGET:
+            target = False  # « le CQP … est-il toujours dans la liste ? » names its rule
         return not situation or not (topic in ENGINE_TOPICS or (target and topic in TARGET_TOPICS))
 
 
@@ -156,10 +163,23 @@ class RuleScope:
 def topic_family(rule_topic: str) -> str:
     """The FAQ topic (``knowledge/faq_topics.yml``) a rule topic belongs to, else itself:
     rules of one family are one reading, shown together, never asked back."""
-    for topic in default_faq_topics().topics:
+    topics = default_faq_topics().topics
+    for topic in topics:  # the FAQ topic made for it first (« funding » for funding, not « cpf »)
+        if rule_topic in topic.proa_rule_topics[:1] or rule_topic in topic.reconversion_rule_topics[:1]:
+            return topic.id
+    for topic in topics:
         if rule_topic in topic.proa_rule_topics or rule_topic in topic.reconversion_rule_topics:
             return topic.id
     return rule_topic
+
+
+def _first_of_topics(ranked: list[RuleHit], topics: frozenset[str]) -> list[RuleHit]:
+    """The best rule of ``topics`` first (at least as sure as :data:`SURE_FROM`)."""
+    for index, hit in enumerate(ranked):
+        if hit.rule.topic in topics:
+            first = RuleHit(hit.rule, max(SURE_FROM, hit.score, ranked[0].score))
+            return [first, *ranked[:index], *ranked[index + 1 :]]
+    return ranked
 
 
 def _branch_first(ranked: list[RuleHit], scope: RuleScope) -> list[RuleHit]:
@@ -205,13 +225,32 @@ def search_rules(
         key=lambda h: -h.score,
     )
     ranked = _branch_first(ranked, scope)
-    if reading.avenant_on is not None and (not ranked or ranked[0].score < CLOSE_BELOW):
-        # « avenant signé le 15 décembre 2025, c'est toujours une Pro-A ? »: the dates are the
-        # question; the rule of the transition answers it (with the avenant's date).
+    if reading.both_schemes or reading.avenant_on is not None:
+        # The transition rule may share no word with the question (« ça bascule ? »).
+        ranked += [
+            RuleHit(rule, 0.0)
+            for rule in finder.rules
+            if rule.topic in BOTH_REGIMES_TOPICS
+            and scope.keep(rule, idcc, regime, rule_day, today)
+            and all(h.rule is not rule for h in ranked)
+        ]
+    if reading.both_schemes:
+        # « on reste en Pro-A ou ça bascule en période de reconversion ? »: the switch itself.
+        ranked = _first_of_topics(ranked, BOTH_REGIMES_TOPICS)
+    elif reading.avenant_on is not None:
+        # The avenant's date already says which regime applies (the answer says so): the
+        # transition rule answers only when nothing else is asked (« avenant signé le 15
+        # décembre 2025, c'est toujours une Pro-A ? »).
         transition = [h for h in ranked if h.rule.topic in BOTH_REGIMES_TOPICS]
-        if transition:
-            first = RuleHit(transition[0].rule, SURE_FROM)
-            ranked = [first, *(h for h in ranked if h.rule is not first.rule)]
+        others = [h for h in ranked if h.rule.topic not in BOTH_REGIMES_TOPICS]
+        if (
+            others
+            and others[0].score >= SURE_FROM
+            and (not transition or transition[0].score < TRANSITION_SHARE * others[0].score)
+        ):
+            ranked = others + transition
+        elif transition:
+            ranked = _first_of_topics(transition + others, BOTH_REGIMES_TOPICS)
     hits = tuple(ranked[:limit])
     close: list[RuleHit] = []
     if hits and hits[0].score < CLOSE_BELOW:

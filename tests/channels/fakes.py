@@ -264,3 +264,39 @@ def wait_for(condition: Any, timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.02)
     return bool(condition())
+
+
+# --- Slack ------------------------------------------------------------------------------
+
+SLACK_SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+SLACK_BOT_TOKEN = "xoxb-test-token"
+SLACK_BOT_USER = "U0BOTPROA"
+SLACK_ADVISER = "U0ADVISER1"
+SLACK_CHANNEL = "C0ADVISERS"
+
+
+def slack_signed(body: bytes, secret: str = SLACK_SIGNING_SECRET) -> dict[str, str]:
+    """Headers of a request signed as Slack does (HMAC-SHA256 of ``v0:<ts>:<body>``)."""
+    stamp = str(int(time.time()))
+    digest = hmac.new(secret.encode(), b"v0:" + stamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}", "Content-Type": "application/json"}
+
+
+def slack_mention(text: str, ts: str = "1767261600.000100") -> dict[str, Any]:
+    """An ``app_mention`` event for the bot, in a channel."""
+    return {
+        "type": "event_callback",
+        "team_id": "T0TEAM",
+        "api_app_id": "A0APP",
+        "event_id": f"Ev{ts.replace('.', '')}",
+        "event_time": 1767261600,
+        "authorizations": [{"user_id": SLACK_BOT_USER, "is_bot": True}],
+        "event": {
+            "type": "app_mention",
+            "user": SLACK_ADVISER,
+            "text": f"<@{SLACK_BOT_USER}> {text}",
+            "ts": ts,
+            "channel": SLACK_CHANNEL,
+            "event_ts": ts,
+        },
+    }

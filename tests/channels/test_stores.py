@@ -5,7 +5,8 @@
   id), nothing is written over the stored conversation, and the conversation is intact
   once the database is back; the file is created with mode 0600;
 - ``stores.sqlite_lock_store.SQLiteLockStore``: two instances (two processes) respect
-  the same tickets, and ``purge_conversations.purge`` waits for a held lock.
+  the same tickets, and ``purge_conversations.purge`` waits for a held lock; a lock
+  left by a killed process is freed at once (issue 21, finding 8).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import logging
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -211,3 +215,64 @@ def test_purge_reads_the_lock_store_of_the_endpoints(tmp_path: Path) -> None:
     assert isinstance(lock_store, SQLiteLockStore) and lock_store.path == tmp_path / "proa_locks.db"
     url = purge.url_from_endpoints(REPO / "endpoints.yml", base_dir=tmp_path)
     assert url.database == str(tmp_path / "proa_trackers.db")
+
+
+# --- issue 21, finding 8: a lock left by a dead process ---------------------------------
+
+HOLDER = """
+import asyncio, sys, time
+from stores.sqlite_lock_store import SQLiteLockStore
+
+async def hold():
+    async with SQLiteLockStore(db=sys.argv[1]).lock("conversation", wait_time_in_seconds=0.05):
+        print("held", flush=True)
+        time.sleep(600)  # killed here, in the middle of the message
+
+asyncio.run(hold())
+"""
+
+
+def _holder(db: Path) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db)], cwd=REPO, stdout=subprocess.PIPE, text=True, env={**os.environ}
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "held"
+    return process
+
+
+def _acquire_seconds(store: SQLiteLockStore, limit: float) -> float:
+    async def take() -> float:
+        started = time.monotonic()
+        async with store.lock("conversation", wait_time_in_seconds=0.05):
+            return time.monotonic() - started
+
+    return run(asyncio.wait_for(take(), limit))
+
+
+def test_lock_of_a_killed_process_is_freed_at_once(tmp_path: Path) -> None:
+    """Rasa killed in the middle of a message left its ticket: after the restart, that
+    person's next message waited for the ticket to expire (60 s)."""
+    db = tmp_path / "locks.db"
+    holder = _holder(db)
+    store = SQLiteLockStore(db=str(db))
+    try:
+        # Alive: the lock is respected.
+        with pytest.raises(asyncio.TimeoutError):
+            _acquire_seconds(store, 0.5)
+    finally:
+        holder.kill()
+        holder.wait(10)
+    assert _acquire_seconds(store, 5) < 1.0
+    assert store.get_lock("conversation") is None  # cleaned up
+
+
+def test_ticket_of_a_reused_pid_or_another_boot_is_dead_but_another_machines_is_kept(tmp_path: Path) -> None:
+    from stores.sqlite_lock_store import holder, holder_alive
+
+    me = holder()
+    assert me is not None and holder_alive(me)
+    assert not holder_alive({**me, "start": "1"})  # the pid now runs another process
+    assert not holder_alive({**me, "boot": "another-boot"})  # the machine rebooted since
+    assert holder_alive({**me, "host": "another-machine", "pid": 1, "start": "1"})  # cannot tell: expiry
+    assert holder_alive({**me, "pidns": "pid:[1]", "pid": 1, "start": "1"})  # another container
+    assert holder_alive(None)  # a ticket written by Rasa's own lock store

@@ -15,10 +15,32 @@ credentials.yml, Rasa's HTTP API behind a token, both servers on 127.0.0.1.
   a typed payload, a typed ``/session_start``;
 - finding 7: the database file is private; a hung action server costs a new
   conversation one action timeout, not one per action.
+
+Issue 21 (second half of this file), on the same stack and on a second one set up like
+``PROA_CREDENTIALS=credentials.advisers.yml scripts/run.sh`` whose Slack and Teams
+endpoints are local fakes (tests/channels/fakes.py: a local key set stands for
+Microsoft's signing keys; nothing leaves 127.0.0.1):
+
+- header framing: ``Transfer-Encoding : chunked`` and the other malformed header blocks
+  get a 400 on :5005 and :5055, and nothing is smuggled; bad chunks get a 4xx on :5055;
+- bodies: a deflate bomb gets a 413 from the action server without being inflated, a
+  compressed body a 415 from Rasa, an oversized webhook body a 413; error answers do not
+  echo the request;
+- a lone surrogate in the message is cleaned (an answer, not the busy message), in the
+  sender a 400;
+- a paused action server gives REST only the busy message (no fallback before it);
+- Rasa killed in the middle of a message: after the restart, that person is answered at
+  once (the lock of the dead process is freed);
+- the page server: no ``.build-stamp``, a 400 for a space before a header's colon;
+- Teams: a genuine token for another ``serviceUrl`` or issuer, or an HS256 token, gets a
+  401 and nothing is posted; a slow ``serviceUrl`` does not freeze the server; Slack and
+  Teams users get the busy message when the action server is down; the log carries no
+  conversation id.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -32,6 +54,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -69,7 +92,13 @@ class Stack:
             action_url=self.actions.url,
             endpoints=self.endpoints,
             auth_token=TOKEN,
-            env={"PROA_ACTION_TIMEOUT": str(ACTION_TIMEOUT), "PROA_SESSION_SECRET": "s" * 40},
+            env={
+                "PROA_ACTION_TIMEOUT": str(ACTION_TIMEOUT),
+                "PROA_SESSION_SECRET": "s" * 40,
+                # Rasa's ticket lifetime (60 s by default) beyond any restart, so that the
+                # test of a killed Rasa sees the holder check, not the expiry.
+                "TICKET_LOCK_LIFETIME": "600",
+            },
         )
         self.rasa.start()
 
@@ -414,3 +443,361 @@ def test_proxy_limits_size_and_rate(stack: Stack, proxy: int) -> None:
         thread.join(120)
     assert statuses.count(429) >= 20, statuses
     assert set(statuses) <= {400, 429}, statuses
+
+
+# === issue 21 ================================================================================
+
+from tests.channels import fakes, raw_http  # noqa: E402
+
+ACTION_WEBHOOK = "/webhook"
+
+
+# --- 4: header framing on :5005 and :5055; bad chunks ----------------------------------
+
+
+@pytest.mark.parametrize("name", list(raw_http.header_probes(WEBHOOK)))
+def test_malformed_header_blocks_get_400_from_rasa(stack: Stack, name: str) -> None:
+    assert raw_http.statuses(raw_http.exchange(stack.rasa.port, raw_http.header_probes(WEBHOOK)[name])) == [400]
+    assert status_ok(stack)
+
+
+@pytest.mark.parametrize("name", list(raw_http.header_probes(ACTION_WEBHOOK)))
+def test_malformed_header_blocks_get_400_from_the_action_server(stack: Stack, name: str) -> None:
+    probe = raw_http.header_probes(ACTION_WEBHOOK)[name]
+    assert raw_http.statuses(raw_http.exchange(stack.actions.port, probe)) == [400]
+
+
+def test_space_before_colon_smuggles_no_second_request(stack: Stack) -> None:
+    """``Transfer-Encoding : chunked`` was ignored: the body was read as a second request."""
+    for port, path, second in (
+        (stack.rasa.port, WEBHOOK, "/version"),
+        (stack.actions.port, ACTION_WEBHOOK, "/health"),
+    ):
+        answers = raw_http.statuses(raw_http.exchange(port, raw_http.smuggling_probe(path, second)))
+        assert answers == [400], (port, answers)
+
+
+@pytest.mark.parametrize("name", list(raw_http.bad_chunk_probes(ACTION_WEBHOOK)))
+def test_bad_chunks_get_a_4xx_from_the_action_server(stack: Stack, name: str) -> None:
+    [status] = raw_http.statuses(raw_http.exchange(stack.actions.port, raw_http.bad_chunk_probes(ACTION_WEBHOOK)[name]))
+    assert 400 <= status < 500, status
+
+
+# --- 3: bounded bodies, no echo ----------------------------------------------------------
+
+
+def test_deflate_bomb_is_refused_by_the_action_server(stack: Stack) -> None:
+    """398 KB of deflate became 400 MB in the action server's memory."""
+    from tests.e2e.stack import peak_rss_kib
+
+    bomb = raw_http.deflate_bomb(128 * 1024 * 1024)
+    before = peak_rss_kib(stack.actions.process.pid)
+    probe = raw_http.request(ACTION_WEBHOOK, "Content-Type: application/json", "Content-Encoding: deflate", body=bomb)
+    raw, seconds = raw_http.timed(raw_http.exchange, stack.actions.port, probe, 60)
+    assert raw_http.statuses(raw) == [413], raw[:300]
+    assert seconds < 5, f"{seconds:.1f} s"
+    assert peak_rss_kib(stack.actions.process.pid) - before < 64 * 1024, "the bomb was inflated"
+    # Rasa's own (compressed) calls still work: a conversation is answered.
+    answer = joined(stack.rasa.say(f"bomb-{uuid.uuid4().hex[:6]}", "Quelles certifications pour un cariste ?"))
+    assert BUSY_TEXT not in answer, answer
+
+
+def test_rasa_refuses_compressed_and_oversized_webhook_bodies(stack: Stack) -> None:
+    import zlib
+
+    body = zlib.compress(json.dumps({"sender": "gz", "message": "bonjour"}).encode())
+    probe = raw_http.request(WEBHOOK, "Content-Type: application/json", "Content-Encoding: deflate", body=body)
+    assert raw_http.statuses(raw_http.exchange(stack.rasa.port, probe)) == [415]
+    head = raw_http.request(WEBHOOK, "Content-Type: application/json", "Content-Length: 52428800", length=False)
+    assert raw_http.statuses(raw_http.exchange(stack.rasa.port, head + b"{" * 1000)) == [413]
+    assert status_ok(stack)
+
+
+def test_action_server_errors_do_not_echo_the_request(stack: Stack) -> None:
+    """Its 500 answers repeated the request body (``request_body``)."""
+    marker = "ECHO-" + uuid.uuid4().hex
+    call = json.dumps({"next_action": "action_answer_eligibility", "version": "3.6.2", "tracker": marker}).encode()
+    raw = raw_http.exchange(
+        stack.actions.port, raw_http.request(ACTION_WEBHOOK, "Content-Type: application/json", body=call)
+    )
+    assert raw_http.statuses(raw) and raw_http.statuses(raw)[0] >= 400, raw[:300]
+    assert marker.encode() not in raw, raw[:500]
+
+
+# --- 5: unpaired surrogates ---------------------------------------------------------------
+
+
+def test_lone_surrogates_are_cleaned_or_refused(stack: Stack) -> None:
+    sender = f"surrogate-{uuid.uuid4().hex[:6]}"
+    log_start = stack.rasa.log_path.stat().st_size
+    status, answer = stack.rasa.post(WEBHOOK, b'{"sender": "' + sender.encode() + b'", "message": "\\ud800 cariste"}')
+    assert status == 200, answer
+    text = joined(answer)
+    assert looks_french(text) and BUSY_TEXT not in text, text
+    status, answer = stack.rasa.post(WEBHOOK, b'{"sender": "x\\ud800", "message": "cariste"}')
+    assert status == 400 and answer["error"] == "invalid_sender", answer
+    log = stack.rasa.log_path.read_bytes()[log_start:].decode("utf-8", errors="replace")
+    assert "GraphComponentException" not in log and "LockError" not in log, log[-2000:]
+
+
+# --- 6 (REST): one busy message, not a fallback first ----------------------------------
+
+
+def test_paused_action_server_gives_rest_only_the_busy_message(stack: Stack) -> None:
+    sender = f"paused-{uuid.uuid4().hex[:6]}"
+    first = joined(stack.rasa.say(sender, "Je suis cariste en CDI intérimaire, ai-je droit à la Pro-A ?"))
+    assert BUSY_TEXT not in first
+    os.kill(stack.actions.process.pid, signal.SIGSTOP)
+    try:
+        answer = stack.rasa.say(sender, "Quelles certifications sont possibles ?", timeout=ACTION_TIMEOUT * 4 + 60)
+    finally:
+        os.kill(stack.actions.process.pid, signal.SIGCONT)
+    assert [message.get("text") for message in answer] == [BUSY_TEXT], answer
+
+
+# --- 8: the page server -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def page_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """web/serve.py on 127.0.0.1 with a small build (index, script, .build-stamp)."""
+    from tests.e2e.stack import free_port, wait_http
+
+    dist = tmp_path_factory.mktemp("dist")
+    (dist / "index.html").write_text("<!doctype html><title>Pro-A</title>", encoding="utf-8")
+    (dist / "app.js").write_text("console.log(1);", encoding="utf-8")
+    (dist / ".build-stamp").write_text("2026-12-07T10:46:00Z\n", encoding="utf-8")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "web/serve.py"), "--port", str(port), "--dist", str(dist), "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", timeout=60, process=process)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_page_server_does_not_serve_the_build_stamp(page_server: int) -> None:
+    def get(path: str) -> list[int]:
+        return raw_http.statuses(raw_http.exchange(page_server, raw_http.request(path, method="GET", length=False)))
+
+    assert get("/") == [200] and get("/app.js") == [200]
+    for path in ("/.build-stamp", "/%2Ebuild-stamp", "/x/../.build-stamp"):
+        assert get(path) == [404], path
+
+
+@pytest.mark.parametrize("name", ["space_before_colon", "tab_before_colon", "no_colon", "folded_line", "empty_name"])
+def test_page_server_refuses_malformed_header_blocks(page_server: int, name: str) -> None:
+    probe = raw_http.header_probes("/").get(name, b"").replace(b"POST / ", b"GET / ", 1)
+    assert raw_http.statuses(raw_http.exchange(page_server, probe)) == [400]
+
+
+# --- 7: a lock left by a killed Rasa --------------------------------------------------------
+
+
+def say_ignoring_errors(stack: Stack, sender: str, text: str) -> None:
+    """A message whose answer never comes (its Rasa is killed meanwhile)."""
+    with contextlib.suppress(Exception):
+        stack.rasa.say(sender, text, timeout=120)
+
+
+def test_killed_rasa_does_not_keep_the_person_waiting(stack: Stack) -> None:
+    """Rasa killed while a message held the conversation's lock: after the restart, that
+    person's next message waited for the dead ticket to expire (40 s in the probe)."""
+    sender = f"killed-{uuid.uuid4().hex[:6]}"
+    stack.rasa.say(sender, "Bonjour")
+    os.kill(stack.actions.process.pid, signal.SIGSTOP)
+    try:
+        in_flight = threading.Thread(target=say_ignoring_errors, args=(stack, sender, "Je suis cariste"))
+        in_flight.start()
+        deadline = time.monotonic() + 60
+        while not _lock_held(stack, sender) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _lock_held(stack, sender), "the message never took the conversation's lock"
+        os.kill(stack.rasa.process.pid, signal.SIGKILL)
+        stack.rasa.process.wait(30)
+    finally:
+        os.kill(stack.actions.process.pid, signal.SIGCONT)
+    in_flight.join(150)
+    assert _lock_held(stack, sender), "the dead process's ticket should still be in the file"
+
+    stack.rasa.start()
+    stack.rasa.say(f"warm-{uuid.uuid4().hex[:6]}", "Bonjour", timeout=180)  # first turn after a start
+    started = time.monotonic()
+    answer = joined(stack.rasa.say(sender, "Quelles certifications pour un cariste ?", timeout=60))
+    elapsed = time.monotonic() - started
+    assert BUSY_TEXT not in answer, answer
+    assert elapsed < 15, f"the person waited {elapsed:.1f} s"
+
+
+# --- 1, 2, 6, 8: Slack and Teams on a stack set up with credentials.advisers.yml ----------
+
+TEAMS_CHECKED = "channels.botframework_checked.CheckedBotFrameworkInput"
+SLACK_CHANNEL_KEY = "channels.slack_interactive.InteractiveSlackInput"
+
+
+class AdvisersStack:
+    """Action server + ``rasa run`` with credentials.advisers.yml, whose Teams and Slack
+    endpoints are local fakes (key set, token service, Bot Connector, Slack API)."""
+
+    def __init__(self, workdir: Path, signing_key: Any) -> None:
+        self.workdir = workdir
+        self.key = signing_key
+        self.identity = fakes.FakeMicrosoft().__enter__()
+        self.identity.trust(signing_key)
+        self.connector = fakes.FakeMicrosoft().__enter__()
+        self.attacker = fakes.FakeMicrosoft().__enter__()
+        self.slack = fakes.FakeSlack().__enter__()
+        credentials = yaml.safe_load((REPO / "credentials.advisers.yml").read_text(encoding="utf-8"))
+        values = {
+            "${MS_APP_ID}": fakes.APP_ID,
+            "${MS_APP_PASSWORD}": fakes.APP_PASSWORD,
+            "${SLACK_BOT_TOKEN}": fakes.SLACK_BOT_TOKEN,
+            "${SLACK_SIGNING_SECRET}": fakes.SLACK_SIGNING_SECRET,
+        }
+        credentials = {
+            key: {name: values.get(value, value) for name, value in (block or {}).items()}
+            for key, block in credentials.items()
+        }
+        credentials[TEAMS_CHECKED].update(openid_metadata_url=self.identity.metadata_url, login_url=self.identity.url)
+        credentials[SLACK_CHANNEL_KEY]["api_url"] = self.slack.url
+        self.credentials = workdir / "credentials.yml"
+        self.credentials.write_text(json.dumps(credentials), encoding="utf-8")
+        self.actions = ActionServer(log_path=workdir / "actions.log")
+        self.actions.start(env={"SANIC_HOST": "127.0.0.1"})
+        self.rasa = RasaServer(
+            workdir=workdir,
+            action_url=self.actions.url,
+            endpoints=endpoints_like_run_sh(workdir, self.actions.url),
+            credentials=self.credentials,
+            auth_token=TOKEN,
+            env={
+                "PROA_ACTION_TIMEOUT": str(ACTION_TIMEOUT),
+                "PROA_SESSION_SECRET": "s" * 40,
+                "PROA_TEAMS_READ_TIMEOUT": "5",
+            },
+        )
+        self.rasa.start()
+
+    def teams(self, activity: dict, service_url: str, timeout: float = 120, **token: Any) -> Any:
+        return fakes.post_activity(
+            self.rasa.url, activity, fakes.bot_connector_token(self.key, service_url, **token), timeout=timeout
+        )
+
+    def slack_say(self, text: str, ts: str) -> int:
+        import requests
+
+        body = json.dumps(fakes.slack_mention(text, ts)).encode()
+        return requests.post(
+            f"{self.rasa.url}/webhooks/slack/webhook", data=body, headers=fakes.slack_signed(body), timeout=30
+        ).status_code
+
+    def stop(self) -> None:
+        self.rasa.stop()
+        self.actions.stop()
+        for server in (self.identity, self.connector, self.attacker, self.slack):
+            server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def advisers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AdvisersStack]:
+    require_model()
+    keys = yaml.safe_load((REPO / "credentials.advisers.yml").read_text(encoding="utf-8"))
+    if TEAMS_CHECKED not in keys:
+        # Rasa's own channel would fetch Microsoft's keys at start-up: never start it here.
+        pytest.fail("credentials.advisers.yml does not use the checked Teams channel", pytrace=False)
+    running = AdvisersStack(tmp_path_factory.mktemp("advisers"), fakes.new_key())
+    try:
+        running.rasa.say(f"warm-{uuid.uuid4().hex[:6]}", "Je suis cariste, ai-je droit à la Pro-A ?", timeout=180)
+        yield running
+    finally:
+        running.stop()
+
+
+def test_teams_answer_goes_to_the_service_url_of_the_token(advisers: AdvisersStack) -> None:
+    response = advisers.teams(fakes.teams_activity(advisers.connector.url), advisers.connector.url)
+    assert response.status_code == 200, response.text
+    activities = advisers.connector.activities()
+    assert activities and all(a["type"] == "message" for a in activities), activities
+    assert activities[0]["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert advisers.connector.posts("/activities")[0]["headers"]["Authorization"].startswith("Bearer access-token")
+
+
+def test_teams_token_for_another_service_url_or_issuer_opens_nothing(advisers: AdvisersStack) -> None:
+    """A genuine token let the server POST the answer, with the bot's access token, to
+    the activity's serviceUrl (here the attacker's)."""
+    before = len(advisers.connector.requests)
+    ssrf = fakes.teams_activity(f"{advisers.attacker.url}/ssrf/")
+    assert advisers.teams(ssrf, advisers.connector.url).status_code == 401
+    issuer = fakes.teams_activity(advisers.attacker.url)
+    assert advisers.teams(issuer, advisers.attacker.url, issuer="https://attacker.example").status_code == 401
+    hs256 = fakes.hs256_token(advisers.identity.jwks["keys"][0]["n"].encode(), advisers.attacker.url)
+    assert fakes.post_activity(advisers.rasa.url, issuer, hs256).status_code == 401
+    assert advisers.attacker.requests == []
+    assert len(advisers.connector.requests) == before
+    assert status_ok(advisers)  # type: ignore[arg-type]
+
+
+def test_slow_service_url_does_not_freeze_the_server(advisers: AdvisersStack) -> None:
+    """A Teams endpoint that held the connection 25 s froze the whole server."""
+    with fakes.FakeMicrosoft(delay=25) as slow:
+        slow_activity = fakes.teams_activity(slow.url, "Quelles certifications pour un soudeur ?")
+        slow_activity["conversation"] = {**slow_activity["conversation"], "id": "a:1slow-conversation"}
+        result: dict[str, Any] = {}
+        thread = threading.Thread(
+            target=lambda: result.update(status=advisers.teams(slow_activity, slow.url, timeout=120).status_code)
+        )
+        thread.start()
+        assert slow.posted.wait(60), "the answer never reached the slow serviceUrl"
+        started = time.monotonic()
+        answer = joined(
+            advisers.rasa.say(
+                f"meanwhile-{uuid.uuid4().hex[:6]}", "Quelles certifications pour un cariste ?", timeout=10
+            )
+        )
+        elapsed = time.monotonic() - started
+        thread.join(120)
+    assert looks_french(answer) and BUSY_TEXT not in answer, answer
+    assert elapsed < 5, f"another conversation waited {elapsed:.1f} s"
+    assert result.get("status") == 200, result
+
+
+def test_failed_teams_post_logs_no_conversation_id(advisers: AdvisersStack) -> None:
+    from tests.e2e.stack import free_port
+
+    closed = f"http://127.0.0.1:{free_port()}"
+    activity = fakes.teams_activity(closed, "Bonjour")
+    activity["conversation"] = {**activity["conversation"], "id": "a:1closed-conversation-id"}
+    assert advisers.teams(activity, closed).status_code == 200
+    log = advisers.rasa.log_path.read_text(encoding="utf-8", errors="replace")
+    assert "could not be sent to Teams" in log
+    for secret in ("1closed-conversation-id", "1conversation-personnelle", "1slow-conversation", fakes.ADVISER_ID):
+        assert secret not in log, secret
+
+
+def test_slack_and_teams_users_get_the_busy_message_when_the_action_server_is_down(advisers: AdvisersStack) -> None:
+    """REST users got the busy message; Slack and Teams users got nothing."""
+    advisers.actions.stop()
+    try:
+        before_teams = len(advisers.connector.activities())
+        activity = fakes.teams_activity(advisers.connector.url, "Je suis soudeur, ai-je droit à la Pro-A ?")
+        activity["from"] = {**activity["from"], "id": "29:1another-adviser"}
+        assert advisers.teams(activity, advisers.connector.url).status_code == 200
+        assert [a.get("text") for a in advisers.connector.activities()[before_teams:]] == [BUSY_TEXT]
+
+        assert advisers.slack_say("Je suis cariste, ai-je droit à la Pro-A ?", "1767261700.000100") == 200
+        assert fakes.wait_for(lambda: advisers.slack.calls, timeout=60)
+        time.sleep(1)  # nothing else follows
+        assert [call.get("text") for call in advisers.slack.calls] == [BUSY_TEXT]
+
+        answer = advisers.rasa.say(f"rest-{uuid.uuid4().hex[:6]}", "Je suis soudeur, ai-je droit à la Pro-A ?")
+        assert [message.get("text") for message in answer] == [BUSY_TEXT]
+    finally:
+        advisers.actions.start()
+    log = advisers.rasa.log_path.read_text(encoding="utf-8", errors="replace")
+    for secret in ("29:1another-adviser", fakes.SLACK_ADVISER, "1conversation-personnelle"):
+        assert secret not in log, secret
