@@ -286,7 +286,7 @@ def _day_of(fact: Fact) -> date | None:
 
 #: « avenant n° 7 », « avenant 1 »: an amendment to a branch agreement, not the avenant to
 #: the person's employment contract (its date says nothing of the person's Pro-A).
-_AMENDMENT = re.compile(r"avenant\s+(?:n\s*o?\s*|numero\s+)?\d")
+AMENDMENT = re.compile(r"avenants?\s+(?:n\s*o?\s*|numero\s+)?\d")
 
 
 def date_role(before: str, words: QuestionWords) -> tuple[str, int] | None:
@@ -297,7 +297,7 @@ def date_role(before: str, words: QuestionWords) -> tuple[str, int] | None:
         for match in pattern.finditer(before):
             if best is None or match.end() > best[0]:
                 best = (match.end(), match.start(), role)
-    if best is None or (best[2] == AVENANT and _AMENDMENT.search(before[best[1] :])):
+    if best is None or (best[2] == AVENANT and AMENDMENT.search(before[best[1] :])):
         return None
     return best[2], best[1]
 

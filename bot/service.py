@@ -114,8 +114,11 @@ class Assistant:
         past day the question is about."""
         if reading.avenant_on is not None:
             return profile.with_(avenant_signed_on=reading.avenant_on)
-        if reading.past and profile.today > self.engine.last_start_date:
-            return profile.with_(today=min(reading.as_of or self.engine.last_start_date, self.engine.last_start_date))
+        last = self.engine.last_start_date
+        if reading.past and reading.as_of is not None and last < reading.as_of < profile.today:
+            return profile.with_(today=reading.as_of)  # « en janvier 2026 »
+        if reading.past and profile.today > last:
+            return profile.with_(today=min(reading.as_of or last, last))
         return profile
 
     def search_rules(self, text: str, profile: Profile, faq_topic: str | None = None) -> RuleSearch:

@@ -136,6 +136,10 @@ AVENANT_ON_TIME = (
     "L'avenant a été conclu ({day}) avant le {switch} : la Pro-A continue selon les règles d'avant,"
     " même si la formation commence après."
 )
+ASK_AVENANT_DATE = (
+    "Cela dépend de la date à laquelle l'avenant a été conclu : avant le {switch}, c'est une Pro-A, qui continue"
+    " selon les règles d'avant ; depuis, une période de reconversion. À quelle date a-t-il été conclu ?"
+)
 PAST_NOTE = (
     "C'étaient les règles de la Pro-A ; pour un avenant conclu depuis le {switch}, c'est la période de reconversion."
 )

@@ -114,6 +114,8 @@ class RuleAnswers:
         if search.unsure or search.best is None:
             return self.ask_back(search, profile)
         best = search.best.rule
+        if best.topic in BOTH_REGIMES_TOPICS and search.reading.avenant_named and search.reading.avenant_on is None:
+            return self.ask_avenant_date(best, profile)
         regime = self._regime(best, search)
         heading = self._heading(regime, search, profile)
         line, rest = self._first_line(best, regime, heading)
@@ -221,6 +223,23 @@ class RuleAnswers:
             if rule.topic == best.topic or (rule.question and rule.question == best.question):
                 return rule
         return None
+
+    def ask_avenant_date(self, transition: Rule, profile: Profile) -> Answer:
+        """« Je suis en Pro-A ou en période de reconversion ? » with an avenant but no date:
+        the date it was concluded decides; ask it."""
+        branch = self.kb.branch(profile.idcc)
+        switch = french.french_date(self.composer.switch)
+        return Answer(
+            verdict_line=french.ASK_AVENANT_DATE.format(switch=switch),
+            verdict=AnswerVerdict.NEEDS_INFORMATION,
+            topic="rules",
+            idcc=branch.idcc,
+            branch_name=branch.name,
+            parts=(Part(None, None, (transition.summary,)),),
+            sources=_source_items([transition.source]),
+            rule_ids=(transition.id,),
+            missing=("avenant_date",),
+        )
 
     def ask_back(self, search: RuleSearch, profile: Profile) -> Answer:
         """« De quoi parlez-vous ? » with the closest questions as buttons."""

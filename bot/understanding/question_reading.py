@@ -10,10 +10,11 @@ the training starts later. Words: ``knowledge/lexicon/questions.yml``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.parse import AVENANT, ROLE_WINDOW, START, date_role, dated_facts
+from bot.parse import AMENDMENT, AVENANT, ROLE_WINDOW, START, date_role, dated_facts
 from bot.text import fold_accents, normalize
 from bot.understanding.question_words import QuestionWords, default_question_words
 
@@ -35,6 +36,7 @@ class Reading:
     as_of: date | None = None  # the day a past question is about, when it names one
     avenant_on: date | None = None  # the day the avenant was concluded
     avenant_said: str | None = None  # that date as typed (« mars 2025 »: no day was said)
+    avenant_named: bool = False  # speaks of the avenant to an employment contract (dated or not)
     start_on: date | None = None  # the day the training starts
     #: The question without its dated clauses (« avenant conclu le 12 janvier 2026, »): what
     #: is asked, for the rule finder (the dates are read here).
@@ -68,6 +70,7 @@ def read_question(text: str, today: date, words: QuestionWords | None = None) ->
     return Reading(
         scheme=schemes[0] if len(schemes) == 1 else None,
         both_schemes=len(schemes) > 1,
+        avenant_named=_names_an_avenant(folded, words),
         past=past,
         as_of=as_of,
         avenant_on=avenant_on,
@@ -90,6 +93,15 @@ def _cue_start(text: str, date_start: int, words: QuestionWords) -> int:
             starts = [m.start() for m in words.role_patterns[found[0]].finditer(window)]
             return window_start + min(starts, default=found[1])
     return max((text.rfind(mark, 0, date_start) for mark in CLAUSE_BREAKS), default=-1) + 1
+
+
+def _names_an_avenant(folded: str, words: QuestionWords) -> bool:
+    """Whether the question speaks of an avenant to an employment contract (« mon avenant »,
+    « l'avenant Pro-A »), not of an agreement's amendment (« l'avenant n° 7 »)."""
+    for match in re.finditer(r"(?<![a-z0-9])avenants?(?![a-z0-9])", folded):
+        if not AMENDMENT.match(folded[match.start() :]):
+            return True
+    return False
 
 
 def _closed_question(text: str, folded: str, words: QuestionWords) -> bool:

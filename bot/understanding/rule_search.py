@@ -56,6 +56,9 @@ SURE_WITH_JOB = 0.2
 #: With an avenant's date, the transition rule answers when it scores at least this share
 #: of the best other rule (the question is then about the regime itself).
 TRANSITION_SHARE = 0.8
+#: A question naming both schemes is about the switch unless another rule beats the
+#: transition rule by more than this.
+BOTH_SCHEMES_BOOST = 0.1
 #: Rule topics about both regimes (the switch from one to the other): always in scope.
 BOTH_REGIMES_TOPICS = frozenset({"transition"})
 #: Boost of the rules of the topic the NLU or the parser recognised (a hint, not a filter).
@@ -135,6 +138,8 @@ class RuleScope:
         if today <= last:
             return REGIME_PROA, today, False
         if reading.past:
+            if reading.as_of is not None and reading.as_of > last:
+                return REGIME_RECONVERSION, last, False  # « en janvier 2026 »: the new scheme then
             return REGIME_PROA, min(reading.as_of or last, last), False
         if reading.scheme == PROA:
             return REGIME_ONGOING, last, False
@@ -210,6 +215,8 @@ def search_rules(
 ) -> RuleSearch:
     """The rules for ``text`` on branch ``idcc``, for the regime ``reading`` says."""
     regime, rule_day, too_late = scope.regime(reading, today)
+    if reading.as_of is not None and scope.last_proa_day < reading.as_of < today:
+        today = reading.as_of  # the new scheme's rules as they stood on the day asked about
     text = reading.asked or text
     ranked = finder.rank(text, lambda r: scope.keep(r, idcc, regime, rule_day, today), limit=limit * 2)
     ranked = sorted(
@@ -235,8 +242,12 @@ def search_rules(
             and all(h.rule is not rule for h in ranked)
         ]
     if reading.both_schemes:
-        # « on reste en Pro-A ou ça bascule en période de reconversion ? »: the switch itself.
-        ranked = _first_of_topics(ranked, BOTH_REGIMES_TOPICS)
+        # « on reste en Pro-A ou ça bascule en période de reconversion ? »: the switch itself,
+        # unless another rule is clearly asked (« qu'est-ce qui a remplacé la Pro-A ? »).
+        transition = [h for h in ranked if h.rule.topic in BOTH_REGIMES_TOPICS]
+        best_other = max((h.score for h in ranked if h.rule.topic not in BOTH_REGIMES_TOPICS), default=0.0)
+        if transition and transition[0].score + BOTH_SCHEMES_BOOST >= best_other:
+            ranked = _first_of_topics(ranked, BOTH_REGIMES_TOPICS)
     elif reading.avenant_on is not None:
         # The avenant's date already says which regime applies (the answer says so): the
         # transition rule answers only when nothing else is asked (« avenant signé le 15
