@@ -26,7 +26,7 @@ from bot.parse import BRANCH, ParsedQuestion, find_facts, job_phrases, parse_bra
 from bot.profile import Profile
 from bot.rules import RulesEngine
 from bot.understanding.faq_topics import default_faq_topics
-from bot.understanding.question_reading import Reading, read_question
+from bot.understanding.question_reading import Reading, read_question, split_questions
 from bot.understanding.rule_finder import RuleFinder
 from bot.understanding.rule_search import RuleScope, RuleSearch, search_rules, topic_family
 
@@ -271,7 +271,10 @@ class Assistant:
             if search.unsure and faq_topic and short:
                 # « et en SDLM ? »: too short to find a rule, the topic under way answers.
                 return self.answer_faq(faq_topic, profile, change_explained)
-            return self.rule_answers.answer(search, profile, change_explained)
+            # « qui finance la formation, et le salaire est-il maintenu ? »: each its answer.
+            questions = split_questions(asked)
+            also = [self.search_rules(q, profile, faq_topic) for q in questions] if len(questions) > 1 else []
+            return self.rule_answers.answer(search, profile, change_explained, also=also)
         if kind == AnswerTopic.CERTIFICATIONS:
             return self.answer_certifications(profile, change_explained=change_explained)
         return self.answer_eligibility(profile, change_explained)

@@ -298,17 +298,23 @@ class CheckedBotFrameworkInput(BotFrameworkInput):
     def name(cls) -> str:
         return "botframework"
 
+    #: The output channel made for each message.
+    output_class: type[CheckedBotFramework] = CheckedBotFramework
+
+    @classmethod
+    def options(cls, credentials: dict[str, Any]) -> dict[str, Any]:
+        """The keyword arguments of ``__init__`` read from the credentials."""
+        return {
+            "openid_metadata_url": credentials.get("openid_metadata_url"),
+            "login_url": credentials.get("login_url"),
+        }
+
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()  # raises
         assert credentials is not None
-        return cls(
-            credentials.get("app_id"),
-            credentials.get("app_password"),
-            openid_metadata_url=credentials.get("openid_metadata_url"),
-            login_url=credentials.get("login_url"),
-        )
+        return cls(credentials.get("app_id"), credentials.get("app_password"), **cls.options(credentials))
 
     def __init__(
         self,
@@ -337,7 +343,7 @@ class CheckedBotFrameworkInput(BotFrameworkInput):
         return f"{authority}/{rasa_botframework.MICROSOFT_OAUTH2_PATH}"
 
     def output_channel(self, activity: dict[str, Any]) -> CheckedBotFramework:
-        return CheckedBotFramework(
+        return self.output_class(
             self.app_id,
             self.app_password,
             activity["conversation"],

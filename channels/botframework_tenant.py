@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel
 from rasa.shared.exceptions import InvalidConfigException
 
 from channels.botframework_checked import CheckedBotFramework, CheckedBotFrameworkInput
@@ -46,28 +45,21 @@ class BotFrameworkTenant(CheckedBotFramework):
 class BotFrameworkTenantInput(CheckedBotFrameworkInput):
     """:class:`CheckedBotFrameworkInput` whose replies use :class:`BotFrameworkTenant`."""
 
+    output_class = BotFrameworkTenant
+
     @classmethod
     def name(cls) -> str:
         return "botframework"
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        if not credentials:
-            cls.raise_missing_credentials_exception()  # raises
-        assert credentials is not None
-        return cls(
-            credentials.get("app_id"),
-            credentials.get("app_password"),
-            credentials.get("tenant_id"),
-            openid_metadata_url=credentials.get("openid_metadata_url"),
-            login_url=credentials.get("login_url"),
-        )
+    def options(cls, credentials: dict[str, Any]) -> dict[str, Any]:
+        return {**super().options(credentials), "tenant_id": credentials.get("tenant_id")}
 
     def __init__(
         self,
         app_id: str | None,
         app_password: str | None,
-        tenant_id: str | None,
+        tenant_id: str | None = None,
         openid_metadata_url: str | None = None,
         login_url: str | None = None,
     ) -> None:
@@ -82,13 +74,3 @@ class BotFrameworkTenantInput(CheckedBotFrameworkInput):
 
     def token_url(self) -> str:
         return f"{self.login_url or OAUTH2_AUTHORITY}/{self.tenant_id}/oauth2/v2.0/token"
-
-    def output_channel(self, activity: dict[str, Any]) -> CheckedBotFramework:
-        return BotFrameworkTenant(
-            self.app_id,
-            self.app_password,
-            activity["conversation"],
-            activity["recipient"],
-            activity["serviceUrl"],
-            self.token_url(),
-        )

@@ -109,8 +109,16 @@ class RuleAnswers:
         return line, rest
 
     # -- answers ---------------------------------------------------------------------
-    def answer(self, search: RuleSearch, profile: Profile, change_explained: bool = False) -> Answer:
-        """The answer to a question whose rules were found (or the question back)."""
+    def answer(
+        self,
+        search: RuleSearch,
+        profile: Profile,
+        change_explained: bool = False,
+        also: Sequence[RuleSearch] = (),
+    ) -> Answer:
+        """The answer to a question whose rules were found (or the question back); ``also``:
+        the searches of each question of a message that asks several, each answered in its
+        own part."""
         if search.unsure or search.best is None:
             return self.ask_back(search, profile)
         best = search.best.rule
@@ -155,6 +163,13 @@ class RuleAnswers:
         sentences += list(rest) + [r.summary for r in same]
         parts = [Part(heading, None, tuple(sentences), regime)] if sentences else []
         used = [best, *same]
+        for more in also:
+            rule = more.best.rule if more.best and more.sure else None
+            if rule is None or rule in used or (rule.question and rule.question == best.question):
+                continue
+            rule_regime = self._regime(rule, more)
+            parts.append(Part(self._heading(rule_regime, more, profile), None, (rule.summary,), rule_regime))
+            used.append(rule)
         other = self._other_regime(search, best)
         if other is not None:
             other_regime = self._regime(other, search)

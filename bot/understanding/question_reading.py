@@ -95,6 +95,24 @@ def _cue_start(text: str, date_start: int, words: QuestionWords) -> int:
     return max((text.rfind(mark, 0, date_start) for mark in CLAUSE_BREAKS), default=-1) + 1
 
 
+def split_questions(text: str, words: QuestionWords | None = None) -> list[str]:
+    """The questions of one message (« quelle durée, et combien d'heures ? » → two), each as
+    typed; a message asking one thing is one question. Cut at a « ? » or « ; », or at « et »
+    or a comma before a word that starts a question (``second_question_starts``)."""
+    words = words or default_question_words()
+    # Folded with its length kept, so that the cuts fall at the same places in the text.
+    lowered = "".join(c if c.isalnum() or c in "?;," else " " for c in fold_accents(text.lower()))
+    if len(lowered) != len(text):
+        return [text]
+    pieces, start = [], 0
+    for match in words.second_question.finditer(lowered):
+        pieces.append(text[start : match.start()])
+        start = match.end()
+    pieces.append(text[start:])
+    questions = [p.strip(" ,;?") for p in pieces]
+    return [q for q in questions if len(q.split()) >= 2] or [text]
+
+
 def _names_an_avenant(folded: str, words: QuestionWords) -> bool:
     """Whether the question speaks of an avenant to an employment contract (« mon avenant »,
     « l'avenant Pro-A »), not of an agreement's amendment (« l'avenant n° 7 »)."""

@@ -42,6 +42,7 @@ class QuestionWords:
     follow_up_cue: re.Pattern[str]
     open_question: re.Pattern[str]
     negative_cue: re.Pattern[str]
+    second_question: re.Pattern[str]
     role_patterns: Mapping[str, re.Pattern[str]]
 
     def join(self, normalised: str) -> str:
@@ -61,6 +62,11 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
         past_cue=phrase_pattern(data["past_cues"]),
         open_question=phrase_pattern(data["open_question_words"]),
         negative_cue=phrase_pattern(data["negative_cues"]),
+        second_question=re.compile(
+            r"(?:[?;]|,\s*(?:et\s+)?|\s+et\s+)(?=\s*(?:"
+            + "|".join(re.escape(p) for p in sorted(data["second_question_starts"], key=len, reverse=True))
+            + r")(?![a-z0-9]))"
+        ),
         follow_up_cue=re.compile(r"^(?:" + phrase_pattern(data["follow_up_cues"]).pattern + r")"),
         role_patterns={name: phrase_pattern(phrases) for name, phrases in data["date_roles"].items()},
     )
