@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -121,14 +122,16 @@ class Assistant:
             return profile.with_(today=min(reading.as_of or last, last))
         return profile
 
-    def search_rules(self, text: str, profile: Profile, faq_topic: str | None = None) -> RuleSearch:
+    def search_rules(
+        self, text: str, profile: Profile, faq_topic: str | None = None, reading: Reading | None = None
+    ) -> RuleSearch:
         """The rules that answer ``text`` for the profile's branch, in the regime the
         question is about; a FAQ topic recognised elsewhere (NLU, parser) is a hint."""
         hints: tuple[str, ...] = ()
         if faq_topic:
             proa_topics, new_topics = default_faq_topics().rule_topics().get(faq_topic, ((), ()))
             hints = tuple(proa_topics) + tuple(new_topics)
-        reading = self.read(text, profile)
+        reading = reading or self.read(text, profile)
         return search_rules(self.rule_finder, self.rule_scope, text, profile.idcc, profile.today, reading, hints)
 
     def answer_question(
@@ -273,7 +276,11 @@ class Assistant:
                 return self.answer_faq(faq_topic, profile, change_explained)
             # « qui finance la formation, et le salaire est-il maintenu ? »: each its answer.
             questions = split_questions(asked)
-            also = [self.search_rules(q, profile, faq_topic) for q in questions] if len(questions) > 1 else []
+            # Each question keeps the time and scheme of the message (« …une Pro-A, et qui la finance ? »).
+            also = [
+                self.search_rules(q, profile, faq_topic, replace(search.reading, asked=q))
+                for q in (questions if len(questions) > 1 else [])
+            ]
             return self.rule_answers.answer(search, profile, change_explained, also=also)
         if kind == AnswerTopic.CERTIFICATIONS:
             return self.answer_certifications(profile, change_explained=change_explained)
@@ -336,15 +343,7 @@ class Assistant:
 
 #: Facts of the person a message states that the answer reads (the channel's slots may
 #: lack them: Rasa fills no profile slot from a FAQ message).
-_STATED_FACTS = (
-    "contract",
-    "held_diploma",
-    "held_level",
-    "target_diploma",
-    "target_level",
-    "age",
-    "avenant_signed_on",
-)
+_STATED_FACTS = ("contract", "held_diploma", "held_level", "target_diploma", "target_level", "age", "avenant_signed_on")
 
 
 def with_stated_facts(profile: Profile, stated: Profile) -> Profile:

@@ -284,7 +284,7 @@ class RuleAnswers:
     def _reading(search: RuleSearch, regime: str | None) -> dict[str, object]:
         reading = search.reading
         return {
-            "regime": regime or search.regime,
+            "regime": search.regime or regime,
             "scheme": reading.scheme,
             "past": reading.past,
             "as_of": reading.as_of.isoformat() if reading.as_of else None,

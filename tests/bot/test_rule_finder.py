@@ -146,3 +146,38 @@ def test_unsure_below_the_threshold(finder: RuleFinder) -> None:
     text = "bonjour, j'ai une question sur mon planning de la semaine"
     search = search_rules(finder, scope, text, 2378, TODAY, read_question(text, TODAY))
     assert search.unsure and not search.sure
+
+
+@pytest.mark.parametrize(
+    "text, questions",
+    [
+        ("qui finance la formation et le salaire est-il maintenu ?", 2),
+        ("quelle durée, et combien d'heures de formation au minimum ?", 2),
+        ("combien de temps dure la pro-a ?", 1),
+        ("je suis cariste et je voudrais un BTS", 1),
+    ],
+)
+def test_a_message_is_split_into_its_questions(text: str, questions: int) -> None:
+    from bot.understanding.question_reading import split_questions
+
+    assert len(split_questions(text)) == questions
+
+
+def test_closed_questions_and_what_could_turn_them_round() -> None:
+    assert read_question("peut-on faire une VAE en pro-a ?", TODAY).yes_no
+    assert read_question("est-ce que le CléA est éligible", TODAY).yes_no
+    assert not read_question("combien dure la pro-a ?", TODAY).yes_no
+    assert not read_question("c koi la pro-a ?", TODAY).yes_no
+    assert not read_question("est-il interdit de faire une pro-a en mission ?", TODAY).yes_no
+
+
+def test_an_agreement_amendment_date_is_no_avenant_date() -> None:
+    reading = read_question("qu'a changé l'avenant n° 7 du 26 novembre 2024 ?", TODAY)
+    assert reading.avenant_on is None and not reading.avenant_named
+    assert read_question("mon avenant pro-a, je suis en pro-a ou en période de reconversion ?", TODAY).avenant_named
+
+
+def test_a_date_after_the_switch_is_read_in_the_new_scheme() -> None:
+    scope = RuleScope(load_knowledge_from(TINY), LAST)
+    reading = read_question("en janvier 2026, quel forfait s'appliquait ?", TODAY)
+    assert reading.past and scope.regime(reading, TODAY)[0] == REGIME_RECONVERSION

@@ -39,6 +39,8 @@ def test_the_rule_asked_answers_first(assistant: Assistant, case: dict[str, Any]
     assert answer.rule_ids and answer.rule_ids[0] in expected, (answer.rule_ids, answer.verdict_line)
     if "regime" in case:
         assert answer.reading is not None and answer.reading["regime"] == case["regime"]
+    if case["q"].startswith("dans l'intérim, combien de mois"):
+        assert {"idcc2378.duration", "idcc2378.funding"} <= set(answer.rule_ids)
     # The first line cites the article of the rule that answers.
     rule = assistant.kb.rule(answer.rule_ids[0])
     assert rule.source.article in answer.verdict_line
@@ -63,3 +65,23 @@ def test_every_rule_is_reached_by_its_own_question(assistant: Assistant) -> None
         if rule.question not in found:
             unreachable.append(f"{rule.id}: {[h.rule.id for h in search.hits[:3]]}")
     assert not unreachable, "\n".join(unreachable)
+
+
+@pytest.mark.parametrize(
+    "text, first_word",
+    [
+        ("avenant signé le 20 décembre 2025, formation en mars 2026 : c'est toujours une pro-a ?", "Oui."),
+        ("avenant conclu le 6 janvier 2026 : est-ce encore une pro-a ?", "Non."),
+    ],
+)
+def test_the_avenant_date_answers_whether_it_is_still_a_pro_a(assistant: Assistant, text: str, first_word: str) -> None:
+    line = assistant.answer_message(text, Profile(today=TODAY)).verdict_line
+    assert line.startswith(first_word), line
+
+
+def test_an_avenant_without_its_date_is_asked_for_it(assistant: Assistant) -> None:
+    answer = assistant.answer_message(
+        "j'ai signé un avenant, je suis en pro-a ou en période de reconversion ?", Profile(today=TODAY)
+    )
+    assert answer.verdict == "needs_information" and answer.verdict_line.endswith("?")
+    assert answer.missing == ("avenant_date",)
