@@ -406,6 +406,23 @@ def job_phrases(text: str, kb: KnowledgeBase | None = None, short_answer: bool =
     return out
 
 
+#: « puis-je ? », « ai-je droit ? », « peut-il en bénéficier ? »: a question on whether the
+#: person may have it (the rules engine's answer), not on how it works.
+_ASKS_ELIGIBILITY = re.compile(
+    r"\bpuis[- ]je\b|\bpeux[- ]je\b|\bai[- ]je droit|\beligible|\bj'?\s*ai droit|\best[- ]ce que je peux|\bje peux\b"
+    r"|\b(?:a|ont)[- ]t[- ](?:il|elle|ils|elles) (?:le )?droit|\bpeu(?:t|vent)[- ](?:il|elle|ils|elles|on)\b"
+    r"|\b(?:ai|as|a|avons|avez|ont) (?:le )?droit\b|\bacces a\b|\bavoir droit\b"
+    r"|\bpeu(?:t|x|vent) (?:faire|beneficier|demander|avoir)\b|\bbeneficier\b"
+    r"|\bpouv(?:ait|ais|aient)\b|\baur(?:ais|ait|aient) pu\b|\bav(?:ais|ait|aient) (?:le )?droit\b"
+    r"|\bpourr(?:ais|ait|aient)[- ](?:je|il|elle|on)\b|\bs.?\s*appliqu\w* a (?:moi|nous|lui|elle|eux)\b"
+)
+
+
+def asks_eligibility(text: str) -> bool:
+    """Whether a message asks if the person may have a Pro-A or a période de reconversion."""
+    return _ASKS_ELIGIBILITY.search(fold(text)) is not None
+
+
 def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestion:
     """Parse one French question into a profile (completing ``base``) and a kind."""
     folded = fold(text)
@@ -439,10 +456,7 @@ def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestio
     if _MORE.search(folded):
         return ParsedQuestion("more", profile)
     topic = default_faq_topics().find(folded)
-    asks_eligibility = re.search(
-        r"\bpuis[- ]je\b|\bpeux[- ]je\b|\bai[- ]je droit|\beligible|\bj'?\s*ai droit|\best[- ]ce que je peux|\bje peux\b",
-        folded,
-    )
+    asks_eligibility = _ASKS_ELIGIBILITY.search(folded)
     asks_list = re.search(
         r"quel(?:le)?s? (?:formations?|certifications?|diplomes?|titres?)|liste des|quoi comme (?:formation|diplome)",
         folded,

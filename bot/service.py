@@ -23,7 +23,15 @@ from bot.matching import (
     MetierMatcher,
 )
 from bot.missing import certifications_missing, eligibility_missing
-from bot.parse import BRANCH, ParsedQuestion, find_facts, job_phrases, parse_branch, parse_question
+from bot.parse import (
+    BRANCH,
+    ParsedQuestion,
+    asks_eligibility,
+    find_facts,
+    job_phrases,
+    parse_branch,
+    parse_question,
+)
 from bot.profile import Profile
 from bot.rules import RulesEngine
 from bot.understanding.faq_topics import default_faq_topics
@@ -270,6 +278,9 @@ class Assistant:
             return self.answer_faq(faq_topic, profile, change_explained)
         situation = job or self.states_a_situation(profile)
         target = profile.target_diploma is not None or profile.target_level is not None
+        # The engine decides for a person who asks whether they may (« puis-je ? »); a question
+        # on how the scheme works is answered by its rule, whatever the message says of them.
+        situation = situation and (job or target or asks_eligibility(text))
         if not situation or search.answers_over(situation, job, target):
             if search.unsure and faq_topic and short:
                 # « et en SDLM ? »: too short to find a rule, the topic under way answers.

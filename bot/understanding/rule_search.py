@@ -147,7 +147,9 @@ class RuleScope:
             return REGIME_RECONVERSION, last, False
         return None, last, False
 
-    def keep(self, rule: Rule, idcc: int, regime: str | None, rule_day: date, today: date) -> bool:
+    def keep(
+        self, rule: Rule, idcc: int, regime: str | None, rule_day: date, today: date, proa_law: bool = False
+    ) -> bool:
         """Whether ``rule`` may answer a question on branch ``idcc`` about ``regime``."""
         branch = self.branch_of(rule)
         if branch is not None and branch != idcc:
@@ -155,7 +157,7 @@ class RuleScope:
         rule_regime = self.regime_of(rule)
         if rule.topic in BOTH_REGIMES_TOPICS:
             return True
-        if regime is None and rule_regime == REGIME_PROA and branch is None:
+        if regime is None and rule_regime == REGIME_PROA and branch is None and not proa_law:
             return False  # the Pro-A law is history: asked only of the Pro-A or of the past
         if regime is not None and (rule_regime == REGIME_PROA) != (regime in (REGIME_PROA, REGIME_ONGOING)):
             return False
@@ -218,7 +220,10 @@ def search_rules(
     if reading.as_of is not None and scope.last_proa_day < reading.as_of < today:
         today = reading.as_of  # the new scheme's rules as they stood on the day asked about
     text = reading.asked or text
-    ranked = finder.rank(text, lambda r: scope.keep(r, idcc, regime, rule_day, today), limit=limit * 2)
+    # A question naming both schemes asks of the Pro-A law too (« … la Pro-A ou la période de reconversion ? »).
+    ranked = finder.rank(
+        text, lambda r: scope.keep(r, idcc, regime, rule_day, today, reading.both_schemes), limit=limit * 2
+    )
     ranked = sorted(
         (
             RuleHit(
