@@ -222,7 +222,7 @@ def load_annex(path: Path, root: Path, source: SourceRef) -> tuple[AnnexRow, ...
             title=raw["certification"],
             rncp=raw["rncp"],
             level=raw["level"],
-            source=SourceRef(document=source.document, article="Annexe", kali_id=None, quote=raw["certification"]),
+            source=SourceRef(document=source.document, article=source.article, kali_id=None, quote=raw["certification"]),
         )
         rows.append(
             AnnexRow(
@@ -431,7 +431,9 @@ def load_branch(folder: Path, root: Path, sources: Mapping[str, SourceDocument])
     annex: tuple[AnnexRow, ...] = ()
     annex_path = folder / "annex.csv"
     if annex_path.exists():
-        annex_source = SourceRef(document=agreement.document, article="Annexe", kali_id=None, quote="Annexe")
+        # The article that sets the annex (« art. 3-3 (annexe) »), as the agreement file says.
+        article = str(raw_agreement.get("annex_article") or "Annexe")
+        annex_source = SourceRef(document=agreement.document, article=article, kali_id=None, quote=article)
         annex = load_annex(annex_path, root, annex_source)
     metiers = _metiers_from_annex(annex, variants) + _metiers_from_details(
         details, variants, listed, agreement.branch, sources, vocabulary_path
