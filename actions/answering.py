@@ -164,6 +164,14 @@ def faq_topic_from_message(message: dict[str, Any], is_faq: bool = False) -> str
     return None
 
 
+def last_bot_text(tracker: Tracker) -> str | None:
+    """The text of the assistant's last message in the conversation, if any."""
+    for event in reversed(list(tracker.events or [])):
+        if event.get("event") == "bot" and event.get("text"):
+            return str(event["text"])
+    return None
+
+
 def previous_question(tracker: Tracker) -> str | None:
     """The text the person typed before the latest message (None: nothing typed before)."""
     texts = [
@@ -205,6 +213,10 @@ class ActionAnswerFaq(SafeAction):
             )
         else:  # a topic button: the topic's rules
             answer = assistant().answer_faq(str(topic), profile, change_explained(tracker))
+        if typed and answer.text == last_bot_text(tracker):
+            # A follow-up that changes nothing the answer reads: never the same answer twice.
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
         events: list[EventType] = send_answer(dispatcher, tracker, answer)
         if topic and tracker.get_slot("faq_topic") != topic:
             events.append(SlotSet("faq_topic", topic))

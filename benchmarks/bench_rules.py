@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
     original = rule_search.ASK_BELOW
     print("\nASK_BELOW  asked back  first turn passes")
-    for threshold in (0.15, 0.18, 0.22, 0.26, 0.30, 0.35):
+    for threshold in (0.03, 0.05, 0.07, 0.10, 0.15, 0.20):
         rule_search.ASK_BELOW = threshold
         asked = passed = 0
         for (_, turn), profile in zip(firsts, profiles, strict=True):

@@ -222,7 +222,9 @@ def load_annex(path: Path, root: Path, source: SourceRef) -> tuple[AnnexRow, ...
             title=raw["certification"],
             rncp=raw["rncp"],
             level=raw["level"],
-            source=SourceRef(document=source.document, article=source.article, kali_id=None, quote=raw["certification"]),
+            source=SourceRef(
+                document=source.document, article=source.article, kali_id=None, quote=raw["certification"]
+            ),
         )
         rows.append(
             AnnexRow(

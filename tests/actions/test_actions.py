@@ -571,3 +571,16 @@ def test_the_branch_comes_from_the_channel_metadata(metadata, idcc):
     )
     catch_up(tracker)
     assert tracker.get_slot("idcc") == idcc
+
+
+def test_the_same_answer_is_never_given_twice_in_a_row(monkeypatch, real_assistant):
+    monkeypatch.setenv("PROA_TODAY", RECONVERSION_TIME)
+    question = "qui prend en charge les frais pédagogiques de la période de reconversion ?"
+    first, _ = run(ActionAnswerFaq(), make_tracker(intent="faq", text=question, extra=faq_message("funding")))
+    said = texts(first)
+    before = [{"event": "user", "text": question}, {"event": "bot", "text": said}]
+    again, events = run(
+        ActionAnswerFaq(), make_tracker(intent="faq", text=question, extra=faq_message("funding"), events=before)
+    )
+    assert texts(again) != said
+    assert again and again[0].get("response") == "utter_ask_rephrase" and events == []
