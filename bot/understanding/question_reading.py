@@ -44,6 +44,8 @@ class Reading:
     #: A closed question (« peut-on… ? », « est-ce que… ? ») without a word that could turn
     #: it the other way round: its answer may start with « Oui » / « Non ».
     yes_no: bool = False
+    #: The text the question asks about, when it names one: « law » or « agreement ».
+    source: str | None = None
     #: Starts as a follow-up that changes one thing (« et en SDLM ? », « et pour un jeune ? »).
     follow_up: bool = False
 
@@ -70,6 +72,7 @@ def read_question(text: str, today: date, words: QuestionWords | None = None) ->
     return Reading(
         scheme=schemes[0] if len(schemes) == 1 else None,
         both_schemes=len(schemes) > 1,
+        source=next((name for name, pattern in words.source_patterns.items() if pattern.search(folded)), None),
         avenant_named=_names_an_avenant(folded, words),
         past=past,
         as_of=as_of,

@@ -43,6 +43,7 @@ class QuestionWords:
     open_question: re.Pattern[str]
     negative_cue: re.Pattern[str]
     second_question: re.Pattern[str]
+    source_patterns: Mapping[str, re.Pattern[str]]
     role_patterns: Mapping[str, re.Pattern[str]]
 
     def join(self, normalised: str) -> str:
@@ -62,6 +63,7 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
         past_cue=phrase_pattern(data["past_cues"]),
         open_question=phrase_pattern(data["open_question_words"]),
         negative_cue=phrase_pattern(data["negative_cues"]),
+        source_patterns={name: phrase_pattern(phrases) for name, phrases in data["source_cues"].items()},
         second_question=re.compile(
             r"(?:[?;]|,\s*(?:et\s+)?|\s+et\s+)(?=\s*(?:"
             + "|".join(re.escape(p) for p in sorted(data["second_question_starts"], key=len, reverse=True))

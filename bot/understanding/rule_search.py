@@ -40,6 +40,8 @@ CLOSE_BELOW = 0.18
 #: The branch's own rule is more specific than the law's on the same point (when the
 #: question is about the Pro-A; a question about today reads today's law first).
 BRANCH_BOOST = 0.03
+#: The text a question names (« selon la loi », « selon l'accord ») favours its rules by this.
+SOURCE_BOOST = 0.1
 #: A branch rule of the same family within this share of a law rule's score goes first.
 BRANCH_FIRST_SHARE = 0.6
 #: Rule topics whose questions, asked with the person's situation (a contract, a diploma,
@@ -180,6 +182,13 @@ def topic_family(rule_topic: str) -> str:
     return rule_topic
 
 
+def _source_boost(source: str | None, of_a_branch: bool) -> float:
+    """« selon la loi » favours the law's rules, « selon l'accord » the branch's."""
+    if source is None:
+        return 0.0
+    return SOURCE_BOOST if (source == "agreement") == of_a_branch else 0.0
+
+
 def _first_of_topics(ranked: list[RuleHit], topics: frozenset[str]) -> list[RuleHit]:
     """The best rule of ``topics`` first (at least as sure as :data:`SURE_FROM`)."""
     for index, hit in enumerate(ranked):
@@ -230,13 +239,15 @@ def search_rules(
                 h.rule,
                 h.score
                 + (TOPIC_HINT_BOOST if h.rule.topic in hint_topics else 0.0)
-                + (BRANCH_BOOST if scope.branch_of(h.rule) is not None and regime is not None else 0.0),
+                + (BRANCH_BOOST if scope.branch_of(h.rule) is not None and regime is not None else 0.0)
+                + _source_boost(reading.source, scope.branch_of(h.rule) is not None),
             )
             for h in ranked
         ),
         key=lambda h: -h.score,
     )
-    ranked = _branch_first(ranked, scope)
+    if reading.source != "law":
+        ranked = _branch_first(ranked, scope)
     if reading.both_schemes or reading.avenant_on is not None:
         # The transition rule may share no word with the question (« ça bascule ? »).
         ranked += [
