@@ -121,7 +121,7 @@ SCHEME_PROA = "Pro-A"
 HEADING_PROA_PAST = "Pro-A (jusqu'au {last_day})"
 HEADING_PROA_SAID = "Votre Pro-A (avenant conclu : {said})"
 CITE_LAW = "Code du travail, art. {article}"
-CITE_AGREEMENT = "accord {branch}, art. {article}"
+CITE_AGREEMENT = "accord {branch}, IDCC {idcc}, art. {article}"
 CITED = "{sentence} ({cite})."
 #: A closed question's answer in front of the rule's sentence: « Oui. Pro-A signée avant 2026 : … ».
 YES_NO = {"oui": "Oui.", "non": "Non.", "cela dépend": "Cela dépend."}

@@ -78,7 +78,10 @@ class RuleAnswers:
         article = rule.source.article
         branch = self.scope.branch_of(rule)
         if branch is not None:
-            return french.CITE_AGREEMENT.format(branch=self.kb.branch(branch).name, article=article)
+            agreement = self.kb.branch(branch).agreement
+            if rule.source.document.id != agreement.document.id:  # an avenant: its own title
+                return rule.source.label
+            return french.CITE_AGREEMENT.format(branch=self.kb.branch(branch).name, idcc=branch, article=article)
         if article[:1] in ("L", "R", "D"):
             return french.CITE_LAW.format(article=article)
         return rule.source.label
