@@ -77,7 +77,31 @@ def _parser() -> argparse.ArgumentParser:
         help=f"cache npm, hors du dépôt (par défaut {DEFAULT_CACHE_DIR})",
     )
     refresh.add_argument("--knowledge", type=Path, default=None, help="dossier knowledge/ (celui du dépôt par défaut)")
+    _review_parser(commands)
     return parser
+
+
+def _review_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from bot.outcomes import REVIEW_OUTCOMES
+    from bot.review import FORMATS, GROUP_SIMILARITY, MIN_INTENT_CONFIDENCE, MIN_RULE_SCORE
+
+    review = commands.add_parser(
+        "review", help="les questions qui ont échoué (repli, question en retour, refus, lecture peu sûre, « Non »)"
+    )
+    review.add_argument("--since", default="7d", help="début : 7d, 12h, 2w ou AAAA-MM-JJ (7d par défaut)")
+    review.add_argument("--until", default=None, help="fin : même format (maintenant par défaut)")
+    review.add_argument(
+        "--endpoints", type=Path, default=Path("endpoints.yml"), help="fichier endpoints de Rasa (tracker_store)"
+    )
+    review.add_argument("--db-url", default=None, help="URL SQLAlchemy ou fichier SQLite (remplace --endpoints)")
+    review.add_argument("--format", choices=sorted(FORMATS), default="table")
+    review.add_argument(
+        "--outcome", action="append", choices=REVIEW_OUTCOMES, default=[], help="ne garder que ces issues (répétable)"
+    )
+    review.add_argument("--channel", default=None, help="ne garder qu'un canal (rest, socketio, slack, botframework)")
+    review.add_argument("--similarity", type=float, default=GROUP_SIMILARITY, help="seuil de regroupement (0–100)")
+    review.add_argument("--min-intent", type=float, default=MIN_INTENT_CONFIDENCE, help="confiance NLU minimale")
+    review.add_argument("--min-score", type=float, default=MIN_RULE_SCORE, help="score minimal de la meilleure règle")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "ask":
             return _ask(args)
+        if args.command == "review":
+            return _review(args)
         return _knowledge(args)
     except KnowledgeError as error:
         print(str(error), file=sys.stderr)
@@ -107,6 +133,33 @@ def _ask(args: argparse.Namespace) -> int:
         print(answer.text)
         for button in answer.buttons:
             print(f"  [{button.title}]")
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from bot.review import FORMATS, ReviewError, parse_moment, review, url_from_endpoints
+
+    try:
+        now = datetime.now(timezone.utc)
+        until = parse_moment(args.until, now) if args.until else now
+        since = parse_moment(args.since, until if args.until else now)
+        url = args.db_url or url_from_endpoints(args.endpoints)
+        result = review(
+            url,
+            since,
+            until,
+            outcomes=args.outcome,
+            channel=args.channel,
+            similarity=args.similarity,
+            min_intent=args.min_intent,
+            min_score=args.min_score,
+        )
+    except ReviewError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    sys.stdout.write(FORMATS[args.format](result))
     return 0
 
 

@@ -112,6 +112,7 @@ class Assistant:
         with self._lock:
             if self._rule_finder is None:
                 self._rule_finder = RuleFinder(self.kb.all_rules())
+                self.rule_answers.finder = self._rule_finder
             return self._rule_finder
 
     def read(self, text: str, profile: Profile) -> Reading:

@@ -21,7 +21,7 @@ from bot.compose.topics import faq_topics
 from bot.knowledge.models import Rule
 from bot.profile import Profile
 from bot.rules import PROA, PROA_ONGOING, RECONVERSION, Regime
-from bot.understanding.rule_finder import RuleHit
+from bot.understanding.rule_finder import RuleFinder, RuleHit
 from bot.understanding.rule_search import BOTH_REGIMES_TOPICS, REGIME_PROA, RuleScope, RuleSearch, topic_family
 
 #: Another regime's rule is shown beside the best one when it scores at least this share.
@@ -54,6 +54,16 @@ _SENTENCE_END = re.compile(r"(?<![\s'’(][A-Z])(?<!\bart)(?<!\bn°)(?<!\bp)[.?!
 FIRST_LINE_MAX = 280
 
 
+def split_sentences(summary: str) -> list[str]:
+    """The sentences of a rule's summary, without their full stops (the others keep theirs)."""
+    out, start = [], 0
+    for match in _SENTENCE_END.finditer(summary):
+        out.append(summary[start : match.start()].strip())
+        start = match.end()
+    out.append(summary[start:].strip().rstrip("."))
+    return [s for s in out if s]
+
+
 def split_first_sentence(summary: str) -> tuple[str, tuple[str, ...]]:
     """The first sentence of a rule's summary (without its full stop), and the rest."""
     match = _SENTENCE_END.search(summary)
@@ -68,10 +78,11 @@ def split_first_sentence(summary: str) -> tuple[str, tuple[str, ...]]:
 class RuleAnswers:
     """Turns a :class:`RuleSearch` into an :class:`Answer`."""
 
-    def __init__(self, composer: Composer, scope: RuleScope) -> None:
+    def __init__(self, composer: Composer, scope: RuleScope, finder: RuleFinder | None = None) -> None:
         self.composer = composer
         self.kb = composer.kb
         self.scope = scope
+        self.finder = finder
 
     # -- pieces ----------------------------------------------------------------------
     def _cite(self, rule: Rule) -> str:
@@ -101,10 +112,18 @@ class RuleAnswers:
             return french.HEADING_PROA_SAID.format(said=search.reading.avenant_said)
         return self.composer.regime_heading(regime, profile)
 
-    def _first_line(self, rule: Rule, regime: Regime, heading: str) -> tuple[str, tuple[str, ...]]:
-        """The verdict line (first sentence, cited) and the rule's other sentences."""
+    def _first_line(self, rule: Rule, regime: Regime, heading: str, asked: str = "") -> tuple[str, tuple[str, ...]]:
+        """The verdict line (the rule's sentence closest to the question, its first one
+        unless another is clearly closer, cited) and the rule's other sentences."""
         summary = " ".join(rule.summary.split())
-        sentence, rest = split_first_sentence(summary)
+        sentences = split_sentences(summary)
+        chosen = self.finder.closest(asked, sentences) if asked and self.finder else 0
+        if chosen:
+            sentence = sentences[chosen]
+            others = " ".join(sentences[:chosen] + sentences[chosen + 1 :])
+            rest: tuple[str, ...] = (others,) if others else ()
+        else:
+            sentence, rest = split_first_sentence(summary)
         names_scheme = any(word in sentence.casefold() for word in ("pro-a", "période de reconversion"))
         if regime == PROA_ONGOING or not names_scheme:
             sentence = f"{heading} : {french.lowered(sentence)}"
@@ -129,7 +148,7 @@ class RuleAnswers:
             return self.ask_avenant_date(best, profile)
         regime = self._regime(best, search)
         heading = self._heading(regime, search, profile)
-        line, rest = self._first_line(best, regime, heading)
+        line, rest = self._first_line(best, regime, heading, search.asked)
         yes_no = self._yes_no(best, search)
         if yes_no is not None:
             line = french.ANSWERED.format(answer=french.YES_NO[yes_no], line=line)

@@ -38,6 +38,9 @@ SUMMARY_WEIGHT = 0.0
 #: Share of the similarity to the rule's whole document (every phrasing and the summary
 #: together) added to its best phrasing: a long question touches several phrasings.
 DOC_WEIGHT = 2.0
+#: A later sentence of a rule opens the answer when it is this much closer to the question
+#: than the first (« … et combien d'heures ? » reads the sentence with the hours).
+SENTENCE_MARGIN = 0.05
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,16 @@ class RuleFinder:
                 if len(hits) >= limit:
                     break
         return hits
+
+    def closest(self, text: str, sentences: Sequence[str]) -> int:
+        """The index of the sentence closest to ``text`` (word view), 0 when none is closer."""
+        terms = self.terms(text)
+        if not terms or len(sentences) < 2:
+            return 0
+        query = self._word_view.transform([terms]).T
+        scores = (self._word_view.transform([self.terms(s) for s in sentences]) @ query).toarray().ravel()
+        best = int(np.argmax(scores))
+        return best if scores[best] > scores[0] + SENTENCE_MARGIN else 0
 
 
 def _words_and_pairs(terms: str) -> list[str]:

@@ -78,6 +78,7 @@ class RuleSearch:
     today: date
     avenant_too_late: bool = False  # an avenant concluded after the last Pro-A day
     close: tuple[RuleHit, ...] = field(default_factory=tuple)  # other readings as likely
+    asked: str = ""  # the question as searched (without its dated clauses)
 
     @property
     def best(self) -> RuleHit | None:
@@ -291,4 +292,4 @@ def search_rules(
             if hit.score >= CLOSE_RATIO * best.score:
                 close.append(hit)
                 seen.add(question)
-    return RuleSearch(hits, reading, regime, rule_day, today, too_late, tuple(close[:2]))
+    return RuleSearch(hits, reading, regime, rule_day, today, too_late, tuple(close[:2]), text)
