@@ -20,6 +20,7 @@ finder knows nothing of branches or dates: the caller filters the ranking
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,15 +77,12 @@ class RuleFinder:
             for index in range(len(self.rules))
         ]
         self._owners = np.asarray(owners, dtype=np.int64)
-        self._word_view = TfidfVectorizer(analyzer=_words_and_pairs, sublinear_tf=True)
-        self._char_view = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
         corpus = rows + summaries
-        self._word_view.fit(corpus)
-        self._char_view.fit(corpus)
-        self._rows_words = self._word_view.transform(rows)
-        self._rows_chars = self._char_view.transform(rows)
-        self._summary_words = self._word_view.transform(summaries)
-        self._documents = self._word_view.transform(documents)
+        word_view = TfidfVectorizer(analyzer=_words_and_pairs, sublinear_tf=True).fit(corpus)
+        char_view = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit(corpus)
+        self._word_view = word_view
+        self._words_of = _QueryView(word_view, rows=rows, summaries=summaries, documents=documents)
+        self._chars_of = _QueryView(char_view, rows=rows)
 
     def terms(self, text: str) -> str:
         """The words of ``text`` as the finder compares them (space separated)."""
@@ -102,14 +100,13 @@ class RuleFinder:
         terms = self.terms(text)
         if not terms:
             return []
-        word_scores = (self._rows_words @ self._word_view.transform([terms]).T).toarray().ravel()
-        char_scores = (self._rows_chars @ self._char_view.transform([terms]).T).toarray().ravel()
-        row_scores = WORD_WEIGHT * word_scores + (1 - WORD_WEIGHT) * char_scores
+        words = self._words_of.query(terms)
+        row_scores = WORD_WEIGHT * self._words_of.scores("rows", words)
+        row_scores += (1 - WORD_WEIGHT) * self._chars_of.scores("rows", self._chars_of.query(terms))
         best = np.zeros(len(self.rules))
         np.maximum.at(best, self._owners, row_scores)
-        query = self._word_view.transform([terms]).T
-        summary = (self._summary_words @ query).toarray().ravel()
-        document = (self._documents @ query).toarray().ravel()
+        summary = self._words_of.scores("summaries", words) if SUMMARY_WEIGHT else 0.0
+        document = self._words_of.scores("documents", words)
         # On the scale of a cosine (0–1): thresholds read it (bot/understanding/rule_search.py).
         scores = (best + SUMMARY_WEIGHT * summary + DOC_WEIGHT * document) / (1 + SUMMARY_WEIGHT + DOC_WEIGHT)
         hits = []
@@ -132,6 +129,39 @@ class RuleFinder:
         scores = (self._word_view.transform([self.terms(s) for s in sentences]) @ query).toarray().ravel()
         best = int(np.argmax(scores))
         return best if scores[best] > scores[0] + SENTENCE_MARGIN else 0
+
+
+class _QueryView:
+    """A fitted TF-IDF view, and its matrices, with a fast path for a short query.
+
+    A message has a handful of terms: its vector is computed here as scikit-learn's
+    ``transform`` would (counts of the known features, ``1 + log(tf)``, times idf, L2
+    norm), then multiplied with only the columns it uses (CSC matrices): a tenth of the
+    time of ``transform`` and a sparse product per message."""
+
+    def __init__(self, vectorizer: TfidfVectorizer, **corpora: list[str]) -> None:
+        self._analyzer = vectorizer.build_analyzer()
+        self._vocabulary: dict[str, int] = dict(vectorizer.vocabulary_)
+        self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self._matrices = {name: vectorizer.transform(texts).tocsc() for name, texts in corpora.items()}
+
+    def query(self, terms: str) -> tuple[list[int], np.ndarray]:
+        """The columns of the query's known features and their weights."""
+        counts = Counter(self._analyzer(terms))
+        columns = [self._vocabulary[f] for f in counts if f in self._vocabulary]
+        if not columns:
+            return [], np.zeros(0)
+        tf = np.asarray([counts[f] for f in counts if f in self._vocabulary], dtype=np.float64)
+        weights = (1.0 + np.log(tf)) * self._idf[columns]
+        return columns, weights / np.linalg.norm(weights)
+
+    def scores(self, name: str, query: tuple[list[int], np.ndarray]) -> np.ndarray:
+        """Cosine similarity of the query with every row of the matrix ``name``."""
+        columns, weights = query
+        matrix = self._matrices[name]
+        if not columns:
+            return np.zeros(matrix.shape[0])
+        return np.asarray(matrix[:, columns] @ weights).ravel()
 
 
 def _words_and_pairs(terms: str) -> list[str]:
