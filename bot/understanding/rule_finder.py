@@ -80,7 +80,6 @@ class RuleFinder:
         corpus = rows + summaries
         word_view = TfidfVectorizer(analyzer=_words_and_pairs, sublinear_tf=True).fit(corpus)
         char_view = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit(corpus)
-        self._word_view = word_view
         self._words_of = _QueryView(word_view, rows=rows, summaries=summaries, documents=documents)
         self._chars_of = _QueryView(char_view, rows=rows)
 
@@ -125,8 +124,11 @@ class RuleFinder:
         terms = self.terms(text)
         if not terms or len(sentences) < 2:
             return 0
-        query = self._word_view.transform([terms]).T
-        scores = (self._word_view.transform([self.terms(s) for s in sentences]) @ query).toarray().ravel()
+        question = dict(zip(*self._words_of.query(terms), strict=True))
+        scores = []
+        for sentence in sentences:
+            columns, weights = self._words_of.query(self.terms(sentence))
+            scores.append(sum(question.get(c, 0.0) * w for c, w in zip(columns, weights, strict=True)))
         best = int(np.argmax(scores))
         return best if scores[best] > scores[0] + SENTENCE_MARGIN else 0
 

@@ -174,7 +174,12 @@ def topic_family(rule_topic: str) -> str:
     """The FAQ topic (``knowledge/faq_topics.yml``) a rule topic belongs to, else itself:
     rules of one family are one reading, shown together, never asked back."""
     topics = default_faq_topics().topics
-    for topic in topics:  # the FAQ topic made for it first (« funding » for funding, not « cpf »)
+    # The FAQ topic made for it first: of its name, else whose first rule topic it is
+    # (« funding » for funding, not « cpf »; « beneficiaries », not « level_ceiling »).
+    for topic in topics:
+        if topic.id == rule_topic:
+            return topic.id
+    for topic in topics:
         if rule_topic in topic.proa_rule_topics[:1] or rule_topic in topic.reconversion_rule_topics[:1]:
             return topic.id
     for topic in topics:
