@@ -31,8 +31,13 @@ from actions.answering import (  # noqa: F401, E402 - after the guard is install
 from actions.common import warm_up  # noqa: E402
 from actions.fallback import ActionDefaultAskAffirmation  # noqa: F401, E402
 from actions.forms import ValidateProfileForm  # noqa: F401, E402
+from actions.metrics import install as install_metrics  # noqa: E402
 from bot.knowledge.errors import KnowledgeError  # noqa: E402
 from bot.knowledge.loader import load_knowledge  # noqa: E402
+
+# GET /metrics for Prometheus (loopback only by default), through rasa-sdk's plugin hook:
+# actions/metrics.py.
+install_metrics()
 
 try:
     load_knowledge()

@@ -15,7 +15,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.metrics import count_answer
 from bot.compose import Answer
+from bot.outcomes import ANSWER_METADATA, answer_record
 from bot.service import Assistant
 from channels.rendering import render_for_channel
 
@@ -56,8 +58,13 @@ def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, answer: Answ
     Returns the event that records that the 2026 change has now been explained (kept in
     the tracker, so it survives a restart), or nothing."""
     channel = tracker.get_latest_input_channel()
-    for message in render_for_channel(answer.to_payload(), channel):
-        dispatcher.utter_message(**message)
+    payload = answer.to_payload()
+    count_answer(payload, channel)
+    for index, message in enumerate(render_for_channel(payload, channel)):
+        # What the answer was stays in the bot event's metadata (not sent to the channel),
+        # for `bot review` and the feedback, on every channel (bot/outcomes.py).
+        extra = {ANSWER_METADATA: answer_record(payload)} if index == 0 else {}
+        dispatcher.utter_message(**message, **extra)
     if answer.change_explained and not change_explained(tracker):
         return [SlotSet(CHANGE_SLOT, True)]
     return []

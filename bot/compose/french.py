@@ -120,8 +120,9 @@ SCHEME_PROA = "Pro-A"
 # -- answers found by the rule finder (bot/compose/rule_answer.py) ----------------------
 HEADING_PROA_PAST = "Pro-A (jusqu'au {last_day})"
 HEADING_PROA_SAID = "Votre Pro-A (avenant conclu : {said})"
-CITE_LAW = "Code du travail, art. {article}"
-CITE_AGREEMENT = "accord {branch}, IDCC {idcc}, art. {article}"
+CITE_LAW = "art. {article}"
+CITE_AGREEMENT = "accord de branche, art. {article}"
+CITE_DOCUMENT = "{document}, art. {article}"
 CITED = "{sentence} ({cite})."
 #: A closed question's answer in front of the rule's sentence: « Oui. Pro-A signée avant 2026 : … ».
 YES_NO = {"oui": "Oui.", "non": "Non.", "cela dépend": "Cela dépend."}

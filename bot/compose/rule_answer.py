@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from bot.compose import french
 from bot.compose import next_steps as steps
 from bot.compose.builder import Composer, _source_items
-from bot.compose.parts import Answer, AnswerVerdict, Button, Part, faq_topic
+from bot.compose.parts import VERDICT_LINE_MAX, Answer, AnswerVerdict, Button, Part, faq_topic
 from bot.compose.topics import faq_topics
 from bot.knowledge.models import Rule
 from bot.profile import Profile
@@ -75,6 +75,25 @@ def split_first_sentence(summary: str) -> tuple[str, tuple[str, ...]]:
     return first, ((rest,) if rest else ())
 
 
+#: Room kept on the first line for « Oui. » / « Non. » / « Cela dépend. ».
+YES_NO_ROOM = len("Cela dépend. ")
+#: Where a first line too long for the phone's first screen may be cut (the rest follows).
+FIT_MARKS = (" ; ",)
+
+
+def fit_line(sentence: str, room: int) -> tuple[str, str]:
+    """``sentence`` cut at its last :data:`FIT_MARKS` that leaves it within ``room``
+    characters, and the part cut off (a sentence of its own), or as it is."""
+    if len(sentence) <= room:
+        return sentence, ""
+    for mark in FIT_MARKS:
+        index = sentence.rfind(mark, 0, room)
+        if index > room // 2:
+            more = sentence[index + len(mark) :].strip()
+            return sentence[:index], f"{more[:1].upper()}{more[1:]}."
+    return sentence, ""
+
+
 class RuleAnswers:
     """Turns a :class:`RuleSearch` into an :class:`Answer`."""
 
@@ -87,12 +106,14 @@ class RuleAnswers:
     # -- pieces ----------------------------------------------------------------------
     def _cite(self, rule: Rule) -> str:
         article = rule.source.article
+        # Short on the first line (it must fit a phone's first screen); the sources below
+        # name the document in full (title, IDCC, link).
         branch = self.scope.branch_of(rule)
         if branch is not None:
-            agreement = self.kb.branch(branch).agreement
-            if rule.source.document.id != agreement.document.id:  # an avenant: its own title
-                return rule.source.label
-            return french.CITE_AGREEMENT.format(branch=self.kb.branch(branch).name, idcc=branch, article=article)
+            if rule.source.document.id != self.kb.branch(branch).agreement.document.id:  # an avenant
+                document = rule.source.document.short_title.split(" du ")[0]
+                return french.CITE_DOCUMENT.format(document=document, article=article)
+            return french.CITE_AGREEMENT.format(article=article)
         if article[:1] in ("L", "R", "D"):
             return french.CITE_LAW.format(article=article)
         return rule.source.label
@@ -127,8 +148,12 @@ class RuleAnswers:
         names_scheme = any(word in sentence.casefold() for word in ("pro-a", "période de reconversion"))
         if regime == PROA_ONGOING or not names_scheme:
             sentence = f"{heading} : {french.lowered(sentence)}"
-        line = french.CITED.format(sentence=sentence, cite=self._cite(rule))
-        return line, rest
+        cite = self._cite(rule)
+        room = VERDICT_LINE_MAX - len(french.CITED.format(sentence="", cite=cite)) - YES_NO_ROOM
+        sentence, cut = fit_line(sentence, room)
+        if cut:
+            rest = (cut, *rest)
+        return french.CITED.format(sentence=sentence, cite=cite), rest
 
     # -- answers ---------------------------------------------------------------------
     def answer(

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.knowledge.models import Rule
@@ -133,6 +134,11 @@ class RuleFinder:
         return best if scores[best] > scores[0] + SENTENCE_MARGIN else 0
 
 
+#: A vector of floats, and a query: the columns of its known features and their weights.
+Vector = npt.NDArray[np.float64]
+Query = tuple[list[int], Vector]
+
+
 class _QueryView:
     """A fitted TF-IDF view, and its matrices, with a fast path for a short query.
 
@@ -147,7 +153,7 @@ class _QueryView:
         self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         self._matrices = {name: vectorizer.transform(texts).tocsc() for name, texts in corpora.items()}
 
-    def query(self, terms: str) -> tuple[list[int], np.ndarray]:
+    def query(self, terms: str) -> Query:
         """The columns of the query's known features and their weights."""
         counts = Counter(self._analyzer(terms))
         columns = [self._vocabulary[f] for f in counts if f in self._vocabulary]
@@ -157,7 +163,7 @@ class _QueryView:
         weights = (1.0 + np.log(tf)) * self._idf[columns]
         return columns, weights / np.linalg.norm(weights)
 
-    def scores(self, name: str, query: tuple[list[int], np.ndarray]) -> np.ndarray:
+    def scores(self, name: str, query: Query) -> Vector:
         """Cosine similarity of the query with every row of the matrix ``name``."""
         columns, weights = query
         matrix = self._matrices[name]
