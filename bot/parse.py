@@ -412,7 +412,7 @@ _ASKS_ELIGIBILITY = re.compile(
     r"\bpuis[- ]je\b|\bpeux[- ]je\b|\bai[- ]je droit|\beligible|\bj'?\s*ai droit|\best[- ]ce que je peux|\bje peux\b"
     r"|\b(?:a|ont)[- ]t[- ](?:il|elle|ils|elles) (?:le )?droit|\bpeu(?:t|vent)[- ](?:il|elle|ils|elles|on)\b"
     r"|\b(?:ai|as|a|avons|avez|ont) (?:le )?droit\b|\bacces a\b|\bavoir droit\b"
-    r"|\bpeu(?:t|x|vent) (?:faire|beneficier|demander|avoir)\b|\bbeneficier\b"
+    r"|\bpeu(?:t|x|vent) (?:en )?(?:faire|beneficier|demander|avoir)\b|\bbeneficier\b"
     r"|\bpouv(?:ait|ais|aient)\b|\baur(?:ais|ait|aient) pu\b|\bav(?:ais|ait|aient) (?:le )?droit\b"
     r"|\bpourr(?:ais|ait|aient)[- ](?:je|il|elle|on)\b|\bs.?\s*appliqu\w* a (?:moi|nous|lui|elle|eux)\b"
 )

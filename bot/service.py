@@ -266,7 +266,11 @@ class Assistant:
         search = self.search_rules(asked, profile, faq_topic)
         short = len(self.rule_finder.terms(asked).split()) <= FOLLOW_UP_TERMS
         changes_branch = asked != (self.without_jobs(text, profile.idcc) if job else text)
-        if context and (not search.sure or ((reading.follow_up or changes_branch) and short)):
+        if context and not reading.asks:
+            # « l'avenant de mon intérimaire a été signé en mai 2025 » after « combien de temps
+            # dure une Pro-A ? »: a fact that answers the question before, re-answered with it.
+            search = self.search_rules(context, profile, faq_topic, replace(reading, asked=context))
+        elif context and (not search.sure or ((reading.follow_up or changes_branch) and short)):
             # « et pour un jeune ? », « et dans le SDLM ? »: the question before, changed.
             followed = self.search_rules(context, profile, faq_topic)
             combined = self.search_rules(f"{context} {asked}", profile, faq_topic)
@@ -293,7 +297,7 @@ class Assistant:
                 self.search_rules(q, profile, faq_topic, replace(search.reading, asked=q))
                 for q in (questions if len(questions) > 1 else [])
             ]
-            return self.rule_answers.answer(search, profile, change_explained, also=also)
+            return self.rule_answers.answer(search, profile, change_explained, also=also, topic_hint=faq_topic)
         if kind == AnswerTopic.CERTIFICATIONS:
             return self.answer_certifications(profile, change_explained=change_explained)
         return self.answer_eligibility(profile, change_explained)

@@ -23,6 +23,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.parse import asks_eligibility
 from bot.profile import Profile
 from nlu.intents import IntentOverride, put_intent_first
 from nlu.job_statement import job_span
@@ -64,14 +65,10 @@ class RuleQuestionClassifier(IntentOverride):
     def get_default_config() -> dict[str, Any]:
         """``overridable_intents``: intents a rule question may be mistaken for."""
         return {
-            "overridable_intents": [
-                "ask_eligibility",
-                "inform",
-                "nlu_fallback",
-                "out_of_scope",
-                "show_more",
-                "help",
-            ]
+            "overridable_intents": ["ask_eligibility", "nlu_fallback"],
+            # The finder's score from which it overrides the classifier (on the cosine
+            # scale of bot/understanding/rule_finder.py; held-out intent F1 checked in CI).
+            "override_from": 0.3,
         }
 
     def _process_message(self, message: Message) -> None:
@@ -96,7 +93,14 @@ class RuleQuestionClassifier(IntentOverride):
         name = intent.get(INTENT_NAME_KEY)
         if span is not None and name in METIER_INTENTS:
             return  # a job with « quelles formations ? » or « puis-je ? » stays a métier question
-        if name in self._overridable and search.answers_over(
-            states_a_situation(message), span is not None, aims_at_something(message)
+        sure_enough = search.best is not None and search.best.score >= float(
+            self.component_config.get("override_from", 0.3)
+        )
+        if name == "ask_eligibility" and asks_eligibility(text):
+            return  # « puis-je faire une Pro-A ? »: the rules engine's question, asked for a person
+        if (
+            name in self._overridable
+            and sure_enough
+            and search.answers_over(states_a_situation(message), span is not None, aims_at_something(message))
         ):
             put_intent_first(message, FAQ, max(search.best.score if search.best else 0.0, 0.5))

@@ -162,6 +162,7 @@ class RuleAnswers:
         profile: Profile,
         change_explained: bool = False,
         also: Sequence[RuleSearch] = (),
+        topic_hint: str | None = None,
     ) -> Answer:
         """The answer to a question whose rules were found (or the question back); ``also``:
         the searches of each question of a message that asks several, each answered in its
@@ -228,7 +229,10 @@ class RuleAnswers:
         if regime == PROA and search.today > self.scope.last_proa_day:
             parts.append(Part(None, None, (french.PAST_NOTE.format(switch=french.french_date(self.composer.switch)),)))
             change, change_rules = None, []
-        topic = faq_topic_of_rule(best)
+        # The FAQ topic recognised (NLU, parser) when the rule is one of its family (« CPF »
+        # for the CPF's funding rule), else the rule's own family.
+        hinted = faq_topics().get(topic_hint or "")
+        topic = topic_hint if hinted and best.topic in hinted[0] + hinted[1] else faq_topic_of_rule(best)
         branch = self.kb.branch(profile.idcc)
         known = tuple(faq_topics())
         return Answer(

@@ -46,6 +46,8 @@ class Reading:
     yes_no: bool = False
     #: The text the question asks about, when it names one: « law » or « agreement ».
     source: str | None = None
+    #: Asks something (a « ? » or a question word); else it states a fact.
+    asks: bool = True
     #: Starts as a follow-up that changes one thing (« et en SDLM ? », « et pour un jeune ? »).
     follow_up: bool = False
 
@@ -82,6 +84,7 @@ def read_question(text: str, today: date, words: QuestionWords | None = None) ->
         asked="".join(asked),
         follow_up=bool(words.follow_up_cue.search(folded)),
         yes_no=_closed_question(text, folded, words),
+        asks="?" in text or bool(words.open_question.search(folded)) or folded.startswith(("est ce", "et ")),
     )
 
 
