@@ -11,16 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.intents import put_intent_first
+from nlu.intents import IntentOverride, put_intent_first
 
 #: A letter or a digit of any script: a message with none of them has no word.
 _WORD_CHARACTER = re.compile(r"[^\W_]")
@@ -32,34 +28,16 @@ def has_a_word(text: str) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class WordlessMessageClassifier(GraphComponent, IntentClassifier):
+class WordlessMessageClassifier(IntentOverride):
     """Gives ``nlu_fallback`` to the messages that have no word."""
 
-    @classmethod
-    def required_components(cls) -> list[type]:
-        """An intent classifier runs before (its intent is what is replaced)."""
-        return [IntentClassifier]
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> WordlessMessageClassifier:
-        """Create the component."""
-        return cls(config)
-
-    def __init__(self, config: dict[str, Any]) -> None:
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
         """No options."""
-        self.component_config = config
+        return {}
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Set ``nlu_fallback`` on the messages without a word (not on button payloads)."""
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str) or text.startswith("/") or has_a_word(text):
-                continue
+    def _process_message(self, message: Message) -> None:
+        """``nlu_fallback`` on a message without a word (not on a button payload)."""
+        text = message.get(TEXT)
+        if isinstance(text, str) and not text.startswith("/") and not has_a_word(text):
             put_intent_first(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, 1.0)
-        return messages
