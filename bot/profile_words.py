@@ -92,7 +92,6 @@ class ProfileWords:
     months: Mapping[str, int]
     month_date: re.Pattern[str]
     year_date: re.Pattern[str]
-    avenant_cue: re.Pattern[str]
     job_cue_before: re.Pattern[str]
     job_cue_inside: re.Pattern[str]
     non_job_words: frozenset[str]
@@ -144,7 +143,6 @@ def compile_words(data: Mapping[str, Any], diploma_codes: Iterable[str] | None =
         months=months,
         month_date=re.compile(rf"(?<![a-z0-9])(?:(\d{{1,2}})(?:er)?\s+)?({month_names})\s+(\d{{4}})(?!\d)"),
         year_date=re.compile(rf"(?<![a-z0-9])(?:{year_cues})\s+((?:19|20)\d\d)(?![\d/.\-])"),
-        avenant_cue=phrases_pattern(data["avenant_cues"]),
         job_cue_before=ending_pattern(data["job_cues"]),
         job_cue_inside=phrases_pattern(data["job_cues"]),
         non_job_words=frozenset(data["non_job_words"]),
