@@ -13,15 +13,7 @@ from bot.compose.parts import AnswerTopic
 from bot.compose.rule_answer import RuleAnswers
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.models import KnowledgeBase, Metier
-from bot.matching import (
-    STATUS_AMBIGUOUS,
-    STATUS_ENJEUX,
-    STATUS_MATCHED,
-    STATUS_NOT_IN_LIST,
-    STATUS_SUGGESTION,
-    MatchResult,
-    MetierMatcher,
-)
+from bot.matching import STATUS_MATCHED, STATUS_NOT_IN_LIST, MatchResult, MetierMatcher
 from bot.missing import certifications_missing, eligibility_missing
 from bot.parse import (
     BRANCH,
@@ -35,15 +27,13 @@ from bot.parse import (
 from bot.profile import Profile
 from bot.rules import RulesEngine
 from bot.understanding.faq_topics import default_faq_topics
+from bot.understanding.metier_finder import FOUND_STATUSES, MetierFinder
 from bot.understanding.question_reading import Reading, read_question, split_questions
 from bot.understanding.rule_finder import RuleFinder
 from bot.understanding.rule_search import RuleScope, RuleSearch, search_rules, topic_family
 
 #: The kind :func:`bot.parse.parse_question` gives « voir plus » / « la suite ».
 _KIND_MORE = "more"
-
-#: Match statuses that say the message names a job of the list (or close to one).
-_JOB_FOUND = frozenset({STATUS_MATCHED, STATUS_AMBIGUOUS, STATUS_ENJEUX, STATUS_SUGGESTION})
 
 #: A message with this few meaningful words that finds no rule is a follow-up of the topic.
 FOLLOW_UP_TERMS = 3
@@ -68,7 +58,7 @@ class Assistant:
         self.rule_scope = RuleScope(kb, self.engine.last_start_date)
         self.rule_answers = RuleAnswers(self.answers, self.rule_scope)
         self._rule_finder: RuleFinder | None = None
-        self._metier_finder: Any = None
+        self._metier_finder: MetierFinder | None = None
 
     @classmethod
     def default(cls) -> Assistant:
@@ -142,19 +132,6 @@ class Assistant:
             hints = tuple(proa_topics) + tuple(new_topics)
         reading = reading or self.read(text, profile)
         return search_rules(self.rule_finder, self.rule_scope, text, profile.idcc, profile.today, reading, hints)
-
-    def answer_question(
-        self,
-        text: str,
-        profile: Profile,
-        change_explained: bool = False,
-        faq_topic: str | None = None,
-        search: RuleSearch | None = None,
-    ) -> Answer:
-        """The rules that answer ``text`` (first line: the best one, cited), or a question
-        back when unsure."""
-        search = search or self.search_rules(text, profile, faq_topic)
-        return self.rule_answers.answer(search, self.with_reading(profile, search.reading), change_explained)
 
     # -- what is missing ------------------------------------------------------------------
     def missing_for(self, topic: str, profile: Profile) -> tuple[str, ...]:
@@ -262,10 +239,11 @@ class Assistant:
             return self.answer_certifications(profile, change_explained=change_explained)
         # The job's and the branch's own words (« gestionnaire de paie », « chez un
         # concessionnaire SDLM ») say nothing of the rule asked.
-        asked = self.without_branches(self.without_jobs(text, profile.idcc) if job else text)
+        without_jobs = self.without_jobs(text, profile.idcc) if job else text
+        asked = self.without_branches(without_jobs)
         search = self.search_rules(asked, profile, faq_topic)
         short = len(self.rule_finder.terms(asked).split()) <= FOLLOW_UP_TERMS
-        changes_branch = asked != (self.without_jobs(text, profile.idcc) if job else text)
+        changes_branch = asked != without_jobs
         if context and not reading.asks:
             # « l'avenant de mon intérimaire a été signé en mai 2025 » after « combien de temps
             # dure une Pro-A ? »: a fact that answers the question before, re-answered with it.
@@ -281,7 +259,7 @@ class Assistant:
                 search = followed
         elif faq_topic and reading.follow_up and short:
             return self.answer_faq(faq_topic, profile, change_explained)
-        situation = job or self.states_a_situation(profile)
+        situation = job or self.states_facts(profile)
         target = profile.target_diploma is not None or profile.target_level is not None
         # The engine decides for a person who asks whether they may (« puis-je ? »); a question
         # on how the scheme works is answered by its rule, whatever the message says of them.
@@ -312,8 +290,6 @@ class Assistant:
 
     def without_jobs(self, text: str, idcc: int) -> str:
         """``text`` without the jobs the métier finder sees in it (their spans blanked)."""
-        from bot.understanding.metier_finder import MetierFinder
-
         with self._lock:
             if self._metier_finder is None:
                 self._metier_finder = MetierFinder(self.kb, self.matcher, idcc)
@@ -329,7 +305,7 @@ class Assistant:
         if profile.metier_id:
             return True
         match, metier = self.resolve_metier(profile)
-        if metier is not None or (match is not None and match.status in _JOB_FOUND):
+        if metier is not None or (match is not None and match.status in FOUND_STATUSES):
             return True
         return bool(
             match is not None
@@ -338,23 +314,20 @@ class Assistant:
             and job_phrases(profile.metier_text, self.kb)
         )
 
-    def states_a_situation(self, profile: Profile) -> bool:
-        """Whether a message says something of the person the eligibility answer reads:
-        a contract, a diploma or level (held or aimed at), an age or a métier found."""
-        if any(
-            value is not None
-            for value in (
-                profile.contract,
-                profile.held_diploma,
-                profile.held_level,
-                profile.target_diploma,
-                profile.target_level,
-                profile.age,
-                profile.metier_id,
-            )
-        ):
-            return True
-        return self.names_a_job(profile)
+    @staticmethod
+    def states_facts(profile: Profile) -> bool:
+        """Whether the profile holds a fact of the person the eligibility answer reads
+        besides the job (:meth:`names_a_job`): a contract, a diploma or level (held or
+        aimed at), an age."""
+        facts = (
+            profile.contract,
+            profile.held_diploma,
+            profile.held_level,
+            profile.target_diploma,
+            profile.target_level,
+            profile.age,
+        )
+        return any(value is not None for value in facts)
 
 
 #: Facts of the person a message states that the answer reads (the channel's slots may

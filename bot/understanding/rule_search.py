@@ -11,7 +11,7 @@ Regimes, as the rules engine names them (:mod:`bot.rules`):
   on: ``proa_ongoing``);
 - otherwise both, the ranking decides.
 
-The thresholds below were set on the dev sets (benchmarks/data/dialogue_dev*.yml) and
+The thresholds below were set on the rule dev set (benchmarks/data/rules_dev.yml) and
 are reported by benchmarks/bench_rules.py.
 """
 
