@@ -11,13 +11,13 @@ conversations wait, or time out, while spaCy loaded.
 import os
 import sys
 
-from channels.http_guard import install as install_http_guard
-from channels.http_guard import protect_action_server_apps
+from servers.http_guard import install as install_http_guard
+from servers.http_guard import protect_action_server_apps
 
 # Refuse malformed request framing before rasa-sdk's Sanic server reads a body
 # (Content-Length: -1 hangs Sanic 21.12; a space before a header's colon smuggled a
 # second request), bound the body also after decompression, and answer errors with
-# their status and without echoing the request: see channels/http_guard.py.
+# their status and without echoing the request: see servers/http_guard.py.
 install_http_guard()
 protect_action_server_apps()
 

@@ -23,7 +23,7 @@ from actions.profile_slots import PROFILE_SLOTS, profile_from_tracker
 from actions.slot_checks import catch_up, catch_up_rollback
 from bot.compose import Answer
 from bot.compose.parts import AnswerTopic
-from bot.parse import parse_int
+from bot.understanding.parse import parse_int
 
 #: Topics of the ``last_topic`` slot (domain.yml): the core's answer topics.
 ELIGIBILITY = AnswerTopic.ELIGIBILITY.value

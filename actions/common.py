@@ -16,10 +16,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.metrics import count_answer
+from actions.rendering import render_for_channel
 from bot.compose import Answer
 from bot.outcomes import ANSWER_METADATA, answer_record
 from bot.service import Assistant
-from channels.rendering import render_for_channel
 
 logger = logging.getLogger(__name__)
 

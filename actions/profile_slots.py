@@ -16,8 +16,8 @@ from datetime import date
 from typing import Any
 
 from bot.knowledge.loader import load_knowledge
-from bot.parse import fold, parse_date, parse_int
 from bot.profile import CONTRACT_LABELS, DEFAULT_IDCC, Profile
+from bot.understanding.parse import fold, parse_date, parse_int
 
 #: Environment variable that fixes "today" (ISO date), for tests and demos.
 TODAY_ENV = "PROA_TODAY"

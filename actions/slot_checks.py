@@ -29,9 +29,9 @@ from rasa_sdk.events import EventType, SlotSet
 from actions.common import assistant, latest_entities, latest_intent, latest_text
 from actions.profile_slots import contract_code, diploma_code, parse_idcc, parse_level
 from bot.compose.parts import AnswerTopic
-from bot.parse import parse_date, parse_int
 from bot.profile import DEFAULT_IDCC
 from bot.understanding.non_job import inside_phone_or_address
+from bot.understanding.parse import parse_date, parse_int
 
 #: Topics of the ``last_topic`` slot (domain.yml).
 TOPICS = tuple(topic.value for topic in (AnswerTopic.ELIGIBILITY, AnswerTopic.CERTIFICATIONS, AnswerTopic.FAQ))

@@ -145,7 +145,7 @@ def measure(repeat: int = 30) -> list[dict[str, Any]]:
 
 
 def main() -> int:
-    from bot.parse import parse_date  # noqa: F401 - the core imports cleanly first
+    from bot.understanding.parse import parse_date  # noqa: F401 - the core imports cleanly first
 
     for r in measure():
         print(

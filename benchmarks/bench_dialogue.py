@@ -97,9 +97,9 @@ def rest_player(url: str, timeout: float) -> Callable[[Case], list[Reply]]:
 
 def core_player() -> Callable[[Case], list[Reply]]:
     """Plays a case on the core alone (built-in parser, profile carried over the turns)."""
-    from bot.parse import parse_question
     from bot.profile import Profile
     from bot.service import Assistant
+    from bot.understanding.parse import parse_question
 
     assistant = Assistant.default()
 

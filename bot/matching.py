@@ -44,6 +44,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
+from bot.contracts import default_contracts
 from bot.knowledge.models import Branch, Certification, Diploma, Metier, MetierAEnjeux
 from bot.lexicon import lexicon_words
 from bot.text import (
@@ -58,7 +59,6 @@ from bot.text import (
     word_spans,
 )
 from bot.understanding.context_words import default_context_words
-from bot.understanding.contracts import default_contracts
 from bot.understanding.non_job import mask_non_job
 from bot.understanding.tasks import TaskScorer, load_task_scorer
 

@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from bot.understanding.contracts import default_contracts
+from bot.contracts import default_contracts
 
 #: The branch asked about when nobody names one: the product is first for temporary
 #: workers (intérim, IDCC 2378); a channel or the person can choose another.

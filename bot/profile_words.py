@@ -3,7 +3,7 @@
 Diplomas, levels, ages, dates and the cue words around them are data: this module reads
 the file, checks it against its JSON Schema and the diploma codes of
 ``knowledge/diplomas.yml``, and turns each phrase into a regular expression over folded
-text (:func:`bot.parse.fold_with_offsets`): whole words, optional separators between
+text (:func:`bot.understanding.parse.fold_with_offsets`): whole words, optional separators between
 words (« bac pro », « bac-pro », « bacpro »), an optional plural ``s`` or ``x`` on each
 word. Like the lexicon, these are language data, read from the repository's
 ``knowledge/`` folder.

@@ -14,8 +14,12 @@ from bot.compose.rule_answer import RuleAnswers
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.models import KnowledgeBase, Metier
 from bot.matching import STATUS_MATCHED, STATUS_NOT_IN_LIST, MatchResult, MetierMatcher
+from bot.metier_finder import FOUND_STATUSES, MetierFinder
 from bot.missing import certifications_missing, eligibility_missing
-from bot.parse import (
+from bot.profile import Profile
+from bot.rules import RulesEngine
+from bot.understanding.faq_topics import default_faq_topics
+from bot.understanding.parse import (
     BRANCH,
     ParsedQuestion,
     asks_eligibility,
@@ -24,15 +28,11 @@ from bot.parse import (
     parse_branch,
     parse_question,
 )
-from bot.profile import Profile
-from bot.rules import RulesEngine
-from bot.understanding.faq_topics import default_faq_topics
-from bot.understanding.metier_finder import FOUND_STATUSES, MetierFinder
 from bot.understanding.question_reading import Reading, read_question, split_questions
 from bot.understanding.rule_finder import RuleFinder
 from bot.understanding.rule_search import RuleScope, RuleSearch, search_rules, topic_family
 
-#: The kind :func:`bot.parse.parse_question` gives « voir plus » / « la suite ».
+#: The kind :func:`bot.understanding.parse.parse_question` gives « voir plus » / « la suite ».
 _KIND_MORE = "more"
 
 #: A message with this few meaningful words that finds no rule is a follow-up of the topic.

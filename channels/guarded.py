@@ -38,7 +38,7 @@ a string ``sender`` (1–128 characters), a string ``message`` and an optional o
 with a French JSON error ``{"error": "<code>", "message": "<French text>"}``, never a
 500. ``input_channel`` is always the channel's name (a client cannot claim another
 channel). The REST channel is server-to-server: see docs/channels.md. Importing this
-module also installs :mod:`channels.http_guard` (malformed request framing).
+module also installs :mod:`servers.http_guard` (malformed request framing).
 
 Use them in the credentials file instead of the built-in keys::
 
@@ -70,7 +70,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.action_validation import install as install_action_validation
-from channels.http_guard import install as install_http_guard
 from channels.input_checks import (
     MAX_METADATA_BYTES,
     MAX_SENDER_CHARS,
@@ -80,6 +79,7 @@ from channels.input_checks import (
     without_surrogates,
 )
 from channels.socketio_persistent import PersistentSocketIOInput
+from servers.http_guard import install as install_http_guard
 
 logger = logging.getLogger(__name__)
 

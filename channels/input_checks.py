@@ -14,19 +14,10 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from typing import Any, TypeGuard
 
-
-def env_int(name: str, default: int) -> int:
-    """The positive integer of environment variable ``name``, else ``default``."""
-    try:
-        value = int(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
+from bot.settings import env_int  # also imported from here by channels.botframework_checked
 
 #: Deepest JSON nesting accepted in a request body or socket.io event.
 MAX_JSON_DEPTH = env_int("PROA_MAX_JSON_DEPTH", 8)

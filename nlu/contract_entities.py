@@ -1,6 +1,6 @@
 """Rasa graph component: the contract named in a message, from ``knowledge/contracts.yml``.
 
-The core's contract vocabulary (:mod:`bot.understanding.contracts`) knows every code the
+The core's contract vocabulary (:mod:`bot.contracts`) knows every code the
 rules read (CUI en CDI or en CDD, apprentissage, professionnalisation, permanent staff of
 an agency, « CDI chez Adecco »…). When it finds a contract in the message, it emits the
 ``contract`` entity with the code as value and drops the ``contract`` entities of other
@@ -20,7 +20,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, EXTRACTOR, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.understanding.contracts import ContractVocabulary, default_contracts
+from bot.contracts import ContractVocabulary, default_contracts
 
 ENTITY = "contract"
 

@@ -35,9 +35,9 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.lexicon import lexicon_words
-from bot.parse import fold
+from bot.metier_finder import FOUND_STATUSES
 from bot.understanding.faq_topics import default_faq_topics
-from bot.understanding.metier_finder import FOUND_STATUSES
+from bot.understanding.parse import fold
 from nlu.intents import IntentOverride, put_intent_first
 
 #: The intent a job statement gets.

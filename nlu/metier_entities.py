@@ -2,7 +2,7 @@
 
 The core knows the whole annex (labels, vocabulary, typos, task descriptions, OIR
 métiers à enjeux). This component runs
-:class:`bot.understanding.metier_finder.MetierFinder` over the whole message and emits
+:class:`bot.metier_finder.MetierFinder` over the whole message and emits
 one ``metier`` entity per job named, so that ``/model/parse``, the slots and the actions
 all see the core's result. Entities ``metier`` from other extractors are removed: they
 no longer decide whether a job was named.
@@ -10,7 +10,7 @@ no longer decide whether a job was named.
 A job that is not in the annex (« je suis ambulancier ») is kept as a *refused* métier
 (``candidates`` empty, ``metier_status`` ``not_in_list``), so that the answer says it is
 not in the list instead of asking for the job again. The phrases proposed for it are
-those the core's parser reads as naming a job (:func:`bot.parse.job_phrases`: after « je
+those the core's parser reads as naming a job (:func:`bot.understanding.parse.job_phrases`: after « je
 suis », « en tant que », « pour un »…, or a short answer alone), plus any ``metier``
 entity another extractor proposed; the finder's verdicts decide. Only messages whose
 intent is one of ``refusal_intents`` get refusals (a FAQ question names no job).
@@ -37,10 +37,10 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, EXTRACTOR, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.parse import job_phrases
+from bot.metier_finder import FoundMetier, MetierFinder
 from bot.profile import DEFAULT_IDCC
-from bot.understanding.metier_finder import FoundMetier, MetierFinder
 from bot.understanding.non_job import has_job_word
+from bot.understanding.parse import job_phrases
 
 ENTITY = "metier"
 

@@ -1,7 +1,7 @@
 """Rasa graph component: the profile facts the core's parser reads, as entities.
 
 The diplomas (roles ``held`` / ``target``), levels (same roles), ages, dates and branches
-of a message are found by :func:`bot.parse.find_facts`, the parser ``bot ask`` uses,
+of a message are found by :func:`bot.understanding.parse.find_facts`, the parser ``bot ask`` uses,
 from the words of ``knowledge/profile_words.yml`` and the branch aliases of the
 knowledge base. This replaces the CRF model (``CRFEntityExtractor``), which learned them
 from a few hundred examples and cost ~10 ms of CPU per message: the assistant and
@@ -9,7 +9,7 @@ from a few hundred examples and cost ~10 ms of CPU per message: the assistant an
 
 Each entity has ``start`` / ``end`` (the words as typed), ``value`` (a diploma code of
 ``knowledge/diplomas.yml``, a level ``"5"``, an age ``"34"``, an IDCC ``"1404"``, or a
-date as typed, which the slot validation reads with :func:`bot.parse.parse_date`),
+date as typed, which the slot validation reads with :func:`bot.understanding.parse.parse_date`),
 ``role`` for diplomas and levels, and ``confidence_entity`` 1.0. Entities of these types
 from other extractors are replaced. A branch alias inside a métier's words (« agent
 d'espaces verts ») is no branch: the component runs after the métier extractor and
@@ -38,7 +38,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.knowledge.models import KnowledgeBase
-from bot.parse import AGE, BRANCH, DATE, DIPLOMA, LEVEL, Fact, find_facts
+from bot.understanding.parse import AGE, BRANCH, DATE, DIPLOMA, LEVEL, Fact, find_facts
 from bot.understanding.question_reading import AVENANT, dated_facts
 
 #: The entity types this component emits.

@@ -23,8 +23,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.parse import asks_eligibility
 from bot.profile import Profile
+from bot.understanding.parse import asks_eligibility
 from nlu.intents import IntentOverride, put_intent_first
 from nlu.job_statement import job_span
 

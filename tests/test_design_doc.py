@@ -24,6 +24,6 @@ def test_the_design_starts_with_the_path_of_a_message() -> None:
 def test_every_file_of_the_picture_exists() -> None:
     paths = picture_paths()
     assert {"channels/guarded.py", "actions/answering.py", "bot/rules.py", "bot/compose/builder.py"} <= set(paths)
-    assert any(p.startswith("bot/render/") for p in paths) and "channels/rendering.py" in paths
+    assert any(p.startswith("bot/render/") for p in paths) and "actions/rendering.py" in paths
     missing = [p for p in paths if not (REPO / p).exists()]
     assert not missing, f"docs/DESIGN.md names files that do not exist: {missing}"

@@ -1,6 +1,6 @@
 """The FAQ topics of ``knowledge/faq_topics.yml``: their one home.
 
-Read by the `bot ask` parser (:mod:`bot.parse`: the patterns, in file order), by the
+Read by the `bot ask` parser (:mod:`bot.understanding.parse`: the patterns, in file order), by the
 two-stage fallback (``actions/fallback.py``: which topics may be confirmed) and by the
 answers (the rule topics each FAQ reads for the Pro-A and for the période de
 reconversion). The Rasa retrieval intents ``faq/<id>`` have the same ids (checked by

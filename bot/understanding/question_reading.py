@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.parse import AMENDMENT, AVENANT, ROLE_WINDOW, START, date_role, dated_facts
 from bot.text import fold_accents, normalize
+from bot.understanding.parse import AMENDMENT, AVENANT, ROLE_WINDOW, START, date_role, dated_facts
 from bot.understanding.question_words import QuestionWords, default_question_words
 
 __all__ = ["AVENANT", "PROA", "RECONVERSION", "START", "Reading", "dated_facts", "read_question"]

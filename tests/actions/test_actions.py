@@ -29,8 +29,8 @@ from actions.fallback import ActionDefaultAskAffirmation
 from actions.forms import ValidateProfileForm
 from actions.profile_slots import profile_from_slots
 from actions.slot_checks import SlotNormaliser, normalise_turn
-from bot.parse import parse_date
 from bot.profile import Profile
+from bot.understanding.parse import parse_date
 
 PROA_TIME = "2025-06-01"
 RECONVERSION_TIME = "2026-11-23"

@@ -1,4 +1,4 @@
-"""Tests of the contract vocabulary (knowledge/contracts.yml, bot.understanding.contracts)
+"""Tests of the contract vocabulary (knowledge/contracts.yml, bot.contracts)
 and of the Rasa component that applies it."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.contracts import Contract, ContractVocabulary, default_contracts, load_contracts
 from bot.profile import CONTRACT_LABELS, CONTRACTS
-from bot.understanding.contracts import Contract, ContractVocabulary, default_contracts, load_contracts
 from nlu.contract_entities import ContractEntityExtractor
 
 #: The codes fixed with the rules (issue 9).

@@ -11,9 +11,9 @@ import yaml
 from actions.fallback import AFFIRMABLE_FAQ_TOPICS
 from bot.compose import faq_topics
 from bot.knowledge.loader import load_knowledge
-from bot.parse import parse_question
 from bot.profile import Profile
 from bot.understanding.faq_topics import default_faq_topics, load_faq_topics
+from bot.understanding.parse import parse_question
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = {

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from bot.knowledge.loader import load_knowledge
-from bot.parse import parse_date, parse_int, parse_question
 from bot.profile import Profile
+from bot.understanding.parse import parse_date, parse_int, parse_question
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,7 @@ def test_an_avenant_date_in_words_is_read(kb):
 
 
 def test_facts_have_the_spans_of_the_text_as_typed(kb):
-    from bot.parse import find_facts
+    from bot.understanding.parse import find_facts
 
     text = "Œuvre : j'ai 23 ans, je vise un BTS et je suis déjà bac+2"
     found = [(f.entity, f.value, f.role, text[f.start : f.end]) for f in find_facts(text, kb)]
@@ -137,7 +137,7 @@ def test_durations_and_phone_numbers_are_no_age(kb):
 
 
 def test_job_phrases_follow_a_job_cue(kb):
-    from bot.parse import job_phrases
+    from bot.understanding.parse import job_phrases
 
     def phrases(text, short=False):
         return [text[s:e] for s, e in job_phrases(text, kb, short_answer=short)]

@@ -26,7 +26,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa_sdk.executor import CollectingDispatcher
 from sanic import Sanic
 
-from channels.rendering import render_for_channel
+from actions.rendering import render_for_channel
 
 # Rasa builds every app under the same Sanic name ("rasa_server"); Sanic refuses a
 # second app with a name in use unless it runs in test mode.

@@ -2,7 +2,7 @@
 chunks, compressed bodies), and a reader that counts the answers, so that a smuggled
 second request shows as a second answer.
 
-Used by tests/channels/test_http_guard.py (small Sanic apps) and tests/e2e/test_security.py
+Used by tests/servers/test_http_guard.py (small Sanic apps) and tests/e2e/test_security.py
 (the running stack). The framing probes of issue 14 are in tests/e2e/probes.py.
 """
 

@@ -232,7 +232,7 @@ def click(slack_url: str, response_url: str, blocks: list[dict[str, Any]], title
 def test_after_a_click_the_message_shows_the_choice_and_its_buttons_are_gone(
     slack_url, fake_agent, posted, updates, sample_payload
 ):
-    from channels.rendering import render_for_channel
+    from actions.rendering import render_for_channel
 
     [rendered] = render_for_channel(sample_payload, "slack")
     blocks = rendered["json_message"]["blocks"]
@@ -252,7 +252,7 @@ def test_after_a_click_the_message_shows_the_choice_and_its_buttons_are_gone(
 
 
 def test_a_response_url_outside_slack_is_never_called(slack_url, fake_agent, posted, updates, sample_payload):
-    from channels.rendering import render_for_channel
+    from actions.rendering import render_for_channel
 
     [rendered] = render_for_channel(sample_payload, "slack")
     response = click(

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from bot.parse import fold  # noqa: F401  (re-exported: the tests compare answers with it)
+from bot.understanding.parse import fold  # noqa: F401  (re-exported: the tests compare answers with it)
 
 #: The text the guarded channels send when the action server is down or too slow
 #: (channels/guarded.py).

@@ -104,7 +104,7 @@ class FakeRasa:
         out, to = message.output_channel, message.sender_id
         low = text.lower()
         if "v2" in low:
-            from channels.rendering import render_for_channel
+            from actions.rendering import render_for_channel
 
             payload = json.loads(V2_PAYLOAD_PATH.read_text(encoding="utf-8"))
             for kwargs in render_for_channel(payload, "socketio"):
@@ -116,7 +116,7 @@ class FakeRasa:
         elif "soudeur" in low:
             # What the project's actions send on socketio: bot.render for channel "socketio",
             # as Rasa turns utter_message(**kwargs) into a bot message.
-            from channels.rendering import render_for_channel
+            from actions.rendering import render_for_channel
 
             payload = json.loads(SAMPLE_PAYLOAD_PATH.read_text(encoding="utf-8"))
             for kwargs in render_for_channel(payload, "socketio"):

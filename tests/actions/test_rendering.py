@@ -1,4 +1,4 @@
-"""Tests of ``channels.rendering``: which renderer each Rasa input channel gets.
+"""Tests of ``actions.rendering``: which renderer each Rasa input channel gets.
 
 The renderers themselves are tested in tests/bot/test_render.py; this file checks the
 dispatch on the channel name and what travels to ``utter_message``.
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from channels.rendering import render_for_channel
+from actions.rendering import render_for_channel
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD: dict[str, Any] = json.loads(

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.contracts import default_contracts
 from bot.knowledge.models import KnowledgeBase
 from bot.lexicon import lexicon_words
 from bot.profile import Profile
 from bot.profile_words import ProfileWords, profile_words
 from bot.text import fold_accents, job_segments, normalize
-from bot.understanding.contracts import default_contracts
 from bot.understanding.faq_topics import default_faq_topics
 from bot.understanding.non_job import inside_phone_or_address
 from bot.understanding.question_words import QuestionWords, default_question_words

@@ -66,7 +66,7 @@ from sanic.http import Http, Stage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.input_checks import env_int
+from bot.settings import env_int
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.knowledge.models import KnowledgeBase
 from bot.matching import STATUS_AMBIGUOUS, STATUS_ENJEUX, STATUS_MATCHED, STATUS_SUGGESTION, MatchResult, MetierMatcher
-from bot.parse import parse_targets
+from bot.understanding.parse import parse_targets
 
 #: Statuses that name a job (an entity is emitted for them).
 FOUND_STATUSES = (STATUS_MATCHED, STATUS_AMBIGUOUS, STATUS_SUGGESTION, STATUS_ENJEUX)

@@ -1,7 +1,7 @@
 """Finding 1 of issue 14: malformed request framing gets a 400, and the server goes on.
 
 A small Sanic 21.12 app (the version Rasa and rasa-sdk run on) is started in a
-subprocess with and without :func:`channels.http_guard.install`; the raw probes of
+subprocess with and without :func:`servers.http_guard.install`; the raw probes of
 tests/e2e/probes.py are sent over a socket. The same probes against the real stack:
 tests/e2e/test_security.py.
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from channels.http_guard import framing_problem
+from servers.http_guard import framing_problem
 from tests.e2e.probes import BODY, framing_probes, send_raw
 from tests.e2e.stack import REPO, free_port, wait_http
 
@@ -35,7 +35,7 @@ APP = textwrap.dedent(
     """
     import sys
     from sanic import Sanic, response
-    from channels.http_guard import install
+    from servers.http_guard import install
     install()
     app = Sanic("probe")
 
@@ -151,7 +151,7 @@ def test_compressed_body_is_refused_where_nothing_decompresses_it(guarded_app):
 
 
 def test_webhook_body_is_limited_before_it_is_read(guarded_app):
-    from channels.http_guard import MAX_WEBHOOK_BYTES
+    from servers.http_guard import MAX_WEBHOOK_BYTES
 
     size = MAX_WEBHOOK_BYTES + 1
     head = request("/webhooks/rest/webhook", "Content-Type: application/json", f"Content-Length: {size}", length=False)
@@ -163,7 +163,7 @@ def test_webhook_body_is_limited_before_it_is_read(guarded_app):
 ACTION_PACKAGE = textwrap.dedent(
     """
     from rasa_sdk import Action
-    from channels.http_guard import install, protect_action_server_apps
+    from servers.http_guard import install, protect_action_server_apps
 
     install()
     protect_action_server_apps()  # as the actions package does, inside create_app
