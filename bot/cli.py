@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bot.knowledge.errors import KnowledgeError
 from bot.knowledge.models import KnowledgeBase
-from bot.knowledge.npm_data import DEFAULT_CACHE_DIR
+from bot.settings import npm_cache_dir
 
 
 def _date(text: str) -> date:
@@ -73,8 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     refresh.add_argument(
         "--cache",
         type=Path,
-        default=DEFAULT_CACHE_DIR,
-        help=f"cache npm, hors du dépôt (par défaut {DEFAULT_CACHE_DIR})",
+        default=npm_cache_dir(),
+        help=f"cache npm, hors du dépôt (par défaut {npm_cache_dir()})",
     )
     refresh.add_argument("--knowledge", type=Path, default=None, help="dossier knowledge/ (celui du dépôt par défaut)")
     _review_parser(commands)
@@ -236,42 +236,18 @@ def _knowledge(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    """``bot knowledge refresh``: KALI and/or the Code du travail, through the refresh
-    functions of :mod:`bot.knowledge.kali` and :mod:`bot.knowledge.legi`. Both run even
-    if the first fails; the worst status wins (0 no error, 2 error)."""
-    from bot.knowledge import kali, legi
-    from bot.knowledge.loader import knowledge_dir
-    from bot.knowledge.npm_data import NpmDataError
+    """``bot knowledge refresh``: the sync tooling (:mod:`tools.knowledge_sync`, not part of
+    the running assistant), imported only here."""
+    from tools.knowledge_sync.cli import refresh
 
-    root = args.knowledge or knowledge_dir()
-    status = 0
-    if args.package in ("all", "kali"):
-        try:
-            kali.refresh(root, args.cache, args.write, from_dir=args.from_dir)
-        except NpmDataError as error:
-            print(f"Erreur (KALI) : {error}", file=sys.stderr)
-            status = 2
-    if args.package in ("all", "legi"):
-        try:
-            legi.refresh(root, args.cache, args.write, from_dir=args.legi_from_dir)
-        except NpmDataError as error:
-            print(f"Erreur (Code du travail) : {error}", file=sys.stderr)
-            status = 2
-    if args.package == "proa":
-        from bot.knowledge import legi_proa
-
-        try:
-            if legi_proa.verify(root, args.cache).differences:
-                print(
-                    f"Erreur (Code du travail, Pro-A) : {legi_proa.SNAPSHOT_RELATIVE_PATH} n'est plus celui de "
-                    f"legi-data {legi_proa.PROA_VERSION} (python -m bot.knowledge.legi_proa build --write le refait)",
-                    file=sys.stderr,
-                )
-                status = 2
-        except NpmDataError as error:
-            print(f"Erreur (Code du travail, Pro-A) : {error}", file=sys.stderr)
-            status = 2
-    return status
+    return refresh(
+        args.package,
+        args.cache,
+        args.write,
+        knowledge=args.knowledge,
+        kali_from_dir=args.from_dir,
+        legi_from_dir=args.legi_from_dir,
+    )
 
 
 def _annex(kb: KnowledgeBase, args: argparse.Namespace) -> int:

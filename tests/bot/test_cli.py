@@ -83,7 +83,7 @@ def test_refresh_goes_on_after_a_failing_package_and_says_so(tmp_path, capsys):
 
 def test_refresh_cache_default_is_the_npm_data_one():
     from bot.cli import _parser
-    from bot.knowledge.npm_data import DEFAULT_CACHE_DIR
+    from tools.knowledge_sync.npm import DEFAULT_CACHE_DIR
 
     args = _parser().parse_args(["knowledge", "refresh"])
     assert args.cache == DEFAULT_CACHE_DIR

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 import yaml
 
-from bot.knowledge.npm_data import html_to_text, iter_nodes
+from tools.knowledge_sync.npm import html_to_text, iter_nodes
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = ROOT / "knowledge" / "idcc1404"

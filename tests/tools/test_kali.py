@@ -1,4 +1,4 @@
-"""Tests of bot.knowledge.kali: HTML to text, extraction, snapshot diff, refresh (all offline)."""
+"""Tests of tools.knowledge_sync.kali: HTML to text, extraction, snapshot diff, refresh (all offline)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.knowledge import kali, npm_data
-from bot.knowledge.kali import (
+from tools.knowledge_sync import kali, npm
+from tools.knowledge_sync.kali import (
     AVENANT_1_TEXT_ID,
     AVENANT_7_TEXT_ID,
     PROA_TEXT_ID,
@@ -26,7 +26,7 @@ from bot.knowledge.kali import (
     fetch_latest,
     format_changes,
 )
-from bot.knowledge.npm_data import html_footnotes, html_to_text, read_package_version
+from tools.knowledge_sync.npm import html_footnotes, html_to_text, read_package_version
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "kali"
@@ -392,8 +392,8 @@ def test_fetch_latest_runs_npm_pack_and_extracts_needed_files(tmp_path: Path, mo
         stdout = json.dumps([{"filename": "socialgouv-kali-data-3.500.0.tgz", "version": "3.500.0"}])
         return subprocess.CompletedProcess(cmd, 0, stdout=stdout, stderr="")
 
-    monkeypatch.setattr(npm_data.shutil, "which", lambda name: "/usr/bin/npm")
-    monkeypatch.setattr(npm_data.subprocess, "run", fake_run)
+    monkeypatch.setattr(npm.shutil, "which", lambda name: "/usr/bin/npm")
+    monkeypatch.setattr(npm.subprocess, "run", fake_run)
     data_dir = fetch_latest(tmp_path)
     assert calls == [["/usr/bin/npm", "pack", "@socialgouv/kali-data", "--json"]]
     assert data_dir == tmp_path / "kali-data-3.500.0" / "data"
@@ -403,21 +403,21 @@ def test_fetch_latest_runs_npm_pack_and_extracts_needed_files(tmp_path: Path, mo
 
 def test_fetch_latest_reuses_a_cached_tarball_without_npm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_tarball(tmp_path / "socialgouv-kali-data-3.449.0.tgz", "3.449.0")
-    monkeypatch.setattr(npm_data.shutil, "which", lambda name: None)
+    monkeypatch.setattr(npm.shutil, "which", lambda name: None)
     data_dir = fetch_latest(tmp_path, "3.449.0")
     assert kali.load_container(data_dir)["data"]["id"] == "KALICONT000005635653"
 
 
 def test_fetch_latest_clear_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(npm_data.shutil, "which", lambda name: None)
+    monkeypatch.setattr(npm.shutil, "which", lambda name: None)
     with pytest.raises(KaliError, match="npm was not found"):
         fetch_latest(tmp_path)
 
     def failing_run(cmd: list[str], cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
         return subprocess.CompletedProcess(cmd, 1, stdout="", stderr="npm error code E404\nnot found")
 
-    monkeypatch.setattr(npm_data.shutil, "which", lambda name: "/usr/bin/npm")
-    monkeypatch.setattr(npm_data.subprocess, "run", failing_run)
+    monkeypatch.setattr(npm.shutil, "which", lambda name: "/usr/bin/npm")
+    monkeypatch.setattr(npm.subprocess, "run", failing_run)
     with pytest.raises(KaliError, match=r"failed \(exit 1\)") as excinfo:
         fetch_latest(tmp_path, "0.0.0")
     assert "E404" in str(excinfo.value)

@@ -1,5 +1,5 @@
 """Refresh the snapshot of a tracked SocialGouv data package: the steps and the command line
-shared by :mod:`bot.knowledge.kali` (agreements) and :mod:`bot.knowledge.legi` (Code du
+shared by :mod:`tools.knowledge_sync.kali` (agreements) and :mod:`tools.knowledge_sync.legi` (Code du
 travail).
 
 Each module describes its package with a :class:`TrackedPackage` (how to fetch it, build
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Generic, TextIO, TypeVar
 
 from bot.knowledge.loader import knowledge_dir
-from bot.knowledge.npm_data import DEFAULT_CACHE_DIR, NpmDataError, read_package_version, write_snapshot
+from tools.knowledge_sync.npm import DEFAULT_CACHE_DIR, NpmDataError, read_package_version, write_snapshot
 
 #: The change type of a package (``kali.Change``, ``legi.LegiChange``).
 C = TypeVar("C")
@@ -69,7 +69,7 @@ def refresh(
     The data is fetched with npm into ``cache_dir``, or read from the unpacked ``data``
     folder ``from_dir``. ``version`` pins the npm version, or labels ``from_dir`` data
     when no ``package.json`` is next to it. With ``write``, the snapshot is rewritten.
-    Raises :class:`~bot.knowledge.npm_data.NpmDataError` (or a subclass) on failure.
+    Raises :class:`~bot.knowledge.npm.NpmDataError` (or a subclass) on failure.
     """
     out = stream if stream is not None else sys.stdout
     if from_dir is not None:

@@ -1,5 +1,5 @@
 """The Pro-A Code du travail from the pinned @socialgouv/legi-data 2.263.0
-(bot.knowledge.legi_proa, knowledge/law/legi_proa_snapshot.json) and the rules of
+(tools.knowledge_sync.legi_proa, bot.knowledge.legi_proa, knowledge/law/legi_proa_snapshot.json) and the rules of
 knowledge/law/proa.yml that quote it: all offline, on the committed files."""
 
 from __future__ import annotations
@@ -18,13 +18,16 @@ import pytest
 import yaml
 
 from bot import cli
-from bot.knowledge import legi, legi_proa, npm_data
+from bot.knowledge import legi as legi_snapshot
+from bot.knowledge import legi_proa as proa_snapshot
 from bot.knowledge.legi_proa import CheckResult
 from bot.knowledge.loader import load_knowledge
+from bot.knowledge.snapshots import normalize_whitespace
+from tools.knowledge_sync import legi, legi_proa, npm
 
 ROOT = Path(__file__).resolve().parents[2]
-PROA_SNAPSHOT = ROOT / "knowledge" / legi_proa.SNAPSHOT_RELATIVE_PATH
-CURRENT_SNAPSHOT = ROOT / "knowledge" / legi.SNAPSHOT_RELATIVE_PATH
+PROA_SNAPSHOT = ROOT / "knowledge" / proa_snapshot.SNAPSHOT_RELATIVE_PATH
+CURRENT_SNAPSHOT = ROOT / "knowledge" / legi_snapshot.SNAPSHOT_RELATIVE_PATH
 PROA_YML = ROOT / "knowledge" / "law" / "proa.yml"
 LAST_DAY = date(2025, 12, 31)
 #: Rules kept as they were (a caution from a secondary source) or quoting no article.
@@ -55,7 +58,10 @@ def raw_rules() -> list[dict[str, Any]]:
 
 
 def test_the_snapshot_is_the_pinned_release(snapshot):
-    assert snapshot["package"] == "@socialgouv/legi-data" and snapshot["version"] == legi_proa.PROA_VERSION == "2.263.0"
+    assert (
+        snapshot["package"] == "@socialgouv/legi-data"
+        and snapshot["version"] == proa_snapshot.PROA_VERSION == "2.263.0"
+    )
     assert snapshot["pinned"] is True and snapshot["integrity"] == legi_proa.PROA_INTEGRITY
     assert snapshot["in_force_until"] == LAST_DAY.isoformat()
     assert snapshot["code_id"] == legi.CODE_ID and snapshot["code_date"] == "2023-05-26"
@@ -150,7 +156,7 @@ def test_the_version_check_classifies_same_nota_differs_and_absent():
 
 
 def test_the_snapshot_is_built_by_the_extraction_of_legi(snapshot):
-    """The articles are what bot.knowledge.legi extracts (same fields, same text rules)."""
+    """The articles are what tools.knowledge_sync.legi extracts (same fields, same text rules)."""
     for article in snapshot["articles"]:
         assert set(article) == {
             "num",
@@ -184,15 +190,15 @@ def _tarball(path: Path, code_json: dict[str, Any], version: str) -> None:
 
 
 def test_the_pinned_tarball_is_checked_before_it_is_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(npm_data.shutil, "which", lambda name: None)  # never npm
-    tarball = tmp_path / npm_data.tarball_name(legi.PACKAGE_NAME, legi_proa.PROA_VERSION)
-    _tarball(tarball, {"type": "code", "data": {"id": legi.CODE_ID}, "children": []}, legi_proa.PROA_VERSION)
+    monkeypatch.setattr(npm.shutil, "which", lambda name: None)  # never npm
+    tarball = tmp_path / npm.tarball_name(legi_snapshot.PACKAGE_NAME, proa_snapshot.PROA_VERSION)
+    _tarball(tarball, {"type": "code", "data": {"id": legi.CODE_ID}, "children": []}, proa_snapshot.PROA_VERSION)
     with pytest.raises(legi.LegiError, match="integrity"):
         legi_proa.fetch_pinned(tmp_path)
-    assert not (tmp_path / f"legi-data-{legi_proa.PROA_VERSION}").exists()
+    assert not (tmp_path / f"legi-data-{proa_snapshot.PROA_VERSION}").exists()
     monkeypatch.setattr(legi_proa, "PROA_INTEGRITY", legi_proa.integrity_of(tarball))
     data_dir = legi_proa.fetch_pinned(tmp_path)
-    assert npm_data.read_package_version(data_dir) == legi_proa.PROA_VERSION
+    assert npm.read_package_version(data_dir) == proa_snapshot.PROA_VERSION
 
 
 def test_another_release_is_refused(tmp_path, snapshot):
@@ -203,17 +209,17 @@ def test_another_release_is_refused(tmp_path, snapshot):
         legi_proa.build_from(ROOT / "knowledge", tmp_path, from_dir=data)
 
 
-_CACHED = npm_data.DEFAULT_CACHE_DIR / f"legi-data-{legi_proa.PROA_VERSION}" / "data"
-_CACHED_REFERENCE = npm_data.DEFAULT_CACHE_DIR / "legi-data-2.513.0" / "data"
+_CACHED = npm.DEFAULT_CACHE_DIR / f"legi-data-{proa_snapshot.PROA_VERSION}" / "data"
+_CACHED_REFERENCE = npm.DEFAULT_CACHE_DIR / "legi-data-2.513.0" / "data"
 
 
 @pytest.mark.skipif(
     not (_CACHED / f"{legi.CODE_ID}.json").is_file() or not (_CACHED_REFERENCE / f"{legi.CODE_ID}.json").is_file(),
-    reason="the pinned release and 2.513.0 are not in the npm cache (python -m bot.knowledge.legi_proa verify fetches them)",
+    reason="the pinned release and 2.513.0 are not in the npm cache (python -m tools.knowledge_sync.legi_proa verify fetches them)",
 )
 def test_the_committed_snapshot_is_rebuilt_identically(snapshot):
     rebuilt = legi_proa.build_from(
-        ROOT / "knowledge", npm_data.DEFAULT_CACHE_DIR, from_dir=_CACHED, reference_from_dir=_CACHED_REFERENCE
+        ROOT / "knowledge", npm.DEFAULT_CACHE_DIR, from_dir=_CACHED, reference_from_dir=_CACHED_REFERENCE
     )
     assert legi_proa.compare(snapshot, rebuilt) == []
 
@@ -222,19 +228,19 @@ def test_the_committed_snapshot_is_rebuilt_identically(snapshot):
 
 
 def test_every_pro_a_quote_is_verbatim_in_the_pinned_release(kb, snapshot):
-    report = legi_proa.check_citations(kb.all_rules(), snapshot)
+    report = proa_snapshot.check_citations(kb.all_rules(), snapshot)
     assert report.problems == ()
     assert report.verbatim >= 28
 
 
 def test_every_pro_a_rule_of_the_code_cites_its_2025_version(kb, raw_rules, snapshot):
-    by_id = legi.articles_by_id(snapshot)
+    by_id = legi_snapshot.articles_by_id(snapshot)
     cited = set()
     for item in raw_rules:
         rule = kb.rule(item["id"])
         if rule.id in NOT_CODE:
             continue
-        assert legi_proa.is_proa_rule(rule), rule.id
+        assert proa_snapshot.is_proa_rule(rule), rule.id
         assert rule.source.legi_id in by_id, rule.id
         assert rule.valid_until == LAST_DAY, rule.id
         assert rule.source.url == f"https://www.legifrance.gouv.fr/codes/article_lc/{rule.source.legi_id}"
@@ -246,7 +252,7 @@ def test_every_pro_a_rule_of_the_code_cites_its_2025_version(kb, raw_rules, snap
 
 def test_the_pro_a_quotes_are_french(kb):
     for rule in kb.all_rules():
-        if legi_proa.is_proa_rule(rule):
+        if proa_snapshot.is_proa_rule(rule):
             for quote in rule.source.quotes:
                 assert not re.search(r"\b(the|employees|who|can|Beneficiaries|Ceiling)\b", quote), rule.id
 
@@ -309,13 +315,13 @@ def test_the_rncp_caution_is_kept_as_it_was(kb):
     ],
 )
 def test_the_pro_a_check_catches_a_wrong_quote_id_date_number_or_version(kb, snapshot, rule_id, change, expected):
-    problems = legi_proa.check_citations([change(kb.rule(rule_id))], snapshot).problems
+    problems = proa_snapshot.check_citations([change(kb.rule(rule_id))], snapshot).problems
     assert problems and expected in problems[0], problems
 
 
 def test_the_pro_a_check_leaves_the_other_rules_to_the_2026_snapshot(kb, snapshot):
-    others = [r for r in kb.all_rules() if not legi_proa.is_proa_rule(r)]
-    assert legi_proa.check_citations(others, snapshot).verbatim == 0
+    others = [r for r in kb.all_rules() if not proa_snapshot.is_proa_rule(r)]
+    assert proa_snapshot.check_citations(others, snapshot).verbatim == 0
 
 
 # --------------------------------------------------------------------------- the transition
@@ -332,11 +338,11 @@ def test_the_transition_is_said_by_the_date_the_avenant_was_concluded(kb):
 
 def test_the_transition_quotes_the_text_as_legifrance_notes_it(kb, current):
     """Loi n° 2025-989 art. 11 III (NOTA of L6324-1) and décret n° 2026-39 art. 4 (NOTA of R6324-1)."""
-    notas = {a["num"]: legi.normalize_whitespace(a.get("nota") or "") for a in current["articles"]}
+    notas = {a["num"]: normalize_whitespace(a.get("nota") or "") for a in current["articles"]}
     quotes = kb.rule("law.proa.end").source.quotes
-    assert legi.normalize_whitespace(quotes[0]) in notas["L6324-1"]
+    assert normalize_whitespace(quotes[0]) in notas["L6324-1"]
     assert "a été conclu avant le 1 er janvier 2026" in quotes[0]
-    assert legi.normalize_whitespace(quotes[1]) in notas["R6324-1"]
+    assert normalize_whitespace(quotes[1]) in notas["R6324-1"]
 
 
 def test_no_pro_a_text_says_the_transition_by_the_start():

@@ -1,4 +1,4 @@
-"""Tests of bot.knowledge.legi (legi-data sync, snapshot diff, citation check) and of the
+"""Tests of tools.knowledge_sync.legi and bot.knowledge.legi (legi-data sync, snapshot diff, citation check) and of the
 Code du travail citations of knowledge/law: all offline, on committed fixtures."""
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import pytest
 import yaml
 
 from bot import cli
-from bot.knowledge import legi, npm_data
+from bot.knowledge import legi as legi_snapshot
 from bot.knowledge.loader import load_knowledge
+from tools.knowledge_sync import legi, npm
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "legi" / "LEGITEXT000006072050_trimmed.json"
@@ -46,13 +47,13 @@ def make_data_dir(tmp_path: Path, code_json: dict[str, Any], version: str = "9.9
     """Lay out a legi-data package directory (package.json + data/)."""
     package = tmp_path / "package"
     (package / "data").mkdir(parents=True)
-    (package / "package.json").write_text(json.dumps({"name": legi.PACKAGE_NAME, "version": version}))
+    (package / "package.json").write_text(json.dumps({"name": legi_snapshot.PACKAGE_NAME, "version": version}))
     (package / "data" / f"{legi.CODE_ID}.json").write_text(json.dumps(code_json), encoding="utf-8")
     return package / "data"
 
 
 def article_node(code_json: dict[str, Any], num: str) -> dict[str, Any]:
-    return next(n for n in npm_data.iter_nodes(code_json) if n.get("type") == "article" and n["data"]["num"] == num)
+    return next(n for n in npm.iter_nodes(code_json) if n.get("type") == "article" and n["data"]["num"] == num)
 
 
 # --------------------------------------------------------------------------- extraction
@@ -80,7 +81,7 @@ def test_extract_keeps_the_tracked_articles_with_plain_text(code):
 
 
 def test_snapshot_is_built_from_legi_data_2_513_0(snapshot):
-    assert snapshot["package"] == legi.PACKAGE_NAME and snapshot["version"] == "2.513.0"
+    assert snapshot["package"] == legi_snapshot.PACKAGE_NAME and snapshot["version"] == "2.513.0"
     assert [a["num"] for a in snapshot["articles"]] == list(legi.TRACKED_ARTICLES)
     assert snapshot["missing_articles"] == []
     for article in snapshot["articles"]:
@@ -100,7 +101,7 @@ def test_diff_reports_added_modified_and_abrogated(code):
     art4["id"] = "LEGIARTI000099999999"
     art4["texteHtml"] = art4["texteHtml"].replace("450 heures", "600 heures")
     article_node(newer, "L6324-10")["data"]["etat"] = "ABROGE"
-    for node in npm_data.iter_nodes(newer):
+    for node in npm.iter_nodes(newer):
         node["children"] = [c for c in node.get("children") or [] if (c.get("data") or {}).get("num") != "R6324-1"]
     changes = {c.num: c for c in legi.diff_snapshots(old, legi.build_snapshot(newer, "2.0.0"))}
     assert changes["L6324-4"].kind == "modified"
@@ -201,22 +202,22 @@ def test_fetch_runs_npm_pack_in_the_cache_and_extracts_only_the_code(tmp_path, c
         stdout = json.dumps([{"filename": "socialgouv-legi-data-2.600.0.tgz", "version": "2.600.0"}])
         return subprocess.CompletedProcess(cmd, 0, stdout=stdout, stderr="")
 
-    monkeypatch.setattr(npm_data.shutil, "which", lambda name: "/usr/bin/npm")
-    monkeypatch.setattr(npm_data.subprocess, "run", fake_run)
+    monkeypatch.setattr(npm.shutil, "which", lambda name: "/usr/bin/npm")
+    monkeypatch.setattr(npm.subprocess, "run", fake_run)
     data_dir = legi.fetch_latest(tmp_path)
     assert calls == [["/usr/bin/npm", "pack", "@socialgouv/legi-data", "--json"]]
     assert data_dir == tmp_path / "legi-data-2.600.0" / "data"
     assert [p.name for p in data_dir.iterdir()] == [f"{legi.CODE_ID}.json"]
-    assert npm_data.read_package_version(data_dir) == "2.600.0"
+    assert npm.read_package_version(data_dir) == "2.600.0"
     # A cached tarball of the asked version is reused without npm.
-    monkeypatch.setattr(npm_data.shutil, "which", lambda name: None)
+    monkeypatch.setattr(npm.shutil, "which", lambda name: None)
     assert legi.fetch_latest(tmp_path, "2.600.0") == data_dir
     with pytest.raises(legi.LegiError, match="npm was not found"):
         legi.fetch_latest(tmp_path / "empty")
 
 
 def test_the_default_cache_is_outside_the_repository():
-    assert ROOT not in npm_data.DEFAULT_CACHE_DIR.resolve().parents
+    assert ROOT not in npm.DEFAULT_CACHE_DIR.resolve().parents
 
 
 # --------------------------------------------------------------------------- citations
@@ -226,7 +227,7 @@ def test_every_legiarti_quote_of_the_knowledge_is_verbatim_in_the_snapshot(kb, s
     # The Pro-A rules quote the pinned Pro-A release instead (tests/knowledge/test_legi_proa.py).
     from bot.knowledge import legi_proa
 
-    report = legi.check_citations([r for r in kb.all_rules() if not legi_proa.is_proa_rule(r)], snapshot)
+    report = legi_snapshot.check_citations([r for r in kb.all_rules() if not legi_proa.is_proa_rule(r)], snapshot)
     assert report.problems == ()
     assert report.verbatim >= 30
 
@@ -253,7 +254,7 @@ def test_every_periode_de_reconversion_rule_cites_the_code_or_says_to_confirm(kb
 )
 def test_the_citation_check_catches_a_wrong_quote_date_number_or_id(kb, snapshot, change, expected):
     broken = change(kb.rule("law.reconversion.training"))
-    problems = legi.check_citations([broken], snapshot).problems
+    problems = legi_snapshot.check_citations([broken], snapshot).problems
     assert problems and expected in problems[0]
 
 
@@ -261,12 +262,12 @@ def test_a_pro_a_rule_links_the_version_in_force_until_2025(kb, snapshot):
     rule = kb.rule("law.proa.beneficiaries")
     assert rule.source.url == "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000038951696"
     longer = replace(rule, valid_until=date(2026, 6, 30))
-    assert "valid_until" in legi.check_citations([longer], snapshot).problems[0]
+    assert "valid_until" in legi_snapshot.check_citations([longer], snapshot).problems[0]
 
 
 def test_nota_entry_into_force_is_an_allowed_start(snapshot):
     art4 = next(a for a in snapshot["articles"] if a["num"] == "L6324-4")
-    assert legi.allowed_starts(art4) == {"2025-10-26", "2026-01-01"}
+    assert legi_snapshot.allowed_starts(art4) == {"2025-10-26", "2026-01-01"}
 
 
 def test_validate_command_checks_the_code_du_travail_quotes(capsys):

@@ -1,9 +1,10 @@
 """The npm part shared by the SocialGouv data packages (``@socialgouv/kali-data``,
 ``@socialgouv/legi-data``): fetch a version with ``npm pack`` into a cache folder outside
-the repository, extract only the files needed, read snapshots, turn Légifrance HTML into
-plain text and summarise text changes.
+the repository, extract only the files needed, write snapshots, turn Légifrance HTML into
+plain text and summarise text changes (the runtime reads the snapshots with
+:mod:`bot.knowledge.snapshots`).
 
-:mod:`bot.knowledge.kali` and :mod:`bot.knowledge.legi` build on it, one per package.
+:mod:`tools.knowledge_sync.kali` and :mod:`tools.knowledge_sync.legi` build on it, one per package.
 Nothing here touches the network except :func:`fetch_package` (through ``npm``).
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -22,10 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.knowledge.models import Code
+from bot.knowledge.snapshots import SnapshotError, normalize_whitespace
+from bot.settings import npm_cache_dir
 
 #: Where ``npm pack`` tarballs and the files extracted from them are kept (never in the
 #: repository: the Code du travail alone is 55 MB). ``PROA_NPM_CACHE`` overrides it.
-DEFAULT_CACHE_DIR = Path(os.environ.get("PROA_NPM_CACHE", Path.home() / ".cache" / "proa-npm"))
+DEFAULT_CACHE_DIR = npm_cache_dir()
 
 
 class ChangeKind(Code):
@@ -38,7 +40,7 @@ class ChangeKind(Code):
     REMOVED = "removed"
 
 
-class NpmDataError(RuntimeError):
+class NpmDataError(SnapshotError):
     """Raised when a data package cannot be fetched or read."""
 
 
@@ -168,28 +170,12 @@ def load_json(path: Path, what: str) -> dict[str, Any]:
         raise NpmDataError(f"{path} not found (is {path.parent} {what}?)") from exc
     except (OSError, ValueError) as exc:
         raise NpmDataError(f"could not read {path}: {exc}") from exc
-    return _json_object(data, path)
-
-
-def _json_object(data: Any, path: Path) -> dict[str, Any]:
-    """``data`` when it is a JSON object; NpmDataError otherwise."""
     if not isinstance(data, dict):
         raise NpmDataError(f"{path} does not hold a JSON object")
     return data
 
 
 # --------------------------------------------------------------------------- snapshots
-
-
-def read_snapshot(path: Path, empty: dict[str, Any]) -> dict[str, Any]:
-    """Read a snapshot file; an absent file gives ``empty``."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return empty
-    except (OSError, ValueError) as exc:
-        raise NpmDataError(f"could not read snapshot {path}: {exc}") from exc
-    return _json_object(data, Path(path))
 
 
 def write_snapshot(path: Path, snapshot: dict[str, Any]) -> None:
@@ -228,12 +214,6 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _CELL_TAGS = frozenset({"td", "th"})
-_SPACES = re.compile(r"\s+")
-
-
-def normalize_whitespace(text: str) -> str:
-    """Collapse every run of whitespace (including non-breaking spaces) into one space."""
-    return _SPACES.sub(" ", text).strip()
 
 
 class _TextExtractor(HTMLParser):
