@@ -238,8 +238,14 @@ def _knowledge(args: argparse.Namespace) -> int:
 def _refresh(args: argparse.Namespace) -> int:
     """``bot knowledge refresh``: the sync tooling (:mod:`tools.knowledge_sync`, not part of
     the running assistant), imported only here."""
-    from tools.knowledge_sync.cli import refresh
-
+    try:
+        from tools.knowledge_sync.cli import refresh
+    except ModuleNotFoundError as error:  # an install without the sync extra (pooch)
+        print(
+            f"Erreur : {error.name} manque ; installez les outils de synchronisation : pip install -e '.[sync]'",
+            file=sys.stderr,
+        )
+        return 2
     return refresh(
         args.package,
         args.cache,

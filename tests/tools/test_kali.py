@@ -6,7 +6,6 @@ import copy
 import io
 import json
 import re
-import subprocess
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -366,7 +365,10 @@ def test_main_check_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "error:" in capsys.readouterr().err
 
 
-# --------------------------------------------------------------------------- fetching (npm mocked)
+# --------------------------------------------------------------------------- fetching (a local registry: tests/tools/conftest.py)
+
+
+PACKAGE = kali.PACKAGE_NAME
 
 
 def make_tarball(path: Path, version: str) -> None:
@@ -383,41 +385,46 @@ def make_tarball(path: Path, version: str) -> None:
             tar.addfile(info, io.BytesIO(data))
 
 
-def test_fetch_latest_runs_npm_pack_and_extracts_needed_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[list[str]] = []
+def tarball_bytes(tmp_path: Path, version: str) -> bytes:
+    path = tmp_path / f"built-{version}.tgz"
+    make_tarball(path, version)
+    return path.read_bytes()
 
-    def fake_run(cmd: list[str], cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-        calls.append(cmd)
-        make_tarball(Path(cwd) / "socialgouv-kali-data-3.500.0.tgz", "3.500.0")
-        stdout = json.dumps([{"filename": "socialgouv-kali-data-3.500.0.tgz", "version": "3.500.0"}])
-        return subprocess.CompletedProcess(cmd, 0, stdout=stdout, stderr="")
 
-    monkeypatch.setattr(npm.shutil, "which", lambda name: "/usr/bin/npm")
-    monkeypatch.setattr(npm.subprocess, "run", fake_run)
-    data_dir = fetch_latest(tmp_path)
-    assert calls == [["/usr/bin/npm", "pack", "@socialgouv/kali-data", "--json"]]
-    assert data_dir == tmp_path / "kali-data-3.500.0" / "data"
+def test_fetch_latest_downloads_the_latest_release_and_extracts_needed_files(tmp_path: Path, registry: Any) -> None:
+    registry.publish(PACKAGE, "3.500.0", tarball_bytes(tmp_path, "3.500.0"))
+    cache = tmp_path / "cache"
+    data_dir = fetch_latest(cache)
+    assert registry.requests == [f"/{PACKAGE}/latest", f"/-/tarballs/{PACKAGE}/3.500.0.tgz"]
+    assert (cache / "socialgouv-kali-data-3.500.0.tgz").is_file()  # npm pack's name
+    assert data_dir == cache / "kali-data-3.500.0" / "data"
     assert sorted(p.name for p in data_dir.iterdir()) == ["KALICONT000005635653.json", "index.json"]
     assert read_package_version(data_dir) == "3.500.0"
+    # The latest release already in the cache is not downloaded again.
+    assert fetch_latest(cache) == data_dir
+    assert registry.requests[2:] == [f"/{PACKAGE}/latest"]
 
 
-def test_fetch_latest_reuses_a_cached_tarball_without_npm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fetch_latest_reuses_a_cached_tarball_without_the_registry(tmp_path: Path, no_registry: None) -> None:
     make_tarball(tmp_path / "socialgouv-kali-data-3.449.0.tgz", "3.449.0")
-    monkeypatch.setattr(npm.shutil, "which", lambda name: None)
     data_dir = fetch_latest(tmp_path, "3.449.0")
     assert kali.load_container(data_dir)["data"]["id"] == "KALICONT000005635653"
 
 
-def test_fetch_latest_clear_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(npm.shutil, "which", lambda name: None)
-    with pytest.raises(KaliError, match="npm was not found"):
-        fetch_latest(tmp_path)
-
-    def failing_run(cmd: list[str], cwd: Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-        return subprocess.CompletedProcess(cmd, 1, stdout="", stderr="npm error code E404\nnot found")
-
-    monkeypatch.setattr(npm.shutil, "which", lambda name: "/usr/bin/npm")
-    monkeypatch.setattr(npm.subprocess, "run", failing_run)
-    with pytest.raises(KaliError, match=r"failed \(exit 1\)") as excinfo:
+def test_fetch_latest_clear_errors(tmp_path: Path, registry: Any) -> None:
+    with pytest.raises(KaliError, match=r"could not read .*/@socialgouv/kali-data/0\.0\.0: 404"):
         fetch_latest(tmp_path, "0.0.0")
-    assert "E404" in str(excinfo.value)
+    # A download that is not the published tarball is refused and not kept.
+    registry.publish(PACKAGE, "3.501.0", tarball_bytes(tmp_path, "3.501.0"))
+    registry.announced[(PACKAGE, "3.501.0")] = "sha512-" + "A" * 86 + "=="
+    with pytest.raises(KaliError, match="does not match the known hash"):
+        fetch_latest(tmp_path / "cache", "3.501.0")
+    assert not (tmp_path / "cache" / "socialgouv-kali-data-3.501.0.tgz").exists()
+
+
+def test_every_registry_call_has_a_timeout(
+    tmp_path: Path, silent_registry: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(npm, "TIMEOUT_S", 0.5)
+    with pytest.raises(KaliError, match="timed out"):
+        fetch_latest(tmp_path)

@@ -7,7 +7,6 @@ import copy
 import io
 import json
 import re
-import subprocess
 import tarfile
 from dataclasses import replace
 from datetime import date
@@ -20,6 +19,7 @@ import yaml
 from bot import cli
 from bot.knowledge import legi as legi_snapshot
 from bot.knowledge.loader import load_knowledge
+from tests.tools.conftest import closed_url
 from tools.knowledge_sync import legi, npm
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -193,26 +193,20 @@ def make_tarball(path: Path, code_json: dict[str, Any], version: str) -> None:
             tar.addfile(info, io.BytesIO(data))
 
 
-def test_fetch_runs_npm_pack_in_the_cache_and_extracts_only_the_code(tmp_path, code, monkeypatch):
-    calls = []
-
-    def fake_run(cmd, cwd, **kwargs):
-        calls.append(cmd)
-        make_tarball(Path(cwd) / "socialgouv-legi-data-2.600.0.tgz", code, "2.600.0")
-        stdout = json.dumps([{"filename": "socialgouv-legi-data-2.600.0.tgz", "version": "2.600.0"}])
-        return subprocess.CompletedProcess(cmd, 0, stdout=stdout, stderr="")
-
-    monkeypatch.setattr(npm.shutil, "which", lambda name: "/usr/bin/npm")
-    monkeypatch.setattr(npm.subprocess, "run", fake_run)
+def test_fetch_downloads_into_the_cache_and_extracts_only_the_code(tmp_path, code, registry, monkeypatch):
+    built = tmp_path / "built.tgz"
+    make_tarball(built, code, "2.600.0")
+    registry.publish(legi_snapshot.PACKAGE_NAME, "2.600.0", built.read_bytes())
     data_dir = legi.fetch_latest(tmp_path)
-    assert calls == [["/usr/bin/npm", "pack", "@socialgouv/legi-data", "--json"]]
+    assert registry.requests[0] == f"/{legi_snapshot.PACKAGE_NAME}/latest"
     assert data_dir == tmp_path / "legi-data-2.600.0" / "data"
     assert [p.name for p in data_dir.iterdir()] == [f"{legi.CODE_ID}.json"]
     assert npm.read_package_version(data_dir) == "2.600.0"
-    # A cached tarball of the asked version is reused without npm.
-    monkeypatch.setattr(npm.shutil, "which", lambda name: None)
+    # A cached tarball of the asked version is reused without the registry.
+    closed = closed_url()
+    monkeypatch.setenv("npm_config_registry", closed)
     assert legi.fetch_latest(tmp_path, "2.600.0") == data_dir
-    with pytest.raises(legi.LegiError, match="npm was not found"):
+    with pytest.raises(legi.LegiError, match=f"could not read {re.escape(closed)}/"):
         legi.fetch_latest(tmp_path / "empty")
 
 

@@ -189,8 +189,7 @@ def _tarball(path: Path, code_json: dict[str, Any], version: str) -> None:
             tar.addfile(info, io.BytesIO(data))
 
 
-def test_the_pinned_tarball_is_checked_before_it_is_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(npm.shutil, "which", lambda name: None)  # never npm
+def test_the_pinned_tarball_is_checked_before_it_is_read(tmp_path, monkeypatch, no_registry):
     tarball = tmp_path / npm.tarball_name(legi_snapshot.PACKAGE_NAME, proa_snapshot.PROA_VERSION)
     _tarball(tarball, {"type": "code", "data": {"id": legi.CODE_ID}, "children": []}, proa_snapshot.PROA_VERSION)
     with pytest.raises(legi.LegiError, match="integrity"):
@@ -199,6 +198,19 @@ def test_the_pinned_tarball_is_checked_before_it_is_read(tmp_path, monkeypatch):
     monkeypatch.setattr(legi_proa, "PROA_INTEGRITY", legi_proa.integrity_of(tarball))
     data_dir = legi_proa.fetch_pinned(tmp_path)
     assert npm.read_package_version(data_dir) == proa_snapshot.PROA_VERSION
+
+
+def test_the_pinned_release_is_downloaded_against_the_pinned_integrity(tmp_path, monkeypatch, registry):
+    built = tmp_path / "built.tgz"
+    _tarball(built, {"type": "code", "data": {"id": legi.CODE_ID}, "children": []}, proa_snapshot.PROA_VERSION)
+    registry.publish(legi_snapshot.PACKAGE_NAME, proa_snapshot.PROA_VERSION, built.read_bytes())
+    # The registry's tarball is not the pinned one: refused, whatever the registry says.
+    with pytest.raises(legi.LegiError, match="does not match the known hash"):
+        legi_proa.fetch_pinned(tmp_path / "cache")
+    monkeypatch.setattr(legi_proa, "PROA_INTEGRITY", legi_proa.integrity_of(built))
+    data_dir = legi_proa.fetch_pinned(tmp_path / "cache")
+    assert npm.read_package_version(data_dir) == proa_snapshot.PROA_VERSION
+    assert registry.requests[-1] == f"/-/tarballs/{legi_snapshot.PACKAGE_NAME}/{proa_snapshot.PROA_VERSION}.tgz"
 
 
 def test_another_release_is_refused(tmp_path, snapshot):

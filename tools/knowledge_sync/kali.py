@@ -3,7 +3,8 @@
 The npm package ``@socialgouv/kali-data`` ships one JSON tree per collective agreement
 container (``data/KALICONT….json``). This module:
 
-- fetches a version of the package with ``npm pack`` and extracts only the files needed;
+- downloads a version of the package from the npm registry (:mod:`tools.knowledge_sync.npm`)
+  and extracts only the files needed;
 - extracts a normalized snapshot of the tracked texts (the Pro-A agreement of
   18 September 2020 and its avenants n° 1 and n° 7): articles with plain text, footnotes
   and modification links;
@@ -16,7 +17,7 @@ Command line (offline with ``--from-dir``)::
     python -m tools.knowledge_sync.kali refresh [--write] [--check] [--cache DIR] [--from-dir DIR]
                                [--version VERSION] [--knowledge DIR]
 
-Nothing here touches the network except :func:`fetch_latest` (through ``npm``).
+Nothing here touches the network except :func:`fetch_latest` (through :mod:`tools.knowledge_sync.npm`).
 """
 
 from __future__ import annotations
@@ -72,13 +73,13 @@ def fetch_latest(
 ) -> Path:
     """Fetch ``@socialgouv/kali-data`` (latest, or ``version``) and extract what we need.
 
-    Runs ``npm pack`` in ``cache_dir`` (skipped when the tarball of the requested
+    Downloads the tarball into ``cache_dir`` (skipped when the tarball of the requested
     ``version`` is already there), then extracts ``package.json``, ``data/index.json``
     and the container JSON files into ``cache_dir/kali-data-<version>/``.
 
     Returns the extracted ``data`` directory. The package version is in the
     ``package.json`` next to it: read it with :func:`read_package_version`.
-    Raises :class:`KaliError` when npm is missing or fails.
+    Raises :class:`KaliError` when the registry cannot be read or the download fails.
     """
     try:
         return npm.fetch_package(PACKAGE_NAME, cache_dir, version, ["index.json"] + [f"{c}.json" for c in containers])

@@ -5,7 +5,7 @@ The npm package ``@socialgouv/legi-data`` ships each code as one JSON tree
 ``cid``, ``etat``, ``dateDebut``, ``dateFin`` in milliseconds, ``texte`` and
 ``texteHtml``). This module:
 
-- fetches a version of the package with ``npm pack`` (through :mod:`tools.knowledge_sync.npm`)
+- downloads a version of the package from the npm registry (through :mod:`tools.knowledge_sync.npm`)
   and extracts only the Code du travail;
 - extracts the tracked articles (:data:`TRACKED_ARTICLES`) into a normalized snapshot
   (number, LEGIARTI id, etat, start and end dates, plain text, nota);

@@ -7,7 +7,7 @@ reconversion on 1 January 2026 (loi n° 2025-989, article 11). The current legi-
 dates of the Pro-A versions of L6324-1 and the following articles, not their text. The
 release :data:`PROA_VERSION` (May 2023) still has them in force, in full. This module:
 
-- fetches that release with ``npm pack`` and checks the tarball against the pinned npm
+- downloads that release from the npm registry and checks the tarball against the pinned npm
   integrity (:data:`PROA_INTEGRITY`) before reading it;
 - extracts :data:`PROA_ARTICLES` with :func:`tools.knowledge_sync.legi.extract_articles` into
   ``knowledge/law/legi_proa_snapshot.json`` (the format of ``legi_snapshot.json``);
@@ -97,15 +97,15 @@ def integrity_of(path: Path) -> str:
 
 
 def fetch_pinned(cache_dir: Path) -> Path:
-    """Fetch the pinned release into ``cache_dir`` (``npm pack`` unless its tarball is
-    already there), check its integrity, extract the Code du travail; returns the ``data``
+    """Fetch the pinned release into ``cache_dir`` (downloaded, checked against
+    :data:`PROA_INTEGRITY`, unless its tarball is already there), check its integrity, extract the Code du travail; returns the ``data``
     directory. Raises :class:`~tools.knowledge_sync.legi.LegiError` on a wrong tarball."""
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     tarball = cache_dir / npm.tarball_name(PACKAGE_NAME, PROA_VERSION)
     try:
         if not tarball.is_file():
-            tarball, _ = npm.run_npm_pack(PACKAGE_NAME, cache_dir, PROA_VERSION)
+            tarball, _ = npm.download_tarball(PACKAGE_NAME, cache_dir, PROA_VERSION, integrity=PROA_INTEGRITY)
         found = integrity_of(tarball)
         if found != PROA_INTEGRITY:
             raise LegiError(

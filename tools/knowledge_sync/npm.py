@@ -1,31 +1,40 @@
 """The npm part shared by the SocialGouv data packages (``@socialgouv/kali-data``,
-``@socialgouv/legi-data``): fetch a version with ``npm pack`` into a cache folder outside
-the repository, extract only the files needed, write snapshots, turn Légifrance HTML into
-plain text and summarise text changes (the runtime reads the snapshots with
+``@socialgouv/legi-data``): download a version's tarball from the npm registry (pooch:
+hash checked, cached in a folder outside the repository under the names ``npm pack``
+gives), extract only the files needed, write snapshots, turn Légifrance HTML into plain
+text and summarise text changes (the runtime reads the snapshots with
 :mod:`bot.knowledge.snapshots`).
 
 :mod:`tools.knowledge_sync.kali` and :mod:`tools.knowledge_sync.legi` build on it, one per package.
-Nothing here touches the network except :func:`fetch_package` (through ``npm``).
+Nothing here touches the network except :func:`package_dist` and :func:`download_tarball`
+(through :func:`fetch_package`), each call with a timeout of :data:`TIMEOUT_S`.
 """
 
 from __future__ import annotations
 
+import base64
 import difflib
 import json
+import os
 import re
 import shutil
-import subprocess
 import tarfile
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pooch
+import requests
+
 from bot.knowledge.models import Code
 from bot.knowledge.snapshots import SnapshotError, normalize_whitespace
 from bot.settings import npm_cache_dir
 
-#: Where ``npm pack`` tarballs and the files extracted from them are kept (never in the
+#: Seconds to wait for the registry to connect, and then for each read.
+TIMEOUT_S = 60
+
+#: Where the npm tarballs and the files extracted from them are kept (never in the
 #: repository: the Code du travail alone is 55 MB). ``PROA_NPM_CACHE`` overrides it.
 DEFAULT_CACHE_DIR = npm_cache_dir()
 
@@ -57,49 +66,52 @@ def extract_dir_name(package: str, version: str) -> str:
     return f"{package.rsplit('/', 1)[-1]}-{version}"
 
 
-def run_npm_pack(package: str, cache_dir: Path, version: str | None) -> tuple[Path, str]:
-    """Run ``npm pack`` in ``cache_dir`` and return (tarball path, package version)."""
-    npm = shutil.which("npm")
-    if npm is None:
-        raise NpmDataError(
-            "npm was not found on PATH: install Node.js/npm, or pass an already unpacked "
-            "data directory with --from-dir DIR"
-        )
-    spec = f"{package}@{version}" if version else package
+def registry_url() -> str:
+    """The npm registry: npm's own setting ``npm_config_registry`` when set (a mirror),
+    else the public registry."""
+    # npm's own variable is lower case; the upper-case one works for npm too.
+    configured = os.environ.get("npm_config_registry") or os.environ.get("NPM_CONFIG_REGISTRY")  # noqa: SIM112
+    return (configured or "https://registry.npmjs.org/").rstrip("/")
+
+
+def pooch_hash(integrity: str) -> str:
+    """npm's ``dist.integrity`` (``sha512-<base64>``) as pooch's ``known_hash`` (``sha512:<hex>``)."""
+    algorithm, _, digest = integrity.partition("-")
+    return f"{algorithm}:{base64.b64decode(digest).hex()}"
+
+
+def package_dist(package: str, version: str | None) -> tuple[str, str, str]:
+    """(version, tarball URL, integrity) of ``package`` at ``version``, or of its latest
+    release, from the registry."""
+    url = f"{registry_url()}/{package}/{version or 'latest'}"
     try:
-        proc = subprocess.run(
-            [npm, "pack", spec, "--json"],
-            cwd=cache_dir,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=1800,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise NpmDataError(f"could not run 'npm pack {spec}': {exc}") from exc
-    if proc.returncode != 0:
-        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-10:])
-        raise NpmDataError(f"'npm pack {spec}' failed (exit {proc.returncode}):\n{tail}")
-    filename: str | None = None
-    packed_version: str | None = None
+        response = requests.get(url, timeout=TIMEOUT_S)
+        response.raise_for_status()
+        info = response.json()
+        return str(info["version"]), str(info["dist"]["tarball"]), str(info["dist"]["integrity"])
+    except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
+        raise NpmDataError(f"could not read {url}: {exc}") from exc
+
+
+def download_tarball(
+    package: str, cache_dir: Path, version: str | None, integrity: str | None = None
+) -> tuple[Path, str]:
+    """Download ``package`` (``version``, or its latest release) into ``cache_dir`` under
+    the name ``npm pack`` gives it, checked against ``integrity`` when given, else against
+    the registry's; returns (tarball path, package version). A tarball already there with
+    the right hash is not downloaded again (pooch)."""
+    packed_version, url, published = package_dist(package, version)
     try:
-        info = json.loads(proc.stdout)
-        if isinstance(info, list) and info:
-            filename = info[0].get("filename")
-            packed_version = info[0].get("version")
-    except json.JSONDecodeError:
-        lines = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
-        filename = lines[-1] if lines else None
-    if not filename:
-        raise NpmDataError(f"'npm pack {spec}' did not report a tarball name:\n{proc.stdout}")
-    # npm >= 9 reports scoped names as "socialgouv-…tgz"; keep only the base name.
-    tarball = cache_dir / Path(filename.replace("@", "").replace("/", "-")).name
-    if not tarball.is_file():
-        raise NpmDataError(f"'npm pack {spec}' reported {filename} but {tarball} does not exist")
-    if not packed_version:
-        match = re.search(r"-(\d+\.\d+\.\d+[^/]*)\.tgz$", tarball.name)
-        packed_version = match.group(1) if match else "unknown"
-    return tarball, packed_version
+        path = pooch.retrieve(
+            url,
+            known_hash=pooch_hash(integrity or published),
+            fname=tarball_name(package, packed_version),
+            path=cache_dir,
+            downloader=pooch.HTTPDownloader(timeout=TIMEOUT_S, progressbar=False),
+        )
+    except (requests.RequestException, ValueError, OSError) as exc:
+        raise NpmDataError(f"could not download {url}: {exc}") from exc
+    return Path(path), packed_version
 
 
 def extract_members(tarball: Path, members: Iterable[str], dest: Path) -> None:
@@ -130,7 +142,7 @@ def fetch_package(package: str, cache_dir: Path, version: str | None, data_files
     """Fetch ``package`` (latest, or ``version``) and extract ``package.json`` and the
     ``data/`` files named in ``data_files`` into ``cache_dir/<name>-<version>/``.
 
-    ``npm pack`` is skipped when the tarball of the requested ``version`` is already in
+    The download is skipped when the tarball of the requested ``version`` is already in
     ``cache_dir``, and extraction when the files are already there. Returns the
     extracted ``data`` directory (its version: :func:`read_package_version`).
     """
@@ -140,7 +152,7 @@ def fetch_package(package: str, cache_dir: Path, version: str | None, data_files
     if tarball is not None and tarball.is_file():
         packed_version = version or "unknown"
     else:
-        tarball, packed_version = run_npm_pack(package, cache_dir, version)
+        tarball, packed_version = download_tarball(package, cache_dir, version)
     dest = cache_dir / extract_dir_name(package, packed_version)
     members = ["package.json"] + [f"data/{name}" for name in data_files]
     if not all((dest / m).is_file() for m in members):

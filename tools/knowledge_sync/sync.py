@@ -66,7 +66,7 @@ def refresh(
     """Compare the latest data of ``tracked`` with its snapshot in the knowledge folder
     ``root``; print the changes to ``stream`` (stdout by default) and return them.
 
-    The data is fetched with npm into ``cache_dir``, or read from the unpacked ``data``
+    The data is downloaded from the npm registry into ``cache_dir``, or read from the unpacked ``data``
     folder ``from_dir``. ``version`` pins the npm version, or labels ``from_dir`` data
     when no ``package.json`` is next to it. With ``write``, the snapshot is rewritten.
     Raises :class:`~bot.knowledge.npm.NpmDataError` (or a subclass) on failure.
@@ -108,7 +108,7 @@ def main(tracked: TrackedPackage[Any], argv: Sequence[str] | None, *, prog: str,
     cmd.add_argument("--write", action="store_true", help=f"update knowledge/{tracked.snapshot_path}")
     cmd.add_argument("--check", action="store_true", help="exit with status 1 when there are changes")
     cmd.add_argument(
-        "--cache", type=Path, default=DEFAULT_CACHE_DIR, help=f"npm pack cache (default: {DEFAULT_CACHE_DIR})"
+        "--cache", type=Path, default=DEFAULT_CACHE_DIR, help=f"npm tarball cache (default: {DEFAULT_CACHE_DIR})"
     )
     cmd.add_argument("--from-dir", type=Path, default=None, help="an already unpacked 'data' directory (offline)")
     cmd.add_argument("--version", default=None, help="package version to fetch (or label of --from-dir data)")
