@@ -28,6 +28,7 @@ from bot.compose.parts import (
     ChangeNote,
     ListWhose,
     Part,
+    Route,
     SourceItem,
     faq_topic,
 )
@@ -199,11 +200,10 @@ class Composer:
         )
 
     def _list_heading(self, branch: Branch, metier: Metier | None, target: Diploma | None, offset: int) -> str:
+        """Whose list it is, in a line a phone shows whole (the annex's version is a note)."""
         if offset:
             return french.LIST_NEXT
-        version = (
-            french.LIST_VERSION.format(version=branch.agreement.annex_version) if branch.agreement.annex_version else ""
-        )
+        version = ""
         if metier is None:
             base = french.LIST_BRANCH_TARGET.format(target=target.label) if target else french.LIST_BRANCH
         elif target is not None:
@@ -221,6 +221,8 @@ class Composer:
             if note is not None:
                 rules.append(note)
         texts = [self._with_opco(r.summary, branch) if r.values.get("verified") is False else r.summary for r in rules]
+        if branch.agreement.annex_version:
+            texts.insert(0, french.LIST_FROM.format(version=branch.agreement.annex_version))
         return texts, rules
 
     @staticmethod
@@ -296,6 +298,7 @@ class Composer:
             else AnswerVerdict(decision.verdict.value)
         )
         target = decision.target
+        route: Route | None = None
 
         # The regime's part and verdict line.
         if decision.regime == RECONVERSION:
@@ -307,7 +310,9 @@ class Composer:
             else:
                 line = french.VERDICT_RECONVERSION.format(switch=switch)
                 in_part = french.PART_RECONVERSION.format(switch=switch)
+                route = Route.RECONVERSION
             if ReasonCode.AVENANT_AFTER_END in codes:
+                route = Route.RECONVERSION
                 line = in_part = french.VERDICT_TOO_LATE.format(
                     signed_on=french.french_date(profile.avenant_signed_on),
                     last_start=french.french_date(self.engine.last_start_date),
@@ -351,8 +356,10 @@ class Composer:
         list_sources: list[SourceRef] = []
         notes, note_rules = self._list_notes(branch, regime, list_day)
         if target is not None and metier is not None and not decision.certifications:
-            line = french.VERDICT_NO_TARGET.format(target=target.label, metier=metier.label)
-            others = unique_certifications(self.engine.certifications_for_target(branch, target, None, list_day))
+            others = self._fitting_others(
+                branch, metier, self.engine.certifications_for_target(branch, target, None, list_day)
+            )
+            line, route = self._no_target_line(regime, target.label, metier, bool(others))
             page = paginate(others)
             if page.items:
                 listing = self._list(branch, page, french.LIST_OTHERS.format(target=target.label), LIST_OTHERS, notes)
@@ -369,12 +376,33 @@ class Composer:
             list_sources.append(listing_source(branch, decision.certifications))
             rules_used += note_rules
 
-        if line != regime_line and parts and parts[0].regime == regime:
+        # The regime's own verdict goes into its part when the line answers something
+        # narrower, unless the line already names the new scheme as the route.
+        names_scheme = route == Route.RECONVERSION and line != regime_line
+        if line != regime_line and not names_scheme and parts and parts[0].regime == regime:
             first = parts[0]
             parts[0] = Part(first.heading, first.figure, (in_part, *first.sentences), first.regime)
         if parts and parts[0].regime == regime:
-            # The regime's first paragraph stays short: the rest follows it.
-            parts[0:1] = _split_part(parts[0].heading, parts[0].figure, parts[0].sentences, regime)
+            # The regime's first paragraph stays short: the rest follows it. With a list
+            # below, the figure alone says the regime; its sentences are details.
+            first = parts[0]
+            if listing is not None and first.figure and first.sentences:
+                # The regime's own verdict stays (when the line answers something narrower).
+                # So does an assumption the answer rests on (« Je considère que votre contrat… »).
+                assumed = (
+                    french.ASSUMED_CONTRACT.format(contract=CONTRACT_LABELS[decision.assumed_contract])
+                    if decision.assumed_contract
+                    else None
+                )
+                kept = tuple(
+                    s for s in first.sentences if (s == in_part and line != regime_line) or s == assumed
+                )
+                rest = tuple(s for s in first.sentences if s not in kept)
+                parts[0:1] = [Part(first.heading, first.figure, kept, regime)] + (
+                    [Part(None, None, rest, regime, detail=True)] if rest else []
+                )
+            else:
+                parts[0:1] = split_part(first.heading, first.figure, first.sentences, regime)
         change, change_rules = self._change(regime, change_explained)
         sources = _source_items(metier_sources + list_sources + [r.source for r in rules_used + change_rules])
         missing = eligibility_missing(decision.missing, match, metier)
@@ -402,7 +430,46 @@ class Composer:
             next_steps=next_steps,
             sources=sources,
             missing=missing,
+            route=route,
         )
+
+    def _no_target_line(
+        self, regime: Regime, target: str, metier: Metier, others: bool
+    ) -> tuple[str, Route | None]:
+        """The verdict line when the métier's list has no certification of the kind aimed
+        at: the route that is open first (today the période de reconversion, which may aim
+        at any RNCP certification; under the Pro-A the list's other métiers), else « Non »."""
+        if regime == RECONVERSION:
+            return french.VERDICT_NO_TARGET_RECONVERSION.format(target=target, metier=metier.label), Route.RECONVERSION
+        if others:
+            return french.VERDICT_NO_TARGET_OTHERS.format(target=target, metier=metier.label), Route.OTHER_METIER
+        return french.VERDICT_NO_TARGET.format(target=target, metier=metier.label), None
+
+    def _fitting_others(
+        self, branch: Branch, metier: Metier, certifications: Sequence[Certification]
+    ) -> list[Certification]:
+        """Other métiers' certifications that mean something to the person: those of
+        métiers of the same sub-sector, else of the same sector, nearest level first
+        (to the person's own certifications); none when neither has any."""
+        pool = unique_certifications(certifications)
+        own_levels = [lvl for lvl in (_level_number(c.level) for c in metier.certifications) if lvl is not None]
+        reference = max(own_levels) if own_levels else None
+        for same in (
+            lambda m: m.sector == metier.sector and m.sub_sector == metier.sub_sector,
+            lambda m: m.sector == metier.sector,
+        ):
+            near = {
+                (c.title.casefold(), c.rncp)
+                for m in branch.metiers
+                if m is not metier and same(m)
+                for c in m.certifications
+            }
+            fitting = [c for c in pool if (c.title.casefold(), c.rncp) in near]
+            if fitting:
+                if reference is not None:
+                    fitting.sort(key=lambda c: abs((_level_number(c.level) or reference) - reference))
+                return fitting
+        return []
 
     def _proa_part(self, profile: Profile, decision: Decision) -> tuple[str, str, Part, list[Rule]]:
         """Verdict line, the same verdict without its figure (for the part, when the
@@ -497,9 +564,20 @@ class Composer:
                 others = unique_certifications(
                     self.engine.certifications_for_target(branch, target, profile.target_level, day)
                 )
-                line = french.VERDICT_NO_TARGET.format(target=label, metier=metier.label)
+                others = self._fitting_others(branch, metier, others)
+                line, route = self._no_target_line(regime, label, metier, bool(others))
                 return self._list_answer(
-                    profile, branch, regime, others, metier, target, offset, change_explained, line, whose=LIST_OTHERS
+                    profile,
+                    branch,
+                    regime,
+                    others,
+                    metier,
+                    target,
+                    offset,
+                    change_explained,
+                    line,
+                    whose=LIST_OTHERS,
+                    route=route,
                 )
             pool = narrowed
         return self._list_answer(
@@ -521,7 +599,7 @@ class Composer:
             branch_name=branch.name,
             metier_id=metier.id,
             metier_label=metier.label,
-            parts=(Part(None, None, tuple(sentences)),),
+            parts=tuple(split_part(None, None, sentences, None)),
             next_steps=steps.follow_ups(AnswerTopic.CERTIFICATIONS, self._known_topics()),
             sources=_source_items(([metier.source] if metier.source else []) + [r.source for r in notes]),
         )
@@ -540,6 +618,7 @@ class Composer:
         sentences: Sequence[str] = (),
         buttons: tuple[Button, ...] = (),
         whose: ListWhose | None = None,
+        route: Route | None = None,
     ) -> Answer:
         """One page of a certification list, its verdict line first."""
         page = paginate(certifications, offset)
@@ -595,6 +674,7 @@ class Composer:
             choices=buttons,
             next_steps=next_steps,
             sources=sources,
+            route=route,
         )
 
     def nothing_more(self, profile: Profile) -> Answer:
@@ -660,7 +740,7 @@ class Composer:
                         scheme=french.SCHEME_RECONVERSION, figure=french.lowered(said).rstrip(".")
                     )
                 )
-            parts += _split_part(self._heading(RECONVERSION), figure, sentences, RECONVERSION)
+            parts += split_part(self._heading(RECONVERSION), figure, sentences, RECONVERSION)
         if proa_rules:
             figure = _first_figure(proa_rules)
             proa_regime = PROA_ONGOING if regime == RECONVERSION else regime
@@ -680,16 +760,27 @@ class Composer:
                     line = french.VERDICT_FIGURE.format(scheme=french.SCHEME_PROA, figure=french.lowered(figure))
                 else:
                     line = said + "."
-            parts += _split_part(heading, figure, proa_sentences, proa_regime)
+            proa_parts = split_part(heading, figure, proa_sentences, proa_regime)
+            if new_rules:
+                # Today's scheme answers; the Pro-A signed before 2026 is a detail.
+                proa_parts = [_as_detail(p) for p in proa_parts]
+            parts += proa_parts
             if regime == RECONVERSION and not new_rules and topic != WHAT_IS_PROA_TOPIC:
                 parts.insert(
-                    0, Part(self._heading(RECONVERSION), None, (french.OPCO_CONFIRM.format(opco=opco),), RECONVERSION)
+                    0,
+                    Part(
+                        self._heading(RECONVERSION),
+                        None,
+                        (french.OPCO_CONFIRM.format(opco=opco),),
+                        RECONVERSION,
+                        detail=True,
+                    ),
                 )
         if topic == RECONVERSION_TOPIC and regime == RECONVERSION and not unverified:
             note = self._branch_note()
             unverified = [note] if note is not None else []
         for rule in unverified:
-            parts.append(Part(None, None, (self._with_opco(rule.summary, branch),)))
+            parts.append(Part(None, None, (self._with_opco(rule.summary, branch),), detail=True))
         new_rules += unverified
         if line is None:
             line = french.VERDICT_NO_RULE.format(opco=opco)
@@ -698,7 +789,12 @@ class Composer:
         if explains_change and regime == RECONVERSION:
             if topic == WHAT_IS_PROA_TOPIC:
                 parts.append(
-                    Part(french.HEADING_CHANGE.format(year=self._year()), None, (self.engine.end_rule.summary,))
+                    Part(
+                        french.HEADING_CHANGE.format(year=self._year()),
+                        None,
+                        (self.engine.end_rule.summary,),
+                        detail=True,
+                    )
                 )
                 change_rules = [self.engine.end_rule]
         else:
@@ -719,20 +815,30 @@ class Composer:
 
 #: A part's first paragraph stays this short, so that the verdict line and the details of
 #: the regime that applies fit the first screen of a phone; further rules follow it.
-PART_BUDGET = 340
+PART_BUDGET = 240
 
 
-def _split_part(heading: str | None, figure: str | None, sentences: Sequence[str], regime: Regime) -> list[Part]:
+def split_part(
+    heading: str | None, figure: str | None, sentences: Sequence[str], regime: Regime | None
+) -> list[Part]:
     """The part under its heading with the first sentences (at least one) up to
-    :data:`PART_BUDGET` characters, then a paragraph with the others (same regime)."""
+    :data:`PART_BUDGET` characters, then a detail paragraph with the others (same
+    regime), folded under « Détails et sources »."""
     first: list[str] = []
     size = 0
     for index, sentence in enumerate(sentences):
         if first and size + len(sentence) > PART_BUDGET:
-            return [Part(heading, figure, tuple(first), regime), Part(None, None, tuple(sentences[index:]), regime)]
+            return [
+                Part(heading, figure, tuple(first), regime),
+                Part(None, None, tuple(sentences[index:]), regime, detail=True),
+            ]
         first.append(sentence)
         size += len(sentence) + 1
     return [Part(heading, figure, tuple(first), regime)]
+
+
+def _as_detail(part: Part) -> Part:
+    return Part(part.heading, part.figure, part.sentences, part.regime, detail=True)
 
 
 def _drop_sentence(summaries: Sequence[str], sentence: str) -> tuple[str, ...]:
@@ -749,6 +855,12 @@ def _drop_sentence(summaries: Sequence[str], sentence: str) -> tuple[str, ...]:
         if text:
             out.append(text)
     return tuple(out)
+
+
+def _level_number(level: str | None) -> int | None:
+    """3 for « niveau 3 »; None for « sans niveau » or nothing."""
+    digits = "".join(ch for ch in level or "" if ch.isdigit())
+    return int(digits) if digits else None
 
 
 def _first_figure(rules: Sequence[Rule]) -> str | None:

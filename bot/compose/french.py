@@ -29,7 +29,8 @@ LIST_OTHERS = "{target} prévus pour d'autres métiers de la liste"
 LIST_BRANCH = "Certifications de la liste de la branche"
 LIST_BRANCH_TARGET = "{target} de la liste de la branche"
 LIST_NEXT = "Suite de la liste"
-LIST_VERSION = " ({version})"
+#: Where the list comes from (a note of the list, folded with the details).
+LIST_FROM = "Liste : {version}."
 DUPLICATE_NOTE = (
     "Ce titre figure {count} fois dans la liste, avec des codes RNCP différents ({codes}) : "
     "vérifiez sur chaque fiche laquelle est active."
@@ -41,6 +42,8 @@ SOURCE_HEADING_ONE = "Source :"
 SOURCE_HEADING_MANY = "Sources :"
 CHOSEN = "Vous avez choisi : {title}"
 CHECKED_ON = "vérifié le {day}"
+#: The fold of what is not the answer itself: caveats, history, the 2026 change, sources.
+DETAILS_HEADING = "Détails et sources"
 
 # -- small words -----------------------------------------------------------------------
 AND = " et "
@@ -76,12 +79,18 @@ TOPIC_BUTTONS: Mapping[str, str] = {
 MY_CERTIFICATIONS = "Mes certifications"
 
 # -- verdict lines ---------------------------------------------------------------------
-VERDICT_RECONVERSION = "Non, plus de Pro-A pour un avenant conclu depuis le {switch} ; oui, vous pouvez demander une période de reconversion."
-#: The regime's verdict inside its part, when the verdict line answers a narrower question.
-PART_RECONVERSION = (
-    "Depuis le {switch}, un avenant ne peut plus ouvrir de Pro-A ; vous pouvez demander une période de reconversion."
+# The verdict line says the person's options first (issue 20): a route that is open comes
+# before the one that is closed, and one bubble never holds a « Oui » and a « Non » about
+# the same thing.
+VERDICT_RECONVERSION = (
+    "Oui, par une période de reconversion, avec l'accord de votre employeur : elle remplace la Pro-A depuis le {switch}."
 )
-VERDICT_TOO_LATE = "Votre avenant a été conclu le {signed_on}, après le {last_start} : ce ne peut plus être une Pro-A ; c'est une période de reconversion."
+#: The regime's verdict inside its part, when the verdict line answers a narrower question.
+PART_RECONVERSION = "Depuis le {switch}, la période de reconversion remplace la Pro-A : c'est elle que vous pouvez demander."
+VERDICT_TOO_LATE = (
+    "C'est une période de reconversion : votre avenant, conclu le {signed_on}, après le {last_start}, "
+    "ne peut plus ouvrir de Pro-A."
+)
 VERDICT_PROA = {
     "eligible": "Oui, votre situation permet une Pro-A dans la branche {branch}.",
     "not_eligible": "Non, votre situation ne permet pas une Pro-A dans la branche {branch}.",
@@ -90,11 +99,20 @@ VERDICT_PROA = {
 }
 #: Under the période de reconversion, when the law leaves the person's contract open.
 VERDICT_RECONVERSION_TO_CONFIRM = (
-    "Non, plus de Pro-A pour un avenant conclu depuis le {switch} ; une période de reconversion avec votre "
-    "contrat est à confirmer auprès de votre OPCO ({opco})."
+    "À confirmer auprès de votre OPCO ({opco}) : la période de reconversion, qui remplace la Pro-A depuis le "
+    "{switch}, n'est pas précisée pour votre contrat."
 )
 VERDICT_ONGOING = "Oui, votre Pro-A continue selon l'accord de branche {branch}."
 VERDICT_NO_TARGET = "Non, la liste de la branche ne prévoit pas de {target} pour « {metier} »."
+#: The same, today: the période de reconversion is the route (any RNCP certification).
+VERDICT_NO_TARGET_RECONVERSION = (
+    "Oui, par une période de reconversion, avec l'accord de votre employeur : la liste de la branche ne prévoit "
+    "pas de {target} pour « {metier} »."
+)
+#: The same under the Pro-A, when the list gives that kind of certification to other métiers.
+VERDICT_NO_TARGET_OTHERS = (
+    "La liste de la branche ne prévoit pas de {target} pour « {metier} », mais elle en prévoit pour d'autres métiers."
+)
 VERDICT_LIST = "La liste de la branche prévoit {count} certification{s} pour « {metier} »."
 VERDICT_LIST_TARGET = "La liste de la branche prévoit {count} {target} pour « {metier} »."
 VERDICT_LIST_BRANCH = "La liste de la branche prévoit {count} {target}."
@@ -306,9 +324,27 @@ def first_sentence(text: str, limit: int = VERDICT_LINE_MAX) -> str:
         return text
     for mark in (" ; ", " : ", ", "):
         index = text.rfind(mark, 0, limit - 1)
+        while index > limit // 3 and not balanced(text[:index]):
+            index = text.rfind(mark, 0, index)
         if index > limit // 3:
             return text[:index].rstrip() + "."
-    return text[: limit - 1].rstrip() + "…"
+    return cut_at_word(text, limit)
+
+
+def balanced(text: str) -> bool:
+    """No parenthesis nor « quotation » left open in ``text`` (a place one may cut at)."""
+    return text.count("(") == text.count(")") and text.count("«") == text.count("»")
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """``text`` cut before ``limit`` characters at a word outside any parenthesis or
+    quotation, ending with « … »."""
+    index = text.rfind(" ", 0, limit - 1)
+    while index > 0 and not balanced(text[:index]):
+        index = text.rfind(" ", 0, index)
+    if index <= 0:
+        index = limit - 1
+    return text[:index].rstrip(" ,;:") + "…"
 
 
 def sentence_with(texts: list[str] | tuple[str, ...], word: str) -> str | None:

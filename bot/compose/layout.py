@@ -1,22 +1,26 @@
 """Plain-text layout of an :class:`~bot.compose.parts.Answer` (REST, terminal, fallbacks).
 
-Verdict line first, then one paragraph per part under its heading, then the list, the
-2026 change, and the sources. Headings stand on their own line: no sentence is ever
-made of a heading (the old ``_prose`` turned « … :» into broken sentences).
+What answers comes first: the verdict line, the main parts (each under its heading,
+starting with its figure) and the list. Then, under « Détails et sources », what the
+widget folds: the detail parts (caveats, history, what is left to confirm), the list's
+notes, the 2026 change and the sources. Headings stand on their own line: no sentence
+is ever made of a heading.
 """
 
 from __future__ import annotations
 
-from bot.compose.french import certification_line, lowered, more_hint, sources_heading
-from bot.compose.parts import CHANGE_EXPLAINED, LIST_OTHERS, Answer, CertificationList
+from collections.abc import Sequence
+
+from bot.compose.french import DETAILS_HEADING, certification_line, lowered, more_hint, sources_heading
+from bot.compose.parts import CHANGE_EXPLAINED, LIST_OTHERS, Answer, CertificationList, Part
 
 #: How many sources the text names (all of them are in the structured answer).
 SOURCES_IN_TEXT = 2
 
 
-def _parts(answer: Answer) -> list[str]:
+def _parts(parts: Sequence[Part]) -> list[str]:
     blocks: list[str] = []
-    for part in answer.parts:
+    for part in parts:
         # The figure goes on the heading's line (« Pro-A signée avant 2026 : de 6 à 12 mois »),
         # so the part starts with it and the sentences that follow are not run into it.
         heading = part.heading
@@ -64,20 +68,47 @@ def _sources(answer: Answer) -> list[str]:
     return [f"{sources_heading(len(sources))} {cited}{end}"]
 
 
+def _details(answer: Answer) -> list[str]:
+    """What the widget folds under « Détails et sources », in the order it shows it."""
+    blocks = _parts(answer.detail_parts)
+    if answer.certification_list is not None and answer.certification_list.notes:
+        blocks.append("\n".join(answer.certification_list.notes))
+    return blocks + _change(answer)
+
+
+def _main(answer: Answer) -> list[str]:
+    """The answer itself: verdict line, main parts, the list."""
+    blocks = [answer.verdict_line.strip(), *_parts(answer.main_parts)]
+    if answer.certification_list is not None and answer.certification_list.items:
+        blocks.append("\n".join(list_lines(answer.certification_list)))
+    return blocks
+
+
 def full_text(answer: Answer) -> str:
-    """The whole answer as plain text, blocks separated by a blank line."""
-    blocks = [answer.verdict_line.strip(), *_parts(answer)]
-    if answer.certification_list is not None:
-        listing = answer.certification_list
-        lines = list_lines(listing) if listing.items else []
-        blocks.append("\n".join(lines + list(listing.notes)))
-    blocks += _change(answer) + _sources(answer)
+    """The whole answer as plain text, blocks separated by a blank line: the answer,
+    then its details under their heading, then the sources."""
+    blocks = _main(answer)
+    details = _details(answer)
+    if details:
+        blocks += [f"{DETAILS_HEADING}\n{details[0]}", *details[1:]]
+    blocks += _sources(answer)
     return "\n\n".join(b for b in blocks if b.strip())
+
+
+def main_text(answer: Answer) -> str:
+    """The verdict line and the main parts, without the list (for channels that show the
+    list as cards and fold the details)."""
+    return "\n\n".join(b for b in [answer.verdict_line.strip(), *_parts(answer.main_parts)] if b.strip())
+
+
+def details_text(answer: Answer) -> str:
+    """The details alone (detail parts, list notes, 2026 change), without the sources."""
+    return "\n\n".join(b for b in _details(answer) if b.strip())
 
 
 def summary_text(answer: Answer) -> str:
     """The answer without its list and sources, for channels that show those as cards."""
-    blocks = [answer.verdict_line.strip(), *_parts(answer)]
+    blocks = [answer.verdict_line.strip(), *_parts(answer.parts)]
     if answer.certification_list is not None:
         blocks += list(answer.certification_list.notes)
     blocks += _change(answer)

@@ -9,8 +9,9 @@ from collections.abc import Iterable, Sequence
 from bot.compose import french
 from bot.compose.parts import AnswerTopic, Button, faq_topic
 
-#: At most this many next steps after an answer (a phone shows them on two lines).
-MAX_NEXT_STEPS = 4
+#: At most this many next steps after an answer: a phone shows them on one or two lines
+#: below the answer, and Teams shows three actions without truncating them.
+MAX_NEXT_STEPS = 3
 
 #: Topics offered on the welcome, after « bonjour » / « aide », and after a dead end.
 WELCOME_TOPICS = ("duration", "funding", "pay", "periode_reconversion")

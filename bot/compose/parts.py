@@ -96,6 +96,20 @@ class Part:
     sentences: tuple[str, ...] = ()
     #: Regime the part is about (``proa``, ``proa_ongoing``, ``periode_reconversion``) or None.
     regime: str | None = None
+    #: A detail (a caveat, history, what is left to confirm): folded under « Détails et
+    #: sources » in the widget and behind « Voir plus » in Slack and Teams, so that the
+    #: first screen of a phone holds the answer itself.
+    detail: bool = False
+
+
+class Route(Code):
+    """The way to the person's goal that an answer offers when the one asked about is
+    closed (« yes by another route »): the verdict line names it first."""
+
+    #: A période de reconversion (the Pro-A's successor since 2026).
+    RECONVERSION = "periode_reconversion"
+    #: A certification the list gives to another métier.
+    OTHER_METIER = "other_metier"
 
 
 class ListWhose(Code):
@@ -176,6 +190,8 @@ class Answer:
     #: The rules that answered (ids), and the reading of the question taken (regime, dates…).
     rule_ids: tuple[str, ...] = ()
     reading: Mapping[str, Any] | None = None
+    #: The route the verdict line offers when the one asked about is closed, or None.
+    route: Route | None = None
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -213,6 +229,16 @@ class Answer:
         return self.explains_change or (self.change is not None and self.change.kind == CHANGE_EXPLAINED)
 
     @property
+    def main_parts(self) -> tuple[Part, ...]:
+        """The parts the first screen holds (the answer itself)."""
+        return tuple(p for p in self.parts if not p.detail)
+
+    @property
+    def detail_parts(self) -> tuple[Part, ...]:
+        """The parts folded under « Détails et sources »."""
+        return tuple(p for p in self.parts if p.detail)
+
+    @property
     def text(self) -> str:
         from bot.compose.layout import full_text
 
@@ -242,11 +268,18 @@ class Answer:
             "version": PAYLOAD_VERSION,
             "verdict": self.verdict.value,
             "verdict_line": self.verdict_line,
+            "route": self.route.value if self.route else None,
             "topic": str(self.topic),
             "branch": {"idcc": self.idcc, "name": self.branch_name} if self.idcc else None,
             "metier": {"id": self.metier_id, "label": self.metier_label} if self.metier_id else None,
             "parts": [
-                {"heading": p.heading, "figure": p.figure, "text": " ".join(p.sentences), "regime": p.regime}
+                {
+                    "heading": p.heading,
+                    "figure": p.figure,
+                    "text": " ".join(p.sentences),
+                    "regime": p.regime,
+                    "detail": p.detail,
+                }
                 for p in self.parts
             ],
             "list": (

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from bot.compose import french
 from bot.compose import next_steps as steps
-from bot.compose.builder import Composer, _source_items
+from bot.compose.builder import Composer, _source_items, split_part
 from bot.compose.parts import VERDICT_LINE_MAX, Answer, AnswerVerdict, Button, Part, faq_topic
 from bot.compose.topics import faq_topics
 from bot.knowledge.models import Rule
@@ -77,21 +77,26 @@ def split_first_sentence(summary: str) -> tuple[str, tuple[str, ...]]:
 
 #: Room kept on the first line for « Oui. » / « Non. » / « Cela dépend. ».
 YES_NO_ROOM = len("Cela dépend. ")
-#: Where a first line too long for the phone's first screen may be cut (the rest follows).
-FIT_MARKS = (" ; ",)
+#: Where a first line too long for the phone's first screen may be cut (the rest follows),
+#: the strongest boundary first.
+FIT_MARKS = (" ; ", " : ", ", ")
 
 
 def fit_line(sentence: str, room: int) -> tuple[str, str]:
     """``sentence`` cut at its last :data:`FIT_MARKS` that leaves it within ``room``
-    characters, and the part cut off (a sentence of its own), or as it is."""
+    characters (never inside a parenthesis or a quotation), and the part cut off (a
+    sentence of its own), or as it is when it fits. A sentence with no such place is cut
+    at a word with « … » (nothing is cut off: the caller keeps the sentence whole)."""
     if len(sentence) <= room:
         return sentence, ""
     for mark in FIT_MARKS:
         index = sentence.rfind(mark, 0, room)
-        if index > room // 2:
+        while index > room // 3 and not french.balanced(sentence[:index]):
+            index = sentence.rfind(mark, 0, index)
+        if index > room // 3:
             more = sentence[index + len(mark) :].strip()
             return sentence[:index], f"{more[:1].upper()}{more[1:]}."
-    return sentence, ""
+    return french.cut_at_word(sentence, room), ""
 
 
 class RuleAnswers:
@@ -115,7 +120,8 @@ class RuleAnswers:
                 return french.CITE_DOCUMENT.format(document=document, article=article)
             return french.CITE_AGREEMENT.format(article=article)
         if article[:1] in ("L", "R", "D"):
-            return french.CITE_LAW.format(article=article)
+            # « L6324-1 (qualifications du 1° …) »: the line names the article alone.
+            return french.CITE_LAW.format(article=article.split(" (")[0])
         return rule.source.label
 
     def _regime(self, rule: Rule, search: RuleSearch) -> Regime:
@@ -145,6 +151,7 @@ class RuleAnswers:
             rest: tuple[str, ...] = (others,) if others else ()
         else:
             sentence, rest = split_first_sentence(summary)
+        whole = sentence
         names_scheme = any(word in sentence.casefold() for word in ("pro-a", "période de reconversion"))
         if regime == PROA_ONGOING or not names_scheme:
             sentence = f"{heading} : {french.lowered(sentence)}"
@@ -153,6 +160,9 @@ class RuleAnswers:
         sentence, cut = fit_line(sentence, room)
         if cut:
             rest = (cut, *rest)
+        elif sentence.endswith("…"):
+            # The line is shortened: the part says the sentence whole.
+            rest = (whole if whole.endswith((".", "?", "!")) else whole + ".", *rest)
         return french.CITED.format(sentence=sentence, cite=cite), rest
 
     # -- answers ---------------------------------------------------------------------
@@ -209,7 +219,7 @@ class RuleAnswers:
         elif dated:
             sentences.append(dated)
         sentences += list(rest) + [r.summary for r in same]
-        parts = [Part(heading, None, tuple(sentences), regime)] if sentences else []
+        parts = split_part(heading, None, sentences, regime) if sentences else []
         used = [best, *same]
         for more in also:
             rule = more.best.rule if more.best and more.sure else None
@@ -221,13 +231,16 @@ class RuleAnswers:
         other = self._other_regime(search, best)
         if other is not None:
             other_regime = self._regime(other, search)
-            parts.append(Part(self._heading(other_regime, search, profile), None, (other.summary,), other_regime))
+            parts.append(
+                Part(self._heading(other_regime, search, profile), None, (other.summary,), other_regime, detail=True)
+            )
             used.append(other)
         change, change_rules = self.composer.change_note(
             RECONVERSION if regime == RECONVERSION or other is not None else regime, change_explained
         )
         if regime == PROA and search.today > self.scope.last_proa_day:
-            parts.append(Part(None, None, (french.PAST_NOTE.format(switch=french.french_date(self.composer.switch)),)))
+            past_note = french.PAST_NOTE.format(switch=french.french_date(self.composer.switch))
+            parts.append(Part(None, None, (past_note,), detail=True))
             change, change_rules = None, []
         # The FAQ topic recognised (NLU, parser) when the rule is one of its family (« CPF »
         # for the CPF's funding rule), else the rule's own family.

@@ -54,7 +54,12 @@ def test_cariste_bts_in_2025_is_eligible_with_the_agreement(assistant):
     answer = assistant.ask("je suis cariste en CDI, puis-je viser un BTS ?", Profile(today=BEFORE))
     assert answer.verdict == "eligible"
     # The question is the BTS: the verdict line answers it; the Pro-A part says yes.
-    assert answer.verdict_line == "Non, la liste de la branche ne prévoit pas de BTS pour « Magasinier Cariste »."
+    # Options first: no BTS for the cariste, but the list gives BTS to other métiers.
+    assert answer.verdict_line == (
+        "La liste de la branche ne prévoit pas de BTS pour « Magasinier Cariste », "
+        "mais elle en prévoit pour d'autres métiers."
+    )
+    assert answer.route == "other_metier"
     assert answer.parts[0].heading == "Pro-A" and answer.parts[0].figure.startswith("De 6 à 12 mois")
     assert answer.parts[0].sentences[:2] == (
         "Oui, votre situation permet une Pro-A dans la branche Travail temporaire.",
@@ -288,11 +293,12 @@ def test_the_first_line_answers_and_the_2026_change_comes_after(assistant, quest
     assert len(first_screen(answer.text)) < 600, answer.text
 
 
-def test_pro_a_question_today_says_no_and_yes_in_so_many_words(assistant):
+def test_pro_a_question_today_says_the_route_first(assistant):
     answer = assistant.answer_eligibility(Profile(today=TODAY, contract="cdi_interimaire"))
-    assert answer.verdict_line.startswith(
-        "Non, plus de Pro-A pour un avenant conclu depuis le 1er janvier 2026 ; oui, vous pouvez demander une période de reconversion"
-    )
+    # The open route first, and no « Non » beside the « Oui » (issue 20).
+    assert answer.verdict_line.startswith("Oui, par une période de reconversion, avec l'accord de votre employeur")
+    assert "remplace la Pro-A depuis le 1er janvier 2026" in answer.verdict_line
+    assert "non" not in answer.verdict_line.lower().split() and answer.route == "periode_reconversion"
 
 
 def test_the_2026_change_is_explained_once_then_recalled_with_a_button(assistant):
@@ -402,8 +408,9 @@ def test_sources_link_to_the_article_with_the_day_it_was_checked(assistant):
 
 def test_a_contract_the_law_leaves_open_gets_no_yes(assistant):
     answer = assistant.answer_eligibility(Profile(today=TODAY, contract="contrat_de_mission"))
-    assert answer.verdict_line.startswith("Non, plus de Pro-A pour un avenant conclu depuis le 1er janvier 2026")
-    assert "oui" not in answer.verdict_line.lower() and "à confirmer auprès de votre OPCO" in answer.verdict_line
+    assert answer.verdict_line.startswith("À confirmer auprès de votre OPCO (OPCO AKTO)")
+    assert "remplace la Pro-A depuis le 1er janvier 2026" in answer.verdict_line
+    assert "oui" not in answer.verdict_line.lower() and answer.route is None
 
 
 def test_a_suggestion_is_asked_as_did_you_mean_with_buttons(assistant):
