@@ -26,7 +26,9 @@ from bot.compose.parts import (
     CertificationItem,
     CertificationList,
     ChangeNote,
+    ContactLink,
     ListWhose,
+    NextStep,
     Part,
     Route,
     SourceItem,
@@ -77,6 +79,11 @@ RECONVERSION_TOPIC = "periode_reconversion"
 WHAT_IS_PROA_TOPIC = "what_is_proa"
 #: The rule topic of the lists of certifications.
 CERTIFICATIONS_TOPIC = "certifications"
+
+#: FAQ topics after which the person's first step is to talk to their employer.
+NEXT_STEP_TOPICS = frozenset({"procedure", "periode_reconversion", "funding", "forms", "beneficiaries"})
+#: FAQ topics after which the first step is their CPF account.
+CPF_TOPICS = frozenset({"cpf"})
 
 #: FAQ topics whose rules name the scheme themselves: no « Période de reconversion : » prefix.
 _SELF_NAMED = (RECONVERSION_TOPIC, WHAT_IS_PROA_TOPIC)
@@ -149,6 +156,18 @@ class Composer:
             text = french.CHANGE_RECALL.format(switch=french.french_date(self.switch))
             return ChangeNote(CHANGE_RECALLED, heading, text, steps.change_button()), []
         return ChangeNote(CHANGE_EXPLAINED, heading, self.engine.end_rule.summary), [self.engine.end_rule]
+
+    def next_step(self, branch: Branch, cpf: bool = False) -> NextStep | None:
+        """What the person does first and who to turn to: their employer (the agency for an
+        intérimaire), with the OPCO the agreement names; for the CPF, Mon Compte Formation."""
+        if cpf:
+            service = self.kb.contact("cpf")
+            if service is None:
+                return None
+            return NextStep(french.NEXT_STEP_CPF.format(service=service.name), (ContactLink(service.name, service.url),))
+        opco = self.kb.contact("opco", branch.idcc)
+        text = french.NEXT_STEP_BY_EMPLOYER[branch.agreement.employer].format(opco=branch.agreement.opco)
+        return NextStep(text, (ContactLink(opco.name, opco.url),) if opco else ())
 
     def regime_heading(self, regime: Regime, profile: Profile | None = None) -> str:
         """The heading of a part about ``regime`` (« Pro-A signée avant 2026 »…)."""
@@ -431,6 +450,7 @@ class Composer:
             sources=sources,
             missing=missing,
             route=route,
+            next_step=self.next_step(branch) if regime == RECONVERSION and not buttons else None,
         )
 
     def _no_target_line(
@@ -675,6 +695,7 @@ class Composer:
             next_steps=next_steps,
             sources=sources,
             route=route,
+            next_step=self.next_step(branch) if regime == RECONVERSION and offset == 0 and not buttons else None,
         )
 
     def nothing_more(self, profile: Profile) -> Answer:
@@ -810,7 +831,14 @@ class Composer:
             next_steps=steps.follow_ups(faq_topic(topic), known),
             sources=sources,
             explains_change=explains_change and regime == RECONVERSION,
+            next_step=self.faq_next_step(topic, branch) if regime == RECONVERSION else None,
         )
+
+    def faq_next_step(self, topic: str, branch: Branch) -> NextStep | None:
+        """The next step after a FAQ answer whose topic leads to one (:data:`NEXT_STEP_TOPICS`)."""
+        if topic in CPF_TOPICS:
+            return self.next_step(branch, cpf=True)
+        return self.next_step(branch) if topic in NEXT_STEP_TOPICS else None
 
 
 #: A part's first paragraph stays this short, so that the verdict line and the details of

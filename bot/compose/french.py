@@ -78,6 +78,17 @@ TOPIC_BUTTONS: Mapping[str, str] = {
 }
 MY_CERTIFICATIONS = "Mes certifications"
 
+# -- what the person does first (Answer.next_step): the worker's steps, not the paperwork --
+NEXT_STEP_HEADING = "Prochaine étape"
+#: By who employs the branch's workers (``employer`` of the agreement); the OPCO is the
+#: one the agreement names, the employer sends it the file (procedure rule, R6324-1).
+NEXT_STEP_BY_EMPLOYER = {
+    "agency": "Parlez-en d'abord à votre agence d'emploi, votre employeur : c'est elle qui envoie le dossier à l'{opco}.",
+    "company": "Parlez-en d'abord à votre employeur : c'est lui qui envoie le dossier à l'{opco}.",
+}
+NEXT_STEP_CPF = "Vos droits CPF se consultent sur {service}."
+CONTACT_LINE = "{name} : {url}"
+
 # -- verdict lines ---------------------------------------------------------------------
 # The verdict line says the person's options first (issue 20): a route that is open comes
 # before the one that is closed, and one bubble never holds a « Oui » and a « Non » about

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.compose.french import DETAILS_HEADING, certification_line, lowered, more_hint, sources_heading
+from bot.compose.french import (
+    CONTACT_LINE,
+    DETAILS_HEADING,
+    NEXT_STEP_HEADING,
+    certification_line,
+    lowered,
+    more_hint,
+    sources_heading,
+)
 from bot.compose.parts import CHANGE_EXPLAINED, LIST_OTHERS, Answer, CertificationList, Part
 
 #: How many sources the text names (all of them are in the structured answer).
@@ -76,12 +84,21 @@ def _details(answer: Answer) -> list[str]:
     return blocks + _change(answer)
 
 
+def _next_step(answer: Answer) -> list[str]:
+    step = answer.next_step
+    if step is None:
+        return []
+    lines = [f"{NEXT_STEP_HEADING} : {lowered(step.text)}"]
+    lines += [CONTACT_LINE.format(name=c.name, url=c.url) for c in step.contacts]
+    return ["\n".join(lines)]
+
+
 def _main(answer: Answer) -> list[str]:
-    """The answer itself: verdict line, main parts, the list."""
+    """The answer itself: verdict line, main parts, the list, the next step."""
     blocks = [answer.verdict_line.strip(), *_parts(answer.main_parts)]
     if answer.certification_list is not None and answer.certification_list.items:
         blocks.append("\n".join(list_lines(answer.certification_list)))
-    return blocks
+    return blocks + _next_step(answer)
 
 
 def full_text(answer: Answer) -> str:

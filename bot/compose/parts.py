@@ -112,6 +112,22 @@ class Route(Code):
     OTHER_METIER = "other_metier"
 
 
+@dataclass(frozen=True)
+class ContactLink:
+    """Someone to turn to, with the official address of their site."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the person does first, and who to turn to (a link each)."""
+
+    text: str
+    contacts: tuple[ContactLink, ...] = ()
+
+
 class ListWhose(Code):
     """Whose certifications a list holds."""
 
@@ -192,6 +208,8 @@ class Answer:
     reading: Mapping[str, Any] | None = None
     #: The route the verdict line offers when the one asked about is closed, or None.
     route: Route | None = None
+    #: What the person does first, and who to turn to.
+    next_step: NextStep | None = None
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -305,6 +323,14 @@ class Answer:
                     "button": _button(self.change.button) if self.change.button else None,
                 }
                 if self.change
+                else None
+            ),
+            "next_step": (
+                {
+                    "text": self.next_step.text,
+                    "contacts": [{"name": c.name, "url": c.url} for c in self.next_step.contacts],
+                }
+                if self.next_step
                 else None
             ),
             "next_steps": [_button(b) for b in self.next_steps],

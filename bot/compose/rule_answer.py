@@ -259,6 +259,7 @@ class RuleAnswers:
             sources=_source_items([r.source for r in used + change_rules]),
             rule_ids=tuple(r.id for r in used),
             reading=self._reading(search, regime),
+            next_step=self.composer.faq_next_step(topic, branch) if topic and regime == RECONVERSION else None,
         )
 
     def _for_the_person(self, best: Rule, profile: Profile, search: RuleSearch) -> list[Rule]:

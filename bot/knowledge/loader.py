@@ -26,6 +26,7 @@ from bot.knowledge.models import (
     AnnexRow,
     Branch,
     Certification,
+    Contact,
     ContractReadings,
     Diploma,
     DocumentKind,
@@ -126,6 +127,15 @@ def load_sources(root: Path) -> dict[str, SourceDocument]:
     return documents
 
 
+def load_contacts(root: Path) -> tuple[Contact, ...]:
+    """Read the ``contacts`` of ``sources.yml`` (schema-checked with the documents)."""
+    data = read_yaml(root / "sources.yml")
+    return tuple(
+        Contact(id=item["id"], role=item["role"], name=item["name"], idcc=item["idcc"], url=item["url"])
+        for item in data.get("contacts") or []
+    )
+
+
 def _source_ref(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], path: Path, field: str) -> SourceRef:
     document_id = raw["document"]
     if document_id not in sources:
@@ -194,6 +204,7 @@ def _agreement(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], pa
         signed_on=date.fromisoformat(raw["signed_on"]),
         in_force_from=date.fromisoformat(raw["in_force_from"]),
         opco=raw["opco"],
+        employer=raw.get("employer", "company"),
         amendments=tuple(
             Amendment(
                 title=a["title"],
@@ -493,6 +504,7 @@ def load_knowledge_from(root: Path) -> KnowledgeBase:
         diplomas=diplomas,
         publics=publics,
         contract_readings=load_contract_readings(root / "contract_readings.yml", root),
+        contacts=load_contacts(root),
     )
     _check_unique_rule_ids(kb, root)
     _check_publics_named(kb, root)

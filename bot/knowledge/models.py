@@ -54,6 +54,18 @@ class AmendmentStatus(Code):
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Who a person can turn to next (``knowledge/sources.yml``, ``contacts``)."""
+
+    id: str
+    #: ``opco`` (the OPCO a branch agreement names) or ``cpf`` (the CPF account service).
+    role: str
+    name: str
+    idcc: int | None
+    url: str
+
+
+@dataclass(frozen=True)
 class SourceDocument:
     """A document the knowledge base cites (agreement, avenant, law)."""
 
@@ -313,6 +325,8 @@ class Agreement:
     document: SourceDocument
     #: How people name the branch (« intérim », « SDLM »…), for the parsers.
     aliases: tuple[str, ...] = ()
+    #: Who employs the branch's workers: ``agency`` (temporary work) or ``company``.
+    employer: str = "company"
 
 
 @dataclass(frozen=True)
@@ -421,6 +435,14 @@ class KnowledgeBase:
     diplomas: Mapping[str, Diploma] = field(default_factory=dict)
     publics: Mapping[str, PriorityPublic] = field(default_factory=dict)
     contract_readings: ContractReadings = field(default_factory=ContractReadings)
+    contacts: tuple[Contact, ...] = ()
+
+    def contact(self, role: str, idcc: int | None = None) -> Contact | None:
+        """The contact of ``role`` for the branch ``idcc`` (or for every branch), or None."""
+        for contact in self.contacts:
+            if contact.role == role and contact.idcc in (idcc, None):
+                return contact
+        return None
 
     def branch(self, idcc: int) -> Branch:
         """The branch with this IDCC; KeyError with the known IDCCs otherwise."""

@@ -424,3 +424,41 @@ def test_a_suggestion_is_asked_as_did_you_mean_with_buttons(assistant):
     assert answer.choices[0].title == "Soudeur"
     assert answer.choices[0].payload == f'/inform{{"metier_id": "{soudeur.id}"}}'
     assert answer.verdict == "needs_information" and "metier_id" in answer.missing
+
+
+# -- a next step one can take (issue 20) ------------------------------------------------
+
+
+def test_an_interimaire_is_told_to_talk_to_the_agency_with_the_opco_link(assistant):
+    answer = assistant.ask("je suis cariste en CDI, puis-je viser un BTS ?", Profile(today=TODAY))
+    assert answer.next_step is not None
+    assert "votre agence d'emploi" in answer.next_step.text and "OPCO AKTO" in answer.next_step.text
+    assert [(c.name, c.url) for c in answer.next_step.contacts] == [("OPCO AKTO", "https://www.akto.fr/")]
+    # After the list, before the details, in every channel's text.
+    text = answer.text
+    assert text.index("Prochaine étape") > text.index("1. BTS") and text.index("Prochaine étape") < text.index(
+        "Détails et sources"
+    )
+    assert answer.to_payload()["next_step"]["contacts"] == [{"name": "OPCO AKTO", "url": "https://www.akto.fr/"}]
+
+
+def test_an_sdlm_employee_is_told_to_talk_to_the_employer(assistant):
+    answer = assistant.answer_eligibility(Profile(today=TODAY, idcc=1404, contract="cdi"))
+    assert answer.next_step is not None and "votre employeur" in answer.next_step.text
+    assert "agence" not in answer.next_step.text
+    assert [c.name for c in answer.next_step.contacts] == ["OPCO EP"]
+
+
+def test_the_pro_a_of_the_past_has_no_next_step(assistant):
+    answer = assistant.ask("je suis cariste en CDI, puis-je viser un BTS ?", Profile(today=BEFORE))
+    assert answer.next_step is None
+
+
+def test_every_contact_address_is_an_official_https_home_page(assistant):
+    contacts = assistant.kb.contacts
+    assert {c.role for c in contacts} == {"opco", "cpf"}
+    assert all(c.url.startswith("https://") and c.url.endswith(("gouv.fr/", ".fr/")) for c in contacts)
+    # Each branch's OPCO contact is the one its agreement names.
+    for idcc, branch in assistant.kb.branches.items():
+        contact = assistant.kb.contact("opco", idcc)
+        assert contact is not None and contact.name == branch.agreement.opco
