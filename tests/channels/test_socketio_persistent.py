@@ -170,8 +170,12 @@ def test_session_cannot_be_taken_over(served: Any) -> None:
         before = len(intruder.received)
         assert marie.say({"message": "bonjour", "session_id": session_id}, expected=2)[0] == {"text": "reçu : bonjour"}
         assert [m.sender_id for m in seen] == [conversation_id]
-        time.sleep(0.5)
-        assert len(intruder.received) == before
+        # A barrier instead of a pause: the server answers the intruder's next event after
+        # anything it had already sent to the intruder's connection, so a leaked reply to
+        # Marie would arrive before this refusal.
+        barrier = intruder.say({"message": 42})
+        assert len(barrier) == 1 and "pas pu être lu" in barrier[0]["text"], barrier
+        assert intruder.received[before:] == barrier
     finally:
         marie.close()
         intruder.close()

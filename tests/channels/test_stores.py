@@ -142,21 +142,56 @@ def test_failed_save_is_reported(store, domain, tmp_path, caplog, pragma, reason
     assert stored_types(tmp_path / "trackers.db") == before
 
 
+class SignallingLockStore(SQLiteLockStore):
+    """The project's lock store that tells when its user found the lock held and waited
+    (Rasa's ``LockStore._acquire_lock`` calls ``update_lock`` after each attempt that
+    found the lock held): the tests wait for that event, not for a pause to pass."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.waited = threading.Event()
+
+    def update_lock(self, conversation_id: str) -> None:
+        self.waited.set()
+        super().update_lock(conversation_id)
+
+
+async def _event(event: threading.Event, timeout: float = 30) -> bool:
+    """Wait for a thread's event from the event loop without blocking it."""
+    deadline = time.monotonic() + timeout
+    while not event.is_set() and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    return event.is_set()
+
+
 def test_lock_store_shared_by_two_instances(tmp_path: Path) -> None:
-    first, second = SQLiteLockStore(db=str(tmp_path / "locks.db")), SQLiteLockStore(db=str(tmp_path / "locks.db"))
+    first = SQLiteLockStore(db=str(tmp_path / "locks.db"))
+    second = SignallingLockStore(db=str(tmp_path / "locks.db"))
     order: list = []
 
-    async def hold(store: SQLiteLockStore, name: str, seconds: float) -> None:
-        async with store.lock("conversation", wait_time_in_seconds=0.05):
-            order.append(f"{name} in")
-            await asyncio.sleep(seconds)
-            order.append(f"{name} out")
-
     async def both() -> None:
-        task = asyncio.ensure_future(hold(first, "first", 0.5))
-        await asyncio.sleep(0.1)
-        await hold(second, "second", 0)
-        await task
+        entered, release = asyncio.Event(), asyncio.Event()
+
+        async def hold_first() -> None:
+            async with first.lock("conversation", wait_time_in_seconds=0.05):
+                order.append("first in")
+                entered.set()
+                await release.wait()
+                order.append("first out")
+
+        async def take_second() -> None:
+            async with second.lock("conversation", wait_time_in_seconds=0.05):
+                order.append("second in")
+            order.append("second out")
+
+        holder = asyncio.ensure_future(hold_first())
+        await asyncio.wait_for(entered.wait(), 30)
+        taker = asyncio.ensure_future(take_second())
+        # The second instance found the lock held by the first one and waits for it.
+        assert await _event(second.waited), "the second instance never found the lock held"
+        assert order == ["first in"]
+        release.set()
+        await asyncio.wait_for(asyncio.gather(holder, taker), 30)
 
     run(both())
     assert order == ["first in", "first out", "second in", "second out"]
@@ -194,13 +229,12 @@ def test_erasure_waits_for_the_message_in_flight(store, domain, tmp_path) -> Non
     assert held.wait(30)
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'trackers.db'}")
     result: dict = {}
-    purger = threading.Thread(
-        target=lambda: result.update(
-            purge.purge(engine, sender=SENDER, lock_store=SQLiteLockStore(db=str(tmp_path / "locks.db")))
-        )
-    )
+    purge_locks = SignallingLockStore(db=str(tmp_path / "locks.db"))
+    purger = threading.Thread(target=lambda: result.update(purge.purge(engine, sender=SENDER, lock_store=purge_locks)))
     purger.start()
-    time.sleep(0.5)
+    # The purge found the conversation's lock held by the message and waits for it.
+    assert purge_locks.waited.wait(30), "the purge did not wait for the message's lock"
+    assert purger.is_alive()
     assert stored_types(tmp_path / "trackers.db"), "purged while the message was in flight"
     release.set()
     worker.join(30)

@@ -15,7 +15,7 @@ from bot.service import Assistant
 
 SCENARIOS = Path(__file__).with_name("rule_questions.yml")
 TODAY = date(2026, 12, 7)
-KEYS = {"q", "idcc", "today", "first", "regime", "asks_back"}
+KEYS = {"q", "idcc", "today", "first", "regime"}
 
 
 def _scenarios() -> list[dict[str, Any]]:

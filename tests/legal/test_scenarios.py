@@ -21,6 +21,47 @@ SCENARIOS_FILE = Path(__file__).with_name("scenarios.yml")
 SCENARIOS: list[dict[str, Any]] = yaml.safe_load(SCENARIOS_FILE.read_text(encoding="utf-8"))["scenarios"]
 _UNSET = object()
 
+#: The keys a scenario may have, and those of its ``expect`` block (and of its ``plan``):
+#: any other key is refused, so that a typo fails instead of checking nothing.
+SCENARIO_KEYS = frozenset({"name", "profile", "expect"})
+_RULE_GROUPS = ("training_rules", "funding_rules", "procedure_rules")
+EXPECT_KEYS = frozenset(
+    {
+        "regime",
+        "verdict",
+        "as_of",
+        "assumed_contract",
+        "missing",
+        "reasons",
+        "not_reasons",
+        "reason_codes",
+        "not_reason_codes",
+        "rules",
+        *_RULE_GROUPS,
+        *(f"not_{group}" for group in _RULE_GROUPS),
+        "figures",
+        "duration",
+        "plan",
+        "legi_ids",
+        "articles",
+        "listed",
+        "not_listed",
+        "no_date_params",
+    }
+)
+PLAN_KEYS = frozenset({"ok", "codes"})
+
+
+def unknown_keys(scenario: dict[str, Any]) -> list[str]:
+    """The keys of ``scenario`` that the runner does not know (``expect.<key>`` for its
+    ``expect`` block, ``expect.plan.<key>`` for the plan)."""
+    expect = scenario.get("expect") or {}
+    return sorted(
+        [key for key in scenario if key not in SCENARIO_KEYS]
+        + [f"expect.{key}" for key in expect if key not in EXPECT_KEYS]
+        + [f"expect.plan.{key}" for key in expect.get("plan") or {} if key not in PLAN_KEYS]
+    )
+
 
 @pytest.fixture(scope="module")
 def engine() -> RulesEngine:
@@ -49,6 +90,8 @@ def decision_rules(decision: Decision) -> dict[str, Any]:
 
 
 def check(engine: RulesEngine, scenario: dict[str, Any]) -> None:
+    unknown = unknown_keys(scenario)
+    assert not unknown, f"{scenario.get('name')}: unknown keys {unknown} (known: {sorted(EXPECT_KEYS)})"
     profile = build_profile(scenario["profile"])
     decision = engine.decide(profile)
     expect = scenario["expect"]
@@ -76,7 +119,7 @@ def check(engine: RulesEngine, scenario: dict[str, Any]) -> None:
         assert code not in codes, code
     for rule_id in expect.get("rules", ()):
         assert rule_id in used, rule_id
-    for group in ("training_rules", "funding_rules", "procedure_rules"):
+    for group in _RULE_GROUPS:
         ids = {r.id for r in getattr(decision, group)}
         for rule_id in expect.get(group, ()):
             assert rule_id in ids, (group, rule_id, ids)
@@ -137,4 +180,26 @@ def test_a_wrong_expectation_fails(engine):
     scenario = dict(SCENARIOS[0])
     scenario["expect"] = dict(scenario["expect"], verdict="not_eligible")
     with pytest.raises(AssertionError):
+        check(engine, scenario)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"expect.verdcit": "eligible"},  # a typo of an expectation
+        {"expect.plan.code": ["too_short"]},  # a typo inside the plan
+        {"expected": {}},  # a typo of the block itself
+    ],
+)
+def test_an_unknown_key_fails(engine, change):
+    """A misspelt key would check nothing: the runner refuses it."""
+    scenario = {**SCENARIOS[0], "expect": dict(SCENARIOS[0]["expect"])}
+    for path, value in change.items():
+        if path.startswith("expect.plan."):
+            scenario["expect"]["plan"] = {"ok": True, path.removeprefix("expect.plan."): value}
+        elif path.startswith("expect."):
+            scenario["expect"][path.removeprefix("expect.")] = value
+        else:
+            scenario[path] = value
+    with pytest.raises(AssertionError, match="unknown keys"):
         check(engine, scenario)
