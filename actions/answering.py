@@ -18,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import apologise, assistant, change_explained, log_failure, send_answer
+from actions.common import apologise, assistant, change_explained, latest_text, log_failure, send_answer
 from actions.profile_slots import PROFILE_SLOTS, profile_from_tracker
 from actions.slot_checks import catch_up, catch_up_rollback
 from bot.compose import Answer
@@ -103,7 +103,9 @@ class ActionAnswerEligibility(SafeAction):
         if nothing_new(tracker):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        answer = assistant().answer_eligibility(profile_from_tracker(tracker), change_explained(tracker))
+        answer = assistant().answer_eligibility(
+            profile_from_tracker(tracker), change_explained(tracker), latest_text(tracker)
+        )
         events = send_answer(dispatcher, tracker, answer)
         return events + _topic_event(tracker, ELIGIBILITY) + _list_events(answer, tracker)
 

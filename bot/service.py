@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import replace
 from functools import lru_cache
@@ -18,6 +17,7 @@ from bot.metier_finder import FOUND_STATUSES, MetierFinder
 from bot.missing import certifications_missing, eligibility_missing
 from bot.profile import Profile
 from bot.rules import RulesEngine
+from bot.settings import Settings
 from bot.understanding.faq_topics import default_faq_topics
 from bot.understanding.parse import (
     BRANCH,
@@ -154,11 +154,13 @@ class Assistant:
     # -- answers ------------------------------------------------------------------------
     # ``change_explained``: the 2026 change was already explained in this conversation
     # (a slot), so the answer only recalls it.
-    def answer_eligibility(self, profile: Profile, change_explained: bool = False) -> Answer:
-        """« Puis-je faire une Pro-A / viser un BTS ? »"""
+    def answer_eligibility(self, profile: Profile, change_explained: bool = False, text: str = "") -> Answer:
+        """« Puis-je faire une Pro-A / viser un BTS ? »; ``text``, the message, tells
+        whether the Pro-A itself was asked about (then it says no new Pro-A first)."""
         match, metier = self.resolve_metier(profile)
         decision = self.engine.decide(profile, metier.certifications if metier else None)
-        return self.answers.eligibility(profile, decision, match, metier, change_explained)
+        proa_asked = bool(text) and self.read(text, profile).scheme == "proa"
+        return self.answers.eligibility(profile, decision, match, metier, change_explained, proa_asked=proa_asked)
 
     def answer_certifications(self, profile: Profile, offset: int = 0, change_explained: bool = False) -> Answer:
         """« Quelles certifications pour un soudeur ? » and its following pages."""
@@ -278,7 +280,7 @@ class Assistant:
             return self.rule_answers.answer(search, profile, change_explained, also=also, topic_hint=faq_topic)
         if kind == AnswerTopic.CERTIFICATIONS:
             return self.answer_certifications(profile, change_explained=change_explained)
-        return self.answer_eligibility(profile, change_explained)
+        return self.answer_eligibility(profile, change_explained, text)
 
     def without_branches(self, text: str) -> str:
         """``text`` without the branch names in it (their spans blanked)."""
@@ -352,7 +354,7 @@ def with_stated_facts(profile: Profile, stated: Profile) -> Profile:
 def _default_assistant() -> Assistant:
     """Knowledge and matchers from the index cache (bot/index_cache.py), unless
     ``PROA_INDEX_CACHE=off``."""
-    if os.environ.get("PROA_INDEX_CACHE") == "off":
+    if Settings.from_env().index_cache_off:
         return Assistant(load_knowledge())
     from bot import index_cache
 

@@ -304,8 +304,10 @@ class Composer:
         match: MatchResult | None,
         metier: Metier | None,
         change_explained: bool = False,
+        proa_asked: bool = False,
     ) -> Answer:
-        """Answer to « puis-je faire une Pro-A / viser un BTS ? »."""
+        """Answer to « puis-je faire une Pro-A / viser un BTS ? »; ``proa_asked``: the
+        question names the Pro-A itself, whose answer today is no (the route follows)."""
         branch = decision.branch
         regime = decision.regime
         rules_used: list[Rule] = [r.rule for r in decision.reasons if r.rule and r.rule is not self.engine.end_rule]
@@ -327,7 +329,8 @@ class Composer:
                 # The law leaves this contract open: no « oui » the sources do not give.
                 line = in_part = french.VERDICT_RECONVERSION_TO_CONFIRM.format(switch=switch, opco=opco)
             else:
-                line = french.VERDICT_RECONVERSION.format(switch=switch)
+                verdict_line = french.VERDICT_RECONVERSION_PROA_ASKED if proa_asked else french.VERDICT_RECONVERSION
+                line = verdict_line.format(switch=switch)
                 in_part = french.PART_RECONVERSION.format(switch=switch)
                 route = Route.RECONVERSION
             if ReasonCode.AVENANT_AFTER_END in codes:

@@ -96,6 +96,11 @@ CONTACT_LINE = "{name} : {url}"
 VERDICT_RECONVERSION = (
     "Oui, par une période de reconversion, avec l'accord de votre employeur : elle remplace la Pro-A depuis le {switch}."
 )
+#: The same when the question names the Pro-A itself: its answer first, the route with it.
+VERDICT_RECONVERSION_PROA_ASKED = (
+    "Pour une nouvelle Pro-A, non : depuis le {switch}, c'est une période de reconversion, que vous pouvez "
+    "demander avec l'accord de votre employeur."
+)
 #: The regime's verdict inside its part, when the verdict line answers a narrower question.
 PART_RECONVERSION = "Depuis le {switch}, la période de reconversion remplace la Pro-A : c'est elle que vous pouvez demander."
 VERDICT_TOO_LATE = (

@@ -77,26 +77,26 @@ def split_first_sentence(summary: str) -> tuple[str, tuple[str, ...]]:
 
 #: Room kept on the first line for « Oui. » / « Non. » / « Cela dépend. ».
 YES_NO_ROOM = len("Cela dépend. ")
-#: Where a first line too long for the phone's first screen may be cut (the rest follows),
-#: the strongest boundary first.
-FIT_MARKS = (" ; ", " : ", ", ")
+#: Where a first line too long for the phone's first screen may be cut (the rest follows).
+#: Only at « ; »: a cut at a comma or a colon leaves out what the line is about (measured
+#: on the rule dev set), so a sentence with no « ; » is kept whole.
+FIT_MARKS = (" ; ",)
 
 
 def fit_line(sentence: str, room: int) -> tuple[str, str]:
     """``sentence`` cut at its last :data:`FIT_MARKS` that leaves it within ``room``
     characters (never inside a parenthesis or a quotation), and the part cut off (a
-    sentence of its own), or as it is when it fits. A sentence with no such place is cut
-    at a word with « … » (nothing is cut off: the caller keeps the sentence whole)."""
+    sentence of its own), or as it is."""
     if len(sentence) <= room:
         return sentence, ""
     for mark in FIT_MARKS:
         index = sentence.rfind(mark, 0, room)
-        while index > room // 3 and not french.balanced(sentence[:index]):
+        while index > room // 2 and not french.balanced(sentence[:index]):
             index = sentence.rfind(mark, 0, index)
-        if index > room // 3:
+        if index > room // 2:
             more = sentence[index + len(mark) :].strip()
             return sentence[:index], f"{more[:1].upper()}{more[1:]}."
-    return french.cut_at_word(sentence, room), ""
+    return sentence, ""
 
 
 class RuleAnswers:
@@ -151,7 +151,6 @@ class RuleAnswers:
             rest: tuple[str, ...] = (others,) if others else ()
         else:
             sentence, rest = split_first_sentence(summary)
-        whole = sentence
         names_scheme = any(word in sentence.casefold() for word in ("pro-a", "période de reconversion"))
         if regime == PROA_ONGOING or not names_scheme:
             sentence = f"{heading} : {french.lowered(sentence)}"
@@ -160,9 +159,6 @@ class RuleAnswers:
         sentence, cut = fit_line(sentence, room)
         if cut:
             rest = (cut, *rest)
-        elif sentence.endswith("…"):
-            # The line is shortened: the part says the sentence whole.
-            rest = (whole if whole.endswith((".", "?", "!")) else whole + ".", *rest)
         return french.CITED.format(sentence=sentence, cite=cite), rest
 
     # -- answers ---------------------------------------------------------------------

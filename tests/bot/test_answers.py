@@ -462,3 +462,15 @@ def test_every_contact_address_is_an_official_https_home_page(assistant):
     for idcc, branch in assistant.kb.branches.items():
         contact = assistant.kb.contact("opco", idcc)
         assert contact is not None and contact.name == branch.agreement.opco
+
+
+def test_the_pro_a_asked_about_is_answered_first_then_the_route(assistant):
+    asked = assistant.answer_eligibility(
+        Profile(today=TODAY, contract="cdi_interimaire"), text="puis-je encore faire une Pro-A ?"
+    )
+    assert asked.verdict_line.startswith("Pour une nouvelle Pro-A, non : depuis le 1er janvier 2026")
+    assert "période de reconversion" in asked.verdict_line and asked.route == "periode_reconversion"
+    wanted = assistant.answer_eligibility(
+        Profile(today=TODAY, contract="cdi_interimaire"), text="je voudrais me former"
+    )
+    assert wanted.verdict_line.startswith("Oui, par une période de reconversion")

@@ -29,7 +29,7 @@ FIRST_SCREEN_MAX = 600
 
 #: A verdict word at the start (« À confirmer auprès de votre OPCO » where the texts leave
 #: it open), or a figure (digits with a unit) in the line.
-VERDICT = re.compile(r"^(Oui|Non|Cela dépend|À confirmer|C'est une période de reconversion)\b")
+VERDICT = re.compile(r"^(Oui|Non|Cela dépend|À confirmer|C'est une période de reconversion|Pour une nouvelle Pro-A, non)\b")
 FIGURE = re.compile(r"\d[\d  ,]*\s*(mois|heures|€|jours|%|certifications?|BTS|CAP)")
 
 #: (name, question, what the first line must hold: "verdict", "figure" or a word).
@@ -94,8 +94,10 @@ def test_a_pro_a_question_today_says_the_open_route_first(rasa_server):
         rasa_server.say(f"shape-route-{uuid.uuid4().hex[:8]}", "je suis en CDI intérimaire, puis-je faire une Pro-A ?")
     )
     line = text.split("\n")[0]
-    # Options first (issue 20): the période de reconversion, never « Non » beside a « Oui ».
-    assert line.startswith("Oui, par une période de reconversion") and "Non" not in line, text
+    # The Pro-A asked about: no new one, and the route in the same line (issue 20), never
+    # « Non » first nor beside a « Oui ».
+    assert line.startswith("Pour une nouvelle Pro-A, non") and "période de reconversion" in line, text
+    assert "Oui" not in line, text
     assert "Prochaine étape" in text and "https://www.akto.fr/" in text, text
 
 
