@@ -8,7 +8,6 @@ server listens, unless ``PROA_WARMUP=0``: warming up in the background made the 
 conversations wait, or time out, while spaCy loaded.
 """
 
-import os
 import sys
 
 from servers.http_guard import install as install_http_guard
@@ -34,6 +33,7 @@ from actions.forms import ValidateProfileForm  # noqa: F401, E402
 from actions.metrics import install as install_metrics  # noqa: E402
 from bot.knowledge.errors import KnowledgeError  # noqa: E402
 from bot.knowledge.loader import load_knowledge  # noqa: E402
+from bot.settings import Settings  # noqa: E402
 
 # GET /metrics for Prometheus (loopback only by default), through rasa-sdk's plugin hook:
 # actions/metrics.py.
@@ -47,5 +47,5 @@ except KnowledgeError as error:
     print(f"Le serveur d'actions ne peut pas démarrer. {error}", file=sys.stderr)
     raise SystemExit(2) from None
 
-if os.environ.get("PROA_WARMUP", "1") != "0":
+if Settings.from_env().warmup:
     warm_up()

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import os
 import re
 import time
 from collections.abc import Mapping
@@ -47,6 +46,7 @@ from sanic.request import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse
 
 from bot.outcomes import ANSWER_OUTCOMES, ANSWERED, payload_outcome, response_outcome
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -118,9 +118,8 @@ def allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         ipaddress.ip_network("127.0.0.0/8"),
         ipaddress.ip_network("::1/128"),
     ]
-    for item in os.environ.get("PROA_METRICS_ALLOW", "").split(","):
-        if item.strip():
-            networks.append(ipaddress.ip_network(item.strip(), strict=False))
+    for item in Settings.from_env().metrics_allow:
+        networks.append(ipaddress.ip_network(item, strict=False))
     return networks
 
 
@@ -160,7 +159,7 @@ async def _observe(request: Request, reply: BaseHTTPResponse) -> None:
 
 def attach(app: Sanic) -> None:
     """Add ``GET /metrics`` and the action timing to rasa-sdk's app (idempotent)."""
-    if os.environ.get("PROA_METRICS", "1") == "0" or getattr(app.ctx, "proa_metrics", False):
+    if not Settings.from_env().metrics or getattr(app.ctx, "proa_metrics", False):
         return
     app.ctx.proa_metrics = True
     networks = allowed_networks()

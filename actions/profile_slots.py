@@ -9,7 +9,6 @@ Today's date is the real date, or ``PROA_TODAY=YYYY-MM-DD`` (tests, demos).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -17,10 +16,10 @@ from typing import Any
 
 from bot.knowledge.loader import load_knowledge
 from bot.profile import CONTRACT_LABELS, DEFAULT_IDCC, Profile
+from bot.settings import Settings
 from bot.understanding.parse import fold, parse_date, parse_int
 
 #: Environment variable that fixes "today" (ISO date), for tests and demos.
-TODAY_ENV = "PROA_TODAY"
 
 #: Slots that describe the person (what the form may validate or ask).
 PROFILE_SLOTS = (
@@ -39,13 +38,7 @@ PROFILE_SLOTS = (
 
 def today() -> date:
     """The date answers are computed for: ``PROA_TODAY`` when set, else the real date."""
-    value = os.environ.get(TODAY_ENV, "").strip()
-    if value:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    return date.today()
+    return Settings.from_env().today or date.today()
 
 
 def parse_level(value: Any) -> int | None:

@@ -37,6 +37,7 @@ from typing import Any
 
 from bot.knowledge.loader import knowledge_dir, load_knowledge_from, remember_knowledge
 from bot.knowledge.models import KnowledgeBase
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ KEPT_OTHER_KEYS = 3
 def cache_dir() -> Path:
     """Where the cache files live (``PROA_INDEX_CACHE`` or ``~/.cache/proa-index``;
     ``PROA_INDEX_CACHE=off`` turns the cache off, see :mod:`bot.service`)."""
-    return Path(os.environ.get("PROA_INDEX_CACHE", Path.home() / ".cache" / "proa-index"))
+    return Settings.from_env().index_cache
 
 
 def _version(name: str) -> str:

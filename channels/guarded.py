@@ -57,7 +57,6 @@ import contextvars
 import inspect
 import json
 import logging
-import os
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -69,6 +68,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.settings import Settings
 from channels.action_validation import install as install_action_validation
 from channels.input_checks import (
     MAX_METADATA_BYTES,
@@ -84,20 +84,13 @@ from servers.http_guard import install as install_http_guard
 logger = logging.getLogger(__name__)
 
 
-def _env_number(name: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
+_SETTINGS = Settings.from_env()
 #: Longest user message passed to the model, in characters (longer ones are cut).
-MAX_MESSAGE_CHARS = int(_env_number("PROA_MAX_MESSAGE_CHARS", 1000))
+MAX_MESSAGE_CHARS = _SETTINGS.max_message_chars
 #: Largest REST request body accepted, in bytes.
-MAX_BODY_BYTES = int(_env_number("PROA_MAX_BODY_BYTES", 256 * 1024))
+MAX_BODY_BYTES = _SETTINGS.max_body_bytes
 #: Seconds after which a call to the action server is given up.
-ACTION_TIMEOUT = _env_number("PROA_ACTION_TIMEOUT", 10)
+ACTION_TIMEOUT = _SETTINGS.action_timeout
 
 BUSY_TEXT = "Le service est momentanément surchargé. Réessayez dans un instant : votre conversation est conservée."
 EMPTY_TEXT = (

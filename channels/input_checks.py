@@ -17,12 +17,17 @@ import json
 import re
 from typing import Any, TypeGuard
 
-from bot.settings import env_int  # also imported from here by channels.botframework_checked
+from bot.settings import (
+    Settings,
+    env_int,  # noqa: F401 - imported from here by channels.botframework_checked
+)
+
+_SETTINGS = Settings.from_env()
 
 #: Deepest JSON nesting accepted in a request body or socket.io event.
-MAX_JSON_DEPTH = env_int("PROA_MAX_JSON_DEPTH", 8)
+MAX_JSON_DEPTH = _SETTINGS.max_json_depth
 #: Largest ``metadata`` accepted, in bytes of compact JSON.
-MAX_METADATA_BYTES = env_int("PROA_MAX_METADATA_BYTES", 2048)
+MAX_METADATA_BYTES = _SETTINGS.max_metadata_bytes
 #: Longest sender id (the SQL tracker store column holds 255).
 MAX_SENDER_CHARS = 128
 

@@ -23,18 +23,18 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
-from pathlib import Path
 
-DEFAULT_SECRET_FILE = ".proa_session_secret"
+from bot.settings import Settings
+
 _TOKEN = re.compile(r"^([0-9a-f]{32})-([0-9a-f]{32})$")
 
 
 def load_secret(env: Mapping[str, str] | None = None) -> bytes:
     """The signing secret (see the module docstring); creates the file when missing."""
-    values: Mapping[str, str] = os.environ if env is None else env
-    if values.get("PROA_SESSION_SECRET"):
-        return values["PROA_SESSION_SECRET"].encode("utf-8")
-    path = Path(values.get("PROA_SESSION_SECRET_FILE") or DEFAULT_SECRET_FILE)
+    settings = Settings.from_env(env)
+    if settings.session_secret:
+        return settings.session_secret.encode("utf-8")
+    path = settings.session_secret_file
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

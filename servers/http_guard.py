@@ -66,17 +66,18 @@ from sanic.http import Http, Stage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.settings import env_int
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
+_SETTINGS = Settings.from_env()
 
 
 #: Largest body of a channel webhook request on ``rasa run`` (REST, socket.io, Slack,
 #: Teams), in bytes. The REST channel has its own, smaller limit (PROA_MAX_BODY_BYTES).
-MAX_WEBHOOK_BYTES = env_int("PROA_MAX_REQUEST_BYTES", 1024 * 1024)
+MAX_WEBHOOK_BYTES = _SETTINGS.max_request_bytes
 #: Largest body of an action server request, in bytes, before and after decompression
 #: (Rasa sends the conversation's events: long conversations take a few hundred kB).
-MAX_ACTION_BODY_BYTES = env_int("PROA_ACTION_MAX_BODY_BYTES", 16 * 1024 * 1024)
+MAX_ACTION_BODY_BYTES = _SETTINGS.action_max_body_bytes
 #: Paths whose body is limited to :data:`MAX_WEBHOOK_BYTES`.
 WEBHOOK_PREFIXES = ("/webhooks/", "/socket.io/")
 #: Application config key: the ``Content-Encoding`` values the application decompresses.

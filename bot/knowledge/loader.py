@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cache, lru_cache
@@ -39,9 +38,10 @@ from bot.knowledge.models import (
     SourceDocument,
     SourceRef,
 )
+from bot.settings import REPO_KNOWLEDGE_DIR, Settings
 
 #: The repository's knowledge folder; ``PROA_KNOWLEDGE_DIR`` overrides it.
-DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
+DEFAULT_KNOWLEDGE_DIR = REPO_KNOWLEDGE_DIR
 
 
 class _StringDateLoader(yaml.SafeLoader):
@@ -56,7 +56,7 @@ _StringDateLoader.yaml_implicit_resolvers = {
 
 def knowledge_dir() -> Path:
     """The knowledge folder in use (``PROA_KNOWLEDGE_DIR`` or the repository's)."""
-    return Path(os.environ.get("PROA_KNOWLEDGE_DIR", DEFAULT_KNOWLEDGE_DIR))
+    return Settings.from_env().knowledge_dir
 
 
 def read_yaml(path: Path) -> Any:
