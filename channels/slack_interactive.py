@@ -4,8 +4,9 @@ Rasa's ``SlackInput`` passes a button click to the assistant as the button's val
 leaves the message as it was: the buttons stay active and the chat does not show what
 was chosen. This channel (same name ``slack``, same webhook
 ``/webhooks/slack/webhook``) does that too, and then updates the message through the
-interaction's ``response_url``: the buttons are replaced by « Vous avez choisi : … »
-(:func:`bot.render.slack.after_choice`), so they cannot be clicked twice.
+interaction's ``response_url``: the clicked buttons are replaced by « Vous avez choisi :
+… » (« Votre avis : … » for « Cette réponse vous aide ? »;
+:func:`bot.render.slack.after_choice`), so they cannot be clicked twice.
 
 The message handler is :func:`channels.guarded.guard`, as on the REST and web chat
 channels: the text is cleaned, and when the action server is down or slow the adviser
@@ -82,10 +83,12 @@ def choice_update(payload: dict[str, Any]) -> dict[str, Any] | None:
     if not isinstance(blocks, list) or not blocks:
         return None
     title = ((actions[0].get("text") or {}).get("text")) or actions[0].get("value") or ""
+    block_id = actions[0].get("block_id")
     return {
         "replace_original": True,
         "text": message.get("text") or " ",
-        "blocks": after_choice(blocks, str(title)),
+        # Only the clicked block: « Oui » / « Non » leave the quick replies, and back.
+        "blocks": after_choice(blocks, str(title), block_id if isinstance(block_id, str) else None),
     }
 
 

@@ -163,3 +163,20 @@ def safe_url(url: Any) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return text
+
+
+def feedback_of(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """« Cette réponse vous aide ? » and its buttons (``{"question", "buttons": [{"title",
+    "payload", "value"}]}``, :func:`bot.feedback.offer`), or None when the answer does not
+    ask (a payload built elsewhere than ``actions.common.send_answer``)."""
+    feedback = payload.get("feedback")
+    if not isinstance(feedback, dict) or not isinstance(feedback.get("question"), str):
+        return None
+    buttons = [
+        {"title": str(b["title"]), "payload": str(b["payload"]), "value": str(b.get("value") or "")}
+        for b in feedback.get("buttons") or []
+        if isinstance(b, dict) and b.get("title") and b.get("payload")
+    ]
+    if not buttons or not feedback["question"].strip():
+        return None
+    return {"question": feedback["question"].strip(), "buttons": buttons}

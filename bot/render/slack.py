@@ -15,13 +15,14 @@ The message is sent by Rasa's Slack output channel (``rasa/core/channels/slack.p
 Layout: the verdict line first, in its own section (``block_id`` ``proa_verdict``);
 then one section per part, the list (its heading says whose it is), the notes and the
 2026 change in small print, the buttons (« Voir plus » first when the list goes on),
-and the sources. Long texts are split at line, then word, boundaries, never inside a
+the sources, and last « Cette réponse vous aide ? » with « Oui » / « Non »
+(``proa_feedback``, when the payload asks: :mod:`bot.feedback`). Long texts are split at line, then word, boundaries, never inside a
 link, and a message never has more than :data:`BLOCKS_MAX` blocks.
 
 Everything coming from the payload is escaped for mrkdwn (``&``, ``<``, ``>``), so a
 label cannot inject a link or a mention. After a click, the message is updated through
 the interaction's ``response_url`` (:func:`after_choice`, used by
-``channels/slack_interactive.py``).
+``channels/slack_interactive.py``): only the clicked block changes.
 """
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ import re
 from typing import Any
 
 from bot.compose.parts import ChangeKind
+from bot.feedback import GIVEN as FEEDBACK_GIVEN
 from bot.render._common import (
     CHOSEN,
     buttons_with_more,
     certifications_of,
     change_of,
+    feedback_of,
     level_suffix,
     list_heading_of,
     list_notes_of,
@@ -62,6 +65,10 @@ SHORTENED = "_Réponse abrégée : posez une question plus précise pour la suit
 VERDICT_BLOCK = "proa_verdict"
 ACTIONS_BLOCK = "proa_quick_replies"
 SOURCES_BLOCK = "proa_sources"
+FEEDBACK_QUESTION_BLOCK = "proa_feedback_question"
+FEEDBACK_BLOCK = "proa_feedback"
+#: Blocks kept at the end of a message that is too long (:func:`_cap`).
+_TAIL_BLOCKS = (ACTIONS_BLOCK, SOURCES_BLOCK, FEEDBACK_QUESTION_BLOCK, FEEDBACK_BLOCK)
 
 _TOKEN = re.compile(r"<[^>]*>|\S+")
 
@@ -173,10 +180,13 @@ def _button(index: int, title: str, value: str) -> dict[str, Any]:
 
 def _cap(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """At most :data:`BLOCKS_MAX` blocks: the middle is shortened, the verdict, the
-    buttons and the sources are kept."""
+    buttons, the sources and the feedback question are kept."""
     if len(blocks) <= BLOCKS_MAX:
         return blocks
-    tail = [b for b in blocks[-2:] if b.get("block_id") in (ACTIONS_BLOCK, SOURCES_BLOCK)]
+    size = 0
+    while size < len(blocks) and blocks[len(blocks) - 1 - size].get("block_id") in _TAIL_BLOCKS:
+        size += 1
+    tail = blocks[len(blocks) - size :]
     head = blocks[: len(blocks) - len(tail)]
     keep = BLOCKS_MAX - len(tail) - 1
     return [*head[:keep], _context(SHORTENED), *tail]
@@ -227,6 +237,20 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
         links = " · ".join(link(s.get("url"), source_label(s)) for s in sources)
         blocks.append(_context(f"{sources_heading(len(sources))} {links}", SOURCES_BLOCK))
 
+    feedback = feedback_of(payload)
+    if feedback:
+        blocks.append(_context(f"*{escape(feedback['question'])}*", FEEDBACK_QUESTION_BLOCK))
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": FEEDBACK_BLOCK,
+                "elements": [
+                    {**_button(i, b["title"], b["payload"]), "action_id": f"proa_feedback_{b['value'] or i}"}
+                    for i, b in enumerate(feedback["buttons"])
+                ],
+            }
+        )
+
     # Slack refuses an empty ``text`` without blocks and an empty ``blocks`` list.
     message: dict[str, Any] = {"text": escape(_truncate(text, FALLBACK_TEXT_MAX)) or " "}
     if blocks:
@@ -234,13 +258,21 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
     return {"json_message": message}
 
 
-def after_choice(blocks: list[dict[str, Any]], chosen_title: str) -> list[dict[str, Any]]:
-    """The blocks of a message once a button was clicked: the buttons are gone (Slack
-    has no disabled state) and the choice is shown in their place."""
+def after_choice(blocks: list[dict[str, Any]], chosen_title: str, block_id: str | None = None) -> list[dict[str, Any]]:
+    """The blocks of a message once a button was clicked: the clicked buttons are gone
+    (Slack has no disabled state) and the choice is shown in their place. With the
+    ``block_id`` of the click, only that block changes (a click on « Oui » leaves the
+    quick replies, and the other way round); without it, every block of buttons does."""
+    known = block_id is not None and any(isinstance(b, dict) and b.get("block_id") == block_id for b in blocks or [])
     updated: list[dict[str, Any]] = []
     for block in blocks or []:
-        if isinstance(block, dict) and block.get("type") == "actions":
-            updated.append(_context(f"✅ {escape(CHOSEN.format(title=chosen_title))}"))
-        elif isinstance(block, dict):
+        if not isinstance(block, dict):
+            continue
+        if block.get("type") == "actions" and (not known or block.get("block_id") == block_id):
+            if block.get("block_id") == FEEDBACK_BLOCK:
+                updated.append(_context(f"✅ {escape(FEEDBACK_GIVEN.format(title=chosen_title))}", FEEDBACK_BLOCK))
+            else:
+                updated.append(_context(f"✅ {escape(CHOSEN.format(title=chosen_title))}"))
+        else:
             updated.append(block)
     return updated

@@ -15,7 +15,9 @@ separate plain message before the card.
 
 Buttons are ``Action.Submit`` with a Teams ``messageBack``: the chat shows the button
 title, and the bot receives the Rasa payload as the message text (which is what
-``BotFrameworkInput`` reads).
+``BotFrameworkInput`` reads). « Cette réponse vous aide ? » closes the card, with its
+« Oui » / « Non » as an ``ActionSet`` of the same ``Action.Submit`` (``/feedback{…}``
+payloads, :mod:`bot.feedback`), when the payload asks.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from bot.render._common import (
     buttons_with_more,
     certifications_of,
     change_of,
+    feedback_of,
     level_suffix,
     list_heading_of,
     list_notes_of,
@@ -81,6 +84,26 @@ def certification_item(cert: dict[str, Any]) -> dict[str, Any]:
     return _text_block(text, spacing="Small")
 
 
+def _submit(title: str, payload: str) -> dict[str, Any]:
+    """An ``Action.Submit`` whose ``messageBack`` shows ``title`` and sends ``payload``."""
+    return {
+        "type": "Action.Submit",
+        "title": title,
+        "data": {"msteams": {"type": "messageBack", "displayText": title, "text": payload}},
+    }
+
+
+def feedback_items(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """« Cette réponse vous aide ? » and its buttons, as card body elements (or nothing)."""
+    feedback = feedback_of(payload)
+    if not feedback:
+        return []
+    return [
+        _text_block(feedback["question"], weight="Bolder", spacing="Medium", separator=True, id="proa_feedback"),
+        {"type": "ActionSet", "actions": [_submit(b["title"], b["payload"]) for b in feedback["buttons"]]},
+    ]
+
+
 def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
     """The Adaptive Card (version 1.4) for ``payload``."""
     text = summary_of(payload)
@@ -133,6 +156,8 @@ def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
             )
         )
 
+    body += feedback_items(payload)
+
     card: dict[str, Any] = {
         "type": "AdaptiveCard",
         "$schema": ADAPTIVE_CARD_SCHEMA,
@@ -142,20 +167,7 @@ def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
     }
     buttons = buttons_with_more(payload)[:ACTIONS_MAX]
     if buttons:
-        card["actions"] = [
-            {
-                "type": "Action.Submit",
-                "title": button["title"],
-                "data": {
-                    "msteams": {
-                        "type": "messageBack",
-                        "displayText": button["title"],
-                        "text": button["payload"],
-                    }
-                },
-            }
-            for button in buttons
-        ]
+        card["actions"] = [_submit(button["title"], button["payload"]) for button in buttons]
     return card
 
 
