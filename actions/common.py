@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.metrics import count_answer
 from actions.rendering import render_for_channel
 from bot.compose import Answer
+from bot.feedback import attach_offer
 from bot.outcomes import ANSWER_METADATA, answer_record
 from bot.service import Assistant
 
@@ -60,10 +61,14 @@ def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, answer: Answ
     channel = tracker.get_latest_input_channel()
     payload = answer.to_payload()
     count_answer(payload, channel)
+    record = answer_record(payload)
+    # « Cette réponse vous aide ? » under every answer, its buttons naming this answer
+    # (bot/feedback.py; actions/feedback.py records a click).
+    attach_offer(payload, record)
     for index, message in enumerate(render_for_channel(payload, channel)):
         # What the answer was stays in the bot event's metadata (not sent to the channel),
         # for `bot review` and the feedback, on every channel (bot/outcomes.py).
-        extra = {ANSWER_METADATA: answer_record(payload)} if index == 0 else {}
+        extra = {ANSWER_METADATA: record} if index == 0 else {}
         dispatcher.utter_message(**message, **extra)
     if answer.change_explained and not change_explained(tracker):
         return [SlotSet(CHANGE_SLOT, True)]
