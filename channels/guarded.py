@@ -70,6 +70,7 @@ from sanic.response import HTTPResponse
 
 from bot.settings import Settings
 from channels.action_validation import install as install_action_validation
+from channels.feedback_comment import install as install_feedback_comment
 from channels.input_checks import (
     MAX_METADATA_BYTES,
     MAX_SENDER_CHARS,
@@ -102,6 +103,8 @@ EMPTY_TEXT = (
 rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT
 # Validate the action server's answers without re-checking the schema each time.
 install_action_validation()
+# The message typed after a « Non » feedback is recorded as its comment (channels/feedback_comment.py).
+install_feedback_comment()
 # Refuse malformed request framing (Content-Length: -1 hangs Sanic 21.12).
 install_http_guard()
 
