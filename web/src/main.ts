@@ -55,6 +55,14 @@ function start(): void {
       // screens where that would open the on-screen keyboard.
       if (!window.matchMedia("(pointer: coarse)").matches) input.focus();
     },
+    onFeedback(entryId, title, payload) {
+      const entry = history.find((e) => e.id === entryId);
+      if (!entry || entry.from !== "bot" || entry.kind !== "answer" || entry.feedbackGiven !== undefined) return;
+      entry.feedbackGiven = title;
+      store.saveHistory(history);
+      rerender(entry);
+      sendUserMessage(title, payload);
+    },
     onRetry(entryId) {
       const entry = history.find((e) => e.id === entryId);
       if (!entry || entry.from !== "user" || !(confirmed && socket.connected)) return;

@@ -1,5 +1,14 @@
 // Turning untrusted bot_uttered data into typed entries (no rendering here).
-import type { AnswerPart, BotEntry, Certification, ChangeNote, ProaAnswer, QuickReply, Source } from "./types";
+import type {
+  AnswerPart,
+  BotEntry,
+  Certification,
+  ChangeNote,
+  FeedbackOffer,
+  ProaAnswer,
+  QuickReply,
+  Source,
+} from "./types";
 
 type Dict = Record<string, unknown>;
 
@@ -37,6 +46,15 @@ export function parseButtons(value: unknown): QuickReply[] {
     if (title !== "") buttons.push({ title, payload });
   }
   return buttons;
+}
+
+/** « Cette réponse vous aide ? »: only `/feedback` buttons are kept (the same shape on the
+ * wire and in localStorage). */
+export function parseFeedback(value: unknown): FeedbackOffer | null {
+  if (!isDict(value)) return null;
+  const question = str(value.question).trim();
+  const buttons = parseButtons(value.buttons).filter((b) => b.payload.startsWith("/feedback"));
+  return question !== "" && buttons.length > 0 ? { question, buttons } : null;
 }
 
 export function parseAnswer(data: Dict): ProaAnswer {
@@ -112,6 +130,7 @@ export function parseAnswer(data: Dict): ProaAnswer {
     // links; older payloads have no summary.
     summary: typeof data.summary === "string" ? data.summary : str(data.text),
     buttons: parseButtons(data.buttons),
+    feedback: parseFeedback(data.feedback),
   };
 }
 

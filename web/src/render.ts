@@ -1,13 +1,27 @@
 // DOM building for the conversation. Message content is only ever set with
 // textContent / attributes on elements created here: never innerHTML.
-import type { AnswerPart, Certification, ChangeNote, Entry, ProaAnswer, QuickReply, Source } from "./types";
+import type {
+  AnswerPart,
+  Certification,
+  ChangeNote,
+  Entry,
+  FeedbackOffer,
+  ProaAnswer,
+  QuickReply,
+  Source,
+} from "./types";
 
 export interface RenderHandlers {
   /** A quick reply was chosen: show `title` as the user's message, send `payload`. */
   onChoice(entryId: string, title: string, payload: string): void;
   /** « Renvoyer » on a message that got no answer. */
   onRetry?(entryId: string): void;
+  /** « Oui » / « Non » under an answer: show `title` as the user's message, send `payload`. */
+  onFeedback?(entryId: string, title: string, payload: string): void;
 }
+
+/** Said under an answer once its feedback is given. */
+export const FEEDBACK_THANKS = "Merci pour votre avis.";
 
 /** Shown under a message the server has not received yet. */
 export const UNSENT_TEXT = "Message non envoyé — il partira au retour de la connexion.";
@@ -246,6 +260,38 @@ function renderAnswer(
   return frag;
 }
 
+/** « Cette réponse vous aide ? » with « Oui » / « Non »; once answered, the buttons stay
+ * shown (the one chosen pressed) but disabled. */
+function renderFeedback(
+  entryId: string,
+  offer: FeedbackOffer,
+  given: string | undefined,
+  handlers: RenderHandlers,
+): HTMLDivElement {
+  const box = el("div", "feedback");
+  const questionId = `${entryId}-feedback`;
+  const question = el("p", "feedback__question", offer.question);
+  question.id = questionId;
+  const group = el("div", "feedback__choices");
+  group.setAttribute("role", "group");
+  group.setAttribute("aria-labelledby", questionId);
+  for (const button of offer.buttons) {
+    const b = el("button", "feedback__choice", button.title);
+    b.type = "button";
+    b.disabled = given !== undefined || !handlers.onFeedback;
+    b.setAttribute("aria-pressed", given === button.title ? "true" : "false");
+    b.addEventListener("click", () => handlers.onFeedback?.(entryId, button.title, button.payload));
+    group.append(b);
+  }
+  box.append(question, group);
+  if (given !== undefined) {
+    const thanks = el("p", "feedback__thanks", FEEDBACK_THANKS);
+    thanks.setAttribute("role", "status");
+    box.append(thanks);
+  }
+  return box;
+}
+
 /** The bubble of one entry. */
 export function renderEntry(entry: Entry, handlers: RenderHandlers): HTMLElement {
   const box = el("div", "msg");
@@ -279,6 +325,9 @@ export function renderEntry(entry: Entry, handlers: RenderHandlers): HTMLElement
     case "answer":
       box.classList.add("msg--answer");
       box.append(renderAnswer(entry.id, entry.answer, entry.used === true, handlers));
+      if (entry.answer.feedback) {
+        box.append(renderFeedback(entry.id, entry.answer.feedback, entry.feedbackGiven, handlers));
+      }
       break;
     case "image": {
       const href = safeHttpUrl(entry.src);

@@ -38,6 +38,13 @@ export interface ChangeNote {
   text: string;
 }
 
+/** « Cette réponse vous aide ? » and its « Oui » / « Non » (bot/feedback.py). */
+export interface FeedbackOffer {
+  question: string;
+  /** `payload`: `/feedback{"helpful": "no", "answer_id": "…"}`, names this answer. */
+  buttons: QuickReply[];
+}
+
 /** The structured answer of the custom actions (docs/DESIGN.md, "Structured answer"). */
 export interface ProaAnswer {
   type: "proa_answer";
@@ -59,13 +66,15 @@ export interface ProaAnswer {
   text: string;
   summary: string;
   buttons: QuickReply[];
+  /** The feedback question under the answer; null when the answer does not ask. */
+  feedback: FeedbackOffer | null;
 }
 
 /** One line of the conversation, as rendered and as kept in localStorage. */
 export type Entry =
   | { id: string; from: "user"; text: string; unsent?: boolean; payload?: string }
   | { id: string; from: "bot"; kind: "text"; text: string; buttons: QuickReply[]; used?: boolean }
-  | { id: string; from: "bot"; kind: "answer"; answer: ProaAnswer; used?: boolean }
+  | { id: string; from: "bot"; kind: "answer"; answer: ProaAnswer; used?: boolean; feedbackGiven?: string }
   | { id: string; from: "bot"; kind: "image"; src: string };
 
 export type BotEntry = Extract<Entry, { from: "bot" }>;
