@@ -3,7 +3,12 @@
 For a period, the user messages whose turn ended in a fallback, a question back, a refusal
 (job not in the list), a low-confidence reading, a « Non » verdict line or a « Non » given
 as feedback (:mod:`bot.outcomes`), grouped by similarity (rapidfuzz), with counts, the
-reading taken and the rules used, newest first.
+reading taken, the rules used and the comments typed after « Non », newest first; and
+the counts per day (the review page of ``web/serve.py`` shows them).
+
+A « Non » is the click's ``/feedback`` user event and the ``proa_feedback`` record of
+``action_feedback``'s reply (:mod:`bot.feedback`); both name the answer they are about
+(``answer_id``, the ``id`` of its ``proa_answer`` record), else the question before.
 
 The store is the ``events`` table of Rasa's ``SQLTrackerStore`` (SQLite by default,
 PostgreSQL with ``endpoints.scale.yml``), read with SQLAlchemy; only the columns and
@@ -15,10 +20,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -29,6 +35,7 @@ import sqlalchemy as sa
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.feedback import ANSWER_ID_ENTITY, CLICK, COMMENT, FEEDBACK_INTENT, FEEDBACK_METADATA, HELPFUL_ENTITY, NO
 from bot.outcomes import (
     ANSWER_METADATA,
     FALLBACK,
@@ -51,9 +58,6 @@ MIN_INTENT_CONFIDENCE = 0.6
 MIN_RULE_SCORE = 0.2
 #: Two masked messages at least this similar (rapidfuzz ``token_set_ratio``, 0–100) group.
 GROUP_SIMILARITY = 85.0
-#: The intent of the feedback buttons (never classified from text).
-FEEDBACK_INTENT = "feedback"
-FEEDBACK_SLOT = "feedback"
 
 SQL_STORE_TYPES = {"sql", "sqltrackerstore", "stores.sql_tracker_store.checkedsqltrackerstore"}
 
@@ -181,7 +185,6 @@ def read_events(url: Any, since: float, until: float) -> Iterator[StoredEvent]:
             sa.or_(
                 c.type_name.in_(("user", "bot")),
                 sa.and_(c.type_name == "action", c.action_name.in_(sorted(FALLBACK_ACTIONS))),
-                sa.and_(c.type_name == "slot", c.action_name == FEEDBACK_SLOT),
             )
         )
         .order_by(c.sender_id, c.id)
@@ -219,8 +222,12 @@ class Turn:
     rules: tuple[str, ...] = ()
     reading: str = ""
     best_score: float | None = None
-    #: A feedback click (never listed itself; its « Non » marks the question before).
+    #: A feedback click (never listed itself; its « Non » marks the answer it is about).
     feedback: str | None = None
+    #: The ``id`` of the answer's record (the feedback buttons name it).
+    answer_id: str | None = None
+    #: The comments typed after a « Non » on this turn's answer.
+    comments: list[str] = field(default_factory=list)
 
 
 def _intent_label(parse: Mapping[str, Any]) -> tuple[str | None, float | None]:
@@ -243,13 +250,26 @@ def _reading_label(reading: Mapping[str, Any] | None) -> str:
     return " ".join(words)
 
 
-def _feedback_value(event: StoredEvent) -> str | None:
+def _entity(event: StoredEvent, names: tuple[str, ...]) -> str | None:
     parse = event.data.get("parse_data") or {}
     for entity in parse.get("entities") or []:
-        if entity.get("entity") == "value" and entity.get("value"):
+        if entity.get("entity") in names and entity.get("value"):
             return str(entity["value"])
-    match = re.search(r'"value"\s*:\s*"(\w+)"', str(event.data.get("text") or ""))
+    return None
+
+
+def _feedback_value(event: StoredEvent) -> str | None:
+    # ``value``: the entity's name before the buttons named the answer (December 2026).
+    value = _entity(event, (HELPFUL_ENTITY, "value"))
+    if value:
+        return value
+    match = re.search(r'"(?:helpful|value)"\s*:\s*"(\w+)"', str(event.data.get("text") or ""))
     return match.group(1) if match else None
+
+
+def _feedback_record(event: StoredEvent) -> Mapping[str, Any] | None:
+    record = (event.data.get("metadata") or {}).get(FEEDBACK_METADATA)
+    return record if isinstance(record, Mapping) and record.get("kind") in (CLICK, COMMENT) else None
 
 
 def _add_bot(turn: Turn, event: StoredEvent) -> None:
@@ -266,6 +286,9 @@ def _add_bot(turn: Turn, event: StoredEvent) -> None:
         turn.rules = tuple(str(r) for r in understood.get("rules") or ()) or turn.rules
         turn.reading = _reading_label(understood.get("reading")) or turn.reading
         turn.best_score = best_rule_score(custom) if turn.best_score is None else turn.best_score
+        record = (event.data.get("metadata") or {}).get(ANSWER_METADATA) or {}
+        if isinstance(record, Mapping) and record.get("id"):
+            turn.answer_id = str(record["id"])
         return
     outcome = response_outcome((event.data.get("metadata") or {}).get("utter_action"))
     if outcome:
@@ -273,42 +296,59 @@ def _add_bot(turn: Turn, event: StoredEvent) -> None:
 
 
 def turns_of(events: Iterable[StoredEvent]) -> Iterator[Turn]:
-    """The turns of the events (ordered by conversation, then as stored)."""
-    sender: str | None = None
+    """The turns of the events (ordered by conversation, then as stored); a conversation's
+    turns come out once it is read whole (a later « Non » marks an earlier turn)."""
+    for _, conversation in itertools.groupby(events, key=lambda event: event.sender):
+        yield from _conversation_turns(conversation)
+
+
+def _conversation_turns(events: Iterable[StoredEvent]) -> list[Turn]:
+    turns: list[Turn] = []
     turn: Turn | None = None
-    previous_question: Turn | None = None
+    question: Turn | None = None  # the latest turn that is not a feedback click
+    answered: dict[str, Turn] = {}  # answer id -> its turn
+
+    def about(answer_id: Any) -> Turn | None:
+        return answered.get(str(answer_id)) if answer_id else None
+
     for event in events:
-        if event.sender != sender:
-            if turn is not None:
-                yield turn
-            sender, turn, previous_question = event.sender, None, None
         if event.type_name == "user":
-            if turn is not None:
-                yield turn
-                if turn.feedback is None:
-                    previous_question = turn
+            if turn is not None and turn.feedback is None:
+                question = turn
             intent, confidence = _intent_label(event.data.get("parse_data") or {})
             turn = Turn(
                 event.timestamp, str(event.data.get("text") or ""), event.data.get("input_channel"), intent, confidence
             )
+            turns.append(turn)
             if intent == FEEDBACK_INTENT:
                 turn.feedback = _feedback_value(event) or ""
-                if turn.feedback == "no" and previous_question is not None:
-                    previous_question.outcomes.add(FEEDBACK_NO)
+                target = about(_entity(event, (ANSWER_ID_ENTITY,))) or question
+                if turn.feedback == NO and target is not None:
+                    target.outcomes.add(FEEDBACK_NO)
             elif event.intent in FALLBACK_INTENTS or (intent or "").split("/")[0] in FALLBACK_INTENTS:
                 turn.outcomes.add(FALLBACK)
         elif turn is None:
             continue
         elif event.type_name == "bot":
-            _add_bot(turn, event)
+            record = _feedback_record(event)
+            if record is None:
+                _add_bot(turn, event)
+                if turn.answer_id:
+                    answered[turn.answer_id] = turn
+                continue
+            # What action_feedback recorded (a click), or the comment typed after « Non »
+            # (the comment's own turn is the message typed, reviewed like any other).
+            # Without an answer id: the question before the click.
+            target = about(record.get("answer_id")) or question
+            if target is None:
+                continue
+            if record.get("value") == NO:
+                target.outcomes.add(FEEDBACK_NO)
+            if record.get("kind") == COMMENT and str(record.get("comment") or "").strip():
+                target.comments.append(str(record["comment"]))
         elif event.type_name == "action":
             turn.outcomes.add(FALLBACK)
-        elif event.type_name == "slot" and previous_question is not None:
-            value = event.data.get("value")
-            if isinstance(value, Mapping) and value.get("value") == "no":
-                previous_question.outcomes.add(FEEDBACK_NO)
-    if turn is not None:
-        yield turn
+    return turns
 
 
 def failed(turn: Turn, min_intent: float = MIN_INTENT_CONFIDENCE, min_score: float = MIN_RULE_SCORE) -> bool:
@@ -339,6 +379,8 @@ class Group:
     readings: Counter[str] = field(default_factory=Counter)
     rules: Counter[str] = field(default_factory=Counter)
     topics: Counter[str] = field(default_factory=Counter)
+    #: The comments typed after « Non », anonymised like the messages.
+    comments: list[str] = field(default_factory=list)
 
     def add(self, turn: Turn, text: str) -> None:
         self.count += 1
@@ -355,6 +397,7 @@ class Group:
         if turn.topic:
             self.topics[turn.topic] += 1
         self.rules.update(turn.rules)
+        self.comments += [anonymise(comment) for comment in turn.comments]
 
 
 def _key(text: str) -> str:
@@ -383,6 +426,11 @@ def group_turns(turns: Iterable[Turn], similarity: float = GROUP_SIMILARITY) -> 
     return sorted(groups, key=lambda g: g.last_seen, reverse=True)
 
 
+#: The counts of a day (:attr:`Review.per_day`): every message, the messages to review,
+#: then one count per outcome.
+MESSAGES, TO_REVIEW = "messages", "to_review"
+
+
 @dataclass(frozen=True)
 class Review:
     since: datetime
@@ -390,6 +438,9 @@ class Review:
     groups: list[Group]
     messages: int
     turns: int
+    #: ``AAAA-MM-JJ`` (UTC) -> counts: :data:`MESSAGES`, :data:`TO_REVIEW` and each outcome
+    #: of the messages to review; oldest day first.
+    per_day: dict[str, Counter[str]] = field(default_factory=dict)
 
 
 def review(
@@ -406,12 +457,19 @@ def review(
     wanted = set(outcomes) or set(REVIEW_OUTCOMES)
     total = 0
     kept: list[Turn] = []
+    days: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for turn in turns_of(read_events(url, since.timestamp(), until.timestamp())):
-        if turn.feedback is None:
-            total += 1
-        if failed(turn, min_intent, min_score) and turn.outcomes & wanted and (not channel or turn.channel == channel):
+        if turn.feedback is not None or (channel and turn.channel != channel):
+            continue
+        total += 1
+        day = days[datetime.fromtimestamp(turn.timestamp, tz=timezone.utc).strftime("%Y-%m-%d")]
+        day[MESSAGES] += 1
+        if failed(turn, min_intent, min_score) and turn.outcomes & wanted:
             kept.append(turn)
-    return Review(since, until, group_turns(kept, similarity), len(kept), total)
+            day[TO_REVIEW] += 1
+            day.update(o for o in REVIEW_OUTCOMES if o in turn.outcomes)
+    per_day = {key: days[key] for key in sorted(days)}
+    return Review(since, until, group_turns(kept, similarity), len(kept), total, per_day)
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -437,10 +495,23 @@ def _row(group: Group) -> dict[str, str]:
         "reading": _counts(group.readings, 2),
         "rules": _counts(group.rules, 4),
         "channels": _counts(group.channels),
+        "comments": " | ".join(group.comments[:5]),
     }
 
 
-COLUMNS = ("count", "last_seen", "outcomes", "message", "variants", "intent", "topic", "reading", "rules", "channels")
+COLUMNS = (
+    "count",
+    "last_seen",
+    "outcomes",
+    "message",
+    "variants",
+    "intent",
+    "topic",
+    "reading",
+    "rules",
+    "channels",
+    "comments",
+)
 
 
 def _header(result: Review) -> str:
@@ -491,6 +562,8 @@ def as_yaml(result: Review) -> str:
             entry["reading"] = group.readings.most_common(1)[0][0]
         if group.rules:
             entry["rules"] = [rule for rule, _ in group.rules.most_common(4)]
+        if group.comments:
+            entry["comments"] = list(group.comments)
         entry["asks"] = list(group.variants)
         entry["examples"] = "".join(f"- {v}\n" for v in group.variants)
         entries.append(entry)

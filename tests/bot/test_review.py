@@ -18,7 +18,7 @@ import sqlalchemy as sa
 import yaml
 
 from bot.cli import main
-from bot.review import ReviewError, anonymise, parse_moment
+from bot.review import ReviewError, anonymise, parse_moment, review
 
 NOW = time.time()
 
@@ -115,6 +115,43 @@ def _conversations() -> Store:
     line = "Non, votre situation ne permet pas une Pro-A."
     store.bot("erin", t + 40.1, "Non, …", _answer("not_eligible", line, "eligibility"))
     store.user("erin", t + 41, '/feedback{"value": "no"}', "feedback", entities=[{"entity": "value", "value": "no"}])
+    # A good answer, another one, then « Non » on the first (its buttons name it), a
+    # comment with an e-mail address in it, and the comment's own turn (answered).
+    good = _answer("info", "De 6 à 12 mois.", "faq:duration", ("idcc2378.duration",))
+    store.user("ivan", t + 70, "combien de mois dure la formation ?", "faq")
+    store.add(
+        "ivan",
+        "bot",
+        t + 70.1,
+        {"text": "…", "data": {"custom": good}, "metadata": {"proa_answer": {**good, "id": "a1b2c3d4e5f6"}}},
+    )
+    store.user("ivan", t + 71, "et le salaire ?", "faq")
+    pay = _answer("info", "Votre salaire est maintenu.", "faq:pay", ("idcc2378.pay",))
+    store.add(
+        "ivan",
+        "bot",
+        t + 71.1,
+        {"text": "…", "data": {"custom": pay}, "metadata": {"proa_answer": {**pay, "id": "0a0b0c0d0e0f"}}},
+    )
+    click = [{"entity": "helpful", "value": "no"}, {"entity": "answer_id", "value": "a1b2c3d4e5f6"}]
+    store.user("ivan", t + 72, '/feedback{"helpful": "no", "answer_id": "a1b2c3d4e5f6"}', "feedback", entities=click)
+    record = {"kind": "click", "value": "no", "answer_id": "a1b2c3d4e5f6", "comment_asked": True}
+    store.add(
+        "ivan",
+        "bot",
+        t + 72.1,
+        {"text": "Merci…", "metadata": {"utter_action": "utter_feedback_no", "proa_feedback": record}},
+    )
+    store.user("ivan", t + 73, "la durée pour un CDD, écrivez à ivan@example.org", "faq")
+    comment = {**record, "kind": "comment", "comment": "la durée pour un CDD, écrivez à ivan@example.org"}
+    del comment["comment_asked"]
+    store.add("ivan", "bot", t + 73.05, {"text": "Merci, c'est noté.", "metadata": {"proa_feedback": comment}})
+    store.add(
+        "ivan",
+        "bot",
+        t + 73.1,
+        {"text": "…", "data": {"custom": good}, "metadata": {"proa_answer": {**good, "id": "1a1b1c1d1e1f"}}},
+    )
     # A low-confidence reading (answered).
     store.user("fred", t + 50, "et pour le truc du tuteur là", "faq", 0.55)
     answer = _answer("info", "Un tuteur vous accompagne.", "faq:tutor", ("idcc2378.tutor",), 0.1)
@@ -210,15 +247,32 @@ def test_yaml_lists_each_outcome_anonymised_and_grouped(capsys, store_path):
     assert not any(m.startswith("/") for m in by_message)
     slack = by_message["quel est le plafond horaire en slack ?"]
     assert slack["outcomes"] == {"asked_back": 1} and slack["rules"] == ["law.proa.ceiling"]
+    # « Non » on an earlier answer marks that answer's question, with the comment (masked).
+    duration = by_message["combien de mois dure la formation ?"]
+    assert duration["outcomes"] == {"feedback_no": 1} and duration["rules"] == ["idcc2378.duration"]
+    assert duration["comments"] == ["la durée pour un CDD, écrivez à [e-mail]"]
+    assert "et le salaire ?" not in by_message
+    assert "la durée pour un CDD, écrivez à [e-mail]" not in by_message  # answered well
     # Newest first.
-    assert entries[0]["message"] == "quel est le plafond horaire en slack ?"
+    assert entries[0]["message"] == "combien de mois dure la formation ?"
 
 
 def test_nothing_personal_in_any_format(capsys, store_path):
     for fmt in ("table", "csv", "yaml"):
         out = _run(capsys, store_path, "--since", "7d", "--format", fmt)
-        for secret in ("alice", "bob", "carol", "dupont", "06 12", "2025", "2026 ?"):
+        for secret in ("alice", "bob", "carol", "ivan", "dupont", "06 12", "2025", "2026 ?"):
             assert secret not in out, (fmt, secret)
+
+
+def test_counts_per_day(store_path):
+    now = datetime.now(timezone.utc)
+    result = review(store_path, parse_moment("7d", now), now)
+    assert sum(day["messages"] for day in result.per_day.values()) == result.turns == 11
+    assert sum(day["to_review"] for day in result.per_day.values()) == result.messages == 8
+    assert sum(day["feedback_no"] for day in result.per_day.values()) == 2
+    assert list(result.per_day) == sorted(result.per_day)
+    rest_only = review(store_path, parse_moment("7d", now), now, channel="slack")
+    assert rest_only.turns == 0 and rest_only.per_day == {}
 
 
 def test_csv_and_outcome_filter(capsys, store_path):
