@@ -419,6 +419,16 @@ def test_proxy_never_exposes_the_http_api(stack: Stack, proxy: int) -> None:
         )
 
 
+def test_proxy_never_exposes_the_review_page(stack: Stack, proxy: int) -> None:
+    """Issue 22: the review page of web/serve.py is reached on the host only."""
+    for method, path, body in (
+        ("GET", "/revue", None),
+        ("GET", "/revue/style.css", None),
+        ("POST", "/revue/connexion", b"token=x"),
+    ):
+        assert through(proxy, method, path, body, token="review-token-0123456789") == 404, path
+
+
 @pytest.mark.parametrize("name", list(framing_probes(WEBHOOK)))
 def test_proxy_refuses_malformed_framing(stack: Stack, proxy: int, name: str) -> None:
     probe = framing_probes(WEBHOOK)[name].replace(
