@@ -206,3 +206,86 @@ def test_command_line_on_a_sqlite_file(tmp_path):
 
     missing = run("--db-url", f"sqlite:///{tmp_path / 'absent.db'}")
     assert missing.returncode == 2 and "introuvable" in missing.stderr
+
+
+# --- feedback (issue 22) ---------------------------------------------------------------------
+
+COMMENT = "il manquait le cas d'un CDD, rappelez-moi au 06 12 34 56 78"
+
+
+def _feedback_session(start: float) -> list:
+    """A session with an answer, a « Non » click, its record and the comment typed after
+    it, as the assistant stores them (bot/feedback.py, channels/feedback_comment.py)."""
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+
+    from bot import feedback
+
+    answer = {"type": "proa_answer", "id": "0123456789ab", "topic": "faq:duration", "understood": {"rules": ["r"]}}
+    click = feedback.click_record("no", answer)
+    events = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        UserUttered("combien de temps dure la pro-a ?", {"name": "faq", "confidence": 1.0}),
+        BotUttered("De 6 à 12 mois.", metadata={"proa_answer": answer}),
+        ActionExecuted("action_listen"),
+        UserUttered(feedback.command("no", "0123456789ab"), {"name": "feedback", "confidence": 1.0}),
+        BotUttered("Qu'est-ce qui manquait ?", metadata={"proa_feedback": {**click, "comment_asked": True}}),
+        ActionExecuted("action_listen"),
+        UserUttered(COMMENT, {"name": "inform", "confidence": 0.9}),
+        BotUttered("Merci, c'est noté.", metadata={"proa_feedback": feedback.comment_record(click, COMMENT)}),
+    ]
+    for offset, event in enumerate(events):
+        event.timestamp = start + offset
+    return events
+
+
+def _stored_feedback(engine: sa.engine.Engine, sender: str) -> list[str]:
+    """The stored events of ``sender`` that hold a feedback record or the comment."""
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": sender}).all()
+    return [data for (data,) in rows if "proa_feedback" in data or "rappelez-moi" in data or "/feedback" in data]
+
+
+def test_retention_and_erasure_cover_the_feedback_and_its_comment(tmp_path):
+    """Rasa's own SQLTrackerStore writes the feedback of an old session; a new session
+    starts (Rasa copies the slots into it: the feedback is no slot, so it is not copied);
+    retention then removes the old session's feedback and comment, and erasure the rest."""
+    import asyncio
+    from datetime import datetime, timezone
+
+    from rasa.core.actions.action import ActionSessionStart
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.review import review
+
+    domain = Domain.load(str(REPO / "domain.yml"))
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "trackers.db"))
+    sender = "marie.dupont@example.org"
+    tracker = DialogueStateTracker.from_events(sender, _feedback_session(NOW - 40 * DAY), domain.slots)
+    asyncio.run(store.save(tracker))
+    # As Rasa does: the stored conversation, then a new session started on it.
+    tracker = asyncio.run(store.retrieve(sender))
+    new_session = asyncio.run(ActionSessionStart().run(None, None, tracker, domain))
+    for event in new_session:
+        event.timestamp = NOW - DAY
+    tracker.update_with_events(new_session, domain, override_timestamp=False)
+    asyncio.run(store.save(tracker))
+    engine = store.engine
+    assert len(_stored_feedback(engine, sender)) == 4  # the click, its record, the comment, its record
+    period = (datetime.fromtimestamp(NOW - 41 * DAY, timezone.utc), datetime.fromtimestamp(NOW, timezone.utc))
+    old = review(engine.url, *period)
+    assert old.groups and old.groups[0].comments == ["il manquait le cas d'un CDD, rappelez-moi au [téléphone]"]
+
+    purge_script.purge(engine, days=30, now=NOW)
+    assert _stored_feedback(engine, sender) == []
+    assert _senders(engine) == {sender}  # the conversation goes on (its current session)
+
+    # A later feedback, then erasure of the person.
+    tracker = asyncio.run(store.retrieve(sender))
+    tracker.update_with_events(_feedback_session(NOW - DAY / 2)[3:], domain, override_timestamp=False)
+    asyncio.run(store.save(tracker))
+    assert len(_stored_feedback(engine, sender)) == 4
+    assert purge_script.purge(engine, sender=sender)["conversations"] == 1
+    assert _senders(engine) == set()
