@@ -156,11 +156,12 @@ class Assistant:
     # (a slot), so the answer only recalls it.
     def answer_eligibility(self, profile: Profile, change_explained: bool = False, text: str = "") -> Answer:
         """« Puis-je faire une Pro-A / viser un BTS ? »; ``text``, the message, tells
-        whether the Pro-A itself was asked about (then it says no new Pro-A first)."""
+        which scheme was asked about (the Pro-A itself: no new one, said first)."""
         match, metier = self.resolve_metier(profile)
         decision = self.engine.decide(profile, metier.certifications if metier else None)
-        proa_asked = bool(text) and self.read(text, profile).scheme == "proa"
-        return self.answers.eligibility(profile, decision, match, metier, change_explained, proa_asked=proa_asked)
+        reading = self.read(text, profile) if text else None
+        asked = (("both" if reading.both_schemes else reading.scheme) or "") if reading else ""
+        return self.answers.eligibility(profile, decision, match, metier, change_explained, scheme_asked=asked)
 
     def answer_certifications(self, profile: Profile, offset: int = 0, change_explained: bool = False) -> Answer:
         """« Quelles certifications pour un soudeur ? » and its following pages."""

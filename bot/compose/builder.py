@@ -304,10 +304,13 @@ class Composer:
         match: MatchResult | None,
         metier: Metier | None,
         change_explained: bool = False,
-        proa_asked: bool = False,
+        scheme_asked: str = "",
     ) -> Answer:
-        """Answer to « puis-je faire une Pro-A / viser un BTS ? »; ``proa_asked``: the
-        question names the Pro-A itself, whose answer today is no (the route follows)."""
+        """Answer to « puis-je faire une Pro-A / viser un BTS ? »; ``scheme_asked``: the
+        scheme the question names (``proa``, ``reconversion``, ``both``, or empty). The Pro-A
+        asked about is answered first (no new one today), then the route; both asked about,
+        each gets its answer, the open one first."""
+        proa_asked = scheme_asked in ("proa", "both")
         branch = decision.branch
         regime = decision.regime
         rules_used: list[Rule] = [r.rule for r in decision.reasons if r.rule and r.rule is not self.engine.end_rule]
@@ -327,9 +330,15 @@ class Composer:
             codes = {reason.code for reason in decision.reasons}
             if codes & {ReasonCode.RECONVERSION_CONTRACT_RULE, ReasonCode.CONTRACT_OUT_OF_SCOPE_RULE}:
                 # The law leaves this contract open: no « oui » the sources do not give.
-                line = in_part = french.VERDICT_RECONVERSION_TO_CONFIRM.format(switch=switch, opco=opco)
+                to_confirm = (
+                    french.VERDICT_RECONVERSION_TO_CONFIRM_PROA_ASKED if proa_asked else french.VERDICT_RECONVERSION_TO_CONFIRM
+                )
+                line = in_part = to_confirm.format(switch=switch, opco=opco)
             else:
-                verdict_line = french.VERDICT_RECONVERSION_PROA_ASKED if proa_asked else french.VERDICT_RECONVERSION
+                verdict_line = {
+                    "proa": french.VERDICT_RECONVERSION_PROA_ASKED,
+                    "both": french.VERDICT_RECONVERSION_BOTH_ASKED,
+                }.get(scheme_asked, french.VERDICT_RECONVERSION)
                 line = verdict_line.format(switch=switch)
                 in_part = french.PART_RECONVERSION.format(switch=switch)
                 route = Route.RECONVERSION

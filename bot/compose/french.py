@@ -94,12 +94,24 @@ CONTACT_LINE = "{name} : {url}"
 # before the one that is closed, and one bubble never holds a « Oui » and a « Non » about
 # the same thing.
 VERDICT_RECONVERSION = (
-    "Oui, par une période de reconversion, avec l'accord de votre employeur : elle remplace la Pro-A depuis le {switch}."
+    "Oui, par une période de reconversion, avec l'accord de votre employeur : elle remplace la Pro-A pour tout "
+    "avenant conclu depuis le {switch}."
+)
+#: The same when the question names the Pro-A itself: its answer first.
+VERDICT_RECONVERSION_TO_CONFIRM_PROA_ASKED = (
+    "Pour une nouvelle Pro-A, non : elle est remplacée depuis le {switch} par la période de reconversion, "
+    "qui pour votre contrat est à confirmer auprès de votre OPCO ({opco})."
 )
 #: The same when the question names the Pro-A itself: its answer first, the route with it.
 VERDICT_RECONVERSION_PROA_ASKED = (
-    "Pour une nouvelle Pro-A, non : depuis le {switch}, c'est une période de reconversion, que vous pouvez "
-    "demander avec l'accord de votre employeur."
+    "Pour une nouvelle Pro-A, non : pour un avenant conclu depuis le {switch}, c'est une période de reconversion, "
+    "que vous pouvez demander avec l'accord de votre employeur."
+)
+#: Both schemes asked about (« Pro-A ou période de reconversion ? »): each its answer, the
+#: open one first.
+VERDICT_RECONVERSION_BOTH_ASKED = (
+    "Une période de reconversion, oui, avec l'accord de votre employeur ; une nouvelle Pro-A, non, pour un avenant "
+    "conclu depuis le {switch}."
 )
 #: The regime's verdict inside its part, when the verdict line answers a narrower question.
 PART_RECONVERSION = "Depuis le {switch}, la période de reconversion remplace la Pro-A : c'est elle que vous pouvez demander."

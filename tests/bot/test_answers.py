@@ -297,7 +297,7 @@ def test_pro_a_question_today_says_the_route_first(assistant):
     answer = assistant.answer_eligibility(Profile(today=TODAY, contract="cdi_interimaire"))
     # The open route first, and no « Non » beside the « Oui » (issue 20).
     assert answer.verdict_line.startswith("Oui, par une période de reconversion, avec l'accord de votre employeur")
-    assert "remplace la Pro-A depuis le 1er janvier 2026" in answer.verdict_line
+    assert "remplace la Pro-A pour tout avenant conclu depuis le 1er janvier 2026" in answer.verdict_line
     assert "non" not in answer.verdict_line.lower().split() and answer.route == "periode_reconversion"
 
 
@@ -468,9 +468,17 @@ def test_the_pro_a_asked_about_is_answered_first_then_the_route(assistant):
     asked = assistant.answer_eligibility(
         Profile(today=TODAY, contract="cdi_interimaire"), text="puis-je encore faire une Pro-A ?"
     )
-    assert asked.verdict_line.startswith("Pour une nouvelle Pro-A, non : depuis le 1er janvier 2026")
+    assert asked.verdict_line.startswith("Pour une nouvelle Pro-A, non : pour un avenant conclu depuis le 1er janvier 2026")
     assert "période de reconversion" in asked.verdict_line and asked.route == "periode_reconversion"
     wanted = assistant.answer_eligibility(
         Profile(today=TODAY, contract="cdi_interimaire"), text="je voudrais me former"
     )
     assert wanted.verdict_line.startswith("Oui, par une période de reconversion")
+
+
+def test_both_schemes_asked_about_get_each_their_answer_the_open_one_first(assistant):
+    answer = assistant.answer_eligibility(
+        Profile(today=TODAY, contract="cdi_interimaire"), text="pro-a ou période de reconversion, je peux faire quoi ?"
+    )
+    assert answer.verdict_line.startswith("Une période de reconversion, oui")
+    assert "une nouvelle Pro-A, non" in answer.verdict_line
