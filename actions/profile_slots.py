@@ -17,7 +17,9 @@ from typing import Any
 from bot.knowledge.loader import load_knowledge
 from bot.profile import CONTRACT_LABELS, DEFAULT_IDCC, Profile
 from bot.settings import Settings
+from bot.compose.voice import ADVISER
 from bot.understanding.parse import fold, parse_date, parse_int
+from bot.understanding.question_reading import speaks_of_a_worker
 
 #: Environment variable that fixes "today" (ISO date), for tests and demos.
 
@@ -94,9 +96,20 @@ def profile_from_slots(slots: Mapping[str, Any], on: date | None = None) -> Prof
     )
 
 
+#: The advisers' channels: an answer there speaks of the worker in the third person.
+ADVISER_CHANNELS = frozenset({"slack", "botframework"})
+
+
 def profile_from_tracker(tracker: Any, on: date | None = None) -> Profile:
-    """The profile of a rasa_sdk ``Tracker`` (its current slot values)."""
-    return profile_from_slots(current_slots(tracker), on)
+    """The profile of a rasa_sdk ``Tracker`` (its current slot values), speaking to an
+    adviser on Slack and Teams or when the message speaks of a worker (« mon intérimaire »)."""
+    profile = profile_from_slots(current_slots(tracker), on)
+    text = (getattr(tracker, "latest_message", None) or {}).get("text")
+    if tracker.get_latest_input_channel() in ADVISER_CHANNELS or (
+        isinstance(text, str) and speaks_of_a_worker(text)
+    ):
+        return profile.with_(audience=ADVISER)
+    return profile
 
 
 def current_slots(tracker: Any) -> dict[str, Any]:

@@ -42,6 +42,9 @@ class Profile:
     planned_training_hours: int | None = None
     planned_total_hours: int | None = None
     today: date = field(default_factory=date.today)
+    #: Who the answer speaks to: ``worker`` (« vous ») or ``adviser`` (who speaks of a
+    #: worker: the answer speaks of them in the third person; bot/compose/voice.py).
+    audience: str = "worker"
 
     def with_(self, **changes: Any) -> Profile:
         """A copy with some fields changed (``dataclasses.replace`` checks their names)."""

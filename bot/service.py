@@ -10,6 +10,7 @@ from typing import Any
 from bot.compose import Answer, Composer
 from bot.compose.parts import AnswerTopic
 from bot.compose.rule_answer import RuleAnswers
+from bot.compose.voice import ADVISER, speaking_to
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.models import KnowledgeBase, Metier
 from bot.matching import STATUS_MATCHED, STATUS_NOT_IN_LIST, MatchResult, MetierMatcher
@@ -28,7 +29,7 @@ from bot.understanding.parse import (
     parse_branch,
     parse_question,
 )
-from bot.understanding.question_reading import Reading, read_question, split_questions
+from bot.understanding.question_reading import Reading, read_question, speaks_of_a_worker, split_questions
 from bot.understanding.rule_finder import RuleFinder
 from bot.understanding.rule_search import RuleScope, RuleSearch, search_rules, topic_family
 
@@ -157,20 +158,24 @@ class Assistant:
     def answer_eligibility(self, profile: Profile, change_explained: bool = False, text: str = "") -> Answer:
         """« Puis-je faire une Pro-A / viser un BTS ? »; ``text``, the message, tells
         which scheme was asked about (the Pro-A itself: no new one, said first)."""
+        profile = with_audience(profile, text)
         match, metier = self.resolve_metier(profile)
         decision = self.engine.decide(profile, metier.certifications if metier else None)
         reading = self.read(text, profile) if text else None
         asked = (("both" if reading.both_schemes else reading.scheme) or "") if reading else ""
-        return self.answers.eligibility(profile, decision, match, metier, change_explained, scheme_asked=asked)
+        with speaking_to(profile.audience):
+            return self.answers.eligibility(profile, decision, match, metier, change_explained, scheme_asked=asked)
 
     def answer_certifications(self, profile: Profile, offset: int = 0, change_explained: bool = False) -> Answer:
         """« Quelles certifications pour un soudeur ? » and its following pages."""
         match, metier = self.resolve_metier(profile)
-        return self.answers.certifications(profile, match, metier, offset, change_explained)
+        with speaking_to(profile.audience):
+            return self.answers.certifications(profile, match, metier, offset, change_explained)
 
     def answer_faq(self, topic: str, profile: Profile, change_explained: bool = False) -> Answer:
         """A FAQ topic (duration, funding, pay, tutor…) for the profile's branch and date."""
-        return self.answers.faq(topic, profile, change_explained)
+        with speaking_to(profile.audience):
+            return self.answers.faq(topic, profile, change_explained)
 
     def parse_branch(self, text: str) -> int | None:
         """IDCC named in a text (« intérim » → 2378, « SDLM » → 1404), if any."""
@@ -232,6 +237,19 @@ class Assistant:
         list when the question asks for one (``kind``: the parser's or the NLU's).
         ``context``: the conversation's previous question, read with a follow-up that is
         unsure alone (« et pour un jeune ? »)."""
+        profile = with_audience(profile, text)
+        with speaking_to(profile.audience):
+            return self._answer_message(text, profile, change_explained, faq_topic, kind, context)
+
+    def _answer_message(
+        self,
+        text: str,
+        profile: Profile,
+        change_explained: bool,
+        faq_topic: str | None,
+        kind: str | None,
+        context: str | None,
+    ) -> Answer:
         reading = self.read(text, profile)
         parsed = parse_question(text, self.kb, profile)
         # What the message itself says of the person counts, whatever slots a channel filled.
@@ -361,3 +379,11 @@ def _default_assistant() -> Assistant:
 
     kb, matchers, _ = index_cache.load()
     return Assistant(kb, matchers)
+
+
+def with_audience(profile: Profile, text: str) -> Profile:
+    """The profile speaking to an adviser when the message speaks of a worker (« mon
+    intérimaire… »); an adviser already known (channel) stays one."""
+    if profile.audience != ADVISER and text and speaks_of_a_worker(text):
+        return profile.with_(audience=ADVISER)
+    return profile

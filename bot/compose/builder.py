@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.compose import french
+from bot.compose.voice import said as said_to_audience
 from bot.compose import next_steps as steps
 from bot.compose.parts import (
     CHANGE_EXPLAINED,
@@ -136,7 +137,7 @@ class Composer:
             return french.HEADING_RECONVERSION.format(year=self._year())
         if regime == PROA_ONGOING:
             if profile is not None and profile.avenant_signed_on:
-                return french.HEADING_PROA_YOURS.format(signed_on=french.french_date(profile.avenant_signed_on))
+                return french.worded("HEADING_PROA_YOURS").format(signed_on=french.french_date(profile.avenant_signed_on))
             return french.HEADING_PROA_BEFORE.format(year=self._year())
         return french.HEADING_PROA
 
@@ -155,7 +156,7 @@ class Composer:
         if explained:
             text = french.CHANGE_RECALL.format(switch=french.french_date(self.switch))
             return ChangeNote(CHANGE_RECALLED, heading, text, steps.change_button()), []
-        return ChangeNote(CHANGE_EXPLAINED, heading, self.engine.end_rule.summary), [self.engine.end_rule]
+        return ChangeNote(CHANGE_EXPLAINED, heading, said_to_audience(self.engine.end_rule)), [self.engine.end_rule]
 
     def next_step(self, branch: Branch, cpf: bool = False) -> NextStep | None:
         """What the person does first and who to turn to: their employer (the agency for an
@@ -166,7 +167,7 @@ class Composer:
                 return None
             return NextStep(french.NEXT_STEP_CPF.format(service=service.name), (ContactLink(service.name, service.url),))
         opco = self.kb.contact("opco", branch.idcc)
-        text = french.NEXT_STEP_BY_EMPLOYER[branch.agreement.employer].format(opco=branch.agreement.opco)
+        text = french.worded("NEXT_STEP_BY_EMPLOYER")[branch.agreement.employer].format(opco=branch.agreement.opco)
         return NextStep(text, (ContactLink(opco.name, opco.url),) if opco else ())
 
     def regime_heading(self, regime: Regime, profile: Profile | None = None) -> str:
@@ -239,7 +240,7 @@ class Composer:
             note = self._branch_note()
             if note is not None:
                 rules.append(note)
-        texts = [self._with_opco(r.summary, branch) if r.values.get("verified") is False else r.summary for r in rules]
+        texts = [self._with_opco(said_to_audience(r), branch) if r.values.get("verified") is False else said_to_audience(r) for r in rules]
         if branch.agreement.annex_version:
             texts.insert(0, french.LIST_FROM.format(version=branch.agreement.annex_version))
         return texts, rules
@@ -276,12 +277,12 @@ class Composer:
         if match.status == STATUS_ENJEUX and match.enjeux:
             buttons = tuple(steps.topic_buttons(ways_out, self._known_topics()))
             line = french.VERDICT_ENJEUX.format(label=match.enjeux.label)
-            help_text = french.ENJEUX_HELP if clea else french.ENJEUX_HELP_NO_CLEA
+            help_text = french.worded("ENJEUX_HELP") if clea else french.worded("ENJEUX_HELP_NO_CLEA")
             return line, [help_text], buttons, [branch.enjeux_source] if branch.enjeux_source else []
         if match.status == STATUS_NOT_IN_LIST:
             # The person's text is not echoed: it may be long or hold markup.
             closest = tuple(steps.metier_button(m.label, m.id) for m in candidates[:3])
-            help_text = french.NOT_IN_LIST_HELP if clea else french.NOT_IN_LIST_HELP_NO_CLEA
+            help_text = french.worded("NOT_IN_LIST_HELP") if clea else french.worded("NOT_IN_LIST_HELP_NO_CLEA")
             sentences = [help_text.format(opco=opco)]
             if closest:
                 sentences.append(french.CLOSEST)
@@ -331,20 +332,20 @@ class Composer:
             if codes & {ReasonCode.RECONVERSION_CONTRACT_RULE, ReasonCode.CONTRACT_OUT_OF_SCOPE_RULE}:
                 # The law leaves this contract open: no « oui » the sources do not give.
                 to_confirm = (
-                    french.VERDICT_RECONVERSION_TO_CONFIRM_PROA_ASKED if proa_asked else french.VERDICT_RECONVERSION_TO_CONFIRM
+                    french.worded("VERDICT_RECONVERSION_TO_CONFIRM_PROA_ASKED") if proa_asked else french.worded("VERDICT_RECONVERSION_TO_CONFIRM")
                 )
                 line = in_part = to_confirm.format(switch=switch, opco=opco)
             else:
                 verdict_line = {
-                    "proa": french.VERDICT_RECONVERSION_PROA_ASKED,
-                    "both": french.VERDICT_RECONVERSION_BOTH_ASKED,
-                }.get(scheme_asked, french.VERDICT_RECONVERSION)
+                    "proa": french.worded("VERDICT_RECONVERSION_PROA_ASKED"),
+                    "both": french.worded("VERDICT_RECONVERSION_BOTH_ASKED"),
+                }.get(scheme_asked, french.worded("VERDICT_RECONVERSION"))
                 line = verdict_line.format(switch=switch)
-                in_part = french.PART_RECONVERSION.format(switch=switch)
+                in_part = french.worded("PART_RECONVERSION").format(switch=switch)
                 route = Route.RECONVERSION
             if ReasonCode.AVENANT_AFTER_END in codes:
                 route = Route.RECONVERSION
-                line = in_part = french.VERDICT_TOO_LATE.format(
+                line = in_part = french.worded("VERDICT_TOO_LATE").format(
                     signed_on=french.french_date(profile.avenant_signed_on),
                     last_start=french.french_date(self.engine.last_start_date),
                 )
@@ -379,7 +380,7 @@ class Composer:
             # The verdict is the regime's; what was found of the métier comes as a part.
             metier_sentences = [unresolved_line, *metier_sentences]
         if metier_sentences:
-            parts.append(Part(french.HEADING_METIER, None, tuple(metier_sentences)))
+            parts.append(Part(french.worded("HEADING_METIER"), None, tuple(metier_sentences)))
 
         # The list: the métier's certifications (of the kind aimed at), or others'.
         listing: CertificationList | None = None
@@ -421,7 +422,7 @@ class Composer:
                 # The regime's own verdict stays (when the line answers something narrower).
                 # So does an assumption the answer rests on (« Je considère que votre contrat… »).
                 assumed = (
-                    french.ASSUMED_CONTRACT.format(contract=CONTRACT_LABELS[decision.assumed_contract])
+                    french.worded("ASSUMED_CONTRACT").format(contract=CONTRACT_LABELS[decision.assumed_contract])
                     if decision.assumed_contract
                     else None
                 )
@@ -472,7 +473,7 @@ class Composer:
         at: the route that is open first (today the période de reconversion, which may aim
         at any RNCP certification; under the Pro-A the list's other métiers), else « Non »."""
         if regime == RECONVERSION:
-            return french.VERDICT_NO_TARGET_RECONVERSION.format(target=target, metier=metier.label), Route.RECONVERSION
+            return french.worded("VERDICT_NO_TARGET_RECONVERSION").format(target=target, metier=metier.label), Route.RECONVERSION
         if others:
             return french.VERDICT_NO_TARGET_OTHERS.format(target=target, metier=metier.label), Route.OTHER_METIER
         return french.VERDICT_NO_TARGET.format(target=target, metier=metier.label), None
@@ -514,7 +515,7 @@ class Composer:
         if decision.regime == PROA_ONGOING and reasons:
             reasons.pop(0)  # « votre avenant a été conclu avant 2026 »: the heading says it
         if decision.assumed_contract:
-            sentences.append(french.ASSUMED_CONTRACT.format(contract=CONTRACT_LABELS[decision.assumed_contract]))
+            sentences.append(french.worded("ASSUMED_CONTRACT").format(contract=CONTRACT_LABELS[decision.assumed_contract]))
         sentences += [french.reason_text(r) for r in reasons]
         figure = None
         if decision.verdict != NOT_ELIGIBLE and decision.duration and decision.duration.min_months is not None:
@@ -525,9 +526,9 @@ class Composer:
             sentences += [french.reason_text(p) for p in decision.plan.problems]
             used += list(decision.plan.rules)
         if decision.regime == PROA_ONGOING and decision.verdict == ELIGIBLE:
-            line = french.VERDICT_ONGOING.format(branch=decision.branch.name)
+            line = french.worded("VERDICT_ONGOING").format(branch=decision.branch.name)
         else:
-            line = french.VERDICT_PROA[str(decision.verdict)].format(
+            line = french.worded("VERDICT_PROA")[str(decision.verdict)].format(
                 branch=decision.branch.name, opco=decision.branch.agreement.opco
             )
         plain = line
@@ -541,10 +542,10 @@ class Composer:
         figure = french.MONTHS_RANGE.format(low=duration.min_months, high=duration.max_months)
         if duration.extended_max_months:
             if duration.extension_applies:
-                figure += french.DURATION_EXTENDED_YOU.format(months=duration.extended_max_months)
+                figure += french.worded("DURATION_EXTENDED_YOU").format(months=duration.extended_max_months)
             elif duration.extension_applies is None:
                 figure += french.DURATION_EXTENDED_SOME.format(months=duration.extended_max_months)
-        sentences = [r.summary for r in decision.training_rules if r.values.get("min_hours")][:1]
+        sentences = [said_to_audience(r) for r in decision.training_rules if r.values.get("min_hours")][:1]
         return figure, sentences
 
     # -- certifications by métier ----------------------------------------------------
@@ -622,8 +623,8 @@ class Composer:
         if metier.note:
             sentences.append(french.UNKNOWN_LIST_NOTE.format(note=metier.note))
         notes = list(branch.list_notes)
-        sentences += [r.summary for r in notes]
-        sentences.append(french.UNKNOWN_LIST_OPCO.format(opco=branch.agreement.opco))
+        sentences += [said_to_audience(r) for r in notes]
+        sentences.append(french.worded("UNKNOWN_LIST_OPCO").format(opco=branch.agreement.opco))
         return Answer(
             verdict_line=french.VERDICT_UNKNOWN_LIST.format(metier=metier.label),
             topic=AnswerTopic.CERTIFICATIONS,
@@ -687,7 +688,7 @@ class Composer:
             listing = self._list(branch, page, heading, whose, notes)
         change, change_rules = self._change(regime, change_explained) if offset == 0 else (None, [])
         parts = (
-            (Part(french.HEADING_METIER if metier is None and sentences else None, None, tuple(sentences)),)
+            (Part(french.worded("HEADING_METIER") if metier is None and sentences else None, None, tuple(sentences)),)
             if sentences
             else ()
         )
@@ -759,7 +760,7 @@ class Composer:
         if new_rules:
             # A figure only from rules of the topic asked (not the funding figure for pay).
             figure = _first_figure([r for r in new_rules if r.topic in new_topics[:1]]) if not keyword else None
-            sentences = tuple(r.summary for r in new_rules)
+            sentences = tuple(said_to_audience(r) for r in new_rules)
             if figure:
                 line = french.VERDICT_FIGURE.format(scheme=french.SCHEME_RECONVERSION, figure=french.lowered(figure))
             else:
@@ -780,7 +781,7 @@ class Composer:
             heading = self._heading(proa_regime, profile)
             if regime == RECONVERSION and topic == WHAT_IS_PROA_TOPIC:
                 heading = french.HEADING_PROA
-            proa_sentences = tuple(r.summary for r in proa_rules)
+            proa_sentences = tuple(said_to_audience(r) for r in proa_rules)
             if line is None:
                 about = french.sentence_with(proa_sentences, keyword) if keyword else None
                 said = figure or french.first_sentence(about or proa_sentences[0])
@@ -804,7 +805,7 @@ class Composer:
                     Part(
                         self._heading(RECONVERSION),
                         None,
-                        (french.OPCO_CONFIRM.format(opco=opco),),
+                        (french.worded("OPCO_CONFIRM").format(opco=opco),),
                         RECONVERSION,
                         detail=True,
                     ),
@@ -813,10 +814,10 @@ class Composer:
             note = self._branch_note()
             unverified = [note] if note is not None else []
         for rule in unverified:
-            parts.append(Part(None, None, (self._with_opco(rule.summary, branch),), detail=True))
+            parts.append(Part(None, None, (self._with_opco(said_to_audience(rule), branch),), detail=True))
         new_rules += unverified
         if line is None:
-            line = french.VERDICT_NO_RULE.format(opco=opco)
+            line = french.worded("VERDICT_NO_RULE").format(opco=opco)
         change_rules: list[Rule] = []
         change: ChangeNote | None = None
         if explains_change and regime == RECONVERSION:
@@ -825,7 +826,7 @@ class Composer:
                     Part(
                         french.HEADING_CHANGE.format(year=self._year()),
                         None,
-                        (self.engine.end_rule.summary,),
+                        (said_to_audience(self.engine.end_rule),),
                         detail=True,
                     )
                 )

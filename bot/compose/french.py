@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot.compose.parts import VERDICT_LINE_MAX
+from bot.compose.voice import said, to_adviser
 from bot.knowledge.legi import FRENCH_MONTHS
 from bot.rules import Reason, ReasonCode
 
@@ -250,6 +251,81 @@ REASON_TEXTS: Mapping[ReasonCode, str | None] = {
 }
 
 
+# -- the same, for an adviser who speaks of a worker (bot/compose/voice.py) ----------------
+#: Third-person wording of the sentences above that address the person (same placeholders);
+#: :func:`worded` picks it when the answer is composed for an adviser.
+ADVISER_WORDING: Mapping[str, Any] = {
+    "HEADING_PROA_YOURS": "Sa Pro-A (avenant du {signed_on})",
+    "HEADING_PROA_SAID": "Sa Pro-A (avenant conclu : {said})",
+    "HEADING_METIER": "Son métier",
+    "NEXT_STEP_BY_EMPLOYER": {
+        "agency": "L'agence d'emploi, son employeur, envoie le dossier à l'{opco} : l'accord écrit et la convention de formation.",
+        "company": "Son employeur envoie le dossier à l'{opco} : l'accord écrit et la convention de formation.",
+    },
+    "VERDICT_RECONVERSION": (
+        "Oui, par une période de reconversion, avec l'accord de son employeur : elle remplace la Pro-A pour tout "
+        "avenant conclu depuis le {switch}."
+    ),
+    "VERDICT_RECONVERSION_TO_CONFIRM_PROA_ASKED": (
+        "Pour une nouvelle Pro-A, non : elle est remplacée depuis le {switch} par la période de reconversion, "
+        "qui pour son contrat est à confirmer auprès de l'OPCO ({opco})."
+    ),
+    "VERDICT_RECONVERSION_PROA_ASKED": (
+        "Pour une nouvelle Pro-A, non : pour un avenant conclu depuis le {switch}, c'est une période de reconversion, "
+        "que le salarié peut demander avec l'accord de son employeur."
+    ),
+    "VERDICT_RECONVERSION_BOTH_ASKED": (
+        "Une période de reconversion, oui, avec l'accord de son employeur ; une nouvelle Pro-A, non, pour un avenant "
+        "conclu depuis le {switch}."
+    ),
+    "PART_RECONVERSION": (
+        "Depuis le {switch}, la période de reconversion remplace la Pro-A : c'est elle que le salarié peut demander."
+    ),
+    "VERDICT_TOO_LATE": (
+        "C'est une période de reconversion : son avenant, conclu le {signed_on}, après le {last_start}, "
+        "ne peut plus ouvrir de Pro-A."
+    ),
+    "VERDICT_PROA": {
+        "eligible": "Oui, sa situation permet une Pro-A dans la branche {branch}.",
+        "not_eligible": "Non, sa situation ne permet pas une Pro-A dans la branche {branch}.",
+        "needs_information": "Cela dépend de son type de contrat : quel est-il ?",
+        "to_confirm": "Cela dépend : pour sa situation, les textes ne permettent pas de trancher ; c'est à confirmer auprès de l'OPCO ({opco}).",
+    },
+    "VERDICT_RECONVERSION_TO_CONFIRM": (
+        "À confirmer auprès de l'OPCO ({opco}) : la période de reconversion, qui remplace la Pro-A depuis le "
+        "{switch}, n'est pas précisée pour son contrat."
+    ),
+    "VERDICT_ONGOING": "Oui, sa Pro-A continue selon l'accord de branche {branch}.",
+    "VERDICT_NO_TARGET_RECONVERSION": (
+        "Oui, par une période de reconversion, avec l'accord de son employeur : la liste de la branche ne prévoit "
+        "pas de {target} pour « {metier} »."
+    ),
+    "VERDICT_NO_RULE": "Je n'ai pas de règle vérifiée sur ce point : renseignez-vous auprès de l'OPCO ({opco}).",
+    "ASSUMED_CONTRACT": "Je considère que son contrat est un {contract}.",
+    "DURATION_EXTENDED_YOU": ", et jusqu'à {months} mois dans son cas",
+    "NOT_IN_LIST_HELP": "Le salarié peut viser le CléA, une certification d'un autre métier de la liste, ou toute certification RNCP avec une période de reconversion, à confirmer avec l'OPCO ({opco}).",
+    "ENJEUX_HELP": "Le salarié peut viser le CléA ou une certification d'un autre métier de la liste.",
+    "NOT_IN_LIST_HELP_NO_CLEA": "Le salarié peut viser une certification d'un autre métier de la liste, ou toute certification RNCP avec une période de reconversion, à confirmer avec l'OPCO ({opco}).",
+    "ENJEUX_HELP_NO_CLEA": "Le salarié peut viser une certification d'un autre métier de la liste.",
+    "OPCO_CONFIRM": "Pour la période de reconversion, ce point reste à confirmer auprès de l'OPCO ({opco}).",
+    "UNKNOWN_LIST_OPCO": "Pour savoir si elle est éligible, renseignez-vous auprès de l'OPCO ({opco}).",
+}
+#: Third-person wording of the reason codes that address the person.
+ADVISER_REASON_TEXTS: Mapping[ReasonCode, str] = {
+    ReasonCode.AVENANT_AFTER_END: "Son avenant a été conclu le {signed_on}, après le {last_start_date} : ce ne peut plus être une Pro-A.",
+    ReasonCode.PROA_ONGOING_AGREEMENT: "Son avenant Pro-A a été conclu le {signed_on}, avant le {replacement_from} : il continue selon l'accord de branche.",
+    ReasonCode.PLAN_TOO_LONG: "{months} mois, c'est plus que le maximum de {max_months} mois pour sa situation.",
+}
+
+
+def worded(name: str) -> Any:
+    """The wording ``name`` of this module, in the third person when the answer being
+    composed speaks to an adviser (:data:`ADVISER_WORDING`)."""
+    if to_adviser() and name in ADVISER_WORDING:
+        return ADVISER_WORDING[name]
+    return globals()[name]
+
+
 def french_date(day: date | None) -> str:
     """``1er janvier 2026`` style date."""
     if day is None:
@@ -269,9 +345,10 @@ def french_value(value: Any) -> str:
 
 def reason_text(reason: Reason) -> str:
     """The French sentence of one reason of a decision (its template, or its rule's summary)."""
-    template = REASON_TEXTS[reason.code]
+    template = ADVISER_REASON_TEXTS.get(reason.code) if to_adviser() else None
+    template = template or REASON_TEXTS[reason.code]
     if template is None:
-        return reason.rule.summary if reason.rule else ""
+        return said(reason.rule) if reason.rule else ""
     return template.format(**{key: french_value(value) for key, value in reason.params.items()})
 
 

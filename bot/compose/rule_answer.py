@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from bot.compose import french
+from bot.compose.voice import said as said_to_audience
 from bot.compose import next_steps as steps
 from bot.compose.builder import Composer, _source_items, split_part
 from bot.compose.parts import VERDICT_LINE_MAX, Answer, AnswerVerdict, Button, Part, faq_topic
@@ -136,13 +137,13 @@ class RuleAnswers:
         if regime == PROA and search.today > self.scope.last_proa_day:
             return french.HEADING_PROA_PAST.format(last_day=french.french_date(self.scope.last_proa_day))
         if regime == PROA_ONGOING and search.reading.avenant_said:
-            return french.HEADING_PROA_SAID.format(said=search.reading.avenant_said)
+            return french.worded("HEADING_PROA_SAID").format(said=search.reading.avenant_said)
         return self.composer.regime_heading(regime, profile)
 
     def _first_line(self, rule: Rule, regime: Regime, heading: str, asked: str = "") -> tuple[str, tuple[str, ...]]:
         """The verdict line (the rule's sentence closest to the question, its first one
         unless another is clearly closer, cited) and the rule's other sentences."""
-        summary = " ".join(rule.summary.split())
+        summary = " ".join(said_to_audience(rule).split())
         sentences = split_sentences(summary)
         chosen = self.finder.closest(asked, sentences) if asked and self.finder else 0
         if chosen:
@@ -211,10 +212,10 @@ class RuleAnswers:
             line = french.CITED.format(sentence=sentence, cite=self._cite(best))
             if yes_no is not None:
                 line = french.ANSWERED.format(answer=french.YES_NO[yes_no], line=line)
-            rest = (best.summary,)
+            rest = (said_to_audience(best),)
         elif dated:
             sentences.append(dated)
-        sentences += list(rest) + [r.summary for r in same]
+        sentences += list(rest) + [said_to_audience(r) for r in same]
         parts = split_part(heading, None, sentences, regime) if sentences else []
         used = [best, *same]
         for more in also:
@@ -222,13 +223,13 @@ class RuleAnswers:
             if rule is None or rule in used or (rule.question and rule.question == best.question):
                 continue
             rule_regime = self._regime(rule, more)
-            parts.append(Part(self._heading(rule_regime, more, profile), None, (rule.summary,), rule_regime))
+            parts.append(Part(self._heading(rule_regime, more, profile), None, (said_to_audience(rule),), rule_regime))
             used.append(rule)
         other = self._other_regime(search, best)
         if other is not None:
             other_regime = self._regime(other, search)
             parts.append(
-                Part(self._heading(other_regime, search, profile), None, (other.summary,), other_regime, detail=True)
+                Part(self._heading(other_regime, search, profile), None, (said_to_audience(other),), other_regime, detail=True)
             )
             used.append(other)
         change, change_rules = self.composer.change_note(
@@ -311,7 +312,7 @@ class RuleAnswers:
             topic="rules",
             idcc=branch.idcc,
             branch_name=branch.name,
-            parts=(Part(None, None, (transition.summary,)),),
+            parts=(Part(None, None, (said_to_audience(transition),)),),
             sources=_source_items([transition.source]),
             rule_ids=(transition.id,),
             missing=("avenant_date",),

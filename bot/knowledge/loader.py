@@ -171,6 +171,7 @@ def load_rules(
             question=raw.get("question"),
             asks=tuple(raw.get("asks") or ()),
             answer=raw.get("answer"),
+            adviser_template=raw.get("adviser_summary"),
         )
         missing = [name for name in rule.placeholders() if name not in rule.values]
         if missing:

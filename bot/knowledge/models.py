@@ -166,11 +166,20 @@ class Rule:
     asks: tuple[str, ...] = ()
     #: The answer to ``question`` when it is a yes/no question (« oui », « non », « cela dépend »).
     answer: str | None = None
+    #: The summary in the third person, for an adviser who speaks of a worker (a summary
+    #: that addresses the person as « vous » has one).
+    adviser_template: str | None = None
 
     @property
     def summary(self) -> str:
         """The French summary with its figures filled in from :attr:`values`."""
         return self.summary_template.format_map(_FrenchValues(self.values))
+
+    def summary_for(self, adviser: bool) -> str:
+        """The summary as said to the worker, or to an adviser speaking of them."""
+        if adviser and self.adviser_template:
+            return self.adviser_template.format_map(_FrenchValues(self.values))
+        return self.summary
 
     def is_valid_on(self, day: date) -> bool:
         """True when the rule applies on ``day`` (both bounds inclusive)."""
@@ -179,8 +188,9 @@ class Rule:
         return not (self.valid_until and day > self.valid_until)
 
     def placeholders(self) -> tuple[str, ...]:
-        """Names used as ``{name}`` in the summary template."""
-        return tuple(name for _, name, _, _ in string.Formatter().parse(self.summary_template) if name)
+        """Names used as ``{name}`` in the summary templates."""
+        templates = (self.summary_template, self.adviser_template or "")
+        return tuple(name for t in templates for _, name, _, _ in string.Formatter().parse(t) if name)
 
 
 class _FrenchValues(dict[str, Any]):

@@ -133,3 +133,10 @@ def _closed_question(text: str, folded: str, words: QuestionWords) -> bool:
     no negation that could turn it the other way round."""
     asks = "?" in text or folded.startswith(("est ce que", "est ce qu"))
     return asks and not words.open_question.search(folded) and not words.negative_cue.search(folded)
+
+
+def speaks_of_a_worker(text: str, words: QuestionWords | None = None) -> bool:
+    """Whether an adviser speaks of a worker (« mon intérimaire… », « un salarié que
+    j'accompagne… »): the answer then speaks of that person in the third person."""
+    words = words or default_question_words()
+    return bool(words.adviser_cue.search(normalize(text)))

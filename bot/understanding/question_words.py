@@ -45,6 +45,8 @@ class QuestionWords:
     second_question: re.Pattern[str]
     source_patterns: Mapping[str, re.Pattern[str]]
     role_patterns: Mapping[str, re.Pattern[str]]
+    #: An adviser speaking of a worker (« mon intérimaire », « un salarié que j'accompagne »).
+    adviser_cue: re.Pattern[str] = re.compile(r"(?!)")
 
     def join(self, normalised: str) -> str:
         """Multi-word phrases written as one word (« pro a » → « proa »)."""
@@ -71,6 +73,7 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
         ),
         follow_up_cue=re.compile(r"^(?:" + phrase_pattern(data["follow_up_cues"]).pattern + r")"),
         role_patterns={name: phrase_pattern(phrases) for name, phrases in data["date_roles"].items()},
+        adviser_cue=phrase_pattern(data["adviser_cues"]) if data.get("adviser_cues") else re.compile(r"(?!)"),
     )
 
 

@@ -482,3 +482,35 @@ def test_both_schemes_asked_about_get_each_their_answer_the_open_one_first(assis
     )
     assert answer.verdict_line.startswith("Une période de reconversion, oui")
     assert "une nouvelle Pro-A, non" in answer.verdict_line
+
+
+# -- an adviser speaking of a worker (issue 20) ----------------------------------------
+
+
+ADDRESSES = re.compile(r"\b(vous|votre|vos)\b", re.IGNORECASE)
+
+
+def test_an_adviser_speaking_of_a_worker_gets_the_third_person(assistant):
+    answer = assistant.answer_eligibility(
+        Profile(today=TODAY, contract="cdi_interimaire"), text="mon intérimaire voudrait se former, c'est possible ?"
+    )
+    assert "son employeur" in answer.verdict_line and not ADDRESSES.search(answer.verdict_line)
+    assert answer.next_step is not None and not ADDRESSES.search(answer.next_step.text)
+    assert "OPCO AKTO" in answer.next_step.text
+    worker = assistant.answer_eligibility(Profile(today=TODAY, contract="cdi_interimaire"), text="je voudrais me former")
+    assert "votre employeur" in worker.verdict_line
+
+
+def test_an_adviser_gets_the_rules_in_the_third_person(assistant):
+    answer = assistant.answer_message(
+        "pendant la période de reconversion de mon salarié, est-il couvert en cas d'accident ?", Profile(today=TODAY)
+    )
+    main = "\n".join([answer.verdict_line, *(s for p in answer.main_parts for s in p.sentences)])
+    assert "le salarié est couvert" in main and not ADDRESSES.search(main), main
+
+
+def test_every_rule_that_says_vous_has_a_third_person_summary(assistant):
+    for rule in assistant.kb.all_rules():
+        if ADDRESSES.search(rule.summary):
+            adviser = rule.summary_for(True)
+            assert adviser != rule.summary and not ADDRESSES.search(adviser.replace("renseignez-vous", "")), rule.id
