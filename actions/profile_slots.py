@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from bot.compose.voice import ADVISER
 from bot.knowledge.loader import load_knowledge
 from bot.profile import CONTRACT_LABELS, DEFAULT_IDCC, Profile
 from bot.settings import Settings
-from bot.compose.voice import ADVISER
 from bot.understanding.parse import fold, parse_date, parse_int
 from bot.understanding.question_reading import speaks_of_a_worker
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.compose import french
-from bot.compose.voice import said as said_to_audience
 from bot.compose import next_steps as steps
 from bot.compose.parts import (
     CHANGE_EXPLAINED,
@@ -36,6 +35,7 @@ from bot.compose.parts import (
     faq_topic,
 )
 from bot.compose.topics import faq_topics
+from bot.compose.voice import said as said_to_audience
 from bot.knowledge.models import (
     Branch,
     Certification,
@@ -167,7 +167,7 @@ class Composer:
                 return None
             return NextStep(french.NEXT_STEP_CPF.format(service=service.name), (ContactLink(service.name, service.url),))
         opco = self.kb.contact("opco", branch.idcc)
-        text = french.worded("NEXT_STEP_BY_EMPLOYER")[branch.agreement.employer].format(opco=branch.agreement.opco)
+        text = french.worded_map("NEXT_STEP_BY_EMPLOYER")[branch.agreement.employer].format(opco=branch.agreement.opco)
         return NextStep(text, (ContactLink(opco.name, opco.url),) if opco else ())
 
     def regime_heading(self, regime: Regime, profile: Profile | None = None) -> str:
@@ -487,10 +487,13 @@ class Composer:
         pool = unique_certifications(certifications)
         own_levels = [lvl for lvl in (_level_number(c.level) for c in metier.certifications) if lvl is not None]
         reference = max(own_levels) if own_levels else None
-        for same in (
-            lambda m: m.sector == metier.sector and m.sub_sector == metier.sub_sector,
-            lambda m: m.sector == metier.sector,
-        ):
+        def same_sub_sector(m: Metier) -> bool:
+            return m.sector == metier.sector and m.sub_sector == metier.sub_sector
+
+        def same_sector(m: Metier) -> bool:
+            return m.sector == metier.sector
+
+        for same in (same_sub_sector, same_sector):
             near = {
                 (c.title.casefold(), c.rncp)
                 for m in branch.metiers
@@ -528,7 +531,7 @@ class Composer:
         if decision.regime == PROA_ONGOING and decision.verdict == ELIGIBLE:
             line = french.worded("VERDICT_ONGOING").format(branch=decision.branch.name)
         else:
-            line = french.worded("VERDICT_PROA")[str(decision.verdict)].format(
+            line = french.worded_map("VERDICT_PROA")[str(decision.verdict)].format(
                 branch=decision.branch.name, opco=decision.branch.agreement.opco
             )
         plain = line

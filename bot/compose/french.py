@@ -318,12 +318,25 @@ ADVISER_REASON_TEXTS: Mapping[ReasonCode, str] = {
 }
 
 
-def worded(name: str) -> Any:
-    """The wording ``name`` of this module, in the third person when the answer being
-    composed speaks to an adviser (:data:`ADVISER_WORDING`)."""
+def _wording(name: str) -> Any:
     if to_adviser() and name in ADVISER_WORDING:
         return ADVISER_WORDING[name]
     return globals()[name]
+
+
+def worded(name: str) -> str:
+    """The sentence ``name`` of this module, in the third person when the answer being
+    composed speaks to an adviser (:data:`ADVISER_WORDING`)."""
+    text = _wording(name)
+    assert isinstance(text, str), name
+    return text
+
+
+def worded_map(name: str) -> Mapping[str, str]:
+    """The same for a table of sentences (by verdict, by employer)."""
+    table = _wording(name)
+    assert isinstance(table, Mapping), name
+    return table
 
 
 def french_date(day: date | None) -> str:

@@ -14,11 +14,11 @@ import re
 from collections.abc import Sequence
 
 from bot.compose import french
-from bot.compose.voice import said as said_to_audience
 from bot.compose import next_steps as steps
 from bot.compose.builder import Composer, _source_items, split_part
 from bot.compose.parts import VERDICT_LINE_MAX, Answer, AnswerVerdict, Button, Part, faq_topic
 from bot.compose.topics import faq_topics
+from bot.compose.voice import said as said_to_audience
 from bot.knowledge.models import Rule
 from bot.profile import Profile
 from bot.rules import PROA, PROA_ONGOING, RECONVERSION, Regime
