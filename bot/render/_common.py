@@ -8,11 +8,20 @@ URL, a version 1 payload has no verdict line nor parts, …).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 # The few words a renderer adds are worded with the answers' (bot/compose/french.py).
-from bot.compose.french import CERTIFICATIONS_HEADING, CHECKED_ON, CHOSEN, sources_heading
+from bot.compose.french import (
+    CERTIFICATIONS_HEADING,
+    CHECKED_ON,
+    CHOSEN,
+    NEXT_STEP_HEADING,
+    capitalised,
+    french_date,
+    sources_heading,
+)
 
 __all__ = ["CHOSEN", "sources_heading"]
 
@@ -36,11 +45,14 @@ def verdict_line_of(payload: dict[str, Any]) -> str:
     return line.strip() if isinstance(line, str) else ""
 
 
-def parts_of(payload: dict[str, Any]) -> list[dict[str, str]]:
-    """The answer's parts as ``{"heading", "figure", "text"}`` strings (possibly empty)."""
+def parts_of(payload: dict[str, Any], detail: bool | None = None) -> list[dict[str, str]]:
+    """The answer's parts as ``{"heading", "figure", "text"}`` strings (possibly empty);
+    with ``detail``, only the main parts (False) or only the details (True)."""
     parts = []
     for part in payload.get("parts") or []:
         if not isinstance(part, dict):
+            continue
+        if detail is not None and (part.get("detail") is True) != detail:
             continue
         clean = {key: str(part.get(key) or "").strip() for key in ("heading", "figure", "text")}
         if clean["heading"] or clean["figure"] or clean["text"]:
@@ -73,6 +85,20 @@ def change_of(payload: dict[str, Any]) -> dict[str, str] | None:
     }
 
 
+def next_step_of(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """« Prochaine étape » (``text``, ``label``) and its contacts with an http(s) address
+    (``name``, ``url``), or None."""
+    step = payload.get("next_step")
+    if not isinstance(step, dict) or not isinstance(step.get("text"), str) or not step["text"].strip():
+        return None
+    contacts = [
+        {"name": str(c["name"]), "url": safe_url(c.get("url"))}
+        for c in step.get("contacts") or []
+        if isinstance(c, dict) and c.get("name") and safe_url(c.get("url"))
+    ]
+    return {"label": NEXT_STEP_HEADING, "text": step["text"].strip(), "contacts": contacts}
+
+
 def buttons_of(payload: dict[str, Any]) -> list[dict[str, str]]:
     """Quick replies as Rasa buttons: ``[{"title": …, "payload": …}]``.
 
@@ -100,6 +126,19 @@ def certifications_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
 def sources_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """Sources having a label (a source without a label cannot be shown)."""
     return [source for source in payload.get("sources") or [] if isinstance(source, dict) and source.get("label")]
+
+
+def checked_on_of(sources: list[dict[str, Any]]) -> str:
+    """« Vérifié le 1er décembre 2026 », once for all the sources (the oldest check), or
+    an empty string when no source says when it was checked."""
+    days = []
+    for source in sources:
+        checked = source.get("checked_on")
+        try:
+            days.append(date.fromisoformat(checked)) if isinstance(checked, str) else None
+        except ValueError:
+            continue
+    return capitalised(CHECKED_ON.format(day=french_date(min(days)))) if days else ""
 
 
 def source_label(source: dict[str, Any]) -> str:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.compose.french import DETAILS_HEADING
 from bot.compose.parts import ChangeKind
 from bot.feedback import GIVEN as FEEDBACK_GIVEN
 from bot.render._common import (
@@ -37,14 +38,14 @@ from bot.render._common import (
     buttons_with_more,
     certifications_of,
     change_of,
+    checked_on_of,
     feedback_of,
     level_suffix,
     list_heading_of,
     list_notes_of,
-    more_hint_of,
+    next_step_of,
     parts_of,
     safe_url,
-    source_label,
     sources_heading,
     sources_of,
     summary_of,
@@ -55,6 +56,7 @@ from bot.render._common import (
 # Block Kit limits (https://api.slack.com/reference/block-kit).
 SECTION_TEXT_MAX = 3000
 CONTEXT_TEXT_MAX = 3000
+CONTEXT_ELEMENTS_MAX = 10
 BUTTON_TEXT_MAX = 75
 BUTTON_VALUE_MAX = 2000
 ACTIONS_MAX = 25
@@ -63,12 +65,13 @@ FALLBACK_TEXT_MAX = 3000
 SHORTENED = "_Réponse abrégée : posez une question plus précise pour la suite._"
 
 VERDICT_BLOCK = "proa_verdict"
+DETAILS_BLOCK = "proa_details"
 ACTIONS_BLOCK = "proa_quick_replies"
 SOURCES_BLOCK = "proa_sources"
 FEEDBACK_QUESTION_BLOCK = "proa_feedback_question"
 FEEDBACK_BLOCK = "proa_feedback"
 #: Blocks kept at the end of a message that is too long (:func:`_cap`).
-_TAIL_BLOCKS = (ACTIONS_BLOCK, SOURCES_BLOCK, FEEDBACK_QUESTION_BLOCK, FEEDBACK_BLOCK)
+_TAIL_BLOCKS = (ACTIONS_BLOCK, DETAILS_BLOCK, SOURCES_BLOCK, FEEDBACK_QUESTION_BLOCK, FEEDBACK_BLOCK)
 
 _TOKEN = re.compile(r"<[^>]*>|\S+")
 
@@ -199,7 +202,7 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
     verdict = verdict_line_of(payload)
     if verdict:
         blocks.append(_mrkdwn_section(f"*{escape(_truncate(verdict, SECTION_TEXT_MAX - 2))}*", VERDICT_BLOCK))
-        for part in parts_of(payload):
+        for part in parts_of(payload, detail=False):
             blocks += [_mrkdwn_section(chunk) for chunk in _chunks(_part_text(part))]
     else:  # a version 1 payload: its prose
         blocks += [_mrkdwn_section(part) for part in _chunks(escape(text))]
@@ -210,18 +213,12 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
         lines += [certification_line(cert) for cert in certifications]
         blocks += [_mrkdwn_section(part) for part in _chunks("\n".join(lines))]
 
-    hint = more_hint_of(payload)
-    if hint:
-        blocks.append(_context(f"_{escape(hint)}_"))
-    for note in list_notes_of(payload):
-        blocks.append(_context(escape(note)))
-    change = change_of(payload)
-    if change:
-        heading = (
-            f"*{escape(change['heading'])}* " if change["kind"] == ChangeKind.EXPLAINED and change["heading"] else ""
-        )
-        blocks.append(_context(heading + escape(change["text"])))
+    step = next_step_of(payload)
+    if step:
+        links = " · ".join(link(c["url"], c["name"]) for c in step["contacts"])
+        blocks.append(_mrkdwn_section(f"*{escape(step['label'])}* : {escape(step['text'])} {links}".strip()))
 
+    # « Voir plus » is the first button below: no « écrivez « voir plus » » beside it.
     buttons = buttons_with_more(payload)[:ACTIONS_MAX]
     if buttons:
         blocks.append(
@@ -232,10 +229,35 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
             }
         )
 
+    # What is not the answer itself, in small print under the buttons: detail parts,
+    # list notes, the 2026 change, then the sources (one line each, checked once).
+    details = [escape(_part_text(part).replace("*", "")) for part in parts_of(payload, detail=True)]
+    details += [escape(note) for note in list_notes_of(payload)]
+    change = change_of(payload)
+    if change:
+        heading = (
+            f"*{escape(change['heading'])}* " if change["kind"] == ChangeKind.EXPLAINED and change["heading"] else ""
+        )
+        details.append(heading + escape(change["text"]))
+    if details:
+        # One context block (at most ten elements), so that a long answer shortened to
+        # 50 blocks keeps it with the buttons and the sources.
+        elements = [f"*{escape(DETAILS_HEADING)}*", *details][:CONTEXT_ELEMENTS_MAX]
+        blocks.append(
+            {
+                "type": "context",
+                "block_id": DETAILS_BLOCK,
+                "elements": [{"type": "mrkdwn", "text": _truncate(e, CONTEXT_TEXT_MAX)} for e in elements],
+            }
+        )
+
     sources = sources_of(payload)
     if sources:
-        links = " · ".join(link(s.get("url"), source_label(s)) for s in sources)
-        blocks.append(_context(f"{sources_heading(len(sources))} {links}", SOURCES_BLOCK))
+        lines = [f"• {link(s.get('url'), s.get('label'))}" for s in sources]
+        checked = checked_on_of(sources)
+        if checked:
+            lines.append(escape(checked))
+        blocks.append(_context(f"{sources_heading(len(sources))}\n" + "\n".join(lines), SOURCES_BLOCK))
 
     feedback = feedback_of(payload)
     if feedback:

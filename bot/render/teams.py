@@ -24,19 +24,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.compose.french import DETAILS_HEADING
 from bot.compose.parts import ChangeKind
 from bot.render._common import (
     buttons_with_more,
     certifications_of,
     change_of,
+    checked_on_of,
     feedback_of,
     level_suffix,
     list_heading_of,
     list_notes_of,
-    more_hint_of,
+    next_step_of,
     parts_of,
     safe_url,
-    source_label,
     sources_heading,
     sources_of,
     summary_of,
@@ -47,9 +48,14 @@ from bot.render._common import (
 
 ADAPTIVE_CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 ADAPTIVE_CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-ADAPTIVE_CARD_VERSION = "1.4"
+ADAPTIVE_CARD_VERSION = "1.5"
 # Teams shows at most 6 actions on a card; more are hidden behind "…".
 ACTIONS_MAX = 6
+#: Buttons shown on the card at 540 px without truncation; the others go to the overflow
+#: menu (``"mode": "secondary"``, Adaptive Cards 1.5).
+ACTIONS_SHOWN = 3
+#: The folded container of the details, shown by « Détails et sources ».
+DETAILS_ID = "proa_details"
 
 
 def _escape_label(text: Any) -> str:
@@ -104,22 +110,51 @@ def feedback_items(payload: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _part_container(part: dict[str, str]) -> dict[str, Any]:
+    items: list[dict[str, Any]] = []
+    if part["heading"]:
+        items.append(_text_block(part["heading"], weight="Bolder"))
+    if part["figure"]:
+        items.append(_text_block(part["figure"], color="Accent", spacing="None"))
+    if part["text"]:
+        items.append(_text_block(part["text"], spacing="Small"))
+    return {"type": "Container", "spacing": "Medium", "items": items}
+
+
+def _details(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """What is not the answer itself: detail parts, list notes, the 2026 change, sources."""
+    items: list[dict[str, Any]] = []
+    if verdict_line_of(payload):
+        items += [_part_container(part) for part in parts_of(payload, detail=True)]
+    for note in list_notes_of(payload):
+        items.append(_text_block(note, size="Small", isSubtle=True, spacing="Small"))
+    change = change_of(payload)
+    if change:
+        heading = f"**{change['heading']}** " if change["kind"] == ChangeKind.EXPLAINED and change["heading"] else ""
+        items.append(_text_block(heading + change["text"], size="Small", spacing="Medium"))
+    sources = sources_of(payload)
+    if sources:
+        items.append(_text_block(sources_heading(len(sources)), size="Small", weight="Bolder", spacing="Medium"))
+        items += [
+            _text_block(f"• {md_link(s.get('url'), s.get('label'))}", size="Small", isSubtle=True, spacing="None")
+            for s in sources
+        ]
+        checked = checked_on_of(sources)
+        if checked:
+            items.append(_text_block(checked, size="Small", isSubtle=True, spacing="Small"))
+    return items
+
+
 def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
-    """The Adaptive Card (version 1.4) for ``payload``."""
+    """The Adaptive Card (version 1.5) for ``payload``: the answer, then « Détails et
+    sources » folded (``Action.ToggleVisibility``), at most :data:`ACTIONS_SHOWN` buttons
+    in view and the others in the card's overflow menu."""
     text = summary_of(payload)
     body: list[dict[str, Any]] = []
     verdict = verdict_line_of(payload)
     if verdict:
         body.append(_text_block(verdict, weight="Bolder", size="Medium", id="proa_verdict"))
-        for part in parts_of(payload):
-            items: list[dict[str, Any]] = []
-            if part["heading"]:
-                items.append(_text_block(part["heading"], weight="Bolder"))
-            if part["figure"]:
-                items.append(_text_block(part["figure"], color="Accent", spacing="None"))
-            if part["text"]:
-                items.append(_text_block(part["text"], spacing="Small"))
-            body.append({"type": "Container", "spacing": "Medium", "items": items})
+        body += [_part_container(part) for part in parts_of(payload, detail=False)]
     elif text:  # a version 1 payload: its prose
         body.append(_text_block(text))
 
@@ -134,27 +169,23 @@ def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
             }
         )
 
-    hint = more_hint_of(payload)
-    if hint:
-        body.append(_text_block(hint, isSubtle=True, spacing="Small"))
-    for note in list_notes_of(payload):
-        body.append(_text_block(note, size="Small", isSubtle=True, spacing="Small"))
-    change = change_of(payload)
-    if change:
-        heading = f"**{change['heading']}** " if change["kind"] == ChangeKind.EXPLAINED and change["heading"] else ""
-        body.append(_text_block(heading + change["text"], size="Small", spacing="Medium"))
+    step = next_step_of(payload)
+    if step:
+        links = " · ".join(md_link(c["url"], c["name"]) for c in step["contacts"])
+        body.append(_text_block(f"**{step['label']}** : {step['text']} {links}".strip(), spacing="Medium"))
 
-    sources = sources_of(payload)
-    if sources:
-        links = " · ".join(md_link(s.get("url"), source_label(s)) for s in sources)
+    details = _details(payload)
+    if details:
         body.append(
-            _text_block(
-                f"{sources_heading(len(sources))} {links}",
-                size="Small",
-                isSubtle=True,
-                spacing="Medium",
-            )
+            {
+                "type": "ActionSet",
+                "spacing": "Medium",
+                "actions": [
+                    {"type": "Action.ToggleVisibility", "title": DETAILS_HEADING, "targetElements": [DETAILS_ID]}
+                ],
+            }
         )
+        body.append({"type": "Container", "id": DETAILS_ID, "isVisible": False, "items": details})
 
     body += feedback_items(payload)
 
@@ -165,9 +196,13 @@ def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
         "fallbackText": text,
         "body": body,
     }
+    # « Voir plus » is a button here (no « écrivez voir plus » beside it).
     buttons = buttons_with_more(payload)[:ACTIONS_MAX]
     if buttons:
-        card["actions"] = [_submit(button["title"], button["payload"]) for button in buttons]
+        card["actions"] = [
+            {**_submit(button["title"], button["payload"]), **({"mode": "secondary"} if i >= ACTIONS_SHOWN else {})}
+            for i, button in enumerate(buttons)
+        ]
     return card
 
 

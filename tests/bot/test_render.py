@@ -71,7 +71,7 @@ def test_slack_blocks(payload):
     assert set(message) == {"text", "blocks"}
     assert message["text"] == PAYLOAD["text"]
     blocks = message["blocks"]
-    assert [b["type"] for b in blocks] == ["section", "section", "context", "actions", "context"]
+    assert [b["type"] for b in blocks] == ["section", "section", "actions", "context"]
     assert blocks[0]["text"] == {"type": "mrkdwn", "text": PAYLOAD["text"]}
     assert blocks[1]["text"]["type"] == "mrkdwn"
     assert blocks[1]["text"]["text"].splitlines() == [
@@ -81,13 +81,9 @@ def test_slack_blocks(payload):
         "<https://www.francecompetences.fr/recherche/rncp/34502/|RNCP34502> (niveau 3)",
         "• *CQP/CQPM Soudeur industriel* — RNCP19460 (sans niveau)",
     ]
+    # « Voir plus » is the first button: no « écrivez « voir plus » » line beside it.
+    assert "écrivez" not in json.dumps(blocks, ensure_ascii=False)
     assert blocks[2]["elements"] == [
-        {
-            "type": "mrkdwn",
-            "text": "_Il y en a 4 autres : écrivez « voir plus »._",
-        }
-    ]
-    assert blocks[3]["elements"] == [
         {
             "type": "button",
             "action_id": "proa_button_0",
@@ -107,10 +103,10 @@ def test_slack_blocks(payload):
             "value": "/ask_duration",
         },
     ]
-    assert blocks[4]["elements"] == [
+    assert blocks[3]["elements"] == [
         {
             "type": "mrkdwn",
-            "text": "Source : <https://www.legifrance.gouv.fr/conv_coll/id/"
+            "text": "Source :\n• <https://www.legifrance.gouv.fr/conv_coll/id/"
             "KALITEXT000043688159|Accord du 22 janvier 2021 (IDCC 2378), art. 2>",
         }
     ]
@@ -134,10 +130,12 @@ def test_slack_escapes_control_characters_in_payload_text(payload):
     assert message["blocks"][0]["text"]["text"] == message["text"]
     assert "• *Titre &lt;b&gt; &amp; co* — " in message["blocks"][1]["text"]["text"]
     sources = message["blocks"][-1]["elements"][0]["text"]
-    assert sources == (
-        "Sources : <https://example.org/a?b=1&amp;c=%3C2%3E%7Cx%20y|Texte &gt; résumé>"
-        " · Sans lien &lt;ici&gt; · Pas http"
-    )
+    assert sources.splitlines() == [
+        "Sources :",
+        "• <https://example.org/a?b=1&amp;c=%3C2%3E%7Cx%20y|Texte &gt; résumé>",
+        "• Sans lien &lt;ici&gt;",
+        "• Pas http",
+    ]
 
 
 def test_slack_escape_and_link_helpers():
@@ -147,10 +145,12 @@ def test_slack_escape_and_link_helpers():
     assert slack_render.link("https://example.org/p", "a|b") == "<https://example.org/p|a|b>"
 
 
-def test_slack_more_hint_is_singular_for_one_and_absent_for_none(payload):
+def test_slack_more_is_a_button_only_and_absent_for_none(payload):
     payload["more"] = {"remaining": 1, "hint": "Il y en a 1 autre : écrivez « voir plus ».", "button": MORE}
-    hint = slack_message(payload)["blocks"][2]["elements"][0]["text"]
-    assert hint == "_Il y en a 1 autre : écrivez « voir plus »._"
+    blocks = slack_message(payload)["blocks"]
+    [actions] = [b for b in blocks if b["type"] == "actions"]
+    assert actions["elements"][0]["text"]["text"] == "Voir plus"
+    assert "écrivez" not in json.dumps(blocks, ensure_ascii=False)
 
     payload["more"] = {"remaining": 0}
     assert "voir plus" not in json.dumps(slack_message(payload), ensure_ascii=False)
@@ -202,11 +202,11 @@ def test_teams_activity_with_adaptive_card(payload):
     assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
     card = attachment["content"]
     assert card["type"] == "AdaptiveCard"
-    assert card["version"] == "1.4"
+    assert card["version"] == "1.5"
     assert card["$schema"] == "http://adaptivecards.io/schemas/adaptive-card.json"
     assert card["fallbackText"] == PAYLOAD["text"]
 
-    text_block, certifications, hint, sources = card["body"]
+    text_block, certifications, toggle, details = card["body"][:4]
     assert text_block == {"type": "TextBlock", "text": PAYLOAD["text"], "wrap": True}
     assert certifications["type"] == "Container"
     assert all(item["type"] == "TextBlock" and item["wrap"] for item in certifications["items"])
@@ -217,11 +217,14 @@ def test_teams_activity_with_adaptive_card(payload):
         "[RNCP34502](https://www.francecompetences.fr/recherche/rncp/34502/) (niveau 3)",
         "• **CQP/CQPM Soudeur industriel** — RNCP19460 (sans niveau)",
     ]
-    assert hint["text"] == "Il y en a 4 autres : écrivez « voir plus »."
-    assert sources["text"] == (
-        "Source : [Accord du 22 janvier 2021 (IDCC 2378), art. 2]"
-        "(https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159)"
-    )
+    # « Voir plus » is the first button, never also a « écrivez « voir plus » » line.
+    assert not any("écrivez" in str(block) for block in card["body"])
+    assert toggle["actions"][0]["type"] == "Action.ToggleVisibility"
+    assert [item["text"] for item in details["items"]] == [
+        "Source :",
+        "• [Accord du 22 janvier 2021 (IDCC 2378), art. 2]"
+        "(https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159)",
+    ]
     assert card["actions"][0]["data"]["msteams"]["text"] == "/show_more"
     assert card["actions"][1:] == [
         {
@@ -255,8 +258,15 @@ def test_teams_links_are_kept_well_formed(payload):
         {"label": "Sans lien", "url": None},
         {"label": "Pas http", "url": "javascript:alert(1)"},
     ]
-    sources = teams_activity(payload)["attachments"][0]["content"]["body"][-1]["text"]
-    assert sources == ("Sources : [Code (version 2025)](https://example.org/a%20%28b%29) · Sans lien · Pas http")
+    card = teams_activity(payload)["attachments"][0]["content"]
+    details = next(b for b in card["body"] if b.get("id") == teams_render.DETAILS_ID)
+    lines = [i["text"] for i in details["items"] if i.get("type") == "TextBlock"]
+    start = lines.index("Sources :")
+    assert lines[start + 1 : start + 4] == [
+        "• [Code (version 2025)](https://example.org/a%20%28b%29)",
+        "• Sans lien",
+        "• Pas http",
+    ]
     assert teams_render.md_link("https://example.org", "x") == "[x](https://example.org)"
 
 
@@ -271,6 +281,10 @@ def test_teams_actions_are_capped(payload):
     payload["buttons"] = [{"title": f"B{i}", "payload": f"/b{i}"} for i in range(10)]
     card = teams_activity(payload)["attachments"][0]["content"]
     assert len(card["actions"]) == teams_render.ACTIONS_MAX
+    # Three in view (no truncation at 540 px), the others in the overflow menu.
+    shown = [a for a in card["actions"] if a.get("mode") != "secondary"]
+    assert len(shown) == teams_render.ACTIONS_SHOWN == 3
+    assert all(a["mode"] == "secondary" for a in card["actions"][3:])
 
 
 def test_card_channels_show_the_list_once(payload):
@@ -322,10 +336,12 @@ def test_v2_slack_has_a_voir_plus_button_first_and_the_dated_sources_last(answer
     ]
     assert blocks[-1]["block_id"] == "proa_sources"
     sources = blocks[-1]["elements"][0]["text"]
-    assert "(vérifié le 2026-11-20)>" in sources
+    # One line per source, the day they were checked said once, in French.
+    assert sources.splitlines()[-1] == "Vérifié le 20 novembre 2026" and "2026-11-20" not in sources
     assert "Loi n° 2025-989 du 24 octobre 2025 (période de reconversion), art. 11" in sources
-    recall = [b for b in blocks if b["type"] == "context" and "Rappel" in json.dumps(b, ensure_ascii=False)]
-    assert len(recall) == 1
+    [details] = [b for b in blocks if b.get("block_id") == "proa_details"]
+    assert details["elements"][0]["text"] == "*Détails et sources*"
+    assert sum("Rappel" in e["text"] for e in details["elements"]) == 1
 
 
 def test_v2_slack_never_has_more_than_50_blocks_and_keeps_buttons_and_sources(answer):
@@ -334,8 +350,9 @@ def test_v2_slack_never_has_more_than_50_blocks_and_keeps_buttons_and_sources(an
     assert len(blocks) == slack_render.BLOCKS_MAX
     assert blocks[0]["block_id"] == "proa_verdict"
     assert blocks[-1]["block_id"] == "proa_sources"
-    assert blocks[-2]["block_id"] == "proa_quick_replies"
-    assert "Réponse abrégée" in blocks[-3]["elements"][0]["text"]
+    assert blocks[-2]["block_id"] == "proa_details"
+    assert blocks[-3]["block_id"] == "proa_quick_replies"
+    assert "Réponse abrégée" in blocks[-4]["elements"][0]["text"]
 
 
 def test_slack_split_never_cuts_a_link():
@@ -374,7 +391,14 @@ def test_v2_teams_verdict_is_the_first_text_block(answer):
     assert listing["items"][0]["text"] == "BTS prévus pour d'autres métiers de la liste :"
     assert "— pour « Conseiller clientèle assurance à distance »" in listing["items"][2]["text"]
     assert card["actions"][0]["title"] == "Voir plus"
-    assert "vérifié le 2026-11-20" in card["body"][-1]["text"]
+    # The details are folded (shown by « Détails et sources »), with the day the sources
+    # were checked said once, in French.
+    toggle = next(b for b in card["body"] if b["type"] == "ActionSet" and b["actions"][0]["type"] == "Action.ToggleVisibility")
+    assert toggle["actions"][0]["title"] == "Détails et sources"
+    details = next(b for b in card["body"] if b.get("id") == teams_render.DETAILS_ID)
+    assert details["isVisible"] is False and toggle["actions"][0]["targetElements"] == [teams_render.DETAILS_ID]
+    texts = [i.get("text", "") for i in details["items"]]
+    assert "Vérifié le 20 novembre 2026" in texts and not any("2026-11-20" in t for t in texts)
 
 
 def test_v2_rest_text_is_the_composed_text_and_the_payload_travels_with_it(answer):

@@ -162,7 +162,7 @@ def test_signed_activity_is_answered_with_an_adaptive_card(
     assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
     card = attachment["content"]
     assert card["type"] == "AdaptiveCard"
-    assert card["version"] == "1.4"
+    assert card["version"] == "1.5"
     assert card["body"][0] == {"type": "TextBlock", "text": sample_payload["text"], "wrap": True}
     certification_texts = [item["text"] for item in card["body"][1]["items"]]
     assert certification_texts == [
@@ -172,11 +172,13 @@ def test_signed_activity_is_answered_with_an_adaptive_card(
         "[RNCP34502](https://www.francecompetences.fr/recherche/rncp/34502/) (niveau 3)",
         "• **CQP/CQPM Soudeur industriel** — RNCP19460 (sans niveau)",
     ]
-    assert card["body"][2]["text"] == "Il y en a 4 autres : écrivez « voir plus »."
-    assert card["body"][3]["text"] == (
-        "Source : [Accord du 22 janvier 2021 (IDCC 2378), art. 2]"
-        "(https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159)"
-    )
+    # The sources are folded under « Détails et sources »; « Voir plus » is a button only.
+    assert card["body"][2]["actions"][0]["title"] == "Détails et sources"
+    assert [i["text"] for i in card["body"][3]["items"]] == [
+        "Source :",
+        "• [Accord du 22 janvier 2021 (IDCC 2378), art. 2]"
+        "(https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159)",
+    ]
     # « Voir plus » first (the list goes on), then the answer's quick replies.
     assert [a["type"] for a in card["actions"]] == ["Action.Submit"] * 3
     assert [a["data"]["msteams"]["text"] for a in card["actions"]] == ["/show_more"] + [

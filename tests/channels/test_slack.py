@@ -128,7 +128,7 @@ def test_signed_mention_reaches_rasa_and_reply_goes_to_the_thread(slack_url, fak
     assert call["thread_ts"] == MESSAGE_TS
     assert call["text"] == sample_payload["text"]
     blocks = call["blocks"]
-    assert [b["type"] for b in blocks] == ["section", "section", "context", "actions", "context"]
+    assert [b["type"] for b in blocks] == ["section", "section", "actions", "context"]
     assert blocks[0]["text"] == {"type": "mrkdwn", "text": sample_payload["text"]}
     certifications = blocks[1]["text"]["text"]
     assert certifications.splitlines() == [
@@ -138,14 +138,14 @@ def test_signed_mention_reaches_rasa_and_reply_goes_to_the_thread(slack_url, fak
         "<https://www.francecompetences.fr/recherche/rncp/34502/|RNCP34502> (niveau 3)",
         "• *CQP/CQPM Soudeur industriel* — RNCP19460 (sans niveau)",
     ]
-    assert blocks[2]["elements"][0]["text"] == "_Il y en a 4 autres : écrivez « voir plus »._"
-    assert "« voir plus »" in blocks[2]["elements"][0]["text"]
-    # « Voir plus » first (the list goes on), then the answer's quick replies.
-    assert [(e["text"]["text"], e["value"]) for e in blocks[3]["elements"]] == [("Voir plus", "/show_more")] + [
+    # « Voir plus » first (the list goes on), then the answer's quick replies; it is a
+    # button only (no « écrivez « voir plus » » beside it).
+    assert [(e["text"]["text"], e["value"]) for e in blocks[2]["elements"]] == [("Voir plus", "/show_more")] + [
         (b["title"], b["payload"]) for b in sample_payload["buttons"]
     ]
-    assert blocks[4]["elements"][0]["text"] == (
-        "Source : <https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159"
+    assert "écrivez" not in json.dumps(blocks, ensure_ascii=False)
+    assert blocks[3]["elements"][0]["text"] == (
+        "Source :\n• <https://www.legifrance.gouv.fr/conv_coll/id/KALITEXT000043688159"
         "|Accord du 22 janvier 2021 (IDCC 2378), art. 2>"
     )
 

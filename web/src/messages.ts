@@ -4,7 +4,9 @@ import type {
   BotEntry,
   Certification,
   ChangeNote,
+  ContactLink,
   FeedbackOffer,
+  NextStep,
   ProaAnswer,
   QuickReply,
   Source,
@@ -84,7 +86,12 @@ export function parseAnswer(data: Dict): ProaAnswer {
   const parts: AnswerPart[] = [];
   for (const item of list(data.parts)) {
     if (!isDict(item)) continue;
-    const part = { heading: strOrNull(item.heading), figure: strOrNull(item.figure), text: str(item.text).trim() };
+    const part = {
+      heading: strOrNull(item.heading),
+      figure: strOrNull(item.figure),
+      text: str(item.text).trim(),
+      detail: item.detail === true,
+    };
     if (part.heading !== null || part.figure !== null || part.text !== "") parts.push(part);
   }
   // `list` / `change` / `verdict_line` on the wire; camelCase when read back from localStorage.
@@ -98,6 +105,16 @@ export function parseAnswer(data: Dict): ProaAnswer {
       heading: strOrNull(data.change.heading),
       text: str(data.change.text).trim(),
     };
+  }
+  // `next_step` on the wire; `nextStep` when read back from localStorage.
+  const rawStep = isDict(data.next_step) ? data.next_step : isDict(data.nextStep) ? data.nextStep : null;
+  let nextStep: NextStep | null = null;
+  if (rawStep && str(rawStep.text).trim() !== "") {
+    const contacts: ContactLink[] = [];
+    for (const item of list(rawStep.contacts)) {
+      if (isDict(item) && str(item.name).trim() !== "") contacts.push({ name: str(item.name), url: strOrNull(item.url) });
+    }
+    nextStep = { text: str(rawStep.text).trim(), contacts };
   }
   // `more.remaining` on the wire; `moreRemaining` when read back from localStorage.
   const more = Number(isDict(data.more) ? data.more.remaining : data.moreRemaining ?? 0);
@@ -118,6 +135,7 @@ export function parseAnswer(data: Dict): ProaAnswer {
     branch,
     metier,
     verdictLine: str(data.verdict_line ?? data.verdictLine).trim(),
+    nextStep,
     parts,
     listHeading,
     listNotes,

@@ -6,6 +6,7 @@ import type {
   ChangeNote,
   Entry,
   FeedbackOffer,
+  NextStep,
   ProaAnswer,
   QuickReply,
   Source,
@@ -43,6 +44,10 @@ const VERDICTS: Record<string, { label: string; css: string }> = {
 };
 
 export const MORE_TEXT = "voir plus";
+/** The disclosure that folds what is not the answer itself (bot/compose/french.py, DETAILS_HEADING). */
+export const DETAILS_TEXT = "Détails et sources";
+/** The label of the next step (bot/compose/french.py, NEXT_STEP_HEADING). */
+export const NEXT_STEP_TEXT = "Prochaine étape";
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -51,8 +56,17 @@ function el<K extends keyof HTMLElementTagNameMap>(
 ): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
+  if (text !== undefined) node.textContent = frenchSpaces(text);
   return node;
+}
+
+/** French typography: a no-break space inside « » and before ; : ! ?, so that a quote
+ * mark or a colon never starts or ends a line alone. */
+export function frenchSpaces(text: string): string {
+  return text
+    .replace(/« /g, "«\u00a0")
+    .replace(/ »/g, "\u00a0»")
+    .replace(/ ([;:!?])(?=\s|$)/g, "\u00a0$1");
 }
 
 function srOnly(text: string): HTMLSpanElement {
@@ -90,11 +104,11 @@ function appendLine(parent: HTMLElement, line: string): void {
     const raw = match[0].replace(TRAILING_PUNCT, "");
     const href = safeHttpUrl(raw);
     if (!href) continue;
-    parent.append(document.createTextNode(line.slice(last, start)));
+    parent.append(document.createTextNode(frenchSpaces(line.slice(last, start))));
     parent.append(externalLink(href, raw));
     last = start + raw.length;
   }
-  parent.append(document.createTextNode(line.slice(last)));
+  parent.append(document.createTextNode(frenchSpaces(line.slice(last))));
 }
 
 /** Paragraphs on blank lines, line breaks kept. */
@@ -223,7 +237,7 @@ function renderAnswer(
     frag.append(head);
   }
   if (answer.verdictLine !== "") {
-    answer.parts.forEach((part) => frag.append(renderPart(part)));
+    answer.parts.filter((part) => !part.detail).forEach((part) => frag.append(renderPart(part)));
   } else if (answer.summary.trim() !== "") {
     frag.append(renderText(answer.summary)); // version 1: the prose
   }
@@ -238,10 +252,9 @@ function renderAnswer(
     answer.certifications.forEach((cert) => ul.append(renderCertification(cert)));
     frag.append(heading, ul);
   }
-  if (answer.verdictLine !== "") {
-    answer.listNotes.forEach((note) => frag.append(el("p", "answer__note", note)));
-    if (answer.change) frag.append(renderChange(answer.change));
-  }
+  if (answer.nextStep) frag.append(renderNextStep(answer.nextStep));
+  const details = renderDetails(answer);
+  if (details) frag.append(details);
   const buttons: QuickReply[] = [];
   if (answer.moreRemaining > 0) {
     const n = answer.moreRemaining;
@@ -256,8 +269,34 @@ function renderAnswer(
     if (answer.moreRemaining > 0) group.firstElementChild?.classList.add("choice--more");
     frag.append(group);
   }
-  if (answer.sources.length > 0) frag.append(renderSources(answer.sources));
   return frag;
+}
+
+/** « Prochaine étape : … » and a link to each contact's official site. */
+function renderNextStep(step: NextStep): HTMLElement {
+  const box = el("p", "answer__next");
+  box.append(el("strong", "answer__next-label", `${NEXT_STEP_TEXT}\u00a0: `), document.createTextNode(frenchSpaces(step.text)));
+  for (const contact of step.contacts) {
+    const href = safeHttpUrl(contact.url);
+    if (!href) continue;
+    box.append(document.createTextNode(" "), externalLink(href, contact.name, "answer__contact"));
+  }
+  return box;
+}
+
+/** Caveats, history, the 2026 change and the sources, folded under one disclosure so
+ * that the first screen of a phone holds the answer itself (closed by default). */
+function renderDetails(answer: ProaAnswer): HTMLDetailsElement | null {
+  const box = el("details", "answer__details");
+  if (answer.verdictLine !== "") {
+    answer.parts.filter((part) => part.detail).forEach((part) => box.append(renderPart(part)));
+    answer.listNotes.forEach((note) => box.append(el("p", "answer__note", note)));
+    if (answer.change) box.append(renderChange(answer.change));
+  }
+  if (answer.sources.length > 0) box.append(renderSources(answer.sources));
+  if (box.childNodes.length === 0) return null;
+  box.prepend(el("summary", "answer__details-toggle", DETAILS_TEXT));
+  return box;
 }
 
 /** « Cette réponse vous aide ? » with « Oui » / « Non »; once answered, the buttons stay

@@ -29,6 +29,20 @@ export interface AnswerPart {
   heading: string | null;
   figure: string | null;
   text: string;
+  /** A caveat or history: folded under « Détails et sources ». */
+  detail: boolean;
+}
+
+/** Someone to turn to, with the official address of their site. */
+export interface ContactLink {
+  name: string;
+  url: string | null;
+}
+
+/** What the person does first, and who to turn to. */
+export interface NextStep {
+  text: string;
+  contacts: ContactLink[];
 }
 
 /** The 2026 change: explained once per conversation, then only recalled. */
@@ -55,6 +69,8 @@ export interface ProaAnswer {
   metier: { id: string | null; label: string | null } | null;
   /** The line that answers the question; empty for version 1 payloads. */
   verdictLine: string;
+  /** What the person does first, and who to turn to (after the list). */
+  nextStep: NextStep | null;
   parts: AnswerPart[];
   /** The list's heading, which says whose certifications they are. */
   listHeading: string | null;
