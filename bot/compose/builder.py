@@ -711,7 +711,6 @@ class Composer:
             next_steps=next_steps,
             sources=sources,
             route=route,
-            next_step=self.next_step(branch) if regime == RECONVERSION and offset == 0 and not buttons else None,
         )
 
     def nothing_more(self, profile: Profile) -> Answer:

@@ -84,8 +84,8 @@ NEXT_STEP_HEADING = "Prochaine étape"
 #: By who employs the branch's workers (``employer`` of the agreement); the OPCO is the
 #: one the agreement names, the employer sends it the file (procedure rule, R6324-1).
 NEXT_STEP_BY_EMPLOYER = {
-    "agency": "Parlez-en d'abord à votre agence d'emploi, votre employeur : c'est elle qui envoie le dossier à l'{opco}.",
-    "company": "Parlez-en d'abord à votre employeur : c'est lui qui envoie le dossier à l'{opco}.",
+    "agency": "parlez-en à votre agence d'emploi, votre employeur : elle envoie le dossier à l'{opco}.",
+    "company": "parlez-en à votre employeur : il envoie le dossier à l'{opco}.",
 }
 NEXT_STEP_CPF = "Vos droits CPF se consultent sur {service}."
 CONTACT_LINE = "{name} : {url}"
@@ -259,8 +259,8 @@ ADVISER_WORDING: Mapping[str, Any] = {
     "HEADING_PROA_SAID": "Sa Pro-A (avenant conclu : {said})",
     "HEADING_METIER": "Son métier",
     "NEXT_STEP_BY_EMPLOYER": {
-        "agency": "L'agence d'emploi, son employeur, envoie le dossier à l'{opco} : l'accord écrit et la convention de formation.",
-        "company": "Son employeur envoie le dossier à l'{opco} : l'accord écrit et la convention de formation.",
+        "agency": "l'agence d'emploi, son employeur, envoie le dossier à l'{opco}.",
+        "company": "son employeur envoie le dossier à l'{opco}.",
     },
     "VERDICT_RECONVERSION": (
         "Oui, par une période de reconversion, avec l'accord de son employeur : elle remplace la Pro-A pour tout "

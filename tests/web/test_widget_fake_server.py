@@ -265,6 +265,7 @@ def test_structured_answer_card(chat: Any, fake_rasa: FakeRasa, output_dir: Path
     assert cards[1].find_elements("css selector", "a") == []
     assert "RNCP1852" in cards[1].text
 
+    open_details(chat.find(".msg--answer"))
     source_links = chat.find_all(".msg--answer .sources a")
     assert [a.get_attribute("href") for a in source_links] == [
         "https://www.legifrance.gouv.fr/conv_coll/id/KALIARTI000043074847"
@@ -334,11 +335,18 @@ def test_voir_plus_and_quick_replies(chat: Any, fake_rasa: FakeRasa) -> None:
     assert fake_rasa.received[-1][1] == "/ask_reconversion"
 
 
+def open_details(answer: Any) -> None:
+    """Opens the answer's « Détails et sources » (a click, as a person does)."""
+    for summary in answer.find_elements("css selector", "details.answer__details > summary"):
+        summary.click()
+
+
 def test_markup_in_messages_is_shown_as_text(chat: Any) -> None:
     before = chat.ask("montre-moi un script")
     chat.wait(lambda: len(chat.bot_messages()) >= before + 2, 10, "two bot messages")
     chat.wait_idle()
     plain, card = chat.bot_messages()[-2:]
+    open_details(card)
     assert '<script>window.__pwned = "script"</script>' in plain.text
     assert "<img" in plain.text
     assert "onerror=\"window.__pwned = 'card'\">Titre" in card.text
@@ -519,9 +527,13 @@ def test_v2_answer_shows_the_verdict_line_first(chat: Any) -> None:
         answer.find_element("css selector", ".answer__section").text == "BTS prévus pour d'autres métiers de la liste"
     )
     cards = answer.find_elements("css selector", ".cert-card")
-    assert cards[0].find_element("css selector", ".cert-card__metier").text == (
+    assert cards[0].find_element("css selector", ".cert-card__metier").text.replace("\u00a0", " ") == (
         "Prévu pour « Responsable d'exploitation de transport de marchandise »"
     )
+    # What is not the answer itself is folded under « Détails et sources », closed.
+    details = answer.find_element("css selector", "details.answer__details")
+    assert details.get_attribute("open") is None
+    open_details(answer)
     assert "Ce titre figure 2 fois" in cards[1].find_element("css selector", ".cert-card__note").text
     assert (
         "Rappel : depuis le 1er janvier 2026" in answer.find_element("css selector", ".answer__change--recalled").text
@@ -532,4 +544,5 @@ def test_v2_answer_shows_the_verdict_line_first(chat: Any) -> None:
         "Financement",
         "En savoir plus",
     ]
-    assert "(vérifié le 20/11/2026)" in answer.find_element("css selector", ".sources").text
+    sources = answer.find_element("css selector", ".sources").text
+    assert sources.count("vérifié le") == 1 and "(vérifié le 20/11/2026)" in sources

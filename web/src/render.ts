@@ -195,8 +195,13 @@ function renderSources(sources: readonly Source[]): HTMLParagraphElement {
     if (i > 0) p.append(document.createTextNode(" ; "));
     const href = safeHttpUrl(source.url);
     p.append(href ? externalLink(href, source.label) : el("span", "sources__item", source.label));
-    if (source.checkedOn) p.append(el("span", "sources__checked", ` (vérifié le ${frenchDay(source.checkedOn)})`));
   });
+  // « vérifié le … » once, the oldest check of the sources cited.
+  const checked = sources
+    .map((source) => source.checkedOn)
+    .filter((day): day is string => typeof day === "string" && /^\d{4}-\d{2}-\d{2}$/.test(day))
+    .sort()[0];
+  if (checked) p.append(el("span", "sources__checked", ` (vérifié le ${frenchDay(checked)})`));
   return p;
 }
 
@@ -275,12 +280,23 @@ function renderAnswer(
 /** « Prochaine étape : … » and a link to each contact's official site. */
 function renderNextStep(step: NextStep): HTMLElement {
   const box = el("p", "answer__next");
-  box.append(el("strong", "answer__next-label", `${NEXT_STEP_TEXT}\u00a0: `), document.createTextNode(frenchSpaces(step.text)));
+  box.append(el("strong", "answer__next-label", `${NEXT_STEP_TEXT}\u00a0: `));
+  // A contact named in the sentence becomes its link there; the others follow it.
+  let text = frenchSpaces(step.text);
+  const after: HTMLAnchorElement[] = [];
   for (const contact of step.contacts) {
     const href = safeHttpUrl(contact.url);
     if (!href) continue;
-    box.append(document.createTextNode(" "), externalLink(href, contact.name, "answer__contact"));
+    const at = text.indexOf(contact.name);
+    if (at >= 0) {
+      box.append(document.createTextNode(text.slice(0, at)), externalLink(href, contact.name, "answer__contact"));
+      text = text.slice(at + contact.name.length);
+    } else {
+      after.push(externalLink(href, contact.name, "answer__contact"));
+    }
   }
+  box.append(document.createTextNode(text));
+  after.forEach((link) => box.append(document.createTextNode(" "), link));
   return box;
 }
 
