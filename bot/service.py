@@ -159,9 +159,12 @@ class Assistant:
         """« Puis-je faire une Pro-A / viser un BTS ? »; ``text``, the message, tells
         which scheme was asked about (the Pro-A itself: no new one, said first)."""
         profile = with_audience(profile, text)
+        reading = self.read(text, profile) if text else None
+        if reading is not None:
+            # The time the question is about (« en 2025, pouvais-je… »), the avenant's date.
+            profile = self.with_reading(profile, reading)
         match, metier = self.resolve_metier(profile)
         decision = self.engine.decide(profile, metier.certifications if metier else None)
-        reading = self.read(text, profile) if text else None
         asked = (("both" if reading.both_schemes else reading.scheme) or "") if reading else ""
         with speaking_to(profile.audience):
             return self.answers.eligibility(profile, decision, match, metier, change_explained, scheme_asked=asked)

@@ -58,6 +58,7 @@ from bot.missing import certifications_missing, eligibility_missing
 from bot.profile import CONTRACT_LABELS, Profile
 from bot.rules import (
     ELIGIBLE,
+    NEEDS_INFORMATION,
     NOT_ELIGIBLE,
     PROA_ONGOING,
     RECONVERSION,
@@ -149,7 +150,7 @@ class Composer:
         return None
 
     def _change(self, regime: Regime, explained: bool) -> tuple[ChangeNote | None, list[Rule]]:
-        """The 2026 change: in full the first time, then recalled with « En savoir plus »."""
+        """The 2026 change: in full the first time, then recalled with « Ce qui change en 2026 »."""
         if regime not in (RECONVERSION, PROA_ONGOING):
             return None, []
         heading = french.HEADING_CHANGE.format(year=self._year())
@@ -438,6 +439,9 @@ class Composer:
         change, change_rules = self._change(regime, change_explained)
         sources = _source_items(metier_sources + list_sources + [r.source for r in rules_used + change_rules])
         missing = eligibility_missing(decision.missing, match, metier)
+        if not buttons and decision.verdict == NEEDS_INFORMATION and "contract" in decision.missing:
+            # « Cela dépend de votre type de contrat » asks it, with a button per contract.
+            buttons = steps.contract_buttons(CONTRACT_LABELS)
         next_steps = (
             ()
             if buttons

@@ -59,7 +59,8 @@ MONTHS_RANGE = "De {low} à {high} mois"
 
 # -- 2026 change -----------------------------------------------------------------------
 CHANGE_RECALL = "Rappel : depuis le {switch}, la période de reconversion remplace la Pro-A."
-MORE_ABOUT_CHANGE = "En savoir plus"
+#: An explicit label: it says what follows (the 2026 change explained in full).
+MORE_ABOUT_CHANGE = "Ce qui change en 2026"
 
 # -- next steps ------------------------------------------------------------------------
 #: Titles of the quick replies, by FAQ topic (topics without a title get no button).

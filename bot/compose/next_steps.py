@@ -4,7 +4,7 @@ dead end. Payloads are Rasa intents with entities, so they work on every channel
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from bot.compose import french
 from bot.compose.parts import AnswerTopic, Button, faq_topic
@@ -51,6 +51,20 @@ def metier_button(label: str, metier_id: str) -> Button:
     return Button(label, "/inform" + json.dumps({"metier_id": metier_id}, ensure_ascii=False))
 
 
+#: The contracts offered when an answer depends on the contract (codes of
+#: knowledge/contracts.yml, as the form's question offers them in domain.yml).
+CONTRACT_CHOICES = ("cdi_interimaire", "contrat_de_mission", "cdi", "cdd")
+
+
+def contract_buttons(labels: Mapping[str, str]) -> tuple[Button, ...]:
+    """One button per contract of :data:`CONTRACT_CHOICES`, labelled as knowledge names it."""
+    return tuple(
+        Button(labels[code], "/inform" + json.dumps({"contract": code}, ensure_ascii=False))
+        for code in CONTRACT_CHOICES
+        if code in labels
+    )
+
+
 #: The intent a « Voir plus » button sends (domain.yml, ``show_more``).
 SHOW_MORE_PAYLOAD = "/show_more"
 
@@ -61,7 +75,7 @@ def more_button() -> Button:
 
 
 def change_button() -> Button:
-    """« En savoir plus » on the 2026 change."""
+    """« Ce qui change en 2026 » on the 2026 change."""
     return Button(french.MORE_ABOUT_CHANGE, faq_payload("periode_reconversion"))
 
 

@@ -171,7 +171,7 @@ CHANGE_RECALLED = ChangeKind.RECALLED
 @dataclass(frozen=True)
 class ChangeNote:
     """The 2026 change: explained in full once, then recalled in a few words with a
-    button « En savoir plus »."""
+    button « Ce qui change en 2026 »."""
 
     kind: ChangeKind
     heading: str
@@ -235,7 +235,7 @@ class Answer:
 
     @property
     def buttons(self) -> tuple[Button, ...]:
-        """Every quick reply, in the order shown: choices, next steps, « En savoir plus »."""
+        """Every quick reply, in the order shown: choices, next steps, « Ce qui change en 2026 »."""
         buttons = list(self.choices) + list(self.next_steps)
         if self.change and self.change.button and self.change.button not in buttons:
             buttons.append(self.change.button)

@@ -390,7 +390,7 @@ def test_faq_is_answered_again_for_another_branch(monkeypatch, real_assistant):
     messages, events = run(ActionAnswerFaq(), make_tracker(slots, intent="inform", text="et en SDLM ?", after=after))
     expected = real_assistant.answer_faq("duration", profile_from_slots(slots), change_explained=True)
     assert texts(messages) == expected.text
-    # Already explained in this conversation: only recalled, with « En savoir plus ».
+    # Already explained in this conversation: only recalled, with « Ce qui change en 2026 ».
     assert "Rappel : depuis le 1er janvier 2026" in texts(messages)
     assert "même si la formation commence après" not in texts(messages)
     assert events == []
@@ -408,7 +408,7 @@ def test_the_2026_change_is_explained_once_per_conversation(monkeypatch):
     assert "même si la formation commence après" not in texts(messages)
     assert "Rappel : depuis le 1er janvier 2026" in texts(messages)
     assert "change_2026_explained" not in slot_events(events)
-    assert any(b["title"] == "En savoir plus" for m in messages for b in m.get("buttons") or [])
+    assert any(b["title"] == "Ce qui change en 2026" for m in messages for b in m.get("buttons") or [])
 
 
 def real_domain() -> dict[str, Any]:

@@ -310,7 +310,7 @@ def test_the_2026_change_is_explained_once_then_recalled_with_a_button(assistant
     assert later.change.kind == "recalled" and not later.change_explained
     assert "même si la formation commence après" not in later.text
     assert later.change.text in later.text and len(later.change.text) < 120
-    assert later.buttons[-1].title == "En savoir plus"
+    assert later.buttons[-1].title == "Ce qui change en 2026"
     assert later.buttons[-1].payload == '/faq{"faq_topic": "periode_reconversion"}'
     # Asking about the période de reconversion itself explains the change.
     assert assistant.answer_faq("periode_reconversion", Profile(today=TODAY)).change_explained
@@ -514,3 +514,20 @@ def test_every_rule_that_says_vous_has_a_third_person_summary(assistant):
         if ADDRESSES.search(rule.summary):
             adviser = rule.summary_for(True)
             assert adviser != rule.summary and not ADDRESSES.search(adviser.replace("renseignez-vous", "")), rule.id
+
+
+def test_a_past_question_on_the_eligibility_path_gets_the_rules_of_its_time(assistant):
+    # The Rasa eligibility action passes the message: « en 2025 » is read as the past.
+    answer = assistant.answer_eligibility(
+        Profile(today=TODAY, contract="cdi_interimaire"), text="en 2025, est-ce que je pouvais faire une pro-a ?"
+    )
+    assert answer.verdict_line.startswith("Oui") and "Pro-A" in answer.verdict_line
+    assert "période de reconversion" not in answer.verdict_line
+
+
+def test_an_answer_that_depends_on_the_contract_asks_it_with_buttons(assistant):
+    answer = assistant.answer_eligibility(Profile(today=TODAY), text="en 2025, est-ce que je pouvais faire une pro-a ?")
+    assert answer.verdict_line.startswith("Cela dépend de votre type de contrat")
+    payloads = [b.payload for b in answer.choices]
+    assert '/inform{"contract": "cdi_interimaire"}' in payloads and '/inform{"contract": "contrat_de_mission"}' in payloads
+    assert all(b.title for b in answer.choices)

@@ -110,7 +110,7 @@ def test_the_2026_change_is_explained_once_then_recalled(rasa_server):
     assert "même si la formation commence après" not in second, second
     assert "Rappel : depuis le 1er janvier 2026" in second, second
     buttons = [b.get("title") for m in second_messages for b in (m.get("buttons") or [])]
-    assert "En savoir plus" in buttons, second_messages
+    assert "Ce qui change en 2026" in buttons, second_messages
     tracker = rasa_server.tracker(sender)
     assert tracker["slots"]["change_2026_explained"] is True
 

@@ -375,8 +375,14 @@ def test_reload_keeps_session_and_history(chat: Any, fake_rasa: FakeRasa) -> Non
     chat.wait_bot(before)
     assert fake_rasa.received[-1][0] == first_sender
 
-    # "Nouvelle conversation" starts a new session.
+    # "Nouvelle conversation" asks first: « Annuler » keeps everything…
     chat.find("#new-conversation").click()
+    assert chat.find("#confirm-new").is_displayed()
+    chat.find("#confirm-new-no").click()
+    assert not chat.find("#confirm-new").is_displayed() and chat.user_messages()
+    # …« Effacer » starts a new session.
+    chat.find("#new-conversation").click()
+    chat.find("#confirm-new-yes").click()
     chat.wait_status("online")
     assert chat.user_messages() == []
     before = chat.ask("bonjour")

@@ -86,7 +86,7 @@ def test_phone_first_screen_holds_the_verdict_and_the_first_item(
         if name == "duree-puis-financement":
             # Second answer of the conversation: the 2026 change is only recalled.
             assert answer.find_elements("css selector", ".answer__change--recalled")
-            assert "En savoir plus" in [b.text for b in answer.find_elements("css selector", ".choice")]
+            assert "Ce qui change en 2026" in [b.text for b in answer.find_elements("css selector", ".choice")]
         if name == "bonjour-puis-duree":
             greeting = chat.bot_messages()[0]
             titles = [b.text for b in greeting.find_elements("css selector", ".choice")]

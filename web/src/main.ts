@@ -265,7 +265,40 @@ function start(): void {
     input.focus();
   });
 
+  // « Nouvelle conversation » wipes the chat: it asks first (when there is something to lose).
+  const confirmBox = byId<HTMLDivElement>("confirm-new");
+  const confirmYes = byId<HTMLButtonElement>("confirm-new-yes");
+  const confirmNo = byId<HTMLButtonElement>("confirm-new-no");
+  const closeConfirm = (): void => {
+    confirmBox.hidden = true;
+    newConversation.setAttribute("aria-expanded", "false");
+  };
+  newConversation.setAttribute("aria-expanded", "false");
   newConversation.addEventListener("click", () => {
+    if (history.length === 0) {
+      startNewConversation();
+      return;
+    }
+    confirmBox.hidden = false;
+    newConversation.setAttribute("aria-expanded", "true");
+    confirmYes.focus();
+  });
+  confirmNo.addEventListener("click", () => {
+    closeConfirm();
+    newConversation.focus();
+  });
+  confirmBox.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      closeConfirm();
+      newConversation.focus();
+    }
+  });
+  confirmYes.addEventListener("click", () => {
+    closeConfirm();
+    startNewConversation();
+  });
+
+  function startNewConversation(): void {
     pending = [];
     outbox.length = 0;
     awaiting = undefined;
@@ -278,7 +311,7 @@ function start(): void {
     setStatus("connecting");
     socket.connect();
     input.focus();
-  });
+  }
 
   renderAll();
 }
