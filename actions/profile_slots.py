@@ -105,9 +105,7 @@ def profile_from_tracker(tracker: Any, on: date | None = None) -> Profile:
     adviser on Slack and Teams or when the message speaks of a worker (« mon intérimaire »)."""
     profile = profile_from_slots(current_slots(tracker), on)
     text = (getattr(tracker, "latest_message", None) or {}).get("text")
-    if tracker.get_latest_input_channel() in ADVISER_CHANNELS or (
-        isinstance(text, str) and speaks_of_a_worker(text)
-    ):
+    if tracker.get_latest_input_channel() in ADVISER_CHANNELS or (isinstance(text, str) and speaks_of_a_worker(text)):
         return profile.with_(audience=ADVISER)
     return profile
 

@@ -70,7 +70,7 @@ def ask(url: str, message: str, timeout: float) -> str:
     request = urllib.request.Request(
         f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
     )
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback URL)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         messages = json.loads(response.read())
     texts = [str(m["text"]) for m in messages if m.get("text")]
     return texts[0] if texts else ""
@@ -105,7 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--list", type=int, default=0, help="print up to N offending answers of each kind")
     args = parser.parse_args(argv)
 
-    sets = {"external": [q for p in EXTERNAL if p.exists() for q in first_turns(p)], "heldout": list(first_turns(HELDOUT))}
+    sets = {
+        "external": [q for p in EXTERNAL if p.exists() for q in first_turns(p)],
+        "heldout": list(first_turns(HELDOUT)),
+    }
     status = 0
     for name, questions in sets.items():
         no_with_route: list[str] = []

@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 rows.append({"question": question, **measured})
             heights = [r["bubble"] for r in rows]
             area = rows[0]["area"] if rows else 0
-            fit = sum(h <= r["area"] for h, r in zip(heights, rows))
+            fit = sum(r["bubble"] <= r["area"] for r in rows)
             print(
                 f"== {name}: {len(rows)} answers, chat area {area:.0f} px: {fit} fit it;"
                 f" median {statistics.median(heights):.0f} px, max {max(heights):.0f} px"

@@ -53,6 +53,20 @@ def answer_record(payload: Mapping[str, Any]) -> dict[str, Any]:
         "verdict_line": payload.get("verdict_line"),
         "topic": payload.get("topic"),
         "understood": payload.get("understood"),
+        # What the channels fold (« Détails et sources »), for a channel that shows it on
+        # demand (Slack: actions/details.py).
+        "details": details_of(payload),
+    }
+
+
+def details_of(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The folded part of a structured answer: detail parts, list notes, 2026 change, sources."""
+    listing = payload.get("list")
+    return {
+        "parts": [p for p in payload.get("parts") or [] if isinstance(p, Mapping) and p.get("detail") is True],
+        "notes": list(listing.get("notes") or []) if isinstance(listing, Mapping) else [],
+        "change": payload.get("change"),
+        "sources": list(payload.get("sources") or []),
     }
 
 

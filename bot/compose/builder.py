@@ -138,7 +138,9 @@ class Composer:
             return french.HEADING_RECONVERSION.format(year=self._year())
         if regime == PROA_ONGOING:
             if profile is not None and profile.avenant_signed_on:
-                return french.worded("HEADING_PROA_YOURS").format(signed_on=french.french_date(profile.avenant_signed_on))
+                return french.worded("HEADING_PROA_YOURS").format(
+                    signed_on=french.french_date(profile.avenant_signed_on)
+                )
             return french.HEADING_PROA_BEFORE.format(year=self._year())
         return french.HEADING_PROA
 
@@ -166,7 +168,9 @@ class Composer:
             service = self.kb.contact("cpf")
             if service is None:
                 return None
-            return NextStep(french.NEXT_STEP_CPF.format(service=service.name), (ContactLink(service.name, service.url),))
+            return NextStep(
+                french.NEXT_STEP_CPF.format(service=service.name), (ContactLink(service.name, service.url),)
+            )
         opco = self.kb.contact("opco", branch.idcc)
         text = french.worded_map("NEXT_STEP_BY_EMPLOYER")[branch.agreement.employer].format(opco=branch.agreement.opco)
         return NextStep(text, (ContactLink(opco.name, opco.url),) if opco else ())
@@ -241,7 +245,10 @@ class Composer:
             note = self._branch_note()
             if note is not None:
                 rules.append(note)
-        texts = [self._with_opco(said_to_audience(r), branch) if r.values.get("verified") is False else said_to_audience(r) for r in rules]
+        texts = [
+            self._with_opco(said_to_audience(r), branch) if r.values.get("verified") is False else said_to_audience(r)
+            for r in rules
+        ]
         if branch.agreement.annex_version:
             texts.insert(0, french.LIST_FROM.format(version=branch.agreement.annex_version))
         return texts, rules
@@ -333,7 +340,9 @@ class Composer:
             if codes & {ReasonCode.RECONVERSION_CONTRACT_RULE, ReasonCode.CONTRACT_OUT_OF_SCOPE_RULE}:
                 # The law leaves this contract open: no « oui » the sources do not give.
                 to_confirm = (
-                    french.worded("VERDICT_RECONVERSION_TO_CONFIRM_PROA_ASKED") if proa_asked else french.worded("VERDICT_RECONVERSION_TO_CONFIRM")
+                    french.worded("VERDICT_RECONVERSION_TO_CONFIRM_PROA_ASKED")
+                    if proa_asked
+                    else french.worded("VERDICT_RECONVERSION_TO_CONFIRM")
                 )
                 line = in_part = to_confirm.format(switch=switch, opco=opco)
             else:
@@ -427,9 +436,7 @@ class Composer:
                     if decision.assumed_contract
                     else None
                 )
-                kept = tuple(
-                    s for s in first.sentences if (s == in_part and line != regime_line) or s == assumed
-                )
+                kept = tuple(s for s in first.sentences if (s == in_part and line != regime_line) or s == assumed)
                 rest = tuple(s for s in first.sentences if s not in kept)
                 parts[0:1] = [Part(first.heading, first.figure, kept, regime)] + (
                     [Part(None, None, rest, regime, detail=True)] if rest else []
@@ -470,14 +477,14 @@ class Composer:
             next_step=self.next_step(branch) if regime == RECONVERSION and not buttons else None,
         )
 
-    def _no_target_line(
-        self, regime: Regime, target: str, metier: Metier, others: bool
-    ) -> tuple[str, Route | None]:
+    def _no_target_line(self, regime: Regime, target: str, metier: Metier, others: bool) -> tuple[str, Route | None]:
         """The verdict line when the métier's list has no certification of the kind aimed
         at: the route that is open first (today the période de reconversion, which may aim
         at any RNCP certification; under the Pro-A the list's other métiers), else « Non »."""
         if regime == RECONVERSION:
-            return french.worded("VERDICT_NO_TARGET_RECONVERSION").format(target=target, metier=metier.label), Route.RECONVERSION
+            return french.worded("VERDICT_NO_TARGET_RECONVERSION").format(
+                target=target, metier=metier.label
+            ), Route.RECONVERSION
         if others:
             return french.VERDICT_NO_TARGET_OTHERS.format(target=target, metier=metier.label), Route.OTHER_METIER
         return french.VERDICT_NO_TARGET.format(target=target, metier=metier.label), None
@@ -491,6 +498,7 @@ class Composer:
         pool = unique_certifications(certifications)
         own_levels = [lvl for lvl in (_level_number(c.level) for c in metier.certifications) if lvl is not None]
         reference = max(own_levels) if own_levels else None
+
         def same_sub_sector(m: Metier) -> bool:
             return m.sector == metier.sector and m.sub_sector == metier.sub_sector
 
@@ -522,7 +530,9 @@ class Composer:
         if decision.regime == PROA_ONGOING and reasons:
             reasons.pop(0)  # « votre avenant a été conclu avant 2026 »: the heading says it
         if decision.assumed_contract:
-            sentences.append(french.worded("ASSUMED_CONTRACT").format(contract=CONTRACT_LABELS[decision.assumed_contract]))
+            sentences.append(
+                french.worded("ASSUMED_CONTRACT").format(contract=CONTRACT_LABELS[decision.assumed_contract])
+            )
         sentences += [french.reason_text(r) for r in reasons]
         figure = None
         if decision.verdict != NOT_ELIGIBLE and decision.duration and decision.duration.min_months is not None:
@@ -865,9 +875,7 @@ class Composer:
 PART_BUDGET = 240
 
 
-def split_part(
-    heading: str | None, figure: str | None, sentences: Sequence[str], regime: Regime | None
-) -> list[Part]:
+def split_part(heading: str | None, figure: str | None, sentences: Sequence[str], regime: Regime | None) -> list[Part]:
     """The part under its heading with the first sentences (at least one) up to
     :data:`PART_BUDGET` characters, then a detail paragraph with the others (same
     regime), folded under « Détails et sources »."""

@@ -116,7 +116,9 @@ VERDICT_RECONVERSION_BOTH_ASKED = (
     "conclu depuis le {switch}."
 )
 #: The regime's verdict inside its part, when the verdict line answers a narrower question.
-PART_RECONVERSION = "Depuis le {switch}, la période de reconversion remplace la Pro-A : c'est elle que vous pouvez demander."
+PART_RECONVERSION = (
+    "Depuis le {switch}, la période de reconversion remplace la Pro-A : c'est elle que vous pouvez demander."
+)
 VERDICT_TOO_LATE = (
     "C'est une période de reconversion : votre avenant, conclu le {signed_on}, après le {last_start}, "
     "ne peut plus ouvrir de Pro-A."

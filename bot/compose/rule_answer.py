@@ -229,7 +229,13 @@ class RuleAnswers:
         if other is not None:
             other_regime = self._regime(other, search)
             parts.append(
-                Part(self._heading(other_regime, search, profile), None, (said_to_audience(other),), other_regime, detail=True)
+                Part(
+                    self._heading(other_regime, search, profile),
+                    None,
+                    (said_to_audience(other),),
+                    other_regime,
+                    detail=True,
+                )
             )
             used.append(other)
         change, change_rules = self.composer.change_note(

@@ -8,6 +8,7 @@ URL, a version 1 payload has no verdict line nor parts, …).
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -97,6 +98,22 @@ def next_step_of(payload: dict[str, Any]) -> dict[str, Any] | None:
         if isinstance(c, dict) and c.get("name") and safe_url(c.get("url"))
     ]
     return {"label": NEXT_STEP_HEADING, "text": step["text"].strip(), "contacts": contacts}
+
+
+#: The intent of « Détails et sources » on Slack (domain.yml; a button, never typed text).
+SHOW_DETAILS_INTENT = "show_details"
+
+
+def details_command(answer_id: str) -> str:
+    """The payload of « Détails et sources »: ``/show_details{"answer_id": "…"}``."""
+    return "/" + SHOW_DETAILS_INTENT + json.dumps({"answer_id": answer_id})
+
+
+def answer_id_of_payload(payload: dict[str, Any]) -> str | None:
+    """The id the answer was given (its feedback offer names it), or None."""
+    offer = payload.get("feedback")
+    answer_id = offer.get("answer_id") if isinstance(offer, dict) else None
+    return answer_id if isinstance(answer_id, str) and answer_id else None
 
 
 def buttons_of(payload: dict[str, Any]) -> list[dict[str, str]]:

@@ -28,6 +28,7 @@ the interaction's ``response_url`` (:func:`after_choice`, used by
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from bot.compose.french import DETAILS_HEADING
@@ -35,10 +36,12 @@ from bot.compose.parts import ChangeKind
 from bot.feedback import GIVEN as FEEDBACK_GIVEN
 from bot.render._common import (
     CHOSEN,
+    answer_id_of_payload,
     buttons_with_more,
     certifications_of,
     change_of,
     checked_on_of,
+    details_command,
     feedback_of,
     level_suffix,
     list_heading_of,
@@ -218,8 +221,17 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
         links = " · ".join(link(c["url"], c["name"]) for c in step["contacts"])
         blocks.append(_mrkdwn_section(f"*{escape(step['label'])}* : {escape(step['text'])} {links}".strip()))
 
-    # « Voir plus » is the first button below: no « écrivez « voir plus » » beside it.
-    buttons = buttons_with_more(payload)[:ACTIONS_MAX]
+    # What is not the answer itself: detail parts, list notes, the 2026 change, sources.
+    details = _details_blocks(payload)
+    answer_id = answer_id_of_payload(payload)
+
+    # « Voir plus » is the first button below: no « écrivez « voir plus » » beside it. The
+    # details stay behind « Détails et sources » when the answer has an id to ask them by
+    # (actions/details.py sends them); else they follow in small print.
+    behind_button = bool(details and answer_id)
+    buttons = buttons_with_more(payload)[: ACTIONS_MAX - 1 if behind_button else ACTIONS_MAX]
+    if behind_button and answer_id:
+        buttons.append({"title": DETAILS_HEADING, "payload": details_command(answer_id)})
     if buttons:
         blocks.append(
             {
@@ -228,36 +240,8 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
                 "elements": [_button(i, b["title"], b["payload"]) for i, b in enumerate(buttons)],
             }
         )
-
-    # What is not the answer itself, in small print under the buttons: detail parts,
-    # list notes, the 2026 change, then the sources (one line each, checked once).
-    details = [escape(_part_text(part).replace("*", "")) for part in parts_of(payload, detail=True)]
-    details += [escape(note) for note in list_notes_of(payload)]
-    change = change_of(payload)
-    if change:
-        heading = (
-            f"*{escape(change['heading'])}* " if change["kind"] == ChangeKind.EXPLAINED and change["heading"] else ""
-        )
-        details.append(heading + escape(change["text"]))
-    if details:
-        # One context block (at most ten elements), so that a long answer shortened to
-        # 50 blocks keeps it with the buttons and the sources.
-        elements = [f"*{escape(DETAILS_HEADING)}*", *details][:CONTEXT_ELEMENTS_MAX]
-        blocks.append(
-            {
-                "type": "context",
-                "block_id": DETAILS_BLOCK,
-                "elements": [{"type": "mrkdwn", "text": _truncate(e, CONTEXT_TEXT_MAX)} for e in elements],
-            }
-        )
-
-    sources = sources_of(payload)
-    if sources:
-        lines = [f"• {link(s.get('url'), s.get('label'))}" for s in sources]
-        checked = checked_on_of(sources)
-        if checked:
-            lines.append(escape(checked))
-        blocks.append(_context(f"{sources_heading(len(sources))}\n" + "\n".join(lines), SOURCES_BLOCK))
+    if details and not behind_button:
+        blocks += details
 
     feedback = feedback_of(payload)
     if feedback:
@@ -278,6 +262,52 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
     if blocks:
         message["blocks"] = _cap(blocks)
     return {"json_message": message}
+
+
+def _details_blocks(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The details of an answer in small print: one context block (at most ten elements,
+    so that a long answer cut to 50 blocks keeps it), then the sources, one line each and
+    checked once."""
+    details = [escape(_part_text(part).replace("*", "")) for part in parts_of(dict(payload), detail=True)]
+    details += [escape(note) for note in list_notes_of(dict(payload))]
+    change = change_of(dict(payload))
+    if change:
+        heading = (
+            f"*{escape(change['heading'])}* " if change["kind"] == ChangeKind.EXPLAINED and change["heading"] else ""
+        )
+        details.append(heading + escape(change["text"]))
+    blocks: list[dict[str, Any]] = []
+    if details:
+        elements = [f"*{escape(DETAILS_HEADING)}*", *details][:CONTEXT_ELEMENTS_MAX]
+        blocks.append(
+            {
+                "type": "context",
+                "block_id": DETAILS_BLOCK,
+                "elements": [{"type": "mrkdwn", "text": _truncate(e, CONTEXT_TEXT_MAX)} for e in elements],
+            }
+        )
+    sources = sources_of(dict(payload))
+    if sources:
+        lines = [f"• {link(s.get('url'), s.get('label'))}" for s in sources]
+        checked = checked_on_of(sources)
+        if checked:
+            lines.append(escape(checked))
+        blocks.append(_context(f"{sources_heading(len(sources))}\n" + "\n".join(lines), SOURCES_BLOCK))
+    return blocks
+
+
+def render_details(details: Mapping[str, Any]) -> dict[str, Any]:
+    """The Slack message of an answer's details (``details`` of its record,
+    :func:`bot.outcomes.details_of`), sent when « Détails et sources » is clicked."""
+    payload = {
+        "parts": [{**part, "detail": True} for part in details.get("parts") or [] if isinstance(part, Mapping)],
+        "list": {"notes": list(details.get("notes") or [])},
+        "change": details.get("change"),
+        "sources": list(details.get("sources") or []),
+    }
+    blocks = _details_blocks(payload)
+    text = DETAILS_HEADING
+    return {"json_message": {"text": text, "blocks": blocks[:BLOCKS_MAX]}} if blocks else {"text": text}
 
 
 def after_choice(blocks: list[dict[str, Any]], chosen_title: str, block_id: str | None = None) -> list[dict[str, Any]]:

@@ -468,7 +468,9 @@ def test_the_pro_a_asked_about_is_answered_first_then_the_route(assistant):
     asked = assistant.answer_eligibility(
         Profile(today=TODAY, contract="cdi_interimaire"), text="puis-je encore faire une Pro-A ?"
     )
-    assert asked.verdict_line.startswith("Pour une nouvelle Pro-A, non : pour un avenant conclu depuis le 1er janvier 2026")
+    assert asked.verdict_line.startswith(
+        "Pour une nouvelle Pro-A, non : pour un avenant conclu depuis le 1er janvier 2026"
+    )
     assert "période de reconversion" in asked.verdict_line and asked.route == "periode_reconversion"
     wanted = assistant.answer_eligibility(
         Profile(today=TODAY, contract="cdi_interimaire"), text="je voudrais me former"
@@ -497,7 +499,9 @@ def test_an_adviser_speaking_of_a_worker_gets_the_third_person(assistant):
     assert "son employeur" in answer.verdict_line and not ADDRESSES.search(answer.verdict_line)
     assert answer.next_step is not None and not ADDRESSES.search(answer.next_step.text)
     assert "OPCO AKTO" in answer.next_step.text
-    worker = assistant.answer_eligibility(Profile(today=TODAY, contract="cdi_interimaire"), text="je voudrais me former")
+    worker = assistant.answer_eligibility(
+        Profile(today=TODAY, contract="cdi_interimaire"), text="je voudrais me former"
+    )
     assert "votre employeur" in worker.verdict_line
 
 
@@ -529,5 +533,7 @@ def test_an_answer_that_depends_on_the_contract_asks_it_with_buttons(assistant):
     answer = assistant.answer_eligibility(Profile(today=TODAY), text="en 2025, est-ce que je pouvais faire une pro-a ?")
     assert answer.verdict_line.startswith("Cela dépend de votre type de contrat")
     payloads = [b.payload for b in answer.choices]
-    assert '/inform{"contract": "cdi_interimaire"}' in payloads and '/inform{"contract": "contrat_de_mission"}' in payloads
+    assert (
+        '/inform{"contract": "cdi_interimaire"}' in payloads and '/inform{"contract": "contrat_de_mission"}' in payloads
+    )
     assert all(b.title for b in answer.choices)

@@ -125,7 +125,11 @@ def test_slack_keeps_the_question_of_a_long_answer():
     ids = [b.get("block_id") for b in slack.render(payload)["json_message"]["blocks"]]
     assert len(ids) == slack.BLOCKS_MAX
     assert ids[-2:] == ["proa_feedback_question", "proa_feedback"]
-    assert {"proa_verdict", "proa_quick_replies", "proa_sources"} <= set(ids)
+    assert {"proa_verdict", "proa_quick_replies"} <= set(ids)
+    # The sources are behind « Détails et sources » (the answer has an id to ask them by).
+    blocks = slack.render(payload)["json_message"]["blocks"]
+    [replies] = [b for b in blocks if b.get("block_id") == "proa_quick_replies"]
+    assert replies["elements"][-1]["text"]["text"] == "Détails et sources"
 
 
 def test_slack_click_changes_only_its_block():

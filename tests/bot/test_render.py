@@ -393,7 +393,9 @@ def test_v2_teams_verdict_is_the_first_text_block(answer):
     assert card["actions"][0]["title"] == "Voir plus"
     # The details are folded (shown by « Détails et sources »), with the day the sources
     # were checked said once, in French.
-    toggle = next(b for b in card["body"] if b["type"] == "ActionSet" and b["actions"][0]["type"] == "Action.ToggleVisibility")
+    toggle = next(
+        b for b in card["body"] if b["type"] == "ActionSet" and b["actions"][0]["type"] == "Action.ToggleVisibility"
+    )
     assert toggle["actions"][0]["title"] == "Détails et sources"
     details = next(b for b in card["body"] if b.get("id") == teams_render.DETAILS_ID)
     assert details["isVisible"] is False and toggle["actions"][0]["targetElements"] == [teams_render.DETAILS_ID]

@@ -29,7 +29,9 @@ FIRST_SCREEN_MAX = 600
 
 #: A verdict word at the start (« À confirmer auprès de votre OPCO » where the texts leave
 #: it open), or a figure (digits with a unit) in the line.
-VERDICT = re.compile(r"^(Oui|Non|Cela dépend|À confirmer|C'est une période de reconversion|Pour une nouvelle Pro-A, non)\b")
+VERDICT = re.compile(
+    r"^(Oui|Non|Cela dépend|À confirmer|C'est une période de reconversion|Pour une nouvelle Pro-A, non)\b"
+)
 FIGURE = re.compile(r"\d[\d  ,]*\s*(mois|heures|€|jours|%|certifications?|BTS|CAP)")
 
 #: (name, question, what the first line must hold: "verdict", "figure" or a word).
