@@ -418,9 +418,20 @@ _ASKS_ELIGIBILITY = re.compile(
 )
 
 
+#: An open question (« quels profils… », « qui peut… ») asks a rule, not whether the person may.
+_OPEN_START = re.compile(r"^\W*(?:qui|quels?|quelles?|lesquel(?:le)?s?|combien|comment|quand)\b")
+#: The person speaking of themself (« quelles formations puis-je faire ? » asks for them).
+_FIRST_PERSON = re.compile(r"\b(?:je|j|moi|me|m|mon|ma|mes)\b")
+
+
 def asks_eligibility(text: str) -> bool:
-    """Whether a message asks if the person may have a Pro-A or a période de reconversion."""
-    return _ASKS_ELIGIBILITY.search(fold(text)) is not None
+    """Whether a message asks if the person may have a Pro-A or a période de reconversion:
+    « puis-je… », « mon intérimaire peut-il… », but not an open question on who may
+    (« quels profils peuvent avoir une Pro-A allongée ? »), which a rule answers."""
+    folded = fold(text)
+    if _ASKS_ELIGIBILITY.search(folded) is None:
+        return False
+    return not (_OPEN_START.match(folded) and not _FIRST_PERSON.search(folded))
 
 
 def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestion:

@@ -173,3 +173,20 @@ def test_profile_words_schema_rejects_a_bad_file(tmp_path):
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(jsonschema.ValidationError):
         profile_words.__wrapped__(bad)
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        ("est-ce que je peux faire une pro-a ?", True),
+        ("mon intérimaire peut-il en bénéficier ?", True),
+        ("quelles formations puis-je faire ?", True),
+        # An open question on who may asks a rule, not whether the person may.
+        ("quels profils peuvent avoir une pro-a allongée jusqu'à 36 mois ?", False),
+        ("qui peut faire une pro-a ?", False),
+    ],
+)
+def test_an_open_question_on_who_may_is_not_the_person_asking(text, asks):
+    from bot.understanding.parse import asks_eligibility
+
+    assert asks_eligibility(text) is asks
