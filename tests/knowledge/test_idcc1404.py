@@ -141,7 +141,7 @@ def test_rule_format(agreement: dict[str, Any]) -> None:
             "valid_until",
             "source",
         }
-        assert required <= set(rule) <= required | {"answer"}, rule["id"]
+        assert required <= set(rule) <= required | {"answer", "adviser_summary"}, rule["id"]
         assert rule["id"].startswith("idcc1404.") and rule["id"] not in ids
         ids.add(rule["id"])
         assert rule["topic"] in TOPICS, rule["id"]
