@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import traceback
+from abc import ABC, abstractmethod
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -73,6 +74,23 @@ def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, answer: Answ
     if answer.change_explained and not change_explained(tracker):
         return [SlotSet(CHANGE_SLOT, True)]
     return []
+
+
+class GuardedAction(Action, ABC):
+    """An action whose unexpected errors become a French apology, never a crash (for the
+    actions that read no profile slot: feedback, details)."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        try:
+            self.act(dispatcher, tracker)
+        except Exception as error:
+            log_failure(self.name(), error)
+            apologise(dispatcher)
+        return []
+
+    @abstractmethod
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """Do the work (exceptions are handled by :meth:`run`)."""
 
 
 def log_failure(action_name: str, error: BaseException) -> None:

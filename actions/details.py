@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import apologise, latest_entities, log_failure
+from actions.common import GuardedAction, latest_entities
 from actions.rendering import SLACK
 from bot import feedback
 from bot.compose.french import DETAILS_HEADING
@@ -27,19 +26,11 @@ from bot.render import slack
 MISSING_RESPONSE = "utter_details_missing"
 
 
-class ActionShowDetails(Action):
+class ActionShowDetails(GuardedAction):
     """Sends the details of the answer a « Détails et sources » button names."""
 
     def name(self) -> str:
         return "action_show_details"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        try:
-            self.act(dispatcher, tracker)
-        except Exception as error:
-            log_failure(self.name(), error)
-            apologise(dispatcher)
-        return []
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         answer_id = feedback.answer_id_of(latest_entities(tracker, feedback.ANSWER_ID_ENTITY))

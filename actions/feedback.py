@@ -16,13 +16,10 @@ again. Nothing of the conversation is logged.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import apologise, latest_entities, log_failure
+from actions.common import GuardedAction, latest_entities
 from actions.metrics import count_feedback
 from bot import feedback
 from bot.feedback import FEEDBACK_METADATA, NO
@@ -34,19 +31,11 @@ ASK_COMMENT_RESPONSE = "utter_feedback_no"
 UNCLEAR_RESPONSE = "utter_ask_rephrase"
 
 
-class ActionFeedback(Action):
+class ActionFeedback(GuardedAction):
     """Records a « Cette réponse vous aide ? » click and thanks the person."""
 
     def name(self) -> str:
         return "action_feedback"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        try:
-            self.act(dispatcher, tracker)
-        except Exception as error:
-            log_failure(self.name(), error)
-            apologise(dispatcher)
-        return []
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         entities = latest_entities(tracker, feedback.HELPFUL_ENTITY) + latest_entities(
