@@ -8,8 +8,8 @@ read for their questions only) and of the team's held-out set, this prints:
   person who reads only the first line gives up although they can train;
 - how many answers hold a « Oui » and a « Non » at the start of a sentence at once;
 - how many answers put more than 600 characters before their first list (for an answer
-  without a list: the verdict line and its first paragraph, what a phone's first screen
-  holds), with the median and the largest;
+  without a list: what comes before the folded « Détails et sources », or the verdict
+  line and its first paragraph), with the median and the largest;
 - how many cut a sentence (an unclosed parenthesis or « ») or say the same figure twice.
 
 The checks read the answer's text only (what every channel shows), never the payload
@@ -76,10 +76,18 @@ def ask(url: str, message: str, timeout: float) -> str:
     return texts[0] if texts else ""
 
 
+#: The heading of what every channel folds (bot/compose/french.py, DETAILS_HEADING).
+FOLD = "\n\nDétails et sources\n"
+
+
 def first_screen(text: str) -> str:
-    """The text before the first list, or the verdict line and the first paragraph."""
+    """What a phone's first screen holds: the text before the first list; for an answer
+    without a list, the text before the folded details (« Détails et sources »), or the
+    verdict line and the first paragraph when the answer folds nothing."""
     if "\n1. " in text:
         return text.split("\n1. ")[0]
+    if FOLD in text:
+        return text.split(FOLD)[0]
     return "\n\n".join(text.split("\n\n")[:2])
 
 

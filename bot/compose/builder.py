@@ -425,10 +425,12 @@ class Composer:
             first = parts[0]
             parts[0] = Part(first.heading, first.figure, (in_part, *first.sentences), first.regime)
         if parts and parts[0].regime == regime:
-            # The regime's first paragraph stays short: the rest follows it. With a list
-            # below, the figure alone says the regime; its sentences are details.
+            # The regime's first paragraph stays short: the rest follows it. With a list,
+            # the métier's part or the next step below, the figure alone says the regime;
+            # its sentences are details.
             first = parts[0]
-            if listing is not None and first.figure and first.sentences:
+            follows = listing is not None or bool(metier_sentences) or (regime == RECONVERSION and not buttons)
+            if follows and first.figure and first.sentences:
                 # The regime's own verdict stays (when the line answers something narrower).
                 # So does an assumption the answer rests on (« Je considère que votre contrat… »).
                 assumed = (
