@@ -100,6 +100,43 @@ def fit_line(sentence: str, room: int) -> tuple[str, str]:
     return sentence, ""
 
 
+#: What a phone's first screen holds before the fold, in characters (issue 20).
+FIRST_SCREEN_CHARS = 600
+#: The characters a part or a line adds around its words (« : », line breaks).
+PART_OVERHEAD = 4
+
+
+def fold_beyond_first_screen(line: str, parts: Sequence[Part], budget: int = FIRST_SCREEN_CHARS) -> tuple[Part, ...]:
+    """The parts with what goes beyond the first screen folded: main sentences are kept
+    while the line and what precedes them fit ``budget`` characters; the rest becomes
+    detail, in the same order (a part none of whose sentences fits is folded whole)."""
+    used = len(line)
+    out: list[Part] = []
+    full = False
+    for part in parts:
+        if part.detail or full:
+            out.append(part if part.detail else Part(part.heading, part.figure, part.sentences, part.regime, True))
+            continue
+        # A part's heading, figure and the blank lines around it (as the text lays it out).
+        used += len(part.heading or "") + len(part.figure or "") + PART_OVERHEAD
+        kept: list[str] = []
+        for index, sentence in enumerate(part.sentences):
+            if used + len(sentence) > budget:
+                rest = part.sentences[index:]
+                if kept or part.figure:
+                    out.append(Part(part.heading, part.figure, tuple(kept), part.regime))
+                    out.append(Part(None, None, rest, part.regime, detail=True))
+                else:  # nothing of it fits: the whole part, heading and all, is folded
+                    out.append(Part(part.heading, None, rest, part.regime, detail=True))
+                full = True
+                break
+            kept.append(sentence)
+            used += len(sentence) + 1
+        else:
+            out.append(part)
+    return tuple(p for p in out if p.heading or p.figure or p.sentences)
+
+
 class RuleAnswers:
     """Turns a :class:`RuleSearch` into an :class:`Answer`."""
 
@@ -251,18 +288,28 @@ class RuleAnswers:
         topic = topic_hint if hinted and best.topic in hinted[0] + hinted[1] else faq_topic_of_rule(best)
         branch = self.kb.branch(profile.idcc)
         known = tuple(faq_topics())
+        next_step = self.composer.faq_next_step(topic, branch) if topic and regime == RECONVERSION else None
+        # The next step follows the parts on the first screen: room is kept for it.
+        room = FIRST_SCREEN_CHARS - (
+            len(french.NEXT_STEP_HEADING)
+            + PART_OVERHEAD
+            + len(next_step.text)
+            + sum(len(c.name) + len(c.url) + PART_OVERHEAD for c in next_step.contacts)
+            if next_step
+            else 0
+        )
         return Answer(
             verdict_line=line,
             topic=faq_topic(topic) if topic else "rules",
             idcc=branch.idcc,
             branch_name=branch.name,
-            parts=tuple(parts),
+            parts=fold_beyond_first_screen(line, parts, room),
             change=change,
             next_steps=steps.follow_ups(faq_topic(topic), known) if topic else (),
             sources=_source_items([r.source for r in used + change_rules]),
             rule_ids=tuple(r.id for r in used),
             reading=self._reading(search, regime),
-            next_step=self.composer.faq_next_step(topic, branch) if topic and regime == RECONVERSION else None,
+            next_step=next_step,
         )
 
     def _for_the_person(self, best: Rule, profile: Profile, search: RuleSearch) -> list[Rule]:

@@ -537,3 +537,16 @@ def test_an_answer_that_depends_on_the_contract_asks_it_with_buttons(assistant):
         '/inform{"contract": "cdi_interimaire"}' in payloads and '/inform{"contract": "contrat_de_mission"}' in payloads
     )
     assert all(b.title for b in answer.choices)
+
+
+def test_what_goes_beyond_the_first_screen_is_folded():
+    from bot.compose.parts import Part
+    from bot.compose.rule_answer import fold_beyond_first_screen
+
+    parts = [Part("Titre", None, ("a" * 300, "b" * 300), "proa"), Part("Autre", None, ("c" * 50,), "proa")]
+    folded = fold_beyond_first_screen("L" * 100, parts, budget=600)
+    main = [p for p in folded if not p.detail]
+    assert [p.sentences for p in main] == [("a" * 300,)]
+    assert [p.sentences for p in folded if p.detail] == [("b" * 300,), ("c" * 50,)]
+    # Nothing is lost, nothing is repeated.
+    assert sorted(s for p in folded for s in p.sentences) == sorted(s for p in parts for s in p.sentences)
