@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the chat widget: web/ -> web/dist/ (npm ci && npm run build).
+# Build the chat widget: web/ -> web/dist/ (npm ci, npm run gen-types, npm run build).
 # Idempotent: skips npm ci when node_modules matches package-lock.json, and the build
 # when web/dist is newer than every source. Use --force to rebuild anyway.
 set -euo pipefail
@@ -24,9 +24,13 @@ if [[ $force -eq 1 || ! -f "$installed_lock" || package-lock.json -nt "$installe
     npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# The wire type of the structured answer, from its JSON Schema (docs/answer.schema.json ->
+# src/generated/answer.ts, rewritten only when it changes; under CI a stale file fails).
+npm run --silent gen-types
+
 stamp="dist/.build-stamp"
 if [[ $force -eq 0 && -f "$stamp" && -f dist/index.html ]]; then
-    newer="$(find src build.mjs package.json package-lock.json tsconfig.json -newer "$stamp" -print -quit)"
+    newer="$(find src build.mjs gen-types.mjs ../docs/answer.schema.json package.json package-lock.json tsconfig.json -newer "$stamp" -print -quit)"
     if [[ -z "$newer" ]]; then
         echo "build_web: web/dist is up to date"
         exit 0

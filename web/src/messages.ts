@@ -11,8 +11,21 @@ import type {
   QuickReply,
   Source,
 } from "./types";
+import type * as Wire from "./generated/answer";
 
 type Dict = Record<string, unknown>;
+
+/** Untrusted data read by the keys of `T`: every value is checked, a misspelt key does not
+ * compile. `T` is the wire payload, generated from docs/answer.schema.json. */
+type Untrusted<T> = { [K in keyof T]?: unknown };
+
+/** A `proa_answer` as received (snake_case, `Wire.ProaAnswerPayload`) or, read back from
+ * localStorage, the widget's own model (camelCase `ProaAnswer`). */
+type RawAnswer = Untrusted<Wire.ProaAnswerPayload> & Untrusted<ProaAnswer>;
+
+function untrusted<T>(value: unknown): Untrusted<T> | null {
+  return isDict(value) ? (value as Untrusted<T>) : null;
+}
 
 function isDict(value: unknown): value is Dict {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -59,10 +72,12 @@ export function parseFeedback(value: unknown): FeedbackOffer | null {
   return question !== "" && buttons.length > 0 ? { question, buttons } : null;
 }
 
-export function parseAnswer(data: Dict): ProaAnswer {
+export function parseAnswer(raw: Dict): ProaAnswer {
+  const data: RawAnswer = raw;
   const certifications: Certification[] = [];
-  for (const item of list(data.certifications)) {
-    if (!isDict(item)) continue;
+  for (const value of list(data.certifications)) {
+    const item = untrusted<Wire.Certification>(value);
+    if (item === null) continue;
     const title = str(item.title).trim();
     const rncp = strOrNull(item.rncp);
     if (title === "" && rncp === null) continue;
@@ -76,16 +91,18 @@ export function parseAnswer(data: Dict): ProaAnswer {
     });
   }
   const sources: Source[] = [];
-  for (const item of list(data.sources)) {
-    if (!isDict(item)) continue;
+  for (const value of list(data.sources)) {
+    const item = untrusted<Wire.Source & Source>(value);
+    if (item === null) continue;
     const label = str(item.label).trim();
     const url = strOrNull(item.url);
     const checkedOn = strOrNull(item.checked_on ?? item.checkedOn);
     if (label !== "" || url !== null) sources.push({ label: label || (url ?? ""), url, checkedOn });
   }
   const parts: AnswerPart[] = [];
-  for (const item of list(data.parts)) {
-    if (!isDict(item)) continue;
+  for (const value of list(data.parts)) {
+    const item = untrusted<Wire.Part>(value);
+    if (item === null) continue;
     const part = {
       heading: strOrNull(item.heading),
       figure: strOrNull(item.figure),
@@ -95,38 +112,41 @@ export function parseAnswer(data: Dict): ProaAnswer {
     if (part.heading !== null || part.figure !== null || part.text !== "") parts.push(part);
   }
   // `list` / `change` / `verdict_line` on the wire; camelCase when read back from localStorage.
-  const listing = isDict(data.list) ? data.list : null;
+  const listing = untrusted<Wire.List>(data.list);
   const listHeading = listing ? strOrNull(listing.heading) : strOrNull(data.listHeading);
   const listNotes = (listing ? list(listing.notes) : list(data.listNotes)).map(str).filter((n) => n.trim() !== "");
   let change: ChangeNote | null = null;
-  if (isDict(data.change) && str(data.change.text).trim() !== "") {
+  const rawChange = untrusted<Wire.Change>(data.change);
+  if (rawChange && str(rawChange.text).trim() !== "") {
     change = {
-      kind: data.change.kind === "explained" ? "explained" : "recalled",
-      heading: strOrNull(data.change.heading),
-      text: str(data.change.text).trim(),
+      kind: rawChange.kind === "explained" ? "explained" : "recalled",
+      heading: strOrNull(rawChange.heading),
+      text: str(rawChange.text).trim(),
     };
   }
   // `next_step` on the wire; `nextStep` when read back from localStorage.
-  const rawStep = isDict(data.next_step) ? data.next_step : isDict(data.nextStep) ? data.nextStep : null;
+  const rawStep = untrusted<Wire.NextStep>(data.next_step) ?? untrusted<Wire.NextStep>(data.nextStep);
   let nextStep: NextStep | null = null;
   if (rawStep && str(rawStep.text).trim() !== "") {
     const contacts: ContactLink[] = [];
-    for (const item of list(rawStep.contacts)) {
-      if (isDict(item) && str(item.name).trim() !== "") contacts.push({ name: str(item.name), url: strOrNull(item.url) });
+    for (const value of list(rawStep.contacts)) {
+      const item = untrusted<Wire.NextStep["contacts"][number]>(value);
+      if (item && str(item.name).trim() !== "") contacts.push({ name: str(item.name), url: strOrNull(item.url) });
     }
     nextStep = { text: str(rawStep.text).trim(), contacts };
   }
   // `more.remaining` on the wire; `moreRemaining` when read back from localStorage.
-  const more = Number(isDict(data.more) ? data.more.remaining : data.moreRemaining ?? 0);
-  const branch = isDict(data.branch)
+  const rawMore = untrusted<Wire.More>(data.more);
+  const more = Number(rawMore ? rawMore.remaining : data.moreRemaining ?? 0);
+  const rawBranch = untrusted<NonNullable<Wire.ProaAnswerPayload["branch"]>>(data.branch);
+  const branch = rawBranch
     ? {
-        idcc: typeof data.branch.idcc === "number" ? data.branch.idcc : null,
-        name: strOrNull(data.branch.name),
+        idcc: typeof rawBranch.idcc === "number" ? rawBranch.idcc : null,
+        name: strOrNull(rawBranch.name),
       }
     : null;
-  const metier = isDict(data.metier)
-    ? { id: strOrNull(data.metier.id), label: strOrNull(data.metier.label) }
-    : null;
+  const rawMetier = untrusted<NonNullable<Wire.ProaAnswerPayload["metier"]>>(data.metier);
+  const metier = rawMetier ? { id: strOrNull(rawMetier.id), label: strOrNull(rawMetier.label) } : null;
   return {
     type: "proa_answer",
     version: typeof data.version === "number" ? data.version : null,
