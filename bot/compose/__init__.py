@@ -3,7 +3,10 @@
 
 - :mod:`bot.compose.parts`: the parts and the :class:`Answer` (structured payload);
 - :mod:`bot.compose.french`: every French word that is not in ``knowledge/``;
-- :mod:`bot.compose.builder`: decisions and rules → answers;
+- :mod:`bot.compose.builder`: decisions and rules → answers (:class:`Composer`), each
+  kind built in its module (:mod:`~bot.compose.eligibility`,
+  :mod:`~bot.compose.certifications`, :mod:`~bot.compose.faq`) from the shared pieces
+  (:mod:`~bot.compose.shared`) and pure helpers (:mod:`~bot.compose.pieces`);
 - :mod:`bot.compose.layout`: an answer as plain text;
 - :mod:`bot.compose.next_steps`: quick replies;
 - :mod:`bot.compose.topics`: the FAQ topics and the rule topics that answer them.
