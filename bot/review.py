@@ -22,7 +22,6 @@ import csv
 import io
 import itertools
 import json
-import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -50,6 +49,7 @@ from bot.outcomes import (
     payload_outcome,
     response_outcome,
 )
+from bot.tracker_db import expand_env, store_url
 
 #: An intent below this confidence is a low-confidence reading.
 MIN_INTENT_CONFIDENCE = 0.6
@@ -66,7 +66,6 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\w)(?:\+|00)?\d(?:[\s.\-/]?\(?\d\)?){7,14}(?!\w)")
 _DIGIT = re.compile(r"\d")
 _SPACES = re.compile(r"\s+")
-_ENV_VAR = re.compile(r"\$\{([^}]+)\}")
 _DURATION = re.compile(r"^\s*(\d+)\s*([hdwj])\s*$", re.IGNORECASE)
 
 
@@ -102,48 +101,15 @@ def parse_moment(text: str, now: datetime) -> datetime:
 # -- the store --------------------------------------------------------------------------------
 
 
-def _expand(value: Any) -> Any:
-    """``${VAR}`` from the environment, as Rasa reads endpoints files."""
-    if isinstance(value, str):
-
-        def replace(match: re.Match[str]) -> str:
-            if match.group(1) not in os.environ:
-                raise ReviewError(f"variable d'environnement non définie : {match.group(1)}")
-            return os.environ[match.group(1)]
-
-        return _ENV_VAR.sub(replace, value)
-    if isinstance(value, dict):
-        return {key: _expand(item) for key, item in value.items()}
-    return value
-
-
 def url_from_endpoints(path: Path) -> Any:
     """The SQLAlchemy URL of the ``tracker_store`` of a Rasa endpoints file (as Rasa builds it)."""
     if not path.is_file():
         raise ReviewError(f"fichier introuvable : {path}")
     config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    store = _expand(config.get("tracker_store") or {})
+    store = expand_env(config.get("tracker_store") or {}, ReviewError)
     if str(store.get("type", "")).lower() not in SQL_STORE_TYPES:
         raise ReviewError(f"{path} : le tracker_store n'est pas une base SQL")
-    dialect = str(store.get("dialect", "sqlite"))
-    host = store.get("url")
-    if host and "://" in str(host):
-        return sa.engine.make_url(str(host))
-    db = str(store.get("db", "rasa.db"))
-    if dialect.startswith("sqlite"):
-        if db != ":memory:" and not Path(db).is_absolute():
-            db = str(path.resolve().parent / db)
-        return sa.engine.URL.create(dialect, database=db)
-    port = store.get("port")
-    return sa.engine.URL.create(
-        dialect,
-        username=store.get("username"),
-        password=store.get("password"),
-        host=host,
-        port=int(port) if port not in (None, "") else None,
-        database=db,
-        query=store.get("query") or {},
-    )
+    return store_url(store, path.resolve().parent)
 
 
 @dataclass(frozen=True)

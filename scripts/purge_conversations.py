@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -46,10 +45,11 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
+from bot.tracker_db import expand_env, store_url
+
 DEFAULT_RETENTION_DAYS = 30
 REPO = Path(__file__).resolve().parents[1]
 SQL_TYPES = ("sql", "rasa.core.tracker_store.sqltrackerstore", "stores.sql_tracker_store.checkedsqltrackerstore")
-_ENV_VAR = re.compile(r"\$\{([^}]+)\}")
 
 
 class ConfigError(Exception):
@@ -71,63 +71,22 @@ def retention_days(value: int | None = None) -> int:
     return days
 
 
-def _expand(value: Any) -> Any:
-    """Replace ``${VAR}`` by the environment variable, as Rasa does in endpoints files."""
-    if isinstance(value, str):
-
-        def replace(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in os.environ:
-                raise ConfigError(f"variable d'environnement non définie : {name}")
-            return os.environ[name]
-
-        return _ENV_VAR.sub(replace, value)
-    if isinstance(value, dict):
-        return {key: _expand(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_expand(item) for item in value]
-    return value
-
-
 def url_from_endpoints(path: Path, base_dir: Path | None = None) -> sa.engine.URL:
     """The SQLAlchemy URL of the ``tracker_store`` of a Rasa endpoints file."""
     if not path.is_file():
         raise ConfigError(f"fichier introuvable : {path}")
     config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    store = _expand(config.get("tracker_store") or {})
+    store = expand_env(config.get("tracker_store") or {}, ConfigError)
     if str(store.get("type", "")).lower() not in SQL_TYPES:
         raise ConfigError(f"{path} : le tracker_store n'est pas de type SQL")
     return store_url(store, base_dir or Path.cwd())
-
-
-def store_url(store: dict[str, Any], base_dir: Path) -> sa.engine.URL:
-    """Build the URL the way Rasa's ``SQLTrackerStore.get_db_url`` does."""
-    dialect = store.get("dialect", "sqlite")
-    host = store.get("url")
-    if host and "://" in str(host):
-        return sa.engine.make_url(str(host))
-    db = str(store.get("db", "rasa.db"))
-    port = store.get("port")
-    if dialect.startswith("sqlite"):
-        if db != ":memory:" and not Path(db).is_absolute():
-            db = str(base_dir / db)
-        return sa.engine.URL.create(dialect, database=db)
-    return sa.engine.URL.create(
-        dialect,
-        username=store.get("username"),
-        password=store.get("password"),
-        host=host,
-        port=int(port) if port not in (None, "") else None,
-        database=db,
-        query=store.get("query") or {},
-    )
 
 
 def lock_store_from_endpoints(path: Path, base_dir: Path | None = None) -> Any:
     """The lock store Rasa uses with this endpoints file (an object with Rasa's
     ``LockStore.lock``), or None when it is Rasa's in-memory one (private to ``rasa run``)."""
     config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    store = _expand(config.get("lock_store") or {})
+    store = expand_env(config.get("lock_store") or {}, ConfigError)
     kind = str(store.get("type", "in_memory"))
     if kind.lower() in ("in_memory", "inmemory", ""):
         return None
