@@ -155,11 +155,15 @@ class Assistant:
     # -- answers ------------------------------------------------------------------------
     # ``change_explained``: the 2026 change was already explained in this conversation
     # (a slot), so the answer only recalls it.
-    def answer_eligibility(self, profile: Profile, change_explained: bool = False, text: str = "") -> Answer:
+    def answer_eligibility(
+        self, profile: Profile, change_explained: bool = False, text: str = "", reading: Reading | None = None
+    ) -> Answer:
         """« Puis-je faire une Pro-A / viser un BTS ? »; ``text``, the message, tells
-        which scheme was asked about (the Pro-A itself: no new one, said first)."""
+        which scheme was asked about (the Pro-A itself: no new one, said first) and when;
+        ``reading``: the message already read (:meth:`answer_message`), not read again."""
         profile = with_audience(profile, text)
-        reading = self.read(text, profile) if text else None
+        if reading is None and text:
+            reading = self.read(text, profile)
         if reading is not None:
             # The time the question is about (« en 2025, pouvais-je… »), the avenant's date.
             profile = self.with_reading(profile, reading)
@@ -302,7 +306,7 @@ class Assistant:
             return self.rule_answers.answer(search, profile, change_explained, also=also, topic_hint=faq_topic)
         if kind == AnswerTopic.CERTIFICATIONS:
             return self.answer_certifications(profile, change_explained=change_explained)
-        return self.answer_eligibility(profile, change_explained, text)
+        return self.answer_eligibility(profile, change_explained, text, reading)
 
     def without_branches(self, text: str) -> str:
         """``text`` without the branch names in it (their spans blanked)."""
