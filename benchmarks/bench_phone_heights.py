@@ -28,7 +28,14 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_answer_shape import EXTERNAL, first_turns  # noqa: E402
 from tests.e2e.test_answer_shape import QUESTIONS  # noqa: E402
-from tests.web.conftest import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, ChatPage, load_serve_module  # noqa: E402
+from tests.web.conftest import (  # noqa: E402
+    CHROMEDRIVER,
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    ChatPage,
+    load_serve_module,
+    set_viewport,
+)
 
 PHONE = (390, 844)
 ANSWER_TIMEOUT_S = 60.0
@@ -53,10 +60,7 @@ def open_browser(profile: Path) -> Any:
     options.add_argument(f"--user-data-dir={profile}")
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(30)
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 2, "mobile": True},
-    )
+    set_viewport(driver, *PHONE, mobile=True)
     return driver
 
 
