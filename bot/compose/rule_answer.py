@@ -22,6 +22,7 @@ from bot.compose.voice import said as said_to_audience
 from bot.knowledge.models import Rule
 from bot.profile import Profile
 from bot.rules import PROA, PROA_ONGOING, RECONVERSION, Regime
+from bot.understanding.question_reading import is_negative
 from bot.understanding.rule_finder import RuleFinder, RuleHit
 from bot.understanding.rule_search import BOTH_REGIMES_TOPICS, REGIME_PROA, RuleScope, RuleSearch, topic_family
 
@@ -34,6 +35,9 @@ MAX_NEAR = 2
 #: A rule's yes/no answer opens the first line only when the rule is this sure to be the
 #: question asked (a near rule could answer a different yes/no question).
 YES_NO_FROM = 0.17
+#: A yes/no phrasing gives its answer when it is at least this close to the message, as a
+#: share of the rule's closest phrasing (set on benchmarks/data/rules_dev.yml).
+ANSWER_ROW_SHARE = 0.5
 #: Rule topics whose figure some people get extended (``publics`` of the rule): shown with
 #: the base rule when the person said something of themselves.
 PERSONAL_EXTENSIONS = {"duration": ("duration_extension",)}
@@ -330,16 +334,21 @@ class RuleAnswers:
         ]
 
     def _yes_no(self, best: Rule, search: RuleSearch) -> str | None:
-        """« oui » / « non » / « cela dépend » for a closed question: the rule's own answer,
-        or for the transition asked with an avenant's date, whether it is still a Pro-A."""
+        """« oui » / « non » / « cela dépend » for a closed question: the answer of the
+        rule's yes/no phrasing closest to it (when that phrasing is about as close as the
+        rule's closest one, and turned the same way: both negative or neither), or for
+        the transition asked with an avenant's date, whether it is still a Pro-A."""
         reading = search.reading
-        if not reading.yes_no or search.best is None:
+        hit = search.best
+        if not reading.yes_no or hit is None:
             return None
         if best.topic in BOTH_REGIMES_TOPICS and reading.avenant_on is not None:
-            return "non" if search.avenant_too_late else "oui"
-        if search.best.score < YES_NO_FROM:
+            return None if reading.negative else ("non" if search.avenant_too_late else "oui")
+        if hit.rule is not best or hit.score < YES_NO_FROM or hit.answer not in french.YES_NO:
             return None
-        return best.answer if best.answer in french.YES_NO else None
+        if hit.answer_share < ANSWER_ROW_SHARE or is_negative(hit.answered or "") != reading.negative:
+            return None
+        return hit.answer
 
     def _other_regime(self, search: RuleSearch, best: Rule) -> Rule | None:
         """The other regime's best rule on the same point, when the question chose none."""

@@ -25,6 +25,7 @@ from bot.knowledge.models import (
     AnnexRow,
     Branch,
     Certification,
+    ClosedAsk,
     Contact,
     ContractReadings,
     Diploma,
@@ -171,6 +172,7 @@ def load_rules(
             question=raw.get("question"),
             asks=tuple(raw.get("asks") or ()),
             answer=raw.get("answer"),
+            closed_asks=tuple(ClosedAsk(c["ask"], c["answer"]) for c in raw.get("closed_asks") or ()),
             adviser_template=raw.get("adviser_summary"),
         )
         missing = [name for name in rule.placeholders() if name not in rule.values]

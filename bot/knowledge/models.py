@@ -149,6 +149,16 @@ def unique_sources(sources: Iterable[SourceRef]) -> tuple[SourceRef, ...]:
 
 
 @dataclass(frozen=True)
+class ClosedAsk:
+    """A yes/no question a rule answers, as people ask it, and its answer (« oui »,
+    « non », « cela dépend »): one rule says « oui » to « mon salaire est-il maintenu ? »
+    and « non » to « l'employeur peut-il baisser mon salaire ? »."""
+
+    ask: str
+    answer: str
+
+
+@dataclass(frozen=True)
 class Rule:
     """One rule of an agreement or of the law, with its figures and validity."""
 
@@ -166,6 +176,8 @@ class Rule:
     asks: tuple[str, ...] = ()
     #: The answer to ``question`` when it is a yes/no question (« oui », « non », « cela dépend »).
     answer: str | None = None
+    #: Yes/no questions the rule answers, each with its own answer.
+    closed_asks: tuple[ClosedAsk, ...] = ()
     #: The summary in the third person, for an adviser who speaks of a worker (a summary
     #: that addresses the person as « vous » has one).
     adviser_template: str | None = None

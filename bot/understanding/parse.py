@@ -119,13 +119,14 @@ class ParsedQuestion:
 
 
 def parse_branch(text: str, kb: KnowledgeBase) -> int | None:
-    """IDCC named in ``text``: an alias of a branch of the knowledge base, or its number."""
+    """IDCC named in ``text``: an alias of a branch of the knowledge base, or its number,
+    else the date of its agreement or of an avenant (« l'accord du 18 septembre 2020 »)."""
     folded = fold(text)
     for idcc, branch in kb.branches.items():
         for alias in sorted(branch.agreement.aliases, key=len, reverse=True):
             if re.search(r"(?<!\w)" + re.escape(fold(alias)) + r"(?!\w)", folded):
                 return idcc
-    return None
+    return next((int(fact.value) for fact in find_facts(text, kb) if fact.entity == BRANCH), None)
 
 
 #: Entity names of :class:`Fact` (the Rasa domain's entities of the same names).
@@ -223,6 +224,29 @@ def _branch_hits(folded: str, kb: KnowledgeBase) -> list[tuple[int, int, str, st
     return _longest_first(hits)
 
 
+def _branch_date_hits(
+    folded: str, kb: KnowledgeBase, dates: list[tuple[int, int, str, str]]
+) -> list[tuple[int, int, str, str]]:
+    """Dates that name a branch's agreement or one of its avenants (« l'accord Pro-A du 18
+    septembre 2020 », « l'avenant n° 7 du 26 novembre 2024 »): the day it was signed, after
+    a cue of an agreement (``date_roles.agreement``) or an amendment's number."""
+    signed = {}
+    for idcc, branch in kb.branches.items():
+        signed[branch.agreement.signed_on] = idcc
+        signed.update({amendment.signed_on: idcc for amendment in branch.agreement.amendments})
+    words = default_question_words()
+    hits = []
+    for start, end, _, value in dates:
+        day = parse_date(value or folded[start:end])
+        if day not in signed:
+            continue
+        before = words.join(normalize(folded[max(0, start - ROLE_WINDOW) : start]))
+        role = date_role(before, words)
+        if (role is not None and role[0] == AGREEMENT) or AMENDMENT.search(before):
+            hits.append((start, end, BRANCH, str(signed[day])))
+    return hits
+
+
 #: Words that may stand beside a branch alias inside a contract phrase with the alias
 #: still naming the branch (« en intérim » is a contract of missions in the temporary
 #: work branch; « CDI intérimaire » is a contract only).
@@ -260,6 +284,7 @@ def find_facts(text: str, kb: KnowledgeBase | None = None) -> list[Fact]:
         taken += [(h[0], h[1]) for h in fresh]
     if kb is not None:
         hits += [h for h in _branch_hits(folded, kb) if not _inside_a_contract(text, where[h[0]], where[h[1] - 1] + 1)]
+        hits += _branch_date_hits(folded, kb, [h for h in hits if h[2] == DATE])
     facts = []
     for start, end, entity, value in sorted(hits):
         begin, finish = where[start], where[end - 1] + 1
@@ -271,7 +296,7 @@ def find_facts(text: str, kb: KnowledgeBase | None = None) -> list[Fact]:
 
 
 #: Roles of a date in a question (``knowledge/lexicon/questions.yml``, ``date_roles``).
-AVENANT, START = "avenant", "start"
+AVENANT, START, AGREEMENT = "avenant", "start", "agreement"
 #: How far before a date (characters of the text) its role cue is read.
 ROLE_WINDOW = 48
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -291,14 +316,16 @@ AMENDMENT = re.compile(r"avenants?\s+(?:n\s*o?\s*|numero\s+)?\d")
 
 def date_role(before: str, words: QuestionWords) -> tuple[str, int] | None:
     """The role whose cue stands nearest before a date (in ``before``, normalised), and
-    where that cue starts."""
+    where that cue starts; an avenant with a number (« avenant n° 7 ») is an agreement's."""
     best: tuple[int, int, str] | None = None
     for role, pattern in words.role_patterns.items():
         for match in pattern.finditer(before):
             if best is None or match.end() > best[0]:
                 best = (match.end(), match.start(), role)
-    if best is None or (best[2] == AVENANT and AMENDMENT.search(before[best[1] :])):
+    if best is None:
         return None
+    if best[2] == AVENANT and AMENDMENT.search(before[best[1] :]):
+        return AGREEMENT, best[1]  # « l'avenant n° 7 du 26 novembre 2024 » dates an agreement's text
     return best[2], best[1]
 
 

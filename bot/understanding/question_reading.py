@@ -41,9 +41,12 @@ class Reading:
     #: The question without its dated clauses (« avenant conclu le 12 janvier 2026, »): what
     #: is asked, for the rule finder (the dates are read here).
     asked: str | None = None
-    #: A closed question (« peut-on… ? », « est-ce que… ? ») without a word that could turn
-    #: it the other way round: its answer may start with « Oui » / « Non ».
+    #: A closed question (« peut-on… ? », « est-ce que… ? »): its answer may start with
+    #: « Oui » / « Non ».
     yes_no: bool = False
+    #: Has a word that could turn a closed question the other way round (« interdit »,
+    #: « ne peut pas »): only a yes/no phrasing that has one too gives its answer.
+    negative: bool = False
     #: The text the question asks about, when it names one: « law » or « agreement ».
     source: str | None = None
     #: Asks something (a « ? » or a question word); else it states a fact.
@@ -84,6 +87,7 @@ def read_question(text: str, today: date, words: QuestionWords | None = None) ->
         asked="".join(asked),
         follow_up=bool(words.follow_up_cue.search(folded)),
         yes_no=_closed_question(text, folded, words),
+        negative=is_negative(text, words),
         asks="?" in text or bool(words.open_question.search(folded)) or folded.startswith(("est ce", "et ")),
     )
 
@@ -129,10 +133,16 @@ def _names_an_avenant(folded: str, words: QuestionWords) -> bool:
 
 
 def _closed_question(text: str, folded: str, words: QuestionWords) -> bool:
-    """A question that asks yes or no: a « ? » or « est-ce que », no open question word,
-    no negation that could turn it the other way round."""
+    """A question that asks yes or no: a « ? » or « est-ce que », no open question word."""
     asks = "?" in text or folded.startswith(("est ce que", "est ce qu"))
-    return asks and not words.open_question.search(folded) and not words.negative_cue.search(folded)
+    return asks and not words.open_question.search(folded)
+
+
+def is_negative(text: str, words: QuestionWords | None = None) -> bool:
+    """Whether ``text`` has a word that could turn a yes/no question the other way round
+    (« interdit », « pas le droit », « ne peut pas »)."""
+    words = words or default_question_words()
+    return bool(words.negative_cue.search(words.join(normalize(text))))
 
 
 def speaks_of_a_worker(text: str, words: QuestionWords | None = None) -> bool:

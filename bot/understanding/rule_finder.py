@@ -11,8 +11,10 @@ misspelt one find their rule:
   and bigrams;
 - characters: 3- to 5-grams inside words, for typos and word forms.
 
-Each phrasing (the question, each ask, the title) is a row; a rule scores the best of
-its rows, plus a share of the similarity of its summary (what the answer says). The
+Each phrasing (the question, each ask, each closed ask, the title) is a row; a rule scores
+the best of its rows, plus a share of the similarity of its whole document. A row that is
+a yes/no question carries its answer (the rule's ``answer`` to its ``question``, each
+closed ask's own): a hit says the answer of its closest such row, for the first line. The
 finder knows nothing of branches or dates: the caller filters the ranking
 (:meth:`RuleFinder.rank` takes a predicate).
 """
@@ -51,6 +53,12 @@ class RuleHit:
 
     rule: Rule
     score: float
+    #: The answer of the rule's yes/no phrasing closest to the message (« oui », « non »,
+    #: « cela dépend »), that phrasing, and its similarity as a share of the rule's
+    #: closest phrasing (1.0: the closest phrasing is that yes/no question).
+    answer: str | None = None
+    answered: str | None = None
+    answer_share: float = 0.0
 
 
 class RuleFinder:
@@ -67,9 +75,16 @@ class RuleFinder:
         self._lemma = lru_cache(maxsize=16384)(lemma)
         rows: list[str] = []
         owners: list[int] = []
+        #: Per rule, its yes/no rows: (row index, answer, phrasing).
+        self._answered: list[list[tuple[int, str, str]]] = [[] for _ in self.rules]
         for index, rule in enumerate(self.rules):
-            for phrasing in (rule.question, rule.title, *rule.asks):
+            phrasings = [(rule.question, rule.answer), (rule.title, None)]
+            phrasings += [(ask, None) for ask in rule.asks]
+            phrasings += [(closed.ask, closed.answer) for closed in rule.closed_asks]
+            for phrasing, answer in phrasings:
                 if phrasing:
+                    if answer is not None:
+                        self._answered[index].append((len(rows), answer, phrasing))
                     rows.append(self.terms(phrasing))
                     owners.append(index)
         summaries = [self.terms(rule.summary) for rule in self.rules]
@@ -101,8 +116,9 @@ class RuleFinder:
         if not terms:
             return []
         words = self._words_of.query(terms)
+        chars = self._chars_of.query(terms)
         row_scores = WORD_WEIGHT * self._words_of.scores("rows", words)
-        row_scores += (1 - WORD_WEIGHT) * self._chars_of.scores("rows", self._chars_of.query(terms))
+        row_scores += (1 - WORD_WEIGHT) * self._chars_of.scores("rows", chars)
         best = np.zeros(len(self.rules))
         np.maximum.at(best, self._owners, row_scores)
         summary = self._words_of.scores("summaries", words) if SUMMARY_WEIGHT else 0.0
@@ -115,10 +131,19 @@ class RuleFinder:
             if scores[index] <= 0:
                 break
             if keep is None or keep(rule):
-                hits.append(RuleHit(rule, float(scores[index])))
+                hits.append(self._hit(int(index), float(scores[index]), row_scores, float(best[index])))
                 if len(hits) >= limit:
                     break
         return hits
+
+    def _hit(self, index: int, score: float, row_scores: Vector, best_row: float) -> RuleHit:
+        """The hit of rule ``index``, with the answer of its closest yes/no row."""
+        rule = self.rules[index]
+        answered = max(self._answered[index], key=lambda row: row_scores[row[0]], default=None)
+        if answered is None or best_row <= 0:
+            return RuleHit(rule, score)
+        row, answer, phrasing = answered
+        return RuleHit(rule, score, answer, phrasing, float(row_scores[row]) / best_row)
 
     def closest(self, text: str, sentences: Sequence[str]) -> int:
         """The index of the sentence closest to ``text`` (word view), 0 when none is closer."""

@@ -58,6 +58,29 @@ def test_level_age_branch_and_avenant_date(kb):
     assert profile.avenant_signed_on == date(2025, 11, 15)
 
 
+@pytest.mark.parametrize(
+    "text, idcc",
+    [
+        ("que prévoyait l'accord du 18 septembre 2020 sur le tutorat ?", 1404),
+        ("l'avenant n° 7 du 26 novembre 2024 a changé quoi ?", 1404),
+        ("l'accord de branche du 22 janvier 2021 fixe quelle durée ?", 2378),
+        # the date of the person's avenant names no branch
+        ("mon avenant du 18 septembre 2020, il tient toujours ?", None),
+    ],
+)
+def test_an_agreement_is_named_by_its_date(kb, text, idcc):
+    profile = parse_question(text, kb, Profile(idcc=None, today=date(2026, 11, 23))).profile
+    assert profile.idcc == idcc
+
+
+def test_a_date_that_names_an_agreement_is_not_the_time_asked_about():
+    from bot.understanding.question_reading import read_question
+
+    reading = read_question("que prévoyait l'avenant n° 7 du 26 novembre 2024 ?", date(2026, 12, 7))
+    assert reading.as_of is None and reading.avenant_on is None
+    assert read_question("qu'est-ce qui s'appliquait en novembre 2024 ?", date(2026, 12, 7)).as_of is not None
+
+
 def test_impossible_date_is_ignored(kb):
     assert parse(kb, "avenant signé le 31/02/2025").profile.avenant_signed_on is None
 

@@ -6,13 +6,14 @@ never moves these tests; tests/legal/rule_questions.yml checks the real rules.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.knowledge.loader import load_knowledge_from
-from bot.knowledge.models import DocumentKind, Rule, SourceDocument, SourceRef
+from bot.knowledge.models import ClosedAsk, DocumentKind, Rule, SourceDocument, SourceRef
 from bot.understanding.question_reading import PROA, RECONVERSION, read_question
 from bot.understanding.rule_finder import RuleFinder
 from bot.understanding.rule_search import (
@@ -81,6 +82,32 @@ def test_the_rule_asked_comes_first(finder: RuleFinder) -> None:
     assert finder.rank("je me suis blessé en formation, je suis couvert ?")[0].rule.id == "accident"
     assert finder.rank("est ce que l'inscription est payante ?")[0].rule.id == "fees"
     assert finder.rank("la pro-a ça dure combien de mois ?")[0].rule.id == "duration"
+
+
+def test_a_hit_carries_the_answer_of_its_closest_yes_no_phrasing() -> None:
+    pay = replace(
+        rule(
+            "pay",
+            "pay",
+            "Mon salaire est-il maintenu pendant la formation ?",
+            ("rémunération pendant la formation",),
+            "Votre rémunération est maintenue.",
+        ),
+        answer="oui",
+        closed_asks=(
+            ClosedAsk("L'employeur peut-il baisser mon salaire pendant la formation ?", "non"),
+            ClosedAsk("Je perds ma paie quand je suis en cours ?", "non"),
+        ),
+    )
+    finder = RuleFinder((*RULES, pay), lemma=lambda word: word)
+    kept = finder.rank("est-ce que mon salaire est maintenu quand je suis en formation ?")[0]
+    lowered = finder.rank("mon employeur a le droit de baisser mon salaire pendant ma formation ?")[0]
+    assert (kept.rule.id, kept.answer) == ("pay", "oui")
+    assert (lowered.rule.id, lowered.answer) == ("pay", "non")
+    assert lowered.answered == "L'employeur peut-il baisser mon salaire pendant la formation ?"
+    assert 0 < lowered.answer_share <= 1
+    # A rule without yes/no phrasings answers no « oui » or « non ».
+    assert finder.rank("frais d'inscription ?")[0].answer is None
 
 
 def test_a_typo_still_finds_its_rule(finder: RuleFinder) -> None:
@@ -168,7 +195,9 @@ def test_closed_questions_and_what_could_turn_them_round() -> None:
     assert read_question("est-ce que le CléA est éligible", TODAY).yes_no
     assert not read_question("combien dure la pro-a ?", TODAY).yes_no
     assert not read_question("c koi la pro-a ?", TODAY).yes_no
-    assert not read_question("est-il interdit de faire une pro-a en mission ?", TODAY).yes_no
+    turned = read_question("est-il interdit de faire une pro-a en mission ?", TODAY)
+    assert turned.yes_no and turned.negative
+    assert not read_question("peut-on faire une VAE en pro-a ?", TODAY).negative
 
 
 def test_an_agreement_amendment_date_is_no_avenant_date() -> None:

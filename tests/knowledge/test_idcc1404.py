@@ -136,6 +136,7 @@ def test_rule_format(agreement: dict[str, Any]) -> None:
             "summary",
             "question",
             "asks",
+            "closed_asks",
             "values",
             "valid_from",
             "valid_until",

@@ -15,7 +15,9 @@ from bot.service import Assistant
 
 SCENARIOS = Path(__file__).with_name("rule_questions.yml")
 TODAY = date(2026, 12, 7)
-KEYS = {"q", "idcc", "today", "first", "regime"}
+KEYS = {"q", "idcc", "today", "first", "regime", "yes_no"}
+#: How a first line opens with a yes/no answer (bot/compose/french.py YES_NO).
+OPENINGS = {"oui": "Oui.", "non": "Non.", "cela dépend": "Cela dépend."}
 
 
 def _scenarios() -> list[dict[str, Any]]:
@@ -39,6 +41,9 @@ def test_the_rule_asked_answers_first(assistant: Assistant, case: dict[str, Any]
     assert answer.rule_ids and answer.rule_ids[0] in expected, (answer.rule_ids, answer.verdict_line)
     if "regime" in case:
         assert answer.reading is not None and answer.reading["regime"] == case["regime"]
+    if "yes_no" in case:
+        opening = next((word for word, start in OPENINGS.items() if answer.verdict_line.startswith(start)), "none")
+        assert opening == case["yes_no"], answer.verdict_line
     if case["q"].startswith("dans l'intérim, combien de mois"):
         assert {"idcc2378.duration", "idcc2378.funding"} <= set(answer.rule_ids)
     # The first line cites the article of the rule that answers.
