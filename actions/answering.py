@@ -18,7 +18,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import apologise, assistant, change_explained, latest_text, log_failure, send_answer
+from actions.common import (
+    apologise,
+    assistant,
+    change_explained,
+    latest_intent,
+    latest_text,
+    log_failure,
+    send_answer,
+)
 from actions.profile_slots import PROFILE_SLOTS, profile_from_tracker
 from actions.slot_checks import catch_up, catch_up_rollback
 from bot.compose import Answer
@@ -29,6 +37,8 @@ from bot.understanding.parse import parse_int
 ELIGIBILITY = AnswerTopic.ELIGIBILITY.value
 CERTIFICATIONS = AnswerTopic.CERTIFICATIONS.value
 FAQ = AnswerTopic.FAQ.value
+#: The domain's intent of a question on the person's rights (« puis-je faire une Pro-A ? »).
+ELIGIBILITY_INTENT = "ask_eligibility"
 
 
 class SafeAction(Action, ABC):
@@ -103,11 +113,18 @@ class ActionAnswerEligibility(SafeAction):
         if nothing_new(tracker):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        answer = assistant().answer_eligibility(
-            profile_from_tracker(tracker), change_explained(tracker), latest_text(tracker)
-        )
+        text = latest_text(tracker)
+        profile = profile_from_tracker(tracker)
+        if text and not text.startswith("/") and latest_intent(tracker) == ELIGIBILITY_INTENT:
+            # A typed question on the person's rights goes through the core's routing, as
+            # `bot ask` does: the engine answers it, unless it asks a rule the engine does
+            # not decide (« sa Pro-A peut-elle durer plus de 12 mois ? »).
+            answer = assistant().answer_message(text, profile, change_explained(tracker), eligibility_asked=True)
+        else:  # the form's last answer, a button: what is known of the person
+            answer = assistant().answer_eligibility(profile, change_explained(tracker), text)
         events = send_answer(dispatcher, tracker, answer)
-        return events + _topic_event(tracker, ELIGIBILITY) + _list_events(answer, tracker)
+        topic = answer.topic if answer.topic in (ELIGIBILITY, CERTIFICATIONS) else FAQ
+        return events + _topic_event(tracker, topic) + _list_events(answer, tracker)
 
 
 class ActionListCertifications(SafeAction):

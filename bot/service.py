@@ -237,16 +237,20 @@ class Assistant:
         faq_topic: str | None = None,
         kind: str | None = None,
         context: str | None = None,
+        eligibility_asked: bool = False,
     ) -> Answer:
         """One typed question: the rules that answer it, unless it states the person's
         situation (a contract, a diploma, a job…) and asks what the rules engine decides
         for a person (may I, which certifications) — then the eligibility answer, or the
         list when the question asks for one (``kind``: the parser's or the NLU's).
         ``context``: the conversation's previous question, read with a follow-up that is
-        unsure alone (« et pour un jeune ? »)."""
+        unsure alone (« et pour un jeune ? »). ``eligibility_asked``: the NLU read a question
+        on the person's rights (a channel's eligibility action): the engine answers it
+        unless the finder is sure of a rule it does not decide (« sa Pro-A peut-elle durer
+        plus de 12 mois ? »)."""
         profile = with_audience(profile, text)
         with speaking_to(profile.audience):
-            return self._answer_message(text, profile, change_explained, faq_topic, kind, context)
+            return self._answer_message(text, profile, change_explained, faq_topic, kind, context, eligibility_asked)
 
     def _answer_message(
         self,
@@ -256,6 +260,7 @@ class Assistant:
         faq_topic: str | None,
         kind: str | None,
         context: str | None,
+        eligibility_asked: bool = False,
     ) -> Answer:
         reading = self.read(text, profile)
         parsed = parse_question(text, self.kb, profile)
@@ -263,8 +268,12 @@ class Assistant:
         profile = self.with_reading(with_stated_facts(profile, parsed.profile), reading)
         kind = kind or parsed.kind
         job = self.names_a_job(profile)
-        if job and kind == AnswerTopic.CERTIFICATIONS:
+        if job and (kind == AnswerTopic.CERTIFICATIONS or parsed.asks_list):
             return self.answer_certifications(profile, change_explained=change_explained)
+        if job and eligibility_asked:
+            # A job with a question on the person's rights stays a métier question, as the
+            # NLU keeps it (nlu/rule_questions.py).
+            return self.answer_eligibility(profile, change_explained, text, reading)
         # The job's and the branch's own words (« gestionnaire de paie », « chez un
         # concessionnaire SDLM ») say nothing of the rule asked.
         without_jobs = self.without_jobs(text, profile.idcc) if job else text
@@ -291,7 +300,7 @@ class Assistant:
         target = profile.target_diploma is not None or profile.target_level is not None
         # The engine decides for a person who asks whether they may (« puis-je ? »); a question
         # on how the scheme works is answered by its rule, whatever the message says of them.
-        situation = situation and (job or target or asks_eligibility(text))
+        situation = (situation and (job or target or asks_eligibility(text))) or eligibility_asked
         if not situation or search.answers_over(situation, job, target):
             if search.unsure and faq_topic and short:
                 # « et en SDLM ? »: too short to find a rule, the topic under way answers.

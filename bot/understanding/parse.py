@@ -116,6 +116,8 @@ class ParsedQuestion:
     kind: str  # "eligibility" | "certifications" | "faq" | "more"
     profile: Profile
     faq_topic: str | None = None
+    #: Asks for the list of certifications (« quelles formations », « que puis-je préparer »).
+    asks_list: bool = False
 
 
 def parse_branch(text: str, kb: KnowledgeBase) -> int | None:
@@ -495,10 +497,8 @@ def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestio
         return ParsedQuestion("more", profile)
     topic = default_faq_topics().find(folded)
     asks_eligibility = _ASKS_ELIGIBILITY.search(folded)
-    asks_list = re.search(
-        r"quel(?:le)?s? (?:formations?|certifications?|diplomes?|titres?)|liste des|quoi comme (?:formation|diplome)",
-        folded,
-    )
+    words = default_question_words()
+    asks_list = bool(words.list_cue.search(words.join(normalize(text))))
     # « puis-je utiliser mon CPF ? » asks about a topic, not whether the person is
     # eligible: a topic wins over « puis-je » when nothing of the person's situation
     # (contract, diploma or level aimed at) comes with it.
@@ -506,5 +506,5 @@ def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestio
     if topic and not asks_list and (not asks_eligibility or not situation):
         return ParsedQuestion("faq", profile, topic)
     if asks_list and not asks_eligibility:
-        return ParsedQuestion("certifications", profile)
-    return ParsedQuestion("eligibility", profile)
+        return ParsedQuestion("certifications", profile, asks_list=True)
+    return ParsedQuestion("eligibility", profile, asks_list=asks_list)

@@ -45,6 +45,8 @@ class QuestionWords:
     second_question: re.Pattern[str]
     source_patterns: Mapping[str, re.Pattern[str]]
     role_patterns: Mapping[str, re.Pattern[str]]
+    #: Asks for the list of certifications (« quelles formations », « que puis-je préparer »).
+    list_cue: re.Pattern[str] = re.compile(r"(?!)")
     #: An adviser speaking of a worker (« mon intérimaire », « un salarié que j'accompagne »).
     adviser_cue: re.Pattern[str] = re.compile(r"(?!)")
 
@@ -74,6 +76,7 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
         follow_up_cue=re.compile(r"^(?:" + phrase_pattern(data["follow_up_cues"]).pattern + r")"),
         role_patterns={name: phrase_pattern(phrases) for name, phrases in data["date_roles"].items()},
         adviser_cue=phrase_pattern(data["adviser_cues"]) if data.get("adviser_cues") else re.compile(r"(?!)"),
+        list_cue=phrase_pattern(data["list_cues"]) if data.get("list_cues") else re.compile(r"(?!)"),
     )
 
 
