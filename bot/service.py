@@ -301,7 +301,9 @@ class Assistant:
         # The engine decides for a person who asks whether they may (« puis-je ? »); a question
         # on how the scheme works is answered by its rule, whatever the message says of them.
         situation = (situation and (job or target or asks_eligibility(text))) or eligibility_asked
-        if not situation or search.answers_over(situation, job, target):
+        # A question the NLU took for one on the person's rights asks a rule only when the
+        # finder is as sure as with a job named (« puis-je me former ? » stays the engine's).
+        if not situation or search.answers_over(situation, job or eligibility_asked, target):
             if search.unsure and faq_topic and short:
                 # « et en SDLM ? »: too short to find a rule, the topic under way answers.
                 return self.answer_faq(faq_topic, profile, change_explained)

@@ -113,6 +113,25 @@ def test_eligibility_in_2026_says_proa_cannot_start(monkeypatch):
     assert slot_events(events)["last_topic"] == "eligibility"
 
 
+def test_a_typed_eligibility_question_on_a_rule_the_engine_does_not_decide_gets_that_rule(monkeypatch):
+    monkeypatch.setenv("PROA_TODAY", RECONVERSION_TIME)
+    text = "je suis en CDI intérimaire, ma Pro-A signée en 2025 : l'OPCO prend combien par heure de formation ?"
+    tracker = make_tracker({"contract": "cdi_interimaire"}, intent="ask_eligibility", text=text, channel="rest")
+    messages, events = run(ActionAnswerEligibility(), tracker)
+    custom = messages[0]["custom"]
+    assert custom["understood"]["rules"][0] == "idcc2378.funding"
+    assert "17 €" in custom["verdict_line"]
+    assert slot_events(events)["last_topic"] == "faq"
+
+
+def test_a_typed_question_on_the_persons_rights_stays_the_engines(monkeypatch):
+    monkeypatch.setenv("PROA_TODAY", RECONVERSION_TIME)
+    tracker = make_tracker({}, intent="ask_eligibility", text="puis-je me former ?", channel="rest")
+    messages, events = run(ActionAnswerEligibility(), tracker)
+    assert messages[0]["custom"]["topic"] == "eligibility"
+    assert slot_events(events)["last_topic"] == "eligibility"
+
+
 def test_rest_channel_gets_the_structured_answer(monkeypatch):
     monkeypatch.setenv("PROA_TODAY", PROA_TIME)
     tracker = make_tracker({"contract": "cdd"}, intent="ask_eligibility", channel="rest")
