@@ -119,7 +119,9 @@ class ActionAnswerEligibility(SafeAction):
             # A typed question on the person's rights goes through the core's routing, as
             # `bot ask` does: the engine answers it, unless it asks a rule the engine does
             # not decide (« sa Pro-A peut-elle durer plus de 12 mois ? »).
-            answer = assistant().answer_message(text, profile, change_explained(tracker), eligibility_asked=True)
+            answer = assistant().answer_message(
+                text, profile, change_explained(tracker), context=previous_question(tracker), eligibility_asked=True
+            )
         else:  # the form's last answer, a button: what is known of the person
             answer = assistant().answer_eligibility(profile, change_explained(tracker), text)
         events = send_answer(dispatcher, tracker, answer)
