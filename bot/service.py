@@ -227,7 +227,14 @@ class Assistant:
             return self.answer_certifications(
                 self.with_reading(parsed.profile, self.read(text, parsed.profile)), change_explained=change_explained
             )
-        return self.answer_message(text, parsed.profile, change_explained, parsed.faq_topic, parsed.kind)
+        return self.answer_message(
+            text,
+            parsed.profile,
+            change_explained,
+            parsed.faq_topic,
+            parsed.kind,
+            eligibility_asked=parsed.kind == AnswerTopic.ELIGIBILITY and bool(asks_eligibility(text)),
+        )
 
     def answer_message(
         self,
