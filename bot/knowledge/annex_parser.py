@@ -18,6 +18,13 @@ Row-specific fixes (shifted columns, wrapped cells) are data, read from
 only moves the text of its line (and of the lines merged into it) between columns: the
 parser checks that no text is invented or lost. Any line that does not fit the standard
 layout and has no correction is an error.
+layout and has no correction is an error.
+
+The cleaning of cells is in :mod:`bot.knowledge.annex_cells`, the reading of the
+corrections in :mod:`bot.knowledge.annex_corrections`; this module walks the table,
+writes the CSV and holds the command line, and re-exports the names of both. The French
+text it looks for in the seed (the annex title, the header, the levels) is data:
+``knowledge/lexicon/annex_seed.yml``.
 
 Usage (from the repository root)::
 
@@ -30,7 +37,6 @@ import argparse
 import csv
 import difflib
 import io
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -38,8 +44,65 @@ from pathlib import Path
 
 import yaml
 
+from bot.knowledge.annex_cells import (
+    CODE_COLUMN,
+    LABEL_FIELDS,
+    LEVELS,
+    METIER_ID_RE,
+    RNCP_MENTION_RE,
+    AnnexParseError,
+    SeedLine,
+    clean_cell,
+    count_rncp_mentions,
+    is_code_cell,
+    is_docusign_noise,
+    make_metier_id,
+    normalize_group_label,
+    normalize_rncp,
+    parse_codes,
+    slugify,
+)
+from bot.knowledge.annex_corrections import CORRECTION_KEYS, Correction, load_corrections, parse_corrections
 from bot.knowledge.models import AnnexEntry
-from bot.text import fold_accents
+from bot.lexicon import read_word_file
+
+__all__ = [
+    "ANNEX_TITLE",
+    "CODE_COLUMN",
+    "CORRECTION_KEYS",
+    "CSV_FIELDS",
+    "DEFAULT_CORRECTIONS",
+    "DEFAULT_OUT",
+    "DEFAULT_SEED",
+    "HEADER_FIRST_CELL",
+    "LABEL_FIELDS",
+    "LEVELS",
+    "METIER_ID_RE",
+    "REPO_ROOT",
+    "RNCP_MENTION_RE",
+    "AnnexCsvRow",
+    "AnnexParseError",
+    "Correction",
+    "SeedLine",
+    "build_arg_parser",
+    "build_csv_text",
+    "clean_cell",
+    "count_rncp_mentions",
+    "is_code_cell",
+    "is_docusign_noise",
+    "load_corrections",
+    "main",
+    "make_metier_id",
+    "normalize_group_label",
+    "normalize_rncp",
+    "parse_annex",
+    "parse_codes",
+    "parse_corrections",
+    "read_table_lines",
+    "render_csv",
+    "slugify",
+    "summarize",
+]
 
 REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 #: The seed as received (shared/seeds/000_1047204bcd869f8f.txt), kept unchanged in the
@@ -48,8 +111,10 @@ DEFAULT_SEED: Path = REPO_ROOT / "knowledge" / "idcc2378" / "source" / "accord-p
 DEFAULT_OUT: Path = REPO_ROOT / "knowledge" / "idcc2378" / "annex.csv"
 DEFAULT_CORRECTIONS: Path = REPO_ROOT / "knowledge" / "idcc2378" / "annex_corrections.yml"
 
-ANNEX_TITLE: str = "ANNEXE – LISTE DES CERTIFICATIONS ELIGIBLES"
-HEADER_FIRST_CELL: str = "Secteur"
+#: The start of the line that opens the annex, and the first cell of its table's header
+#: (``lexicon/annex_seed.yml``).
+ANNEX_TITLE: str = read_word_file("annex_seed")["title"]
+HEADER_FIRST_CELL: str = read_word_file("annex_seed")["header_first_cell"]
 
 CSV_FIELDS: tuple[str, ...] = (
     "row_id",
@@ -63,71 +128,6 @@ CSV_FIELDS: tuple[str, ...] = (
     "seed_line",
     "correction",
 )
-LABEL_FIELDS: tuple[str, ...] = ("sector", "sub_sector", "metier", "certification")
-LEVELS: tuple[str, ...] = (
-    "niveau 3",
-    "niveau 4",
-    "niveau 5",
-    "niveau 6",
-    "niveau 7",
-    "sans niveau",
-)
-# Column of the code cell in the standard layout (0-based).
-CODE_COLUMN: int = len(LABEL_FIELDS)
-
-RNCP_MENTION_RE = re.compile(r"RNCP ?[0-9]+")
-METIER_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*){2}$")
-
-_DOCUSIGN_LINE_RE = re.compile(r"^(?:\^\{DS\}|(?:[A-Z]{2})?DS|[A-Z]{2})$")
-_DOCUSIGN_INLINE_RE = re.compile(r"\^\{DS\}")
-_SUPERSCRIPT_RE = re.compile(r"\s*\^\{([^{}]*)\}")
-_RNCP_SPACE_RE = re.compile(r"\bRNCP\s+(?=[0-9])")
-_CODE_RE = re.compile(r"RNCP\s?([0-9]+)\s*\((niveau [3-7]|sans niveau)\)")
-_CODE_CELL_RE = re.compile(r"^(?:RNCP\s?[0-9]+\s*\((?:niveau [3-7]|sans niveau)\)\s*)+$")
-_SLASH_RE = re.compile(r"\s*/\s*")
-
-CORRECTION_KEYS: frozenset[str] = frozenset(LABEL_FIELDS) | {"reason", "merged_into"}
-
-
-class AnnexParseError(ValueError):
-    """The seed or the corrections file do not fit the expected annex layout."""
-
-
-@dataclass(frozen=True)
-class Correction:
-    """A hand correction for one seed line.
-
-    Either ``fields`` gives the label values of the row written on that line (a field
-    left out is inherited from the row above), or ``merged_into`` names the line whose
-    certification this line's text continues (wrapped cell).
-    """
-
-    line: int
-    reason: str
-    fields: Mapping[str, str]
-    merged_into: int | None = None
-
-
-@dataclass(frozen=True)
-class SeedLine:
-    """A non-noise line of the annex table, split into cleaned cells."""
-
-    number: int
-    cells: tuple[str, ...]
-
-    @property
-    def code_index(self) -> int | None:
-        """Index of the cell holding the RNCP code(s), or None if the line has none."""
-        found = [i for i, cell in enumerate(self.cells) if is_code_cell(cell)]
-        if len(found) > 1:
-            raise AnnexParseError(f"line {self.number}: several code cells")
-        return found[0] if found else None
-
-    @property
-    def label_cells(self) -> list[str]:
-        """The non-empty cells other than the code cell, in order."""
-        code_index = self.code_index
-        return [c for i, c in enumerate(self.cells) if c and i != code_index]
 
 
 @dataclass(frozen=True)
@@ -146,122 +146,6 @@ class AnnexCsvRow(AnnexEntry):
     def as_csv_record(self) -> list[str]:
         """Return the row's values in ``CSV_FIELDS`` order, as strings."""
         return [str(getattr(self, name)) for name in CSV_FIELDS]
-
-
-# ---------------------------------------------------------------------------
-# Noise-handling helpers
-# ---------------------------------------------------------------------------
-
-
-def is_docusign_noise(line: str) -> bool:
-    """Tell whether a seed line is part of a DocuSign initials block.
-
-    Such lines have no tab and hold only ``DS``, ``^{DS}``, two capital initials
-    (``AW``) or initials glued to ``DS`` (``AWDS``).
-    """
-    if "\t" in line:
-        return False
-    return bool(_DOCUSIGN_LINE_RE.match(line.strip()))
-
-
-def normalize_rncp(text: str) -> str:
-    """Remove the space between ``RNCP`` and its digits (``RNCP 4433`` -> ``RNCP4433``)."""
-    return _RNCP_SPACE_RE.sub("RNCP", text)
-
-
-def clean_cell(text: str) -> str:
-    """Clean one table cell: drop ``^{DS}``, join superscripts, collapse whitespace.
-
-    ``1 ^{er} degré`` becomes ``1er degré``; ``RNCP 4433`` becomes ``RNCP4433``.
-    """
-    text = _DOCUSIGN_INLINE_RE.sub(" ", text)
-    text = _SUPERSCRIPT_RE.sub(r"\1", text)
-    text = normalize_rncp(text)
-    return " ".join(text.split())
-
-
-def normalize_group_label(label: str) -> str:
-    """Normalize a sector or sub-sector label: one space each side of ``/``."""
-    return _SLASH_RE.sub(" / ", " ".join(label.split())).strip()
-
-
-def is_code_cell(cell: str) -> bool:
-    """Tell whether a cell holds only RNCP codes with their level in parentheses."""
-    return bool(_CODE_CELL_RE.match(cell.strip()))
-
-
-def parse_codes(cell: str) -> list[tuple[str, str]]:
-    """Parse a code cell into ``(rncp, level)`` pairs.
-
-    ``"RNCP1901 (niveau 5) RNCP17989 (niveau 5)"`` gives two pairs; the code loses any
-    inner space. Raises ``ValueError`` if the cell holds anything else.
-    """
-    if not is_code_cell(cell):
-        raise ValueError(f"not a code cell: {cell!r}")
-    return [(f"RNCP{digits}", level) for digits, level in _CODE_RE.findall(cell)]
-
-
-def slugify(text: str) -> str:
-    """ASCII lower-case slug with ``-`` separators (accents folded by
-    :func:`bot.text.fold_accents`, the one folding function).
-
-    ``Chef d'équipe gros œuvre`` -> ``chef-d-equipe-gros-oeuvre``.
-    """
-    return re.sub(r"[^a-z0-9]+", "-", fold_accents(text).lower()).strip("-")
-
-
-def make_metier_id(sector: str, sub_sector: str, metier: str) -> str:
-    """Build the stable ``<sector>/<sub_sector>/<metier>`` slug of an annex métier."""
-    return "/".join(slugify(part) for part in (sector, sub_sector, metier))
-
-
-def count_rncp_mentions(text: str) -> int:
-    """Count RNCP code mentions (``RNCP`` + optional space + digits) in a text."""
-    return len(RNCP_MENTION_RE.findall(text))
-
-
-# ---------------------------------------------------------------------------
-# Corrections
-# ---------------------------------------------------------------------------
-
-
-def parse_corrections(data: object) -> dict[int, Correction]:
-    """Validate the loaded YAML of the corrections file and index it by seed line."""
-    if not isinstance(data, dict) or not isinstance(data.get("corrections"), dict):
-        raise AnnexParseError("corrections file: expected a mapping with a 'corrections' mapping")
-    result: dict[int, Correction] = {}
-    for key, entry in data["corrections"].items():
-        if not isinstance(key, int) or key < 1:
-            raise AnnexParseError(f"corrections file: key {key!r} is not a seed line number")
-        if not isinstance(entry, dict):
-            raise AnnexParseError(f"correction {key}: expected a mapping")
-        unknown = set(entry) - CORRECTION_KEYS
-        if unknown:
-            raise AnnexParseError(f"correction {key}: unknown keys {sorted(unknown)}")
-        reason = entry.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            raise AnnexParseError(f"correction {key}: a non-empty 'reason' is required")
-        fields: dict[str, str] = {}
-        for name in LABEL_FIELDS:
-            if name in entry:
-                value = entry[name]
-                if not isinstance(value, str) or not value.strip():
-                    raise AnnexParseError(f"correction {key}: {name} must be a non-empty string")
-                fields[name] = " ".join(value.split())
-        merged_into = entry.get("merged_into")
-        if merged_into is not None:
-            if not isinstance(merged_into, int) or fields:
-                raise AnnexParseError(f"correction {key}: 'merged_into' takes a line number and no label fields")
-        elif not fields:
-            raise AnnexParseError(f"correction {key}: give label fields or 'merged_into'")
-        result[key] = Correction(line=key, reason=" ".join(reason.split()), fields=fields, merged_into=merged_into)
-    return result
-
-
-def load_corrections(path: Path) -> dict[int, Correction]:
-    """Load and validate ``annex_corrections.yml``."""
-    with path.open(encoding="utf-8") as handle:
-        return parse_corrections(yaml.safe_load(handle))
 
 
 # ---------------------------------------------------------------------------

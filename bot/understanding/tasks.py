@@ -13,24 +13,53 @@ A description is accepted only when it is specific: at least :data:`MIN_WORDS` d
 words of the message hit the métier, one of them not a mere workplace, and the score
 reaches :data:`MIN_SCORE`. Several métiers close to the best are returned as ambiguous;
 anything weaker is refused (a job not in the annex must never get a far-fetched match).
+
+This module holds the scoring; the files are read by :mod:`bot.understanding.task_files`,
+the word-vector table is built by :mod:`bot.understanding.task_vectors` and the words
+that never describe a task are data (``knowledge/lexicon/task_words.yml``, read by
+:mod:`bot.understanding.task_words`). Their public names are re-exported here.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.text import fold_accents, fold_feminine, get_nlp, spacy_lemma, truncate
+from bot.understanding.task_files import FIELDS, FILE_NAME, SCHEMA, read_tasks, tasks_path
+from bot.understanding.task_vectors import (
+    MIN_NEIGHBOUR_LENGTH,
+    MIN_VECTOR_SIMILARITY,
+    key_vectors,
+    vector_neighbours,
+)
+from bot.understanding.task_words import GLUE_WORDS, NOT_TASK_WORDS, SUBJECTS, WORD_RE, phrase_words
 
-FIELDS = ("tasks", "tools", "materials", "products", "workplaces")
-FILE_NAME = "tasks.yml"
-SCHEMA = "tasks.schema.json"
+__all__ = [
+    "AMBIGUITY_SHARE",
+    "FIELDS",
+    "FIELD_WEIGHT",
+    "FILE_NAME",
+    "MAX_CANDIDATES",
+    "MIN_NEIGHBOUR_LENGTH",
+    "MIN_SCORE",
+    "MIN_SHARE",
+    "MIN_VECTOR_SIMILARITY",
+    "MIN_WORDS",
+    "NOT_TASK_WORDS",
+    "SCHEMA",
+    "UNKNOWN_NOUN_WEIGHT",
+    "VECTOR_DISCOUNT",
+    "TaskHit",
+    "TaskOutcome",
+    "TaskScorer",
+    "load_task_scorer",
+    "read_tasks",
+    "tasks_path",
+]
 
 #: A workplace says where, not what: it counts less, and never alone.
 FIELD_WEIGHT = {"tasks": 1.0, "tools": 1.0, "materials": 0.8, "products": 0.8, "workplaces": 0.6}
@@ -51,259 +80,8 @@ UNKNOWN_NOUN_WEIGHT = 2.5
 AMBIGUITY_SHARE = 0.8
 #: Most métiers offered for one description.
 MAX_CANDIDATES = 4
-#: Least cosine similarity of word vectors to take a word for a key it is not.
-MIN_VECTOR_SIMILARITY = 0.72
-#: Shortest word given a vector neighbour (shorter words are too often other things).
-MIN_NEIGHBOUR_LENGTH = 4
 #: A vector neighbour counts for this share of the key's weight.
 VECTOR_DISCOUNT = 0.7
-
-#: Words of a chat message that never describe a job (framing, the assistant's own
-#: subject, very common verbs). Accent folded.
-NOT_TASK_WORDS = frozenset(
-    [
-        "je",
-        "j",
-        "tu",
-        "il",
-        "elle",
-        "on",
-        "nous",
-        "vous",
-        "ils",
-        "elles",
-        "me",
-        "m",
-        "te",
-        "t",
-        "se",
-        "s",
-        "moi",
-        "mon",
-        "ma",
-        "mes",
-        "ton",
-        "ta",
-        "notre",
-        "votre",
-        "leur",
-        "le",
-        "la",
-        "l",
-        "les",
-        "un",
-        "une",
-        "des",
-        "de",
-        "d",
-        "du",
-        "au",
-        "aux",
-        "a",
-        "en",
-        "et",
-        "ou",
-        "dans",
-        "sur",
-        "sous",
-        "pour",
-        "par",
-        "avec",
-        "chez",
-        "sans",
-        "que",
-        "qu",
-        "qui",
-        "quoi",
-        "quel",
-        "quelle",
-        "quels",
-        "quelles",
-        "comment",
-        "combien",
-        "pourquoi",
-        "quand",
-        "ce",
-        "c",
-        "ca",
-        "cela",
-        "ceci",
-        "est",
-        "suis",
-        "es",
-        "sont",
-        "etre",
-        "ai",
-        "as",
-        "avons",
-        "avez",
-        "ont",
-        "avoir",
-        "fais",
-        "fait",
-        "faire",
-        "font",
-        "vais",
-        "va",
-        "aller",
-        "peux",
-        "peut",
-        "pouvoir",
-        "puis",
-        "voudrais",
-        "veux",
-        "vouloir",
-        "souhaite",
-        "aimerais",
-        "dois",
-        "doit",
-        "tout",
-        "tous",
-        "toute",
-        "toutes",
-        "tres",
-        "bien",
-        "aussi",
-        "plus",
-        "moins",
-        "beaucoup",
-        "peu",
-        "jour",
-        "jours",
-        "nuit",
-        "matin",
-        "soir",
-        "travail",
-        "travaille",
-        "travailler",
-        "taf",
-        "boulot",
-        "metier",
-        "job",
-        "poste",
-        "emploi",
-        "profession",
-        "actuellement",
-        "formation",
-        "formations",
-        "pro",
-        "proa",
-        "reconversion",
-        "periode",
-        "contrat",
-        "cdi",
-        "cdd",
-        "cdii",
-        "interim",
-        "interimaire",
-        "mission",
-        "missions",
-        "agence",
-        "certification",
-        "certifications",
-        "certif",
-        "certifs",
-        "diplome",
-        "diplomes",
-        "titre",
-        "viser",
-        "vise",
-        "obtenir",
-        "passer",
-        "devenir",
-        "bonjour",
-        "merci",
-        "svp",
-        "ans",
-        "an",
-        "mois",
-        "semaine",
-        "heures",
-        "entreprise",
-        "employeur",
-        "patron",
-        "boite",
-        "societe",
-        "salarie",
-        "salariee",
-        "branche",
-        "liste",
-        "ici",
-        "la-bas",
-        "oui",
-        "non",
-        "pas",
-        "ne",
-        "n",
-        "y",
-        "agent",
-        "agente",
-        "aide",
-        "chef",
-        "cheffe",
-        "responsable",
-        "technicien",
-        "technicienne",
-        "operateur",
-        "operatrice",
-        "employe",
-        "employee",
-        "assistant",
-        "assistante",
-        "conseiller",
-        "conseillere",
-        "ouvrier",
-        "ouvriere",
-        "femme",
-        "homme",
-        "service",
-        "personne",
-        "gens",
-        "client",
-        "clients",
-        "pilote",
-        "charge",
-        "prise",
-        "prises",
-        "pris",
-        "financement",
-        "finance",
-        "heure",
-        "heures",
-        "droit",
-        "droits",
-    ]
-)
-
-_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
-#: Articles and pronouns left out when a message is compared with a whole task phrase.
-_SUBJECTS = frozenset(["je", "j", "on", "nous", "il", "elle", "ils", "elles"])
-_GLUE_WORDS = frozenset(
-    [
-        "je",
-        "j",
-        "tu",
-        "il",
-        "elle",
-        "on",
-        "nous",
-        "vous",
-        "ils",
-        "elles",
-        "le",
-        "la",
-        "l",
-        "les",
-        "un",
-        "une",
-        "des",
-        "de",
-        "d",
-        "du",
-        "au",
-        "aux",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -325,22 +103,6 @@ class TaskOutcome:
     spans: tuple[tuple[int, int], ...] = ()
 
 
-def read_tasks(path: Path, root: Path) -> dict[str, dict[str, Any]]:
-    """The entries of one ``tasks.yml`` (validated against its schema)."""
-    from bot.knowledge.loader import validate
-
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    validate(data, SCHEMA, path, root)
-    return dict(data["metiers"])
-
-
-def tasks_path(idcc: int, root: Path | None = None) -> Path:
-    """``knowledge/idcc<idcc>/tasks.yml``."""
-    from bot.knowledge.loader import knowledge_dir
-
-    return (root or knowledge_dir()) / f"idcc{idcc}" / FILE_NAME
-
-
 class TaskScorer:
     """Ranks a branch's métiers for a description of what a person does."""
 
@@ -358,7 +120,7 @@ class TaskScorer:
             entry = entries[metier_id]
             for field in FIELDS:
                 for phrase in entry.get(field, ()) or ():
-                    for word in _words(phrase):
+                    for word in phrase_words(phrase):
                         for key in self._keys(word):
                             weights = self._index.setdefault(key, {})
                             weights[metier_id] = max(weights.get(metier_id, 0.0), FIELD_WEIGHT[field])
@@ -369,7 +131,7 @@ class TaskScorer:
         self._phrases: list[tuple[tuple[tuple[str, ...], ...], str]] = []
         for metier_id in self.metier_ids:
             for phrase in entries[metier_id].get("tasks", ()) or ():
-                words = [w for w in _words(phrase) if w not in _GLUE_WORDS]
+                words = [w for w in phrase_words(phrase) if w not in GLUE_WORDS]
                 if len(words) >= 2:
                     self._phrases.append((tuple(tuple(self._all_keys(w)) for w in words), metier_id))
         count = max(len(self.metier_ids), 1)
@@ -433,54 +195,13 @@ class TaskScorer:
 
     def _key_vectors(self) -> tuple[list[str], Any]:
         """The keys that have a word vector, and the matrix of their unit vectors."""
-        import numpy
-
-        keys: list[str] = []
-        rows: list[Any] = []
-        vocab = self._nlp.vocab
-        for key, surface in self._surface.items():
-            if key in keys or not vocab.has_vector(surface):
-                continue
-            vector = vocab.get_vector(surface)
-            norm = float(numpy.linalg.norm(vector))
-            if norm > 0:
-                keys.append(key)
-                rows.append(vector / norm)
-        matrix = numpy.vstack(rows) if rows else numpy.zeros((0, 300), dtype="float32")
-        return keys, matrix
+        return key_vectors(self._nlp, self._surface)
 
     def _vector_neighbours(self) -> dict[str, tuple[str, float]]:
-        """``{word: (nearest key, cosine similarity)}`` for every lower-case word of the
-        model's vectors (:data:`MIN_NEIGHBOUR_LENGTH` letters or more) whose nearest key
-        is at least :data:`MIN_VECTOR_SIMILARITY` close.
-
-        Computed once, when the index is built (the index cache keeps it): a few thousand
-        words out of the model's 500,000, so answering a message needs neither spaCy's
-        vocabulary (about 400 MB in memory) nor a matrix product per unknown word. The
-        model's 500,000 words share 20,000 vectors: each vector's nearest key is computed
-        once, then given to the words that have that vector."""
-        import numpy
-
-        keys, matrix = self._key_vectors()
-        vectors = self._nlp.vocab.vectors
-        if not keys or vectors.shape[0] == 0:
-            return {}
-        data = numpy.asarray(vectors.data, dtype="float32")
-        norms = numpy.linalg.norm(data, axis=1, keepdims=True)
-        unit = numpy.divide(data, norms, out=numpy.zeros_like(data), where=norms > 0)
-        similarities = unit @ matrix.T
-        best = similarities.argmax(axis=1)
-        best_similarity = similarities[numpy.arange(len(best)), best]
-        close_rows = set(numpy.nonzero(best_similarity >= MIN_VECTOR_SIMILARITY)[0].tolist())
-        strings = self._nlp.vocab.strings
-        out: dict[str, tuple[str, float]] = {}
-        for string_id, row in vectors.key2row.items():
-            if row not in close_rows:
-                continue
-            word = strings[string_id]
-            if len(word) >= MIN_NEIGHBOUR_LENGTH and word == word.lower():
-                out[word] = (keys[int(best[row])], round(float(best_similarity[row]), 4))
-        return out
+        """``{word: (nearest key, cosine similarity)}`` for the words of the model's
+        vectors close to a key (:func:`bot.understanding.task_vectors.vector_neighbours`),
+        computed once, when the index is built (the index cache keeps it)."""
+        return vector_neighbours(self._nlp, self._surface)
 
     def _nearest(self, word: str) -> tuple[str, float] | None:
         """The key nearest to ``word`` by word vectors, if close enough."""
@@ -508,7 +229,7 @@ class TaskScorer:
         text = truncate(text) if isinstance(text, str) else ""
         out: dict[str, tuple[float, list[tuple[str, int, int]], int]] = {}
         seen: set[str] = set()
-        for found in _WORD_RE.finditer(text.lower()):
+        for found in WORD_RE.finditer(text.lower()):
             word = found.group(0)
             if fold_accents(word) in NOT_TASK_WORDS or word in seen or len(word) < 3:
                 continue
@@ -582,11 +303,11 @@ class TaskScorer:
         those of one métier's task phrase (« je fais la paie »); else ``refused``."""
         found = [
             (m.group(0), m.start(), m.end())
-            for m in _WORD_RE.finditer(truncate(text).lower() if isinstance(text, str) else "")
+            for m in WORD_RE.finditer(truncate(text).lower() if isinstance(text, str) else "")
         ]
-        words = [(w, s, e) for w, s, e in found if w not in _GLUE_WORDS]
+        words = [(w, s, e) for w, s, e in found if w not in GLUE_WORDS]
         # A sentence with its subject (« je fais la paie »), not a title (« pilote de ligne »).
-        if not found or found[0][0] not in _SUBJECTS or not 2 <= len(words) <= 4:
+        if not found or found[0][0] not in SUBJECTS or not 2 <= len(words) <= 4:
             return TaskOutcome("refused", ())
         keys = [self._all_keys(w) for w, _, _ in words]
         fits = {
@@ -609,11 +330,6 @@ class TaskScorer:
             return list(candidates)
         best = max(s for s, _, _ in scored.values())
         return [c for c in candidates if c in scored and scored[c][0] >= best - 1e-9]
-
-
-def _words(phrase: str) -> list[str]:
-    """Lower-case words (with accents) of a knowledge phrase, apostrophes split."""
-    return [w for w in _WORD_RE.findall(phrase.lower()) if len(w) >= 2]
 
 
 def load_task_scorer(
