@@ -8,9 +8,9 @@ servers, at each call for the knowledge folder or the date. A value that cannot 
 docs/settings.md is generated from this class (``python -m bot.settings``) and a test
 checks that it is up to date.
 
-Not yet here (issue 23): the variables read by ``channels/botframework_checked.py``,
-``web/serve.py`` and ``scripts/purge_conversations.py`` (:data:`PENDING`), and those that
-Rasa or the shell scripts read from the YAML files and ``scripts/run.sh``.
+Not yet here (issue 23): the variables read by ``channels/botframework_checked.py`` and
+``scripts/purge_conversations.py`` (:data:`PENDING`), and those that Rasa or the shell
+scripts read from the YAML files and ``scripts/run.sh``.
 """
 
 from __future__ import annotations
@@ -35,14 +35,6 @@ PENDING: Mapping[str, str] = {
     "PROA_TEAMS_CONNECT_TIMEOUT": "channels/botframework_checked.py",
     "PROA_TEAMS_READ_TIMEOUT": "channels/botframework_checked.py",
     "PROA_RETENTION_DAYS": "scripts/purge_conversations.py",
-    "PROA_WEB_HOST": "web/serve.py",
-    "PROA_WEB_PORT": "web/serve.py",
-    "PROA_SOCKET_URL": "web/serve.py",
-    "PROA_SOCKET_PATH": "web/serve.py",
-    "PROA_FRAME_ANCESTORS": "web/serve.py",
-    "PROA_ENDPOINTS": "web/serve.py",
-    "PROA_AUTH_TOKEN": "web/serve.py",
-    "PROA_REVIEW_ALLOW": "web/serve.py",
 }
 
 
@@ -86,6 +78,20 @@ def _path_unless_empty(raw: str | None, default: Any) -> Any:
 
 def _text_unless_empty(raw: str | None, default: Any) -> Any:
     return raw if raw else default
+
+
+def _text(raw: str | None, default: Any) -> Any:
+    """The value as set, even empty."""
+    return raw if raw is not None else default
+
+
+def _port(raw: str | None, default: Any) -> Any:
+    """A TCP port: 0 (any free port) to 65535; empty: the default."""
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        return default
+    return value if 0 <= value <= 65535 else default
 
 
 def _not_zero(raw: str | None, default: Any) -> Any:
@@ -188,14 +194,14 @@ class Settings:
         "PROA_MAX_BODY_BYTES",
         256 * 1024,
         "largest REST request body, in bytes",
-        "channels/guarded.py",
+        "channels/rest_request.py",
         _whole_positive_number,
     )
     max_message_chars: int = setting(
         "PROA_MAX_MESSAGE_CHARS",
         1000,
         "longest user message passed to the model, in characters (longer ones are cut)",
-        "channels/guarded.py",
+        "channels/message_text.py",
         _whole_positive_number,
     )
     action_timeout: float = setting(
@@ -232,6 +238,59 @@ class Settings:
         "the file of that secret, created (mode 0600) when missing",
         "channels/session_ids.py",
         _path_unless_empty,
+    )
+    # -- the chat page server (web/serve.py; its command-line options win)
+    web_host: str = setting(
+        "PROA_WEB_HOST",
+        "127.0.0.1",
+        "address the chat page server binds (`0.0.0.0` only behind a reverse proxy or on a trusted network)",
+        "web/serve.py",
+        _text,
+    )
+    web_port: int = setting(
+        "PROA_WEB_PORT", 8080, "port of the chat page server (`0`: any free port)", "web/serve.py", _port
+    )
+    socket_url: str | None = setting(
+        "PROA_SOCKET_URL",
+        None,
+        "base URL of Rasa's socket.io channel (http(s) or ws(s)), written into `config.js`; unset: the page's host, port 5005",
+        "web/serve.py",
+        _text_unless_empty,
+    )
+    socket_path: str | None = setting(
+        "PROA_SOCKET_PATH",
+        None,
+        "socket.io path on that server, written into `config.js`; unset: the page's (`/socket.io/`)",
+        "web/serve.py",
+        _text_unless_empty,
+    )
+    frame_ancestors: str | None = setting(
+        "PROA_FRAME_ANCESTORS",
+        None,
+        "who may show the chat page in a frame, a CSP `frame-ancestors` source list; unset: `'self'`",
+        "web/serve.py",
+        _text_unless_empty,
+    )
+    endpoints: Path = setting(
+        "PROA_ENDPOINTS",
+        Path("endpoints.yml"),
+        "the Rasa endpoints file whose `tracker_store` the review page `/revue` reads (`scripts/run.sh` passes it to `rasa run`)",
+        "web/serve.py",
+        _path_unless_empty,
+    )
+    auth_token: str | None = setting(
+        "PROA_AUTH_TOKEN",
+        None,
+        "the token of the review page `/revue`, which stays off without one of 16 characters or more (`scripts/run.sh` also turns Rasa's HTTP API on with it)",
+        "web/serve.py",
+        _text_unless_empty,
+    )
+    review_allow: tuple[str, ...] = setting(
+        "PROA_REVIEW_ALLOW",
+        (),
+        "networks besides loopback allowed to read the review page `/revue`, comma-separated (`10.0.0.0/8,192.168.1.5`)",
+        "web/serve.py",
+        _items,
     )
 
     @property

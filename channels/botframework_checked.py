@@ -29,6 +29,8 @@ Connector ("Authenticate requests from the Bot Connector service to your bot"):
 
 Any failure is a 401 (a 503 when the signing keys cannot be fetched), never a 500, and
 the answer is never posted anywhere. The activity must be a JSON object (400 else).
+These checks are :mod:`channels.botframework_auth` (re-exported here): this module
+holds the channel, its timeouts and its outgoing calls.
 
 :class:`CheckedBotFramework` (the output channel) gets the access token and posts the
 answers with aiohttp, with connect and read timeouts (:data:`CONNECT_TIMEOUT_S`,
@@ -56,14 +58,11 @@ import asyncio
 import datetime
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 from urllib.parse import quote
 
 import aiohttp
-import jwt
-from jwt.algorithms import RSAAlgorithm
 from rasa.core.channels import BUILTIN_CHANNELS
 from rasa.core.channels import botframework as rasa_botframework
 from rasa.core.channels.botframework import BotFramework, BotFrameworkInput
@@ -72,29 +71,51 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.botframework_auth import (
+    BOT_CONNECTOR_ISSUER,
+    CLOCK_SKEW_S,
+    FAILED_FETCH_RETRY_S,
+    KEYS_LIFETIME_S,
+    MAX_TOKEN_CHARS,
+    RSA_ALGORITHMS,
+    UNKNOWN_KID_REFETCH_S,
+    KeysUnavailable,
+    SigningKeys,
+    TokenRefused,
+    check_activity,
+    verify_token,
+)
 from channels.guarded import guard
 from channels.input_checks import env_int, loads_limited, metadata_problem, valid_sender
 
+__all__ = [
+    "BOT_CONNECTOR_ISSUER",
+    "BOT_FRAMEWORK_SCOPE",
+    "CLOCK_SKEW_S",
+    "CONNECT_TIMEOUT_S",
+    "FAILED_FETCH_RETRY_S",
+    "KEYS_LIFETIME_S",
+    "MAX_TOKEN_CHARS",
+    "READ_TIMEOUT_S",
+    "RSA_ALGORITHMS",
+    "TOKEN_EXPIRY_MARGIN",
+    "UNKNOWN_KID_REFETCH_S",
+    "CheckedBotFramework",
+    "CheckedBotFrameworkInput",
+    "KeysUnavailable",
+    "SigningKeys",
+    "TokenRefused",
+    "check_activity",
+    "client_timeout",
+    "register_builtin",
+    "verify_token",
+]
+
 logger = logging.getLogger(__name__)
 
-#: Issuer of the Bot Connector's tokens when the OpenID metadata names none.
-BOT_CONNECTOR_ISSUER = "https://api.botframework.com"
-#: Algorithms accepted when the metadata lists some (only RSA signatures, ever).
-RSA_ALGORITHMS = ("RS256", "RS384", "RS512")
 #: Seconds to connect to a Microsoft endpoint, and to wait for its answer.
 CONNECT_TIMEOUT_S = env_int("PROA_TEAMS_CONNECT_TIMEOUT", 5)
 READ_TIMEOUT_S = env_int("PROA_TEAMS_READ_TIMEOUT", 10)
-#: Longest token accepted (Bot Connector tokens are about 1.5 kB).
-MAX_TOKEN_CHARS = 8192
-#: Clock skew allowed on ``exp`` and ``nbf`` (Microsoft's SDKs allow 5 minutes; Rasa
-#: none: a server kept on time needs little).
-CLOCK_SKEW_S = 30
-#: The signing keys are fetched again after this long ...
-KEYS_LIFETIME_S = 24 * 3600
-#: ... or for an unknown ``kid``, at most this often.
-UNKNOWN_KID_REFETCH_S = 300
-#: After a failed fetch, the next attempt waits this long (requests meanwhile get a 503).
-FAILED_FETCH_RETRY_S = 30
 #: An access token is renewed this long before it expires.
 TOKEN_EXPIRY_MARGIN = datetime.timedelta(minutes=5)
 BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
@@ -108,118 +129,6 @@ def client_timeout() -> aiohttp.ClientTimeout:
         sock_connect=CONNECT_TIMEOUT_S,
         sock_read=READ_TIMEOUT_S,
     )
-
-
-class TokenRefused(Exception):
-    """The request's token does not pass a check (the reason is the message)."""
-
-
-class KeysUnavailable(Exception):
-    """The signing keys could not be fetched: no token can be checked."""
-
-
-class SigningKeys:
-    """The Bot Connector's OpenID metadata and signing keys, fetched and cached."""
-
-    def __init__(self) -> None:
-        self.keys: dict[str, dict[str, Any]] = {}
-        self.issuer = BOT_CONNECTOR_ISSUER
-        self.algorithms: tuple[str, ...] = ("RS256",)
-        self._fetched_at: float | None = None  # time.monotonic() of the last good fetch
-        self._tried_at: float | None = None
-        self._lock: asyncio.Lock | None = None
-
-    async def key(self, metadata_url: str, kid: str) -> dict[str, Any] | None:
-        """The JWK named ``kid``, or None; raises :class:`KeysUnavailable`."""
-        now = time.monotonic()
-        since_try = float("inf") if self._tried_at is None else now - self._tried_at
-        stale = self._fetched_at is None or now - self._fetched_at > KEYS_LIFETIME_S
-        unknown = kid not in self.keys and since_try > UNKNOWN_KID_REFETCH_S
-        if (stale and since_try > FAILED_FETCH_RETRY_S) or unknown:
-            if self._lock is None:
-                self._lock = asyncio.Lock()
-            async with self._lock:
-                if self._tried_at is None or self._tried_at < now:  # not refreshed meanwhile
-                    await self._fetch(metadata_url)
-        if self._fetched_at is None:
-            raise KeysUnavailable()
-        return self.keys.get(kid)
-
-    async def _fetch(self, metadata_url: str) -> None:
-        self._tried_at = time.monotonic()
-        try:
-            async with aiohttp.ClientSession(timeout=client_timeout()) as session:
-                async with session.get(metadata_url) as reply:
-                    reply.raise_for_status()
-                    metadata = await reply.json(content_type=None)
-                async with session.get(str(metadata["jwks_uri"])) as reply:
-                    reply.raise_for_status()
-                    jwks = await reply.json(content_type=None)
-            keys = {
-                str(key["kid"]): key
-                for key in jwks["keys"]
-                if isinstance(key, dict) and isinstance(key.get("kid"), str) and key.get("kty") == "RSA"
-            }
-            algorithms = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError, TypeError) as error:
-            logger.warning("Could not fetch the Bot Framework signing keys: %s", type(error).__name__)
-            return
-        self.keys = keys
-        self.issuer = str(metadata.get("issuer") or BOT_CONNECTOR_ISSUER)
-        self.algorithms = tuple(alg for alg in algorithms if alg in RSA_ALGORITHMS) or ("RS256",)
-        self._fetched_at = time.monotonic()
-
-
-async def verify_token(
-    auth_header: str | None, app_id: str, keys: SigningKeys, metadata_url: str
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The claims of the request's token and its JWK, once signature, algorithm,
-    issuer, audience and validity period are checked; raises :class:`TokenRefused`."""
-    if not auth_header:
-        raise TokenRefused("no Authorization header")
-    scheme, _, token = auth_header.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token or len(token) > MAX_TOKEN_CHARS:
-        raise TokenRefused("no Bearer token")
-    try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError:
-        raise TokenRefused("unreadable token") from None
-    kid, algorithm = header.get("kid"), header.get("alg")
-    if not isinstance(kid, str) or not kid:
-        raise TokenRefused("no key id")
-    jwk = await keys.key(metadata_url, kid)
-    if jwk is None:
-        raise TokenRefused("unknown key id")
-    if algorithm not in keys.algorithms:
-        raise TokenRefused("algorithm not allowed")
-    try:
-        public_key = RSAAlgorithm.from_jwk(json.dumps(jwk))
-        claims = jwt.decode(
-            token,
-            key=public_key,  # type: ignore[arg-type]
-            algorithms=[str(algorithm)],
-            audience=app_id,
-            issuer=keys.issuer,
-            leeway=CLOCK_SKEW_S,
-            options={"require": ["exp", "iss", "aud"]},
-        )
-    except (jwt.PyJWTError, ValueError, TypeError, KeyError) as error:
-        raise TokenRefused(type(error).__name__) from None
-    return claims, jwk
-
-
-def check_activity(claims: dict[str, Any], jwk: dict[str, Any], activity: dict[str, Any]) -> None:
-    """The activity is the one the token was issued for; raises :class:`TokenRefused`."""
-    claimed = claims.get("serviceurl", claims.get("serviceUrl"))
-    service_url = activity.get("serviceUrl")
-    if not isinstance(claimed, str) or not isinstance(service_url, str):
-        raise TokenRefused("no serviceUrl")
-    if claimed.rstrip("/") != service_url.rstrip("/"):
-        raise TokenRefused("serviceUrl differs from the token's")
-    endorsements = jwk.get("endorsements")
-    if isinstance(endorsements, list) and endorsements and activity.get("channelId") not in endorsements:
-        raise TokenRefused("channel not endorsed by the key")
 
 
 class CheckedBotFramework(BotFramework):
@@ -329,7 +238,7 @@ class CheckedBotFrameworkInput(BotFrameworkInput):
         self.app_password = str(app_password or "")
         self.openid_metadata_url = openid_metadata_url
         self.login_url = login_url.rstrip("/") if login_url else None
-        self.signing_keys = SigningKeys()
+        self.signing_keys = SigningKeys(client_timeout)
         self.jwt_keys: dict[str, Any] = {}
         self.jwt_update_time = datetime.datetime.fromtimestamp(0)
 

@@ -48,21 +48,26 @@ Use them in the credentials file instead of the built-in keys::
       bot_message_evt: bot_uttered
       session_persistence: true
 
+The jobs live in their own modules, re-exported here (the credentials files, the other
+channels and the tests name ``channels.guarded``):
+
+- :mod:`channels.message_text`: the text cleaning and the typed commands;
+- :mod:`channels.turn_guard`: :func:`guard`, the failure watch and the busy answer;
+- :mod:`channels.rest_request`: the REST request checks and their 4xx answers;
+- this module: the two channel classes, and what importing it installs in Rasa (the
+  action timeout, the action answer validator, the feedback comment, the HTTP guard,
+  the failure watch) and the project's Teams and Slack channels.
+
 Nothing here logs the user's text (see docs/operations.md, "Privacy").
 """
 
 from __future__ import annotations
 
-import contextvars
 import inspect
-import json
-import logging
-import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import rasa.core.actions.action
-from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -71,33 +76,44 @@ from sanic.response import HTTPResponse
 from bot.settings import Settings
 from channels.action_validation import install as install_action_validation
 from channels.feedback_comment import install as install_feedback_comment
-from channels.input_checks import (
-    MAX_METADATA_BYTES,
-    MAX_SENDER_CHARS,
-    loads_limited,
-    metadata_problem,
-    valid_sender,
-    without_surrogates,
+from channels.message_text import (
+    INTERNAL_INTENTS,
+    MAX_ENTITY_CHARS,
+    MAX_MESSAGE_CHARS,
+    clean_text,
+    command_entities,
+    is_valid_command,
+    prepare_text,
 )
+from channels.rest_request import MAX_BODY_BYTES, RequestError, error_response, parse_rest_body
 from channels.socketio_persistent import PersistentSocketIOInput
+from channels.turn_guard import BUSY_TEXT, EMPTY_TEXT, ActionServerSkipped, OnNewMessage, guard
+from channels.turn_guard import install as install_turn_guard
 from servers.http_guard import install as install_http_guard
 
-logger = logging.getLogger(__name__)
+__all__ = [
+    "ACTION_TIMEOUT",
+    "BUSY_TEXT",
+    "EMPTY_TEXT",
+    "INTERNAL_INTENTS",
+    "MAX_BODY_BYTES",
+    "MAX_ENTITY_CHARS",
+    "MAX_MESSAGE_CHARS",
+    "ActionServerSkipped",
+    "GuardedRestInput",
+    "GuardedSocketIOInput",
+    "OnNewMessage",
+    "RequestError",
+    "clean_text",
+    "command_entities",
+    "guard",
+    "is_valid_command",
+    "parse_rest_body",
+    "prepare_text",
+]
 
-
-_SETTINGS = Settings.from_env()
-#: Longest user message passed to the model, in characters (longer ones are cut).
-MAX_MESSAGE_CHARS = _SETTINGS.max_message_chars
-#: Largest REST request body accepted, in bytes.
-MAX_BODY_BYTES = _SETTINGS.max_body_bytes
 #: Seconds after which a call to the action server is given up.
-ACTION_TIMEOUT = _SETTINGS.action_timeout
-
-BUSY_TEXT = "Le service est momentanément surchargé. Réessayez dans un instant : votre conversation est conservée."
-EMPTY_TEXT = (
-    "Je n'ai reçu aucun texte. Posez votre question, par exemple : "
-    "« Quelles certifications pour un préparateur de commandes ? »"
-)
+ACTION_TIMEOUT = Settings.from_env().action_timeout
 
 # Rasa's RemoteAction.run passes this module constant as the request timeout.
 rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT
@@ -107,314 +123,9 @@ install_action_validation()
 install_feedback_comment()
 # Refuse malformed request framing (Content-Length: -1 hangs Sanic 21.12).
 install_http_guard()
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>")
-_SPACES = re.compile(r"\s+")
-
-
-def clean_text(text: str | None, limit: int = MAX_MESSAGE_CHARS) -> str:
-    """The user text as the model gets it: no control characters nor unpaired
-    surrogates, no HTML tags nor angle brackets, white space collapsed, at most
-    ``limit`` characters."""
-    if not text:
-        return ""
-    text = without_surrogates(_CONTROL.sub(" ", text))
-    text = _TAG.sub(" ", text)
-    text = text.replace("<", " ").replace(">", " ")
-    text = _SPACES.sub(" ", text).strip()
-    if len(text) > limit:
-        cut = text[:limit]
-        space = cut.rfind(" ", max(0, limit - 40))
-        text = (cut[:space] if space > 0 else cut).strip()
-    return text
-
-
-# Messages starting with "/" are intents given directly (the buttons' payloads, e.g.
-# /inform{"metier_id": "…"}). Rasa logs the whole text of a malformed one, and the name
-# of an unknown intent or entity: such a text is passed on as plain text instead.
-_COMMAND = re.compile(r"^/(?P<intent>[A-Za-z_][\w-]*(?:/[\w-]+)?)(?P<confidence>@[0-9.]+)?(?P<entities>\{.*\})?$", re.S)
-
-
-def _domain_names() -> tuple | None:
-    """(intents, entities) of the running Rasa server's domain, or None if unknown."""
-    try:
-        from sanic import Sanic
-
-        agent = getattr(Sanic.get_app("rasa_server").ctx, "agent", None)
-        domain = getattr(agent, "domain", None)
-        if domain is None:
-            return None
-        return set(domain.intents), set(domain.entities)
-    except Exception:
-        return None
-
-
-#: Rasa's own intents a user may not trigger by typing them (``/session_start`` gave
-#: the busy message; ``/restart`` would wipe the conversation).
-INTERNAL_INTENTS = frozenset({"session_start", "restart", "back", "nlu_fallback"})
-#: Longest entity value accepted in a typed command (a métier id or name is shorter).
-MAX_ENTITY_CHARS = 120
-
-
-def command_entities(text: str, names: tuple | None = None) -> dict[str, Any] | None:
-    """The entities of a well-formed ``/intent{entities}`` command (``{}`` when it has
-    none), or None when ``text`` is not an acceptable command: malformed, an intent or
-    entity missing from the domain (when ``names`` = (intents, entities) is given), an
-    internal Rasa intent, or an entity value that is not a short plain string/number."""
-    match = _COMMAND.match(text)
-    if not match:
-        return None
-    intents, entities = names if names else (None, None)
-    intent = match["intent"].split("/")[0]
-    if intent in INTERNAL_INTENTS or (intents is not None and intent not in intents):
-        return None
-    if not match["entities"]:
-        return {}
-    try:
-        values = loads_limited(match["entities"])
-    except ValueError:
-        return None
-    if not isinstance(values, dict):
-        return None
-    if entities is not None and any(key not in entities for key in values):
-        return None
-    clean: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            return None
-        if isinstance(value, str):
-            if len(value) > MAX_ENTITY_CHARS:
-                return None
-            # The JSON may carry markup as \u003c escapes: clean the decoded value.
-            value = clean_text(value, MAX_ENTITY_CHARS)
-            if not value:
-                return None
-        clean[key] = value
-    return clean
-
-
-def is_valid_command(text: str, names: tuple | None = None) -> bool:
-    """Whether ``text`` is an acceptable ``/intent{entities}`` command (see
-    :func:`command_entities`)."""
-    return command_entities(text, names) is not None
-
-
-def prepare_text(text: str | None) -> str:
-    """:func:`clean_text`; a typed ``/command`` with its entity values cleaned, or made
-    plain text when it is malformed, unknown or internal."""
-    text = clean_text(text)
-    if not text.startswith("/"):
-        return text
-    entities = command_entities(text, _domain_names())
-    match = _COMMAND.match(text)
-    if entities is None or match is None:
-        return text.lstrip("/").strip()
-    command = "/" + match["intent"] + (match["confidence"] or "")
-    if match["entities"]:
-        command += json.dumps(entities, ensure_ascii=False)
-    return command
-
-
-# --- failure detection ----------------------------------------------------------------
-
-
-class _Turn:
-    """What happened while one user message was handled."""
-
-    __slots__ = ("failed", "store_failed")
-
-    def __init__(self) -> None:
-        self.failed = False
-        self.store_failed = False
-
-
-_current_turn: contextvars.ContextVar[_Turn | None] = contextvars.ContextVar("proa_current_turn", default=None)
-
-#: Logged by stores.sql_tracker_store when the database failed (not imported: the
-#: channels also run with Rasa's own stores).
-_STORE_FAILURE_PREFIX = "Tracker store failure"
-
-
-class _ActionFailureFilter(logging.Filter):
-    """Marks the current turn as failed when Rasa's processor reports a failed action,
-    or the project's tracker store a failed database call.
-
-    The processor runs in the task (hence the context) of the channel's handler, so the
-    context variable tells which message the record belongs to. Never drops a record.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.ERROR:
-            turn = _current_turn.get()
-            if turn is not None:
-                message = str(record.msg)
-                if message.startswith("Encountered an exception while running action"):
-                    turn.failed = True
-                elif record.name.startswith("stores.") and record.getMessage().startswith(_STORE_FAILURE_PREFIX):
-                    turn.store_failed = True
-        return True
-
-
-_FAILURE_FILTER = _ActionFailureFilter()
-for _name in ("rasa.core.processor", "stores.sql_tracker_store"):
-    if _FAILURE_FILTER not in logging.getLogger(_name).filters:
-        logging.getLogger(_name).addFilter(_FAILURE_FILTER)
-
-
-class _CountingOutput(OutputChannel):
-    """Holds the bot messages of the turn until it is over (:meth:`flush`), so that the
-    answers of a turn the database could not load or store are never shown."""
-
-    def __init__(self, inner: OutputChannel) -> None:
-        self.inner = inner
-        self.held: list = []
-
-    @property
-    def sent(self) -> int:
-        return len(self.held)
-
-    def name(self) -> str:  # type: ignore[override]
-        return self.inner.name()
-
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        self.held.append((recipient_id, message))
-
-    async def flush(self) -> None:
-        for recipient_id, message in self.held:
-            await self.inner.send_response(recipient_id, message)
-
-    def __getattr__(self, attribute: str) -> Any:
-        return getattr(self.inner, attribute)
-
-
-class ActionServerSkipped(Exception):
-    """A custom action not called because the action server already failed in this turn."""
-
-
-_remote_run = getattr(
-    rasa.core.actions.action.RemoteAction.run, "__wrapped_run__", rasa.core.actions.action.RemoteAction.run
-)
-
-
-async def _run_unless_failed(self: Any, *args: Any, **kwargs: Any) -> Any:
-    """``RemoteAction.run``, except once an action of the current turn failed: a hung
-    action server then costs one timeout per message, not one per action (a new
-    conversation runs action_session_start and then the answer's action)."""
-    turn = _current_turn.get()
-    if turn is not None and turn.failed:
-        raise ActionServerSkipped(self.name())
-    return await _remote_run(self, *args, **kwargs)
-
-
-_run_unless_failed.__wrapped_run__ = _remote_run  # type: ignore[attr-defined]
-rasa.core.actions.action.RemoteAction.run = _run_unless_failed  # type: ignore[assignment]
-
-OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
-
-
-def guard(on_new_message: OnNewMessage) -> OnNewMessage:
-    """Wrap Rasa's message handler: clean the text, answer empty messages, and send
-    :data:`BUSY_TEXT` when the handling failed or produced no bot message (only that
-    text when the tracker store failed: the turn was not stored)."""
-
-    async def guarded(message: UserMessage) -> Any:
-        output = message.output_channel
-        message.text = prepare_text(message.text)
-        if not message.text:
-            await output.send_text_message(message.sender_id, EMPTY_TEXT)
-            return None
-
-        counting = _CountingOutput(output)
-        message.output_channel = counting
-        turn = _Turn()
-        token = _current_turn.set(turn)
-        try:
-            result = await on_new_message(message)
-        except Exception as error:
-            # The exception text may quote the user message: log its type only.
-            logger.error("Message handling failed: %s", type(error).__name__)
-            turn.failed = True
-            result = None
-        finally:
-            _current_turn.reset(token)
-            message.output_channel = output
-
-        if turn.store_failed:
-            logger.warning("The conversation store failed: the user was told to retry.")
-        elif turn.failed:
-            logger.warning("A custom action failed: the user was told to retry.")
-        elif counting.sent:
-            await counting.flush()
-            return result
-        # Only the busy message: what the turn computed after a failure (the fallback
-        # Rasa predicts once an action failed) would only confuse the person.
-        await output.send_text_message(message.sender_id, BUSY_TEXT)
-        return result
-
-    return guarded
-
-
-# --- channels ----------------------------------------------------------------------------
-
-
-def _error(status: int, code: str, message: str) -> HTTPResponse:
-    return response.json({"error": code, "message": message}, status=status)
-
-
-class RequestError(Exception):
-    """A REST request that cannot be handled; becomes an HTTP 4xx."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(code)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-def parse_rest_body(content_type: str | None, body: bytes) -> dict[str, Any]:
-    """Validate a REST webhook request; returns sender, message and metadata.
-
-    Raises :class:`RequestError` with the HTTP status and a French message.
-    """
-    media_type = (content_type or "").split(";")[0].strip().lower()
-    if media_type != "application/json":
-        raise RequestError(
-            415,
-            "unsupported_media_type",
-            "La requête doit être envoyée en JSON (en-tête « Content-Type: application/json »).",
-        )
-    if len(body) > MAX_BODY_BYTES:
-        raise RequestError(413, "payload_too_large", "La requête est trop volumineuse.")
-    try:
-        data = loads_limited(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise RequestError(400, "invalid_json", "Le corps de la requête n'est pas un JSON valide.") from None
-    if not isinstance(data, dict):
-        raise RequestError(
-            400,
-            "invalid_body",
-            "Le corps de la requête doit être un objet JSON avec les champs « sender » et « message ».",
-        )
-    sender = data.get("sender")
-    if not valid_sender(sender):
-        raise RequestError(
-            400,
-            "invalid_sender",
-            f"Le champ « sender » doit être une chaîne de 1 à {MAX_SENDER_CHARS} caractères.",
-        )
-    message = data.get("message")
-    if not isinstance(message, str):
-        raise RequestError(400, "invalid_message", "Le champ « message » doit être une chaîne de caractères.")
-    metadata = data.get("metadata")
-    problem = metadata_problem(metadata)
-    if problem == "size":
-        raise RequestError(413, "metadata_too_large", f"Le champ « metadata » dépasse {MAX_METADATA_BYTES} octets.")
-    if problem:
-        raise RequestError(400, "invalid_metadata", "Le champ « metadata » doit être un objet JSON simple.")
-    # ``input_channel`` is not taken from the client (a caller could claim "slack"):
-    # the channel sets it. The field is accepted and ignored for compatibility.
-    return {"sender": sender.strip(), "message": message, "metadata": metadata}
+# A failed custom action or tracker store gives the busy answer; the turn's other
+# custom actions are skipped (channels/turn_guard.py).
+install_turn_guard()
 
 
 class GuardedRestInput(RestInput):
@@ -440,9 +151,10 @@ class GuardedRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:
             try:
-                fields = parse_rest_body(request.headers.get("content-type"), request.body or b"")
+                # This module's limit, read at each request (a test lowers it here).
+                fields = parse_rest_body(request.headers.get("content-type"), request.body or b"", MAX_BODY_BYTES)
             except RequestError as error:
-                return _error(error.status, error.code, error.message)
+                return error_response(error.status, error.code, error.message)
             input_channel = self.name()
             if request.args.get("stream", "false").lower() == "true":
                 return response.stream(

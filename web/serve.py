@@ -1,11 +1,13 @@
 """Serve the built chat widget (``web/dist``) and its runtime ``config.js``.
 
-Standard library only. ``config.js`` is generated per request from the settings, so
-the same build works against any Rasa server::
+Standard library only, and the project's :mod:`bot.settings` (standard library too).
+``config.js`` is generated from the settings, so the same build works against any Rasa
+server::
 
     PROA_SOCKET_URL=http://127.0.0.1:5005 PROA_WEB_PORT=8080 python web/serve.py
 
-Environment (command-line options win):
+Environment (command-line options win), read through :class:`bot.settings.Settings`
+(docs/settings.md):
 
 - ``PROA_SOCKET_URL``: base URL of Rasa's socket.io channel. Unset: the page uses the
   host it was loaded from, port 5005.
@@ -39,217 +41,101 @@ Off (404) unless ``PROA_AUTH_TOKEN`` is set (at least 16 characters), and then b
 - its own Content-Security-Policy (no script at all, styles and forms from the page's
   origin, no framing), ``Cache-Control: no-store``, every value escaped; the access log
   has the request line only (filters, never a message).
+
+This file is the server: its request handler, :func:`make_server` and the command line.
+The rules it applies are in modules next to it, imported as ``web.…`` (this file puts
+the repository on ``sys.path``: ``web/`` is not a package, and this file is run as a
+script or loaded from its path) and re-exported here:
+
+- ``web/widget_http.py``: the page's headers, the requests refused, ``config.js``;
+- ``web/review_access.py``: who may read the review page, the session cookie;
+- ``web/review_handler.py``: the review page's routes (a base class of the handler).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
-import ipaddress
-import json
-import os
-import re
-import secrets
 import sys
-import time
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from functools import partial
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
-
-DEFAULT_DIST = Path(__file__).resolve().parent / "dist"
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8080
-CONFIG_PATH = "/config.js"
-
-# Scripts only from this origin (no inline script): a message that slipped past the
-# widget's text-only rendering still could not run code. Socket.io may go to any host.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
-    "connect-src 'self' http: https: ws: wss:; base-uri 'none'; form-action 'none'; "
-    "object-src 'none'"
-)
-DEFAULT_FRAME_ANCESTORS = "'self'"
-_FRAME_ANCESTORS_OK = re.compile(r"^[A-Za-z0-9'*:/._ -]+$")
-#: A header field name (RFC 9110 token).
-_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-REVIEW_PATH = "/revue"
-REVIEW_LOGIN = "/revue/connexion"
-REVIEW_LOGOUT = "/revue/deconnexion"
-REVIEW_STYLE = "/revue/style.css"
-REVIEW_COOKIE = "proa_revue"
-REVIEW_COOKIE_LIFETIME_S = 8 * 3600
-#: A shorter ``PROA_AUTH_TOKEN`` leaves the review page off.
-REVIEW_MIN_TOKEN_CHARS = 16
-#: Largest login form accepted, in bytes.
-REVIEW_MAX_FORM_BYTES = 4096
-REVIEW_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-        "base-uri 'none'; frame-ancestors 'none'"
-    ),
-    "X-Frame-Options": "DENY",
-    "Cache-Control": "no-store",
-}
+if str(REPO_ROOT) not in sys.path:
+    # Run as ``python web/serve.py``, only web/ is on the path: the modules below are
+    # the repository's (bot.settings, web.*).
+    sys.path.insert(0, str(REPO_ROOT))
+
+from bot.settings import Settings  # noqa: E402
+from web.review_access import (  # noqa: E402
+    REVIEW_COOKIE_LIFETIME_S,
+    REVIEW_MIN_TOKEN_CHARS,
+    ReviewAccess,
+    review_access,
+)
+from web.review_handler import (  # noqa: E402
+    REVIEW_COOKIE,
+    REVIEW_HEADERS,
+    REVIEW_LOGIN,
+    REVIEW_LOGOUT,
+    REVIEW_MAX_FORM_BYTES,
+    REVIEW_PATH,
+    REVIEW_STYLE,
+    ReviewPageHandler,
+)
+from web.widget_http import (  # noqa: E402
+    CONFIG_PATH,
+    CONTENT_SECURITY_POLICY,
+    DEFAULT_FRAME_ANCESTORS,
+    config_script,
+    frame_headers,
+    header_problem,
+    is_hidden_path,
+    validate_socket_url,
+)
+
+__all__ = [
+    "CONFIG_PATH",
+    "CONTENT_SECURITY_POLICY",
+    "DEFAULT_DIST",
+    "DEFAULT_FRAME_ANCESTORS",
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "REPO_ROOT",
+    "REVIEW_COOKIE",
+    "REVIEW_COOKIE_LIFETIME_S",
+    "REVIEW_HEADERS",
+    "REVIEW_LOGIN",
+    "REVIEW_LOGOUT",
+    "REVIEW_MAX_FORM_BYTES",
+    "REVIEW_MIN_TOKEN_CHARS",
+    "REVIEW_PATH",
+    "REVIEW_STYLE",
+    "ReviewAccess",
+    "WidgetRequestHandler",
+    "config_script",
+    "frame_headers",
+    "header_problem",
+    "is_hidden_path",
+    "main",
+    "make_server",
+    "review_access",
+    "validate_socket_url",
+]
+
+DEFAULT_DIST = Path(__file__).resolve().parent / "dist"
+#: The defaults of ``PROA_WEB_HOST`` (loopback only) and ``PROA_WEB_PORT``.
+DEFAULT_HOST: str = Settings().web_host
+DEFAULT_PORT: int = Settings().web_port
 
 
-def _review_networks(spec: str | None) -> list[Any]:
-    """Loopback, and the networks of ``PROA_REVIEW_ALLOW`` (comma-separated)."""
-    networks: list[Any] = [ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128")]
-    for item in (spec or "").split(","):
-        if item.strip():
-            networks.append(ipaddress.ip_network(item.strip(), strict=False))
-    return networks
-
-
-class ReviewAccess:
-    """Who may read the review page, and from which store (``networks``: loopback by
-    default). Not a dataclass: the tests load this file without a module entry."""
-
-    def __init__(self, token: str, store_url: Any, networks: list[Any] | None = None) -> None:
-        self.token = token
-        self.store_url = store_url
-        self.networks = networks if networks is not None else _review_networks(None)
-        #: Secret of this process: a restart ends every session.
-        self.secret = secrets.token_bytes(32)
-
-    def _key(self) -> bytes:
-        return hmac.new(self.secret, b"proa-review-cookie|" + self.token.encode("utf-8"), hashlib.sha256).digest()
-
-    def token_matches(self, candidate: str) -> bool:
-        return hmac.compare_digest(candidate.encode("utf-8"), self.token.encode("utf-8"))
-
-    def bearer_ok(self, header: str | None) -> bool:
-        scheme, _, value = (header or "").strip().partition(" ")
-        return scheme.lower() == "bearer" and self.token_matches(value.strip())
-
-    def cookie(self, now: float) -> str:
-        """A session cookie value: ``<expiry>.<signature>``."""
-        expiry = str(int(now) + REVIEW_COOKIE_LIFETIME_S)
-        return expiry + "." + hmac.new(self._key(), expiry.encode(), hashlib.sha256).hexdigest()
-
-    def cookie_ok(self, value: str | None, now: float) -> bool:
-        expiry, _, signature = (value or "").partition(".")
-        if not expiry.isdigit() or int(expiry) < now or len(signature) != 64:
-            return False
-        expected = hmac.new(self._key(), expiry.encode(), hashlib.sha256).hexdigest()
-        return hmac.compare_digest(signature.encode("ascii", "replace"), expected.encode())
-
-    def client_ok(self, ip: str) -> bool:
-        try:
-            address = ipaddress.ip_address(ip)
-        except ValueError:
-            return False
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        return any(address in network for network in self.networks)
-
-
-def _cookies(header: str | None) -> dict[str, str]:
-    cookies: dict[str, str] = {}
-    for part in (header or "").split(";"):
-        name, _, value = part.strip().partition("=")
-        if name and name not in cookies:
-            cookies[name] = value.strip()
-    return cookies
-
-
-def _project_on_path() -> None:
-    """The review page uses the project's packages (bot.review); web/ is not one."""
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
-
-
-def review_access(
-    token: str | None,
-    endpoints: Path | None = None,
-    db_url: str | None = None,
-    allow: str | None = None,
-) -> ReviewAccess | None:
-    """The review page's settings, or None when it stays off (no token, or too short).
-    Raises ValueError when the store cannot be named."""
-    if not token:
-        return None
-    if len(token) < REVIEW_MIN_TOKEN_CHARS:
-        print(
-            f"serve.py: page de revue désactivée : PROA_AUTH_TOKEN a moins de {REVIEW_MIN_TOKEN_CHARS} caractères",
-            file=sys.stderr,
-        )
-        return None
-    _project_on_path()
-    from bot.review import ReviewError, url_from_endpoints
-
-    try:
-        url = db_url or url_from_endpoints(endpoints or Path("endpoints.yml"))
-    except ReviewError as error:
-        raise ValueError(f"page de revue : {error}") from None
-    return ReviewAccess(token=token, store_url=url, networks=_review_networks(allow))
-
-
-def header_problem(headers: Any) -> str | None:
-    """Why a parsed header block (``http.client.HTTPMessage``) must be refused, or None.
-
-    The standard library stops reading headers at a line that is not ``name: value``
-    (``Transfer-Encoding : chunked``) and keeps the rest as a "body"; a folded line is
-    joined to the previous value. nginx answers both with a 400, and so does this server.
-    """
-    if headers.defects or headers.get_payload():
-        return "malformed header line"
-    for name, value in headers.raw_items():
-        if not _HEADER_NAME.match(name) or "\r" in value or "\n" in value:
-            return "invalid header"
-    return None
-
-
-def is_hidden_path(path: str) -> bool:
-    """Whether the URL path names a hidden file or folder (a segment starting with ``.``)."""
-    return any(part.startswith(".") for part in unquote(urlsplit(path).path).replace("\\", "/").split("/"))
-
-
-def frame_headers(frame_ancestors: str | None = None) -> dict[str, str]:
-    """The Content-Security-Policy (with ``frame-ancestors``) and, when it can say the
-    same, ``X-Frame-Options`` headers; raises ValueError on a malformed source list."""
-    ancestors = " ".join((frame_ancestors or DEFAULT_FRAME_ANCESTORS).split())
-    if not _FRAME_ANCESTORS_OK.match(ancestors) or ";" in ancestors:
-        raise ValueError(f"PROA_FRAME_ANCESTORS is not a CSP source list: {ancestors!r}")
-    headers = {"Content-Security-Policy": f"{CONTENT_SECURITY_POLICY}; frame-ancestors {ancestors}"}
-    legacy = {"'self'": "SAMEORIGIN", "'none'": "DENY"}.get(ancestors)
-    if legacy:
-        headers["X-Frame-Options"] = legacy
-    return headers
-
-
-def validate_socket_url(url: str | None) -> str | None:
-    """Returns the URL stripped, None when empty; raises ValueError when not http(s)/ws(s)."""
-    if url is None or not url.strip():
-        return None
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https", "ws", "wss") or not parts.netloc:
-        raise ValueError(f"PROA_SOCKET_URL must be an http(s) or ws(s) URL, got {url!r}")
-    return url
-
-
-def config_script(socket_url: str | None, socket_path: str | None = None) -> bytes:
-    """The body of ``config.js``: ``window.PROA_CONFIG = {...};``."""
-    config: dict[str, Any] = {}
-    if socket_url:
-        config["socketUrl"] = socket_url
-    if socket_path:
-        config["socketPath"] = socket_path
-    # json.dumps output is a valid JS expression; ensure_ascii keeps the file plain ASCII.
-    return ("window.PROA_CONFIG = " + json.dumps(config, ensure_ascii=True) + ";\n").encode()
-
-
-class WidgetRequestHandler(SimpleHTTPRequestHandler):
-    """Static files from ``directory`` plus the generated ``/config.js``."""
+class WidgetRequestHandler(ReviewPageHandler):
+    """Static files from ``directory`` plus the generated ``/config.js``, and the review
+    page (:class:`web.review_handler.ReviewPageHandler`)."""
 
     server_version = "ProaWidget/0.1"
 
@@ -332,131 +218,6 @@ class WidgetRequestHandler(SimpleHTTPRequestHandler):
             self.send_header(name, value)
         super().end_headers()
 
-    # -- the review page (/revue) -------------------------------------------------------
-
-    def _is_review(self) -> bool:
-        path = urlsplit(self.path).path
-        return path == REVIEW_PATH or path.startswith(REVIEW_PATH + "/")
-
-    def _review_send(
-        self, status: HTTPStatus, body: str, content_type: str = "text/html", extra: dict[str, str] | None = None
-    ) -> None:
-        data = body.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", f"{content_type}; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (extra or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def _review_refuse(self, status: HTTPStatus) -> None:
-        """404 when the page is off, 403 for a client outside the allowed networks, 405 else."""
-        if self.review is None:
-            self.send_error(HTTPStatus.NOT_FOUND, "Not found")
-        elif not self.review.client_ok(self.client_address[0]):
-            self.send_error(HTTPStatus.FORBIDDEN, "Forbidden")
-        else:
-            self.send_response(status)
-            self.send_header("Allow", "GET, POST")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-    def _review_open(self) -> ReviewAccess | None:
-        """The settings when the page is on and the client may reach it (else answered)."""
-        if self.review is None or not self.review.client_ok(self.client_address[0]):
-            self._review_refuse(HTTPStatus.NOT_FOUND)
-            return None
-        return self.review
-
-    def _review_signed_in(self, access: ReviewAccess) -> bool:
-        if self.headers.get("Authorization"):
-            return access.bearer_ok(self.headers.get("Authorization"))
-        return access.cookie_ok(_cookies(self.headers.get("Cookie")).get(REVIEW_COOKIE), time.time())
-
-    def _review_cookie(self, value: str, max_age: int) -> str:
-        secure = "; Secure" if self.headers.get("X-Forwarded-Proto", "").lower() == "https" else ""
-        return f"{REVIEW_COOKIE}={value}; Path={REVIEW_PATH}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
-
-    def _review_login(self, status: HTTPStatus, error: str | None = None) -> None:
-        from bot.review_page import login_page
-
-        extra = {"WWW-Authenticate": 'Bearer realm="revue"'} if status == HTTPStatus.UNAUTHORIZED else {}
-        self._review_send(status, login_page(error), extra=extra)
-
-    def _review_get(self) -> None:
-        access = self._review_open()
-        if access is None:
-            return
-        from bot.review_page import STYLESHEET
-
-        path = urlsplit(self.path).path
-        if path == REVIEW_STYLE:
-            self._review_send(HTTPStatus.OK, STYLESHEET, "text/css")
-        elif path not in (REVIEW_PATH, REVIEW_PATH + "/"):
-            self.send_error(HTTPStatus.NOT_FOUND, "Not found")
-        elif not self._review_signed_in(access):
-            wrong = bool(self.headers.get("Authorization"))
-            self._review_login(HTTPStatus.UNAUTHORIZED, "Jeton d'accès refusé." if wrong else None)
-        else:
-            self._review_page(access)
-
-    def _review_page(self, access: ReviewAccess) -> None:
-        from bot.review import ReviewError, review
-        from bot.review_page import parse_filters, review_page
-
-        filters = parse_filters(parse_qs(urlsplit(self.path).query, max_num_fields=50))
-        signed_by_cookie = not self.headers.get("Authorization")
-        try:
-            since, until = filters.period(datetime.now(timezone.utc))
-        except ReviewError as error:
-            self._review_send(HTTPStatus.BAD_REQUEST, review_page(None, filters, str(error), signed_by_cookie))
-            return
-        try:
-            result = review(access.store_url, since, until, filters.outcomes, filters.channel or None)
-        except ReviewError as error:
-            self.log_message("review: %s", type(error).__name__)
-            self._review_send(
-                HTTPStatus.SERVICE_UNAVAILABLE,
-                review_page(None, filters, f"Les conversations ne peuvent pas être lues : {error}", signed_by_cookie),
-            )
-            return
-        self._review_send(HTTPStatus.OK, review_page(result, filters, None, signed_by_cookie))
-
-    def _review_post(self) -> None:
-        access = self._review_open()
-        if access is None:
-            return
-        path = urlsplit(self.path).path
-        if path == REVIEW_LOGOUT:
-            self.send_response(HTTPStatus.SEE_OTHER)
-            self.send_header("Location", REVIEW_PATH)
-            self.send_header("Set-Cookie", self._review_cookie("", 0))
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        if path != REVIEW_LOGIN:
-            self._review_refuse(HTTPStatus.METHOD_NOT_ALLOWED)
-            return
-        media_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        try:
-            length = int(self.headers.get("Content-Length") or "")
-        except ValueError:
-            length = -1
-        if media_type != "application/x-www-form-urlencoded" or not 0 <= length <= REVIEW_MAX_FORM_BYTES:
-            self._review_login(HTTPStatus.BAD_REQUEST, "Formulaire de connexion invalide.")
-            return
-        form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"), max_num_fields=5)
-        if not access.token_matches((form.get("token") or [""])[0]):
-            self._review_login(HTTPStatus.UNAUTHORIZED, "Jeton d'accès incorrect.")
-            return
-        self.send_response(HTTPStatus.SEE_OTHER)
-        self.send_header("Location", REVIEW_PATH)
-        self.send_header("Set-Cookie", self._review_cookie(access.cookie(time.time()), REVIEW_COOKIE_LIFETIME_S))
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
     def list_directory(self, path: Any) -> None:  # type: ignore[override]
         """No directory listings."""
         self.send_error(HTTPStatus.NOT_FOUND, "Not found")
@@ -496,19 +257,19 @@ def make_server(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    env = os.environ
+    settings = Settings.from_env()
     parser = argparse.ArgumentParser(description="Serve the Pro-A chat widget.")
-    parser.add_argument("--host", default=env.get("PROA_WEB_HOST", DEFAULT_HOST))
-    parser.add_argument("--port", type=int, default=int(env.get("PROA_WEB_PORT") or DEFAULT_PORT))
+    parser.add_argument("--host", default=settings.web_host)
+    parser.add_argument("--port", type=int, default=settings.web_port)
     parser.add_argument(
         "--socket-url",
-        default=env.get("PROA_SOCKET_URL"),
+        default=settings.socket_url,
         help="Rasa server URL (default: page host, port 5005)",
     )
-    parser.add_argument("--socket-path", default=env.get("PROA_SOCKET_PATH"))
+    parser.add_argument("--socket-path", default=settings.socket_path)
     parser.add_argument(
         "--frame-ancestors",
-        default=env.get("PROA_FRAME_ANCESTORS"),
+        default=settings.frame_ancestors,
         help="CSP frame-ancestors source list (default: 'self')",
     )
     parser.add_argument("--dist", type=Path, default=DEFAULT_DIST)
@@ -516,16 +277,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--endpoints",
         type=Path,
-        default=Path(env.get("PROA_ENDPOINTS") or "endpoints.yml"),
+        default=settings.endpoints,
         help="Rasa endpoints file whose tracker_store the review page reads (with PROA_AUTH_TOKEN)",
     )
     parser.add_argument("--review-db-url", default=None, help="SQLAlchemy URL or SQLite file (instead of --endpoints)")
     args = parser.parse_args(argv)
 
     try:
-        review = review_access(
-            env.get("PROA_AUTH_TOKEN"), args.endpoints, args.review_db_url, env.get("PROA_REVIEW_ALLOW")
-        )
+        review = review_access(settings.auth_token, args.endpoints, args.review_db_url, ",".join(settings.review_allow))
         server = make_server(
             args.host,
             args.port,

@@ -1,0 +1,190 @@
+"""One user message, one answer: the wrapper every channel puts around Rasa's handler.
+
+Rasa Open Source 3.6, when a custom action fails (action server down, slow or answering
+500), logs ``Encountered an exception while running action …`` in
+``rasa.core.processor``, drops the action's events and goes on: the user gets no answer
+at all, or only what the next predicted action says. :func:`guard` watches each turn
+(one user message) and makes sure the person hears something useful:
+
+- the text is prepared first (:func:`channels.message_text.prepare_text`); an empty
+  message gets :data:`EMPTY_TEXT` without reaching the model;
+- the bot messages of the turn are held until it is over (:class:`_CountingOutput`);
+- when the handling raised, when the processor logged a failed action for this message,
+  when the tracker store (``stores.sql_tracker_store``) logged a database failure, or
+  when no bot message at all was sent, the user gets :data:`BUSY_TEXT`, and only it;
+- once a custom action failed in a turn, its other custom actions are not called
+  (:func:`install` wraps ``RemoteAction.run``): a hung action server costs one timeout
+  per message, not one per action.
+
+The failures are seen through log records (:class:`_ActionFailureFilter`): Rasa
+reports a failed action only in its log. The records are matched to the turn by a
+context variable, since the processor runs in the task of the channel's handler.
+:func:`install` is called by :mod:`channels.guarded` when ``rasa run`` loads the
+channels. Nothing here logs the user's text.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import rasa.core.actions.action
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from channels.message_text import prepare_text
+
+# The logger of channels/guarded.py, where this code was first: log filters and alerts
+# key on its name.
+logger = logging.getLogger("channels.guarded")
+
+BUSY_TEXT = "Le service est momentanément surchargé. Réessayez dans un instant : votre conversation est conservée."
+EMPTY_TEXT = (
+    "Je n'ai reçu aucun texte. Posez votre question, par exemple : "
+    "« Quelles certifications pour un préparateur de commandes ? »"
+)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class _Turn:
+    """What happened while one user message was handled."""
+
+    __slots__ = ("failed", "store_failed")
+
+    def __init__(self) -> None:
+        self.failed = False
+        self.store_failed = False
+
+
+_current_turn: contextvars.ContextVar[_Turn | None] = contextvars.ContextVar("proa_current_turn", default=None)
+
+#: Logged by stores.sql_tracker_store when the database failed (not imported: the
+#: channels also run with Rasa's own stores).
+_STORE_FAILURE_PREFIX = "Tracker store failure"
+#: The loggers whose records tell that a turn failed.
+_WATCHED_LOGGERS = ("rasa.core.processor", "stores.sql_tracker_store")
+
+
+class _ActionFailureFilter(logging.Filter):
+    """Marks the current turn as failed when Rasa's processor reports a failed action,
+    or the project's tracker store a failed database call.
+
+    The processor runs in the task (hence the context) of the channel's handler, so the
+    context variable tells which message the record belongs to. Never drops a record.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR:
+            turn = _current_turn.get()
+            if turn is not None:
+                message = str(record.msg)
+                if message.startswith("Encountered an exception while running action"):
+                    turn.failed = True
+                elif record.name.startswith("stores.") and record.getMessage().startswith(_STORE_FAILURE_PREFIX):
+                    turn.store_failed = True
+        return True
+
+
+_FAILURE_FILTER = _ActionFailureFilter()
+
+
+class _CountingOutput(OutputChannel):
+    """Holds the bot messages of the turn until it is over (:meth:`flush`), so that the
+    answers of a turn the database could not load or store are never shown."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.held: list = []
+
+    @property
+    def sent(self) -> int:
+        return len(self.held)
+
+    def name(self) -> str:  # type: ignore[override]
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.held.append((recipient_id, message))
+
+    async def flush(self) -> None:
+        for recipient_id, message in self.held:
+            await self.inner.send_response(recipient_id, message)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.inner, attribute)
+
+
+class ActionServerSkipped(Exception):
+    """A custom action not called because the action server already failed in this turn."""
+
+
+# Rasa's own method, also when this module is loaded again (its wrapper keeps it).
+_remote_run = getattr(
+    rasa.core.actions.action.RemoteAction.run, "__wrapped_run__", rasa.core.actions.action.RemoteAction.run
+)
+
+
+async def _run_unless_failed(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """``RemoteAction.run``, except once an action of the current turn failed: a hung
+    action server then costs one timeout per message, not one per action (a new
+    conversation runs action_session_start and then the answer's action)."""
+    turn = _current_turn.get()
+    if turn is not None and turn.failed:
+        raise ActionServerSkipped(self.name())
+    return await _remote_run(self, *args, **kwargs)
+
+
+_run_unless_failed.__wrapped_run__ = _remote_run  # type: ignore[attr-defined]
+
+
+def install() -> None:
+    """Watch the failure log records and skip the custom actions of a failed turn, in
+    every conversation of this process (idempotent)."""
+    for name in _WATCHED_LOGGERS:
+        if _FAILURE_FILTER not in logging.getLogger(name).filters:
+            logging.getLogger(name).addFilter(_FAILURE_FILTER)
+    rasa.core.actions.action.RemoteAction.run = _run_unless_failed  # type: ignore[assignment]
+
+
+def guard(on_new_message: OnNewMessage) -> OnNewMessage:
+    """Wrap Rasa's message handler: clean the text, answer empty messages, and send
+    :data:`BUSY_TEXT` when the handling failed or produced no bot message (only that
+    text when the tracker store failed: the turn was not stored)."""
+
+    async def guarded(message: UserMessage) -> Any:
+        output = message.output_channel
+        message.text = prepare_text(message.text)
+        if not message.text:
+            await output.send_text_message(message.sender_id, EMPTY_TEXT)
+            return None
+
+        counting = _CountingOutput(output)
+        message.output_channel = counting
+        turn = _Turn()
+        token = _current_turn.set(turn)
+        try:
+            result = await on_new_message(message)
+        except Exception as error:
+            # The exception text may quote the user message: log its type only.
+            logger.error("Message handling failed: %s", type(error).__name__)
+            turn.failed = True
+            result = None
+        finally:
+            _current_turn.reset(token)
+            message.output_channel = output
+
+        if turn.store_failed:
+            logger.warning("The conversation store failed: the user was told to retry.")
+        elif turn.failed:
+            logger.warning("A custom action failed: the user was told to retry.")
+        elif counting.sent:
+            await counting.flush()
+            return result
+        # Only the busy message: what the turn computed after a failure (the fallback
+        # Rasa predicts once an action failed) would only confuse the person.
+        await output.send_text_message(message.sender_id, BUSY_TEXT)
+        return result
+
+    return guarded
