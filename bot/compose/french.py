@@ -1,19 +1,34 @@
 """Every French word of the answers that is not in the knowledge files.
 
 The figures and the rules' sentences come from ``knowledge/`` (a rule's ``summary`` filled
-with its ``values``); this module holds the glue: headings, verdict lines, the French of
-the rules engine's reason codes, dates and numbers as French writes them.
+with its ``values``); this module holds the glue: headings, verdict lines and sentences,
+and the French of the rules engine's reason codes, addressed to the person, with the
+lookup that picks their third-person wording for an adviser (:func:`worded`).
+
+The rest of the answers' French lives beside it, one module per job: the third-person
+wording (:mod:`bot.compose.adviser_wording`), dates, numbers and figures
+(:mod:`bot.compose.french_format`), and where a sentence may be cut
+(:mod:`bot.compose.sentence_cuts`). Their names are re-exported here (the ``X as X``
+imports, mypy's explicit form), so that ``french.X`` keeps working.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
-from bot.compose.parts import VERDICT_LINE_MAX
+from bot.compose.adviser_wording import ADVISER_REASON_TEXTS as ADVISER_REASON_TEXTS
+from bot.compose.adviser_wording import ADVISER_WORDING as ADVISER_WORDING
+from bot.compose.french_format import figure_of as figure_of
+from bot.compose.french_format import french_date as french_date
+from bot.compose.french_format import french_value as french_value
+from bot.compose.sentence_cuts import balanced as balanced
+from bot.compose.sentence_cuts import capitalised as capitalised
+from bot.compose.sentence_cuts import cut_at_word as cut_at_word
+from bot.compose.sentence_cuts import first_sentence as first_sentence
+from bot.compose.sentence_cuts import lowered as lowered
+from bot.compose.sentence_cuts import sentence_with as sentence_with
 from bot.compose.voice import said, to_adviser
-from bot.knowledge.legi import FRENCH_MONTHS
 from bot.rules import Reason, ReasonCode
 
 # -- headings --------------------------------------------------------------------------
@@ -254,73 +269,6 @@ REASON_TEXTS: Mapping[ReasonCode, str | None] = {
 }
 
 
-# -- the same, for an adviser who speaks of a worker (bot/compose/voice.py) ----------------
-#: Third-person wording of the sentences above that address the person (same placeholders);
-#: :func:`worded` picks it when the answer is composed for an adviser.
-ADVISER_WORDING: Mapping[str, Any] = {
-    "HEADING_PROA_YOURS": "Sa Pro-A (avenant du {signed_on})",
-    "HEADING_PROA_SAID": "Sa Pro-A (avenant conclu : {said})",
-    "HEADING_METIER": "Son métier",
-    "NEXT_STEP_BY_EMPLOYER": {
-        "agency": "l'agence d'emploi, son employeur, envoie le dossier à l'{opco}.",
-        "company": "son employeur envoie le dossier à l'{opco}.",
-    },
-    "VERDICT_RECONVERSION": (
-        "Oui, par une période de reconversion, avec l'accord de son employeur : elle remplace la Pro-A pour tout "
-        "avenant conclu depuis le {switch}."
-    ),
-    "VERDICT_RECONVERSION_TO_CONFIRM_PROA_ASKED": (
-        "Pour une nouvelle Pro-A, non : elle est remplacée depuis le {switch} par la période de reconversion, "
-        "qui pour son contrat est à confirmer auprès de l'OPCO ({opco})."
-    ),
-    "VERDICT_RECONVERSION_PROA_ASKED": (
-        "Pour une nouvelle Pro-A, non : pour un avenant conclu depuis le {switch}, c'est une période de reconversion, "
-        "que le salarié peut demander avec l'accord de son employeur."
-    ),
-    "VERDICT_RECONVERSION_BOTH_ASKED": (
-        "Une période de reconversion, oui, avec l'accord de son employeur ; une nouvelle Pro-A, non, pour un avenant "
-        "conclu depuis le {switch}."
-    ),
-    "PART_RECONVERSION": (
-        "Depuis le {switch}, la période de reconversion remplace la Pro-A : c'est elle que le salarié peut demander."
-    ),
-    "VERDICT_TOO_LATE": (
-        "C'est une période de reconversion : son avenant, conclu le {signed_on}, après le {last_start}, "
-        "ne peut plus ouvrir de Pro-A."
-    ),
-    "VERDICT_PROA": {
-        "eligible": "Oui, sa situation permet une Pro-A dans la branche {branch}.",
-        "not_eligible": "Non, sa situation ne permet pas une Pro-A dans la branche {branch}.",
-        "needs_information": "Cela dépend de son type de contrat : quel est-il ?",
-        "to_confirm": "Cela dépend : pour sa situation, les textes ne permettent pas de trancher ; c'est à confirmer auprès de l'OPCO ({opco}).",
-    },
-    "VERDICT_RECONVERSION_TO_CONFIRM": (
-        "À confirmer auprès de l'OPCO ({opco}) : la période de reconversion, qui remplace la Pro-A depuis le "
-        "{switch}, n'est pas précisée pour son contrat."
-    ),
-    "VERDICT_ONGOING": "Oui, sa Pro-A continue selon l'accord de branche {branch}.",
-    "VERDICT_NO_TARGET_RECONVERSION": (
-        "Oui, par une période de reconversion, avec l'accord de son employeur : la liste de la branche ne prévoit "
-        "pas de {target} pour « {metier} »."
-    ),
-    "VERDICT_NO_RULE": "Je n'ai pas de règle vérifiée sur ce point : renseignez-vous auprès de l'OPCO ({opco}).",
-    "ASSUMED_CONTRACT": "Je considère que son contrat est un {contract}.",
-    "DURATION_EXTENDED_YOU": ", et jusqu'à {months} mois dans son cas",
-    "NOT_IN_LIST_HELP": "Le salarié peut viser le CléA, une certification d'un autre métier de la liste, ou toute certification RNCP avec une période de reconversion, à confirmer avec l'OPCO ({opco}).",
-    "ENJEUX_HELP": "Le salarié peut viser le CléA ou une certification d'un autre métier de la liste.",
-    "NOT_IN_LIST_HELP_NO_CLEA": "Le salarié peut viser une certification d'un autre métier de la liste, ou toute certification RNCP avec une période de reconversion, à confirmer avec l'OPCO ({opco}).",
-    "ENJEUX_HELP_NO_CLEA": "Le salarié peut viser une certification d'un autre métier de la liste.",
-    "OPCO_CONFIRM": "Pour la période de reconversion, ce point reste à confirmer auprès de l'OPCO ({opco}).",
-    "UNKNOWN_LIST_OPCO": "Pour savoir si elle est éligible, renseignez-vous auprès de l'OPCO ({opco}).",
-}
-#: Third-person wording of the reason codes that address the person.
-ADVISER_REASON_TEXTS: Mapping[ReasonCode, str] = {
-    ReasonCode.AVENANT_AFTER_END: "Son avenant a été conclu le {signed_on}, après le {last_start_date} : ce ne peut plus être une Pro-A.",
-    ReasonCode.PROA_ONGOING_AGREEMENT: "Son avenant Pro-A a été conclu le {signed_on}, avant le {replacement_from} : il continue selon l'accord de branche.",
-    ReasonCode.PLAN_TOO_LONG: "{months} mois, c'est plus que le maximum de {max_months} mois pour sa situation.",
-}
-
-
 def _wording(name: str) -> Any:
     if to_adviser() and name in ADVISER_WORDING:
         return ADVISER_WORDING[name]
@@ -340,23 +288,6 @@ def worded_map(name: str) -> Mapping[str, str]:
     table = _wording(name)
     assert isinstance(table, Mapping), name
     return table
-
-
-def french_date(day: date | None) -> str:
-    """``1er janvier 2026`` style date."""
-    if day is None:
-        return ""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {FRENCH_MONTHS[day.month - 1]} {day.year}"
-
-
-def french_value(value: Any) -> str:
-    """A fact as French writes it: dates in words, decimals with a comma."""
-    if isinstance(value, date):
-        return french_date(value)
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return str(value)
 
 
 def reason_text(reason: Reason) -> str:
@@ -384,109 +315,3 @@ def more_hint(remaining: int) -> str:
     if remaining <= 0:
         return ""
     return MORE_ONE if remaining == 1 else MORE_MANY.format(count=remaining)
-
-
-def _number(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and value >= 1000:
-        return f"{value:,}".replace(",", "\u202f")
-    return french_value(value)
-
-
-def _euros(value: Any) -> str:
-    """« 17 », « 9,15 »: cents only when there are some."""
-    if isinstance(value, (int, float)) and float(value).is_integer():
-        return _number(int(value))
-    if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
-    return str(value)
-
-
-def figure_of(values: Mapping[str, Any]) -> str | None:
-    """The headline figure of a rule's values, or None: « De 6 à 12 mois »,
-    « De 150 à 450 heures sur 12 mois au plus », « 9,15 € par heure »…"""
-    low, high = values.get("min_months"), values.get("max_months")
-    hours_low, hours_high = values.get("min_hours"), values.get("max_hours")
-    if hours_low is not None and hours_high is not None:
-        text = f"De {_number(hours_low)} à {_number(hours_high)} heures de formation"
-        if high is not None:
-            text += f" sur {_number(high)} mois au plus"
-        return text
-    if low is not None and high is not None:
-        return f"De {_number(low)} à {_number(high)} mois"
-    if high is not None:
-        return f"Jusqu'à {_number(high)} mois"
-    if values.get("min_percent") is not None and values.get("max_percent") is not None:
-        return f"De {_number(values['min_percent'])} à {_number(values['max_percent'])} % de la durée totale"
-    if values.get("min_percent") is not None:
-        return f"Au moins {_number(values['min_percent'])} % de la durée totale"
-    if hours_low is not None:
-        return f"Au moins {_number(hours_low)} heures de formation"
-    if values.get("hourly_rate_eur") is not None:
-        return f"{_euros(values['hourly_rate_eur'])} € par heure de formation"
-    if values.get("min_hourly_rate_eur") is not None and values.get("max_hourly_rate_eur") is not None:
-        return f"De {_euros(values['min_hourly_rate_eur'])} à {_euros(values['max_hourly_rate_eur'])} € par heure de formation"
-    if values.get("max_alternants") is not None:
-        return f"{_number(values['max_alternants'])} alternants au plus par tuteur"
-    return None
-
-
-def first_sentence(text: str, limit: int = VERDICT_LINE_MAX) -> str:
-    """The first sentence of ``text`` (up to its full stop), cut at a clause boundary
-    when longer than ``limit``."""
-    text = " ".join(text.split())
-    for end in (". ", "? ", "! "):
-        index = text.find(end)
-        if 0 < index < len(text):
-            text = text[: index + 1]
-            break
-    if len(text) <= limit:
-        return text
-    for mark in (" ; ", " : ", ", "):
-        index = text.rfind(mark, 0, limit - 1)
-        while index > limit // 3 and not balanced(text[:index]):
-            index = text.rfind(mark, 0, index)
-        if index > limit // 3:
-            return text[:index].rstrip() + "."
-    return cut_at_word(text, limit)
-
-
-def balanced(text: str) -> bool:
-    """No parenthesis nor « quotation » left open in ``text`` (a place one may cut at)."""
-    return text.count("(") == text.count(")") and text.count("«") == text.count("»")
-
-
-def cut_at_word(text: str, limit: int) -> str:
-    """``text`` cut before ``limit`` characters at a word outside any parenthesis or
-    quotation, ending with « … »."""
-    index = text.rfind(" ", 0, limit - 1)
-    while index > 0 and not balanced(text[:index]):
-        index = text.rfind(" ", 0, index)
-    if index <= 0:
-        index = limit - 1
-    return text[:index].rstrip(" ,;:") + "…"
-
-
-def sentence_with(texts: list[str] | tuple[str, ...], word: str) -> str | None:
-    """The first sentence of ``texts`` that holds ``word`` (case-insensitive), or None."""
-    import re
-
-    for text in texts:
-        for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
-            if word.casefold() in sentence.casefold():
-                return sentence
-    return None
-
-
-def capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
-
-
-def lowered(text: str) -> str:
-    """The figure inside a sentence: « De 6 à 12 mois » → « de 6 à 12 mois »."""
-    import re
-
-    if not text or re.match(r"[A-ZÀ-Ý]{2,}", text):  # an acronym (« CDI », « BTS ») stays
-        return text
-    return text[:1].lower() + text[1:]

@@ -6,17 +6,30 @@ heading; where the question did not choose a regime, the other regime's rule on 
 point follows in one part. When the finder is unsure, the answer is a question back: the
 two or three closest questions as buttons (their payload is the question itself, which
 the finder then finds for sure).
+
+How a rule's summary is cut into lines is :mod:`bot.compose.rule_sentences`; what stays on
+a phone's first screen is :mod:`bot.compose.first_screen`; their names are re-exported
+here (the ``X as X`` imports, mypy's explicit form) for the callers that import them from
+this module.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from bot.compose import french
 from bot.compose import next_steps as steps
 from bot.compose.builder import Composer, _source_items, split_part
+from bot.compose.first_screen import FIRST_SCREEN_CHARS as FIRST_SCREEN_CHARS
+from bot.compose.first_screen import PART_OVERHEAD as PART_OVERHEAD
+from bot.compose.first_screen import fold_beyond_first_screen as fold_beyond_first_screen
 from bot.compose.parts import VERDICT_LINE_MAX, Answer, AnswerVerdict, Button, Part, faq_topic
+from bot.compose.rule_sentences import FIRST_LINE_MAX as FIRST_LINE_MAX
+from bot.compose.rule_sentences import FIT_MARKS as FIT_MARKS
+from bot.compose.rule_sentences import YES_NO_ROOM as YES_NO_ROOM
+from bot.compose.rule_sentences import fit_line as fit_line
+from bot.compose.rule_sentences import split_first_sentence as split_first_sentence
+from bot.compose.rule_sentences import split_sentences as split_sentences
 from bot.compose.topics import faq_topics
 from bot.compose.voice import said as said_to_audience
 from bot.knowledge.models import Rule
@@ -49,96 +62,6 @@ def faq_topic_of_rule(rule: Rule) -> str | None:
     """The FAQ topic whose rule topics hold ``rule``'s topic (for buttons and grouping)."""
     family = topic_family(rule.topic)
     return family if family in faq_topics() else None
-
-
-#: A sentence ends at « . », « ? » or « ! » and a space, but not after an article letter
-#: (« l'article L. 6324-3 », « D. 6324-1-1 ») nor an abbreviation (« art. », « n° »).
-_SENTENCE_END = re.compile(r"(?<![\s'’(][A-Z])(?<!\bart)(?<!\bn°)(?<!\bp)[.?!](?=\s+[A-ZÀ-Ý«])")
-#: The first line holds the rule's whole first sentence up to this length; a longer one is
-#: cut at its first « ; » (never inside a clause that carries the answer).
-FIRST_LINE_MAX = 280
-
-
-def split_sentences(summary: str) -> list[str]:
-    """The sentences of a rule's summary, without their full stops (the others keep theirs)."""
-    out, start = [], 0
-    for match in _SENTENCE_END.finditer(summary):
-        out.append(summary[start : match.start()].strip())
-        start = match.end()
-    out.append(summary[start:].strip().rstrip("."))
-    return [s for s in out if s]
-
-
-def split_first_sentence(summary: str) -> tuple[str, tuple[str, ...]]:
-    """The first sentence of a rule's summary (without its full stop), and the rest."""
-    match = _SENTENCE_END.search(summary)
-    first, rest = (summary[: match.start()], summary[match.end() :].strip()) if match else (summary, "")
-    first = first.rstrip(" .")
-    if len(first) > FIRST_LINE_MAX and " ; " in first:
-        first, more = first.split(" ; ", 1)
-        rest = f"{more[:1].upper()}{more[1:]}. {rest}".strip() if more else rest
-    return first, ((rest,) if rest else ())
-
-
-#: Room kept on the first line for « Oui. » / « Non. » / « Cela dépend. ».
-YES_NO_ROOM = len("Cela dépend. ")
-#: Where a first line too long for the phone's first screen may be cut (the rest follows).
-#: Only at « ; »: a cut at a comma or a colon leaves out what the line is about (measured
-#: on the rule dev set), so a sentence with no « ; » is kept whole.
-FIT_MARKS = (" ; ",)
-
-
-def fit_line(sentence: str, room: int) -> tuple[str, str]:
-    """``sentence`` cut at its last :data:`FIT_MARKS` that leaves it within ``room``
-    characters (never inside a parenthesis or a quotation), and the part cut off (a
-    sentence of its own), or as it is."""
-    if len(sentence) <= room:
-        return sentence, ""
-    for mark in FIT_MARKS:
-        index = sentence.rfind(mark, 0, room)
-        while index > room // 2 and not french.balanced(sentence[:index]):
-            index = sentence.rfind(mark, 0, index)
-        if index > room // 2:
-            more = sentence[index + len(mark) :].strip()
-            return sentence[:index], f"{more[:1].upper()}{more[1:]}."
-    return sentence, ""
-
-
-#: What a phone's first screen holds before the fold, in characters (issue 20).
-FIRST_SCREEN_CHARS = 600
-#: The characters a part or a line adds around its words (« : », line breaks).
-PART_OVERHEAD = 4
-
-
-def fold_beyond_first_screen(line: str, parts: Sequence[Part], budget: int = FIRST_SCREEN_CHARS) -> tuple[Part, ...]:
-    """The parts with what goes beyond the first screen folded: main sentences are kept
-    while the line and what precedes them fit ``budget`` characters; the rest becomes
-    detail, in the same order (a part none of whose sentences fits is folded whole)."""
-    used = len(line)
-    out: list[Part] = []
-    full = False
-    for part in parts:
-        if part.detail or full:
-            out.append(part if part.detail else Part(part.heading, part.figure, part.sentences, part.regime, True))
-            continue
-        # A part's heading, figure and the blank lines around it (as the text lays it out).
-        used += len(part.heading or "") + len(part.figure or "") + PART_OVERHEAD
-        kept: list[str] = []
-        for index, sentence in enumerate(part.sentences):
-            if used + len(sentence) > budget:
-                rest = part.sentences[index:]
-                if kept or part.figure:
-                    out.append(Part(part.heading, part.figure, tuple(kept), part.regime))
-                    out.append(Part(None, None, rest, part.regime, detail=True))
-                else:  # nothing of it fits: the whole part, heading and all, is folded
-                    out.append(Part(part.heading, None, rest, part.regime, detail=True))
-                full = True
-                break
-            kept.append(sentence)
-            used += len(sentence) + 1
-        else:
-            out.append(part)
-    return tuple(p for p in out if p.heading or p.figure or p.sentences)
 
 
 class RuleAnswers:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from datetime import date
 
@@ -238,13 +239,23 @@ def test_verdicts_and_regimes_are_plain_strings_too(engine):
 
 
 def test_the_rules_engine_holds_no_french_sentence():
-    """Issue 10: wording lives in bot/compose/; rules.py only has codes and keys."""
-    import ast
+    """Issue 10: wording lives in bot/compose/; the rules engine (bot/rules.py and
+    bot/rules_engine/) only has codes and keys."""
     from pathlib import Path
 
     import bot.rules
+    import bot.rules_engine
 
-    tree = ast.parse(Path(bot.rules.__file__).read_text(encoding="utf-8"))
+    files = [Path(bot.rules.__file__), *sorted(Path(bot.rules_engine.__file__).parent.glob("*.py"))]
+    assert len(files) > 2
+    literals = [text for path in files for text in _string_literals(ast.parse(path.read_text(encoding="utf-8")))]
+    assert literals and all(re.fullmatch(r"[a-z0-9_.]*", text) for text in literals), [
+        t for t in literals if not re.fullmatch(r"[a-z0-9_.]*", t)
+    ]
+
+
+def _string_literals(tree: ast.Module) -> list[str]:
+    """The string constants of a module that are not docstrings."""
     docstrings = {
         id(node.body[0].value)
         for node in ast.walk(tree)
@@ -253,11 +264,8 @@ def test_the_rules_engine_holds_no_french_sentence():
         and isinstance(node.body[0], ast.Expr)
         and isinstance(node.body[0].value, ast.Constant)
     }
-    literals = [
+    return [
         node.value
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-    ]
-    assert literals and all(re.fullmatch(r"[a-z0-9_.]*", text) for text in literals), [
-        t for t in literals if not re.fullmatch(r"[a-z0-9_.]*", t)
     ]
