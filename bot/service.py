@@ -1,40 +1,41 @@
-"""The core's single entry point for the Rasa actions and the command line."""
+"""The core's single entry point for the Rasa actions and the command line.
+
+:class:`Assistant` loads the knowledge once and answers: it routes a question (parsed by
+the built-in parser or read by Rasa's NLU) to the eligibility answer, the list of
+certifications, a FAQ topic or the rules that answer it. Its métier side (matchers, the
+métier of a profile, the jobs of a message) and its rules side (the time a question is
+about, the rules that answer it) are mixins of their own modules
+(:mod:`bot.assistant_metiers`, :mod:`bot.assistant_rules`); the profile a message
+completes is :mod:`bot.message_profile`. Every name is still importable from here.
+"""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any
 
+from bot.assistant_metiers import MetierLookup
+from bot.assistant_rules import RuleLookup
 from bot.compose import Answer, Composer
 from bot.compose.parts import AnswerTopic
 from bot.compose.rule_answer import RuleAnswers
-from bot.compose.voice import ADVISER, speaking_to
+from bot.compose.voice import speaking_to
 from bot.knowledge.loader import load_knowledge
-from bot.knowledge.models import KnowledgeBase, Metier
-from bot.matching import STATUS_MATCHED, STATUS_NOT_IN_LIST, MatchResult, MetierMatcher
-from bot.metier_finder import FOUND_STATUSES, MetierFinder
+from bot.knowledge.models import KnowledgeBase
+from bot.matching import MetierMatcher
+from bot.message_profile import with_audience, with_stated_facts
+from bot.metier_finder import MetierFinder
 from bot.missing import certifications_missing, eligibility_missing
 from bot.profile import Profile
 from bot.rules import RulesEngine
 from bot.settings import Settings
-from bot.understanding.faq_topics import default_faq_topics
-from bot.understanding.parse import (
-    BRANCH,
-    ParsedQuestion,
-    asks_eligibility,
-    find_facts,
-    job_phrases,
-    parse_branch,
-    parse_question,
-)
-from bot.understanding.question_reading import Reading, read_question, speaks_of_a_worker, split_questions
+from bot.understanding.parse import KIND_MORE, ParsedQuestion, asks_eligibility, parse_branch, parse_question
+from bot.understanding.question_reading import Reading, split_questions
 from bot.understanding.rule_finder import RuleFinder
-from bot.understanding.rule_search import RuleScope, RuleSearch, search_rules, topic_family
+from bot.understanding.rule_search import RuleScope, topic_family
 
-#: The kind :func:`bot.understanding.parse.parse_question` gives « voir plus » / « la suite ».
-_KIND_MORE = "more"
+__all__ = ["FOLLOW_UP_TERMS", "MISSING_CACHE_SIZE", "Assistant", "with_audience", "with_stated_facts"]
 
 #: A message with this few meaningful words that finds no rule is a follow-up of the topic.
 FOLLOW_UP_TERMS = 3
@@ -43,7 +44,7 @@ FOLLOW_UP_TERMS = 3
 MISSING_CACHE_SIZE = 4096
 
 
-class Assistant:
+class Assistant(MetierLookup, RuleLookup):
     """Knowledge, matchers, rules engine and answer builder, loaded once."""
 
     def __init__(self, kb: KnowledgeBase, matchers: dict[int, MetierMatcher] | None = None) -> None:
@@ -65,74 +66,6 @@ class Assistant:
     def default(cls) -> Assistant:
         """The process-wide assistant on the repository's knowledge (loaded on first use)."""
         return _default_assistant()
-
-    # -- métiers ------------------------------------------------------------------------
-    def matcher(self, idcc: int) -> MetierMatcher:
-        """The métier matcher of a branch (built once, thread-safe)."""
-        with self._lock:
-            if idcc not in self._matchers:
-                self._matchers[idcc] = MetierMatcher(self.kb.branch(idcc))
-            return self._matchers[idcc]
-
-    def match_metier(self, text: str, idcc: int, profile: Profile | None = None) -> MatchResult:
-        """Rank the branch's métiers for what the person typed; the diploma or level the
-        profile aims at picks among similar métiers the one whose list has it."""
-        target = self.kb.diplomas.get(profile.target_diploma) if profile and profile.target_diploma else None
-        level = profile.target_level if profile else None
-        return self.matcher(idcc).match(text, target=target, target_level=level)
-
-    def resolve_metier(self, profile: Profile) -> tuple[MatchResult | None, Metier | None]:
-        """The métier of the profile: by id when chosen, else by matching its text."""
-        branch = self.kb.branch(profile.idcc)
-        if profile.metier_id:
-            try:
-                return None, branch.metier(profile.metier_id)
-            except KeyError:
-                pass  # an id from another branch: fall back to the text
-        if not profile.metier_text:
-            return None, None
-        match = self.match_metier(profile.metier_text, profile.idcc, profile)
-        if match.status == STATUS_MATCHED and match.best is not None:
-            return match, match.best.metier
-        return match, None
-
-    # -- rules asked about ------------------------------------------------------------------
-    @property
-    def rule_finder(self) -> RuleFinder:
-        """The rule finder over every rule (built on first use, thread-safe)."""
-        with self._lock:
-            if self._rule_finder is None:
-                self._rule_finder = RuleFinder(self.kb.all_rules())
-                self.rule_answers.finder = self._rule_finder
-            return self._rule_finder
-
-    def read(self, text: str, profile: Profile) -> Reading:
-        """The time and scheme a question is about (avenant and start dates, past…)."""
-        return read_question(text, profile.today)
-
-    def with_reading(self, profile: Profile, reading: Reading) -> Profile:
-        """The profile as the question sets it: the avenant's date of conclusion, or the
-        past day the question is about."""
-        if reading.avenant_on is not None:
-            return profile.with_(avenant_signed_on=reading.avenant_on)
-        last = self.engine.last_start_date
-        if reading.past and reading.as_of is not None and last < reading.as_of < profile.today:
-            return profile.with_(today=reading.as_of)  # « en janvier 2026 »
-        if reading.past and profile.today > last:
-            return profile.with_(today=min(reading.as_of or last, last))
-        return profile
-
-    def search_rules(
-        self, text: str, profile: Profile, faq_topic: str | None = None, reading: Reading | None = None
-    ) -> RuleSearch:
-        """The rules that answer ``text`` for the profile's branch, in the regime the
-        question is about; a FAQ topic recognised elsewhere (NLU, parser) is a hint."""
-        hints: tuple[str, ...] = ()
-        if faq_topic:
-            proa_topics, new_topics = default_faq_topics().rule_topics().get(faq_topic, ((), ()))
-            hints = tuple(proa_topics) + tuple(new_topics)
-        reading = reading or self.read(text, profile)
-        return search_rules(self.rule_finder, self.rule_scope, text, profile.idcc, profile.today, reading, hints)
 
     # -- what is missing ------------------------------------------------------------------
     def missing_for(self, topic: str, profile: Profile) -> tuple[str, ...]:
@@ -220,7 +153,7 @@ class Assistant:
         """Send a parsed question to the right answer. « Voir plus » names no métier: it
         pages the list of ``session`` (the profile the conversation had), else of the
         parsed profile."""
-        if parsed.kind == _KIND_MORE:
+        if parsed.kind == KIND_MORE:
             return self.answer_more(session or parsed.profile, list_offset, change_explained)
         text = parsed.profile.metier_text or ""
         if parsed.kind == AnswerTopic.CERTIFICATIONS:
@@ -326,40 +259,6 @@ class Assistant:
             return self.answer_certifications(profile, change_explained=change_explained)
         return self.answer_eligibility(profile, change_explained, text, reading)
 
-    def without_branches(self, text: str) -> str:
-        """``text`` without the branch names in it (their spans blanked)."""
-        chars = list(text)
-        for fact in find_facts(text, self.kb):
-            if fact.entity == BRANCH:
-                chars[fact.start : fact.end] = " " * (fact.end - fact.start)
-        return "".join(chars)
-
-    def without_jobs(self, text: str, idcc: int) -> str:
-        """``text`` without the jobs the métier finder sees in it (their spans blanked)."""
-        with self._lock:
-            if self._metier_finder is None:
-                self._metier_finder = MetierFinder(self.kb, self.matcher, idcc)
-        finder = self._metier_finder
-        chars = list(text)
-        for found in finder.find(text):
-            chars[found.start : found.end] = " " * (found.end - found.start)
-        return "".join(chars)
-
-    def names_a_job(self, profile: Profile) -> bool:
-        """Whether the profile's text names a job: of the list (or close to one), or a
-        job stated after a cue (« je suis prothésiste ») that the list does not have."""
-        if profile.metier_id:
-            return True
-        match, metier = self.resolve_metier(profile)
-        if metier is not None or (match is not None and match.status in FOUND_STATUSES):
-            return True
-        return bool(
-            match is not None
-            and match.status == STATUS_NOT_IN_LIST
-            and profile.metier_text
-            and job_phrases(profile.metier_text, self.kb)
-        )
-
     @staticmethod
     def states_facts(profile: Profile) -> bool:
         """Whether the profile holds a fact of the person the eligibility answer reads
@@ -376,24 +275,6 @@ class Assistant:
         return any(value is not None for value in facts)
 
 
-#: Facts of the person a message states that the answer reads (the channel's slots may
-#: lack them: Rasa fills no profile slot from a FAQ message).
-_STATED_FACTS = ("contract", "held_diploma", "held_level", "target_diploma", "target_level", "age", "avenant_signed_on")
-
-
-def with_stated_facts(profile: Profile, stated: Profile) -> Profile:
-    """``profile`` completed with the facts the message states (``stated``, the parser's
-    reading of it), and the branch it names."""
-    changes: dict[str, Any] = {
-        name: getattr(stated, name)
-        for name in _STATED_FACTS
-        if getattr(profile, name) is None and getattr(stated, name) is not None
-    }
-    if stated.idcc != profile.idcc and stated.idcc != Profile().idcc:
-        changes["idcc"] = stated.idcc
-    return profile.with_(**changes) if changes else profile
-
-
 @lru_cache(maxsize=1)
 def _default_assistant() -> Assistant:
     """Knowledge and matchers from the index cache (bot/index_cache.py), unless
@@ -404,11 +285,3 @@ def _default_assistant() -> Assistant:
 
     kb, matchers, _ = index_cache.load()
     return Assistant(kb, matchers)
-
-
-def with_audience(profile: Profile, text: str) -> Profile:
-    """The profile speaking to an adviser when the message speaks of a worker (« mon
-    intérimaire… »); an adviser already known (channel) stays one."""
-    if profile.audience != ADVISER and text and speaks_of_a_worker(text):
-        return profile.with_(audience=ADVISER)
-    return profile

@@ -1,0 +1,82 @@
+"""The métier side of :class:`bot.service.Assistant`: the matchers of the branches, the
+métier a profile names, and the jobs a message names.
+
+It is a mixin, not an object of its own: the assistant stays one object whose methods
+the actions, the NLU components and the benchmarks call (and sometimes wrap, on the
+instance), with the state :meth:`bot.service.Assistant.__init__` sets (the knowledge
+base, the matchers the index cache built, the lock that guards building more).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from bot.knowledge.models import KnowledgeBase, Metier
+from bot.matching import STATUS_MATCHED, STATUS_NOT_IN_LIST, MatchResult, MetierMatcher
+from bot.metier_finder import FOUND_STATUSES, MetierFinder
+from bot.profile import Profile
+from bot.understanding.job_phrase_spans import job_phrases
+
+
+class MetierLookup:
+    """Métiers for :class:`bot.service.Assistant` (the state is the assistant's)."""
+
+    kb: KnowledgeBase
+    _matchers: dict[int, MetierMatcher]
+    _lock: threading.Lock
+    _metier_finder: MetierFinder | None
+
+    def matcher(self, idcc: int) -> MetierMatcher:
+        """The métier matcher of a branch (built once, thread-safe)."""
+        with self._lock:
+            if idcc not in self._matchers:
+                self._matchers[idcc] = MetierMatcher(self.kb.branch(idcc))
+            return self._matchers[idcc]
+
+    def match_metier(self, text: str, idcc: int, profile: Profile | None = None) -> MatchResult:
+        """Rank the branch's métiers for what the person typed; the diploma or level the
+        profile aims at picks among similar métiers the one whose list has it."""
+        target = self.kb.diplomas.get(profile.target_diploma) if profile and profile.target_diploma else None
+        level = profile.target_level if profile else None
+        return self.matcher(idcc).match(text, target=target, target_level=level)
+
+    def resolve_metier(self, profile: Profile) -> tuple[MatchResult | None, Metier | None]:
+        """The métier of the profile: by id when chosen, else by matching its text."""
+        branch = self.kb.branch(profile.idcc)
+        if profile.metier_id:
+            try:
+                return None, branch.metier(profile.metier_id)
+            except KeyError:
+                pass  # an id from another branch: fall back to the text
+        if not profile.metier_text:
+            return None, None
+        match = self.match_metier(profile.metier_text, profile.idcc, profile)
+        if match.status == STATUS_MATCHED and match.best is not None:
+            return match, match.best.metier
+        return match, None
+
+    def without_jobs(self, text: str, idcc: int) -> str:
+        """``text`` without the jobs the métier finder sees in it (their spans blanked)."""
+        with self._lock:
+            if self._metier_finder is None:
+                self._metier_finder = MetierFinder(self.kb, self.matcher, idcc)
+        finder = self._metier_finder
+        chars = list(text)
+        for found in finder.find(text):
+            chars[found.start : found.end] = " " * (found.end - found.start)
+        return "".join(chars)
+
+    def names_a_job(self, profile: Profile) -> bool:
+        """Whether the profile's text names a job: of the list (or close to one), or a
+        job stated after a cue (« je suis prothésiste ») that the list does not have."""
+        if profile.metier_id:
+            return True
+        match, metier = self.resolve_metier(profile)
+        if metier is not None or (match is not None and match.status in FOUND_STATUSES):
+            return True
+        return bool(
+            match is not None
+            and match.status == STATUS_NOT_IN_LIST
+            and profile.metier_text
+            and job_phrases(profile.metier_text, self.kb)
+        )

@@ -1,0 +1,101 @@
+"""The phrases of a message that may name the person's job: after a job cue (« je suis
+… », « en tant que … »), the speciality of a diploma (« un CAP pâtissier »), or a short
+answer that is only a job (« ambulancier en CDI »).
+
+The métier finder decides whether such a phrase is a métier of the annex; the NLU keeps
+it as a refused métier when it is not (« je suis ambulancier »,
+``nlu/metier_entities.py``), and the assistant reads a question that names one as a
+métier question. The cue words and the words that are no job are data
+(``knowledge/profile_words.yml``, ``knowledge/lexicon/fr.yml``).
+"""
+
+from __future__ import annotations
+
+from bot.contracts import default_contracts
+from bot.knowledge.models import KnowledgeBase
+from bot.lexicon import lexicon_words
+from bot.profile_words import profile_words
+from bot.text import job_segments, word_spans
+from bot.understanding.profile_facts import DIPLOMA, find_facts
+from bot.understanding.text_values import fold
+
+#: Most words of a message taken as a bare answer naming a job (« ambulancier en CDI »).
+_SHORT_ANSWER_WORDS = 4
+#: Most words of the job phrase of such an answer.
+_SHORT_ANSWER_JOB_WORDS = 3
+#: Most words of a phrase proposed as a job.
+_JOB_PHRASE_WORDS = 5
+_EDGE_WORDS = lexicon_words("edge_words")
+
+
+def job_phrases(text: str, kb: KnowledgeBase | None = None, short_answer: bool = False) -> list[tuple[int, int]]:
+    """Spans of ``text`` that follow a job cue (« je suis … », « en tant que … », « pour
+    un … », the speciality of a diploma: « un CAP pâtissier ») and may name a job: the
+    phrase up to the next clause break or boundary word, framing removed, without
+    numbers, profile facts, nor only words that are no job (« je suis éligible »); with
+    ``short_answer`` (the message answers a question), also a short message that is only
+    such a phrase (« ambulancier en CDI »). The métier finder decides whether such a
+    phrase is a métier of the annex; the NLU keeps it as a refused métier when it is not
+    (« je suis ambulancier »). ``kb`` lets a branch named (« je dépends du travail
+    temporaire ») rule its phrase out."""
+    if not isinstance(text, str) or not text.strip():
+        return []
+    words = profile_words()
+    masked = default_contracts().mask(text)
+    facts = find_facts(text, kb)
+    spans = word_spans(masked)
+    folded = fold(masked)
+    plain = fold(text)  # cues may be contract words (« mon intérimaire frigoriste »)
+    if len(plain) != len(text):
+        plain = folded
+    out: list[tuple[int, int]] = []
+    segments = job_segments(masked)
+    # A short answer that is only a job (« ambulancier », « ambulancier, CDD, 29 ans »).
+    short = (
+        short_answer
+        and len(segments) == 1
+        and len([w for w in spans if not w[2].isdigit()]) <= _SHORT_ANSWER_WORDS
+        and all(any(f.start <= i < f.end for f in facts) for i, c in enumerate(text) if c.isdigit())
+    )
+    for segment in segments:
+        if not segment.positions:
+            continue
+        positions = list(segment.positions)
+        cued = False
+        # A cue inside the segment (« savoir si mon intérimaire frigoriste »): after it.
+        begin, finish = spans[positions[0]][0], spans[positions[-1]][1]
+        cues = list(words.job_cue_inside.finditer(plain, begin, finish))
+        if cues:
+            positions = [p for p in positions if spans[p][0] >= cues[-1].end()]
+            cued = True
+        # The first run of adjacent words: framing or a contract inside the segment (« agent
+        # de tri en cdii jpeu ») ends the phrase, as does a verb (« frigoriste peut … »).
+        phrase: list[tuple[int, int, str]] = []
+        for index, position in enumerate(positions):
+            word = spans[position]
+            if index and (position != positions[index - 1] + 1 or "  " in masked[phrase[-1][1] : word[0]]):
+                break
+            phrase.append(word)
+        cut = next((i for i, w in enumerate(phrase) if i and w[2] in words.phrase_end_words), None)
+        phrase = phrase[:cut] if cut is not None else phrase
+        while phrase and phrase[-1][2] in _EDGE_WORDS:
+            phrase.pop()
+        # A diploma's speciality (« un CAP pâtissier »): the words after it.
+        for fact in facts:
+            inside = [w for w in phrase if fact.start <= w[0] < fact.end]
+            if not inside:
+                continue
+            after = [w for w in phrase if w[0] >= fact.end]
+            if fact.entity == DIPLOMA and phrase[0] in inside and after:
+                phrase, cued = after, True
+            else:
+                phrase = [w for w in phrase if w[1] <= fact.start]
+        if not phrase or len(phrase) > _JOB_PHRASE_WORDS:
+            continue
+        if all(w[2] in words.non_job_words or len(w[2]) < 3 or not w[2].isalpha() for w in phrase):
+            continue
+        start, end = phrase[0][0], phrase[-1][1]
+        cued = cued or bool(words.job_cue_before.search(plain[max(0, start - 40) : start]))
+        if cued or (short and len(phrase) <= _SHORT_ANSWER_JOB_WORDS):
+            out.append((start, end))
+    return out
