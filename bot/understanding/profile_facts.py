@@ -65,7 +65,17 @@ def parse_branch(text: str, kb: KnowledgeBase) -> int | None:
         for alias in sorted(branch.agreement.aliases, key=len, reverse=True):
             if re.search(r"(?<!\w)" + re.escape(fold(alias)) + r"(?!\w)", folded):
                 return idcc
+    if not _may_date_an_agreement(folded, kb):
+        return None  # no need to read the dates (most messages)
     return next((int(fact.value) for fact in find_facts(text, kb) if fact.entity == BRANCH), None)
+
+
+def _may_date_an_agreement(folded: str, kb: KnowledgeBase) -> bool:
+    """Whether ``folded`` holds the year an agreement or one of its avenants was signed
+    (a cheap test before reading the dates of the text)."""
+    years = {str(b.agreement.signed_on.year) for b in kb.branches.values()}
+    years.update(str(a.signed_on.year) for b in kb.branches.values() for a in b.agreement.amendments)
+    return any(year in folded for year in years)
 
 
 def _role(folded: str, start: int, words: ProfileWords) -> str:
