@@ -73,9 +73,16 @@ def parse_branch(text: str, kb: KnowledgeBase) -> int | None:
 def _may_date_an_agreement(folded: str, kb: KnowledgeBase) -> bool:
     """Whether ``folded`` holds the year an agreement or one of its avenants was signed
     (a cheap test before reading the dates of the text)."""
-    years = {str(b.agreement.signed_on.year) for b in kb.branches.values()}
-    years.update(str(a.signed_on.year) for b in kb.branches.values() for a in b.agreement.amendments)
-    return any(year in folded for year in years)
+    return any(str(day.year) in folded for day in _signed_days(kb))
+
+
+def _signed_days(kb: KnowledgeBase) -> dict[date, int]:
+    """The day each branch agreement and each of its avenants was signed, and its IDCC."""
+    signed = {}
+    for idcc, branch in kb.branches.items():
+        signed[branch.agreement.signed_on] = idcc
+        signed.update({amendment.signed_on: idcc for amendment in branch.agreement.amendments})
+    return signed
 
 
 def _role(folded: str, start: int, words: ProfileWords) -> str:
@@ -156,10 +163,7 @@ def _branch_date_hits(folded: str, kb: KnowledgeBase, dates: list[Hit]) -> list[
     """Dates that name a branch's agreement or one of its avenants (« l'accord Pro-A du 18
     septembre 2020 », « l'avenant n° 7 du 26 novembre 2024 »): the day it was signed, after
     a cue of an agreement (``date_roles.agreement``) or an amendment's number."""
-    signed = {}
-    for idcc, branch in kb.branches.items():
-        signed[branch.agreement.signed_on] = idcc
-        signed.update({amendment.signed_on: idcc for amendment in branch.agreement.amendments})
+    signed = _signed_days(kb)
     words = default_question_words()
     hits = []
     for start, end, _, value in dates:

@@ -87,7 +87,7 @@ def read_question(text: str, today: date, words: QuestionWords | None = None) ->
         asked="".join(asked),
         follow_up=bool(words.follow_up_cue.search(folded)),
         yes_no=_closed_question(text, folded, words),
-        negative=is_negative(text, words),
+        negative=bool(words.negative_cue.search(folded)),
         asks="?" in text or bool(words.open_question.search(folded)) or folded.startswith(("est ce", "et ")),
     )
 
