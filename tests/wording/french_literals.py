@@ -1,0 +1,180 @@
+"""Find French string literals in Python and TypeScript source (used by the tests).
+
+A literal is French when it holds more French words (articles, pronouns, prepositions,
+accented words, « ») than English ones: an English sentence that names a French term
+(« the métier matchers ») is not. Docstrings and comments are not literals.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+FRENCH_WORDS = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "une",
+        "un",
+        "du",
+        "au",
+        "aux",
+        "est",
+        "sont",
+        "vous",
+        "votre",
+        "vos",
+        "nous",
+        "je",
+        "pour",
+        "avec",
+        "dans",
+        "pas",
+        "sur",
+        "ce",
+        "cette",
+        "ces",
+        "et",
+        "ou",
+        "qui",
+        "que",
+        "quel",
+        "quelle",
+        "quels",
+        "quelles",
+        "mais",
+        "ne",
+        "plus",
+        "aucun",
+        "aucune",
+        "être",
+        "été",
+        "à",
+        "de",
+        "d",
+        "l",
+        "s",
+        "qu",
+        "c",
+        "j",
+        "y",
+        "en",
+        "il",
+        "elle",
+        "ils",
+        "son",
+        "sa",
+        "ses",
+        "leur",
+        "leurs",
+        "par",
+        "sans",
+        "si",
+    ]
+)
+ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "is",
+        "are",
+        "to",
+        "a",
+        "an",
+        "in",
+        "for",
+        "with",
+        "not",
+        "no",
+        "when",
+        "what",
+        "which",
+        "this",
+        "that",
+        "it",
+        "be",
+        "by",
+        "from",
+        "as",
+        "at",
+        "or",
+        "on",
+        "does",
+        "do",
+        "has",
+        "have",
+        "was",
+        "were",
+        "must",
+        "can",
+        "may",
+        "only",
+        "its",
+        "their",
+        "than",
+        "then",
+        "if",
+        "else",
+        "one",
+        "each",
+        "every",
+        "into",
+    ]
+)
+_ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿœ]", re.IGNORECASE)
+_RANGE = re.compile(r"\w-\w")  # a regex character range (À-Ý) is no word
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def looks_french(text: str) -> bool:
+    """True when ``text`` reads as French rather than English or code."""
+    text = _RANGE.sub(" ", text)
+    words = [word.lower() for word in _WORD.findall(text)]
+    french = sum(1 for word in words if word in FRENCH_WORDS or _ACCENTED.search(word))
+    french += text.count("«")
+    english = sum(1 for word in words if word in ENGLISH_WORDS)
+    return french >= 1 and french > english
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def python_literals(source: str) -> Iterator[tuple[int, str]]:
+    """(line, text) of every string literal of a Python module that is not a docstring."""
+    tree = ast.parse(source)
+    docstrings = _docstrings(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            yield node.lineno, node.value
+
+
+_TS_TOKEN = re.compile(
+    r"""(?P<comment>//[^\n]*|/\*.*?\*/)|(?P<string>"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)""",
+    re.DOTALL,
+)
+
+
+def typescript_literals(source: str) -> Iterator[tuple[int, str]]:
+    """(line, text) of every string and template literal of a TypeScript module."""
+    for match in _TS_TOKEN.finditer(source):
+        if match.group("string"):
+            yield source.count("\n", 0, match.start()) + 1, match.group("string")[1:-1]
+
+
+def french_literals(path: Path) -> list[tuple[int, str]]:
+    """The French literals of one source file (Python or TypeScript)."""
+    source = path.read_text(encoding="utf-8")
+    literals = python_literals(source) if path.suffix == ".py" else typescript_literals(source)
+    return [(line, text) for line, text in literals if looks_french(text)]
