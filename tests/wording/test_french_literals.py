@@ -84,8 +84,6 @@ PENDING: dict[str, int] = {
     "stores/sql_tracker_store.py": 1,
     "servers/http_guard.py": 6,
     "web/serve.py": 1,
-    "web/src/main.ts": 3,
-    "web/src/render.ts": 21,
 }
 
 
