@@ -128,12 +128,15 @@ ENGLISH_WORDS = frozenset(
 )
 _ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿœ]", re.IGNORECASE)
 _RANGE = re.compile(r"\w-\w")  # a regex character range (À-Ý) is no word
+# A lower-case kebab-case name (« sr-only », « data-entry-id »: CSS classes, ids and
+# attributes) is code, not words (else the range above leaves « s », « ne », « d » of it).
+_KEBAB = re.compile(r"(?<![\w-])[a-z]{2,}(?:-[a-z]{2,})+(?![\w-])")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
 def looks_french(text: str) -> bool:
     """True when ``text`` reads as French rather than English or code."""
-    text = _RANGE.sub(" ", text)
+    text = _RANGE.sub(" ", _KEBAB.sub(" ", text))
     words = [word.lower() for word in _WORD.findall(text)]
     french = sum(1 for word in words if word in FRENCH_WORDS or _ACCENTED.search(word))
     french += text.count("«")
