@@ -75,8 +75,8 @@ class RuleFinder:
         self._lemma = lru_cache(maxsize=16384)(lemma)
         rows: list[str] = []
         owners: list[int] = []
-        #: Per rule, its yes/no rows: (row index, answer, phrasing).
-        self._answered: list[list[tuple[int, str, str]]] = [[] for _ in self.rules]
+        #: Per rule, its yes/no rows: (row index, answer, phrasing, turned negative).
+        self._answered: list[list[tuple[int, str, str, bool]]] = [[] for _ in self.rules]
         for index, rule in enumerate(self.rules):
             phrasings = [(rule.question, rule.answer), (rule.title, None)]
             phrasings += [(ask, None) for ask in rule.asks]
@@ -84,7 +84,7 @@ class RuleFinder:
             for phrasing, answer in phrasings:
                 if phrasing:
                     if answer is not None:
-                        self._answered[index].append((len(rows), answer, phrasing))
+                        self._answered[index].append((len(rows), answer, phrasing, self.negative(phrasing)))
                     rows.append(self.terms(phrasing))
                     owners.append(index)
         summaries = [self.terms(rule.summary) for rule in self.rules]
@@ -110,9 +110,15 @@ class RuleFinder:
                 lemmas.append(lemma)
         return " ".join(lemmas)
 
+    def negative(self, text: str) -> bool:
+        """Whether ``text`` has a word that may turn a yes/no question the other way round
+        (« interdit », « ne peut pas »: the lexicon's negative cues)."""
+        return bool(self._words.negative_cue.search(self._words.join(normalize(text))))
+
     def rank(self, text: str, keep: Callable[[Rule], bool] | None = None, limit: int = 8) -> list[RuleHit]:
         """The rules for ``text``, best first (only those ``keep`` accepts), at most ``limit``."""
         terms = self.terms(text)
+        negative = self.negative(text)
         if not terms:
             return []
         words = self._words_of.query(terms)
@@ -131,18 +137,20 @@ class RuleFinder:
             if scores[index] <= 0:
                 break
             if keep is None or keep(rule):
-                hits.append(self._hit(int(index), float(scores[index]), row_scores, float(best[index])))
+                hits.append(self._hit(int(index), float(scores[index]), row_scores, float(best[index]), negative))
                 if len(hits) >= limit:
                     break
         return hits
 
-    def _hit(self, index: int, score: float, row_scores: Vector, best_row: float) -> RuleHit:
-        """The hit of rule ``index``, with the answer of its closest yes/no row."""
+    def _hit(self, index: int, score: float, row_scores: Vector, best_row: float, negative: bool) -> RuleHit:
+        """The hit of rule ``index``, with the answer of its closest yes/no row turned the
+        same way as the message (« peut-il baisser… ? » is no answer to « garde-t-il… ? »)."""
         rule = self.rules[index]
-        answered = max(self._answered[index], key=lambda row: row_scores[row[0]], default=None)
+        same_way = [row for row in self._answered[index] if row[3] == negative]
+        answered = max(same_way, key=lambda row: row_scores[row[0]], default=None)
         if answered is None or best_row <= 0:
             return RuleHit(rule, score)
-        row, answer, phrasing = answered
+        row, answer, phrasing, _ = answered
         return RuleHit(rule, score, answer, phrasing, float(row_scores[row]) / best_row)
 
     def closest(self, text: str, sentences: Sequence[str]) -> int:

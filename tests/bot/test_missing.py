@@ -52,7 +52,7 @@ def test_computed_once_per_profile(monkeypatch: pytest.MonkeyPatch) -> None:
     fresh = Assistant(Assistant.default().kb)
     calls: list[Profile] = []
     resolve = fresh.resolve_metier
-    monkeypatch.setattr(fresh, "resolve_metier", lambda p: calls.append(p) or resolve(p))
+    monkeypatch.setattr(fresh, "resolve_metier", lambda p, listing=False: calls.append(p) or resolve(p, listing))
     profile = Profile(metier_text="cariste", today=BEFORE_2026)
     first = fresh.missing_for("eligibility", profile)
     assert fresh.missing_for("eligibility", profile.with_()) == first  # an equal profile

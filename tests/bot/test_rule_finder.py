@@ -108,6 +108,11 @@ def test_a_hit_carries_the_answer_of_its_closest_yes_no_phrasing() -> None:
     assert 0 < lowered.answer_share <= 1
     # A rule without yes/no phrasings answers no « oui » or « non ».
     assert finder.rank("frais d'inscription ?")[0].answer is None
+    # The answer comes from a phrasing turned the same way as the question, however many
+    # words it shares with one turned the other way (« je perds ma paie… » is no answer to
+    # « je touche toujours ma paie… »).
+    kept = finder.rank("quand je suis en cours je touche toujours ma paie ?")[0]
+    assert (kept.rule.id, kept.answer) == ("pay", "oui")
 
 
 def test_a_typo_still_finds_its_rule(finder: RuleFinder) -> None:
