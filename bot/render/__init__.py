@@ -5,7 +5,7 @@
 Each turns the payload of :meth:`bot.compose.Answer.to_payload`, read once into typed
 parts by :meth:`bot.render.payload.AnswerPayload.from_wire`, into the keyword arguments
 of one ``utter_message``; the French words come from the payload (the wording lives in
-:mod:`bot.compose`).
+:mod:`bot.compose`), the few a renderer adds from the catalogue (``render`` section).
 Which renderer a Rasa channel gets is decided by the adapters (:mod:`actions.rendering`),
 not here.
 

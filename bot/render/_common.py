@@ -1,6 +1,7 @@
 """What the channel renderers word alike, on the typed payload (:mod:`bot.render.payload`).
 
-The few words a renderer adds are worded with the answers' (:mod:`bot.compose.french`).
+The few words a renderer adds are worded with the answers' (:mod:`bot.compose.french`) or
+in the catalogue's ``render`` section (``knowledge/wording/render.yml``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.compose.french import (
 )
 from bot.compose.parts import CertificationItem, SourceItem
 from bot.render.payload import AnswerPayload
+from bot.wording import text
 
 __all__ = ["CHOSEN", "NEXT_STEP_HEADING", "sources_heading"]
 
@@ -56,4 +58,4 @@ def level_suffix(cert: CertificationItem) -> str:
 
 def whose_suffix(cert: CertificationItem) -> str:
     """`` — pour « Soudeur »`` when the certification is listed for another métier."""
-    return f" — pour « {cert.metier} »" if cert.metier else ""
+    return f" — {text('render', 'listed_for', metier=cert.metier)}" if cert.metier else ""

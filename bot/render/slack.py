@@ -45,6 +45,7 @@ from bot.render._common import (
     whose_suffix,
 )
 from bot.render.payload import AnswerPayload, part_text, safe_url
+from bot.wording import text as wording
 
 # Block Kit limits (https://api.slack.com/reference/block-kit).
 SECTION_TEXT_MAX = 3000
@@ -55,7 +56,6 @@ BUTTON_VALUE_MAX = 2000
 ACTIONS_MAX = 25
 BLOCKS_MAX = 50
 FALLBACK_TEXT_MAX = 3000
-SHORTENED = "_Réponse abrégée : posez une question plus précise pour la suite._"
 
 VERDICT_BLOCK = "proa_verdict"
 DETAILS_BLOCK = "proa_details"
@@ -182,7 +182,7 @@ def _cap(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     tail = blocks[len(blocks) - size :]
     head = blocks[: len(blocks) - len(tail)]
     keep = BLOCKS_MAX - len(tail) - 1
-    return [*head[:keep], _context(SHORTENED), *tail]
+    return [*head[:keep], _context(f"_{wording('render', 'shortened')}_"), *tail]
 
 
 def render(payload: Mapping[str, Any]) -> dict[str, Any]:
