@@ -32,29 +32,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.compose.french import DETAILS_HEADING
-from bot.compose.parts import ChangeKind
+from bot.compose.parts import Button, CertificationItem, ChangeKind, Part
 from bot.feedback import GIVEN as FEEDBACK_GIVEN
 from bot.render._common import (
     CHOSEN,
-    answer_id_of_payload,
-    buttons_with_more,
-    certifications_of,
-    change_of,
-    checked_on_of,
+    NEXT_STEP_HEADING,
+    checked_on,
     details_command,
-    feedback_of,
     level_suffix,
-    list_heading_of,
-    list_notes_of,
-    next_step_of,
-    parts_of,
-    safe_url,
+    list_heading,
     sources_heading,
-    sources_of,
-    summary_of,
-    verdict_line_of,
     whose_suffix,
 )
+from bot.render.payload import AnswerPayload, part_text, safe_url
+from bot.wording import text as wording
 
 # Block Kit limits (https://api.slack.com/reference/block-kit).
 SECTION_TEXT_MAX = 3000
@@ -65,7 +56,6 @@ BUTTON_VALUE_MAX = 2000
 ACTIONS_MAX = 25
 BLOCKS_MAX = 50
 FALLBACK_TEXT_MAX = 3000
-SHORTENED = "_Réponse abrégée : posez une question plus précise pour la suite._"
 
 VERDICT_BLOCK = "proa_verdict"
 DETAILS_BLOCK = "proa_details"
@@ -153,26 +143,23 @@ def _context(text: str, block_id: str | None = None) -> dict[str, Any]:
     return block
 
 
-def certification_line(cert: dict[str, Any]) -> str:
+def certification_line(cert: CertificationItem) -> str:
     """``• *title* — RNCP34857 (niveau 3)``, the RNCP code linked when possible, and the
     métier it is listed for when it is another's."""
-    title = cert.get("title") or ""
-    rncp = cert.get("rncp") or ""
-    line = f"• *{escape(title)}*" if title else "•"
-    if rncp:
-        line += " — " + link(cert.get("url"), rncp)
+    line = f"• *{escape(cert.title)}*" if cert.title else "•"
+    if cert.rncp:
+        line += " — " + link(cert.url, cert.rncp)
     line += escape(level_suffix(cert)) + escape(whose_suffix(cert))
-    note = cert.get("note")
-    if isinstance(note, str) and note.strip():
-        line += f"\n    _{escape(note)}_"
+    if cert.note:
+        line += f"\n    _{escape(cert.note)}_"
     return line
 
 
-def _part_text(part: dict[str, str]) -> str:
-    head = f"*{escape(part['heading'])}*" if part["heading"] else ""
-    if part["figure"]:
-        head = f"{head} : *{escape(part['figure'])}*" if head else f"*{escape(part['figure'])}*"
-    return "\n".join(x for x in (head, escape(part["text"])) if x)
+def _part_text(part: Part) -> str:
+    head = f"*{escape(part.heading)}*" if part.heading else ""
+    if part.figure:
+        head = f"{head} : *{escape(part.figure)}*" if head else f"*{escape(part.figure)}*"
+    return "\n".join(x for x in (head, escape(part_text(part))) if x)
 
 
 def _button(index: int, title: str, value: str) -> dict[str, Any]:
@@ -195,64 +182,68 @@ def _cap(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     tail = blocks[len(blocks) - size :]
     head = blocks[: len(blocks) - len(tail)]
     keep = BLOCKS_MAX - len(tail) - 1
-    return [*head[:keep], _context(SHORTENED), *tail]
+    return [*head[:keep], _context(f"_{wording('render', 'shortened')}_"), *tail]
 
 
-def render(payload: dict[str, Any]) -> dict[str, Any]:
-    """Return the ``utter_message`` kwargs of the Slack message for ``payload``."""
-    text = summary_of(payload)
+def render(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the ``utter_message`` kwargs of the Slack message for the wire ``payload``."""
+    return render_answer(AnswerPayload.from_wire(payload))
+
+
+def render_answer(answer: AnswerPayload) -> dict[str, Any]:
+    """Return the ``utter_message`` kwargs of the Slack message for ``answer``."""
+    text = answer.summary
     blocks: list[dict[str, Any]] = []
-    verdict = verdict_line_of(payload)
-    if verdict:
-        blocks.append(_mrkdwn_section(f"*{escape(_truncate(verdict, SECTION_TEXT_MAX - 2))}*", VERDICT_BLOCK))
-        for part in parts_of(payload, detail=False):
+    if answer.verdict_line:
+        blocks.append(
+            _mrkdwn_section(f"*{escape(_truncate(answer.verdict_line, SECTION_TEXT_MAX - 2))}*", VERDICT_BLOCK)
+        )
+        for part in answer.main_parts:
             blocks += [_mrkdwn_section(chunk) for chunk in _chunks(_part_text(part))]
     else:  # a version 1 payload: its prose
         blocks += [_mrkdwn_section(part) for part in _chunks(escape(text))]
 
-    certifications = certifications_of(payload)
-    if certifications:
-        lines = [f"*{escape(list_heading_of(payload))}*"]
-        lines += [certification_line(cert) for cert in certifications]
+    if answer.certifications:
+        lines = [f"*{escape(list_heading(answer))}*"]
+        lines += [certification_line(cert) for cert in answer.certifications]
         blocks += [_mrkdwn_section(part) for part in _chunks("\n".join(lines))]
 
-    step = next_step_of(payload)
+    step = answer.next_step
     if step:
-        links = " · ".join(link(c["url"], c["name"]) for c in step["contacts"])
-        blocks.append(_mrkdwn_section(f"*{escape(step['label'])}* : {escape(step['text'])} {links}".strip()))
+        links = " · ".join(link(c.url, c.name) for c in step.contacts)
+        blocks.append(_mrkdwn_section(f"*{escape(NEXT_STEP_HEADING)}* : {escape(step.text)} {links}".strip()))
 
     # What is not the answer itself: detail parts, list notes, the 2026 change, sources.
-    details = _details_blocks(payload)
-    answer_id = answer_id_of_payload(payload)
+    details = _details_blocks(answer)
 
     # « Voir plus » is the first button below: no « écrivez « voir plus » » beside it. The
     # details stay behind « Détails et sources » when the answer has an id to ask them by
     # (actions/details.py sends them); else they follow in small print.
-    behind_button = bool(details and answer_id)
-    buttons = buttons_with_more(payload)[: ACTIONS_MAX - 1 if behind_button else ACTIONS_MAX]
-    if behind_button and answer_id:
-        buttons.append({"title": DETAILS_HEADING, "payload": details_command(answer_id)})
+    behind_button = bool(details and answer.answer_id)
+    buttons = list(answer.quick_replies[: ACTIONS_MAX - 1 if behind_button else ACTIONS_MAX])
+    if behind_button and answer.answer_id:
+        buttons.append(Button(DETAILS_HEADING, details_command(answer.answer_id)))
     if buttons:
         blocks.append(
             {
                 "type": "actions",
                 "block_id": ACTIONS_BLOCK,
-                "elements": [_button(i, b["title"], b["payload"]) for i, b in enumerate(buttons)],
+                "elements": [_button(i, b.title, b.payload) for i, b in enumerate(buttons)],
             }
         )
     if details and not behind_button:
         blocks += details
 
-    feedback = feedback_of(payload)
+    feedback = answer.feedback
     if feedback:
-        blocks.append(_context(f"*{escape(feedback['question'])}*", FEEDBACK_QUESTION_BLOCK))
+        blocks.append(_context(f"*{escape(feedback.question)}*", FEEDBACK_QUESTION_BLOCK))
         blocks.append(
             {
                 "type": "actions",
                 "block_id": FEEDBACK_BLOCK,
                 "elements": [
-                    {**_button(i, b["title"], b["payload"]), "action_id": f"proa_feedback_{b['value'] or i}"}
-                    for i, b in enumerate(feedback["buttons"])
+                    {**_button(i, b.title, b.payload), "action_id": f"proa_feedback_{b.value or i}"}
+                    for i, b in enumerate(feedback.buttons)
                 ],
             }
         )
@@ -264,18 +255,16 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
     return {"json_message": message}
 
 
-def _details_blocks(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _details_blocks(answer: AnswerPayload) -> list[dict[str, Any]]:
     """The details of an answer in small print: one context block (at most ten elements,
     so that a long answer cut to 50 blocks keeps it), then the sources, one line each and
     checked once."""
-    details = [escape(_part_text(part).replace("*", "")) for part in parts_of(dict(payload), detail=True)]
-    details += [escape(note) for note in list_notes_of(dict(payload))]
-    change = change_of(dict(payload))
+    details = [escape(_part_text(part).replace("*", "")) for part in answer.detail_parts]
+    details += [escape(note) for note in answer.list_notes]
+    change = answer.change
     if change:
-        heading = (
-            f"*{escape(change['heading'])}* " if change["kind"] == ChangeKind.EXPLAINED and change["heading"] else ""
-        )
-        details.append(heading + escape(change["text"]))
+        heading = f"*{escape(change.heading)}* " if change.kind == ChangeKind.EXPLAINED and change.heading else ""
+        details.append(heading + escape(change.text))
     blocks: list[dict[str, Any]] = []
     if details:
         elements = [f"*{escape(DETAILS_HEADING)}*", *details][:CONTEXT_ELEMENTS_MAX]
@@ -286,10 +275,10 @@ def _details_blocks(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "elements": [{"type": "mrkdwn", "text": _truncate(e, CONTEXT_TEXT_MAX)} for e in elements],
             }
         )
-    sources = sources_of(dict(payload))
+    sources = answer.sources
     if sources:
-        lines = [f"• {link(s.get('url'), s.get('label'))}" for s in sources]
-        checked = checked_on_of(sources)
+        lines = [f"• {link(s.url, s.label)}" for s in sources]
+        checked = checked_on(sources)
         if checked:
             lines.append(escape(checked))
         blocks.append(_context(f"{sources_heading(len(sources))}\n" + "\n".join(lines), SOURCES_BLOCK))
@@ -299,13 +288,7 @@ def _details_blocks(payload: Mapping[str, Any]) -> list[dict[str, Any]]:
 def render_details(details: Mapping[str, Any]) -> dict[str, Any]:
     """The Slack message of an answer's details (``details`` of its record,
     :func:`bot.outcomes.details_of`), sent when « Détails et sources » is clicked."""
-    payload = {
-        "parts": [{**part, "detail": True} for part in details.get("parts") or [] if isinstance(part, Mapping)],
-        "list": {"notes": list(details.get("notes") or [])},
-        "change": details.get("change"),
-        "sources": list(details.get("sources") or []),
-    }
-    blocks = _details_blocks(payload)
+    blocks = _details_blocks(AnswerPayload.from_details(details))
     text = DETAILS_HEADING
     return {"json_message": {"text": text, "blocks": blocks[:BLOCKS_MAX]}} if blocks else {"text": text}
 

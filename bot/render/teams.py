@@ -22,29 +22,13 @@ payloads, :mod:`bot.feedback`), when the payload asks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot.compose.french import DETAILS_HEADING
-from bot.compose.parts import ChangeKind
-from bot.render._common import (
-    buttons_with_more,
-    certifications_of,
-    change_of,
-    checked_on_of,
-    feedback_of,
-    level_suffix,
-    list_heading_of,
-    list_notes_of,
-    next_step_of,
-    parts_of,
-    safe_url,
-    sources_heading,
-    sources_of,
-    summary_of,
-    text_of,
-    verdict_line_of,
-    whose_suffix,
-)
+from bot.compose.parts import CertificationItem, ChangeKind, Part
+from bot.render._common import NEXT_STEP_HEADING, checked_on, level_suffix, list_heading, sources_heading, whose_suffix
+from bot.render.payload import AnswerPayload, part_text, safe_url
 
 ADAPTIVE_CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 ADAPTIVE_CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -76,17 +60,14 @@ def _text_block(text: str, **options: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **options}
 
 
-def certification_item(cert: dict[str, Any]) -> dict[str, Any]:
+def certification_item(cert: CertificationItem) -> dict[str, Any]:
     """One certification as a TextBlock: ``**title** — RNCP34857 (niveau 3)``."""
-    title = cert.get("title") or ""
-    rncp = cert.get("rncp") or ""
-    text = f"**{title}**" if title else ""
-    if rncp:
-        text += (" — " if text else "") + md_link(cert.get("url"), rncp)
+    text = f"**{cert.title}**" if cert.title else ""
+    if cert.rncp:
+        text += (" — " if text else "") + md_link(cert.url, cert.rncp)
     text = "• " + text + level_suffix(cert) + whose_suffix(cert)
-    note = cert.get("note")
-    if isinstance(note, str) and note.strip():
-        text += f"\n\n_{note}_"
+    if cert.note:
+        text += f"\n\n_{cert.note}_"
     return _text_block(text, spacing="Small")
 
 
@@ -99,82 +80,79 @@ def _submit(title: str, payload: str) -> dict[str, Any]:
     }
 
 
-def feedback_items(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def feedback_items(answer: AnswerPayload) -> list[dict[str, Any]]:
     """« Cette réponse vous aide ? » and its buttons, as card body elements (or nothing)."""
-    feedback = feedback_of(payload)
+    feedback = answer.feedback
     if not feedback:
         return []
     return [
-        _text_block(feedback["question"], weight="Bolder", spacing="Medium", separator=True, id="proa_feedback"),
-        {"type": "ActionSet", "actions": [_submit(b["title"], b["payload"]) for b in feedback["buttons"]]},
+        _text_block(feedback.question, weight="Bolder", spacing="Medium", separator=True, id="proa_feedback"),
+        {"type": "ActionSet", "actions": [_submit(b.title, b.payload) for b in feedback.buttons]},
     ]
 
 
-def _part_container(part: dict[str, str]) -> dict[str, Any]:
+def _part_container(part: Part) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
-    if part["heading"]:
-        items.append(_text_block(part["heading"], weight="Bolder"))
-    if part["figure"]:
-        items.append(_text_block(part["figure"], color="Accent", spacing="None"))
-    if part["text"]:
-        items.append(_text_block(part["text"], spacing="Small"))
+    if part.heading:
+        items.append(_text_block(part.heading, weight="Bolder"))
+    if part.figure:
+        items.append(_text_block(part.figure, color="Accent", spacing="None"))
+    if part.sentences:
+        items.append(_text_block(part_text(part), spacing="Small"))
     return {"type": "Container", "spacing": "Medium", "items": items}
 
 
-def _details(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def _details(answer: AnswerPayload) -> list[dict[str, Any]]:
     """What is not the answer itself: detail parts, list notes, the 2026 change, sources."""
     items: list[dict[str, Any]] = []
-    if verdict_line_of(payload):
-        items += [_part_container(part) for part in parts_of(payload, detail=True)]
-    for note in list_notes_of(payload):
+    if answer.verdict_line:
+        items += [_part_container(part) for part in answer.detail_parts]
+    for note in answer.list_notes:
         items.append(_text_block(note, size="Small", isSubtle=True, spacing="Small"))
-    change = change_of(payload)
+    change = answer.change
     if change:
-        heading = f"**{change['heading']}** " if change["kind"] == ChangeKind.EXPLAINED and change["heading"] else ""
-        items.append(_text_block(heading + change["text"], size="Small", spacing="Medium"))
-    sources = sources_of(payload)
+        heading = f"**{change.heading}** " if change.kind == ChangeKind.EXPLAINED and change.heading else ""
+        items.append(_text_block(heading + change.text, size="Small", spacing="Medium"))
+    sources = answer.sources
     if sources:
         items.append(_text_block(sources_heading(len(sources)), size="Small", weight="Bolder", spacing="Medium"))
         items += [
-            _text_block(f"• {md_link(s.get('url'), s.get('label'))}", size="Small", isSubtle=True, spacing="None")
-            for s in sources
+            _text_block(f"• {md_link(s.url, s.label)}", size="Small", isSubtle=True, spacing="None") for s in sources
         ]
-        checked = checked_on_of(sources)
+        checked = checked_on(sources)
         if checked:
             items.append(_text_block(checked, size="Small", isSubtle=True, spacing="Small"))
     return items
 
 
-def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
-    """The Adaptive Card (version 1.5) for ``payload``: the answer, then « Détails et
+def adaptive_card(answer: AnswerPayload) -> dict[str, Any]:
+    """The Adaptive Card (version 1.5) for ``answer``: the answer, then « Détails et
     sources » folded (``Action.ToggleVisibility``), at most :data:`ACTIONS_SHOWN` buttons
     in view and the others in the card's overflow menu."""
-    text = summary_of(payload)
+    text = answer.summary
     body: list[dict[str, Any]] = []
-    verdict = verdict_line_of(payload)
-    if verdict:
-        body.append(_text_block(verdict, weight="Bolder", size="Medium", id="proa_verdict"))
-        body += [_part_container(part) for part in parts_of(payload, detail=False)]
+    if answer.verdict_line:
+        body.append(_text_block(answer.verdict_line, weight="Bolder", size="Medium", id="proa_verdict"))
+        body += [_part_container(part) for part in answer.main_parts]
     elif text:  # a version 1 payload: its prose
         body.append(_text_block(text))
 
-    certifications = certifications_of(payload)
-    if certifications:
+    if answer.certifications:
         body.append(
             {
                 "type": "Container",
                 "spacing": "Medium",
-                "items": [_text_block(list_heading_of(payload), weight="Bolder")]
-                + [certification_item(cert) for cert in certifications],
+                "items": [_text_block(list_heading(answer), weight="Bolder")]
+                + [certification_item(cert) for cert in answer.certifications],
             }
         )
 
-    step = next_step_of(payload)
+    step = answer.next_step
     if step:
-        links = " · ".join(md_link(c["url"], c["name"]) for c in step["contacts"])
-        body.append(_text_block(f"**{step['label']}** : {step['text']} {links}".strip(), spacing="Medium"))
+        links = " · ".join(md_link(c.url, c.name) for c in step.contacts)
+        body.append(_text_block(f"**{NEXT_STEP_HEADING}** : {step.text} {links}".strip(), spacing="Medium"))
 
-    details = _details(payload)
+    details = _details(answer)
     if details:
         body.append(
             {
@@ -187,7 +165,7 @@ def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
         )
         body.append({"type": "Container", "id": DETAILS_ID, "isVisible": False, "items": details})
 
-    body += feedback_items(payload)
+    body += feedback_items(answer)
 
     card: dict[str, Any] = {
         "type": "AdaptiveCard",
@@ -197,25 +175,30 @@ def adaptive_card(payload: dict[str, Any]) -> dict[str, Any]:
         "body": body,
     }
     # « Voir plus » is a button here (no « écrivez voir plus » beside it).
-    buttons = buttons_with_more(payload)[:ACTIONS_MAX]
+    buttons = answer.quick_replies[:ACTIONS_MAX]
     if buttons:
         card["actions"] = [
-            {**_submit(button["title"], button["payload"]), **({"mode": "secondary"} if i >= ACTIONS_SHOWN else {})}
+            {**_submit(button.title, button.payload), **({"mode": "secondary"} if i >= ACTIONS_SHOWN else {})}
             for i, button in enumerate(buttons)
         ]
     return card
 
 
-def render(payload: dict[str, Any]) -> dict[str, Any]:
-    """Return the ``utter_message`` kwargs of the Teams message for ``payload``."""
+def render(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the ``utter_message`` kwargs of the Teams message for the wire ``payload``."""
+    return render_answer(AnswerPayload.from_wire(payload))
+
+
+def render_answer(answer: AnswerPayload) -> dict[str, Any]:
+    """Return the ``utter_message`` kwargs of the Teams message for ``answer``."""
     activity = {
         "type": "message",
         "text": "",
-        "summary": text_of(payload),
+        "summary": answer.text,
         "attachments": [
             {
                 "contentType": ADAPTIVE_CARD_CONTENT_TYPE,
-                "content": adaptive_card(payload),
+                "content": adaptive_card(answer),
             }
         ],
     }

@@ -12,6 +12,7 @@ import pytest
 
 from bot import feedback
 from bot.render import slack, teams
+from bot.render.payload import AnswerPayload
 
 SAMPLE = json.loads(
     (Path(__file__).resolve().parents[1] / "fixtures/render/answer_v2.json").read_text(encoding="utf-8")
@@ -150,7 +151,7 @@ def test_slack_click_changes_only_its_block():
 
 def test_teams_card_ends_with_the_question_and_its_submit_buttons():
     payload = _with_feedback(SAMPLE)
-    card = teams.adaptive_card(payload)
+    card = teams.adaptive_card(AnswerPayload.from_wire(payload))
     question, action_set = card["body"][-2], card["body"][-1]
     assert question["text"] == "Cette réponse vous aide ?" and question["separator"] is True
     assert action_set["type"] == "ActionSet"
@@ -159,7 +160,7 @@ def test_teams_card_ends_with_the_question_and_its_submit_buttons():
     assert action_set["actions"][1]["data"]["msteams"]["text"] == payload["feedback"]["buttons"][1]["payload"]
     assert action_set["actions"][1]["data"]["msteams"]["displayText"] == "Non"
     assert all(a["type"] == "Action.Submit" for a in card["actions"])  # the quick replies, as before
-    assert "/feedback" not in json.dumps(teams.adaptive_card(SAMPLE))
+    assert "/feedback" not in json.dumps(teams.adaptive_card(AnswerPayload.from_wire(SAMPLE)))
 
 
 @pytest.mark.parametrize("broken", [None, "oui", {"question": ""}, {"question": "?", "buttons": [{"title": "Oui"}]}])

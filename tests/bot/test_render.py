@@ -23,6 +23,7 @@ import pytest
 from bot.render import plain as plain_render
 from bot.render import slack as slack_render
 from bot.render import teams as teams_render
+from bot.render.payload import AnswerPayload
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD: dict[str, Any] = json.loads(
@@ -294,7 +295,7 @@ def test_card_channels_show_the_list_once(payload):
         payload, text=payload["summary"] + "\n1. listed again\nSources : cited again", summary=payload["summary"]
     )
     slack = json.dumps(slack_render.render(payload), ensure_ascii=False)
-    teams = json.dumps(teams_render.adaptive_card(payload), ensure_ascii=False)
+    teams = json.dumps(teams_render.adaptive_card(AnswerPayload.from_wire(payload)), ensure_ascii=False)
     for rendered in (slack, teams):
         assert "listed again" not in rendered and "cited again" not in rendered
         assert payload["certifications"][0]["rncp"] in rendered
