@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from bot.compose.french import (
     CONTACT_LINE,
     DETAILS_HEADING,
+    LIST_ITEM_OTHER_METIER,
     NEXT_STEP_HEADING,
     certification_line,
     lowered,
@@ -49,7 +50,7 @@ def list_lines(listing: CertificationList) -> list[str]:
     for number, item in enumerate(listing.items, listing.offset + 1):
         line = f"{number}. {certification_line(item.title, item.rncp, item.level)}"
         if listing.whose == LIST_OTHERS and item.metier:
-            line += f" — pour « {item.metier} »"
+            line = LIST_ITEM_OTHER_METIER.format(line=line, metier=item.metier)
         lines.append(line)
         if item.note:
             lines.append(f"   {item.note}")
