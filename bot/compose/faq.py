@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from bot.compose import french
 from bot.compose import next_steps as steps
-from bot.compose.parts import Answer, ChangeNote, NextStep, Part, faq_topic
+from bot.compose.answer import Answer
+from bot.compose.parts import ChangeNote, NextStep, Part, faq_topic
 from bot.compose.pieces import RECONVERSION_TOPIC, _as_detail, _drop_sentence, _first_figure, _source_items, split_part
 from bot.compose.shared import ComposerBase
 from bot.compose.text_words import TOPIC_KEYWORDS

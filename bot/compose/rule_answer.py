@@ -19,11 +19,12 @@ from collections.abc import Sequence
 
 from bot.compose import french
 from bot.compose import next_steps as steps
+from bot.compose.answer import Answer
 from bot.compose.builder import Composer, _source_items, split_part
 from bot.compose.first_screen import FIRST_SCREEN_CHARS as FIRST_SCREEN_CHARS
 from bot.compose.first_screen import PART_OVERHEAD as PART_OVERHEAD
 from bot.compose.first_screen import fold_beyond_first_screen as fold_beyond_first_screen
-from bot.compose.parts import VERDICT_LINE_MAX, Answer, AnswerVerdict, Button, Part, faq_topic
+from bot.compose.parts import VERDICT_LINE_MAX, AnswerVerdict, Button, Part, faq_topic
 from bot.compose.rule_sentences import FIRST_LINE_MAX as FIRST_LINE_MAX
 from bot.compose.rule_sentences import FIT_MARKS as FIT_MARKS
 from bot.compose.rule_sentences import YES_NO_ROOM as YES_NO_ROOM
