@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.outcomes import ANSWER_METADATA
+from bot.wording import text
 
 FEEDBACK_INTENT = "feedback"
 HELPFUL_ENTITY = "helpful"
@@ -36,11 +37,12 @@ ANSWER_ID_ENTITY = "answer_id"
 YES, NO = "yes", "no"
 VALUES = (YES, NO)
 
-#: The question under every answer, and the titles of its buttons.
-QUESTION = "Cette réponse vous aide ?"
-TITLES = {YES: "Oui", NO: "Non"}
+#: The question under every answer, and the titles of its buttons (the catalogue's
+#: ``answers.yml``, ``feedback``).
+QUESTION = text("answers", "feedback.question")
+TITLES = {value: text("answers", f"feedback.titles.{value}") for value in VALUES}
 #: Shown in place of the buttons once clicked (Slack).
-GIVEN = "Votre avis : {title}. Merci !"
+GIVEN = text("answers", "feedback.given")
 
 #: The key of a bot event's metadata that records a feedback (a click or a comment).
 FEEDBACK_METADATA = "proa_feedback"

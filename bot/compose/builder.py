@@ -10,10 +10,11 @@ pure helpers of :mod:`~bot.compose.pieces`.
 
 from __future__ import annotations
 
+from bot.compose.answer import Answer
 from bot.compose.certifications import certifications_answer, nothing_more_answer
 from bot.compose.eligibility import eligibility_answer
 from bot.compose.faq import CPF_TOPICS, NEXT_STEP_TOPICS, WHAT_IS_PROA_TOPIC, faq_answer, faq_next_step
-from bot.compose.parts import Answer, NextStep
+from bot.compose.parts import NextStep
 from bot.compose.pieces import (
     CERTIFICATIONS_TOPIC,
     CLEA_TOPIC,
@@ -51,7 +52,7 @@ __all__ = [
 
 
 class Composer(ComposerBase):
-    """Turns decisions, matches and rules into :class:`~bot.compose.parts.Answer` objects."""
+    """Turns decisions, matches and rules into :class:`~bot.compose.answer.Answer` objects."""
 
     def eligibility(
         self,

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 
 from bot.compose import french
 from bot.compose import next_steps as steps
+from bot.compose.answer import Answer
 from bot.compose.eligibility import fitting_others, no_target_line
 from bot.compose.parts import (
     LIST_BRANCH,
     LIST_OTHERS,
     LIST_OWN,
-    Answer,
     AnswerTopic,
     AnswerVerdict,
     Button,
@@ -164,7 +164,7 @@ def _list_answer(
         elif metier is not None and target is not None:
             line = french.VERDICT_LIST_TARGET.format(count=count, target=target.label, metier=metier.label)
         elif metier is not None:
-            line = french.VERDICT_LIST.format(count=count, s="s" if count > 1 else "", metier=metier.label)
+            line = french.verdict_list(count, metier.label)
         else:
             line = french.VERDICT_LIST_BRANCH.format(
                 count=count, target=target.label if target else french.CERTIFICATIONS_WORD

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 
 from bot.compose import french
 from bot.compose import next_steps as steps
+from bot.compose.answer import Answer
 from bot.compose.parts import (
     LIST_BRANCH,
     LIST_OTHERS,
     LIST_OWN,
-    Answer,
     AnswerTopic,
     AnswerVerdict,
     CertificationList,

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from bot.compose import french
 from bot.compose import next_steps as steps
-from bot.compose.parts import Answer, ChangeNote, NextStep, Part, faq_topic
+from bot.compose.answer import Answer
+from bot.compose.parts import ChangeNote, NextStep, Part, faq_topic
 from bot.compose.pieces import RECONVERSION_TOPIC, _as_detail, _drop_sentence, _first_figure, _source_items, split_part
 from bot.compose.shared import ComposerBase
+from bot.compose.text_words import TOPIC_KEYWORDS
 from bot.compose.topics import faq_topics
 from bot.compose.voice import said as said_to_audience
 from bot.knowledge.models import Branch, Rule
@@ -59,7 +61,7 @@ def faq_answer(composer: ComposerBase, topic: str, profile: Profile, change_expl
     parts: list[Part] = []
     line: str | None = None
     opco = branch.agreement.opco
-    keyword = french.TOPIC_KEYWORDS.get(topic)
+    keyword = TOPIC_KEYWORDS.get(topic)
     if new_rules:
         # A figure only from rules of the topic asked (not the funding figure for pay).
         figure = _first_figure([r for r in new_rules if r.topic in new_topics[:1]]) if not keyword else None

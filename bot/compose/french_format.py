@@ -2,8 +2,9 @@
 and a rule's headline figure (« De 6 à 12 mois », « 9,15 € par heure de formation »).
 
 Apart from the sentences (:mod:`bot.compose.french`) because these are computed from
-values, not looked up: the knowledge holds figures as numbers and dates, and every
-answer, renderer and reason shows them through here.
+values: the knowledge holds figures as numbers and dates, and every answer, renderer and
+reason shows them through here. Their words are in the catalogue (``answers.yml``,
+``figures`` and ``dates``); the month names are :data:`bot.knowledge.legi.FRENCH_MONTHS`.
 """
 
 from __future__ import annotations
@@ -13,14 +14,22 @@ from datetime import date
 from typing import Any
 
 from bot.knowledge.legi import FRENCH_MONTHS
+from bot.wording import text
+
+#: The catalogue section of the answers' wording (``figures`` and ``dates`` groups).
+ANSWERS = "answers"
+
+
+def _figure(key: str, **fields: str) -> str:
+    return text(ANSWERS, f"figures.{key}", **fields)
 
 
 def french_date(day: date | None) -> str:
     """``1er janvier 2026`` style date."""
     if day is None:
         return ""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {FRENCH_MONTHS[day.month - 1]} {day.year}"
+    number = text(ANSWERS, "dates.first_day") if day.day == 1 else str(day.day)
+    return text(ANSWERS, "dates.date", day=number, month=FRENCH_MONTHS[day.month - 1], year=str(day.year))
 
 
 def french_value(value: Any) -> str:
@@ -55,24 +64,27 @@ def figure_of(values: Mapping[str, Any]) -> str | None:
     low, high = values.get("min_months"), values.get("max_months")
     hours_low, hours_high = values.get("min_hours"), values.get("max_hours")
     if hours_low is not None and hours_high is not None:
-        text = f"De {_number(hours_low)} à {_number(hours_high)} heures de formation"
         if high is not None:
-            text += f" sur {_number(high)} mois au plus"
-        return text
+            return _figure(
+                "hours_range_within_months", low=_number(hours_low), high=_number(hours_high), months=_number(high)
+            )
+        return _figure("hours_range", low=_number(hours_low), high=_number(hours_high))
     if low is not None and high is not None:
-        return f"De {_number(low)} à {_number(high)} mois"
+        return _figure("months_range", low=_number(low), high=_number(high))
     if high is not None:
-        return f"Jusqu'à {_number(high)} mois"
+        return _figure("months_up_to", high=_number(high))
     if values.get("min_percent") is not None and values.get("max_percent") is not None:
-        return f"De {_number(values['min_percent'])} à {_number(values['max_percent'])} % de la durée totale"
+        return _figure("percent_range", low=_number(values["min_percent"]), high=_number(values["max_percent"]))
     if values.get("min_percent") is not None:
-        return f"Au moins {_number(values['min_percent'])} % de la durée totale"
+        return _figure("percent_at_least", low=_number(values["min_percent"]))
     if hours_low is not None:
-        return f"Au moins {_number(hours_low)} heures de formation"
+        return _figure("hours_at_least", low=_number(hours_low))
     if values.get("hourly_rate_eur") is not None:
-        return f"{_euros(values['hourly_rate_eur'])} € par heure de formation"
+        return _figure("hourly_rate", rate=_euros(values["hourly_rate_eur"]))
     if values.get("min_hourly_rate_eur") is not None and values.get("max_hourly_rate_eur") is not None:
-        return f"De {_euros(values['min_hourly_rate_eur'])} à {_euros(values['max_hourly_rate_eur'])} € par heure de formation"
+        return _figure(
+            "hourly_rate_range", low=_euros(values["min_hourly_rate_eur"]), high=_euros(values["max_hourly_rate_eur"])
+        )
     if values.get("max_alternants") is not None:
-        return f"{_number(values['max_alternants'])} alternants au plus par tuteur"
+        return _figure("alternants_per_tutor", count=_number(values["max_alternants"]))
     return None

@@ -1,4 +1,4 @@
-"""Plain-text layout of an :class:`~bot.compose.parts.Answer` (REST, terminal, fallbacks).
+"""Plain-text layout of an :class:`~bot.compose.parts.AnswerParts` (REST, terminal, fallbacks).
 
 What answers comes first: the verdict line, the main parts (each under its heading,
 starting with its figure) and the list. Then, under « Détails et sources », what the
@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from bot.compose.french import (
     CONTACT_LINE,
     DETAILS_HEADING,
+    LIST_ITEM_OTHER_METIER,
     NEXT_STEP_HEADING,
     certification_line,
     lowered,
     more_hint,
     sources_heading,
 )
-from bot.compose.parts import CHANGE_EXPLAINED, LIST_OTHERS, Answer, CertificationList, Part
+from bot.compose.parts import CHANGE_EXPLAINED, LIST_OTHERS, AnswerParts, CertificationList, Part
 
 #: How many sources the text names (all of them are in the structured answer).
 SOURCES_IN_TEXT = 2
@@ -49,7 +50,7 @@ def list_lines(listing: CertificationList) -> list[str]:
     for number, item in enumerate(listing.items, listing.offset + 1):
         line = f"{number}. {certification_line(item.title, item.rncp, item.level)}"
         if listing.whose == LIST_OTHERS and item.metier:
-            line += f" — pour « {item.metier} »"
+            line = LIST_ITEM_OTHER_METIER.format(line=line, metier=item.metier)
         lines.append(line)
         if item.note:
             lines.append(f"   {item.note}")
@@ -59,7 +60,7 @@ def list_lines(listing: CertificationList) -> list[str]:
     return lines
 
 
-def _change(answer: Answer) -> list[str]:
+def _change(answer: AnswerParts) -> list[str]:
     if answer.change is None:
         return []
     if answer.change.kind == CHANGE_EXPLAINED:
@@ -67,7 +68,7 @@ def _change(answer: Answer) -> list[str]:
     return [answer.change.text]
 
 
-def _sources(answer: Answer) -> list[str]:
+def _sources(answer: AnswerParts) -> list[str]:
     sources = answer.sources
     if not sources:
         return []
@@ -76,7 +77,7 @@ def _sources(answer: Answer) -> list[str]:
     return [f"{sources_heading(len(sources))} {cited}{end}"]
 
 
-def _details(answer: Answer) -> list[str]:
+def _details(answer: AnswerParts) -> list[str]:
     """What the widget folds under « Détails et sources », in the order it shows it."""
     blocks = _parts(answer.detail_parts)
     if answer.certification_list is not None and answer.certification_list.notes:
@@ -84,7 +85,7 @@ def _details(answer: Answer) -> list[str]:
     return blocks + _change(answer)
 
 
-def _next_step(answer: Answer) -> list[str]:
+def _next_step(answer: AnswerParts) -> list[str]:
     step = answer.next_step
     if step is None:
         return []
@@ -93,7 +94,7 @@ def _next_step(answer: Answer) -> list[str]:
     return ["\n".join(lines)]
 
 
-def _main(answer: Answer) -> list[str]:
+def _main(answer: AnswerParts) -> list[str]:
     """The answer itself: verdict line, main parts, the list, the next step."""
     blocks = [answer.verdict_line.strip(), *_parts(answer.main_parts)]
     if answer.certification_list is not None and answer.certification_list.items:
@@ -101,7 +102,7 @@ def _main(answer: Answer) -> list[str]:
     return blocks + _next_step(answer)
 
 
-def full_text(answer: Answer) -> str:
+def full_text(answer: AnswerParts) -> str:
     """The whole answer as plain text, blocks separated by a blank line: the answer,
     then its details under their heading, then the sources."""
     blocks = _main(answer)
@@ -112,18 +113,18 @@ def full_text(answer: Answer) -> str:
     return "\n\n".join(b for b in blocks if b.strip())
 
 
-def main_text(answer: Answer) -> str:
+def main_text(answer: AnswerParts) -> str:
     """The verdict line and the main parts, without the list (for channels that show the
     list as cards and fold the details)."""
     return "\n\n".join(b for b in [answer.verdict_line.strip(), *_parts(answer.main_parts)] if b.strip())
 
 
-def details_text(answer: Answer) -> str:
+def details_text(answer: AnswerParts) -> str:
     """The details alone (detail parts, list notes, 2026 change), without the sources."""
     return "\n\n".join(b for b in _details(answer) if b.strip())
 
 
-def summary_text(answer: Answer) -> str:
+def summary_text(answer: AnswerParts) -> str:
     """The answer without its list and sources, for channels that show those as cards."""
     blocks = [answer.verdict_line.strip(), *_parts(answer.parts)]
     if answer.certification_list is not None:

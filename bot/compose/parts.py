@@ -12,8 +12,9 @@ An answer is, in this order (docs/DESIGN.md, "Structured answer"):
 5. **next steps** (quick replies);
 6. the **sources**, linked to the exact article when the knowledge has its address.
 
-Nothing here knows French wording: :mod:`bot.compose.builder` fills the parts and
-:mod:`bot.compose.layout` lays them out as plain text.
+Pure data, with no French and no import of the modules that word it:
+:mod:`bot.compose.builder` fills the parts, :mod:`bot.compose.layout` lays them out as
+plain text and :mod:`bot.compose.answer` adds the views every channel reads (text, payload).
 """
 
 from __future__ import annotations
@@ -180,8 +181,11 @@ class ChangeNote:
 
 
 @dataclass(frozen=True)
-class Answer:
-    """One answer: verdict line, parts, list, change note, next steps and sources."""
+class AnswerParts:
+    """One answer as data: verdict line, parts, list, change note, next steps and sources.
+
+    The builders fill it as :class:`bot.compose.answer.Answer`, which adds its French
+    views (plain text, structured payload); :mod:`bot.compose.layout` reads it."""
 
     verdict_line: str
     verdict: AnswerVerdict = AnswerVerdict.INFO
@@ -255,98 +259,3 @@ class Answer:
     def detail_parts(self) -> tuple[Part, ...]:
         """The parts folded under « Détails et sources »."""
         return tuple(p for p in self.parts if p.detail)
-
-    @property
-    def text(self) -> str:
-        from bot.compose.layout import full_text
-
-        return full_text(self)
-
-    @property
-    def summary(self) -> str:
-        from bot.compose.layout import summary_text
-
-        return summary_text(self)
-
-    def _more(self) -> dict[str, Any]:
-        """How many certifications are left, and when some are, the hint and the
-        « Voir plus » button every renderer shows (worded in :mod:`bot.compose.french`)."""
-        from bot.compose.french import more_hint
-        from bot.compose.next_steps import more_button
-
-        if not self.remaining:
-            return {"remaining": 0}
-        return {"remaining": self.remaining, "hint": more_hint(self.remaining), "button": _button(more_button())}
-
-    def to_payload(self) -> dict[str, Any]:
-        """The structured answer as JSON-ready data (docs/DESIGN.md)."""
-        listing = self.certification_list
-        return {
-            "type": "proa_answer",
-            "version": PAYLOAD_VERSION,
-            "verdict": self.verdict.value,
-            "verdict_line": self.verdict_line,
-            "route": self.route.value if self.route else None,
-            "topic": str(self.topic),
-            "branch": {"idcc": self.idcc, "name": self.branch_name} if self.idcc else None,
-            "metier": {"id": self.metier_id, "label": self.metier_label} if self.metier_id else None,
-            "parts": [
-                {
-                    "heading": p.heading,
-                    "figure": p.figure,
-                    "text": " ".join(p.sentences),
-                    "regime": p.regime,
-                    "detail": p.detail,
-                }
-                for p in self.parts
-            ],
-            "list": (
-                {
-                    "heading": listing.heading,
-                    "whose": listing.whose.value,
-                    "offset": listing.offset,
-                    "notes": list(listing.notes),
-                }
-                if listing
-                else None
-            ),
-            "certifications": [
-                {"title": c.title, "rncp": c.rncp, "level": c.level, "url": c.url, "metier": c.metier, "note": c.note}
-                for c in self.certifications
-            ],
-            "more": self._more(),
-            "change": (
-                {
-                    "kind": self.change.kind.value,
-                    "heading": self.change.heading,
-                    "text": self.change.text,
-                    "button": _button(self.change.button) if self.change.button else None,
-                }
-                if self.change
-                else None
-            ),
-            "next_step": (
-                {
-                    "text": self.next_step.text,
-                    "contacts": [{"name": c.name, "url": c.url} for c in self.next_step.contacts],
-                }
-                if self.next_step
-                else None
-            ),
-            "next_steps": [_button(b) for b in self.next_steps],
-            "sources": [{"label": s.label, "url": s.url, "checked_on": s.checked_on} for s in self.sources],
-            "text": self.text,
-            "summary": self.summary,
-            "buttons": [_button(b) for b in self.buttons],
-            "understood": {
-                "topic": str(self.topic),
-                "rules": list(self.rule_ids),
-                "branch": self.idcc,
-                "metier": self.metier_id,
-                "reading": dict(self.reading) if self.reading else None,
-            },
-        }
-
-
-def _button(button: Button) -> dict[str, str]:
-    return {"title": button.title, "payload": button.payload}

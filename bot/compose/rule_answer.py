@@ -19,17 +19,19 @@ from collections.abc import Sequence
 
 from bot.compose import french
 from bot.compose import next_steps as steps
+from bot.compose.answer import Answer
 from bot.compose.builder import Composer, _source_items, split_part
 from bot.compose.first_screen import FIRST_SCREEN_CHARS as FIRST_SCREEN_CHARS
 from bot.compose.first_screen import PART_OVERHEAD as PART_OVERHEAD
 from bot.compose.first_screen import fold_beyond_first_screen as fold_beyond_first_screen
-from bot.compose.parts import VERDICT_LINE_MAX, Answer, AnswerVerdict, Button, Part, faq_topic
+from bot.compose.parts import VERDICT_LINE_MAX, AnswerVerdict, Button, Part, faq_topic
 from bot.compose.rule_sentences import FIRST_LINE_MAX as FIRST_LINE_MAX
 from bot.compose.rule_sentences import FIT_MARKS as FIT_MARKS
 from bot.compose.rule_sentences import YES_NO_ROOM as YES_NO_ROOM
 from bot.compose.rule_sentences import fit_line as fit_line
 from bot.compose.rule_sentences import split_first_sentence as split_first_sentence
 from bot.compose.rule_sentences import split_sentences as split_sentences
+from bot.compose.text_words import CODE_ARTICLE_LETTERS, SCHEME_NAMES, TITLE_DATE_WORD
 from bot.compose.topics import faq_topics
 from bot.compose.voice import said as said_to_audience
 from bot.knowledge.models import Rule
@@ -81,10 +83,10 @@ class RuleAnswers:
         branch = self.scope.branch_of(rule)
         if branch is not None:
             if rule.source.document.id != self.kb.branch(branch).agreement.document.id:  # an avenant
-                document = rule.source.document.short_title.split(" du ")[0]
+                document = rule.source.document.short_title.split(f" {TITLE_DATE_WORD} ")[0]
                 return french.CITE_DOCUMENT.format(document=document, article=article)
             return french.CITE_AGREEMENT.format(article=article)
-        if article[:1] in ("L", "R", "D"):
+        if article[:1] in CODE_ARTICLE_LETTERS:
             # « L6324-1 (qualifications du 1° …) »: the line names the article alone.
             return french.CITE_LAW.format(article=article.split(" (")[0])
         return rule.source.label
@@ -116,7 +118,7 @@ class RuleAnswers:
             rest: tuple[str, ...] = (others,) if others else ()
         else:
             sentence, rest = split_first_sentence(summary)
-        names_scheme = any(word in sentence.casefold() for word in ("pro-a", "période de reconversion"))
+        names_scheme = any(word in sentence.casefold() for word in SCHEME_NAMES)
         if regime == PROA_ONGOING or not names_scheme:
             sentence = f"{heading} : {french.lowered(sentence)}"
         cite = self._cite(rule)

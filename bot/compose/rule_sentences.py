@@ -12,10 +12,16 @@ import re
 
 from bot.compose.french import YES_NO
 from bot.compose.sentence_cuts import balanced
+from bot.compose.text_words import ABBREVIATIONS, QUOTE_OPEN
 
 #: A sentence ends at « . », « ? » or « ! » and a space, but not after an article letter
-#: (« l'article L. 6324-3 », « D. 6324-1-1 ») nor an abbreviation (« art. », « n° »).
-_SENTENCE_END = re.compile(r"(?<![\s'’(][A-Z])(?<!\bart)(?<!\bn°)(?<!\bp)[.?!](?=\s+[A-ZÀ-Ý«])")
+#: (« l'article L. 6324-3 », « D. 6324-1-1 ») nor an abbreviation (« art. », « n° »:
+#: knowledge/lexicon/answer_text.yml); the next sentence starts with a capital or a quotation.
+_SENTENCE_END = re.compile(
+    r"(?<![\s'’(][A-Z]){not_after}[.?!](?=\s+[A-ZÀ-Ý{quote}])".format(
+        not_after="".join(rf"(?<!\b{re.escape(word)})" for word in ABBREVIATIONS), quote=re.escape(QUOTE_OPEN)
+    )
+)
 #: The first line holds the rule's whole first sentence up to this length; a longer one is
 #: cut at its first « ; » (never inside a clause that carries the answer).
 FIRST_LINE_MAX = 280

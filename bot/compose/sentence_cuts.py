@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.compose.parts import VERDICT_LINE_MAX
+from bot.compose.text_words import QUOTE_CLOSE, QUOTE_OPEN
 
 
 def first_sentence(text: str, limit: int = VERDICT_LINE_MAX) -> str:
@@ -35,7 +36,7 @@ def first_sentence(text: str, limit: int = VERDICT_LINE_MAX) -> str:
 
 def balanced(text: str) -> bool:
     """No parenthesis nor « quotation » left open in ``text`` (a place one may cut at)."""
-    return text.count("(") == text.count(")") and text.count("«") == text.count("»")
+    return text.count("(") == text.count(")") and text.count(QUOTE_OPEN) == text.count(QUOTE_CLOSE)
 
 
 def cut_at_word(text: str, limit: int) -> str:

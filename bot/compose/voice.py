@@ -5,7 +5,7 @@ An adviser writes « mon intérimaire… » or « un salarié que j'accompagne�
 Slack or Teams (the advisers' channels): the same answer parts are then worded in the
 third person. The audience is set for the composition of one answer (a context variable,
 so that concurrent conversations never share it); rules give their ``adviser_summary``
-and :mod:`bot.compose.french` its ``ADVISER`` wording.
+and :mod:`bot.compose.french` the third-person wording of ``knowledge/wording/adviser.yml``.
 """
 
 from __future__ import annotations
