@@ -134,7 +134,9 @@ def compile_words(data: Mapping[str, Any], diploma_codes: Iterable[str] | None =
         target_cue_before=re.compile(
             r"(?<![a-z0-9])(?:"
             + "|".join(phrase_regex(p) for p in data["target_cues"])
-            + r")\s+(?:(?:un|une|le|la|les|des|du|l)(?![a-z0-9])[\s'.\-]*)?$"
+            + r")\s+(?:(?:"
+            + "|".join(re.escape(word) for word in data["target_determiners"])
+            + r")(?![a-z0-9])[\s'.\-]*)?$"
         ),
         age=re.compile(rf"(?<![\d,.])(\d{{2}})\s*(?:{age_words})(?![a-z0-9])"),
         age_range=(int(data["age_range"]["min"]), int(data["age_range"]["max"])),
