@@ -128,12 +128,15 @@ ENGLISH_WORDS = frozenset(
 )
 _ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿœ]", re.IGNORECASE)
 _RANGE = re.compile(r"\w-\w")  # a regex character range (À-Ý) is no word
+#: A regex escape (\d, \s, \S, \u00e9…) or a printf directive (%s, %(name)d) is no word:
+#: without this, the « d » of \d and the « s » of \s or %s would read as French.
+_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|[A-Za-z])|%(?:\(\w+\))?[sdifr]")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
 def looks_french(text: str) -> bool:
     """True when ``text`` reads as French rather than English or code."""
-    text = _RANGE.sub(" ", text)
+    text = _RANGE.sub(" ", _ESCAPE.sub(" ", text))
     words = [word.lower() for word in _WORD.findall(text)]
     french = sum(1 for word in words if word in FRENCH_WORDS or _ACCENTED.search(word))
     french += text.count("«")
