@@ -36,6 +36,7 @@ WORD_FILES = (
     "questions",
     "letters",
     "warm_up",
+    "profile_words",
 )
 
 
