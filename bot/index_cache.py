@@ -7,13 +7,14 @@ well under that from this cache. The cache is one pickle file per key in
 0700, file 0600: a pickle is code, only this user may write it).
 
 The key (:func:`cache_key`) is a SHA-256 of everything the pickled objects are made
-from: every file of the knowledge folder (schemas included), the source of the ``bot``
-package (the pickled classes and how they build their indexes), the versions of spaCy,
-its French model and rapidfuzz, the Python version and :data:`FORMAT_VERSION`. A change
-to any of them gives a new key, hence a rebuild on first use; then only the
-:data:`KEPT_OTHER_KEYS` most recent files of other keys are kept. The file is written
-to a temporary name and renamed (atomic: a reader never sees half a file). A file that
-cannot be read back is rebuilt.
+from: every file of the knowledge folder (schemas included), the word files of
+``knowledge/lexicon/`` (the folder in use's and the repository's, which it falls back on),
+the source of the ``bot`` package (the pickled classes and how they build their
+indexes), the versions of spaCy, its French model and rapidfuzz, the Python version and
+:data:`FORMAT_VERSION`. A change to any of them gives a new key, hence a rebuild on
+first use; then only the :data:`KEPT_OTHER_KEYS` most recent files of other keys are
+kept. The file is written to a temporary name and renamed (atomic: a reader never sees
+half a file). A file that cannot be read back is rebuilt.
 
 spaCy's pipeline is not pickled: the matchers get a :class:`bot.text.LazyNlp` that loads
 it on first use (word vectors for task descriptions), and lemmas come from the copied
@@ -37,6 +38,7 @@ from typing import Any
 
 from bot.knowledge.loader import knowledge_dir, load_knowledge_from, remember_knowledge
 from bot.knowledge.models import KnowledgeBase
+from bot.lexicon import LEXICON_FILE
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -71,7 +73,11 @@ def cache_key(root: Path, sources: Path = _BOT_PACKAGE) -> str:
     digest.update(f"format {FORMAT_VERSION}\npython {sys.version}\n".encode())
     for name in _DISTRIBUTIONS:
         digest.update(f"{name} {_version(name)}\n".encode())
-    for label, folder, pattern in (("knowledge", root, "*"), ("bot", sources, "*.py")):
+    # The word files are read from the knowledge folder in use or, when it has none, from
+    # the repository's (bot.lexicon.lexicon_file), whatever ``root`` is: both count.
+    lexicons = sorted({knowledge_dir() / "lexicon", LEXICON_FILE.parent})
+    folders = [("knowledge", root, "*"), ("bot", sources, "*.py")] + [("lexicon", f, "*.yml") for f in lexicons]
+    for label, folder, pattern in folders:
         for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
             digest.update(f"{label}/{path.relative_to(folder).as_posix()}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -13,8 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.knowledge.models import KnowledgeBase
+from bot.lexicon import read_word_file
 from bot.matching import STATUS_AMBIGUOUS, STATUS_ENJEUX, STATUS_MATCHED, STATUS_SUGGESTION, MatchResult, MetierMatcher
 from bot.understanding.parse import parse_targets
+
+#: The messages :meth:`MetierFinder.warm_up` reads (``knowledge/lexicon/<name>.yml``).
+WARM_UP_FILE = "warm_up"
 
 #: Statuses that name a job (an entity is emitted for them).
 FOUND_STATUSES = (STATUS_MATCHED, STATUS_AMBIGUOUS, STATUS_SUGGESTION, STATUS_ENJEUX)
@@ -60,10 +64,12 @@ class MetierFinder:
     def warm_up(self) -> None:
         """Build every branch's matcher and load spaCy now, not on the first message."""
         # a title, a task description (word vectors) and a near miss: every path once
+        messages = read_word_file(WARM_UP_FILE)
         for idcc in self.idccs:
-            for text in ("cariste", "je monte des palettes au fenwick dans un entrepôt", "carelleurr"):
+            for text in messages["job_messages"]:
                 self._matcher_of(idcc).match(text)
-        parse_targets("je vise un BTS")
+        for text in messages["target_messages"]:
+            parse_targets(text)
 
     def verdicts(self, text: str) -> dict[int, str]:
         """Each branch's status for ``text`` taken as a job title (``not_in_list``…)."""

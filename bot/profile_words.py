@@ -1,30 +1,27 @@
-"""The words of a profile's facts (``knowledge/profile_words.yml``), as matching patterns.
+"""The words of a profile's facts (``knowledge/lexicon/profile_words.yml``) as patterns.
 
 Diplomas, levels, ages, dates and the cue words around them are data: this module reads
-the file, checks it against its JSON Schema and the diploma codes of
-``knowledge/diplomas.yml``, and turns each phrase into a regular expression over folded
-text (:func:`bot.understanding.parse.fold_with_offsets`): whole words, optional separators between
-words (« bac pro », « bac-pro », « bacpro »), an optional plural ``s`` or ``x`` on each
-word. Like the lexicon, these are language data, read from the repository's
-``knowledge/`` folder.
+the file like every word file (:func:`bot.lexicon.read_word_file`), checks it against the
+diploma codes of ``diplomas.yml`` and turns each phrase into a regular expression over
+folded text (:func:`bot.understanding.parse.fold_with_offsets`): whole words, optional
+separators between words (« bac pro », « bac-pro », « bacpro »), an optional plural ``s``
+or ``x`` on each word.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
 from typing import Any
 
-import jsonschema
 import yaml
 
-KNOWLEDGE_DIR = Path(__file__).resolve().parents[1] / "knowledge"
-WORDS_FILE = KNOWLEDGE_DIR / "profile_words.yml"
-SCHEMA_FILE = KNOWLEDGE_DIR / "schema" / "profile_words.schema.json"
+from bot.lexicon import lexicon_file, read_word_file
+
+#: The word file of :func:`profile_words` (``knowledge/lexicon/<name>.yml``).
+WORD_FILE = "profile_words"
 
 #: Between two words of a phrase: nothing, spaces, apostrophes, hyphens or dots.
 _SEPARATOR = r"[\s'.\-]*"
@@ -135,7 +132,9 @@ def compile_words(data: Mapping[str, Any], diploma_codes: Iterable[str] | None =
         target_cue_before=re.compile(
             r"(?<![a-z0-9])(?:"
             + "|".join(phrase_regex(p) for p in data["target_cues"])
-            + r")\s+(?:(?:un|une|le|la|les|des|du|l)(?![a-z0-9])[\s'.\-]*)?$"
+            + r")\s+(?:(?:"
+            + "|".join(re.escape(word) for word in data["target_determiners"])
+            + r")(?![a-z0-9])[\s'.\-]*)?$"
         ),
         age=re.compile(rf"(?<![\d,.])(\d{{2}})\s*(?:{age_words})(?![a-z0-9])"),
         age_range=(int(data["age_range"]["min"]), int(data["age_range"]["max"])),
@@ -152,10 +151,11 @@ def compile_words(data: Mapping[str, Any], diploma_codes: Iterable[str] | None =
     )
 
 
-@lru_cache(maxsize=1)
-def profile_words(path: Path = WORDS_FILE) -> ProfileWords:
-    """The repository's profile words, validated against their schema and diplomas.yml."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    jsonschema.validate(data, json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
-    diplomas = yaml.safe_load((KNOWLEDGE_DIR / "diplomas.yml").read_text(encoding="utf-8"))
+@cache
+def profile_words() -> ProfileWords:
+    """The profile words of the knowledge folder in use (:func:`bot.lexicon.read_word_file`:
+    validated by their schema), checked against the diplomas of the same folder."""
+    data = read_word_file(WORD_FILE)
+    diplomas_file = lexicon_file(WORD_FILE).parents[1] / "diplomas.yml"
+    diplomas = yaml.safe_load(diplomas_file.read_text(encoding="utf-8"))
     return compile_words(data, [entry["code"] for entry in diplomas["diplomas"]])

@@ -24,8 +24,6 @@ MAX_SEGMENTS = 8
 #: Most words kept in one segment.
 MAX_SEGMENT_WORDS = 16
 
-# Characters that end a clause in a chat message (before punctuation is stripped).
-_CLAUSE_BREAK = re.compile(r"[.!?;:,()\[\]{}\n\r\t|«»\"“”]+")
 _WORD_RE = re.compile(r"\S+")
 
 
@@ -46,6 +44,9 @@ _WISH_SET = frozenset(_FRAMING["wish_boundaries"])
 _FRAME_RE = _phrase_pattern(_FRAMING["frames"])
 _UNITS = frozenset(_FRAMING["duration_units"])
 _CORRECTION_RE = _phrase_pattern(_FRAMING["correction_cues"])
+# Characters that end a clause in a chat message (before punctuation is stripped): the
+# file's punctuation marks, line breaks and tabs.
+_CLAUSE_BREAK = re.compile("[" + re.escape("".join(_FRAMING["clause_marks"])) + r"\n\r\t]+")
 _NUMBER_WORDS = lexicon_words("number_words")
 _EDGE_WORDS = lexicon_words("edge_words")
 

@@ -1,6 +1,7 @@
 """Plain-string normalisation: the one way user text and knowledge text are compared.
 
-Everything here works on plain strings, independent of the knowledge files:
+Everything here works on plain strings, independent of the knowledge files but for the
+letters folding spells out by hand (``knowledge/lexicon/letters.yml``, « œ » → « oe »):
 :func:`normalize` / :func:`tokenize` (lower case, accents folded, apostrophes and hyphens
 unified as word separators, punctuation and symbols such as emoji or HTML brackets
 stripped), :func:`truncate` (bounds the work whatever is pasted into the chat) and
@@ -14,6 +15,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bot.lexicon import read_word_file
+
 #: Longest user input considered, in characters. A job title plus the usual framing fits
 #: easily; anything longer is cut at a word boundary so that matching stays bounded in
 #: time whatever is pasted into the chat.
@@ -21,7 +24,8 @@ MAX_INPUT_CHARS = 400
 
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02b9`\u00b4\u2032\uff07"
 _HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad_"
-_LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss"}
+#: Letters Unicode does not decompose (« œ »), spelt out: ``knowledge/lexicon/letters.yml``.
+_FOLDED_LETTERS: dict[str, str] = dict(read_word_file("letters")["folded_letters"])
 
 _APOSTROPHE_RE = re.compile("[" + re.escape(_APOSTROPHES) + "]")
 _HYPHEN_RE = re.compile("[" + re.escape(_HYPHENS) + "]")
@@ -36,10 +40,8 @@ def _build_fold_table() -> dict[int, str]:
         plain = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
         if plain != char:
             table[code] = plain
-    for ligature, plain in _LIGATURES.items():
-        table[ord(ligature)] = plain
-    table[ord("Œ")] = "OE"
-    table[ord("Æ")] = "AE"
+    for letter, plain in _FOLDED_LETTERS.items():
+        table[ord(letter)] = plain
     return table
 
 

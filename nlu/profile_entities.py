@@ -2,7 +2,7 @@
 
 The diplomas (roles ``held`` / ``target``), levels (same roles), ages, dates and branches
 of a message are found by :func:`bot.understanding.parse.find_facts`, the parser ``bot ask`` uses,
-from the words of ``knowledge/profile_words.yml`` and the branch aliases of the
+from the words of ``knowledge/lexicon/profile_words.yml`` and the branch aliases of the
 knowledge base. This replaces the CRF model (``CRFEntityExtractor``), which learned them
 from a few hundred examples and cost ~10 ms of CPU per message: the assistant and
 ``bot ask`` now read a message the same way.

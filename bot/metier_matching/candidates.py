@@ -111,7 +111,7 @@ def match_reason(
 ) -> str:
     """Short explanation: how the words were matched and on which text."""
     if glued is not None:
-        return f"fuzzy match on {kind} « {text} » (typed without spaces: {glued})"
+        return f'fuzzy match on {kind} "{text}" (typed without spaces: {glued})'
     notes = []
     for canon in entry.tokens:
         word = known.get(canon)
@@ -121,4 +121,4 @@ def match_reason(
             notes.append(f"lemma {word.surface}→{canon}")
     how = "fuzzy" if any(n.startswith("typo") for n in notes) else "lemma" if notes else "exact"
     detail = f" ({', '.join(notes)})" if notes else ""
-    return f"{how} match on {kind} « {text} »{detail}"
+    return f'{how} match on {kind} "{text}"{detail}'

@@ -33,11 +33,12 @@ WEAK_WORDS = lexicon_words("weak_words")
 WEAK_WEIGHT = 0.35
 INFORMATIVE_WEIGHT = 1.0
 
-#: Entry kinds, named in :attr:`bot.metier_matching.results.Candidate.reason`.
+#: Entry kinds, named in :attr:`bot.metier_matching.results.Candidate.reason` (for
+#: developers: English, an OIR "métier à enjeux" being an enjeux).
 KIND_LABEL = "label"
 KIND_LABEL_PART = "label part"
 KIND_VARIANT = "variant"
-KIND_ENJEUX = "OIR métier à enjeux"
+KIND_ENJEUX = "OIR enjeux"
 
 TARGET_METIER = "metier"
 TARGET_ENJEUX = "enjeux"

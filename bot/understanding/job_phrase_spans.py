@@ -6,7 +6,7 @@ The métier finder decides whether such a phrase is a métier of the annex; the 
 it as a refused métier when it is not (« je suis ambulancier »,
 ``nlu/metier_entities.py``), and the assistant reads a question that names one as a
 métier question. The cue words and the words that are no job are data
-(``knowledge/profile_words.yml``, ``knowledge/lexicon/fr.yml``).
+(``knowledge/lexicon/profile_words.yml``, ``knowledge/lexicon/fr.yml``).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ dates and branches.
 NLU emits them as entities (``nlu/profile_entities.py``), and the built-in parser
 (:mod:`bot.understanding.parse`) reads its profile from them, so ``bot ask`` and the
 assistant read a message the same way. The words of diplomas, levels, ages and dates and
-the cue words around them are data (``knowledge/profile_words.yml``,
+the cue words around them are data (``knowledge/lexicon/profile_words.yml``,
 :mod:`bot.profile_words`); branches are named by the aliases of their agreement
 (``knowledge/*/agreement.yml``) or by the date it was signed.
 """

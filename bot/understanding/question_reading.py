@@ -10,7 +10,6 @@ the training starts later. Words: ``knowledge/lexicon/questions.yml``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -88,7 +87,7 @@ def read_question(text: str, today: date, words: QuestionWords | None = None) ->
         follow_up=bool(words.follow_up_cue.search(folded)),
         yes_no=_closed_question(text, folded, words),
         negative=bool(words.negative_cue.search(folded)),
-        asks="?" in text or bool(words.open_question.search(folded)) or folded.startswith(("est ce", "et ")),
+        asks="?" in text or bool(words.open_question.search(folded)) or folded.startswith(words.asking_starts),
     )
 
 
@@ -126,15 +125,12 @@ def split_questions(text: str, words: QuestionWords | None = None) -> list[str]:
 def _names_an_avenant(folded: str, words: QuestionWords) -> bool:
     """Whether the question speaks of an avenant to an employment contract (« mon avenant »,
     « l'avenant Pro-A »), not of an agreement's amendment (« l'avenant n° 7 »)."""
-    for match in re.finditer(r"(?<![a-z0-9])avenants?(?![a-z0-9])", folded):
-        if not AMENDMENT.match(folded[match.start() :]):
-            return True
-    return False
+    return any(not AMENDMENT.match(folded[match.start() :]) for match in words.avenant.finditer(folded))
 
 
 def _closed_question(text: str, folded: str, words: QuestionWords) -> bool:
     """A question that asks yes or no: a « ? » or « est-ce que », no open question word."""
-    asks = "?" in text or folded.startswith(("est ce que", "est ce qu"))
+    asks = "?" in text or folded.startswith(words.closed_starts)
     return asks and not words.open_question.search(folded)
 
 

@@ -1,26 +1,26 @@
 """The words of the rule finder and the question reader (``knowledge/lexicon/questions.yml``).
 
-One loader, validated by ``knowledge/schema/questions.schema.json``; phrases are kept
-folded (:func:`bot.text.normalize`) and compiled once.
+Read like every word file by :func:`bot.lexicon.read_word_file` (validated by
+``knowledge/schema/questions.schema.json``, ``PROA_KNOWLEDGE_DIR`` honoured), the same
+reader as the parser's cues (:mod:`bot.understanding.question_cues`). The two files differ
+in how their phrases are written, because their readers read the message differently:
+here folded and split into words (:func:`bot.text.normalize`: apostrophes and hyphens
+as spaces, punctuation gone), there folded with punctuation kept
+(:func:`bot.understanding.text_values.fold`). Compiled once.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
 from typing import Any
 
-import jsonschema
-import yaml
+from bot.lexicon import read_word_file
 
-from bot.knowledge.loader import knowledge_dir
-
-FILE = Path("lexicon") / "questions.yml"
-SCHEMA = Path("schema") / "questions.schema.json"
+#: The word file of :func:`default_question_words` (``knowledge/lexicon/<name>.yml``).
+WORD_FILE = "questions"
 
 
 def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -49,6 +49,12 @@ class QuestionWords:
     list_cue: re.Pattern[str] = re.compile(r"(?!)")
     #: An adviser speaking of a worker (« mon intérimaire », « un salarié que j'accompagne »).
     adviser_cue: re.Pattern[str] = re.compile(r"(?!)")
+    #: Starts of a message that asks without a « ? » (prefixes of the folded message).
+    asking_starts: tuple[str, ...] = ()
+    #: Starts of a yes/no question (« est-ce que »).
+    closed_starts: tuple[str, ...] = ()
+    #: The avenant to an employment contract (« mon avenant »).
+    avenant: re.Pattern[str] = re.compile(r"(?!)")
 
     def join(self, normalised: str) -> str:
         """Multi-word phrases written as one word (« pro a » → « proa »)."""
@@ -68,31 +74,26 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
         open_question=phrase_pattern(data["open_question_words"]),
         negative_cue=phrase_pattern(data["negative_cues"]),
         source_patterns={name: phrase_pattern(phrases) for name, phrases in data["source_cues"].items()},
-        second_question=re.compile(
-            r"(?:[?;]|,\s*(?:et\s+)?|\s+et\s+)(?=\s*(?:"
-            + "|".join(re.escape(p) for p in sorted(data["second_question_starts"], key=len, reverse=True))
-            + r")(?![a-z0-9]))"
-        ),
+        second_question=_second_question(data["second_question_joiners"], data["second_question_starts"]),
         follow_up_cue=re.compile(r"^(?:" + phrase_pattern(data["follow_up_cues"]).pattern + r")"),
         role_patterns={name: phrase_pattern(phrases) for name, phrases in data["date_roles"].items()},
         adviser_cue=phrase_pattern(data["adviser_cues"]) if data.get("adviser_cues") else re.compile(r"(?!)"),
         list_cue=phrase_pattern(data["list_cues"]) if data.get("list_cues") else re.compile(r"(?!)"),
+        asking_starts=tuple(data["asking_starts"]),
+        closed_starts=tuple(data["closed_question_starts"]),
+        avenant=phrase_pattern(data["avenant_words"]),
     )
 
 
-def load_question_words(root: Path | None = None) -> QuestionWords:
-    """Read, validate and compile ``lexicon/questions.yml`` of a knowledge folder."""
-    root = root or knowledge_dir()
-    path = root / FILE
-    if not path.exists():  # a small fixture folder: the repository's words
-        path = Path(__file__).resolve().parents[2] / "knowledge" / FILE
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    schema = json.loads((path.parents[1] / SCHEMA).read_text(encoding="utf-8"))
-    jsonschema.validate(data, schema)
-    return compile_question_words(data)
+def _second_question(joiners: Iterable[str], starts: Iterable[str]) -> re.Pattern[str]:
+    """Where a second question starts: after a « ? » or a « ; », or after a comma or a
+    joining word (« et ») followed by a word that starts a question."""
+    joiner = "|".join(re.escape(word) for word in sorted(joiners, key=len, reverse=True))
+    start = "|".join(re.escape(p) for p in sorted(starts, key=len, reverse=True))
+    return re.compile(rf"(?:[?;]|,\s*(?:(?:{joiner})\s+)?|\s+(?:{joiner})\s+)(?=\s*(?:{start})(?![a-z0-9]))")
 
 
-@lru_cache(maxsize=1)
+@cache
 def default_question_words() -> QuestionWords:
-    """The words of the knowledge folder in use (read once)."""
-    return load_question_words()
+    """The words of the knowledge folder in use, validated and compiled (once)."""
+    return compile_question_words(read_word_file(WORD_FILE))

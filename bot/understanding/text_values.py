@@ -4,7 +4,7 @@ The parser's patterns read a folded message (lower case, no accents, one apostro
 give spans of the text as typed, so folding keeps track of where each character came from
 (:func:`fold_with_offsets`). Dates (« 20/12/2025 », « décembre 2025 ») and numbers
 (« 23 ans ») are read the same way by the parser and by the slot checks of the actions;
-the month names are data (``knowledge/profile_words.yml``).
+the month names are data (``knowledge/lexicon/profile_words.yml``).
 """
 
 from __future__ import annotations

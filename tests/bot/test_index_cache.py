@@ -87,6 +87,19 @@ def test_key_covers_the_code(tmp_path: Path, knowledge_copy: Path) -> None:
     assert index_cache.cache_key(knowledge_copy, sources) != before
 
 
+def test_key_covers_the_word_files_a_folder_falls_back_on(
+    tmp_path: Path, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A knowledge folder without word files is read with the repository's (bot.lexicon):
+    a change there changes the key too."""
+    lexicon = tmp_path / "lexicon"
+    shutil.copytree(REPO / "knowledge" / "lexicon", lexicon)
+    monkeypatch.setattr(index_cache, "LEXICON_FILE", lexicon / "fr.yml")
+    before = index_cache.cache_key(knowledge_copy)
+    (lexicon / "letters.yml").write_text("# changed\n", encoding="utf-8")
+    assert index_cache.cache_key(knowledge_copy) != before
+
+
 def test_broken_file_is_rebuilt(cache: Path, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = index_cache.cache_path(knowledge_copy)
     path.parent.mkdir(parents=True)

@@ -199,18 +199,24 @@ def test_profile_words_are_valid_and_name_known_diplomas(kb):
         compile_words({"diplomas": {"xyz": {"words": ["xyz"]}}}, ["bts"])
 
 
-def test_profile_words_schema_rejects_a_bad_file(tmp_path):
+def test_profile_words_schema_rejects_a_bad_file(tmp_path, monkeypatch):
+    import shutil
+
     import jsonschema
     import yaml
 
-    from bot.profile_words import WORDS_FILE, profile_words
+    from bot.lexicon import LEXICON_FILE, read_word_file
+    from bot.profile_words import WORD_FILE
 
-    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    repository = LEXICON_FILE.parents[1]
+    data = yaml.safe_load((repository / "lexicon" / f"{WORD_FILE}.yml").read_text(encoding="utf-8"))
     data["held_cues"] = ["J'ai"]  # phrases are folded, lower case, without apostrophes
-    bad = tmp_path / "profile_words.yml"
-    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / f"{WORD_FILE}.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    shutil.copytree(repository / "schema", tmp_path / "schema")
+    monkeypatch.setenv("PROA_KNOWLEDGE_DIR", str(tmp_path))
     with pytest.raises(jsonschema.ValidationError):
-        profile_words.__wrapped__(bad)
+        read_word_file.__wrapped__(WORD_FILE)
 
 
 @pytest.mark.parametrize(
