@@ -71,6 +71,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.settings import Settings
 from channels.botframework_auth import (
     BOT_CONNECTOR_ISSUER,
     CLOCK_SKEW_S,
@@ -86,7 +87,7 @@ from channels.botframework_auth import (
     verify_token,
 )
 from channels.guarded import guard
-from channels.input_checks import env_int, loads_limited, metadata_problem, valid_sender
+from channels.input_checks import loads_limited, metadata_problem, valid_sender
 
 __all__ = [
     "BOT_CONNECTOR_ISSUER",
@@ -113,9 +114,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+_SETTINGS = Settings.from_env()
 #: Seconds to connect to a Microsoft endpoint, and to wait for its answer.
-CONNECT_TIMEOUT_S = env_int("PROA_TEAMS_CONNECT_TIMEOUT", 5)
-READ_TIMEOUT_S = env_int("PROA_TEAMS_READ_TIMEOUT", 10)
+CONNECT_TIMEOUT_S = _SETTINGS.teams_connect_timeout
+READ_TIMEOUT_S = _SETTINGS.teams_read_timeout
 #: An access token is renewed this long before it expires.
 TOKEN_EXPIRY_MARGIN = datetime.timedelta(minutes=5)
 BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
