@@ -33,17 +33,17 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.wording import text
 from channels.message_text import prepare_text
 
 # The logger of channels/guarded.py, where this code was first: log filters and alerts
 # key on its name.
 logger = logging.getLogger("channels.guarded")
 
-BUSY_TEXT = "Le service est momentanément surchargé. Réessayez dans un instant : votre conversation est conservée."
-EMPTY_TEXT = (
-    "Je n'ai reçu aucun texte. Posez votre question, par exemple : "
-    "« Quelles certifications pour un préparateur de commandes ? »"
-)
+#: What the person gets when the turn failed (knowledge/wording/guard.yml).
+BUSY_TEXT = text("guard", "busy")
+#: What the person gets for a message without text.
+EMPTY_TEXT = text("guard", "empty_message")
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 

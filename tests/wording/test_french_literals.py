@@ -79,7 +79,7 @@ PENDING: dict[str, int] = {
     "channels/rest_request.py": 9,
     "channels/slack_interactive.py": 1,
     "channels/socketio_persistent.py": 2,
-    "channels/turn_guard.py": 3,
+    "channels/turn_guard.py": 1,
     "stores/redis_lock_store.py": 1,
     "stores/sql_tracker_store.py": 1,
     "servers/http_guard.py": 6,
