@@ -10,14 +10,15 @@ conversations wait, or time out, while spaCy loaded.
 
 import sys
 
-from servers.http_guard import install as install_http_guard
 from servers.http_guard import protect_action_server_apps
+from servers.patches import apply_action_server
 
 # Refuse malformed request framing before rasa-sdk's Sanic server reads a body
 # (Content-Length: -1 hangs Sanic 21.12; a space before a header's colon smuggled a
-# second request), bound the body also after decompression, and answer errors with
-# their status and without echoing the request: see servers/http_guard.py.
-install_http_guard()
+# second request): the action server's patches (servers/patches.py). Then bound the
+# body also after decompression, and answer errors with their status and without
+# echoing the request (servers/http_guard.py, through rasa-sdk's plugin hook).
+apply_action_server()
 protect_action_server_apps()
 
 from actions.answering import (  # noqa: F401, E402 - after the guard is installed

@@ -4,13 +4,13 @@ goes through :class:`Settings` (type, default, what it does, who reads it).
 ``Settings.from_env()`` reads them all (or from a mapping, in tests); the modules take
 what they need when they used to read the variable: at import for the limits of the
 servers, at each call for the knowledge folder or the date. A value that cannot be read
-(a number that is not one, or not positive) gives the default, as before. The table of
-docs/settings.md is generated from this class (``python -m bot.settings``) and a test
-checks that it is up to date.
+(a number that is not one, or not positive) gives the default, as before; a strict
+setting (``PROA_RETENTION_DAYS``) gives :class:`Unreadable` instead, which its reader
+refuses. The table of docs/settings.md is generated from this class (``python -m
+bot.settings``) and a test checks that it is up to date.
 
-Not yet here (issue 23): the variables read by ``channels/botframework_checked.py`` and
-``scripts/purge_conversations.py`` (:data:`PENDING`), and those that Rasa or the shell
-scripts read from the YAML files and ``scripts/run.sh``.
+Not here: the variables that Rasa or the shell scripts read from the YAML files and
+``scripts/run.sh``.
 """
 
 from __future__ import annotations
@@ -29,18 +29,13 @@ REPO_KNOWLEDGE_DIR = Path(__file__).resolve().parents[1] / "knowledge"
 #: The session secret file of the socket.io channel, relative to the working directory.
 DEFAULT_SECRET_FILE = ".proa_session_secret"
 
-#: Variables still read directly by modules not moved to :class:`Settings` yet (name →
-#: the module that reads it).
-PENDING: Mapping[str, str] = {
-    "PROA_TEAMS_CONNECT_TIMEOUT": "channels/botframework_checked.py",
-    "PROA_TEAMS_READ_TIMEOUT": "channels/botframework_checked.py",
-    "PROA_RETENTION_DAYS": "scripts/purge_conversations.py",
-}
 
+@dataclass(frozen=True)
+class Unreadable:
+    """The raw text of a variable that a strict setting could not read: its reader
+    refuses it with a message (a lenient setting gives its default instead)."""
 
-def env_int(name: str, default: int) -> int:
-    """The positive integer of environment variable ``name``, else ``default``."""
-    return int(_positive_int(os.environ.get(name), default))
+    raw: str
 
 
 # --------------------------------------------------------------------------- parsers
@@ -100,6 +95,16 @@ def _not_zero(raw: str | None, default: Any) -> Any:
 
 def _items(raw: str | None, default: Any) -> Any:
     return tuple(item.strip() for item in (raw or "").split(",") if item.strip()) or default
+
+
+def _integer_or_unreadable(raw: str | None, default: Any) -> Any:
+    """A whole number (any sign: its reader checks the range), or :class:`Unreadable`."""
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        return Unreadable(raw)
 
 
 def _iso_date(raw: str | None, default: Any) -> Any:
@@ -225,6 +230,20 @@ class Settings:
         "channels/input_checks.py",
         _positive_int,
     )
+    teams_connect_timeout: int = setting(
+        "PROA_TEAMS_CONNECT_TIMEOUT",
+        5,
+        "seconds to connect to a Microsoft endpoint (Teams: signing keys, access token, answers)",
+        "channels/botframework_checked.py",
+        _positive_int,
+    )
+    teams_read_timeout: int = setting(
+        "PROA_TEAMS_READ_TIMEOUT",
+        10,
+        "seconds to wait for a Microsoft endpoint's answer once connected",
+        "channels/botframework_checked.py",
+        _positive_int,
+    )
     session_secret: str | None = setting(
         "PROA_SESSION_SECRET",
         None,
@@ -291,6 +310,14 @@ class Settings:
         "networks besides loopback allowed to read the review page `/revue`, comma-separated (`10.0.0.0/8,192.168.1.5`)",
         "web/serve.py",
         _items,
+    )
+    # -- the tools beside the assistant (scripts/)
+    retention_days: int | Unreadable = setting(
+        "PROA_RETENTION_DAYS",
+        30,
+        "days a conversation is kept by the purge script (its `--days` wins); not a whole number of 1 or more: the script stops (exit 2)",
+        "scripts/purge_conversations.py",
+        _integer_or_unreadable,
     )
 
     @property

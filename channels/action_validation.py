@@ -9,8 +9,9 @@ benchmarks/bench_load.py. Here the validator for that schema is built once and r
 the answer is validated exactly as before (same schema, same best-match error, same
 message).
 
-:func:`install` replaces the method; the project's channels (channels/guarded.py) call
-it when ``rasa run`` loads them from credentials.yml.
+:func:`validate_action_result` replaces Rasa's method (patch ``action_result_validation``
+of :mod:`servers.patches`, applied by channels/guarded.py when ``rasa run`` loads the
+channels from credentials.yml).
 """
 
 from __future__ import annotations
@@ -43,8 +44,3 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
         )
         raise error
     return True
-
-
-def install() -> None:
-    """Use the cached validator in every ``RemoteAction`` of this process."""
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]

@@ -29,15 +29,16 @@ Connector ("Authenticate requests from the Bot Connector service to your bot"):
 
 Any failure is a 401 (a 503 when the signing keys cannot be fetched), never a 500, and
 the answer is never posted anywhere. The activity must be a JSON object (400 else).
-These checks are :mod:`channels.botframework_auth` (re-exported here): this module
-holds the channel, its timeouts and its outgoing calls.
+These checks are :mod:`channels.botframework_auth`: this module holds the channel, its
+timeouts (``PROA_TEAMS_CONNECT_TIMEOUT``, ``PROA_TEAMS_READ_TIMEOUT``: see
+docs/settings.md) and its outgoing calls.
 
 :class:`CheckedBotFramework` (the output channel) gets the access token and posts the
 answers with aiohttp, with connect and read timeouts (:data:`CONNECT_TIMEOUT_S`,
 :data:`READ_TIMEOUT_S`): a slow ``serviceUrl`` delays only its own conversation. A
 failed post is logged without URL nor conversation id.
 
-The message handler is :func:`channels.guarded.guard`: the text is cleaned like on the
+The message handler is :func:`channels.turn_guard.guard`: the text is cleaned like on the
 other channels, and when the action server is down or slow the adviser gets the busy
 message (and only it), as REST and web chat users do.
 
@@ -49,7 +50,8 @@ Credentials (``credentials.advisers.yml``)::
       # openid_metadata_url / login_url: only for another Microsoft cloud (or a test)
 
 Once the project's channels are loaded (``channels.guarded`` first in the credentials
-files), Rasa's built-in ``botframework:`` key means this channel too (:func:`register_builtin`).
+files), Rasa's built-in ``botframework:`` key means this channel too (patch
+``builtin_channels`` of :mod:`servers.patches`).
 """
 
 from __future__ import annotations
@@ -63,7 +65,6 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 import aiohttp
-from rasa.core.channels import BUILTIN_CHANNELS
 from rasa.core.channels import botframework as rasa_botframework
 from rasa.core.channels.botframework import BotFramework, BotFrameworkInput
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -71,51 +72,17 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.botframework_auth import (
-    BOT_CONNECTOR_ISSUER,
-    CLOCK_SKEW_S,
-    FAILED_FETCH_RETRY_S,
-    KEYS_LIFETIME_S,
-    MAX_TOKEN_CHARS,
-    RSA_ALGORITHMS,
-    UNKNOWN_KID_REFETCH_S,
-    KeysUnavailable,
-    SigningKeys,
-    TokenRefused,
-    check_activity,
-    verify_token,
-)
-from channels.guarded import guard
-from channels.input_checks import env_int, loads_limited, metadata_problem, valid_sender
-
-__all__ = [
-    "BOT_CONNECTOR_ISSUER",
-    "BOT_FRAMEWORK_SCOPE",
-    "CLOCK_SKEW_S",
-    "CONNECT_TIMEOUT_S",
-    "FAILED_FETCH_RETRY_S",
-    "KEYS_LIFETIME_S",
-    "MAX_TOKEN_CHARS",
-    "READ_TIMEOUT_S",
-    "RSA_ALGORITHMS",
-    "TOKEN_EXPIRY_MARGIN",
-    "UNKNOWN_KID_REFETCH_S",
-    "CheckedBotFramework",
-    "CheckedBotFrameworkInput",
-    "KeysUnavailable",
-    "SigningKeys",
-    "TokenRefused",
-    "check_activity",
-    "client_timeout",
-    "register_builtin",
-    "verify_token",
-]
+from bot.settings import Settings
+from channels.botframework_auth import KeysUnavailable, SigningKeys, TokenRefused, check_activity, verify_token
+from channels.input_checks import loads_limited, metadata_problem, valid_sender
+from channels.turn_guard import guard
 
 logger = logging.getLogger(__name__)
 
+_SETTINGS = Settings.from_env()
 #: Seconds to connect to a Microsoft endpoint, and to wait for its answer.
-CONNECT_TIMEOUT_S = env_int("PROA_TEAMS_CONNECT_TIMEOUT", 5)
-READ_TIMEOUT_S = env_int("PROA_TEAMS_READ_TIMEOUT", 10)
+CONNECT_TIMEOUT_S = _SETTINGS.teams_connect_timeout
+READ_TIMEOUT_S = _SETTINGS.teams_read_timeout
 #: An access token is renewed this long before it expires.
 TOKEN_EXPIRY_MARGIN = datetime.timedelta(minutes=5)
 BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
@@ -324,11 +291,3 @@ class CheckedBotFrameworkInput(BotFrameworkInput):
             return response.text("success")
 
         return webhook
-
-
-def register_builtin() -> None:
-    """Make Rasa's built-in ``botframework`` credentials key create this channel."""
-    BUILTIN_CHANNELS[CheckedBotFrameworkInput.name()] = CheckedBotFrameworkInput
-
-
-register_builtin()

@@ -17,7 +17,8 @@ which would repeat the comment there). The text is the message as the channels c
 it (:func:`channels.guarded.prepare_text`), like any message. A bot event changes no
 prediction: the policies read actions, intents and slots. Nothing is logged.
 
-Installed by :mod:`channels.guarded` (imported first by every credentials file).
+Plugged into Rasa by the patch ``feedback_comment`` of :mod:`servers.patches`, which
+:mod:`channels.guarded` applies (imported first by every credentials file).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import rasa.core.actions.action
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 
 from bot.feedback import FEEDBACK_METADATA, comment_record
@@ -69,25 +69,12 @@ async def comment_events(tracker: Any, nlg: Any, output_channel: Any) -> list[Ev
     ]
 
 
-_extract_run = getattr(
-    rasa.core.actions.action.ActionExtractSlots.run,
-    "__proa_wrapped__",
-    rasa.core.actions.action.ActionExtractSlots.run,
-)
-
-
-async def _extract_then_comment(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list[Event]:
-    events: list[Event] = await _extract_run(self, output_channel, nlg, tracker, domain)
+async def events_after_extract(tracker: Any, nlg: Any, output_channel: Any) -> list[Event]:
+    """What is added after Rasa's ``action_extract_slots`` (patch ``feedback_comment`` of
+    :mod:`servers.patches`): the comment's event, or nothing. Never raises: the comment
+    never costs the answer."""
     try:
-        return events + await comment_events(tracker, nlg, output_channel)
-    except Exception as error:  # the comment never costs the answer
+        return await comment_events(tracker, nlg, output_channel)
+    except Exception as error:
         logger.error("Feedback comment not recorded: %s", type(error).__name__)
-        return events
-
-
-_extract_then_comment.__proa_wrapped__ = _extract_run  # type: ignore[attr-defined]
-
-
-def install() -> None:
-    """Record the comments (idempotent): wraps Rasa's ``ActionExtractSlots.run``."""
-    rasa.core.actions.action.ActionExtractSlots.run = _extract_then_comment  # type: ignore[method-assign]
+        return []

@@ -29,7 +29,7 @@ webhooks) with one wrapper around the message handler:
   must be short plain strings or numbers, cleaned like the text; Rasa's internal
   intents (``/session_start``, ``/restart``…) are passed on as plain text;
 - the action server call gives up after ``PROA_ACTION_TIMEOUT`` seconds (default 10)
-  instead of 5 minutes (Rasa reads the module constant at call time).
+  instead of 5 minutes (patch ``action_timeout`` of :mod:`servers.patches`).
 
 The REST channel also validates the request: JSON body (``Content-Type:
 application/json``, nested at most ``PROA_MAX_JSON_DEPTH`` deep) that is an object with
@@ -38,7 +38,7 @@ a string ``sender`` (1–128 characters), a string ``message`` and an optional o
 with a French JSON error ``{"error": "<code>", "message": "<French text>"}``, never a
 500. ``input_channel`` is always the channel's name (a client cannot claim another
 channel). The REST channel is server-to-server: see docs/channels.md. Importing this
-module also installs :mod:`servers.http_guard` (malformed request framing).
+module also applies the HTTP guard (:mod:`servers.http_guard`: malformed request framing).
 
 Use them in the credentials file instead of the built-in keys::
 
@@ -54,9 +54,10 @@ channels and the tests name ``channels.guarded``):
 - :mod:`channels.message_text`: the text cleaning and the typed commands;
 - :mod:`channels.turn_guard`: :func:`guard`, the failure watch and the busy answer;
 - :mod:`channels.rest_request`: the REST request checks and their 4xx answers;
-- this module: the two channel classes, and what importing it installs in Rasa (the
-  action timeout, the action answer validator, the feedback comment, the HTTP guard,
-  the failure watch) and the project's Teams and Slack channels.
+- this module: the two channel classes, and :func:`apply_patches`, which importing it
+  calls: the patches of :mod:`servers.patches` (the action timeout, the action answer
+  validator, the skipped actions, the feedback comment, the HTTP guard, the project's
+  Teams and Slack channels for Rasa's built-in keys) and the failure watch.
 
 Nothing here logs the user's text (see docs/operations.md, "Privacy").
 """
@@ -66,7 +67,6 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-import rasa.core.actions.action
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
@@ -74,8 +74,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.settings import Settings
-from channels.action_validation import install as install_action_validation
-from channels.feedback_comment import install as install_feedback_comment
+from channels.action_validation import validate_action_result
+from channels.botframework_checked import CheckedBotFrameworkInput
+from channels.feedback_comment import events_after_extract
 from channels.message_text import (
     INTERNAL_INTENTS,
     MAX_ENTITY_CHARS,
@@ -86,10 +87,18 @@ from channels.message_text import (
     prepare_text,
 )
 from channels.rest_request import MAX_BODY_BYTES, RequestError, error_response, parse_rest_body
+from channels.slack_interactive import InteractiveSlackInput
 from channels.socketio_persistent import PersistentSocketIOInput
-from channels.turn_guard import BUSY_TEXT, EMPTY_TEXT, ActionServerSkipped, OnNewMessage, guard
-from channels.turn_guard import install as install_turn_guard
-from servers.http_guard import install as install_http_guard
+from channels.turn_guard import (
+    BUSY_TEXT,
+    EMPTY_TEXT,
+    ActionServerSkipped,
+    OnNewMessage,
+    guard,
+    skip_if_turn_failed,
+    watch_failures,
+)
+from servers.patches import RasaHooks, apply_rasa_server
 
 __all__ = [
     "ACTION_TIMEOUT",
@@ -115,17 +124,27 @@ __all__ = [
 #: Seconds after which a call to the action server is given up.
 ACTION_TIMEOUT = Settings.from_env().action_timeout
 
-# Rasa's RemoteAction.run passes this module constant as the request timeout.
-rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT
-# Validate the action server's answers without re-checking the schema each time.
-install_action_validation()
-# The message typed after a « Non » feedback is recorded as its comment (channels/feedback_comment.py).
-install_feedback_comment()
-# Refuse malformed request framing (Content-Length: -1 hangs Sanic 21.12).
-install_http_guard()
-# A failed custom action or tracker store gives the busy answer; the turn's other
-# custom actions are skipped (channels/turn_guard.py).
-install_turn_guard()
+
+def apply_patches() -> None:
+    """What ``rasa run`` changes in Rasa and Sanic, applied once when the channels are
+    loaded (idempotent): every patch of :mod:`servers.patches` with the project's code
+    (the action timeout, the cached validator of the action server's answers, the
+    skipped actions of a failed turn, the feedback comment, the project's Teams and
+    Slack channels for Rasa's built-in keys, the HTTP guard), and the failure watch of
+    :mod:`channels.turn_guard`."""
+    apply_rasa_server(
+        RasaHooks(
+            action_timeout=ACTION_TIMEOUT,
+            validate_action_result=validate_action_result,
+            before_remote_action=skip_if_turn_failed,
+            after_extract_slots=events_after_extract,
+            builtin_channels=(CheckedBotFrameworkInput, InteractiveSlackInput),
+        )
+    )
+    watch_failures()
+
+
+apply_patches()
 
 
 class GuardedRestInput(RestInput):
@@ -188,10 +207,3 @@ class GuardedSocketIOInput(PersistentSocketIOInput):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         return super().blueprint(guard(on_new_message))
-
-
-# Rasa's built-in ``botframework:`` and ``slack:`` credentials keys mean the project's
-# Teams and Slack channels once the project's channels are loaded (those modules
-# register themselves; imported last because they use :func:`guard`).
-import channels.botframework_checked  # noqa: E402
-import channels.slack_interactive  # noqa: E402, F401

@@ -17,10 +17,7 @@ import json
 import re
 from typing import Any, TypeGuard
 
-from bot.settings import (
-    Settings,
-    env_int,  # noqa: F401 - imported from here by channels.botframework_checked
-)
+from bot.settings import Settings
 
 _SETTINGS = Settings.from_env()
 

@@ -8,7 +8,7 @@ interaction's ``response_url``: the clicked buttons are replaced by « Vous avez
 … » (« Votre avis : … » for « Cette réponse vous aide ? »;
 :func:`bot.render.slack.after_choice`), so they cannot be clicked twice.
 
-The message handler is :func:`channels.guarded.guard`, as on the REST and web chat
+The message handler is :func:`channels.turn_guard.guard`, as on the REST and web chat
 channels: the text is cleaned, and when the action server is down or slow the adviser
 gets the busy message (and only it) instead of nothing. Answers are posted with
 ``AsyncWebClient`` (aiohttp) with a timeout of :data:`POST_TIMEOUT_S`; ``api_url`` in
@@ -37,7 +37,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
-from rasa.core.channels import BUILTIN_CHANNELS
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackInput
 from sanic import Blueprint
@@ -46,7 +45,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.slack import after_choice
-from channels.guarded import guard
+from channels.turn_guard import guard
 
 logger = logging.getLogger(__name__)
 
@@ -161,11 +160,3 @@ class InteractiveSlackInput(SlackInput):
             task = asyncio.ensure_future(self.poster(payload["response_url"], body))
             _PENDING.add(task)
             task.add_done_callback(_PENDING.discard)
-
-
-def register_builtin() -> None:
-    """Make Rasa's built-in ``slack`` credentials key create this channel."""
-    BUILTIN_CHANNELS[InteractiveSlackInput.name()] = InteractiveSlackInput
-
-
-register_builtin()

@@ -13,13 +13,14 @@ at all, or only what the next predicted action says. :func:`guard` watches each 
   when the tracker store (``stores.sql_tracker_store``) logged a database failure, or
   when no bot message at all was sent, the user gets :data:`BUSY_TEXT`, and only it;
 - once a custom action failed in a turn, its other custom actions are not called
-  (:func:`install` wraps ``RemoteAction.run``): a hung action server costs one timeout
-  per message, not one per action.
+  (:func:`skip_if_turn_failed`, called before ``RemoteAction.run`` by the patch
+  ``skip_after_failure`` of :mod:`servers.patches`): a hung action server costs one
+  timeout per message, not one per action.
 
 The failures are seen through log records (:class:`_ActionFailureFilter`): Rasa
 reports a failed action only in its log. The records are matched to the turn by a
 context variable, since the processor runs in the task of the channel's handler.
-:func:`install` is called by :mod:`channels.guarded` when ``rasa run`` loads the
+:func:`watch_failures` is called by :mod:`channels.guarded` when ``rasa run`` loads the
 channels. Nothing here logs the user's text.
 """
 
@@ -30,20 +31,19 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import rasa.core.actions.action
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.wording import text
 from channels.message_text import prepare_text
 
 # The logger of channels/guarded.py, where this code was first: log filters and alerts
 # key on its name.
 logger = logging.getLogger("channels.guarded")
 
-BUSY_TEXT = "Le service est momentanément surchargé. Réessayez dans un instant : votre conversation est conservée."
-EMPTY_TEXT = (
-    "Je n'ai reçu aucun texte. Posez votre question, par exemple : "
-    "« Quelles certifications pour un préparateur de commandes ? »"
-)
+#: What the person gets when the turn failed (knowledge/wording/guard.yml).
+BUSY_TEXT = text("guard", "busy")
+#: What the person gets for a message without text.
+EMPTY_TEXT = text("guard", "empty_message")
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -120,32 +120,22 @@ class ActionServerSkipped(Exception):
     """A custom action not called because the action server already failed in this turn."""
 
 
-# Rasa's own method, also when this module is loaded again (its wrapper keeps it).
-_remote_run = getattr(
-    rasa.core.actions.action.RemoteAction.run, "__wrapped_run__", rasa.core.actions.action.RemoteAction.run
-)
-
-
-async def _run_unless_failed(self: Any, *args: Any, **kwargs: Any) -> Any:
-    """``RemoteAction.run``, except once an action of the current turn failed: a hung
-    action server then costs one timeout per message, not one per action (a new
-    conversation runs action_session_start and then the answer's action)."""
+def skip_if_turn_failed(action_name: str) -> None:
+    """Called before each custom action (``RemoteAction.run``, patch ``skip_after_failure`` of
+    :mod:`servers.patches`): once an action of the current turn failed, raises
+    :class:`ActionServerSkipped`, so a hung action server costs one timeout per message,
+    not one per action (a new conversation runs action_session_start and then the
+    answer's action)."""
     turn = _current_turn.get()
     if turn is not None and turn.failed:
-        raise ActionServerSkipped(self.name())
-    return await _remote_run(self, *args, **kwargs)
+        raise ActionServerSkipped(action_name)
 
 
-_run_unless_failed.__wrapped_run__ = _remote_run  # type: ignore[attr-defined]
-
-
-def install() -> None:
-    """Watch the failure log records and skip the custom actions of a failed turn, in
-    every conversation of this process (idempotent)."""
+def watch_failures() -> None:
+    """Watch the failure log records in every conversation of this process (idempotent)."""
     for name in _WATCHED_LOGGERS:
         if _FAILURE_FILTER not in logging.getLogger(name).filters:
             logging.getLogger(name).addFilter(_FAILURE_FILTER)
-    rasa.core.actions.action.RemoteAction.run = _run_unless_failed  # type: ignore[assignment]
 
 
 def guard(on_new_message: OnNewMessage) -> OnNewMessage:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -45,9 +44,9 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
+from bot.settings import Settings, Unreadable
 from bot.tracker_db import expand_env, store_url
 
-DEFAULT_RETENTION_DAYS = 30
 REPO = Path(__file__).resolve().parents[1]
 SQL_TYPES = ("sql", "rasa.core.tracker_store.sqltrackerstore", "stores.sql_tracker_store.checkedsqltrackerstore")
 
@@ -61,11 +60,10 @@ def retention_days(value: int | None = None) -> int:
     if value is not None:
         days = value
     else:
-        raw = os.environ.get("PROA_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))
-        try:
-            days = int(raw)
-        except ValueError:
-            raise ConfigError(f"PROA_RETENTION_DAYS n'est pas un nombre entier : {raw!r}") from None
+        setting = Settings.from_env().retention_days
+        if isinstance(setting, Unreadable):
+            raise ConfigError(f"PROA_RETENTION_DAYS n'est pas un nombre entier : {setting.raw!r}")
+        days = setting
     if days < 1:
         raise ConfigError("la durée de conservation doit être d'au moins 1 jour")
     return days

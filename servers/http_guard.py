@@ -18,11 +18,12 @@ Sanic 21.12 (pinned by Rasa 3.6 and rasa-sdk 3.6) trusts the request framing hea
   a colon became a 500 on the action server, and a bare LF inside a line is a line
   end for nginx but not for Sanic.
 
-:func:`install` replaces the ``Http`` class that Sanic's ``HttpProtocol`` creates for each
-connection by :class:`GuardedHttp`, which checks the header block right after Sanic
-parsed it (:func:`header_problem`, :func:`framing_problem`) and, when it is malformed,
-answers ``400 Bad Request`` and closes the connection without reading the body (the
-400 is written by the guard itself: rasa-sdk's app turns every exception into a 500).
+The patch ``sanic_http`` of :mod:`servers.patches` replaces the ``Http`` class that
+Sanic's ``HttpProtocol`` creates for each connection by :class:`GuardedHttp`, which
+checks the header block right after Sanic parsed it (:func:`header_problem`,
+:func:`framing_problem`) and, when it is malformed, answers ``400 Bad Request`` and
+closes the connection without reading the body (the 400 is written by the guard
+itself: rasa-sdk's app turns every exception into a 500).
 It also:
 
 - refuses a ``Content-Encoding`` the application does not decompress with a 415
@@ -32,10 +33,11 @@ It also:
   :data:`MAX_WEBHOOK_BYTES` (``PROA_MAX_REQUEST_BYTES``, default 1 MiB; Sanic's default
   is 100 MB, read into memory): a larger body gets a 413 before it is read.
 
-:func:`install` is called at import by ``channels.guarded`` (the channels of ``rasa
-run``, loaded from credentials.yml) and by the ``actions`` package (``rasa run
-actions``), so both servers are covered, whatever starts them. The ``actions`` package
-also calls :func:`protect_action_server` on rasa-sdk's app:
+That patch is applied at import by ``channels.guarded`` (the channels of ``rasa run``,
+loaded from credentials.yml) and by the ``actions`` package (``rasa run actions``), so
+both servers are covered, whatever starts them. The ``actions`` package also calls
+:func:`protect_action_server_apps`, which protects rasa-sdk's app
+(:func:`protect_action_server`, through rasa-sdk's plugin hook):
 
 - the body is limited to :data:`MAX_ACTION_BODY_BYTES` (``PROA_ACTION_MAX_BODY_BYTES``,
   default 16 MiB), **also after decompression**: rasa-sdk decompressed a ``deflate``
@@ -56,9 +58,8 @@ import traceback
 import zlib
 from collections.abc import Iterable
 from http import HTTPStatus
-from typing import Any
 
-import sanic.server.protocols.http_protocol as http_protocol
+import pluggy
 from sanic import Sanic, response
 from sanic.exceptions import SanicException
 from sanic.handlers import ErrorHandler
@@ -206,17 +207,6 @@ class GuardedHttp(Http):
             await self._refuse(TOO_LARGE)
 
 
-def install() -> None:
-    """Make every new Sanic connection of this process use :class:`GuardedHttp` (idempotent)."""
-    # Replacing Sanic's class is the point: every connection made after this uses ours.
-    http_protocol.Http = GuardedHttp  # type: ignore[misc]
-
-
-def installed() -> bool:
-    """Whether :func:`install` is in effect in this process."""
-    return http_protocol.Http is GuardedHttp
-
-
 # --- the action server (rasa-sdk's app) ---------------------------------------------------
 
 
@@ -294,24 +284,29 @@ def protect_action_server(app: Sanic) -> None:
     app.error_handler = SafeErrorHandler()
 
 
+class _ActionServerPlugin:
+    """rasa-sdk's hook (``rasa_sdk.plugin``), called by ``rasa_sdk.endpoint.run`` on its app
+    before it serves."""
+
+    @pluggy.HookimplMarker("rasa_sdk")
+    def attach_sanic_app_extensions(self, app: Sanic) -> None:
+        protect_action_server(app)
+
+
+_PLUGIN = _ActionServerPlugin()
+
+
 def protect_action_server_apps() -> None:
     """:func:`protect_action_server` on rasa-sdk's app when it exists (the ``actions``
     package is imported by ``rasa_sdk.endpoint.create_app`` right after the app is
-    made), and on every app it creates later in this process."""
-    import rasa_sdk.endpoint as endpoint
+    made), and on every app ``rasa_sdk.endpoint.run`` serves later in this process
+    (rasa-sdk's plugin hook). Idempotent."""
+    from rasa_sdk.plugin import plugin_manager
 
     try:
         protect_action_server(Sanic.get_app("rasa_sdk"))
     except SanicException:
         pass  # not created yet (imported outside `rasa run actions`)
-    create_app: Any = endpoint.create_app
-    if getattr(create_app, "proa_protected", False):
-        return
-
-    def protected_create_app(*args: Any, **kwargs: Any) -> Sanic:
-        app = create_app(*args, **kwargs)
-        protect_action_server(app)
-        return app
-
-    protected_create_app.proa_protected = True  # type: ignore[attr-defined]
-    endpoint.create_app = protected_create_app
+    manager = plugin_manager()
+    if not manager.is_registered(_PLUGIN):
+        manager.register(_PLUGIN)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import PENDING, REPO_KNOWLEDGE_DIR, Settings, env_int, markdown_table
+from bot.settings import REPO_KNOWLEDGE_DIR, Settings, Unreadable, markdown_table
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "settings.md"
@@ -28,7 +28,6 @@ def test_the_docs_table_is_the_generated_one() -> None:
 def test_every_setting_is_documented_once() -> None:
     names = [item.metadata["env"] for item in dataclasses.fields(Settings)]
     assert len(names) == len(set(names))
-    assert not set(names) & set(PENDING)
     for item in dataclasses.fields(Settings):
         assert item.metadata["env"].startswith("PROA_") and item.metadata["doc"], item.name
         for path in item.metadata["read_by"].split(", "):
@@ -37,7 +36,7 @@ def test_every_setting_is_documented_once() -> None:
 
 def _variables_read(path: Path) -> set[str]:
     """The PROA_* names passed to a call or an index (``os.environ.get("PROA_X")``,
-    ``env["PROA_X"]``, ``env_int("PROA_X", 5)``): the variables the module reads."""
+    ``env["PROA_X"]``, ``read_int("PROA_X", 5)``): the variables the module reads."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         arguments = node.args if isinstance(node, ast.Call) else [node.slice] if isinstance(node, ast.Subscript) else []
@@ -60,8 +59,7 @@ def test_no_module_reads_a_proa_variable_outside_the_settings() -> None:
     direct = {}
     for path in _code_files():
         for name in _variables_read(path):
-            if PENDING.get(name) != str(path.relative_to(REPO)):
-                direct[name] = str(path.relative_to(REPO))
+            direct[name] = str(path.relative_to(REPO))
     assert direct == {}, "read these through bot.settings.Settings (and docs/settings.md)"
 
 
@@ -80,6 +78,7 @@ def test_defaults() -> None:
     assert (settings.max_json_depth, settings.max_metadata_bytes) == (8, 2048)
     assert settings.session_secret is None and settings.session_secret_file == Path(".proa_session_secret")
     assert not settings.index_cache_off
+    assert (settings.teams_connect_timeout, settings.teams_read_timeout, settings.retention_days) == (5, 10, 30)
 
 
 @pytest.mark.parametrize(
@@ -101,14 +100,12 @@ def test_defaults() -> None:
         ({"PROA_INDEX_CACHE": "off"}, "index_cache_off", True),
         ({"PROA_SESSION_SECRET": ""}, "session_secret", None),
         ({"PROA_SESSION_SECRET_FILE": ""}, "session_secret_file", Path(".proa_session_secret")),
+        ({"PROA_TEAMS_CONNECT_TIMEOUT": "2"}, "teams_connect_timeout", 2),
+        ({"PROA_TEAMS_READ_TIMEOUT": "0"}, "teams_read_timeout", 10),  # not positive: the default
+        ({"PROA_RETENTION_DAYS": " 7 "}, "retention_days", 7),
+        ({"PROA_RETENTION_DAYS": "-1"}, "retention_days", -1),  # the script refuses it
+        ({"PROA_RETENTION_DAYS": "zero"}, "retention_days", Unreadable("zero")),  # strict: kept, refused
     ],
 )
 def test_values_are_read_with_their_type(env: dict[str, str], field: str, expected: object) -> None:
     assert getattr(Settings.from_env(env), field) == expected
-
-
-def test_env_int(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROA_SOME_NUMBER", "7")
-    assert env_int("PROA_SOME_NUMBER", 5) == 7
-    monkeypatch.setenv("PROA_SOME_NUMBER", "x")
-    assert env_int("PROA_SOME_NUMBER", 5) == 5

@@ -50,7 +50,12 @@ def test_invalid_answers_fail_with_rasa_s_error(action, result):
     assert "Failed to validate Action server response" in ours.value.message
 
 
-def test_the_channels_install_it():
-    import channels.guarded  # noqa: F401  (installs at import)
+def test_the_channels_install_it(action):
+    import channels.guarded  # noqa: F401  (applies the patches at import)
+    from servers import patches
 
-    assert RemoteAction._validate_action_result is validate_action_result
+    # Rasa's method is the patch's wrapper, which calls this validator.
+    assert RemoteAction._validate_action_result is patches._validate_action_result
+    assert patches._current_hooks().validate_action_result is validate_action_result
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result(INVALID[0])

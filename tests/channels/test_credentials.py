@@ -76,3 +76,13 @@ def test_only_unquoted_values_are_expanded(clean_env, monkeypatch, tmp_path):
 
     assert slack.slack_token == "${SLACK_BOT_TOKEN}"  # quoted: kept as written
     assert slack.slack_signing_secret == "secret"
+
+
+@pytest.mark.parametrize("name", ["credentials.yml", "credentials.advisers.yml"])
+def test_the_guarded_channels_come_first(name):
+    # channels.guarded applies the patches of rasa run (servers/patches.py) when Rasa
+    # loads it: the Teams and Slack channels no longer import it themselves.
+    import yaml
+
+    first = next(iter(yaml.safe_load((REPO_ROOT / name).read_text(encoding="utf-8"))))
+    assert first.startswith("channels.guarded.")

@@ -1,7 +1,7 @@
 """Finding 1 of issue 14: malformed request framing gets a 400, and the server goes on.
 
 A small Sanic 21.12 app (the version Rasa and rasa-sdk run on) is started in a
-subprocess with and without :func:`servers.http_guard.install`; the raw probes of
+subprocess with and without the patch ``sanic_http`` (:func:`servers.patches.apply_action_server`); the raw probes of
 tests/e2e/probes.py are sent over a socket. The same probes against the real stack:
 tests/e2e/test_security.py.
 
@@ -35,8 +35,8 @@ APP = textwrap.dedent(
     """
     import sys
     from sanic import Sanic, response
-    from servers.http_guard import install
-    install()
+    from servers.patches import apply_action_server
+    apply_action_server()
     app = Sanic("probe")
 
     # Like rasa-sdk's action server: every exception becomes a 500.
@@ -163,9 +163,10 @@ def test_webhook_body_is_limited_before_it_is_read(guarded_app):
 ACTION_PACKAGE = textwrap.dedent(
     """
     from rasa_sdk import Action
-    from servers.http_guard import install, protect_action_server_apps
+    from servers.http_guard import protect_action_server_apps
+    from servers.patches import apply_action_server
 
-    install()
+    apply_action_server()
     protect_action_server_apps()  # as the actions package does, inside create_app
 
 
