@@ -1,8 +1,11 @@
-"""Find French string literals in Python and TypeScript source (used by the tests).
+r"""Find French string literals in Python and TypeScript source (used by the tests).
 
 A literal is French when it holds more French words (articles, pronouns, prepositions,
 accented words, « ») than English ones: an English sentence that names a French term
-(« the métier matchers ») is not. Docstrings and comments are not literals.
+(« the métier matchers ») is not. Docstrings and comments are not literals. Code is no
+word: regex escapes (``\s``, ``\x0b``), %-formats (``%s``, ``%Y-%m-%d``) and regex ranges
+are skipped, and a lone elided letter (d, l, s…) counts only before its apostrophe
+(« d'une »), not as a unit or a flag (``7d``, ``TIMEOUT_S``).
 """
 
 from __future__ import annotations
@@ -55,12 +58,6 @@ FRENCH_WORDS = frozenset(
         "été",
         "à",
         "de",
-        "d",
-        "l",
-        "s",
-        "qu",
-        "c",
-        "j",
         "y",
         "en",
         "il",
@@ -129,13 +126,17 @@ ENGLISH_WORDS = frozenset(
 _ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿœ]", re.IGNORECASE)
 _RANGE = re.compile(r"\w-\w")  # a regex character range (À-Ý) is no word
 _WORD = re.compile(r"[^\W\d_]+")
+_CODE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|[A-Za-z])|%[-#0 +]*\d*(?:\.\d+)?[A-Za-z]")
+ELIDED = frozenset(["c", "d", "j", "l", "m", "n", "qu", "s", "t"])
+_ELISION = re.compile(r"\b([^\W\d_]+)['’](?=\w)")
 
 
 def looks_french(text: str) -> bool:
     """True when ``text`` reads as French rather than English or code."""
-    text = _RANGE.sub(" ", text)
+    text = _RANGE.sub(" ", _CODE.sub(" ", text))
     words = [word.lower() for word in _WORD.findall(text)]
     french = sum(1 for word in words if word in FRENCH_WORDS or _ACCENTED.search(word))
+    french += sum(1 for word in _ELISION.findall(text) if word.lower() in ELIDED)
     french += text.count("«")
     english = sum(1 for word in words if word in ENGLISH_WORDS)
     return french >= 1 and french > english
