@@ -59,12 +59,7 @@ PENDING: dict[str, int] = {
     "bot/tracker_db.py": 1,
     "bot/understanding/question_reading.py": 4,
     "bot/understanding/question_words.py": 1,
-    "actions/__init__.py": 1,
-    "actions/metrics.py": 1,
-    "channels/rest_request.py": 9,
-    "channels/socketio_persistent.py": 1,
     "channels/turn_guard.py": 2,
-    "servers/http_guard.py": 5,
     "web/src/main.ts": 4,
     "web/src/render.ts": 22,
 }
