@@ -27,7 +27,7 @@ def test_a_broken_lexicon_is_refused(tmp_path: Path) -> None:
 
 
 #: The word files read through bot.lexicon.read_word_file, each with its own schema.
-WORD_FILES = ("job_statements", "job_framing", "task_words", "annex_seed", "question_cues")
+WORD_FILES = ("job_statements", "job_framing", "task_words", "annex_seed", "question_cues", "dates")
 
 
 @pytest.mark.parametrize("name", WORD_FILES)
