@@ -215,7 +215,11 @@ def load_branch(folder: Path, root: Path, sources: Mapping[str, SourceDocument])
     metier_ids = {m.id for m in metiers}
     unknown = sorted(set(variants) - metier_ids)
     if unknown:
-        raise KnowledgeError(vocabulary_path, f"the vocabulary names a métier that is not in the annex: {unknown[0]}", f"metiers.{unknown[0]}")
+        raise KnowledgeError(
+            vocabulary_path,
+            f"the vocabulary names a métier that is not in the annex: {unknown[0]}",
+            f"metiers.{unknown[0]}",
+        )
     enjeux, enjeux_source = load_enjeux(folder / "metiers_a_enjeux.yml", root, sources, metier_ids)
     certifications = tuple(row.certification for row in annex) + tuple(listed.values())
     list_notes = []
