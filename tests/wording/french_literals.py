@@ -126,7 +126,10 @@ ENGLISH_WORDS = frozenset(
 _ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿœ]", re.IGNORECASE)
 _RANGE = re.compile(r"\w-\w")  # a regex character range (À-Ý) is no word
 _WORD = re.compile(r"[^\W\d_]+")
-_CODE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|[A-Za-z])|%[-#0 +]*\d*(?:\.\d+)?[A-Za-z]")
+#: A regex escape (\d, \s, \x0b, \u00e9) or a %-directive (%s, %(name)d, %Y-%m-%d) is no word.
+_CODE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|[A-Za-z])|%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[A-Za-z]")
+#: Letters French elides before an apostrophe (« d'une », « qu'il »); alone they are code
+#: (a unit in ``7d``, ``TIMEOUT_S``, an article prefix ``L``), not French.
 ELIDED = frozenset(["c", "d", "j", "l", "m", "n", "qu", "s", "t"])
 _ELISION = re.compile(r"\b([^\W\d_]+)['’](?=\w)")
 
