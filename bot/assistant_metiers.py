@@ -40,8 +40,11 @@ class MetierLookup:
         level = profile.target_level if profile else None
         return self.matcher(idcc).match(text, target=target, target_level=level)
 
-    def resolve_metier(self, profile: Profile) -> tuple[MatchResult | None, Metier | None]:
-        """The métier of the profile: by id when chosen, else by matching its text."""
+    def resolve_metier(self, profile: Profile, listing: bool = False) -> tuple[MatchResult | None, Metier | None]:
+        """The métier of the profile: by id when chosen, else by matching its text. A text
+        the list does not have is a job refused only when it states one
+        (:meth:`states_a_job`); ``listing``: the message asks for a list, so that a weak
+        cue introduces a job too (« quelles formations pour un astronaute ? »)."""
         branch = self.kb.branch(profile.idcc)
         if profile.metier_id:
             try:
@@ -53,7 +56,17 @@ class MetierLookup:
         match = self.match_metier(profile.metier_text, profile.idcc, profile)
         if match.status == STATUS_MATCHED and match.best is not None:
             return match, match.best.metier
+        if match.status == STATUS_NOT_IN_LIST and not self.states_a_job(profile.metier_text, listing):
+            # « c'est qui qui met à jour la liste ? » names no job: there is none to refuse.
+            return None, None
         return match, None
+
+    def states_a_job(self, text: str, listing: bool = False) -> bool:
+        """Whether ``text`` states a job, in the list or not: a short answer (« ambulancier
+        en CDI ») or a phrase after a job cue (« je suis prothésiste »), not after a cue that
+        also introduces what is no job (« pris comme un accident du travail »), unless the
+        message asks for a list (``listing``: « des certifs pour un prothésiste ? »)."""
+        return bool(job_phrases(text, self.kb, short_answer=True, stated=not listing))
 
     def without_jobs(self, text: str, idcc: int) -> str:
         """``text`` without the jobs the métier finder sees in it (their spans blanked)."""
@@ -66,17 +79,13 @@ class MetierLookup:
             chars[found.start : found.end] = " " * (found.end - found.start)
         return "".join(chars)
 
-    def names_a_job(self, profile: Profile) -> bool:
+    def names_a_job(self, profile: Profile, listing: bool = False) -> bool:
         """Whether the profile's text names a job: of the list (or close to one), or a
-        job stated after a cue (« je suis prothésiste ») that the list does not have."""
+        job stated after a cue (« je suis prothésiste ») that the list does not have
+        (``listing``: the message asks for a list, :meth:`resolve_metier`)."""
         if profile.metier_id:
             return True
-        match, metier = self.resolve_metier(profile)
+        match, metier = self.resolve_metier(profile, listing)
         if metier is not None or (match is not None and match.status in FOUND_STATUSES):
             return True
-        return bool(
-            match is not None
-            and match.status == STATUS_NOT_IN_LIST
-            and profile.metier_text
-            and job_phrases(profile.metier_text, self.kb)
-        )
+        return match is not None and match.status == STATUS_NOT_IN_LIST

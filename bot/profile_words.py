@@ -94,6 +94,7 @@ class ProfileWords:
     year_date: re.Pattern[str]
     job_cue_before: re.Pattern[str]
     job_cue_inside: re.Pattern[str]
+    weak_job_cues: frozenset[str]
     non_job_words: frozenset[str]
     phrase_end_words: frozenset[str]
 
@@ -145,6 +146,7 @@ def compile_words(data: Mapping[str, Any], diploma_codes: Iterable[str] | None =
         year_date=re.compile(rf"(?<![a-z0-9])(?:{year_cues})\s+((?:19|20)\d\d)(?![\d/.\-])"),
         job_cue_before=ending_pattern(data["job_cues"]),
         job_cue_inside=phrases_pattern(data["job_cues"]),
+        weak_job_cues=frozenset(data["weak_job_cues"]),
         non_job_words=frozenset(data["non_job_words"]),
         phrase_end_words=frozenset(data["phrase_end_words"]),
     )

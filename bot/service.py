@@ -77,7 +77,7 @@ class Assistant(MetierLookup, RuleLookup):
     def _compute_missing(self, topic: str, profile: Profile) -> tuple[str, ...]:
         if topic not in ("eligibility", "certifications"):
             return ()
-        match, metier = self.resolve_metier(profile)
+        match, metier = self.resolve_metier(profile, listing=topic == "certifications")
         if topic == "certifications":
             return certifications_missing(
                 self.engine.diploma(profile.target_diploma), profile.target_level, match, metier
@@ -108,7 +108,7 @@ class Assistant(MetierLookup, RuleLookup):
 
     def answer_certifications(self, profile: Profile, offset: int = 0, change_explained: bool = False) -> Answer:
         """« Quelles certifications pour un soudeur ? » and its following pages."""
-        match, metier = self.resolve_metier(profile)
+        match, metier = self.resolve_metier(profile, listing=True)
         with speaking_to(profile.audience):
             return self.answers.certifications(profile, match, metier, offset, change_explained)
 
@@ -207,7 +207,7 @@ class Assistant(MetierLookup, RuleLookup):
         # What the message itself says of the person counts, whatever slots a channel filled.
         profile = self.with_reading(with_stated_facts(profile, parsed.profile), reading)
         kind = kind or parsed.kind
-        job = self.names_a_job(profile)
+        job = self.names_a_job(profile, listing=kind == AnswerTopic.CERTIFICATIONS or parsed.asks_list)
         if job and (kind == AnswerTopic.CERTIFICATIONS or parsed.asks_list):
             return self.answer_certifications(profile, change_explained=change_explained)
         if job and eligibility_asked:
@@ -243,7 +243,10 @@ class Assistant(MetierLookup, RuleLookup):
         situation = (situation and (job or target or asks_eligibility(text))) or eligibility_asked
         # A question the NLU took for one on the person's rights asks a rule only when the
         # finder is as sure as with a job named (« puis-je me former ? » stays the engine's).
-        if not situation or search.answers_over(situation, job or eligibility_asked, target):
+        # The engine decides for today: a question put in the past (« pouvait-il… en 2024 ? »)
+        # that names no job asks how the Pro-A worked, and a sure rule answers it.
+        engine_sure = job or (eligibility_asked and not search.reading.past)
+        if not situation or search.answers_over(situation, engine_sure, target):
             if search.unsure and faq_topic and short:
                 # « et en SDLM ? »: too short to find a rule, the topic under way answers.
                 return self.answer_faq(faq_topic, profile, change_explained)

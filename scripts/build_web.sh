@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build the chat widget: web/ -> web/dist/ (npm ci, npm run gen-types, npm run build).
+# Build the chat widget: web/ -> web/dist/ (npm ci, npm run gen-types, npm run gen-wording,
+# npm run build).
 # Idempotent: skips npm ci when node_modules matches package-lock.json, and the build
 # when web/dist is newer than every source. Use --force to rebuild anyway.
 set -euo pipefail
@@ -27,10 +28,13 @@ fi
 # The wire type of the structured answer, from its JSON Schema (docs/answer.schema.json ->
 # src/generated/answer.ts, rewritten only when it changes; under CI a stale file fails).
 npm run --silent gen-types
+# The widget's sentences, from the wording catalogue (knowledge/wording/widget.yml ->
+# src/generated/wording.ts, the same way).
+npm run --silent gen-wording
 
 stamp="dist/.build-stamp"
 if [[ $force -eq 0 && -f "$stamp" && -f dist/index.html ]]; then
-    newer="$(find src build.mjs gen-types.mjs ../docs/answer.schema.json package.json package-lock.json tsconfig.json -newer "$stamp" -print -quit)"
+    newer="$(find src build.mjs gen-types.mjs gen-wording.mjs ../docs/answer.schema.json ../knowledge/wording/widget.yml package.json package-lock.json tsconfig.json -newer "$stamp" -print -quit)"
     if [[ -z "$newer" ]]; then
         echo "build_web: web/dist is up to date"
         exit 0

@@ -28,7 +28,9 @@ _JOB_PHRASE_WORDS = 5
 _EDGE_WORDS = lexicon_words("edge_words")
 
 
-def job_phrases(text: str, kb: KnowledgeBase | None = None, short_answer: bool = False) -> list[tuple[int, int]]:
+def job_phrases(
+    text: str, kb: KnowledgeBase | None = None, short_answer: bool = False, stated: bool = False
+) -> list[tuple[int, int]]:
     """Spans of ``text`` that follow a job cue (« je suis … », « en tant que … », « pour
     un … », the speciality of a diploma: « un CAP pâtissier ») and may name a job: the
     phrase up to the next clause break or boundary word, framing removed, without
@@ -37,7 +39,9 @@ def job_phrases(text: str, kb: KnowledgeBase | None = None, short_answer: bool =
     such a phrase (« ambulancier en CDI »). The métier finder decides whether such a
     phrase is a métier of the annex; the NLU keeps it as a refused métier when it is not
     (« je suis ambulancier »). ``kb`` lets a branch named (« je dépends du travail
-    temporaire ») rule its phrase out."""
+    temporaire ») rule its phrase out. With ``stated``, only the phrases the person states
+    as a job (« je suis … », « en tant que … »): not those after a cue that also introduces
+    what is no job (« pris comme un accident du travail », « pour financer »)."""
     if not isinstance(text, str) or not text.strip():
         return []
     words = profile_words()
@@ -65,9 +69,11 @@ def job_phrases(text: str, kb: KnowledgeBase | None = None, short_answer: bool =
         # A cue inside the segment (« savoir si mon intérimaire frigoriste »): after it.
         begin, finish = spans[positions[0]][0], spans[positions[-1]][1]
         cues = list(words.job_cue_inside.finditer(plain, begin, finish))
+        weak = False
         if cues:
             positions = [p for p in positions if spans[p][0] >= cues[-1].end()]
             cued = True
+            weak = _is_weak(cues[-1].group(), words.weak_job_cues)
         # The first run of adjacent words: framing or a contract inside the segment (« agent
         # de tri en cdii jpeu ») ends the phrase, as does a verb (« frigoriste peut … »).
         phrase: list[tuple[int, int, str]] = []
@@ -87,7 +93,7 @@ def job_phrases(text: str, kb: KnowledgeBase | None = None, short_answer: bool =
                 continue
             after = [w for w in phrase if w[0] >= fact.end]
             if fact.entity == DIPLOMA and phrase[0] in inside and after:
-                phrase, cued = after, True
+                phrase, cued, weak = after, True, False
             else:
                 phrase = [w for w in phrase if w[1] <= fact.start]
         if not phrase or len(phrase) > _JOB_PHRASE_WORDS:
@@ -95,7 +101,15 @@ def job_phrases(text: str, kb: KnowledgeBase | None = None, short_answer: bool =
         if all(w[2] in words.non_job_words or len(w[2]) < 3 or not w[2].isalpha() for w in phrase):
             continue
         start, end = phrase[0][0], phrase[-1][1]
-        cued = cued or bool(words.job_cue_before.search(plain[max(0, start - 40) : start]))
-        if cued or (short and len(phrase) <= _SHORT_ANSWER_JOB_WORDS):
+        if not cued:
+            before = words.job_cue_before.search(plain[max(0, start - 40) : start])
+            cued = before is not None
+            weak = before is not None and _is_weak(before.group(), words.weak_job_cues)
+        if (short and len(phrase) <= _SHORT_ANSWER_JOB_WORDS) or (cued and not (stated and weak)):
             out.append((start, end))
     return out
+
+
+def _is_weak(cue: str, weak_cues: frozenset[str]) -> bool:
+    """Whether a matched cue (« pour un  », « comme ») is one of the weak cues."""
+    return " ".join(cue.replace("'", " ").replace("-", " ").replace(".", " ").split()) in weak_cues

@@ -148,10 +148,27 @@ def test_enjeux_metier_without_certification(assistant):
 
 def test_unknown_metier_is_not_echoed(assistant):
     answer = assistant.answer_eligibility(
-        Profile(today=BEFORE, contract="cdi_interimaire", metier_text="je suis <b>coiffeuse</b>")
+        Profile(today=BEFORE, contract="cdi_interimaire", metier_text="je suis coiffeuse <b>à domicile</b>")
     )
     assert "ne figure pas dans la liste" in answer.text
-    assert "<b>" not in answer.text and "coiffeuse" not in answer.text
+    assert "<b>" not in answer.text and "coiffeuse" not in answer.text and "domicile" not in answer.text
+
+
+def test_a_message_that_states_no_job_gets_no_refusal_of_one(assistant):
+    asked = Profile(today=TODAY, contract="cdi", metier_text="c'est qui qui met à jour la liste des formations ?")
+    assert "ne figure pas dans la liste" not in assistant.answer_eligibility(asked).text
+    # A list question names its job even after a weak cue (« pour un »).
+    listed = Profile(today=TODAY, metier_text="quelles formations pour un astronaute ?")
+    assert "ne figure pas dans la liste" in assistant.answer_certifications(listed).text
+
+
+def test_a_past_question_on_the_rights_is_answered_by_its_rule(assistant):
+    """The engine decides for today: « pouvait-elle… en 2024 ? » asks how the Pro-A worked."""
+    answer = assistant.answer_message(
+        "En 2024, une Pro-A pouvait-elle durer 30 mois ?", Profile(today=TODAY), eligibility_asked=True
+    )
+    assert "idcc2378.duration_extension" in answer.rule_ids
+    assert "type de contrat" not in answer.text.split("\n")[0]
 
 
 @pytest.mark.parametrize(

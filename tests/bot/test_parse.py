@@ -174,6 +174,21 @@ def test_job_phrases_follow_a_job_cue(kb):
     assert phrases("mon numéro est 06 12 34 56 78", short=True) == []
 
 
+def test_a_job_is_stated_only_after_a_cue_that_introduces_jobs(kb):
+    """« comme », « pour un », « est une » also introduce what is no job: a phrase after
+    them may be a métier of the list, but is no job stated and missing from it."""
+    from bot.understanding.parse import job_phrases
+
+    def stated(text):
+        return [text[s:e] for s, e in job_phrases(text, kb, stated=True)]
+
+    assert job_phrases("c'est pris comme un accident du travail ?", kb) != []
+    assert stated("c'est pris comme un accident du travail ?") == []
+    assert stated("on est une PME de 35 salariés") == []
+    assert stated("je suis prothésiste dentaire") == ["prothésiste dentaire"]
+    assert stated("je travaille comme prothésiste dentaire") == ["prothésiste dentaire"]
+
+
 def test_profile_words_are_valid_and_name_known_diplomas(kb):
     from bot.profile_words import compile_words, profile_words
 

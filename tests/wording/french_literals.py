@@ -125,6 +125,9 @@ ENGLISH_WORDS = frozenset(
 )
 _ACCENTED = re.compile(r"[àâçéèêëîïôûùüÿœ]", re.IGNORECASE)
 _RANGE = re.compile(r"\w-\w")  # a regex character range (À-Ý) is no word
+# A lower-case kebab-case name (« sr-only », « data-entry-id »: CSS classes, ids and
+# attributes) is code, not words (else the range above leaves « s », « ne », « d » of it).
+_KEBAB = re.compile(r"(?<![\w-])[a-z]{2,}(?:-[a-z]{2,})+(?![\w-])")
 _WORD = re.compile(r"[^\W\d_]+")
 #: A regex escape (\d, \s, \x0b, \u00e9) or a %-directive (%s, %(name)d, %Y-%m-%d) is no word.
 _CODE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|[A-Za-z])|%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[A-Za-z]")
@@ -136,8 +139,10 @@ _ELISION = re.compile(r"\b([^\W\d_]+)['’](?=\w)")
 
 def looks_french(text: str) -> bool:
     """True when ``text`` reads as French rather than English or code."""
-    text = _RANGE.sub(" ", _CODE.sub(" ", text))
+    text = _RANGE.sub(" ", _KEBAB.sub(" ", _CODE.sub(" ", text)))
     words = [word.lower() for word in _WORD.findall(text)]
+    if not words:  # typography (« and a no-break space), punctuation: no wording
+        return False
     french = sum(1 for word in words if word in FRENCH_WORDS or _ACCENTED.search(word))
     french += sum(1 for word in _ELISION.findall(text) if word.lower() in ELIDED)
     french += text.count("«")

@@ -2,9 +2,10 @@
 import { io } from "socket.io-client";
 import { readConfig } from "./config";
 import { duplicateTextCount, newEntryId, parseBotMessage } from "./messages";
-import { MORE_TEXT, renderEntry, renderIntro, type RenderHandlers } from "./render";
+import { MORE_MESSAGE, renderEntry, renderIntro, type RenderHandlers } from "./render";
 import { ConversationStore } from "./storage";
 import type { BotEntry, Entry } from "./types";
+import { WORDING } from "./wording";
 
 /** Plain bot texts wait this long, in case the structured answer that repeats them follows. */
 const BOT_TEXT_DELAY_MS = 250;
@@ -12,11 +13,7 @@ const BOT_TEXT_DELAY_MS = 250;
 const REFUSED_RETRY_MS = 5000;
 
 type Status = "connecting" | "online" | "lost";
-const STATUS_TEXT: Record<Status, string> = {
-  connecting: "Connexion au serveur…",
-  online: "Connecté",
-  lost: "Connexion perdue, reconnexion…",
-};
+const STATUS_TEXT: Record<Status, string> = WORDING.status;
 
 function byId<T extends HTMLElement>(id: string): T {
   const node = document.getElementById(id);
@@ -50,7 +47,7 @@ function start(): void {
   const handlers: RenderHandlers = {
     onChoice(entryId, title, payload) {
       if (entryId !== "intro") markUsed(entryId);
-      sendUserMessage(payload === MORE_TEXT ? "Voir plus" : title, payload);
+      sendUserMessage(payload === MORE_MESSAGE ? WORDING.more_chosen : title, payload);
       // The chosen button is now disabled: give the focus to the input, except on touch
       // screens where that would open the on-screen keyboard.
       if (!window.matchMedia("(pointer: coarse)").matches) input.focus();

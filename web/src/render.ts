@@ -11,6 +11,7 @@ import type {
   QuickReply,
   Source,
 } from "./types";
+import { fill, WORDING } from "./wording";
 
 export interface RenderHandlers {
   /** A quick reply was chosen: show `title` as the user's message, send `payload`. */
@@ -21,33 +22,24 @@ export interface RenderHandlers {
   onFeedback?(entryId: string, title: string, payload: string): void;
 }
 
-/** Said under an answer once its feedback is given. */
-export const FEEDBACK_THANKS = "Merci pour votre avis.";
-
-/** Shown under a message the server has not received yet. */
-export const UNSENT_TEXT = "Message non envoyé — il partira au retour de la connexion.";
-export const RETRY_TEXT = "Renvoyer";
-
-/** Suggestions of the welcome bubble (the same topics as the assistant's greeting). */
+/** Suggestions of the welcome bubble: the buttons of domain.yml's utter_greet, in its
+ * order (tests/web/test_widget_wording.py), worded by the catalogue. */
 export const WELCOME_CHOICES: readonly QuickReply[] = [
-  { title: "Durée", payload: '/faq{"faq_topic": "duration"}' },
-  { title: "Financement", payload: '/faq{"faq_topic": "funding"}' },
-  { title: "Rémunération", payload: '/faq{"faq_topic": "pay"}' },
-  { title: "Mes certifications", payload: "/ask_certifications" },
-  { title: "Période de reconversion", payload: '/faq{"faq_topic": "periode_reconversion"}' },
+  { title: WORDING.welcome_choices.duration, payload: '/faq{"faq_topic": "duration"}' },
+  { title: WORDING.welcome_choices.funding, payload: '/faq{"faq_topic": "funding"}' },
+  { title: WORDING.welcome_choices.pay, payload: '/faq{"faq_topic": "pay"}' },
+  { title: WORDING.welcome_choices.my_certifications, payload: "/ask_certifications" },
+  { title: WORDING.welcome_choices.periode_reconversion, payload: '/faq{"faq_topic": "periode_reconversion"}' },
 ];
 
 const VERDICTS: Record<string, { label: string; css: string }> = {
-  eligible: { label: "Éligible", css: "verdict--eligible" },
-  not_eligible: { label: "Non éligible", css: "verdict--not-eligible" },
-  needs_information: { label: "Informations nécessaires", css: "verdict--needs-info" },
+  eligible: { label: WORDING.verdicts.eligible, css: "verdict--eligible" },
+  not_eligible: { label: WORDING.verdicts.not_eligible, css: "verdict--not-eligible" },
+  needs_information: { label: WORDING.verdicts.needs_information, css: "verdict--needs-info" },
 };
 
-export const MORE_TEXT = "voir plus";
-/** The disclosure that folds what is not the answer itself (bot/compose/french.py, DETAILS_HEADING). */
-export const DETAILS_TEXT = "Détails et sources";
-/** The label of the next step (bot/compose/french.py, NEXT_STEP_HEADING). */
-export const NEXT_STEP_TEXT = "Prochaine étape";
+/** What the « Voir plus » button sends: the words a person would type. */
+export const MORE_MESSAGE: string = WORDING.more_message;
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -89,7 +81,7 @@ function externalLink(href: string, text: string, className?: string): HTMLAncho
   a.href = href;
   a.target = "_blank";
   a.rel = "noopener noreferrer";
-  a.append(srOnly(" (nouvel onglet)"));
+  a.append(srOnly(` ${WORDING.new_tab}`));
   return a;
 }
 
@@ -134,7 +126,7 @@ function renderChoices(
 ): HTMLDivElement {
   const group = el("div", "choices");
   group.setAttribute("role", "group");
-  group.setAttribute("aria-label", "Réponses proposées");
+  group.setAttribute("aria-label", WORDING.choices_label);
   for (const button of buttons) {
     const b = el("button", "choice", button.title);
     b.type = "button";
@@ -152,13 +144,13 @@ function capitalize(text: string): string {
 function renderCertification(cert: Certification): HTMLLIElement {
   const li = el("li", "cert-card");
   li.append(el("p", "cert-card__title", cert.title || cert.rncp || ""));
-  if (cert.metier) li.append(el("p", "cert-card__metier", `Prévu pour « ${cert.metier} »`));
+  if (cert.metier) li.append(el("p", "cert-card__metier", fill(WORDING.planned_for, { metier: cert.metier })));
   const meta = el("p", "cert-card__meta");
   if (cert.rncp) {
     const href = safeHttpUrl(cert.url);
     if (href) {
       const link = externalLink(href, cert.rncp, "cert-card__rncp");
-      link.prepend(srOnly("Fiche "));
+      link.prepend(srOnly(`${WORDING.rncp_sheet} `));
       meta.append(link);
     } else {
       meta.append(el("span", "cert-card__rncp", cert.rncp));
@@ -190,7 +182,8 @@ function renderChange(change: ChangeNote): HTMLElement {
 
 function renderSources(sources: readonly Source[]): HTMLParagraphElement {
   const p = el("p", "sources");
-  p.append(el("span", "sources__label", sources.length > 1 ? "Sources : " : "Source : "));
+  const label = sources.length > 1 ? WORDING.sources_heading_many : WORDING.sources_heading_one;
+  p.append(el("span", "sources__label", `${label} `));
   sources.forEach((source, i) => {
     if (i > 0) p.append(document.createTextNode(" ; "));
     const href = safeHttpUrl(source.url);
@@ -201,7 +194,7 @@ function renderSources(sources: readonly Source[]): HTMLParagraphElement {
     .map((source) => source.checkedOn)
     .filter((day): day is string => typeof day === "string" && /^\d{4}-\d{2}-\d{2}$/.test(day))
     .sort()[0];
-  if (checked) p.append(el("span", "sources__checked", ` (vérifié le ${frenchDay(checked)})`));
+  if (checked) p.append(el("span", "sources__checked", ` (${fill(WORDING.checked_on, { day: frenchDay(checked) })})`));
   return p;
 }
 
@@ -235,7 +228,7 @@ function renderAnswer(
     const head = el("p", "answer__head");
     if (verdict) {
       const badge = el("span", `verdict ${verdict.css}`);
-      badge.append(srOnly("Résultat : "), document.createTextNode(verdict.label));
+      badge.append(srOnly(`${WORDING.verdict_label} `), document.createTextNode(verdict.label));
       head.append(badge);
     }
     if (context) head.append(el("span", "answer__context", context));
@@ -248,7 +241,8 @@ function renderAnswer(
   }
   if (answer.certifications.length > 0) {
     const title =
-      answer.listHeading ?? (answer.certifications.length > 1 ? "Certifications possibles" : "Certification possible");
+      answer.listHeading ??
+      (answer.certifications.length > 1 ? WORDING.certifications_heading_many : WORDING.certifications_heading_one);
     const headingId = `${entryId}-certs`;
     const heading = el("p", "answer__section", title);
     heading.id = headingId;
@@ -264,8 +258,8 @@ function renderAnswer(
   if (answer.moreRemaining > 0) {
     const n = answer.moreRemaining;
     buttons.push({
-      title: `Voir plus (${n} autre${n > 1 ? "s" : ""})`,
-      payload: MORE_TEXT,
+      title: n > 1 ? fill(WORDING.more_button_many, { count: n }) : WORDING.more_button_one,
+      payload: MORE_MESSAGE,
     });
   }
   buttons.push(...answer.buttons);
@@ -280,7 +274,7 @@ function renderAnswer(
 /** « Prochaine étape : … » and a link to each contact's official site. */
 function renderNextStep(step: NextStep): HTMLElement {
   const box = el("p", "answer__next");
-  box.append(el("strong", "answer__next-label", `${NEXT_STEP_TEXT}\u00a0: `));
+  box.append(el("strong", "answer__next-label", `${WORDING.next_step_heading}\u00a0: `));
   // A contact named in the sentence becomes its link there; the others follow it.
   let text = frenchSpaces(step.text);
   const after: HTMLAnchorElement[] = [];
@@ -311,7 +305,7 @@ function renderDetails(answer: ProaAnswer): HTMLDetailsElement | null {
   }
   if (answer.sources.length > 0) box.append(renderSources(answer.sources));
   if (box.childNodes.length === 0) return null;
-  box.prepend(el("summary", "answer__details-toggle", DETAILS_TEXT));
+  box.prepend(el("summary", "answer__details-toggle", WORDING.details_heading));
   return box;
 }
 
@@ -340,7 +334,7 @@ function renderFeedback(
   }
   box.append(question, group);
   if (given !== undefined) {
-    const thanks = el("p", "feedback__thanks", FEEDBACK_THANKS);
+    const thanks = el("p", "feedback__thanks", WORDING.feedback_thanks);
     thanks.setAttribute("role", "status");
     box.append(thanks);
   }
@@ -353,13 +347,13 @@ export function renderEntry(entry: Entry, handlers: RenderHandlers): HTMLElement
   box.dataset.entryId = entry.id;
   if (entry.from === "user") {
     box.classList.add("msg--user");
-    box.append(srOnly("Vous : "), renderText(entry.text));
+    box.append(srOnly(`${WORDING.speaker_user} `), renderText(entry.text));
     if (entry.unsent) {
       box.classList.add("msg--unsent");
-      const note = el("p", "msg__unsent", UNSENT_TEXT);
+      const note = el("p", "msg__unsent", WORDING.unsent);
       note.setAttribute("role", "status");
       if (handlers.onRetry) {
-        const retry = el("button", "msg__retry", RETRY_TEXT);
+        const retry = el("button", "msg__retry", WORDING.retry);
         retry.type = "button";
         retry.addEventListener("click", () => handlers.onRetry?.(entry.id));
         note.append(" ", retry);
@@ -369,7 +363,7 @@ export function renderEntry(entry: Entry, handlers: RenderHandlers): HTMLElement
     return box;
   }
   box.classList.add("msg--bot");
-  box.append(srOnly("Assistant : "));
+  box.append(srOnly(`${WORDING.speaker_assistant} `));
   switch (entry.kind) {
     case "text":
       if (entry.text.trim() !== "") box.append(renderText(entry.text));
@@ -389,7 +383,7 @@ export function renderEntry(entry: Entry, handlers: RenderHandlers): HTMLElement
       if (href) {
         const img = el("img", "msg__image");
         img.src = href;
-        img.alt = "Image envoyée par l'assistant";
+        img.alt = WORDING.image_alt;
         img.loading = "lazy";
         box.append(img);
       }
@@ -399,19 +393,13 @@ export function renderEntry(entry: Entry, handlers: RenderHandlers): HTMLElement
   return box;
 }
 
-/** Bubble shown at the top of every conversation (not sent by Rasa, not stored), with
- * the main topics as suggestions. */
+/** Bubble shown at the top of every conversation (not sent by Rasa, not stored): the
+ * assistant's greeting (domain.yml's utter_greet) and an example question, with the main
+ * topics as suggestions. */
 export function renderIntro(handlers?: RenderHandlers): HTMLElement {
   const box = el("div", "msg msg--bot msg--intro");
-  box.append(
-    srOnly("Assistant : "),
-    renderText(
-      // U+00A0 (no-break space) before ! ? : and inside « », as French typography wants.
-      "Bonjour\u00a0! Je réponds à vos questions sur la formation quand vous êtes intérimaire\u00a0: " +
-        "Pro-A, période de reconversion, certifications possibles selon votre métier.\n\n" +
-        "Par exemple\u00a0: «\u00a0Je suis cariste en CDI intérimaire, puis-je viser un BTS\u00a0?\u00a0»",
-    ),
-  );
+  // renderText makes the spaces before ! ? : and inside « » no-break, as French wants.
+  box.append(srOnly(`${WORDING.speaker_assistant} `), renderText(`${WORDING.greeting}\n\n${WORDING.greeting_example}`));
   if (handlers) box.append(renderChoices("intro", WELCOME_CHOICES, false, handlers));
   return box;
 }
