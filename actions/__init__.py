@@ -45,7 +45,7 @@ try:
 except KnowledgeError as error:
     # SystemExit is not caught by the SDK's package import, so the server stops here
     # with this message only.
-    print(f"Le serveur d'actions ne peut pas démarrer. {error}", file=sys.stderr)
+    print(f"The action server cannot start. {error}", file=sys.stderr)
     raise SystemExit(2) from None
 
 if Settings.from_env().warmup:

@@ -59,7 +59,9 @@ ANSWERS = Counter(
     ("topic", "outcome", "channel"),
     registry=REGISTRY,
 )
-FEEDBACK = Counter("proa_feedback", "« Cette réponse vous aide ? » clicks, by value.", ("value",), registry=REGISTRY)
+FEEDBACK = Counter(
+    "proa_feedback", "Clicks on the feedback question under an answer, by value.", ("value",), registry=REGISTRY
+)
 ACTION_SECONDS = Histogram(
     "proa_action_seconds",
     "Time of one action call (/webhook), in seconds.",

@@ -28,55 +28,55 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"date attendue au format AAAA-MM-JJ : {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD: {text!r}") from None
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="bot", description="Assistant Pro-A / période de reconversion (cœur, sans Rasa)."
+        prog="bot", description="The core of the Pro-A and période de reconversion assistant, without Rasa."
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    ask = commands.add_parser("ask", help="poser une question en français")
+    ask = commands.add_parser("ask", help="ask a question in French; prints the answer")
     ask.add_argument("question", nargs="+")
-    ask.add_argument("--idcc", type=int, default=None, help="branche (2378 par défaut)")
-    ask.add_argument("--today", type=_date, default=None, help="date du jour à utiliser (AAAA-MM-JJ)")
-    ask.add_argument("--json", action="store_true", help="affiche la réponse structurée")
+    ask.add_argument("--idcc", type=int, default=None, help="branch IDCC (2378 when not given)")
+    ask.add_argument("--today", type=_date, default=None, help="the day to answer for (YYYY-MM-DD)")
+    ask.add_argument("--json", action="store_true", help="print the structured answer (JSON payload)")
 
-    knowledge = commands.add_parser("knowledge", help="lister, vérifier et mettre à jour les connaissances")
+    knowledge = commands.add_parser("knowledge", help="list, check and refresh the knowledge files")
     sub = knowledge.add_subparsers(dest="knowledge_command", required=True)
-    sub.add_parser("validate", help="valider tous les fichiers contre leurs schémas")
-    sub.add_parser("branches", help="lister les branches et leurs accords")
-    annex = sub.add_parser("annex", help="lister la liste de certifications d'une branche")
+    sub.add_parser("validate", help="check every file against its schema, and the citations against the snapshots")
+    sub.add_parser("branches", help="list the branches and their agreements")
+    annex = sub.add_parser("annex", help="list the métiers of a branch's list and their certifications")
     annex.add_argument("--idcc", type=int, default=2378)
-    annex.add_argument("--metier", default=None, help="filtrer par métier (texte libre)")
-    rules = sub.add_parser("rules", help="lister les règles applicables à une date, avec leurs sources")
-    rules.add_argument("--idcc", type=int, default=None, help="branche (toutes par défaut)")
-    rules.add_argument("--date", type=_date, default=None, help="date (AAAA-MM-JJ), aujourd'hui par défaut")
+    annex.add_argument("--metier", default=None, help="only the métiers matching this text (as a person would type it)")
+    rules = sub.add_parser("rules", help="list the rules in force on a day, with their sources")
+    rules.add_argument("--idcc", type=int, default=None, help="branch IDCC (all when not given)")
+    rules.add_argument("--date", type=_date, default=None, help="the day (YYYY-MM-DD), today when not given")
     refresh = sub.add_parser(
-        "refresh", help="comparer avec les dernières versions de @socialgouv/kali-data et @socialgouv/legi-data"
+        "refresh", help="compare with the latest @socialgouv/kali-data and @socialgouv/legi-data releases"
     )
-    refresh.add_argument("--write", action="store_true", help="mettre à jour les snapshots (KALI et Code du travail)")
+    refresh.add_argument("--write", action="store_true", help="write the updated snapshots (KALI and the labour code)")
     refresh.add_argument(
         "--package",
         choices=("all", "kali", "legi", "proa"),
         default="all",
-        help="paquet à comparer (kali et legi par défaut) ; proa : vérifier le Code du travail de la Pro-A "
-        "(legi-data 2.263.0, version figée : reconstruit et comparé, jamais mis à jour)",
+        help="the package to compare (kali and legi when not given); proa: check the Pro-A labour code "
+        "(legi-data 2.263.0, a pinned release: rebuilt and compared, never updated)",
     )
+    refresh.add_argument("--from-dir", type=Path, default=None, help="an unpacked data/ folder of kali-data (offline)")
     refresh.add_argument(
-        "--from-dir", type=Path, default=None, help="dossier data/ de kali-data déjà décompressé (hors ligne)"
-    )
-    refresh.add_argument(
-        "--legi-from-dir", type=Path, default=None, help="dossier data/ de legi-data déjà décompressé (hors ligne)"
+        "--legi-from-dir", type=Path, default=None, help="an unpacked data/ folder of legi-data (offline)"
     )
     refresh.add_argument(
         "--cache",
         type=Path,
         default=npm_cache_dir(),
-        help=f"cache npm, hors du dépôt (par défaut {npm_cache_dir()})",
+        help=f"npm download cache, outside the repository (default {npm_cache_dir()})",
     )
-    refresh.add_argument("--knowledge", type=Path, default=None, help="dossier knowledge/ (celui du dépôt par défaut)")
+    refresh.add_argument(
+        "--knowledge", type=Path, default=None, help="the knowledge/ folder (the one in use when not given)"
+    )
     _review_parser(commands)
     return parser
 
@@ -86,22 +86,26 @@ def _review_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     from bot.review import FORMATS, GROUP_SIMILARITY, MIN_INTENT_CONFIDENCE, MIN_RULE_SCORE
 
     review = commands.add_parser(
-        "review", help="les questions qui ont échoué (repli, question en retour, refus, lecture peu sûre, « Non »)"
+        "review", help="the questions that failed (fallback, question back, refusal, unsure reading, a 'no')"
     )
-    review.add_argument("--since", default="7d", help="début : 7d, 12h, 2w ou AAAA-MM-JJ (7d par défaut)")
-    review.add_argument("--until", default=None, help="fin : même format (maintenant par défaut)")
+    review.add_argument("--since", default="7d", help="start: 7d, 12h, 2w or YYYY-MM-DD (7d when not given)")
+    review.add_argument("--until", default=None, help="end: same format (now when not given)")
     review.add_argument(
-        "--endpoints", type=Path, default=Path("endpoints.yml"), help="fichier endpoints de Rasa (tracker_store)"
+        "--endpoints", type=Path, default=Path("endpoints.yml"), help="Rasa's endpoints file (its tracker_store)"
     )
-    review.add_argument("--db-url", default=None, help="URL SQLAlchemy ou fichier SQLite (remplace --endpoints)")
+    review.add_argument("--db-url", default=None, help="SQLAlchemy URL or SQLite file (instead of --endpoints)")
     review.add_argument("--format", choices=sorted(FORMATS), default="table")
     review.add_argument(
-        "--outcome", action="append", choices=REVIEW_OUTCOMES, default=[], help="ne garder que ces issues (répétable)"
+        "--outcome", action="append", choices=REVIEW_OUTCOMES, default=[], help="keep only these outcomes (repeatable)"
     )
-    review.add_argument("--channel", default=None, help="ne garder qu'un canal (rest, socketio, slack, botframework)")
-    review.add_argument("--similarity", type=float, default=GROUP_SIMILARITY, help="seuil de regroupement (0–100)")
-    review.add_argument("--min-intent", type=float, default=MIN_INTENT_CONFIDENCE, help="confiance NLU minimale")
-    review.add_argument("--min-score", type=float, default=MIN_RULE_SCORE, help="score minimal de la meilleure règle")
+    review.add_argument("--channel", default=None, help="keep only one channel (rest, socketio, slack, botframework)")
+    review.add_argument("--similarity", type=float, default=GROUP_SIMILARITY, help="grouping threshold (0–100)")
+    review.add_argument(
+        "--min-intent", type=float, default=MIN_INTENT_CONFIDENCE, help="lowest NLU confidence taken as sure"
+    )
+    review.add_argument(
+        "--min-score", type=float, default=MIN_RULE_SCORE, help="lowest score of the best rule taken as sure"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,42 +192,42 @@ def _knowledge(args: argparse.Namespace) -> int:
             kb.cited(), kali.read_snapshot(knowledge_dir() / kali.SNAPSHOT_RELATIVE_PATH)
         )
         problems = (
-            [f"Code du travail : {p}" for p in report.problems]
-            + [f"Code du travail (Pro-A) : {p}" for p in proa_report.problems]
-            + [f"KALI : {p}" for p in kali_problems]
+            [f"Labour code: {p}" for p in report.problems]
+            + [f"Labour code (Pro-A): {p}" for p in proa_report.problems]
+            + [f"KALI: {p}" for p in kali_problems]
         )
         if problems:
             for problem in problems:
-                print(f"ERREUR citation {problem}", file=sys.stderr)
+                print(f"CITATION ERROR {problem}", file=sys.stderr)
             return 2
         counts = ", ".join(
-            f"IDCC {b.idcc}: {len(b.rules)} règles, {len(b.metiers)} métiers, {len(b.certifications)} certifications"
+            f"IDCC {b.idcc}: {len(b.rules)} rules, {len(b.metiers)} jobs, {len(b.certifications)} certifications"
             for b in kb.branches.values()
         )
-        print(f"OK : {knowledge_dir()} ({len(kb.sources)} sources, {len(kb.law_rules)} règles légales ; {counts})")
-        past = f", {report.past_versions} liens vers une version passée" if report.past_versions else ""
+        print(f"OK: {knowledge_dir()} ({len(kb.sources)} sources, {len(kb.law_rules)} law rules; {counts})")
+        past = f", {report.past_versions} links to a past version" if report.past_versions else ""
         print(
-            f"Code du travail : {report.verbatim} citations vérifiées mot pour mot dans knowledge/law/legi_snapshot.json{past} ; "
-            f"Pro-A : {proa_report.verbatim} citations vérifiées mot pour mot dans knowledge/law/legi_proa_snapshot.json "
-            f"(@socialgouv/legi-data {legi_proa.PROA_VERSION}, versions en vigueur jusqu'au 31 décembre 2025) ; "
-            f"accords (KALI) : {kali_checked} citations vérifiées dans knowledge/idcc1404/kali_snapshot.json"
+            f"Labour code: {report.verbatim} citations checked word for word in knowledge/law/legi_snapshot.json{past}; "
+            f"Pro-A: {proa_report.verbatim} citations checked word for word in knowledge/law/legi_proa_snapshot.json "
+            f"(@socialgouv/legi-data {legi_proa.PROA_VERSION}, the versions in force until 31 December 2025); "
+            f"agreements (KALI): {kali_checked} citations checked in knowledge/idcc1404/kali_snapshot.json"
         )
         return 0
     if command == "branches":
         for branch in kb.branches.values():
             agreement = branch.agreement
             print(
-                f"IDCC {branch.idcc} – {branch.name} : {agreement.title} (signé le {agreement.signed_on}, en vigueur le {agreement.in_force_from}, {agreement.opco})"
+                f"IDCC {branch.idcc} – {branch.name}: {agreement.title} (signed {agreement.signed_on}, in force {agreement.in_force_from}, {agreement.opco})"
             )
             for amendment in agreement.amendments:
-                print(f"    avenant : {amendment.title} ({amendment.signed_on}, {amendment.status})")
+                print(f"    amendment: {amendment.title} ({amendment.signed_on}, {amendment.status})")
         return 0
     if command == "annex":
         return _annex(kb, args)
     if command == "rules":
         day = args.date or date.today()
         branches = [kb.branch(args.idcc)] if args.idcc else list(kb.branches.values())
-        groups = [(f"IDCC {b.idcc} – {b.name}", b.rules) for b in branches] + [("Loi", kb.law_rules)]
+        groups = [(f"IDCC {b.idcc} – {b.name}", b.rules) for b in branches] + [("Law", kb.law_rules)]
         for title, rules in groups:
             print(f"== {title}")
             for rule in rules:
@@ -242,7 +246,7 @@ def _refresh(args: argparse.Namespace) -> int:
         from tools.knowledge_sync.cli import refresh
     except ModuleNotFoundError as error:  # an install without the sync extra (pooch)
         print(
-            f"Erreur : {error.name} manque ; installez les outils de synchronisation : pip install -e '.[sync]'",
+            f"Error: {error.name} is missing; install the sync tools: pip install -e '.[sync]'",
             file=sys.stderr,
         )
         return 2
@@ -264,14 +268,14 @@ def _annex(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         from bot.matching import MetierMatcher
 
         result = MetierMatcher(branch).match(args.metier)
-        print(f"« {args.metier} » : {result.status}")
+        print(f"{args.metier!r}: {result.status}")
         metiers = tuple(c.metier for c in result.candidates)
     for metier in metiers:
         print(f"{metier.label}  [{metier.context}]  ({metier.id})")
         for certification in metier.certifications:
-            print(f"    - {certification.title} — {certification.rncp or 'sans code RNCP'} ({certification.level})")
+            print(f"    - {certification.title} — {certification.rncp or 'no RNCP code'} ({certification.level})")
     if not metiers:
-        print("Aucun métier.")
+        print("No métier found.")
     return 0
 
 

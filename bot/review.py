@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from bot import wording
 from bot.outcomes import REVIEW_OUTCOMES
 from bot.review_groups import GROUP_SIMILARITY, MESSAGES, TO_REVIEW, Group, Review, anonymise, group_turns
 from bot.review_output import COLUMNS, FORMATS, as_csv, as_table, as_yaml
@@ -78,7 +79,7 @@ def parse_moment(text: str, now: datetime) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ReviewError(f"période attendue comme 7d, 12h, 2w ou AAAA-MM-JJ : {text!r}") from None
+        raise ReviewError(wording.text("review", "errors.bad_moment", text=repr(text))) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 

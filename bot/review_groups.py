@@ -16,6 +16,7 @@ from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
+from bot import wording
 from bot.outcomes import REVIEW_OUTCOMES
 from bot.review_turns import Turn
 
@@ -31,8 +32,8 @@ _SPACES = re.compile(r"\s+")
 
 def anonymise(text: str) -> str:
     """The message with e-mail addresses, phone numbers and digits masked."""
-    text = _EMAIL.sub("[e-mail]", text)
-    text = _PHONE.sub("[téléphone]", text)
+    text = _EMAIL.sub(wording.text("review", "masks.email"), text)
+    text = _PHONE.sub(wording.text("review", "masks.phone"), text)
     text = _DIGIT.sub("#", text)
     return _SPACES.sub(" ", text).strip()
 

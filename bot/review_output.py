@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from bot import wording
 from bot.review_groups import Group, Review
 
 
@@ -56,12 +57,22 @@ COLUMNS = (
 )
 
 
-def _header(result: Review) -> str:
-    return (
-        f"{result.messages} message(s) à revoir sur {result.turns}, en {len(result.groups)} groupe(s), "
-        f"du {result.since:%Y-%m-%d %H:%M} au {result.until:%Y-%m-%d %H:%M} (UTC) ; "
-        "anonymisés : # = chiffre"
+def summary(result: Review) -> str:
+    """How many messages to review, in how many groups, over which period (the page's
+    and the terminal's first line)."""
+    return wording.text(
+        "review",
+        "summary",
+        messages=result.messages,
+        turns=result.turns,
+        groups=len(result.groups),
+        since=f"{result.since:%Y-%m-%d %H:%M}",
+        until=f"{result.until:%Y-%m-%d %H:%M}",
     )
+
+
+def _header(result: Review) -> str:
+    return f"{summary(result)} ; {wording.text('review', 'anonymised_terminal')}"
 
 
 def as_table(result: Review, width: int = 60) -> str:
@@ -109,11 +120,7 @@ def as_yaml(result: Review) -> str:
         entry["asks"] = list(group.variants)
         entry["examples"] = "".join(f"- {v}\n" for v in group.variants)
         entries.append(entry)
-    head = (
-        f"# {_header(result)}\n"
-        "# Relisez, puis collez « asks » sous la règle qui répond (knowledge/…/agreement.yml)\n"
-        "# ou « examples » sous l'intent dans data/nlu ; réentraînez (scripts/train.sh).\n"
-    )
+    head = "".join(f"# {line}\n" for line in [_header(result), *wording.entry("review", "yaml_instructions")])
     body = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=1000) if entries else "[]\n"
     return head + body
 

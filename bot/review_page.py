@@ -6,7 +6,8 @@ script: the page needs none, and its Content-Security-Policy allows none. Everyt
 that comes from the store (messages, comments, rules, readings) is escaped
 (:func:`html.escape`) and was anonymised by :mod:`bot.review` first.
 
-French for everything the page shows; plain Python (no Rasa, no web framework).
+French for everything the page shows, from the catalogue (``knowledge/wording/review.yml``:
+the HTML is here, its words there); plain Python (no Rasa, no web framework).
 """
 
 from __future__ import annotations
@@ -17,26 +18,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from bot import wording
 from bot.outcomes import REVIEW_OUTCOMES
 from bot.review import MESSAGES, TO_REVIEW, Review, ReviewError, parse_moment
+from bot.review_output import summary
 
 #: The outcomes, as the page names them.
-OUTCOME_LABELS = {
-    "fallback": "Non compris",
-    "refused": "Métier hors liste",
-    "asked_back": "Question en retour",
-    "feedback_no": "Avis « Non »",
-    "low_confidence": "Lecture peu sûre",
-    "no": "Réponse « Non »",
-}
+OUTCOME_LABELS: Mapping[str, str] = wording.entry("review", "outcomes")
 #: Rasa's channel names, as the page names them.
-CHANNEL_LABELS = {
-    "rest": "REST",
-    "socketio": "Page web",
-    "slack": "Slack",
-    "botframework": "Teams",
-}
-PERIODS = (("24h", "24 heures"), ("7d", "7 jours"), ("30d", "30 jours"), ("90d", "90 jours"))
+CHANNEL_LABELS: Mapping[str, str] = wording.entry("review", "channels")
+#: The periods of the filter: (value sent, label).
+PERIODS = tuple(wording.entry("review", "periods").items())
 DEFAULT_SINCE = "7d"
 _PERIOD = re.compile(r"^\s*(\d{1,4}\s*[hdwjHDWJ]|\d{4}-\d{2}-\d{2}(?:[T ][\d:]{2,8})?)\s*$")
 
@@ -83,7 +75,7 @@ class Filters:
         until = parse_moment(self.until, now) if self.until else now
         since = parse_moment(self.since or DEFAULT_SINCE, until if self.until else now)
         if since >= until:
-            raise ReviewError("le début de la période doit précéder sa fin")
+            raise ReviewError(_text("errors.period_reversed"))
         return since, until
 
 
@@ -97,9 +89,9 @@ def parse_filters(query: Mapping[str, Sequence[str]]) -> Filters:
         return str(values[0]).strip()[:40]
 
     since, until = one("since") or DEFAULT_SINCE, one("until")
-    for name, value in (("début", since), ("fin", until)):
+    for key, value in (("bad_since", since), ("bad_until", until)):
         if value and not _PERIOD.match(value):
-            errors.append(f"Période ({name}) non comprise : écrivez 7d, 12h, 2w ou AAAA-MM-JJ.")
+            errors.append(_text(f"errors.{key}"))
     if since and not _PERIOD.match(since):
         since = DEFAULT_SINCE
     if until and not _PERIOD.match(until):
@@ -107,13 +99,31 @@ def parse_filters(query: Mapping[str, Sequence[str]]) -> Filters:
     outcomes = tuple(o for o in REVIEW_OUTCOMES if o in set(query.get("outcome") or ()))
     channel = one("channel")
     if channel and channel not in CHANNEL_LABELS:
-        errors.append("Canal inconnu : tous les canaux sont affichés.")
+        errors.append(_text("errors.unknown_channel"))
         channel = ""
     return Filters(since, until, outcomes, channel, errors)
 
 
+def _text(key: str) -> str:
+    """A sentence of the catalogue's ``review`` section, as it is (not for HTML)."""
+    return wording.text("review", key)
+
+
+def error_text(key: str, **fields: object) -> str:
+    """An error the page shows (``review``: ``errors.<key>``), for :func:`login_page` and
+    :func:`review_page` (which escape it)."""
+    return wording.text("review", f"errors.{key}", **fields)
+
+
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
+
+
+def _say(key: str, **markup: str) -> str:
+    """The page's words ``page.<key>`` as HTML text: escaped, then their fields filled with
+    ``markup`` (HTML already, escaped by the caller where it holds data)."""
+    words = html.escape(wording.text("review", f"page.{key}"), quote=False)
+    return words.format(**markup) if markup else words
 
 
 def _document(title: str, body: str) -> str:
@@ -132,15 +142,14 @@ def login_page(error: str | None = None) -> str:
     """The login form: it posts the token, the server answers with a session cookie."""
     message = f'<p class="error" role="alert">{_e(error)}</p>' if error else ""
     return _document(
-        "Connexion — revue des questions",
-        '<main class="login"><h1>Revue des questions</h1>'
-        "<p>Cette page est réservée à l'équipe qui tient la FAQ. "
-        "Saisissez le jeton d'accès (<code>PROA_AUTH_TOKEN</code>).</p>"
+        _text("page.login_title"),
+        f'<main class="login"><h1>{_say("title")}</h1>'
+        f"<p>{_say('login_intro', variable='<code>PROA_AUTH_TOKEN</code>')}</p>"
         f"{message}"
         '<form method="post" action="/revue/connexion">'
-        '<p><label for="token">Jeton d\'accès</label> '
+        f'<p><label for="token">{_say("token_label")}</label> '
         '<input id="token" name="token" type="password" autocomplete="current-password" required></p>'
-        '<p><button type="submit">Se connecter</button></p></form></main>',
+        f'<p><button type="submit">{_say("log_in")}</button></p></form></main>',
     )
 
 
@@ -150,39 +159,41 @@ def _filters_form(filters: Filters, can_log_out: bool) -> str:
         for value, label in PERIODS
     )
     if filters.since not in dict(PERIODS):
-        periods += f'<option value="{_e(filters.since)}" selected>depuis {_e(filters.since)}</option>'
+        periods += (
+            f'<option value="{_e(filters.since)}" selected>{_say("since_option", since=_e(filters.since))}</option>'
+        )
     outcomes = "".join(
         f'<label><input type="checkbox" name="outcome" value="{_e(o)}"'
         f"{' checked' if o in filters.outcomes else ''}> {_e(OUTCOME_LABELS[o])}</label> "
         for o in REVIEW_OUTCOMES
     )
-    channels = '<option value="">Tous</option>' + "".join(
+    channels = f'<option value="">{_say("all_channels")}</option>' + "".join(
         f'<option value="{_e(name)}"{" selected" if name == filters.channel else ""}>{_e(label)}</option>'
         for name, label in CHANNEL_LABELS.items()
     )
     logout = (
         '<form method="post" action="/revue/deconnexion"><button class="secondary" type="submit">'
-        "Se déconnecter</button></form>"
+        f"{_say('log_out')}</button></form>"
         if can_log_out
         else ""
     )
     return (
-        f"<header><h1>Revue des questions</h1>{logout}</header>"
-        '<main><form class="filters" method="get" action="/revue" aria-label="Filtres">'
-        f'<label>Période <select name="since">{periods}</select></label>'
-        f'<label>Jusqu\'au <input type="text" name="until" value="{_e(filters.until)}" '
-        'placeholder="maintenant" size="12"></label>'
-        f'<label>Canal <select name="channel">{channels}</select></label>'
-        f"<fieldset><legend>Issues (toutes si aucune)</legend>{outcomes}</fieldset>"
-        '<button type="submit">Afficher</button></form>'
+        f"<header><h1>{_say('title')}</h1>{logout}</header>"
+        f'<main><form class="filters" method="get" action="/revue" aria-label="{_e(_text("page.filters"))}">'
+        f'<label>{_say("period")} <select name="since">{periods}</select></label>'
+        f'<label>{_say("until")} <input type="text" name="until" value="{_e(filters.until)}" '
+        f'placeholder="{_e(_text("page.until_placeholder"))}" size="12"></label>'
+        f'<label>{_say("channel")} <select name="channel">{channels}</select></label>'
+        f"<fieldset><legend>{_say('outcomes')}</legend>{outcomes}</fieldset>"
+        f'<button type="submit">{_say("show")}</button></form>'
     )
 
 
 def _day_table(result: Review) -> str:
     outcomes = [o for o in REVIEW_OUTCOMES if any(day[o] for day in result.per_day.values())]
     head = (
-        '<th scope="col">Jour (UTC)</th><th scope="col" class="num">Messages</th>'
-        '<th scope="col" class="num">À revoir</th>'
+        f'<th scope="col">{_say("day_columns.day")}</th><th scope="col" class="num">{_say("day_columns.messages")}</th>'
+        f'<th scope="col" class="num">{_say("day_columns.to_review")}</th>'
         + "".join(f'<th scope="col" class="num">{_e(OUTCOME_LABELS[o])}</th>' for o in outcomes)
     )
     rows = "".join(
@@ -193,7 +204,7 @@ def _day_table(result: Review) -> str:
         for day, counts in result.per_day.items()
     )
     if not rows:
-        return '<p class="muted">Aucun message sur la période.</p>'
+        return f'<p class="muted">{_say("no_message")}</p>'
     return f'<div class="scroll"><table id="per-day"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
 
 
@@ -210,19 +221,11 @@ def _counted(counter: Mapping[str, int], labels: Mapping[str, str] | None = None
 
 def _groups_table(result: Review) -> str:
     if not result.groups:
-        return '<p class="muted">Aucune question à revoir sur la période.</p>'
+        return f'<p class="muted">{_say("no_question")}</p>'
+    numeric = ' class="num"'
     head = "".join(
-        f'<th scope="col"{cls}>{_e(name)}</th>'
-        for name, cls in (
-            ("Nombre", ' class="num"'),
-            ("Dernière fois (UTC)", ""),
-            ("Issues", ""),
-            ("Message (anonymisé)", ""),
-            ("Autres formulations", ""),
-            ("Lecture, règles", ""),
-            ("Canaux", ""),
-            ("Commentaires", ""),
-        )
+        f'<th scope="col"{numeric if key == "count" else ""}>{_e(name)}</th>'
+        for key, name in wording.entry("review", "page.group_columns").items()
     )
     rows = []
     for group in result.groups:
@@ -249,10 +252,8 @@ def review_page(result: Review | None, filters: Filters, error: str | None = Non
     body += "".join(f'<p class="error" role="alert">{_e(message)}</p>' for message in errors)
     if result is not None:
         body += (
-            f'<p id="summary">{result.messages} message(s) à revoir sur {result.turns}, '
-            f"en {len(result.groups)} groupe(s), du {result.since:%Y-%m-%d %H:%M} "
-            f"au {result.until:%Y-%m-%d %H:%M} (UTC). Anonymisés : # remplace un chiffre.</p>"
-            "<h2>Par jour</h2>" + _day_table(result) + "<h2>Questions à revoir</h2>" + _groups_table(result)
+            f'<p id="summary">{_e(summary(result))}. {_e(_text("anonymised_page"))}</p>'
+            f"<h2>{_say('per_day')}</h2>" + _day_table(result) + f"<h2>{_say('to_review')}</h2>" + _groups_table(result)
         )
     body += "</main>"
-    return _document("Revue des questions", body)
+    return _document(_text("page.title"), body)

@@ -24,17 +24,19 @@ SQL_STORE_TYPES = {"sql", "sqltrackerstore", "stores.sql_tracker_store.checkedsq
 
 
 class ReviewError(Exception):
-    """Bad arguments or a store that cannot be read (the message says which)."""
+    """Bad arguments or a store that cannot be read (the message says which): what the
+    operator typed is worded by the catalogue (``review``: ``errors``), a store or an
+    endpoints file that cannot be read is said in English (a matter of set-up)."""
 
 
 def url_from_endpoints(path: Path) -> Any:
     """The SQLAlchemy URL of the ``tracker_store`` of a Rasa endpoints file (as Rasa builds it)."""
     if not path.is_file():
-        raise ReviewError(f"fichier introuvable : {path}")
+        raise ReviewError(f"file not found: {path}")
     config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     store = expand_env(config.get("tracker_store") or {}, ReviewError)
     if str(store.get("type", "")).lower() not in SQL_STORE_TYPES:
-        raise ReviewError(f"{path} : le tracker_store n'est pas une base SQL")
+        raise ReviewError(f"{path}: the tracker_store is not an SQL database")
     return store_url(store, path.resolve().parent)
 
 
@@ -57,7 +59,7 @@ def read_events(url: Any, since: float, until: float) -> Iterator[StoredEvent]:
     url = sa.engine.make_url(url)
     database = url.database or ""
     if url.drivername.startswith("sqlite") and database not in ("", ":memory:") and not Path(database).is_file():
-        raise ReviewError(f"base introuvable : {database}")
+        raise ReviewError(f"database not found: {database}")
     engine = sa.create_engine(url)
     events = sa.table(
         "events",
@@ -92,6 +94,6 @@ def read_events(url: Any, since: float, until: float) -> Iterator[StoredEvent]:
                     row.sender_id, row.type_name, float(row.timestamp or 0.0), row.intent_name, row.action_name, data
                 )
     except sa.exc.SQLAlchemyError as error:
-        raise ReviewError(f"lecture du tracker store impossible : {type(error).__name__}") from None
+        raise ReviewError(f"the tracker store cannot be read: {type(error).__name__}") from None
     finally:
         engine.dispose()

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import wording
 from bot.feedback import ANSWER_ID_ENTITY, CLICK, COMMENT, FEEDBACK_INTENT, FEEDBACK_METADATA, HELPFUL_ENTITY, NO
 from bot.outcomes import (
     ANSWER_METADATA,
@@ -71,7 +72,7 @@ def _reading_label(reading: Mapping[str, Any] | None) -> str:
         return ""
     words = [f"{key}={reading[key]}" for key in ("regime", "scheme") if reading.get(key)]
     if reading.get("past"):
-        words.append("passé")
+        words.append(wording.text("review", "reading_past"))
     words += [
         f"{key}={reading[key]}" for key in ("as_of", "avenant_concluded_on", "training_starts_on") if reading.get(key)
     ]

@@ -23,7 +23,7 @@ def expand_env(value: Any, error: type[Exception]) -> Any:
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in os.environ:
-                raise error(f"variable d'environnement non définie : {name}")
+                raise error(f"environment variable not set: {name}")
             return os.environ[name]
 
         return _ENV_VAR.sub(replace, value)

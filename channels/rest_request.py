@@ -7,7 +7,7 @@ application/json``, at most ``PROA_MAX_BODY_BYTES``, nested at most
 string ``message`` and an optional object ``metadata`` of at most
 ``PROA_MAX_METADATA_BYTES``. Anything else is a :class:`RequestError`, answered with an
 HTTP 4xx and a French JSON error ``{"error": "<code>", "message": "<French text>"}``
-(:func:`error_response`). Kept apart from the channel class (:mod:`channels.guarded`):
+(:func:`error_response`; the texts in ``knowledge/wording/channels.yml``). Kept apart from the channel class (:mod:`channels.guarded`):
 these are plain checks on bytes, tested without a server.
 """
 
@@ -18,6 +18,7 @@ from typing import Any
 from sanic import response
 from sanic.response import HTTPResponse
 
+from bot import wording
 from bot.settings import Settings
 from channels.input_checks import MAX_METADATA_BYTES, MAX_SENDER_CHARS, loads_limited, metadata_problem, valid_sender
 
@@ -35,6 +36,11 @@ class RequestError(Exception):
         self.message = message
 
 
+def request_error(status: int, code: str, **fields: Any) -> RequestError:
+    """The refusal ``code``, worded by the catalogue (``channels``: ``request_errors``)."""
+    return RequestError(status, code, wording.text("channels", f"request_errors.{code}", **fields))
+
+
 def error_response(status: int, code: str, message: str) -> HTTPResponse:
     """The JSON answer of a refused request."""
     return response.json({"error": code, "message": message}, status=status)
@@ -48,39 +54,27 @@ def parse_rest_body(content_type: str | None, body: bytes, max_body_bytes: int |
     """
     media_type = (content_type or "").split(";")[0].strip().lower()
     if media_type != "application/json":
-        raise RequestError(
-            415,
-            "unsupported_media_type",
-            "La requête doit être envoyée en JSON (en-tête « Content-Type: application/json »).",
-        )
+        raise request_error(415, "unsupported_media_type")
     if len(body) > (MAX_BODY_BYTES if max_body_bytes is None else max_body_bytes):
-        raise RequestError(413, "payload_too_large", "La requête est trop volumineuse.")
+        raise request_error(413, "payload_too_large")
     try:
         data = loads_limited(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise RequestError(400, "invalid_json", "Le corps de la requête n'est pas un JSON valide.") from None
+        raise request_error(400, "invalid_json") from None
     if not isinstance(data, dict):
-        raise RequestError(
-            400,
-            "invalid_body",
-            "Le corps de la requête doit être un objet JSON avec les champs « sender » et « message ».",
-        )
+        raise request_error(400, "invalid_body")
     sender = data.get("sender")
     if not valid_sender(sender):
-        raise RequestError(
-            400,
-            "invalid_sender",
-            f"Le champ « sender » doit être une chaîne de 1 à {MAX_SENDER_CHARS} caractères.",
-        )
+        raise request_error(400, "invalid_sender", max_chars=MAX_SENDER_CHARS)
     message = data.get("message")
     if not isinstance(message, str):
-        raise RequestError(400, "invalid_message", "Le champ « message » doit être une chaîne de caractères.")
+        raise request_error(400, "invalid_message")
     metadata = data.get("metadata")
     problem = metadata_problem(metadata)
     if problem == "size":
-        raise RequestError(413, "metadata_too_large", f"Le champ « metadata » dépasse {MAX_METADATA_BYTES} octets.")
+        raise request_error(413, "metadata_too_large", max_bytes=MAX_METADATA_BYTES)
     if problem:
-        raise RequestError(400, "invalid_metadata", "Le champ « metadata » doit être un objet JSON simple.")
+        raise request_error(400, "invalid_metadata")
     # ``input_channel`` is not taken from the client (a caller could claim "slack"):
     # the channel sets it. The field is accepted and ignored for compatibility.
     return {"sender": sender.strip(), "message": message, "metadata": metadata}

@@ -38,12 +38,13 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from bot import wording
 from channels.input_checks import loads_limited, metadata_problem
 from channels.session_ids import SessionSigner, load_secret
 
 logger = logging.getLogger(__name__)
 
-INVALID_TEXT = "Votre message n'a pas pu être lu. Rechargez la page puis posez à nouveau votre question."
+INVALID_TEXT = wording.text("channels", "socketio_unreadable")
 
 
 class PersistentSocketIOInput(SocketIOInput):

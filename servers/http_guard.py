@@ -67,6 +67,7 @@ from sanic.http import Http, Stage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import wording
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -153,10 +154,15 @@ def raw_error(status: int, code: str, message: str) -> bytes:
     ).encode("ascii") + body
 
 
-BAD_REQUEST = raw_error(400, "bad_request", "Requête HTTP mal formée (en-têtes Content-Length / Transfer-Encoding).")
-BAD_HEADERS = raw_error(400, "bad_request", "Requête HTTP mal formée (en-têtes).")
-UNSUPPORTED_ENCODING = raw_error(415, "unsupported_encoding", "Corps de requête compressé non accepté.")
-TOO_LARGE = raw_error(413, "payload_too_large", "La requête est trop volumineuse.")
+def worded_error(status: int, code: str, wording_key: str) -> bytes:
+    """:func:`raw_error` with the catalogue's sentence (``channels``: ``request_errors``)."""
+    return raw_error(status, code, wording.text("channels", f"request_errors.{wording_key}"))
+
+
+BAD_REQUEST = worded_error(400, "bad_request", "bad_framing")
+BAD_HEADERS = worded_error(400, "bad_request", "bad_headers")
+UNSUPPORTED_ENCODING = worded_error(415, "unsupported_encoding", "unsupported_encoding")
+TOO_LARGE = worded_error(413, "payload_too_large", "payload_too_large")
 
 
 class GuardedHttp(Http):
@@ -189,7 +195,7 @@ class GuardedHttp(Http):
             # A header line Sanic could not split (no colon), an unknown Expect, a header
             # block too large: answered here with its status (rasa-sdk made it a 500).
             status = int(getattr(error, "status_code", 400) or 400)
-            await self._refuse(raw_error(status, "bad_request", "Requête HTTP mal formée (en-têtes)."))
+            await self._refuse(worded_error(status, "bad_request", "bad_headers"))
         request = self.request
         headers = request.headers
         if header_problem(bytes(getattr(request, "head", b""))):

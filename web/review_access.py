@@ -108,7 +108,7 @@ def review_access(
         return None
     if len(token) < REVIEW_MIN_TOKEN_CHARS:
         print(
-            f"serve.py: page de revue désactivée : PROA_AUTH_TOKEN a moins de {REVIEW_MIN_TOKEN_CHARS} caractères",
+            f"serve.py: review page off: PROA_AUTH_TOKEN has fewer than {REVIEW_MIN_TOKEN_CHARS} characters",
             file=sys.stderr,
         )
         return None
@@ -118,5 +118,5 @@ def review_access(
     try:
         url = db_url or url_from_endpoints(endpoints or Path("endpoints.yml"))
     except ReviewError as error:
-        raise ValueError(f"page de revue : {error}") from None
+        raise ValueError(f"review page: {error}") from None
     return ReviewAccess(token=token, store_url=url, networks=_review_networks(allow))

@@ -97,10 +97,11 @@ class ReviewPageHandler(SimpleHTTPRequestHandler):
         return f"{REVIEW_COOKIE}={value}; Path={REVIEW_PATH}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
 
     def _review_login(self, status: HTTPStatus, error: str | None = None) -> None:
-        from bot.review_page import login_page
+        """The login form; ``error``: the key of the error it shows (``review``: ``errors``)."""
+        from bot.review_page import error_text, login_page
 
         extra = {"WWW-Authenticate": 'Bearer realm="revue"'} if status == HTTPStatus.UNAUTHORIZED else {}
-        self._review_send(status, login_page(error), extra=extra)
+        self._review_send(status, login_page(error_text(error) if error else None), extra=extra)
 
     def _review_get(self) -> None:
         access = self._review_open()
@@ -115,13 +116,13 @@ class ReviewPageHandler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.NOT_FOUND, "Not found")
         elif not self._review_signed_in(access):
             wrong = bool(self.headers.get("Authorization"))
-            self._review_login(HTTPStatus.UNAUTHORIZED, "Jeton d'accès refusé." if wrong else None)
+            self._review_login(HTTPStatus.UNAUTHORIZED, "token_refused" if wrong else None)
         else:
             self._review_page(access)
 
     def _review_page(self, access: ReviewAccess) -> None:
         from bot.review import ReviewError, review
-        from bot.review_page import parse_filters, review_page
+        from bot.review_page import error_text, parse_filters, review_page
 
         filters = parse_filters(parse_qs(urlsplit(self.path).query, max_num_fields=50))
         signed_by_cookie = not self.headers.get("Authorization")
@@ -136,7 +137,7 @@ class ReviewPageHandler(SimpleHTTPRequestHandler):
             self.log_message("review: %s", type(error).__name__)
             self._review_send(
                 HTTPStatus.SERVICE_UNAVAILABLE,
-                review_page(None, filters, f"Les conversations ne peuvent pas être lues : {error}", signed_by_cookie),
+                review_page(None, filters, error_text("store_unreadable", error=error), signed_by_cookie),
             )
             return
         self._review_send(HTTPStatus.OK, review_page(result, filters, None, signed_by_cookie))
@@ -162,11 +163,11 @@ class ReviewPageHandler(SimpleHTTPRequestHandler):
         except ValueError:
             length = -1
         if media_type != "application/x-www-form-urlencoded" or not 0 <= length <= REVIEW_MAX_FORM_BYTES:
-            self._review_login(HTTPStatus.BAD_REQUEST, "Formulaire de connexion invalide.")
+            self._review_login(HTTPStatus.BAD_REQUEST, "login_form_invalid")
             return
         form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"), max_num_fields=5)
         if not access.token_matches((form.get("token") or [""])[0]):
-            self._review_login(HTTPStatus.UNAUTHORIZED, "Jeton d'accès incorrect.")
+            self._review_login(HTTPStatus.UNAUTHORIZED, "token_wrong")
             return
         self.send_response(HTTPStatus.SEE_OTHER)
         self.send_header("Location", REVIEW_PATH)

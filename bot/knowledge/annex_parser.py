@@ -306,10 +306,10 @@ def build_csv_text(seed_path: Path, corrections_path: Path) -> str:
 
 
 def summarize(rows: Sequence[AnnexCsvRow]) -> str:
-    """One-line summary: rows, distinct codes, métiers, corrected rows."""
+    """One-line summary: rows, distinct codes, jobs (métier ids), corrected rows."""
     return (
         f"{len(rows)} rows, {len({r.rncp for r in rows})} distinct RNCP codes, "
-        f"{len({r.metier_id for r in rows})} métiers, "
+        f"{len({r.metier_id for r in rows})} jobs, "
         f"{sum(1 for r in rows if r.correction)} corrected rows"
     )
 

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot import wording
 from bot.knowledge.errors import KnowledgeError
 from bot.knowledge.files import read_csv, read_yaml, to_date, validate
 from bot.knowledge.metier_models import AnnexRow, Certification, ListingStatus, Metier, MetierAEnjeux
@@ -22,7 +23,7 @@ from bot.knowledge.source_models import Agreement, Amendment, AmendmentStatus, S
 
 def _agreement(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], path: Path) -> Agreement:
     if raw["id"] not in sources:
-        raise KnowledgeError(path, f"document inconnu dans sources.yml : {raw['id']}", "agreement.id")
+        raise KnowledgeError(path, f"document not in sources.yml: {raw['id']}", "agreement.id")
     return Agreement(
         id=raw["id"],
         idcc=raw["idcc"],
@@ -54,7 +55,7 @@ def load_annex(path: Path, root: Path, source: SourceRef) -> tuple[AnnexRow, ...
     for index, raw in enumerate(read_csv(path), start=2):  # line 1 is the header
         validate(raw, "annex_row.schema.json", path, root, prefix=f"ligne {index}: ")
         if raw["row_id"] in seen:
-            raise KnowledgeError(path, f"row_id en double : {raw['row_id']}", f"ligne {index}: row_id")
+            raise KnowledgeError(path, f"duplicate row_id: {raw['row_id']}", f"row {index}: row_id")
         seen.add(raw["row_id"])
         certification = Certification(
             title=raw["certification"],
@@ -120,11 +121,11 @@ def load_listed_certifications(
     for index, raw in enumerate(raw_items):
         field = f"certifications.{index}"
         if raw["id"] in result:
-            raise KnowledgeError(path, f"identifiant en double : {raw['id']}", f"{field}.id")
+            raise KnowledgeError(path, f"duplicate id: {raw['id']}", f"{field}.id")
         result[raw["id"]] = Certification(
             title=raw["title"],
             rncp=raw.get("rncp"),
-            level=raw.get("level") or "niveau non précisé",
+            level=raw.get("level") or wording.text("certifications", "level_not_given"),
             source=source_ref(raw["source"], sources, path, f"{field}.source"),
             status=ListingStatus(raw["status"]),
             kind=raw["kind"],
@@ -148,7 +149,7 @@ def _metiers_from_details(
         missing = [c for c in raw["certifications"] if c not in certifications]
         if missing:
             raise KnowledgeError(
-                path, f"certification inconnue : {missing[0]}", f"metier_details.{metier_id}.certifications"
+                path, f"unknown certification: {missing[0]}", f"metier_details.{metier_id}.certifications"
             )
         metiers.append(
             Metier(
@@ -177,7 +178,7 @@ def load_enjeux(
     for index, raw in enumerate(data["metiers"]):
         for link in raw["annex_metiers"]:
             if link not in metier_ids:
-                raise KnowledgeError(path, f"métier absent de l'annexe : {link}", f"metiers.{index}.annex_metiers")
+                raise KnowledgeError(path, f"métier not in the annex: {link}", f"metiers.{index}.annex_metiers")
         items.append(
             MetierAEnjeux(
                 id=raw["id"],
@@ -195,7 +196,7 @@ def load_branch(folder: Path, root: Path, sources: Mapping[str, SourceDocument])
     agreement_path = folder / "agreement.yml"
     raw_agreement, rules = load_rules(agreement_path, root, sources)
     if raw_agreement is None:
-        raise KnowledgeError(agreement_path, "bloc « agreement » manquant", "agreement")
+        raise KnowledgeError(agreement_path, "no 'agreement' block", "agreement")
     agreement = _agreement(raw_agreement, sources, agreement_path)
     vocabulary_path = folder / "vocabulary.yml"
     abbreviations, variants, details = load_vocabulary(vocabulary_path, root)
@@ -214,14 +215,18 @@ def load_branch(folder: Path, root: Path, sources: Mapping[str, SourceDocument])
     metier_ids = {m.id for m in metiers}
     unknown = sorted(set(variants) - metier_ids)
     if unknown:
-        raise KnowledgeError(vocabulary_path, f"métier inconnu : {unknown[0]}", f"metiers.{unknown[0]}")
+        raise KnowledgeError(
+            vocabulary_path,
+            f"the vocabulary names a métier that is not in the annex: {unknown[0]}",
+            f"metiers.{unknown[0]}",
+        )
     enjeux, enjeux_source = load_enjeux(folder / "metiers_a_enjeux.yml", root, sources, metier_ids)
     certifications = tuple(row.certification for row in annex) + tuple(listed.values())
     list_notes = []
     for index, rule_id in enumerate(raw_agreement.get("list_notes") or []):
         found = [r for r in rules if r.id == rule_id]
         if not found:
-            raise KnowledgeError(agreement_path, f"règle inconnue : {rule_id}", f"agreement.list_notes.{index}")
+            raise KnowledgeError(agreement_path, f"unknown rule: {rule_id}", f"agreement.list_notes.{index}")
         list_notes.append(found[0])
     return Branch(
         list_notes=tuple(list_notes),

@@ -18,5 +18,5 @@ class KnowledgeError(Exception):
         self.detail = message
         where = f"{self.path}"
         if field:
-            where += f", champ « {field} »"
-        super().__init__(f"Fichier de connaissances invalide : {where} : {message}")
+            where += f", field '{field}'"
+        super().__init__(f"Invalid knowledge file: {where}: {message}")

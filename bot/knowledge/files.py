@@ -35,18 +35,18 @@ _StringDateLoader.yaml_implicit_resolvers = {
 def read_yaml(path: Path) -> Any:
     """Read a YAML file with dates kept as strings; KnowledgeError if absent or broken."""
     if not path.is_file():
-        raise KnowledgeError(path, "fichier introuvable")
+        raise KnowledgeError(path, "file not found")
     try:
         with path.open(encoding="utf-8") as handle:
             return yaml.load(handle, Loader=_StringDateLoader)
     except yaml.YAMLError as exc:
-        raise KnowledgeError(path, f"YAML illisible ({exc})") from exc
+        raise KnowledgeError(path, f"unreadable YAML ({exc})") from exc
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
     """Read a UTF-8 CSV file with a header into dicts; KnowledgeError if absent."""
     if not path.is_file():
-        raise KnowledgeError(path, "fichier introuvable")
+        raise KnowledgeError(path, "file not found")
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -70,7 +70,7 @@ def validate(data: Any, schema_name: str, path: Path, root: Path, prefix: str = 
 @cache
 def _read_schema(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise KnowledgeError(path, "schéma introuvable")
+        raise KnowledgeError(path, "schema not found")
     with path.open(encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     return schema

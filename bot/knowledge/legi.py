@@ -20,6 +20,7 @@ from typing import Any
 from bot.knowledge import snapshots
 from bot.knowledge.models import Rule
 from bot.knowledge.snapshots import normalize_whitespace
+from bot.lexicon import read_word_file
 
 #: The npm package the snapshot is built from.
 PACKAGE_NAME = "@socialgouv/legi-data"
@@ -43,25 +44,15 @@ def past_versions_by_id(snapshot: Mapping[str, Any]) -> dict[str, tuple[dict[str
     return {v["id"]: (a, v) for a in snapshot.get("articles") or [] for v in a.get("versions") or []}
 
 
-#: French month names, January first: read in Légifrance notes here, written in the
-#: answers' dates by bot.compose.french (one list for both).
-FRENCH_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
+#: French month names, January first (``knowledge/lexicon/dates.yml``): read in Légifrance
+#: notes here, written in the answers' dates by bot.compose.french_format (one list for both).
+FRENCH_MONTHS: tuple[str, ...] = tuple(read_word_file("dates")["months"])
+
+_NOTA_IN_FORCE = re.compile(
+    "(?:"
+    + "|".join(re.escape(phrase) for phrase in read_word_file("dates")["nota_in_force"])
+    + r") (\d{1,2})\s*(?:er)?\s+(\w+)\s+(\d{4})"
 )
-
-
-_NOTA_IN_FORCE = re.compile(r"entrent en vigueur le (\d{1,2})\s*(?:er)?\s+(\w+)\s+(\d{4})")
 
 
 def allowed_starts(article: Mapping[str, Any]) -> set[str]:

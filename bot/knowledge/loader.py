@@ -61,13 +61,13 @@ def load_knowledge_from(root: Path) -> KnowledgeBase:
     """Load and check the whole knowledge base under ``root`` (not cached)."""
     root = root.resolve()
     if not root.is_dir():
-        raise KnowledgeError(root, "dossier de connaissances introuvable")
+        raise KnowledgeError(root, "knowledge folder not found")
     sources = load_sources(root)
     law_rules: list[Rule] = []
     law_dir = root / "law"
     law_files = sorted(law_dir.glob("*.yml"))
     if not law_files:
-        raise KnowledgeError(law_dir, "aucun fichier de règles légales")
+        raise KnowledgeError(law_dir, "no file of legal rules")
     for path in law_files:
         _, rules = load_rules(path, root, sources)
         law_rules.extend(rules)
@@ -97,7 +97,7 @@ def _check_unique_rule_ids(kb: KnowledgeBase, root: Path) -> None:
     seen: set[str] = set()
     for rule in kb.all_rules():
         if rule.id in seen:
-            raise KnowledgeError(root, f"identifiant de règle en double : {rule.id}", "rules.id")
+            raise KnowledgeError(root, f"duplicate rule id: {rule.id}", "rules.id")
         seen.add(rule.id)
 
 
@@ -107,7 +107,7 @@ def _check_publics_named(kb: KnowledgeBase, root: Path) -> None:
         for code in rule.values.get("publics", ()):
             if code not in kb.publics:
                 raise KnowledgeError(
-                    root / "publics.yml", f"public de la règle {rule.id} absent du fichier : {code}", "publics"
+                    root / "publics.yml", f"public {code} of rule {rule.id} is not in this file", "publics"
                 )
 
 

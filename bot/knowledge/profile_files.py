@@ -48,13 +48,13 @@ def load_publics(
     for index, raw in enumerate(data["publics"]):
         field = f"publics.{index}"
         if raw["code"] in publics:
-            raise KnowledgeError(path, f"code en double : {raw['code']}", f"{field}.code")
+            raise KnowledgeError(path, f"duplicate code: {raw['code']}", f"{field}.code")
         unknown = [code for code in raw.get("target_diplomas", ()) if code not in diplomas]
         if unknown:
-            raise KnowledgeError(path, f"diplôme inconnu de diplomas.yml : {unknown[0]}", f"{field}.target_diplomas")
+            raise KnowledgeError(path, f"diploma not in diplomas.yml: {unknown[0]}", f"{field}.target_diplomas")
         age = raw.get("age") or {}
         if age and age["min"] > age["max"]:
-            raise KnowledgeError(path, "âge minimum supérieur à l'âge maximum", f"{field}.age")
+            raise KnowledgeError(path, "minimum age above the maximum age", f"{field}.age")
         publics[raw["code"]] = PriorityPublic(
             code=raw["code"],
             source=source_ref(raw["source"], sources, path, f"{field}.source"),
@@ -73,11 +73,11 @@ def load_contract_readings(path: Path, root: Path) -> ContractReadings:
     readings: dict[str, str] = {}
     for index, raw in enumerate(data["readings"]):
         if raw["said"] in readings or raw["said"] == raw["read_as"]:
-            raise KnowledgeError(path, f"lecture en double ou circulaire : {raw['said']}", f"readings.{index}")
+            raise KnowledgeError(path, f"reading given twice or circular: {raw['said']}", f"readings.{index}")
         readings[raw["said"]] = raw["read_as"]
     kinds: dict[str, tuple[str, ...]] = {}
     for index, raw in enumerate(data["kinds"]):
         if raw["contract"] in kinds or raw["contract"] in raw["kinds"]:
-            raise KnowledgeError(path, f"contrat en double : {raw['contract']}", f"kinds.{index}")
+            raise KnowledgeError(path, f"duplicate contract: {raw['contract']}", f"kinds.{index}")
         kinds[raw["contract"]] = tuple(raw["kinds"])
     return ContractReadings(readings=readings, kinds=kinds)

@@ -42,7 +42,7 @@ def load_rules(
         )
         missing = [name for name in rule.placeholders() if name not in rule.values]
         if missing:
-            raise KnowledgeError(path, f"valeurs manquantes pour le résumé : {', '.join(missing)}", f"{field}.summary")
+            raise KnowledgeError(path, f"values missing for the summary: {', '.join(missing)}", f"{field}.summary")
         rules.append(rule)
     return data.get("agreement"), tuple(rules)
 

@@ -22,7 +22,7 @@ def load_sources(root: Path) -> dict[str, SourceDocument]:
     documents: dict[str, SourceDocument] = {}
     for index, item in enumerate(data["documents"]):
         if item["id"] in documents:
-            raise KnowledgeError(path, f"identifiant en double : {item['id']}", f"documents.{index}.id")
+            raise KnowledgeError(path, f"duplicate id: {item['id']}", f"documents.{index}.id")
         documents[item["id"]] = SourceDocument(
             id=item["id"],
             kind=DocumentKind(item["kind"]),
@@ -46,7 +46,7 @@ def load_contacts(root: Path) -> tuple[Contact, ...]:
 def source_ref(raw: Mapping[str, Any], sources: Mapping[str, SourceDocument], path: Path, field: str) -> SourceRef:
     document_id = raw["document"]
     if document_id not in sources:
-        raise KnowledgeError(path, f"document inconnu dans sources.yml : {document_id}", f"{field}.document")
+        raise KnowledgeError(path, f"document not in sources.yml: {document_id}", f"{field}.document")
     return SourceRef(
         document=sources[document_id],
         article=str(raw["article"]),

@@ -45,7 +45,7 @@ def test_bad_date_is_a_clear_error(capsys):
         main(["ask", "--today", "demain", "bonjour"])
     except SystemExit as exit_:
         assert exit_.code == 2
-    assert "AAAA-MM-JJ" in capsys.readouterr().err
+    assert "YYYY-MM-DD" in capsys.readouterr().err
 
 
 # -- bot knowledge refresh: the sync modules' functions, one default each -----------------------

@@ -37,6 +37,7 @@ WORD_FILES = (
     "letters",
     "warm_up",
     "profile_words",
+    "dates",
 )
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
+from bot import wording
 from bot.cli import main
 from bot.review import ReviewError, anonymise, parse_moment, review
 
@@ -212,8 +214,9 @@ def _run(capsys, store_path: str, *args: str) -> str:
 
 
 def test_anonymise_masks_emails_phones_and_digits():
-    assert anonymise("jean.dupont@mail.fr") == "[e-mail]"
-    assert anonymise("appelez le 06 12 34 56 78 ou +33 6 12 34 56 78") == "appelez le [téléphone] ou [téléphone]"
+    email, phone = wording.text("review", "masks.email"), wording.text("review", "masks.phone")
+    assert anonymise("jean.dupont@mail.fr") == email
+    assert anonymise("appelez le 06 12 34 56 78 ou +33 6 12 34 56 78") == f"appelez le {phone} ou {phone}"
     assert anonymise("j'ai 23 ans, bac en 2019") == "j'ai ## ans, bac en ####"
 
 
@@ -284,12 +287,15 @@ def test_csv_and_outcome_filter(capsys, store_path):
 def test_table_and_period(capsys, store_path):
     out = _run(capsys, store_path, "--since", "60d", "--until", "30d")
     assert "vieille question pas comprise" in out and "astronaute" not in out
-    assert out.startswith("1 message(s) à revoir sur 1")
+    summary = wording.text("review", "summary", messages=1, turns=1, groups=1, since="SINCE", until="UNTIL")
+    line = re.escape(summary).replace("SINCE", r"[\d: -]+").replace("UNTIL", r"[\d: -]+")
+    line += " ; " + re.escape(wording.text("review", "anonymised_terminal"))
+    assert re.fullmatch(line, out.splitlines()[0]), out.splitlines()[0]
 
 
 def test_missing_database_is_a_clear_error(capsys, tmp_path):
     assert main(["review", "--db-url", str(tmp_path / "absent.db")]) == 2
-    assert "introuvable" in capsys.readouterr().err
+    assert "database not found" in capsys.readouterr().err
 
 
 def test_endpoints_file_gives_the_store(capsys, tmp_path):

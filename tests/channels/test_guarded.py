@@ -14,8 +14,10 @@ import requests
 from rasa.core.channels.channel import UserMessage
 from rasa.core.run import configure_app
 
+from bot import wording
 from channels import guarded
 from channels.guarded import BUSY_TEXT, EMPTY_TEXT, GuardedRestInput, clean_text, is_valid_command
+from channels.input_checks import MAX_SENDER_CHARS
 
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -151,7 +153,7 @@ def test_bad_requests_get_a_french_4xx(serve_agent, data, content_type, status, 
     response = post(url, data=data, content_type=content_type)
     assert response.status_code == status
     assert response.json()["error"] == code
-    assert response.json()["message"]
+    assert response.json()["message"] == wording.text("channels", f"request_errors.{code}", max_chars=MAX_SENDER_CHARS)
     assert agent.texts == []
 
 

@@ -125,7 +125,7 @@ def test_missing_file_is_named(broken_copy: Path):
     with pytest.raises(KnowledgeError) as error:
         load_knowledge_from(broken_copy)
     assert "idcc2378/agreement.yml" in str(error.value)
-    assert "introuvable" in str(error.value)
+    assert "file not found" in str(error.value)
 
 
 def test_invalid_field_is_named(broken_copy: Path):

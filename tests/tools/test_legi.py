@@ -267,7 +267,7 @@ def test_nota_entry_into_force_is_an_allowed_start(snapshot):
 def test_validate_command_checks_the_code_du_travail_quotes(capsys):
     assert cli.main(["knowledge", "validate"]) == 0
     out = capsys.readouterr().out
-    assert "citations vérifiées mot pour mot" in out and "accords (KALI)" in out
+    assert "citations checked word for word" in out and "agreements (KALI)" in out
 
 
 def test_validate_fails_on_a_quote_that_is_not_in_the_snapshot(tmp_path, capsys, monkeypatch):

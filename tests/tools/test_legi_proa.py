@@ -391,7 +391,7 @@ def test_the_pro_a_summaries_are_in_the_past(raw_rules):
 def test_validate_checks_the_pro_a_quotes(capsys):
     assert cli.main(["knowledge", "validate"]) == 0
     out = capsys.readouterr().out
-    assert "citations vérifiées mot pour mot dans knowledge/law/legi_proa_snapshot.json" in out
+    assert "citations checked word for word in knowledge/law/legi_proa_snapshot.json" in out
     assert "@socialgouv/legi-data 2.263.0" in out
 
 
@@ -412,7 +412,7 @@ def test_validate_fails_on_a_pro_a_quote_that_is_not_in_the_pinned_release(tmp_p
     try:
         assert cli.main(["knowledge", "validate"]) == 2
         err = capsys.readouterr().err
-        assert "Code du travail (Pro-A) : law.proa.training_share: quote not found verbatim in L6325-13" in err
+        assert "Labour code (Pro-A): law.proa.training_share: quote not found verbatim in L6325-13" in err
     finally:
         _cached.cache_clear()
 

@@ -5,6 +5,7 @@ Content-Security-Policy, and nothing of the conversations in the access log."""
 
 from __future__ import annotations
 
+import html
 import http.client
 import ipaddress
 import threading
@@ -17,7 +18,14 @@ from typing import Any
 
 import pytest
 
+from bot import wording
 from tests.bot.test_review import NOW, _conversations
+
+
+def shown(key: str, **fields: Any) -> str:
+    """A sentence of the catalogue's ``review`` section as the page writes it (escaped)."""
+    return html.escape(wording.text("review", key, **fields))
+
 
 TOKEN = "revue-" + "0123456789abcdef" * 2
 
@@ -102,7 +110,7 @@ def test_needs_the_token(serve, access) -> None:
     assert "astronaute" not in body
     assert headers["www-authenticate"].startswith("Bearer")
     status, _, body = request(port, "GET", "/revue", bearer("mauvais-jeton-0123456789"))
-    assert status == 401 and "refusé" in body and "astronaute" not in body
+    assert status == 401 and shown("errors.token_refused") in body and "astronaute" not in body
     assert request(port, "GET", "/revue", {"Authorization": "Basic " + TOKEN})[0] == 401
 
 
@@ -121,7 +129,7 @@ def test_bearer_shows_the_review_anonymised_and_escaped(serve, access) -> None:
         "écrivez-moi à [e-mail] ou au [téléphone]",
         "je suis astronaute, puis-je faire une pro-a ?",
         "la durée pour un CDD, écrivez à [e-mail]",  # the comment after « Non »
-        "Métier hors liste",
+        shown("outcomes.refused"),
         'id="per-day"',
     ):
         assert expected in body, expected
@@ -139,16 +147,16 @@ def test_filters(serve, access) -> None:
     _, _, body = request(port, "GET", "/revue?since=60d&until=30d", bearer())
     assert "vieille question pas comprise" in body and "astronaute" not in body
     status, _, body = request(port, "GET", "/revue?since=la%20veille&channel=%3Cb%3E", bearer())
-    assert status == 200 and "Période (début) non comprise" in body and "Canal inconnu" in body
+    assert status == 200 and shown("errors.bad_since") in body and shown("errors.unknown_channel") in body
     assert "<b>" not in body
     status, _, body = request(port, "GET", "/revue?since=2026-12-01&until=2026-11-01", bearer())
-    assert status == 400 and "précéder" in body
+    assert status == 400 and shown("errors.period_reversed") in body
 
 
 def test_login_form_sets_a_signed_httponly_strict_cookie(serve, access) -> None:
     port = serve(access)
     status, _, body = login(port, "mauvais-jeton-0123456789")
-    assert status == 401 and "incorrect" in body
+    assert status == 401 and shown("errors.token_wrong") in body
     status, headers, _ = login(port)
     assert status == 303 and headers["location"] == "/revue"
     cookie = headers["set-cookie"]
@@ -158,7 +166,7 @@ def test_login_form_sets_a_signed_httponly_strict_cookie(serve, access) -> None:
     value = attributes[0]
     assert value.startswith("proa_revue=") and TOKEN not in value
     status, _, body = request(port, "GET", "/revue", {"Cookie": value})
-    assert status == 200 and "astronaute" in body and "Se déconnecter" in body
+    assert status == 200 and "astronaute" in body and shown("page.log_out") in body
     expiry, signature = value.split("=", 1)[1].split(".")
     forged = f"proa_revue={int(expiry) + 3600}.{signature}"
     assert request(port, "GET", "/revue", {"Cookie": forged})[0] == 401
@@ -180,8 +188,8 @@ def test_cookie_expires_and_dies_with_the_process(access, serve_module: ModuleTy
 
 def test_bad_login_requests(serve, access) -> None:
     port = serve(access)
-    status, _, _ = request(port, "POST", "/revue/connexion", {"Content-Type": "application/json"}, b'{"token": 1}')
-    assert status == 400
+    status, _, body = request(port, "POST", "/revue/connexion", {"Content-Type": "application/json"}, b'{"token": 1}')
+    assert status == 400 and shown("errors.login_form_invalid") in body
     big = b"token=" + b"x" * 5000
     assert (
         request(port, "POST", "/revue/connexion", {"Content-Type": "application/x-www-form-urlencoded"}, big)[0] == 400
@@ -205,7 +213,7 @@ def test_loopback_only_unless_allowed(serve, serve_module: ModuleType, store: st
 def test_unreadable_store_is_said_in_french(serve, serve_module: ModuleType, tmp_path: Path) -> None:
     port = serve(serve_module.ReviewAccess(TOKEN, str(tmp_path / "absent.db")))
     status, _, body = request(port, "GET", "/revue", bearer())
-    assert status == 503 and "ne peuvent pas être lues" in body
+    assert status == 503 and shown("errors.store_unreadable", error="database not found: ") in body
 
 
 def test_endpoints_name_the_store(serve_module: ModuleType, store: str, tmp_path: Path) -> None:
@@ -213,7 +221,7 @@ def test_endpoints_name_the_store(serve_module: ModuleType, store: str, tmp_path
     endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {store}\n", encoding="utf-8")
     access = serve_module.review_access(TOKEN, endpoints=endpoints)
     assert str(access.store_url).endswith("trackers.db")
-    with pytest.raises(ValueError, match="introuvable"):
+    with pytest.raises(ValueError, match="file not found"):
         serve_module.review_access(TOKEN, endpoints=tmp_path / "absent.yml")
 
 

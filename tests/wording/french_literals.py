@@ -1,8 +1,11 @@
-"""Find French string literals in Python and TypeScript source (used by the tests).
+r"""Find French string literals in Python and TypeScript source (used by the tests).
 
 A literal is French when it holds more French words (articles, pronouns, prepositions,
 accented words, « ») than English ones: an English sentence that names a French term
-(« the métier matchers ») is not. Docstrings and comments are not literals.
+(« the métier matchers ») is not. Docstrings and comments are not literals. Code is no
+word: regex escapes (``\s``, ``\x0b``), %-formats (``%s``, ``%Y-%m-%d``) and regex ranges
+are skipped, and a lone elided letter (d, l, s…) counts only before its apostrophe
+(« d'une »), not as a unit or a flag (``7d``, ``TIMEOUT_S``).
 """
 
 from __future__ import annotations
@@ -55,12 +58,6 @@ FRENCH_WORDS = frozenset(
         "été",
         "à",
         "de",
-        "d",
-        "l",
-        "s",
-        "qu",
-        "c",
-        "j",
         "y",
         "en",
         "il",
@@ -131,14 +128,25 @@ _RANGE = re.compile(r"\w-\w")  # a regex character range (À-Ý) is no word
 # A lower-case kebab-case name (« sr-only », « data-entry-id »: CSS classes, ids and
 # attributes) is code, not words (else the range above leaves « s », « ne », « d » of it).
 _KEBAB = re.compile(r"(?<![\w-])[a-z]{2,}(?:-[a-z]{2,})+(?![\w-])")
+#: A snake_case identifier (« contrat_de_mission », a code of knowledge/contracts.yml) is code.
+_SNAKE = re.compile(r"(?<!\w)[a-z0-9]+(?:_[a-z0-9]+)+(?!\w)")
 _WORD = re.compile(r"[^\W\d_]+")
+#: A regex escape (\d, \s, \x0b, \u00e9) or a %-directive (%s, %(name)d, %Y-%m-%d) is no word.
+_CODE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|[A-Za-z])|%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[A-Za-z]")
+#: Letters French elides before an apostrophe (« d'une », « qu'il »); alone they are code
+#: (a unit in ``7d``, ``TIMEOUT_S``, an article prefix ``L``), not French.
+ELIDED = frozenset(["c", "d", "j", "l", "m", "n", "qu", "s", "t"])
+_ELISION = re.compile(r"\b([^\W\d_]+)['’](?=\w)")
 
 
 def looks_french(text: str) -> bool:
     """True when ``text`` reads as French rather than English or code."""
-    text = _RANGE.sub(" ", _KEBAB.sub(" ", text))
+    text = _RANGE.sub(" ", _KEBAB.sub(" ", _SNAKE.sub(" ", _CODE.sub(" ", text))))
     words = [word.lower() for word in _WORD.findall(text)]
+    if not words:  # typography (« and a no-break space), punctuation: no wording
+        return False
     french = sum(1 for word in words if word in FRENCH_WORDS or _ACCENTED.search(word))
+    french += sum(1 for word in _ELISION.findall(text) if word.lower() in ELIDED)
     french += text.count("«")
     english = sum(1 for word in words if word in ENGLISH_WORDS)
     return french >= 1 and french > english
