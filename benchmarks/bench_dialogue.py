@@ -114,6 +114,7 @@ def core_player() -> Callable[[Case], list[Reply]]:
     def play(case: Case) -> list[Reply]:
         profile = Profile(idcc=case.idcc) if case.idcc else Profile()
         replies: list[Reply] = []
+        previous: str | None = None  # the question before, as the channels pass it
         for turn in case.turns:
             try:
                 if turn.user.startswith(PAYLOAD_PREFIX):
@@ -123,7 +124,8 @@ def core_player() -> Callable[[Case], list[Reply]]:
                 else:
                     parsed = parse_question(turn.user, assistant.kb, profile)
                     profile = parsed.profile
-                    answer = assistant.route(parsed)
+                    answer = assistant.route(parsed, context=previous)
+                    previous = turn.user
                 replies.append(to_reply(answer))
             except Exception as error:  # the benchmark reports a crash as a failed turn
                 replies.append(Reply(error=f"{type(error).__name__}: {error}"[:120]))

@@ -149,10 +149,12 @@ class Assistant(MetierLookup, RuleLookup):
         change_explained: bool = False,
         list_offset: int | None = None,
         session: Profile | None = None,
+        context: str | None = None,
     ) -> Answer:
         """Send a parsed question to the right answer. « Voir plus » names no métier: it
         pages the list of ``session`` (the profile the conversation had), else of the
-        parsed profile."""
+        parsed profile. ``context``: the conversation's previous question, as a channel
+        passes it (:meth:`answer_message`)."""
         if parsed.kind == KIND_MORE:
             return self.answer_more(session or parsed.profile, list_offset, change_explained)
         text = parsed.profile.metier_text or ""
@@ -166,6 +168,7 @@ class Assistant(MetierLookup, RuleLookup):
             change_explained,
             parsed.faq_topic,
             parsed.kind,
+            context=context,
             eligibility_asked=parsed.kind == AnswerTopic.ELIGIBILITY and bool(asks_eligibility(text)),
         )
 
@@ -210,6 +213,12 @@ class Assistant(MetierLookup, RuleLookup):
         job = self.names_a_job(profile, listing=kind == AnswerTopic.CERTIFICATIONS or parsed.asks_list)
         if job and (kind == AnswerTopic.CERTIFICATIONS or parsed.asks_list):
             return self.answer_certifications(profile, change_explained=change_explained)
+        if job and context and not reading.asks:
+            # « il est magasinier cariste » after « quelles certifications pour mon
+            # intérimaire ? »: the job answers the list asked before.
+            before = parse_question(context, self.kb, profile)
+            if before.kind == AnswerTopic.CERTIFICATIONS or before.asks_list:
+                return self.answer_certifications(profile, change_explained=change_explained)
         if job and eligibility_asked:
             # A job with a question on the person's rights stays a métier question, as the
             # NLU keeps it (nlu/rule_questions.py).

@@ -162,6 +162,15 @@ def test_a_message_that_states_no_job_gets_no_refusal_of_one(assistant):
     assert "ne figure pas dans la liste" in assistant.answer_certifications(listed).text
 
 
+def test_a_job_given_after_a_list_question_gets_that_list(assistant):
+    said = "il est magasinier cariste"
+    answer = assistant.answer_message(
+        said, Profile(today=TODAY, metier_text=said), context="quelles certifications pour mon intérimaire ?"
+    )
+    assert answer.metier_id == "logistique-transport/logistique/magasinier-cariste"
+    assert answer.certification_list is not None and "RNCP34857" in answer.text
+
+
 def test_a_past_question_on_the_rights_is_answered_by_its_rule(assistant):
     """The engine decides for today: « pouvait-elle… en 2024 ? » asks how the Pro-A worked."""
     answer = assistant.answer_message(
