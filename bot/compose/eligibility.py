@@ -116,9 +116,10 @@ def eligibility_answer(
     unresolved_line, metier_sentences, buttons, metier_sources = composer._unresolved_metier(
         branch, match if metier is None else None
     )
-    if unresolved_line and (
-        target is not None or (match is not None and match.status in (STATUS_AMBIGUOUS, STATUS_SUGGESTION))
-    ):
+    # Which métier matters first for a diploma aimed at, or for the Pro-A's list; the
+    # période de reconversion is open whatever the list says: its verdict stays the line.
+    unsure_metier = match is not None and match.status in (STATUS_AMBIGUOUS, STATUS_SUGGESTION)
+    if unresolved_line and (target is not None or (unsure_metier and decision.regime != RECONVERSION)):
         line = unresolved_line
     elif unresolved_line:
         # The verdict is the regime's; what was found of the métier comes as a part.

@@ -171,6 +171,16 @@ def test_a_job_given_after_a_list_question_gets_that_list(assistant):
     assert answer.certification_list is not None and "RNCP34857" in answer.text
 
 
+def test_an_unsure_metier_asks_first_only_where_the_list_decides(assistant):
+    """The Pro-A depends on the métier's list: which métier comes first. The période de
+    reconversion is open whatever the list: its verdict stays the line, the question after."""
+    said = "je suis electricien"
+    today = assistant.answer_eligibility(Profile(today=TODAY, contract="cdi_interimaire", metier_text=said))
+    before = assistant.answer_eligibility(Profile(today=BEFORE, contract="cdi_interimaire", metier_text=said))
+    assert today.verdict_line.startswith("Oui") and "Plusieurs métiers" in today.text and today.buttons
+    assert before.verdict_line.startswith("Plusieurs métiers")
+
+
 def test_a_past_question_on_the_rights_is_answered_by_its_rule(assistant):
     """The engine decides for today: « pouvait-elle… en 2024 ? » asks how the Pro-A worked."""
     answer = assistant.answer_message(
