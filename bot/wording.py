@@ -4,8 +4,9 @@ One catalogue, one file per section (``answers.yml`` for the answers, ``widget.y
 the chat widget, ``channels.yml`` for the channels' own replies, ``review.yml`` for the
 operators' review page…), each checked by ``knowledge/schema/wording.schema.json``. Code
 reads its sentences by key and fills their ``{named}`` fields; it holds no French of its
-own (``tests/test_french_literals.py`` scans for it). The widget gets its section at build
-time (``web/gen-wording.mjs`` → ``web/src/generated/wording.ts``).
+own (``tests/wording/test_french_literals.py`` scans for it). The widget gets its section at
+build time (``web/gen-wording.mjs`` → ``web/src/generated/wording.ts``), and Rasa its
+responses (``responses.yml`` → domain.yml, ``python -m tools.domain_responses``).
 
 Like the word lists, the wording is language data, not a branch's knowledge: it is read
 from the repository's ``knowledge/`` folder, whatever ``PROA_KNOWLEDGE_DIR`` says.

@@ -28,13 +28,14 @@ fi
 # The wire type of the structured answer, from its JSON Schema (docs/answer.schema.json ->
 # src/generated/answer.ts, rewritten only when it changes; under CI a stale file fails).
 npm run --silent gen-types
-# The widget's sentences, from the wording catalogue (knowledge/wording/widget.yml ->
-# src/generated/wording.ts, the same way).
+# The widget's sentences, from the wording catalogue (knowledge/wording/widget.yml and the
+# sentences it borrows, web/wording-source.mjs -> src/generated/wording.ts, the same way;
+# the build fills the page's text, src/index.html, from them too).
 npm run --silent gen-wording
 
 stamp="dist/.build-stamp"
 if [[ $force -eq 0 && -f "$stamp" && -f dist/index.html ]]; then
-    newer="$(find src build.mjs gen-types.mjs gen-wording.mjs ../docs/answer.schema.json ../knowledge/wording/widget.yml package.json package-lock.json tsconfig.json -newer "$stamp" -print -quit)"
+    newer="$(find src build.mjs gen-types.mjs gen-wording.mjs wording-source.mjs ../docs/answer.schema.json ../knowledge/wording/widget.yml ../knowledge/wording/responses.yml ../knowledge/wording/answers.yml package.json package-lock.json tsconfig.json -newer "$stamp" -print -quit)"
     if [[ -z "$newer" ]]; then
         echo "build_web: web/dist is up to date"
         exit 0

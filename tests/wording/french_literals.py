@@ -1,4 +1,5 @@
-r"""Find French string literals in Python and TypeScript source (used by the tests).
+r"""Find French string literals in Python and TypeScript source, and French text in an
+HTML page (used by the tests).
 
 A literal is French when it holds more French words (articles, pronouns, prepositions,
 accented words, « ») than English ones: an English sentence that names a French term
@@ -13,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 FRENCH_WORDS = frozenset(
@@ -184,8 +186,52 @@ def typescript_literals(source: str) -> Iterator[tuple[int, str]]:
             yield source.count("\n", 0, match.start()) + 1, match.group("string")[1:-1]
 
 
+#: Attributes whose value a person reads (or hears from a screen reader).
+HTML_TEXT_ATTRIBUTES = frozenset(
+    ["alt", "aria-label", "aria-description", "aria-placeholder", "placeholder", "title", "value"]
+)
+
+
+class _PageText(HTMLParser):
+    """Collects (line, text) of the text nodes and read attributes of an HTML page; the
+    content of <script> and <style> is code, and comments are not read."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+        self._code = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._code += 1
+        line = self.getpos()[0]
+        self.found += [(line, value) for name, value in attrs if name in HTML_TEXT_ATTRIBUTES and value]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._code:
+            self._code -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._code and data.strip():
+            self.found.append((self.getpos()[0], data.strip()))
+
+
+def html_texts(source: str) -> Iterator[tuple[int, str]]:
+    """(line, text) of every text node and read attribute value of an HTML page."""
+    parser = _PageText()
+    parser.feed(source)
+    parser.close()
+    yield from parser.found
+
+
 def french_literals(path: Path) -> list[tuple[int, str]]:
-    """The French literals of one source file (Python or TypeScript)."""
+    """The French literals of one source file (Python or TypeScript), or the French text
+    of an HTML page."""
     source = path.read_text(encoding="utf-8")
-    literals = python_literals(source) if path.suffix == ".py" else typescript_literals(source)
+    if path.suffix == ".py":
+        literals = python_literals(source)
+    elif path.suffix == ".html":
+        literals = html_texts(source)
+    else:
+        literals = typescript_literals(source)
     return [(line, text) for line, text in literals if looks_french(text)]

@@ -1,5 +1,6 @@
 """Every sentence a user reads is in the wording catalogue (knowledge/wording/, issue 23):
-no French string literal in the runtime modules nor in the widget's sources."""
+no French string literal in the runtime modules nor in the widget's sources, and no French
+text in the widget's page (web/src/index.html: web/build.mjs fills it in)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.wording.french_literals import french_literals, looks_french, python_literals, typescript_literals
+from tests.wording.french_literals import (
+    french_literals,
+    html_texts,
+    looks_french,
+    python_literals,
+    typescript_literals,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = ("bot", "actions", "nlu", "channels", "stores", "servers")
@@ -17,6 +24,7 @@ def runtime_sources() -> list[Path]:
     files = [path for folder in RUNTIME for path in sorted((ROOT / folder).rglob("*.py"))]
     files += sorted((ROOT / "web").glob("*.py"))  # the page server: serve.py and its parts
     files += sorted(path for path in (ROOT / "web" / "src").rglob("*.ts") if "generated" not in path.parts)
+    files += sorted((ROOT / "web" / "src").rglob("*.html"))  # the page (its text: {{key}} fields)
     return files
 
 
@@ -79,3 +87,14 @@ def test_literals_are_read_without_docstrings_nor_comments():
         "Envoyer la question",
         "Merci à ${name} !",
     ]
+
+
+def test_the_pages_text_and_read_attributes_are_scanned():
+    page = (
+        '<!doctype html><html lang="fr"><head><title>{{page.title}}</title>'
+        "<script>const a = 'à la une';</script></head><body><!-- une note -->"
+        '<input placeholder="Votre question" aria-label="{{page.send}}" class="sr-only" />'
+        "<p>Envoyez votre question</p></body></html>"
+    )
+    assert [text for _, text in html_texts(page) if looks_french(text)] == ["Votre question", "Envoyez votre question"]
+    assert "{{page.title}}" in [text for _, text in html_texts(page)]

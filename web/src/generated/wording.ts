@@ -1,8 +1,8 @@
-// Generated from knowledge/wording/widget.yml by web/gen-wording.mjs (js-yaml).
+// Generated from knowledge/wording/widget.yml (and the sentences it borrows, see
+// web/wording-source.mjs) by web/gen-wording.mjs (js-yaml).
 // Do not edit: change the catalogue, then run scripts/build_web.sh.
 export const WORDING = {
   "greeting": "Bonjour ! Je réponds à vos questions sur la formation en alternance des salariés : Pro-A, période de reconversion et certifications possibles pour un métier. Que voulez-vous savoir ?",
-  "greeting_example": "Par exemple : « Je suis cariste en CDI intérimaire, puis-je viser un BTS ? »",
   "welcome_choices": {
     "duration": "Durée",
     "funding": "Financement",
@@ -10,6 +10,23 @@ export const WORDING = {
     "my_certifications": "Mes certifications",
     "periode_reconversion": "Période de reconversion"
   },
+  "page": {
+    "title": "Assistant formation des intérimaires – Pro-A et reconversion",
+    "heading": "Assistant formation des intérimaires",
+    "subtitle": "Pro-A, période de reconversion, certifications : posez votre question.",
+    "skip_link": "Aller à la saisie de votre question",
+    "new_conversation": "Nouvelle conversation",
+    "confirm_new": "Effacer cette conversation et en commencer une nouvelle ?",
+    "confirm_yes": "Effacer",
+    "confirm_no": "Annuler",
+    "chat_heading": "Conversation avec l'assistant",
+    "typing": "L'assistant prépare sa réponse…",
+    "input_label": "Votre question",
+    "send": "Envoyer",
+    "hint": "Appuyez sur Entrée pour envoyer. N'écrivez pas de données personnelles.",
+    "noscript": "Cette page a besoin de JavaScript pour afficher la conversation."
+  },
+  "greeting_example": "Par exemple : « Je suis cariste en CDI intérimaire, puis-je viser un BTS ? »",
   "verdicts": {
     "eligible": "Éligible",
     "not_eligible": "Non éligible",
