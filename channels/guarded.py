@@ -15,14 +15,15 @@ webhooks) with one wrapper around the message handler:
   characters (default 1000); a ``/intent{…}`` command that is malformed or names an
   intent or entity missing from the domain is passed on as plain text (Rasa would log
   it); an empty message gets :data:`EMPTY_TEXT` without reaching the model;
-- when the handling raised, when the processor logged a failed action for this message,
-  or when no bot message at all was sent, the user gets :data:`BUSY_TEXT`, and only it
-  (not the fallback Rasa predicts after a failed action, before it). The conversation
-  (tracker) is kept: the next message goes on from there;
+- when the handling raised, when a custom action of this message raised (recorded on
+  the turn, :mod:`servers.turn`, by the patch ``skip_after_failure``), or when no bot
+  message at all was sent, the user gets :data:`BUSY_TEXT`, and only it (not the
+  fallback Rasa predicts after a failed action, before it). The conversation (tracker)
+  is kept: the next message goes on from there;
 - the bot messages of a turn are held until it is over: when the tracker store
-  (``stores.sql_tracker_store``) logged a database failure, the user gets only
-  :data:`BUSY_TEXT` (the answers were computed on a conversation that was not read, or
-  will not be stored);
+  (``stores.sql_tracker_store``) recorded a database failure on the turn, the user gets
+  only :data:`BUSY_TEXT` (the answers were computed on a conversation that was not read,
+  or will not be stored);
 - once a custom action failed in a turn, the turn's other custom actions are not called
   (a hung action server costs one timeout per message, not one per action);
 - a typed ``/intent{…}`` keeps working (the buttons send them) but its entity values
@@ -52,12 +53,12 @@ The jobs live in their own modules, re-exported here (the credentials files, the
 channels and the tests name ``channels.guarded``):
 
 - :mod:`channels.message_text`: the text cleaning and the typed commands;
-- :mod:`channels.turn_guard`: :func:`guard`, the failure watch and the busy answer;
+- :mod:`channels.turn_guard`: :func:`guard`, the turn's failures and the busy answer;
 - :mod:`channels.rest_request`: the REST request checks and their 4xx answers;
 - this module: the two channel classes, and :func:`apply_patches`, which importing it
   calls: the patches of :mod:`servers.patches` (the action timeout, the action answer
-  validator, the skipped actions, the feedback comment, the HTTP guard, the project's
-  Teams and Slack channels for Rasa's built-in keys) and the failure watch.
+  validator, the failed and skipped actions, the feedback comment, the HTTP guard, the
+  project's Teams and Slack channels for Rasa's built-in keys).
 
 Nothing here logs the user's text (see docs/operations.md, "Privacy").
 """
@@ -96,7 +97,6 @@ from channels.turn_guard import (
     OnNewMessage,
     guard,
     skip_if_turn_failed,
-    watch_failures,
 )
 from servers.patches import RasaHooks, apply_rasa_server
 
@@ -129,9 +129,9 @@ def apply_patches() -> None:
     """What ``rasa run`` changes in Rasa and Sanic, applied once when the channels are
     loaded (idempotent): every patch of :mod:`servers.patches` with the project's code
     (the action timeout, the cached validator of the action server's answers, the
-    skipped actions of a failed turn, the feedback comment, the project's Teams and
-    Slack channels for Rasa's built-in keys, the HTTP guard), and the failure watch of
-    :mod:`channels.turn_guard`."""
+    failed actions recorded on the turn and the skipped actions of a failed turn, the
+    feedback comment, the project's Teams and Slack channels for Rasa's built-in keys,
+    the HTTP guard)."""
     apply_rasa_server(
         RasaHooks(
             action_timeout=ACTION_TIMEOUT,
@@ -141,7 +141,6 @@ def apply_patches() -> None:
             builtin_channels=(CheckedBotFrameworkInput, InteractiveSlackInput),
         )
     )
-    watch_failures()
 
 
 apply_patches()

@@ -9,24 +9,23 @@ at all, or only what the next predicted action says. :func:`guard` watches each 
 - the text is prepared first (:func:`channels.message_text.prepare_text`); an empty
   message gets :data:`EMPTY_TEXT` without reaching the model;
 - the bot messages of the turn are held until it is over (:class:`_CountingOutput`);
-- when the handling raised, when the processor logged a failed action for this message,
-  when the tracker store (``stores.sql_tracker_store``) logged a database failure, or
-  when no bot message at all was sent, the user gets :data:`BUSY_TEXT`, and only it;
+- when the handling raised, when a custom action of the turn raised, when the tracker
+  store (``stores.sql_tracker_store``) failed to read or write the conversation, or when
+  no bot message at all was sent, the user gets :data:`BUSY_TEXT`, and only it;
 - once a custom action failed in a turn, its other custom actions are not called
   (:func:`skip_if_turn_failed`, called before ``RemoteAction.run`` by the patch
   ``skip_after_failure`` of :mod:`servers.patches`): a hung action server costs one
   timeout per message, not one per action.
 
-The failures are seen through log records (:class:`_ActionFailureFilter`): Rasa
-reports a failed action only in its log. The records are matched to the turn by a
-context variable, since the processor runs in the task of the channel's handler.
-:func:`watch_failures` is called by :mod:`channels.guarded` when ``rasa run`` loads the
-channels. Nothing here logs the user's text.
+The failures are values, not log lines: :func:`guard` opens a :class:`servers.turn.Turn`
+around Rasa's handler, on which the ``RemoteAction.run`` wrapper of
+:mod:`servers.patches` records a failed custom action (Rasa's processor catches the
+exception and only logs it) and the tracker store a failed database call. Nothing here
+logs the user's text.
 """
 
 from __future__ import annotations
 
-import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -35,6 +34,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.wording import text
 from channels.message_text import prepare_text
+from servers import turn
 
 # The logger of channels/guarded.py, where this code was first: log filters and alerts
 # key on its name.
@@ -46,48 +46,6 @@ BUSY_TEXT = text("guard", "busy")
 EMPTY_TEXT = text("guard", "empty_message")
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
-
-
-class _Turn:
-    """What happened while one user message was handled."""
-
-    __slots__ = ("failed", "store_failed")
-
-    def __init__(self) -> None:
-        self.failed = False
-        self.store_failed = False
-
-
-_current_turn: contextvars.ContextVar[_Turn | None] = contextvars.ContextVar("proa_current_turn", default=None)
-
-#: Logged by stores.sql_tracker_store when the database failed (not imported: the
-#: channels also run with Rasa's own stores).
-_STORE_FAILURE_PREFIX = "Tracker store failure"
-#: The loggers whose records tell that a turn failed.
-_WATCHED_LOGGERS = ("rasa.core.processor", "stores.sql_tracker_store")
-
-
-class _ActionFailureFilter(logging.Filter):
-    """Marks the current turn as failed when Rasa's processor reports a failed action,
-    or the project's tracker store a failed database call.
-
-    The processor runs in the task (hence the context) of the channel's handler, so the
-    context variable tells which message the record belongs to. Never drops a record.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.ERROR:
-            turn = _current_turn.get()
-            if turn is not None:
-                message = str(record.msg)
-                if message.startswith("Encountered an exception while running action"):
-                    turn.failed = True
-                elif record.name.startswith("stores.") and record.getMessage().startswith(_STORE_FAILURE_PREFIX):
-                    turn.store_failed = True
-        return True
-
-
-_FAILURE_FILTER = _ActionFailureFilter()
 
 
 class _CountingOutput(OutputChannel):
@@ -126,16 +84,9 @@ def skip_if_turn_failed(action_name: str) -> None:
     :class:`ActionServerSkipped`, so a hung action server costs one timeout per message,
     not one per action (a new conversation runs action_session_start and then the
     answer's action)."""
-    turn = _current_turn.get()
-    if turn is not None and turn.failed:
+    current = turn.current()
+    if current is not None and current.action_failed:
         raise ActionServerSkipped(action_name)
-
-
-def watch_failures() -> None:
-    """Watch the failure log records in every conversation of this process (idempotent)."""
-    for name in _WATCHED_LOGGERS:
-        if _FAILURE_FILTER not in logging.getLogger(name).filters:
-            logging.getLogger(name).addFilter(_FAILURE_FILTER)
 
 
 def guard(on_new_message: OnNewMessage) -> OnNewMessage:
@@ -152,22 +103,21 @@ def guard(on_new_message: OnNewMessage) -> OnNewMessage:
 
         counting = _CountingOutput(output)
         message.output_channel = counting
-        turn = _Turn()
-        token = _current_turn.set(turn)
-        try:
-            result = await on_new_message(message)
-        except Exception as error:
-            # The exception text may quote the user message: log its type only.
-            logger.error("Message handling failed: %s", type(error).__name__)
-            turn.failed = True
-            result = None
-        finally:
-            _current_turn.reset(token)
-            message.output_channel = output
+        handling_failed = False
+        with turn.handling() as current:
+            try:
+                result = await on_new_message(message)
+            except Exception as error:
+                # The exception text may quote the user message: log its type only.
+                logger.error("Message handling failed: %s", type(error).__name__)
+                handling_failed = True
+                result = None
+            finally:
+                message.output_channel = output
 
-        if turn.store_failed:
+        if current.store_failed:
             logger.warning("The conversation store failed: the user was told to retry.")
-        elif turn.failed:
+        elif handling_failed or current.action_failed:
             logger.warning("A custom action failed: the user was told to retry.")
         elif counting.sent:
             await counting.flush()

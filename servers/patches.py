@@ -16,7 +16,12 @@ Each process applies its patches once, by one explicit call:
 Both are idempotent, also when this module is loaded again: every function put in Rasa is
 a wrapper of this module that keeps Rasa's own (``__proa_original__``, :func:`original`)
 and never wraps itself. Rasa is imported by
-:func:`apply_rasa_server` only, so the action server does not load it.
+:func:`apply_rasa_server` (and the wrappers it installs) only, so the action server does
+not load it.
+
+The wrapper of ``RemoteAction.run`` also records a failed custom action on the current
+turn (:mod:`servers.turn`): Rasa's processor catches the exception and only logs it, and
+the turn guard of the channels must not read log lines to learn it.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import Any
 
 import sanic.server.protocols.http_protocol as http_protocol
 
+from servers import turn
 from servers.http_guard import GuardedHttp
 
 
@@ -69,10 +75,17 @@ PATCHES: tuple[Patch, ...] = (
     ),
     Patch(
         "skip_after_failure",
-        ("rasa.core.actions.action:RemoteAction.run", "rasa.core.actions.action:action_for_name_or_text"),
+        (
+            "rasa.core.actions.action:RemoteAction.run",
+            "rasa.core.actions.action:action_for_name_or_text",
+            "rasa.core.processor:MessageProcessor._run_action",
+        ),
         "rasa run",
-        "Once a custom action failed in a turn, skip the turn's other custom actions "
-        "(channels/turn_guard.py). Rasa makes a RemoteAction for every custom action name "
+        "Record on the turn (servers/turn.py) that a custom action raised, and once one did, "
+        "skip the turn's other custom actions (channels/turn_guard.py). The processor "
+        "(MessageProcessor._run_action) catches the exception and only logs it, so the "
+        "wrapper is the one place that sees it (a rejection, ActionExecutionRejection, is "
+        "no failure). Rasa makes a RemoteAction for every custom action name "
         "(action_for_name_or_text, forms, slot mappings): no factory to give a subclass to.",
     ),
     Patch(
@@ -132,9 +145,20 @@ def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
 
 
 async def _remote_action_run(self: Any, *args: Any, **kwargs: Any) -> Any:
-    """``RemoteAction.run`` after :attr:`RasaHooks.before_remote_action` (patch ``skip_after_failure``)."""
+    """``RemoteAction.run`` after :attr:`RasaHooks.before_remote_action`; when it raises
+    (but for a rejection), the current turn records the failure
+    (:func:`servers.turn.record_action_failure`) before the exception goes on to Rasa's
+    processor, which catches it and only logs it (patch ``skip_after_failure``)."""
     _current_hooks().before_remote_action(self.name())
-    return await _remote_action_run.__proa_original__(self, *args, **kwargs)  # type: ignore[attr-defined]
+    try:
+        return await _remote_action_run.__proa_original__(self, *args, **kwargs)  # type: ignore[attr-defined]
+    except Exception as error:
+        # Loaded by then: apply_rasa_server imported it.
+        from rasa.core.actions.action import ActionExecutionRejection
+
+        if not isinstance(error, ActionExecutionRejection):
+            turn.record_action_failure()
+        raise
 
 
 async def _extract_slots_run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list[Any]:

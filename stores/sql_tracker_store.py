@@ -10,14 +10,16 @@ parameters hold the sender id.
 
 This subclass:
 
-- on a database error in ``retrieve`` / ``save``, logs ``Tracker store failure`` at
-  ERROR with the operation, the error class and, for SQLite, its short reason (never the
-  SQL nor its parameters, hence no sender id), and does not raise, so that Rasa's
-  fail-safe wrapper does not fall back to memory;
+- on a database error in ``retrieve`` / ``save``, records the failure on the current turn
+  (:func:`servers.turn.record_store_failure`) and does not raise, so that Rasa's
+  fail-safe wrapper does not fall back to memory; the turn guard of the channels
+  (``channels.turn_guard``) reads the turn and answers the person with the French busy
+  message instead of the turn's answers;
+- for the operators, logs ``Tracker store failure`` at ERROR with the operation, the
+  error class and, for SQLite, its short reason (never the SQL nor its parameters, hence
+  no sender id);
 - after a failed ``retrieve`` skips the ``save`` of that conversation's turn: the
-  conversation stored before is kept as it was, nothing is written over it;
-- ``channels.guarded`` watches that log record (like a failed action) and answers the
-  person with the French busy message instead of the turn's answers.
+  conversation stored before is kept as it was, nothing is written over it.
 
 It also cuts Rasa's per-message cost (issue 12; ``benchmarks/bench_tracker_store.py``):
 
@@ -60,9 +62,12 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from servers import turn
+
 logger = logging.getLogger(__name__)
 
-#: Start of the ERROR record that ``channels.guarded`` turns into the busy answer.
+#: Start of the ERROR record of a failure, for the operators (the turn guard learns it
+#: from :mod:`servers.turn`, not from the log).
 FAILURE_LOG_PREFIX = "Tracker store failure"
 
 # SQLite's own short reasons: they name no conversation.
@@ -110,6 +115,7 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         self._insert = self.SQLEvent.__table__.insert()
 
     def _failed(self, operation: str, error: BaseException) -> None:
+        turn.record_store_failure()
         logger.error("%s (%s): %s", FAILURE_LOG_PREFIX, operation, describe(error))
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import copy
 import json
-import logging
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sanic import Sanic
 
 from actions.rendering import render_for_channel
+from tests.channels.rasa_failures import run_failing_action
 
 # Rasa builds every app under the same Sanic name ("rasa_server"); Sanic refuses a
 # second app with a name in use unless it runs in test mode.
@@ -96,17 +96,15 @@ def fake_agent(sample_payload: dict[str, Any]) -> FakeAgent:
 
 
 class FailingAgent(FakeAgent):
-    """Fails like Rasa's processor when the action server is down: it logs the failed
-    action, then sends what it predicts next (a fallback question)."""
+    """Fails like Rasa's processor when the action server is down: the custom action
+    raises (the processor logs it), then the processor sends what it predicts next (a
+    fallback question)."""
 
     async def handle_message(self, message: UserMessage) -> None:
         self.messages.append(message)
         self.received.set()
         try:
-            logging.getLogger("rasa.core.processor").error(
-                "Encountered an exception while running action 'action_answer_eligibility'."
-                "Bot will continue, but the actions events are lost."
-            )
+            await run_failing_action(message)
             await message.output_channel.send_response(
                 message.sender_id, {"text": "Désolé, je n'ai toujours pas compris."}
             )

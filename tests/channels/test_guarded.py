@@ -6,18 +6,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 import rasa.core.actions.action
 import requests
+import sqlalchemy as sa
 from rasa.core.channels.channel import UserMessage
 from rasa.core.run import configure_app
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import wording
 from channels import guarded
 from channels.guarded import BUSY_TEXT, EMPTY_TEXT, GuardedRestInput, clean_text, is_valid_command
 from channels.input_checks import MAX_SENDER_CHARS
+from stores.sql_tracker_store import CheckedSQLTrackerStore
+from tests.channels.rasa_failures import run_failing_action
 
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -46,12 +53,10 @@ async def raises(message: UserMessage) -> None:
 
 
 async def action_fails(message: UserMessage) -> None:
-    # What Rasa's processor does when the action server is down: it logs, then goes on
-    # (here it still sends a message predicted after the failed action).
-    logging.getLogger("rasa.core.processor").exception(
-        "Encountered an exception while running action 'action_answer_eligibility'."
-        "Bot will continue, but the actions events are lost."
-    )
+    # What Rasa's processor does when the action server is down: the action raises, the
+    # processor logs it and goes on (here it still sends a message predicted after the
+    # failed action).
+    await run_failing_action(message)
     await message.output_channel.send_response(message.sender_id, {"text": "Autre chose ?"})
 
 
@@ -279,17 +284,23 @@ def test_typed_session_start_is_plain_text(recording):
     assert agent.texts[-2:] == ["session_start", "restart"]
 
 
-async def store_fails(message: UserMessage) -> None:
-    # What stores.sql_tracker_store does when the database fails during the turn:
-    # answers were computed on a tracker that was not loaded (or will not be stored).
-    await message.output_channel.send_response(message.sender_id, {"text": "Bonjour, quel est votre métier ?"})
-    logging.getLogger("stores.sql_tracker_store").error(
-        "%s (%s): %s", "Tracker store failure", "save", "OperationalError: database is locked"
-    )
+def read_only_store(path: Path) -> CheckedSQLTrackerStore:
+    store = CheckedSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(path))
+    sa.event.listen(store.engine, "connect", lambda connection, _: connection.execute("PRAGMA query_only = ON"))
+    store.engine.dispose()  # new connections get the pragma
+    return store
 
 
-def test_store_failure_gives_only_the_busy_text(serve_agent):
+def test_store_failure_gives_only_the_busy_text(serve_agent, tmp_path):
     """Issue 14, finding 5: a failed save reaches the person as the busy message."""
+    store = read_only_store(tmp_path / "trackers.db")
+
+    async def store_fails(message: UserMessage) -> None:
+        # Rasa's turn when the database fails: answers computed on a tracker that will
+        # not be stored; the project's store records the failure on the turn.
+        await message.output_channel.send_response(message.sender_id, {"text": "Bonjour, quel est votre métier ?"})
+        await store.save(DialogueStateTracker.from_events(message.sender_id, [ActionExecuted("action_listen")]))
+
     url, _ = serve_agent(store_fails)
     response = post(url, {"sender": "a", "message": "bonjour"})
     assert response.status_code == 200

@@ -2,8 +2,9 @@
 
 - ``stores.sql_tracker_store.CheckedSQLTrackerStore`` on a real SQLite file with the
   real domain: a locked, read-only or full database is reported (log without sender
-  id), nothing is written over the stored conversation, and the conversation is intact
-  once the database is back; the file is created with mode 0600;
+  id) and recorded on the turn (``servers/turn.py``), nothing is written over the stored
+  conversation, and the conversation is intact once the database is back; the file is
+  created with mode 0600;
 - ``stores.sqlite_lock_store.SQLiteLockStore``: two instances (two processes) respect
   the same tickets, and ``purge_conversations.purge`` waits for a held lock; a lock
   left by a killed process is freed at once (issue 21, finding 8).
@@ -29,6 +30,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from servers import turn
 from stores.sql_tracker_store import CheckedSQLTrackerStore
 from stores.sqlite_lock_store import SQLiteLockStore
 
@@ -93,7 +95,7 @@ def test_locked_database(store: CheckedSQLTrackerStore, domain: Domain, tmp_path
     holder = sqlite3.connect(tmp_path / "trackers.db", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        with caplog.at_level(logging.INFO):
+        with caplog.at_level(logging.INFO), turn.handling() as failed_turn:
             assert run(store.retrieve(SENDER)) is None
             # Rasa then builds a fresh tracker and saves it: not over the stored one.
             fresh = DialogueStateTracker.from_events(SENDER, [ActionExecuted("action_listen")], domain.slots)
@@ -101,14 +103,17 @@ def test_locked_database(store: CheckedSQLTrackerStore, domain: Domain, tmp_path
             run(store.save(fresh))
     finally:
         holder.close()
+    assert failed_turn.store_failed  # what the channels' turn guard reads
     assert failures(caplog)[0] == "Tracker store failure (retrieve): OperationalError: database is locked"
     assert any("save skipped" in message for message in failures(caplog))
     assert SENDER not in caplog.text and "0612345678" not in caplog.text
     assert stored_types(tmp_path / "trackers.db") == before
     # Once the database answers again the conversation goes on from where it was.
-    tracker = run(store.retrieve(SENDER))
-    assert tracker.get_slot("metier") == "cariste"
-    run(store.save(second_turn(tracker)))
+    with turn.handling() as good_turn:
+        tracker = run(store.retrieve(SENDER))
+        assert tracker.get_slot("metier") == "cariste"
+        run(store.save(second_turn(tracker)))
+    assert not good_turn.store_failed
     assert run(store.retrieve(SENDER)).get_slot("age") == 30.0
 
 
@@ -135,8 +140,9 @@ def test_failed_save_is_reported(store, domain, tmp_path, caplog, pragma, reason
     if "max_page_count" in pragma:
         # Enough data to need a new page.
         tracker.update(UserUttered("x" * 20_000, {"name": "inform"}))
-    with caplog.at_level(logging.INFO):
+    with caplog.at_level(logging.INFO), turn.handling() as failed_turn:
         run(store.save(tracker))  # no exception: Rasa must not fall back to memory
+    assert failed_turn.store_failed
     assert failures(caplog) == [f"Tracker store failure (save): OperationalError: {reason}"]
     assert SENDER not in caplog.text
     assert stored_types(tmp_path / "trackers.db") == before

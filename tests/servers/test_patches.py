@@ -10,13 +10,14 @@ update the pin with what the failure message prints.
 from __future__ import annotations
 
 import ast
+import asyncio
 import hashlib
 import importlib.util
 from pathlib import Path
 
 import pytest
 
-from servers import patches
+from servers import patches, turn
 from servers.patches import PATCHES, original
 
 #: target (``module:qualified.name``) → first 16 hex digits of the SHA-256 of its source.
@@ -26,6 +27,7 @@ PINS = {
     "rasa.core.actions.action:RemoteAction.run": "b530fc5a6789c82f",
     "rasa.core.actions.action:RemoteAction._validate_action_result": "24da0f6bdeb2d44f",
     "rasa.core.actions.action:action_for_name_or_text": "edcd24369d0570e6",
+    "rasa.core.processor:MessageProcessor._run_action": "787be209d2dd5571",
     "rasa.core.actions.action:ActionExtractSlots.run": "1a6de71f319a5933",
     "rasa.core.actions.action:default_actions": "cd90a4ccde667ae9",
     "rasa.core.run:_create_single_channel": "d4bd57caf7388c25",
@@ -77,6 +79,11 @@ def test_the_patched_names_are_read_at_call_time() -> None:
     assert "timeout=DEFAULT_REQUEST_TIMEOUT" in _source("rasa.core.actions.action:RemoteAction.run")
     assert "Http(self)" in _source("sanic.server.protocols.http_protocol:HttpProtocol._setup_connection")
     assert "BUILTIN_CHANNELS[channel]" in _source("rasa.core.run:_create_single_channel")
+    # A failed custom action reaches the turn only through the wrapper: the processor
+    # catches the exception (a rejection apart) and logs it.
+    run_action = _source("rasa.core.processor:MessageProcessor._run_action")
+    assert "except rasa.core.actions.action.ActionExecutionRejection:" in run_action
+    assert "except Exception:" in run_action
 
 
 def test_rasa_run_applies_every_patch_once() -> None:
@@ -126,3 +133,72 @@ def test_the_action_server_applies_the_sanic_patch() -> None:
 
     patches.apply_action_server()
     assert http_protocol.Http is GuardedHttp
+
+
+class _Action:
+    """Stands for a ``RemoteAction`` in the wrapper's tests."""
+
+    def name(self) -> str:
+        return "action_answer_eligibility"
+
+
+@pytest.mark.parametrize(
+    "raised, failed",
+    [(None, False), (RuntimeError("action server down"), True), ("rejection", False)],
+    ids=["answers", "raises", "rejects"],
+)
+def test_a_failed_custom_action_is_recorded_on_the_turn(monkeypatch, raised, failed) -> None:
+    from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+
+    from channels import guarded
+
+    guarded.apply_patches()
+    if raised == "rejection":
+        raised = ActionExecutionRejection("action_answer_eligibility")
+
+    async def rasa_run(self, *args, **kwargs):
+        if raised is not None:
+            raise raised
+        return ["event"]
+
+    monkeypatch.setattr(patches._remote_action_run, "__proa_original__", rasa_run)
+
+    async def one_turn() -> turn.Turn:
+        with turn.handling() as current:
+            try:
+                assert await RemoteAction.run(_Action(), None, None, None, None) == ["event"]
+            except Exception as error:
+                assert error is raised  # it goes on to Rasa's processor unchanged
+            return current
+
+    assert asyncio.run(one_turn()).action_failed is failed
+    # Outside a turn nothing is recorded, and the exception still goes on.
+    if raised is not None:
+        with pytest.raises(type(raised)):
+            asyncio.run(RemoteAction.run(_Action(), None, None, None, None))
+
+
+def test_the_turn_skips_custom_actions_once_one_failed(monkeypatch) -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    from channels import guarded
+    from channels.turn_guard import ActionServerSkipped
+
+    guarded.apply_patches()
+    calls: list[str] = []
+
+    async def rasa_run(self, *args, **kwargs):
+        calls.append(self.name())
+        raise RuntimeError("timeout")
+
+    monkeypatch.setattr(patches._remote_action_run, "__proa_original__", rasa_run)
+
+    async def one_turn() -> None:
+        with turn.handling():
+            with pytest.raises(RuntimeError):
+                await RemoteAction.run(_Action(), None, None, None, None)
+            with pytest.raises(ActionServerSkipped):
+                await RemoteAction.run(_Action(), None, None, None, None)
+
+    asyncio.run(one_turn())
+    assert calls == ["action_answer_eligibility"]
