@@ -215,3 +215,9 @@ def test_a_date_after_the_switch_is_read_in_the_new_scheme() -> None:
     scope = RuleScope(load_knowledge_from(TINY), LAST)
     reading = read_question("en janvier 2026, quel forfait s'appliquait ?", TODAY)
     assert reading.past and scope.regime(reading, TODAY)[0] == REGIME_RECONVERSION
+
+
+def test_everyday_words_read_as_the_rules_words(finder: RuleFinder) -> None:
+    """The lexicon's synonyms: the words people use for those of the texts."""
+    assert finder.terms("mon patron dans ma boite") == finder.terms("mon employeur dans mon entreprise")
+    assert finder.terms("il fallait forcement un tuteur") == finder.terms("il fallait obligatoirement un tuteur")
