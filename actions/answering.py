@@ -117,10 +117,16 @@ class ActionAnswerEligibility(SafeAction):
         profile = profile_from_tracker(tracker)
         if text and not text.startswith("/") and latest_intent(tracker) == ELIGIBILITY_INTENT:
             # A typed question on the person's rights goes through the core's routing, as
-            # `bot ask` does: the engine answers it, unless it asks a rule the engine does
-            # not decide (« sa Pro-A peut-elle durer plus de 12 mois ? »).
+            # `bot ask` does (Assistant.route): the engine answers a « puis-je… ? », unless
+            # it asks a rule the engine does not decide (« sa Pro-A peut-elle durer plus de
+            # 12 mois ? »); a question the NLU took for one on rights that neither asks « puis-je »
+            # nor states a situation (« j'ai lu 5000 €…, c'est garanti ? ») is answered by its rule.
             answer = assistant().answer_message(
-                text, profile, change_explained(tracker), context=previous_question(tracker), eligibility_asked=True
+                text,
+                profile,
+                change_explained(tracker),
+                context=previous_question(tracker),
+                eligibility_asked=assistant().asks_about_a_person(text),
             )
         else:  # the form's last answer, a button: what is known of the person
             answer = assistant().answer_eligibility(profile, change_explained(tracker), text)

@@ -271,6 +271,16 @@ class Assistant(MetierLookup, RuleLookup):
             return self.answer_certifications(profile, change_explained=change_explained)
         return self.answer_eligibility(profile, change_explained, text, reading)
 
+    def asks_about_a_person(self, text: str) -> bool:
+        """Whether a message the NLU took for a question on someone's rights asks one: a
+        « puis-je… ? » (:func:`asks_eligibility`), or a question that states the person's
+        situation (« avenant signé en décembre 2025, CDI intérimaire : sa Pro-A continue ? »);
+        not « j'ai lu 5000 € par période, c'est garanti ? », which a rule answers."""
+        if asks_eligibility(text):
+            return True
+        stated = parse_question(text, self.kb, Profile()).profile
+        return self.states_facts(stated) or stated.avenant_signed_on is not None
+
     @staticmethod
     def states_facts(profile: Profile) -> bool:
         """Whether the profile holds a fact of the person the eligibility answer reads

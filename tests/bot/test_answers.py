@@ -181,6 +181,18 @@ def test_an_unsure_metier_asks_first_only_where_the_list_decides(assistant):
     assert before.verdict_line.startswith("Plusieurs métiers")
 
 
+@pytest.mark.parametrize(
+    ("text", "about_a_person"),
+    [
+        ("puis-je faire une période de reconversion ?", True),
+        ("CDI intérimaire, avenant conclu le 3 novembre 2025 : sa Pro-A continue ?", True),
+        ("on m'a parlé de 3000 € par dossier de reconversion, c'est sûr ?", False),
+    ],
+)
+def test_a_question_on_rights_states_a_person_or_asks_may_i(assistant, text, about_a_person):
+    assert assistant.asks_about_a_person(text) is about_a_person
+
+
 def test_a_past_question_on_the_rights_is_answered_by_its_rule(assistant):
     """The engine decides for today: « pouvait-elle… en 2024 ? » asks how the Pro-A worked."""
     answer = assistant.answer_message(
