@@ -33,9 +33,11 @@ from actions.slot_checks import (
     coherent_metier_events,
     forget_old_target,
     metier_chosen_now,
+    metier_id_settled_now,
     metier_typed_now,
     previous_slot_value,
 )
+from bot.profile import Profile
 
 #: Intents whose text may be the métier itself when the form asks for it.
 FREE_TEXT_INTENTS = {"inform", "nlu_fallback", "ask_certifications", "ask_eligibility"}
@@ -72,6 +74,15 @@ def slots_to_ask(missing: Any, tracker: Tracker) -> list[str]:
     return wanted
 
 
+def form_profile(tracker: Tracker) -> Profile:
+    """The profile the form asks for, with the métier id the NLU settled on for a métier
+    typed now (:func:`metier_id_settled_now`): rasa_sdk asks for the required slots
+    before the slot checks set that id too, and the métier is then not matched again."""
+    profile = profile_from_tracker(tracker)
+    settled = metier_id_settled_now(tracker)
+    return profile.with_(metier_id=settled) if settled and settled != profile.metier_id else profile
+
+
 class ValidateProfileForm(SlotNormaliser, FormValidationAction):
     """Validation and dynamic questions of ``profile_form``."""
 
@@ -87,7 +98,7 @@ class ValidateProfileForm(SlotNormaliser, FormValidationAction):
     ) -> list[str]:
         """Profile slots already known (to validate them) + what the answer is missing
         (the core's ``missing_for``: no answer composed, cached per profile)."""
-        missing = assistant().missing_for(topic_of(tracker), profile_from_tracker(tracker))
+        missing = assistant().missing_for(topic_of(tracker), form_profile(tracker))
         known = [slot for slot in PROFILE_SLOTS if tracker.get_slot(slot) is not None]
         return known + [slot for slot in slots_to_ask(missing, tracker) if slot not in known]
 

@@ -66,6 +66,17 @@ def metier_found_by_core(tracker: Tracker, value: Any) -> str | None:
     return slot_values.settled_metier_id(latest_entities(tracker, "metier"), value, idcc)
 
 
+def metier_id_settled_now(tracker: Tracker) -> str | None:
+    """The id the slot checks keep for a métier typed in the latest message without a
+    button (:meth:`SlotNormaliser.validate_metier_id`): the one the NLU's entity settled
+    on, read from it, not matched again. None: no métier typed now, a button chose, or
+    the entity left the choice open."""
+    typed = tracker.get_slot("metier")
+    if metier_chosen_now(tracker) or not metier_typed_now(typed, tracker):
+        return None
+    return metier_found_by_core(tracker, typed)
+
+
 def age_read_in_phone_number(age: int, tracker: Tracker) -> bool:
     """Whether the age comes only from digits of a phone number, an e-mail or a web
     address of the latest message (where a « 34 » is no age)."""
@@ -169,12 +180,11 @@ class SlotNormaliser:
         return slots
 
     def validate_metier_id(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
-        typed = tracker.get_slot("metier")
-        if not metier_chosen_now(tracker) and metier_typed_now(typed, tracker):
+        if not metier_chosen_now(tracker) and metier_typed_now(tracker.get_slot("metier"), tracker):
             # A métier typed now, no button: only the id the core settled on for this
             # message holds (it may have used a workplace or a diploma of the message);
             # an id from an earlier turn does not.
-            return {"metier_id": metier_found_by_core(tracker, typed)}
+            return {"metier_id": metier_id_settled_now(tracker)}
         return {"metier_id": slot_values.stripped_text(value)}
 
     def validate_held_diploma(self, value, dispatcher, tracker, domain):

@@ -10,12 +10,21 @@ base, the matchers the index cache built, the lock that guards building more).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from bot.knowledge.models import KnowledgeBase, Metier
 from bot.matching import STATUS_MATCHED, STATUS_NOT_IN_LIST, MatchResult, MetierMatcher
 from bot.metier_finder import FOUND_STATUSES, MetierFinder
 from bot.profile import Profile
 from bot.understanding.job_phrase_spans import job_phrases
+
+#: Candidates a match returns by default (:meth:`bot.matching.MetierMatcher.match`).
+MATCH_LIMIT = 5
+
+#: Matches kept by :meth:`MetierLookup.match_metier` (a few kilobytes each): enough for
+#: every text of the turns under way, so that the form and the answer of one turn, which
+#: each resolve the profile's métier, match its text once.
+METIER_MATCH_CACHE_SIZE = 512
 
 
 class MetierLookup:
@@ -25,6 +34,8 @@ class MetierLookup:
     _matchers: dict[int, MetierMatcher]
     _lock: threading.Lock
     _metier_finder: MetierFinder | None
+    #: :meth:`_match_text` behind a bounded ``functools.lru_cache`` (set by the assistant).
+    _metier_matches: Callable[[str, int, str | None, int | None, int], MatchResult]
 
     def matcher(self, idcc: int) -> MetierMatcher:
         """The métier matcher of a branch (built once, thread-safe)."""
@@ -33,12 +44,22 @@ class MetierLookup:
                 self._matchers[idcc] = MetierMatcher(self.kb.branch(idcc))
             return self._matchers[idcc]
 
-    def match_metier(self, text: str, idcc: int, profile: Profile | None = None) -> MatchResult:
+    def match_metier(
+        self, text: str, idcc: int, profile: Profile | None = None, limit: int = MATCH_LIMIT
+    ) -> MatchResult:
         """Rank the branch's métiers for what the person typed; the diploma or level the
-        profile aims at picks among similar métiers the one whose list has it."""
-        target = self.kb.diplomas.get(profile.target_diploma) if profile and profile.target_diploma else None
+        profile aims at picks among similar métiers the one whose list has it. The same
+        text, branch and target are matched once (results are frozen, the knowledge never
+        changes while the assistant lives): the form, the slot checks and the answer of a
+        turn each ask for it."""
+        target = profile.target_diploma if profile and profile.target_diploma in self.kb.diplomas else None
         level = profile.target_level if profile else None
-        return self.matcher(idcc).match(text, target=target, target_level=level)
+        return self._metier_matches(text, idcc, target, level, limit)
+
+    def _match_text(self, text: str, idcc: int, target: str | None, level: int | None, limit: int) -> MatchResult:
+        """The branch matcher's result (uncached; :meth:`match_metier` caches it)."""
+        diploma = self.kb.diplomas[target] if target is not None else None
+        return self.matcher(idcc).match(text, limit=limit, target=diploma, target_level=level)
 
     def resolve_metier(self, profile: Profile, listing: bool = False) -> tuple[MatchResult | None, Metier | None]:
         """The métier of the profile: by id when chosen, else by matching its text. A text

@@ -15,7 +15,7 @@ import threading
 from dataclasses import replace
 from functools import lru_cache
 
-from bot.assistant_metiers import MetierLookup
+from bot.assistant_metiers import METIER_MATCH_CACHE_SIZE, MetierLookup
 from bot.assistant_rules import RuleLookup
 from bot.compose import Answer, Composer
 from bot.compose.parts import AnswerTopic
@@ -57,6 +57,7 @@ class Assistant(MetierLookup, RuleLookup):
         # Profiles are frozen: what one lacks never changes (the form asks it several
         # times per turn, and again at each turn that adds nothing).
         self._missing = lru_cache(maxsize=MISSING_CACHE_SIZE)(self._compute_missing)
+        self._metier_matches = lru_cache(maxsize=METIER_MATCH_CACHE_SIZE)(self._match_text)
         self.rule_scope = RuleScope(kb, self.engine.last_start_date)
         self.rule_answers = RuleAnswers(self.answers, self.rule_scope)
         self._rule_finder: RuleFinder | None = None

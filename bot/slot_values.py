@@ -100,7 +100,7 @@ def plausible_metier_id(assistant: Assistant, metier: Any, metier_id: Any, idcc:
         except Exception:
             return None
         return wanted if wanted in known else None
-    result = assistant.matcher(idcc).match(text, limit=MAX_CANDIDATES_CHECKED)
+    result = assistant.match_metier(text, idcc, limit=MAX_CANDIDATES_CHECKED)
     candidates = [c.metier.id for c in result.candidates]
     if wanted is not None and wanted in candidates:
         return wanted
