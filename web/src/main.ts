@@ -4,7 +4,7 @@ import { readConfig } from "./config";
 import { duplicateTextCount, newEntryId, parseBotMessage } from "./messages";
 import { MORE_MESSAGE, renderEntry, renderIntro, type RenderHandlers } from "./render";
 import { ConversationStore } from "./storage";
-import type { BotEntry, Entry } from "./types";
+import type { BotEntry, Entry } from "./view";
 import { WORDING } from "./wording";
 
 /** Plain bot texts wait this long, in case the structured answer that repeats them follows. */

@@ -10,7 +10,7 @@ import type {
   ProaAnswer,
   QuickReply,
   Source,
-} from "./types";
+} from "./view";
 import type * as Wire from "./generated/answer";
 
 type Dict = Record<string, unknown>;

@@ -10,7 +10,7 @@ import type {
   ProaAnswer,
   QuickReply,
   Source,
-} from "./types";
+} from "./view";
 import { fill, WORDING } from "./wording";
 
 export interface RenderHandlers {

@@ -1,7 +1,7 @@
 // Session id and conversation history in localStorage, so that a reload continues
 // the same Rasa conversation (the socket.io channel runs with session_persistence).
 import { parseAnswer, parseButtons } from "./messages";
-import type { Entry } from "./types";
+import type { Entry } from "./view";
 
 const SESSION_KEY = "proa.sessionId";
 const HISTORY_KEY = "proa.history.v1";

@@ -1,4 +1,7 @@
-// Shapes of the messages exchanged with Rasa's socket.io channel.
+// The widget's view of a conversation: the camelCase, non-null shapes it renders and keeps
+// in localStorage. They are not the answer payload: that is described once, in
+// docs/answer.schema.json, and its TypeScript type is generated (src/generated/answer.ts);
+// src/messages.ts maps the wire payload to these.
 
 /** A quick reply / Rasa button: `title` is shown, `payload` is sent to Rasa. */
 export interface QuickReply {
