@@ -35,7 +35,7 @@ npm run --silent gen-wording
 
 stamp="dist/.build-stamp"
 if [[ $force -eq 0 && -f "$stamp" && -f dist/index.html ]]; then
-    newer="$(find src build.mjs gen-types.mjs gen-wording.mjs wording-source.mjs ../docs/answer.schema.json ../knowledge/wording/widget.yml ../knowledge/wording/responses.yml ../knowledge/wording/answers.yml package.json package-lock.json tsconfig.json -newer "$stamp" -print -quit)"
+    newer="$(find src build.mjs gen-types.mjs generated-file.mjs gen-wording.mjs wording-source.mjs ../docs/answer.schema.json ../knowledge/wording/widget.yml ../knowledge/wording/responses.yml ../knowledge/wording/answers.yml package.json package-lock.json tsconfig.json -newer "$stamp" -print -quit)"
     if [[ -z "$newer" ]]; then
         echo "build_web: web/dist is up to date"
         exit 0

@@ -70,6 +70,27 @@ def skip_unless_ci(reason: str) -> None:
     pytest.skip(reason)
 
 
+def assert_generated_up_to_date(script: str, name: str, needs: str, source: str, out: Path) -> None:
+    """Runs the build's generator ``web/<script>`` into ``out`` (``--out``: never over the
+    committed file) and checks that the committed ``web/src/generated/<name>`` is what it
+    gives today; ``needs``, the npm package the generator imports (``npm ci`` when absent)."""
+    committed = WEB_DIR / "src" / "generated" / name
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        skip_unless_ci(f"npm is missing: web/src/generated/{name} cannot be regenerated")
+    if not (WEB_DIR / "node_modules" / needs).is_dir():
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=WEB_DIR, check=True, timeout=600
+        )
+    result = subprocess.run(
+        ["node", script, "--out", str(out)], cwd=WEB_DIR, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert committed.is_file(), f"run scripts/build_web.sh and commit web/src/generated/{name}"
+    assert committed.read_text(encoding="utf-8") == (out / name).read_text(encoding="utf-8"), (
+        f"{committed.relative_to(REPO_ROOT)} is out of date with {source}: run scripts/build_web.sh and commit it"
+    )
+
+
 # ---- page build and server -------------------------------------------------------
 
 

@@ -5,37 +5,14 @@ what the catalogue gives today."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
-from tests.web.conftest import REPO_ROOT, WEB_DIR, skip_unless_ci
-
-GENERATED = WEB_DIR / "src" / "generated" / "wording.ts"
-PARSER = WEB_DIR / "node_modules" / "js-yaml"
-
-
-def run_generator(out: Path, source: Path | None = None) -> subprocess.CompletedProcess[str]:
-    if shutil.which("npm") is None or shutil.which("node") is None:
-        skip_unless_ci("npm is missing: web/src/generated/wording.ts cannot be regenerated")
-    if not PARSER.is_dir():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=WEB_DIR, check=True, timeout=600
-        )
-    # --out: into a temporary folder, never over the committed file.
-    return subprocess.run(
-        ["node", "gen-wording.mjs", "--out", str(out)], cwd=WEB_DIR, capture_output=True, text=True, timeout=300
-    )
+from tests.web.conftest import WEB_DIR, assert_generated_up_to_date
 
 
 def test_generated_wording_is_up_to_date(tmp_path: Path):
-    result = run_generator(tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    fresh = (tmp_path / "wording.ts").read_text(encoding="utf-8")
-    assert GENERATED.is_file(), "run scripts/build_web.sh and commit web/src/generated/wording.ts"
-    assert GENERATED.read_text(encoding="utf-8") == fresh, (
-        f"{GENERATED.relative_to(REPO_ROOT)} is out of date with knowledge/wording/: "
-        "run scripts/build_web.sh and commit it"
+    assert_generated_up_to_date(
+        "gen-wording.mjs", "wording.ts", needs="js-yaml", source="knowledge/wording/", out=tmp_path
     )
 
 
