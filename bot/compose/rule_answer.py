@@ -37,7 +37,6 @@ from bot.compose.voice import said as said_to_audience
 from bot.knowledge.models import Rule
 from bot.profile import Profile
 from bot.rules import PROA, PROA_ONGOING, RECONVERSION, Regime
-from bot.understanding.question_reading import is_negative
 from bot.understanding.rule_finder import RuleFinder, RuleHit
 from bot.understanding.rule_search import BOTH_REGIMES_TOPICS, REGIME_PROA, RuleScope, RuleSearch, topic_family
 
@@ -271,9 +270,8 @@ class RuleAnswers:
             return None if reading.negative else ("non" if search.avenant_too_late else "oui")
         if hit.rule is not best or hit.score < YES_NO_FROM or hit.answer not in french.YES_NO:
             return None
-        if hit.answer_share < ANSWER_ROW_SHARE or is_negative(hit.answered or "") != reading.negative:
-            return None
-        return hit.answer
+        # The finder took the phrasing among those turned the same way as the question.
+        return hit.answer if hit.answer_share >= ANSWER_ROW_SHARE else None
 
     def _other_regime(self, search: RuleSearch, best: Rule) -> Rule | None:
         """The other regime's best rule on the same point, when the question chose none."""

@@ -134,13 +134,6 @@ def _closed_question(text: str, folded: str, words: QuestionWords) -> bool:
     return asks and not words.open_question.search(folded)
 
 
-def is_negative(text: str, words: QuestionWords | None = None) -> bool:
-    """Whether ``text`` has a word that could turn a yes/no question the other way round
-    (« interdit », « pas le droit », « ne peut pas »)."""
-    words = words or default_question_words()
-    return bool(words.negative_cue.search(words.join(normalize(text))))
-
-
 def speaks_of_a_worker(text: str, words: QuestionWords | None = None) -> bool:
     """Whether an adviser speaks of a worker (« mon intérimaire… », « un salarié que
     j'accompagne… »): the answer then speaks of that person in the third person."""

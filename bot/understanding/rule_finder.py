@@ -115,10 +115,18 @@ class RuleFinder:
         (« interdit », « ne peut pas »: the lexicon's negative cues)."""
         return bool(self._words.negative_cue.search(self._words.join(normalize(text))))
 
-    def rank(self, text: str, keep: Callable[[Rule], bool] | None = None, limit: int = 8) -> list[RuleHit]:
-        """The rules for ``text``, best first (only those ``keep`` accepts), at most ``limit``."""
+    def rank(
+        self,
+        text: str,
+        keep: Callable[[Rule], bool] | None = None,
+        limit: int = 8,
+        negative: bool | None = None,
+    ) -> list[RuleHit]:
+        """The rules for ``text``, best first (only those ``keep`` accepts), at most ``limit``;
+        ``negative``: whether the question is turned round, when its reading already says
+        (:attr:`Reading.negative`), else read here (:meth:`negative`)."""
         terms = self.terms(text)
-        negative = self.negative(text)
+        negative = self.negative(text) if negative is None else negative
         if not terms:
             return []
         words = self._words_of.query(terms)

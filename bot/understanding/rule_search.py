@@ -241,7 +241,10 @@ def search_rules(
     text = reading.asked or text
     # A question naming both schemes asks of the Pro-A law too (« … la Pro-A ou la période de reconversion ? »).
     ranked = finder.rank(
-        text, lambda r: scope.keep(r, idcc, regime, rule_day, today, reading.both_schemes), limit=limit * 2
+        text,
+        lambda r: scope.keep(r, idcc, regime, rule_day, today, reading.both_schemes),
+        limit=limit * 2,
+        negative=reading.negative,
     )
     ranked = sorted(
         (
