@@ -12,6 +12,7 @@ French « service problem » message; the conversation goes on.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -39,6 +40,32 @@ CERTIFICATIONS = AnswerTopic.CERTIFICATIONS.value
 FAQ = AnswerTopic.FAQ.value
 #: The domain's intent of a question on the person's rights (« puis-je faire une Pro-A ? »).
 ELIGIBILITY_INTENT = "ask_eligibility"
+#: The domain's intent of a question on a list of certifications.
+CERTIFICATIONS_INTENT = "ask_certifications"
+
+
+@dataclass(frozen=True)
+class TypedQuestion:
+    """The latest message when it is a typed question the NLU read as one on the person's
+    rights or on a list: the core routes it (:meth:`bot.service.Assistant.plan`)."""
+
+    text: str
+    kind: str  # the answer topic the NLU's intent stands for
+    eligibility_asked: bool  # asks of the person's rights (a « puis-je… ? », a situation)
+
+
+def typed_question(tracker: Tracker) -> TypedQuestion | None:
+    """The latest message as a :class:`TypedQuestion` (None: a button, a fact given to the
+    form, another intent)."""
+    text = latest_text(tracker)
+    if not text or text.startswith("/"):
+        return None
+    intent = latest_intent(tracker)
+    if intent == ELIGIBILITY_INTENT:
+        return TypedQuestion(text, ELIGIBILITY, assistant().asks_about_a_person(text))
+    if intent == CERTIFICATIONS_INTENT:
+        return TypedQuestion(text, CERTIFICATIONS, False)
+    return None
 
 
 class SafeAction(Action, ABC):
@@ -115,7 +142,8 @@ class ActionAnswerEligibility(SafeAction):
             return []
         text = latest_text(tracker)
         profile = profile_from_tracker(tracker)
-        if text and not text.startswith("/") and latest_intent(tracker) == ELIGIBILITY_INTENT:
+        question = typed_question(tracker)
+        if question is not None and question.kind == ELIGIBILITY:
             # A typed question on the person's rights goes through the core's routing, as
             # `bot ask` does (Assistant.route): the engine answers a « puis-je… ? », unless
             # it asks a rule the engine does not decide (« sa Pro-A peut-elle durer plus de
@@ -126,7 +154,7 @@ class ActionAnswerEligibility(SafeAction):
                 profile,
                 change_explained(tracker),
                 context=previous_question(tracker),
-                eligibility_asked=assistant().asks_about_a_person(text),
+                eligibility_asked=question.eligibility_asked,
             )
         else:  # the form's last answer, a button: what is known of the person
             answer = assistant().answer_eligibility(profile, change_explained(tracker), text)
@@ -145,11 +173,23 @@ class ActionListCertifications(SafeAction):
         if nothing_new(tracker):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        answer = assistant().answer_certifications(
-            profile_from_tracker(tracker), offset=0, change_explained=change_explained(tracker)
-        )
+        profile = profile_from_tracker(tracker)
+        question = typed_question(tracker)
+        if question is not None and question.kind == CERTIFICATIONS:
+            # A typed question: the core's routing, as for `bot ask` (« qui met à jour la liste
+            # des certifs ? » is answered by its rule, the form asked for no métier).
+            answer = assistant().answer_message(
+                question.text,
+                profile,
+                change_explained(tracker),
+                kind=CERTIFICATIONS,
+                context=previous_question(tracker),
+            )
+        else:  # the form's last answer (the métier), a button
+            answer = assistant().answer_certifications(profile, offset=0, change_explained=change_explained(tracker))
         events = send_answer(dispatcher, tracker, answer)
-        return events + _topic_event(tracker, CERTIFICATIONS) + _list_events(answer, tracker)
+        topic = CERTIFICATIONS if answer.topic in (ELIGIBILITY, CERTIFICATIONS) else FAQ
+        return events + _topic_event(tracker, topic) + _list_events(answer, tracker)
 
 
 class ActionShowMore(SafeAction):

@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.answering import CERTIFICATIONS, ELIGIBILITY, FAQ
+from actions.answering import CERTIFICATIONS, ELIGIBILITY, FAQ, previous_question, typed_question
 from actions.common import assistant, latest_entities, latest_intent, latest_text, log_failure
 from actions.profile_slots import PROFILE_SLOTS, profile_from_tracker
 from actions.slot_checks import (
@@ -98,7 +98,10 @@ class ValidateProfileForm(SlotNormaliser, FormValidationAction):
     ) -> list[str]:
         """Profile slots already known (to validate them) + what the answer is missing
         (the core's ``missing_for``: no answer composed, cached per profile)."""
-        missing = assistant().missing_for(topic_of(tracker), form_profile(tracker))
+        profile = form_profile(tracker)
+        missing = assistant().missing_for(topic_of(tracker), profile)
+        if missing and not question_needs_profile(tracker, profile):
+            missing = ()  # a rule answers the question typed: nothing to ask
         known = [slot for slot in PROFILE_SLOTS if tracker.get_slot(slot) is not None]
         return known + [slot for slot in slots_to_ask(missing, tracker) if slot not in known]
 
@@ -179,6 +182,23 @@ class ValidateProfileForm(SlotNormaliser, FormValidationAction):
             # Without a slot event Rasa would reject the form; keep it going instead.
             extra.append(SlotSet("last_topic", tracker.get_slot("last_topic")))
         return events + extra
+
+
+def question_needs_profile(tracker: Tracker, profile: Profile) -> bool:
+    """Whether the answer to the latest message reads what the form asks: not for a typed
+    question that a rule answers (« qui met à jour la liste des certifs ? », « une Pro-A
+    pouvait-elle durer 30 mois en 2024 ? »), which the core routes as the answer action will
+    (:meth:`bot.service.Assistant.needs_profile`)."""
+    question = typed_question(tracker)
+    if question is None:
+        return True
+    return assistant().needs_profile(
+        question.text,
+        profile,
+        kind=question.kind,
+        context=previous_question(tracker),
+        eligibility_asked=question.eligibility_asked,
+    )
 
 
 def _sets_profile_slot(events: list[EventType]) -> bool:

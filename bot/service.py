@@ -12,7 +12,7 @@ completes is :mod:`bot.message_profile`. Every name is still importable from her
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot.assistant_metiers import METIER_MATCH_CACHE_SIZE, MetierLookup
@@ -30,10 +30,12 @@ from bot.missing import certifications_missing, eligibility_missing
 from bot.profile import Profile
 from bot.rules import RulesEngine
 from bot.settings import Settings
+from bot.text import normalize
 from bot.understanding.parse import KIND_MORE, ParsedQuestion, asks_eligibility, parse_branch, parse_question
 from bot.understanding.question_reading import Reading, split_questions
+from bot.understanding.question_words import default_question_words
 from bot.understanding.rule_finder import RuleFinder
-from bot.understanding.rule_search import RuleScope, topic_family
+from bot.understanding.rule_search import RuleScope, RuleSearch, topic_family
 
 __all__ = ["FOLLOW_UP_TERMS", "MISSING_CACHE_SIZE", "Assistant", "with_audience", "with_stated_facts"]
 
@@ -42,6 +44,22 @@ FOLLOW_UP_TERMS = 3
 
 #: Profiles whose missing facts are kept (a few hundred bytes each).
 MISSING_CACHE_SIZE = 4096
+
+
+#: Where a typed message goes: the list for a métier, the engine's verdict for the
+#: person, the rules found, or the FAQ topic under way.
+ROUTE_LIST, ROUTE_PERSON, ROUTE_RULES, ROUTE_TOPIC = "list", "person", "rules", "topic"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The answer a typed message gets (:meth:`Assistant.plan`)."""
+
+    route: str
+    profile: Profile
+    reading: Reading
+    search: RuleSearch | None = None  # ROUTE_RULES: the rules found
+    also: tuple[RuleSearch, ...] = ()  # ROUTE_RULES: each question of a message asking several
 
 
 class Assistant(MetierLookup, RuleLookup):
@@ -159,7 +177,9 @@ class Assistant(MetierLookup, RuleLookup):
         if parsed.kind == KIND_MORE:
             return self.answer_more(session or parsed.profile, list_offset, change_explained)
         text = parsed.profile.metier_text or ""
-        if parsed.kind == AnswerTopic.CERTIFICATIONS:
+        if parsed.kind == AnswerTopic.CERTIFICATIONS and (
+            self.names_a_job(parsed.profile, listing=True) or not text.strip()
+        ):
             return self.answer_certifications(
                 self.with_reading(parsed.profile, self.read(text, parsed.profile)), change_explained=change_explained
             )
@@ -206,24 +226,63 @@ class Assistant(MetierLookup, RuleLookup):
         context: str | None,
         eligibility_asked: bool = False,
     ) -> Answer:
+        plan = self.plan(text, profile, faq_topic, kind, context, eligibility_asked)
+        if plan.route == ROUTE_LIST:
+            return self.answer_certifications(plan.profile, change_explained=change_explained)
+        if plan.route == ROUTE_PERSON:
+            return self.answer_eligibility(plan.profile, change_explained, text, plan.reading)
+        if plan.route == ROUTE_TOPIC:
+            return self.answer_faq(str(faq_topic), plan.profile, change_explained)
+        assert plan.search is not None
+        return self.rule_answers.answer(
+            plan.search, plan.profile, change_explained, also=list(plan.also), topic_hint=faq_topic
+        )
+
+    def needs_profile(
+        self,
+        text: str,
+        profile: Profile,
+        kind: str | None = None,
+        context: str | None = None,
+        eligibility_asked: bool = False,
+    ) -> bool:
+        """Whether the answer to a typed message reads the person's profile (the list for a
+        métier, the engine's verdict) rather than rules: a channel's form asks for what the
+        profile lacks only then (« qui met à jour la liste des certifs ? » needs no métier)."""
+        profile = with_audience(profile, text)
+        with speaking_to(profile.audience):
+            plan = self.plan(text, profile, None, kind, context, eligibility_asked)
+        return plan.route in (ROUTE_LIST, ROUTE_PERSON)
+
+    def plan(
+        self,
+        text: str,
+        profile: Profile,
+        faq_topic: str | None,
+        kind: str | None,
+        context: str | None,
+        eligibility_asked: bool = False,
+    ) -> Plan:
+        """Which answer a typed message gets (:meth:`answer_message`), and with what."""
         reading = self.read(text, profile)
         parsed = parse_question(text, self.kb, profile)
         # What the message itself says of the person counts, whatever slots a channel filled.
         profile = self.with_reading(with_stated_facts(profile, parsed.profile), reading)
         kind = kind or parsed.kind
-        job = self.names_a_job(profile, listing=kind == AnswerTopic.CERTIFICATIONS or parsed.asks_list)
-        if job and (kind == AnswerTopic.CERTIFICATIONS or parsed.asks_list):
-            return self.answer_certifications(profile, change_explained=change_explained)
+        listing = kind == AnswerTopic.CERTIFICATIONS or parsed.asks_list
+        job = self.names_a_job(profile, listing=listing)
+        if job and listing:
+            return Plan(ROUTE_LIST, profile, reading)
         if job and context and not reading.asks:
             # « il est magasinier cariste » after « quelles certifications pour mon
             # intérimaire ? »: the job answers the list asked before.
             before = parse_question(context, self.kb, profile)
             if before.kind == AnswerTopic.CERTIFICATIONS or before.asks_list:
-                return self.answer_certifications(profile, change_explained=change_explained)
+                return Plan(ROUTE_LIST, profile, reading)
         if job and eligibility_asked:
             # A job with a question on the person's rights stays a métier question, as the
             # NLU keeps it (nlu/rule_questions.py).
-            return self.answer_eligibility(profile, change_explained, text, reading)
+            return Plan(ROUTE_PERSON, profile, reading)
         # The job's and the branch's own words (« gestionnaire de paie », « chez un
         # concessionnaire SDLM ») say nothing of the rule asked.
         without_jobs = self.without_jobs(text, profile.idcc) if job else text
@@ -245,7 +304,11 @@ class Assistant(MetierLookup, RuleLookup):
             if followed.sure:
                 search = followed
         elif faq_topic and reading.follow_up and short:
-            return self.answer_faq(faq_topic, profile, change_explained)
+            return Plan(ROUTE_TOPIC, profile, reading)
+        if kind == AnswerTopic.CERTIFICATIONS and not job and (not search.sure or self.asks_which_certifications(text)):
+            # « quelles certifications pour mon intérimaire ? »: the list, once the métier is
+            # known; « qui met à jour la liste des certifs ? » asks a rule the finder is sure of.
+            return Plan(ROUTE_LIST, profile, reading)
         situation = job or self.states_facts(profile)
         target = profile.target_diploma is not None or profile.target_level is not None
         # The engine decides for a person who asks whether they may (« puis-je ? »); a question
@@ -259,18 +322,18 @@ class Assistant(MetierLookup, RuleLookup):
         if not situation or search.answers_over(situation, engine_sure, target):
             if search.unsure and faq_topic and short:
                 # « et en SDLM ? »: too short to find a rule, the topic under way answers.
-                return self.answer_faq(faq_topic, profile, change_explained)
+                return Plan(ROUTE_TOPIC, profile, reading)
             # « qui finance la formation, et le salaire est-il maintenu ? »: each its answer.
             questions = split_questions(asked)
             # Each question keeps the time and scheme of the message (« …une Pro-A, et qui la finance ? »).
-            also = [
+            also = tuple(
                 self.search_rules(q, profile, faq_topic, replace(search.reading, asked=q))
                 for q in (questions if len(questions) > 1 else [])
-            ]
-            return self.rule_answers.answer(search, profile, change_explained, also=also, topic_hint=faq_topic)
+            )
+            return Plan(ROUTE_RULES, profile, reading, search, also)
         if kind == AnswerTopic.CERTIFICATIONS:
-            return self.answer_certifications(profile, change_explained=change_explained)
-        return self.answer_eligibility(profile, change_explained, text, reading)
+            return Plan(ROUTE_LIST, profile, reading)
+        return Plan(ROUTE_PERSON, profile, reading)
 
     def asks_about_a_person(self, text: str) -> bool:
         """Whether a message the NLU took for a question on someone's rights asks one: a
@@ -281,6 +344,13 @@ class Assistant(MetierLookup, RuleLookup):
             return True
         stated = parse_question(text, self.kb, Profile()).profile
         return self.states_facts(stated) or stated.avenant_signed_on is not None
+
+    @staticmethod
+    def asks_which_certifications(text: str) -> bool:
+        """Whether a message asks which certifications (« quelles formations… ? »), not
+        something about the list it names (« qui met à jour la liste des certifs ? »)."""
+        words = default_question_words()
+        return bool(words.list_request.search(words.join(normalize(text))))
 
     @staticmethod
     def states_facts(profile: Profile) -> bool:

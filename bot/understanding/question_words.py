@@ -45,8 +45,11 @@ class QuestionWords:
     second_question: re.Pattern[str]
     source_patterns: Mapping[str, re.Pattern[str]]
     role_patterns: Mapping[str, re.Pattern[str]]
-    #: Asks for the list of certifications (« quelles formations », « que puis-je préparer »).
+    #: Asks for the list of certifications (« quelles formations », « que puis-je préparer »)
+    #: or names it (« la liste des certifs »).
     list_cue: re.Pattern[str] = re.compile(r"(?!)")
+    #: Asks which certifications (``list_cue`` without the words that only name the list).
+    list_request: re.Pattern[str] = re.compile(r"(?!)")
     #: An adviser speaking of a worker (« mon intérimaire », « un salarié que j'accompagne »).
     adviser_cue: re.Pattern[str] = re.compile(r"(?!)")
     #: Starts of a message that asks without a « ? » (prefixes of the folded message).
@@ -78,11 +81,18 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
         follow_up_cue=re.compile(r"^(?:" + phrase_pattern(data["follow_up_cues"]).pattern + r")"),
         role_patterns={name: phrase_pattern(phrases) for name, phrases in data["date_roles"].items()},
         adviser_cue=phrase_pattern(data["adviser_cues"]) if data.get("adviser_cues") else re.compile(r"(?!)"),
-        list_cue=phrase_pattern(data["list_cues"]) if data.get("list_cues") else re.compile(r"(?!)"),
+        list_cue=_any_phrase([*data.get("list_cues", ()), *data.get("list_mentions", ())]),
+        list_request=_any_phrase(data.get("list_cues", ())),
         asking_starts=tuple(data["asking_starts"]),
         closed_starts=tuple(data["closed_question_starts"]),
         avenant=phrase_pattern(data["avenant_words"]),
     )
+
+
+def _any_phrase(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One of ``phrases`` (a pattern that never matches when there is none)."""
+    phrases = list(phrases)
+    return phrase_pattern(phrases) if phrases else re.compile(r"(?!)")
 
 
 def _second_question(joiners: Iterable[str], starts: Iterable[str]) -> re.Pattern[str]:

@@ -164,6 +164,34 @@ def test_form_asks_the_job_for_certifications(monkeypatch):
     assert SlotSet("requested_slot", "metier") in events
 
 
+def test_form_asks_no_job_for_a_question_about_the_list(monkeypatch):
+    # « who keeps the list up to date? » names the list, asks a rule: no métier to ask.
+    monkeypatch.setenv("PROA_TODAY", RECONVERSION_TIME)
+    text = "qui tient à jour la liste des certifs de la branche ?"
+    slots = {"last_topic": "certifications", "idcc": "1404"}
+    _, events = run(ValidateProfileForm(), make_tracker(slots, intent="ask_certifications", text=text))
+    assert SlotSet("requested_slot", None) in events
+    tracker = make_tracker(slots, intent="ask_certifications", text=text, channel="rest")
+    messages, events = run(ActionListCertifications(), tracker)
+    assert messages[0]["custom"]["understood"]["rules"][0] == "idcc1404.certification_list"
+    assert slot_events(events)["last_topic"] == "faq"
+
+
+def test_form_asks_no_contract_for_a_question_on_how_the_proa_works(monkeypatch):
+    # A question on a rule, which the NLU may take for one on the person's rights: in the
+    # Pro-A's time, the person's rights would need the contract.
+    monkeypatch.setenv("PROA_TODAY", PROA_TIME)
+    slots = {"last_topic": "eligibility"}
+    text = "combien de temps dure une pro-a au maximum ?"
+    _, events = run(ValidateProfileForm(), make_tracker(slots, intent="ask_eligibility", text=text))
+    assert SlotSet("requested_slot", None) in events
+    # « ai-je droit à la pro-a ? » asks of the person: the contract first.
+    _, events = run(
+        ValidateProfileForm(), make_tracker(slots, intent="ask_eligibility", text="ai-je droit à la pro-a ?")
+    )
+    assert SlotSet("requested_slot", "contract") in events
+
+
 def test_form_takes_the_whole_answer_as_the_job(monkeypatch):
     monkeypatch.setenv("PROA_TODAY", RECONVERSION_TIME)
     slots = {"last_topic": "certifications", "requested_slot": "metier"}

@@ -90,3 +90,18 @@ def test_an_avenant_without_its_date_is_asked_for_it(assistant: Assistant) -> No
     )
     assert answer.verdict == "needs_information" and answer.verdict_line.endswith("?")
     assert answer.missing == ("avenant_date",)
+
+
+def test_a_question_about_the_list_is_answered_by_its_rule_not_by_a_metier_question(assistant: Assistant) -> None:
+    """« who keeps the list up to date? » names the list without asking which certifications:
+    its rule answers (as `bot ask` and the channels route it); « which certifications for my
+    employee? » still asks for the métier first."""
+    profile = Profile(idcc=1404, today=TODAY)
+    about = assistant.ask("qui tient à jour la liste des certifs de la branche ?", profile)
+    assert list(about.rule_ids[:1]) == ["idcc1404.certification_list"]
+    assert not assistant.needs_profile(
+        "qui tient à jour la liste des certifs de la branche ?", profile, "certifications"
+    )
+    which = assistant.ask("quelles certifications pour mon salarié ?", profile)
+    assert not which.rule_ids and which.missing
+    assert assistant.needs_profile("quelles certifications pour mon salarié ?", profile, "certifications")
