@@ -29,6 +29,8 @@ def with_stated_facts(profile: Profile, stated: Profile) -> Profile:
     }
     if stated.idcc != profile.idcc and stated.idcc != Profile().idcc:
         changes["idcc"] = stated.idcc
+    if not stated.priority_publics <= profile.priority_publics:
+        changes["priority_publics"] = profile.priority_publics | stated.priority_publics
     return profile.with_(**changes) if changes else profile
 
 

@@ -37,6 +37,15 @@ from bot.compose.voice import said as said_to_audience
 from bot.knowledge.models import Rule
 from bot.profile import Profile
 from bot.rules import PROA, PROA_ONGOING, RECONVERSION, Regime
+from bot.understanding.quantities import (
+    Bounds,
+    Quantity,
+    bounds_of,
+    read_quantities,
+    rule_bounds,
+    without_figures,
+    yes_no_of,
+)
 from bot.understanding.rule_finder import RuleFinder, RuleHit
 from bot.understanding.rule_search import BOTH_REGIMES_TOPICS, REGIME_PROA, RuleScope, RuleSearch, topic_family
 
@@ -105,12 +114,17 @@ class RuleAnswers:
             return french.worded("HEADING_PROA_SAID").format(said=search.reading.avenant_said)
         return self.composer.regime_heading(regime, profile)
 
-    def _first_line(self, rule: Rule, regime: Regime, heading: str, asked: str = "") -> tuple[str, tuple[str, ...]]:
-        """The verdict line (the rule's sentence closest to the question, its first one
-        unless another is clearly closer, cited) and the rule's other sentences."""
+    def _first_line(
+        self, rule: Rule, regime: Regime, heading: str, asked: str = "", figure: Quantity | None = None
+    ) -> tuple[str, tuple[str, ...]]:
+        """The verdict line (the rule's sentence that states ``figure``, the figure that
+        decided a yes/no, else its sentence closest to the question, its first one unless
+        another is clearly closer, cited) and the rule's other sentences."""
         summary = " ".join(said_to_audience(rule).split())
         sentences = split_sentences(summary)
-        chosen = self.finder.closest(asked, sentences) if asked and self.finder else 0
+        stating = [i for i, s in enumerate(sentences) if figure is not None and figure in read_quantities(s)]
+        closest = self.finder.closest(asked, sentences) if asked and self.finder and not stating else 0
+        chosen = stating[0] if stating else closest
         if chosen:
             sentence = sentences[chosen]
             others = " ".join(sentences[:chosen] + sentences[chosen + 1 :])
@@ -146,8 +160,8 @@ class RuleAnswers:
             return self.ask_avenant_date(best, profile)
         regime = self._regime(best, search)
         heading = self._heading(regime, search, profile)
-        line, rest = self._first_line(best, regime, heading, search.asked)
-        yes_no = self._yes_no(best, search)
+        yes_no, decided_by = self._yes_no(best, search, profile)
+        line, rest = self._first_line(best, regime, heading, search.asked, decided_by)
         if yes_no is not None:
             line = french.ANSWERED.format(answer=french.YES_NO[yes_no], line=line)
         family = topic_family(best.topic)
@@ -162,6 +176,10 @@ class RuleAnswers:
         ]
         same += near[:MAX_NEAR]
         same += [r for r in self._for_the_person(best, profile, search) if r not in same and r is not best]
+        if decided_by is not None and decided_by not in read_quantities(said_to_audience(best)):
+            # « cela dépend » for « 30 mois ? »: the rule that reaches it says for whom.
+            stating = [r for r in self._extensions(best, search) if decided_by in read_quantities(said_to_audience(r))]
+            same = [*stating[:1], *(r for r in same if r not in stating[:1])]
         sentences: list[str] = []
         said = search.reading.avenant_said
         switch = french.french_date(self.composer.switch)
@@ -244,20 +262,12 @@ class RuleAnswers:
         """The rules that extend ``best`` for some people (« jusqu'à 36 mois pour les
         jeunes… »), when the person said something of themselves (an age, a diploma, a
         contract): whether they are such a person is then part of the answer."""
-        extensions = PERSONAL_EXTENSIONS.get(best.topic)
         told = (profile.age, profile.held_diploma, profile.held_level, profile.contract)
-        if not extensions or (not profile.priority_publics and all(v is None for v in told)):
+        if not profile.priority_publics and all(v is None for v in told):
             return []
-        branch = self.scope.branch_of(best)
-        if branch is not None:
-            return [r for t in extensions for r in self.kb.branch(branch).rules_for(t, search.rule_day)]
-        return [
-            r
-            for r in self.kb.law_rules
-            if r.topic in extensions and self.scope.regime_of(r) == self.scope.regime_of(best)
-        ]
+        return self._extensions(best, search)
 
-    def _yes_no(self, best: Rule, search: RuleSearch) -> str | None:
+    def _yes_no(self, best: Rule, search: RuleSearch, profile: Profile) -> tuple[str | None, Quantity | None]:
         """« oui » / « non » / « cela dépend » for a closed question: the answer of the
         rule's yes/no phrasing closest to it (when that phrasing is about as close as the
         rule's closest one, and turned the same way: both negative or neither), or for
@@ -265,13 +275,55 @@ class RuleAnswers:
         reading = search.reading
         hit = search.best
         if not reading.yes_no or hit is None:
-            return None
+            return None, None
         if best.topic in BOTH_REGIMES_TOPICS and reading.avenant_on is not None:
-            return None if reading.negative else ("non" if search.avenant_too_late else "oui")
-        if hit.rule is not best or hit.score < YES_NO_FROM or hit.answer not in french.YES_NO:
-            return None
+            return (None if reading.negative else ("non" if search.avenant_too_late else "oui")), None
+        if hit.rule is not best or hit.score < YES_NO_FROM:
+            return None, None
+        phrasing = hit.answer if hit.answer in french.YES_NO and hit.answer_share >= ANSWER_ROW_SHARE else None
+        asked = search.asked or reading.asked or ""
+        figures = read_quantities(asked)
+        turned = self.finder.negative(without_figures(asked)) if self.finder else reading.negative
+        if figures and not turned:
+            # « une Pro-A de 8 mois ? »: the figure against the rule's bounds decides, unless
+            # the closest yes/no phrasing asks the same figures (it knows their conditions:
+            # « sans accord, 18 mois ? »).
+            same = phrasing is not None and set(read_quantities(hit.answered or "")) == set(figures)
+            counted = yes_no_of(figures, self._bounds(best, search, profile))
+            if counted is not None and not same:
+                return counted.answer, counted.decided_by
         # The finder took the phrasing among those turned the same way as the question.
-        return hit.answer if hit.answer_share >= ANSWER_ROW_SHARE else None
+        return phrasing, None
+
+    def _extensions(self, best: Rule, search: RuleSearch) -> list[Rule]:
+        """The rules that extend ``best`` for some publics, in its branch or the law of its
+        regime (« jusqu'à 36 mois pour certains publics »)."""
+        return self._beside(best, PERSONAL_EXTENSIONS.get(best.topic, ()), search)
+
+    def _beside(self, best: Rule, topics: Sequence[str], search: RuleSearch) -> list[Rule]:
+        """The rules of ``topics`` in ``best``'s branch, or in the law of its regime."""
+        branch = self.scope.branch_of(best)
+        if branch is not None:
+            return [r for t in topics for r in self.kb.branch(branch).rules_for(t, search.rule_day)]
+        regime = self.scope.regime_of(best)
+        return [r for r in self.kb.law_rules if r.topic in topics and self.scope.regime_of(r) == regime]
+
+    def _bounds(self, best: Rule, search: RuleSearch, profile: Profile) -> dict[str, Bounds]:
+        """What ``best`` allows per unit, with what its extensions reach (« cela dépend »
+        beyond the maximum); for an extension (« jusqu'à 36 mois pour trois publics »), what
+        the rule it extends allows everyone. For a person in an extension's publics (« pour
+        un demandeur d'emploi de longue durée »), the extension's maximum is theirs."""
+        base_topics = [topic for topic, more in PERSONAL_EXTENSIONS.items() if best.topic in more]
+        bases = self._beside(best, base_topics, search)
+        base = bases[0] if bases else best
+        extensions = self._extensions(base, search)
+        bounds = bounds_of(base.values, [r.values for r in extensions])
+        theirs = [r for r in extensions if profile.priority_publics & set(r.values.get("publics") or ())]
+        for unit, known in bounds.items():
+            reach = [b for b in (rule_bounds(r.values, unit).high for r in theirs) if b is not None]
+            if reach and known.high is not None and max(reach) > known.high:
+                bounds[unit] = Bounds(known.low, max(reach), known.extended)
+        return bounds
 
     def _other_regime(self, search: RuleSearch, best: Rule) -> Rule | None:
         """The other regime's best rule on the same point, when the question chose none."""

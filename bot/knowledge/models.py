@@ -122,6 +122,8 @@ class PriorityPublic:
     contracts: frozenset[str] = frozenset()
     #: Aiming at one of these diplomas (codes) puts the person in the public.
     target_diplomas: frozenset[str] = frozenset()
+    #: How a person says they are in the public (folded phrases: « au rsa »).
+    words: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:

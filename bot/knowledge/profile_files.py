@@ -62,6 +62,7 @@ def load_publics(
             max_age=age.get("max"),
             contracts=frozenset(raw.get("contracts", ())),
             target_diplomas=frozenset(raw.get("target_diplomas", ())),
+            words=tuple(raw.get("words", ())),
         )
     return publics
 

@@ -19,7 +19,9 @@ home), so ``bot.understanding.parse.find_facts`` and the like keep working:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.contracts import default_contracts
 from bot.knowledge.models import KnowledgeBase
@@ -130,11 +132,38 @@ def _stated_changes(text: str, kb: KnowledgeBase) -> dict[str, object]:
     idcc = parse_branch(text, kb)
     if idcc:
         changes["idcc"] = idcc
+    publics = stated_publics(text, kb)
+    if publics:
+        changes["priority_publics"] = publics
     for _, day, day_role in dated_facts(text):
         if day_role == AVENANT:  # never the training's start date
             changes["avenant_signed_on"] = day
             break
     return changes
+
+
+def stated_publics(text: str, kb: KnowledgeBase) -> frozenset[str]:
+    """The priority publics a message says the person is in (« je suis au RSA »: the words
+    of ``knowledge/publics.yml``)."""
+    phrases = tuple((public.code, phrase) for public in kb.publics.values() for phrase in public.words)
+    if not phrases:
+        return frozenset()
+    normalised = normalize(text)
+    return frozenset(code for code, pattern in _public_patterns(phrases) if pattern.search(normalised))
+
+
+@lru_cache(maxsize=4)
+def _public_patterns(phrases: tuple[tuple[str, str], ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    codes = dict.fromkeys(code for code, _ in phrases)
+    return tuple(
+        (
+            code,
+            re.compile(
+                r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for c, p in phrases if c == code) + r")(?![a-z0-9])"
+            ),
+        )
+        for code in codes
+    )
 
 
 def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestion:

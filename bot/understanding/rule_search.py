@@ -23,6 +23,7 @@ from datetime import date, timedelta
 
 from bot.knowledge.models import KnowledgeBase, Rule
 from bot.understanding.faq_topics import default_faq_topics
+from bot.understanding.quantities import bounds_of, read_quantities
 from bot.understanding.question_reading import PROA, RECONVERSION, Reading
 from bot.understanding.rule_finder import RuleFinder, RuleHit
 
@@ -69,6 +70,9 @@ BOTH_REGIMES_TOPICS = frozenset({"transition"})
 TIMELESS_TOPICS = frozenset({"entry_into_force"})
 #: Boost of the rules of the topic the NLU or the parser recognised (a hint, not a filter).
 TOPIC_HINT_BOOST = 0.03
+#: Boost of the rules that bound the unit of a figure a yes/no question states (« 300 heures
+#: sur 10 mois, c'est permis ? » asks of the rule with a minimum and a maximum of hours).
+FIGURE_BOOST = 0.12
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,11 @@ def topic_family(rule_topic: str) -> str:
     return rule_topic
 
 
+def bounded_units(rule: Rule) -> frozenset[str]:
+    """The units a rule's values bound (``min_hours``, ``max_months``…)."""
+    return frozenset(bounds_of(rule.values))
+
+
 def _source_boost(source: str | None, of_a_branch: bool) -> float:
     """« selon la loi » favours the law's rules, « selon l'accord » the branch's."""
     if source is None:
@@ -239,6 +248,9 @@ def search_rules(
     if reading.as_of is not None and scope.last_proa_day < reading.as_of < today:
         today = reading.as_of  # the new scheme's rules as they stood on the day asked about
     text = reading.asked or text
+    # A figure in a yes/no question is what it asks of (« 8 mois, c'est possible ? »); in an
+    # open one it is a given (« avec 300 h de formation, combien prend l'OPCO ? »).
+    units = {figure.unit for figure in read_quantities(text)} if reading.yes_no else set()
     # A question naming both schemes asks of the Pro-A law too (« … la Pro-A ou la période de reconversion ? »).
     ranked = finder.rank(
         text,
@@ -253,7 +265,8 @@ def search_rules(
                 score=h.score
                 + (TOPIC_HINT_BOOST if h.rule.topic in hint_topics else 0.0)
                 + (BRANCH_BOOST if scope.branch_of(h.rule) is not None and regime is not None else 0.0)
-                + _source_boost(reading.source, scope.branch_of(h.rule) is not None),
+                + _source_boost(reading.source, scope.branch_of(h.rule) is not None)
+                + (FIGURE_BOOST if units and units & bounded_units(h.rule) else 0.0),
             )
             for h in ranked
         ),

@@ -234,3 +234,12 @@ def test_an_open_question_on_who_may_is_not_the_person_asking(text, asks):
     from bot.understanding.parse import asks_eligibility
 
     assert asks_eligibility(text) is asks
+
+
+def test_a_public_the_person_says_they_are_in_is_read(kb):
+    from bot.understanding.parse import stated_publics
+
+    assert stated_publics("je suis au RSA depuis deux ans", kb) == {"social_minima_or_cui"}
+    assert stated_publics("chômeur de longue durée, puis-je faire une pro-a ?", kb) == {"jobseeker_over_1_year"}
+    assert stated_publics("il a une RQTH", kb) == {"disabled_worker"}
+    assert stated_publics("je suis cariste en CDI", kb) == frozenset()

@@ -1,0 +1,97 @@
+"""Figures of a question and the yes/no they give against a rule's bounds
+(bot/understanding/quantities.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding.quantities import (
+    AT_LEAST,
+    BELOW,
+    BEYOND,
+    IS_MAX,
+    IS_MIN,
+    Bounds,
+    Quantity,
+    bounds_of,
+    read_quantities,
+    verdict,
+    without_figures,
+    yes_no_of,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("une pro-a de 8 mois ?", [Quantity("months", 8)]),
+        ("1 500 heures sur 2 ans ?", [Quantity("hours", 1500), Quantity("months", 24)]),
+        ("six mois, ça suffit ?", [Quantity("months", 6)]),
+        ("dix-huit mois", [Quantity("months", 18)]),
+        ("peut-on dépasser 450 heures ?", [Quantity("hours", 450, BEYOND)]),
+        ("plus de 25 % du temps ?", [Quantity("percent", 25, BEYOND)]),
+        ("moins de 150h ?", [Quantity("hours", 150, BELOW)]),
+        ("au moins 150 heures ?", [Quantity("hours", 150, AT_LEAST)]),
+        ("c'est 2 ans max ?", [Quantity("months", 24, IS_MAX)]),
+        ("150 heures minimum ?", [Quantity("hours", 150, IS_MIN)]),
+        # an age is no duration; a date or an amount has no unit here
+        ("j'ai 45 ans, 36 mois c'est possible ?", [Quantity("months", 36)]),
+        ("le 12 janvier 2026, 9,15 € de l'heure", []),
+    ],
+)
+def test_figures_are_read_with_their_unit_and_direction(text, expected):
+    assert list(read_quantities(text)) == expected
+
+
+def test_the_cues_of_a_figure_do_not_turn_the_question_round():
+    assert "moins" not in without_figures("dure-t-elle au moins 150 heures ?")
+    assert "moins" in without_figures("est-ce moins payé ?")
+
+
+SIX_TO_TWELVE = Bounds(low=6, high=12, extended=36)
+
+
+@pytest.mark.parametrize(
+    ("quantity", "answer"),
+    [
+        (Quantity("months", 8), "oui"),
+        (Quantity("months", 12), "oui"),
+        (Quantity("months", 4), "non"),
+        (Quantity("months", 30), "cela dépend"),
+        (Quantity("months", 48), "non"),
+        (Quantity("months", 12, BEYOND), "cela dépend"),
+        (Quantity("months", 6, BEYOND), "oui"),
+        (Quantity("months", 6, BELOW), "non"),
+        (Quantity("months", 12, BELOW), "oui"),
+        (Quantity("months", 12, IS_MAX), "oui"),
+        (Quantity("months", 24, IS_MAX), "non"),
+        (Quantity("months", 36, IS_MAX), "cela dépend"),
+        (Quantity("months", 6, IS_MIN), "oui"),
+        (Quantity("months", 3, AT_LEAST), "oui"),
+        (Quantity("months", 9, AT_LEAST), "non"),
+    ],
+)
+def test_a_figure_against_bounds(quantity, answer):
+    assert verdict(quantity, SIX_TO_TWELVE) == answer
+
+
+def test_no_bound_or_an_open_maximum_decides_nothing():
+    assert verdict(Quantity("months", 8), Bounds()) is None
+    assert verdict(Quantity("percent", 30), Bounds(low=15, high=25), open_above=True) is None
+    assert verdict(Quantity("percent", 20), Bounds(low=15, high=25), open_above=True) == "oui"
+
+
+def test_bounds_come_from_the_rule_values_and_its_extensions():
+    bounds = bounds_of({"min_months": 6, "max_months": 12, "opco": "AKTO"}, [{"max_months": 36}])
+    assert bounds == {"months": Bounds(6, 12, 36)}
+    assert bounds_of({"hourly_rate_eur": 17}) == {}
+
+
+def test_the_strictest_figure_answers_and_says_which_bound_decided():
+    bounds = {"hours": Bounds(150, 450, 2100), "months": Bounds(None, 12, 36)}
+    figure = yes_no_of([Quantity("hours", 300), Quantity("months", 24)], bounds)
+    assert figure is not None and (figure.answer, figure.decided_by) == ("cela dépend", Quantity("months", 36))
+    figure = yes_no_of([Quantity("hours", 3000), Quantity("months", 24)], bounds)
+    assert figure is not None and (figure.answer, figure.decided_by) == ("non", Quantity("hours", 450))
+    assert yes_no_of([Quantity("percent", 10)], bounds) is None
+    assert yes_no_of([], bounds) is None
