@@ -59,6 +59,8 @@ class RuleHit:
     answer: str | None = None
     answered: str | None = None
     answer_share: float = 0.0
+    #: The similarity of the rule's closest phrasing alone (the score adds its whole document).
+    phrasing: float = 0.0
 
 
 class RuleFinder:
@@ -157,9 +159,9 @@ class RuleFinder:
         same_way = [row for row in self._answered[index] if row[3] == negative]
         answered = max(same_way, key=lambda row: row_scores[row[0]], default=None)
         if answered is None or best_row <= 0:
-            return RuleHit(rule, score)
+            return RuleHit(rule, score, phrasing=best_row)
         row, answer, phrasing, _ = answered
-        return RuleHit(rule, score, answer, phrasing, float(row_scores[row]) / best_row)
+        return RuleHit(rule, score, answer, phrasing, float(row_scores[row]) / best_row, best_row)
 
     def closest(self, text: str, sentences: Sequence[str]) -> int:
         """The index of the sentence closest to ``text`` (word view), 0 when none is closer."""

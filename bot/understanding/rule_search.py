@@ -43,8 +43,11 @@ CLOSE_BELOW = 0.18
 BRANCH_BOOST = 0.03
 #: The text a question names (« selon la loi », « selon l'accord ») favours its rules by this.
 SOURCE_BOOST = 0.1
-#: A branch rule of the same family within this share of a law rule's score goes first.
+#: A branch rule of the same family within this share of a law rule's score goes first...
 BRANCH_FIRST_SHARE = 0.6
+#: ... when its closest phrasing is about as close as the law rule's (the law rule that
+#: names the detail asked, « combien d'années d'expérience pour être tuteur ? », stays first).
+BRANCH_FIRST_PHRASING = 0.6
 #: Rule topics whose questions, asked with the person's situation (a contract, a diploma,
 #: a job), the rules engine answers for that person: who may, up to which level, which
 #: certifications. Other rules answer whatever the situation.
@@ -228,7 +231,11 @@ def _branch_first(ranked: list[RuleHit], scope: RuleScope) -> list[RuleHit]:
     for index, hit in enumerate(ranked[1:], start=1):
         if hit.score < BRANCH_FIRST_SHARE * best.score:
             break
-        if scope.branch_of(hit.rule) is not None and topic_family(hit.rule.topic) == family:
+        if (
+            scope.branch_of(hit.rule) is not None
+            and topic_family(hit.rule.topic) == family
+            and hit.phrasing >= BRANCH_FIRST_PHRASING * best.phrasing
+        ):
             return [replace(hit, score=best.score), *ranked[:index], *ranked[index + 1 :]]
     return ranked
 
