@@ -10,6 +10,7 @@ the training starts later. Words: ``knowledge/lexicon/questions.yml``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -129,9 +130,18 @@ def _names_an_avenant(folded: str, words: QuestionWords) -> bool:
 
 
 def _closed_question(text: str, folded: str, words: QuestionWords) -> bool:
-    """A question that asks yes or no: a « ? » or « est-ce que », no open question word."""
+    """A question that asks yes or no: a « ? » or « est-ce que », and no open question word
+    that asks up to its first « ? » (the first line answers that question: « peut-elle se
+    faire hors du temps de travail ? À l'initiative de qui ? » opens with « Oui »)."""
     asks = "?" in text or folded.startswith(words.closed_starts)
-    return asks and not words.open_question.search(folded)
+    mark = text.find("?")
+    first = text[: mark + 1] if mark >= 0 else text
+    return asks and not words.asks_openly(_with_clause_marks(first))
+
+
+def _with_clause_marks(text: str) -> str:
+    """``text`` folded to words and the marks that end a clause (« salarie , qui paie ? »)."""
+    return " ".join(re.sub(r"[^a-z0-9,;:.?!]+", " ", fold_accents(text.lower())).split())
 
 
 def speaks_of_a_worker(text: str, words: QuestionWords | None = None) -> bool:

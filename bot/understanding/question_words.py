@@ -58,6 +58,27 @@ class QuestionWords:
     closed_starts: tuple[str, ...] = ()
     #: The avenant to an employment contract (« mon avenant »).
     avenant: re.Pattern[str] = re.compile(r"(?!)")
+    #: Open question words that are relative pronouns after a noun (« … externe qui ne… »).
+    relative_words: frozenset[str] = frozenset()
+    #: Words after which a relative word asks (« c'est qui », « de qui »).
+    asking_before: re.Pattern[str] = re.compile(r"(?!)")
+    #: A choice offered (« moi ou mon employeur qui… ? »), not « … ou pas ? ».
+    choice: re.Pattern[str] = re.compile(r"(?!)")
+
+    def asks_openly(self, folded: str) -> bool:
+        """Whether ``folded`` (words and clause marks) has an open question word that asks:
+        a relative word (« qui ») only at the start, after a clause mark, after one of
+        ``asking_before`` (« c'est qui ? », « de qui ? ») or after a choice (« c'est moi ou
+        mon employeur qui… ? »)."""
+        for match in self.open_question.finditer(folded):
+            if match.group(0) not in self.relative_words:
+                return True
+            before = folded[: match.start()].rstrip()
+            if not before or before[-1] in ",;:.?!" or self.asking_before.search(before):
+                return True
+            if self.choice.search(before):  # « c'est moi ou mon employeur qui… ? »
+                return True
+        return False
 
     def join(self, normalised: str) -> str:
         """Multi-word phrases written as one word (« pro a » → « proa »)."""
@@ -86,6 +107,11 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
         asking_starts=tuple(data["asking_starts"]),
         closed_starts=tuple(data["closed_question_starts"]),
         avenant=phrase_pattern(data["avenant_words"]),
+        relative_words=frozenset(data.get("relative_words", ())),
+        choice=_choice(data.get("choice_words", ()), data.get("choice_not_after", ())),
+        asking_before=re.compile(
+            r"(?:^|(?<![a-z0-9])(?:" + _any_phrase(data.get("asking_before", ())).pattern + r"))\s*$"
+        ),
     )
 
 
@@ -93,6 +119,16 @@ def _any_phrase(phrases: Iterable[str]) -> re.Pattern[str]:
     """One of ``phrases`` (a pattern that never matches when there is none)."""
     phrases = list(phrases)
     return phrase_pattern(phrases) if phrases else re.compile(r"(?!)")
+
+
+def _choice(words: Iterable[str], not_after: Iterable[str]) -> re.Pattern[str]:
+    """A choice word not followed by one of ``not_after`` (« ou » but not « ou pas »)."""
+    words = list(words)
+    if not words:
+        return re.compile(r"(?!)")
+    refused = list(not_after)
+    tail = rf"(?!\s+(?:{_any_phrase(refused).pattern}))" if refused else ""
+    return re.compile(_any_phrase(words).pattern + tail)
 
 
 def _second_question(joiners: Iterable[str], starts: Iterable[str]) -> re.Pattern[str]:

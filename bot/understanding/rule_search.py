@@ -220,10 +220,12 @@ def _first_of_topics(ranked: list[RuleHit], topics: frozenset[str]) -> list[Rule
     return ranked
 
 
-def _branch_first(ranked: list[RuleHit], scope: RuleScope) -> list[RuleHit]:
+def _branch_first(ranked: list[RuleHit], scope: RuleScope, own: bool = False) -> list[RuleHit]:
     """The branch's own rule first when a law rule of the same family leads by little: the
     agreement says how the law applies in the branch (« 17 € par heure », not the law's
-    general funding rule)."""
+    general funding rule) — when the branch rule's closest phrasing is about as close as the
+    law rule's, or always for a question on the person's own avenant (``own``: their Pro-A
+    is their branch's)."""
     if not ranked or scope.branch_of(ranked[0].rule) is not None or scope.regime_of(ranked[0].rule) != REGIME_PROA:
         return ranked
     best = ranked[0]
@@ -234,7 +236,7 @@ def _branch_first(ranked: list[RuleHit], scope: RuleScope) -> list[RuleHit]:
         if (
             scope.branch_of(hit.rule) is not None
             and topic_family(hit.rule.topic) == family
-            and hit.phrasing >= BRANCH_FIRST_PHRASING * best.phrasing
+            and (own or hit.phrasing >= BRANCH_FIRST_PHRASING * best.phrasing)
         ):
             return [replace(hit, score=best.score), *ranked[:index], *ranked[index + 1 :]]
     return ranked
@@ -280,7 +282,7 @@ def search_rules(
         key=lambda h: -h.score,
     )
     if reading.source != "law":
-        ranked = _branch_first(ranked, scope)
+        ranked = _branch_first(ranked, scope, own=reading.avenant_on is not None)
     if reading.both_schemes or reading.avenant_on is not None:
         # The transition rule may share no word with the question (« ça bascule ? »).
         ranked += [

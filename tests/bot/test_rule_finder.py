@@ -221,3 +221,22 @@ def test_everyday_words_read_as_the_rules_words(finder: RuleFinder) -> None:
     """The lexicon's synonyms: the words people use for those of the texts."""
     assert finder.terms("mon patron dans ma boite") == finder.terms("mon employeur dans mon entreprise")
     assert finder.terms("il fallait forcement un tuteur") == finder.terms("il fallait obligatoirement un tuteur")
+
+
+@pytest.mark.parametrize(
+    ("text", "closed"),
+    [
+        ("mon salarié garde-t-il son salaire ?", True),
+        ("combien de temps dure la formation ?", False),
+        ("c'est qui qui paie la formation ?", False),
+        # a relative « qui » after a noun asks nothing
+        ("une période externe qui ne débouche pas sur une embauche : retrouve-t-il son poste ?", True),
+        # the first line answers the first question
+        ("la formation peut-elle avoir lieu hors du temps de travail ? à l'initiative de qui ?", True),
+        ("qui paie la formation ? et est-ce obligatoire ?", False),
+        # a choice before the relative « qui » asks which one
+        ("c'est moi ou mon employeur qui envoie le dossier ?", False),
+    ],
+)
+def test_a_closed_question_is_read_from_its_first_question(text, closed):
+    assert read_question(text, date(2026, 12, 7)).yes_no is closed
