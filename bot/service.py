@@ -265,6 +265,17 @@ class Assistant(MetierLookup, RuleLookup):
     ) -> Plan:
         """Which answer a typed message gets (:meth:`answer_message`), and with what."""
         reading = self.read(text, profile)
+        if (
+            context
+            and reading.follow_up
+            and not eligibility_asked
+            and asks_eligibility(context)
+            and self.states_facts(parse_question(text, self.kb, Profile()).profile)
+        ):
+            # « et avec une licence ? » after « j'avais droit à la Pro-A avec un BTS ? »: the
+            # same question on the person, for the fact changed, at the same time.
+            eligibility_asked = True
+            reading = _in_time_of(reading, self.read(context, profile))
         parsed = parse_question(text, self.kb, profile)
         # What the message itself says of the person counts, whatever slots a channel filled.
         profile = self.with_reading(with_stated_facts(profile, parsed.profile), reading)
@@ -366,6 +377,21 @@ class Assistant(MetierLookup, RuleLookup):
             profile.age,
         )
         return any(value is not None for value in facts)
+
+
+def _in_time_of(reading: Reading, before: Reading) -> Reading:
+    """A follow-up's reading at the time of the question before, unless it says its own."""
+    if reading.past or reading.avenant_on or reading.start_on or reading.scheme:
+        return reading
+    return replace(
+        reading,
+        past=before.past,
+        as_of=before.as_of,
+        avenant_on=before.avenant_on,
+        avenant_said=before.avenant_said,
+        start_on=before.start_on,
+        scheme=before.scheme,
+    )
 
 
 @lru_cache(maxsize=1)

@@ -105,3 +105,18 @@ def test_a_question_about_the_list_is_answered_by_its_rule_not_by_a_metier_quest
     which = assistant.ask("quelles certifications pour mon salarié ?", profile)
     assert not which.rule_ids and which.missing
     assert assistant.needs_profile("quelles certifications pour mon salarié ?", profile, "certifications")
+
+
+def test_a_follow_up_that_changes_a_fact_asks_the_same_question_at_the_same_time(assistant: Assistant) -> None:
+    """« et avec un master ? » after a question on the person's rights in 2024: the engine
+    answers it again for the new diploma, in 2024 (the Pro-A's diploma ceiling), not a
+    rule on diplomas, and not for today."""
+    from bot.understanding.parse import parse_question
+
+    profile = Profile(idcc=1404, today=TODAY, contract="cdi")
+    first = "en 2024, avec un bac pro, j'avais droit à la pro-a ?"
+    parsed = parse_question(first, assistant.kb, profile)
+    assert assistant.route(parsed).verdict_line.startswith("Oui")
+    parsed = parse_question("et avec un master ?", assistant.kb, parsed.profile)
+    answer = assistant.route(parsed, context=first)
+    assert not answer.rule_ids and answer.verdict_line.startswith("Non"), answer.verdict_line
