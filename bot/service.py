@@ -301,6 +301,7 @@ class Assistant(MetierLookup, RuleLookup):
         search = self.search_rules(asked, profile, faq_topic)
         short = len(self.rule_finder.terms(asked).split()) <= FOLLOW_UP_TERMS
         changes_branch = asked != without_jobs
+        own = search  # the message's own search (not the question before's)
         if context and not reading.asks:
             # « l'avenant de mon intérimaire a été signé en mai 2025 » after « combien de temps
             # dure une Pro-A ? »: a fact that answers the question before, re-answered with it.
@@ -341,6 +342,12 @@ class Assistant(MetierLookup, RuleLookup):
                 self.search_rules(q, profile, faq_topic, replace(search.reading, asked=q))
                 for q in (questions if len(questions) > 1 else [])
             )
+            if also and also[0].sure and search is own and asked.count("?") > 1 and not reading.follow_up:
+                # Two questions asked apart (« que devient son contrat ? Et y a-t-il une
+                # période d'essai ? »): the first line answers the first, the others follow
+                # in their own parts. (A clause before a comma may be a premise: « pour une
+                # entreprise de moins de 50 salariés, qui fixait… ? » stays one question.)
+                search = also[0]
             return Plan(ROUTE_RULES, profile, reading, search, also)
         if kind == AnswerTopic.CERTIFICATIONS:
             return Plan(ROUTE_LIST, profile, reading)
