@@ -60,6 +60,8 @@ class QuestionWords:
     avenant: re.Pattern[str] = re.compile(r"(?!)")
     #: Open question words that are relative pronouns after a noun (« … externe qui ne… »).
     relative_words: frozenset[str] = frozenset()
+    #: Words that open a question at the start of a clause only (« que devient… ? »).
+    clause_start: re.Pattern[str] = re.compile(r"(?!)")
     #: Words after which a relative word asks (« c'est qui », « de qui »).
     asking_before: re.Pattern[str] = re.compile(r"(?!)")
     #: A choice offered (« moi ou mon employeur qui… ? »), not « … ou pas ? ».
@@ -67,9 +69,11 @@ class QuestionWords:
 
     def asks_openly(self, folded: str) -> bool:
         """Whether ``folded`` (words and clause marks) has an open question word that asks:
-        a relative word (« qui ») only at the start, after a clause mark, after one of
+        « que » only at the start of a clause (``clause_start``), a relative word (« qui ») only at the start, after a clause mark, after one of
         ``asking_before`` (« c'est qui ? », « de qui ? ») or after a choice (« c'est moi ou
         mon employeur qui… ? »)."""
+        if self.clause_start.search(folded):
+            return True
         for match in self.open_question.finditer(folded):
             if match.group(0) not in self.relative_words:
                 return True
@@ -108,6 +112,9 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
         closed_starts=tuple(data["closed_question_starts"]),
         avenant=phrase_pattern(data["avenant_words"]),
         relative_words=frozenset(data.get("relative_words", ())),
+        clause_start=re.compile(
+            r"(?:^|[,;:.?!])\s*(?:" + _any_phrase(data.get("clause_start_words", ())).pattern + ")"
+        ),
         choice=_choice(data.get("choice_words", ()), data.get("choice_not_after", ())),
         asking_before=re.compile(
             r"(?:^|(?<![a-z0-9])(?:" + _any_phrase(data.get("asking_before", ())).pattern + r"))\s*$"

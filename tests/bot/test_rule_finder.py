@@ -236,6 +236,10 @@ def test_everyday_words_read_as_the_rules_words(finder: RuleFinder) -> None:
         ("qui paie la formation ? et est-ce obligatoire ?", False),
         # a choice before the relative « qui » asks which one
         ("c'est moi ou mon employeur qui envoie le dossier ?", False),
+        # « que » opens a question at the start of a clause only
+        ("en période externe, que devient mon contrat ?", False),
+        ("est-ce que je garde mon salaire ?", True),
+        ("pour que la formation soit payée, faut-il un accord ?", True),
     ],
 )
 def test_a_closed_question_is_read_from_its_first_question(text, closed):
