@@ -12,8 +12,9 @@ A job that is not in the annex (« je suis ambulancier ») is kept as a *refused
 not in the list instead of asking for the job again. The phrases proposed for it are
 those the core's parser reads as naming a job (:func:`bot.understanding.parse.job_phrases`: after « je
 suis », « en tant que », « pour un »…, or a short answer alone), plus any ``metier``
-entity another extractor proposed; the finder's verdicts decide. Only messages whose
-intent is one of ``refusal_intents`` get refusals (a FAQ question names no job).
+entity another extractor proposed inside such a phrase; the finder's verdicts decide.
+Only messages whose intent is one of ``refusal_intents`` get refusals (a FAQ question
+names no job).
 
 Each entity has the usual ``start``, ``end``, ``value`` (the words as typed) and
 ``confidence_entity`` (0–1), plus:
@@ -39,8 +40,10 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.metier_finder import FoundMetier, MetierFinder
 from bot.profile import DEFAULT_IDCC
+from bot.text import normalize
 from bot.understanding.non_job import has_job_word
 from bot.understanding.parse import job_phrases
+from bot.understanding.question_words import default_question_words
 
 ENTITY = "metier"
 
@@ -61,6 +64,18 @@ def default_finder() -> MetierFinder:
                 finder.warm_up()
                 _FINDER = finder
     return _FINDER
+
+
+def asks_a_list(text: str) -> bool:
+    """Whether the message asks for a list of certifications by the core's words."""
+    words = default_question_words()
+    return bool(words.list_cue.search(words.join(normalize(text))))
+
+
+def _inside(entity: dict[str, Any], spans: list[tuple[int, int]]) -> bool:
+    """Whether the entity's span lies within one of ``spans``."""
+    start, end = entity.get("start"), entity.get("end")
+    return isinstance(start, int) and isinstance(end, int) and any(s <= start and end <= e for s, e in spans)
 
 
 def entity_of(found: FoundMetier, extractor: str, default_idcc: int) -> dict[str, Any]:
@@ -88,11 +103,13 @@ class MetierEntityExtractor(GraphComponent, EntityExtractorMixin):
         ``refusal_intents``: the intents whose messages may name a job not in the annex
         (a message without intent, as in tests, may too); ``short_answer_intents``: the
         intents of an answer to a question, where a short message alone may be the job
-        (« ambulancier en CDI »)."""
+        (« ambulancier en CDI »); ``listing_intents``: the intents of a question asking for
+        a list, where a weak cue introduces a job too (« des certifs pour un prothésiste ? »)."""
         return {
             "warm_up": True,
             "refusal_intents": ["inform", "ask_eligibility", "ask_certifications"],
             "short_answer_intents": ["inform"],
+            "listing_intents": ["ask_certifications"],
         }
 
     @classmethod
@@ -133,9 +150,17 @@ class MetierEntityExtractor(GraphComponent, EntityExtractorMixin):
             finder = self._get_finder()
             found = [entity_of(f, self.name, finder.default_idcc) for f in finder.find(text)]
             if self._may_refuse(message):
-                proposed = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == ENTITY]
                 short = self._intent_name(message) in self.component_config.get("short_answer_intents", ["inform"])
-                proposed += [{"start": s, "end": e} for s, e in job_phrases(text, finder.kb, short_answer=short)]
+                # A job is refused only where the core reads one stated (« je suis
+                # prothésiste »), as bot ask does (Assistant.resolve_metier): another
+                # extractor's proposal alone (« c'est garanti pour chaque dossier ? ») is
+                # no job; one inside a stated phrase keeps its narrower span.
+                listing = self._intent_name(message) in self.component_config.get(
+                    "listing_intents", ["ask_certifications"]
+                ) or asks_a_list(text)
+                stated = job_phrases(text, finder.kb, short_answer=short, stated=not listing)
+                proposed = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == ENTITY and _inside(e, stated)]
+                proposed += [{"start": s, "end": e} for s, e in stated]
                 refused = self._refused_spans(text, proposed, found)
                 found = refused + found  # the core's métiers stay last (the primary one last)
         message.set(ENTITIES, others + found, add_to_output=True)

@@ -174,3 +174,27 @@ def test_a_message_of_digits_names_no_job(extractor: MetierEntityExtractor) -> N
     assert metiers(extractor, "06 12 34 56 78", []) == []
     assert metiers(extractor, "mon âge : 34", [crf]) == []
     assert metiers(extractor, "mon mail : jean.serveur@exemple.fr") == []
+
+
+def test_another_extractors_proposal_alone_is_no_refused_job(extractor: MetierEntityExtractor) -> None:
+    """A statistical extractor's « métier » that the core does not read as a stated job
+    (« c'est garanti pour chaque dossier ? ») is dropped, not refused as a job: the channels
+    then route the message as `bot ask` does. Inside a stated phrase, it stays a refusal."""
+    text = "j'ai lu 5000 € par période, c'est garanti pour chaque dossier ?"
+    start = text.index("chaque dossier")
+    proposed = {
+        "entity": "metier",
+        "start": start,
+        "end": start + 14,
+        "value": "chaque dossier",
+        "extractor": "DIETClassifier",
+    }
+    message = Message({"text": text, "entities": [proposed], "intent": {"name": "ask_eligibility", "confidence": 0.9}})
+    extractor.process([message])
+    assert [e for e in message.get("entities") if e["entity"] == "metier"] == []
+    text = "je suis astronaute, ai-je droit à une formation ?"
+    proposed = {"entity": "metier", "start": 8, "end": 18, "value": "astronaute", "extractor": "DIETClassifier"}
+    message = Message({"text": text, "entities": [proposed], "intent": {"name": "ask_eligibility", "confidence": 0.9}})
+    extractor.process([message])
+    (entity,) = [e for e in message.get("entities") if e["entity"] == "metier"]
+    assert entity["value"] == "astronaute" and entity["metier_status"]["2378"] == "not_in_list"
