@@ -32,6 +32,8 @@ from nlu.job_statement import job_span
 RULES_KEY = "proa_rules"
 #: The intent a sure rule question gets.
 FAQ = "faq"
+#: The intent of a message no classifier is sure of.
+FALLBACK = "nlu_fallback"
 #: Intents that, with a job named, are questions on that job (its list, its eligibility).
 METIER_INTENTS = frozenset({"ask_certifications", "ask_eligibility", "inform"})
 #: How many rules the parse data carries.
@@ -79,7 +81,16 @@ class RuleQuestionClassifier(IntentOverride):
 
         span = job_span(message)
         asked = text if span is None else text[: span[0]] + " " + text[span[1] :]
-        search = Assistant.default().search_rules(asked, Profile())
+        assistant = Assistant.default()
+        search = assistant.search_rules(asked, Profile())
+        intent = message.get(INTENT) or {}
+        override_from = float(self.component_config.get("override_from", 0.3))
+        if intent.get(INTENT_NAME_KEY) == FALLBACK and (search.best is None or search.best.score < override_from):
+            # A message no classifier is sure of may ask a rule of another branch than the
+            # default one (the NLU does not know the conversation's): « l'avenant 7 de la
+            # convention, il a changé quoi ? » is the SDLM's.
+            searches = [assistant.search_rules(asked, Profile(idcc=idcc)) for idcc in sorted(assistant.kb.branches)]
+            search = max([search, *searches], key=lambda found: found.best.score if found.best else 0.0)
         message.set(
             RULES_KEY,
             {
@@ -89,13 +100,10 @@ class RuleQuestionClassifier(IntentOverride):
             },
             add_to_output=True,
         )
-        intent = message.get(INTENT) or {}
         name = intent.get(INTENT_NAME_KEY)
         if span is not None and name in METIER_INTENTS:
             return  # a job with « quelles formations ? » or « puis-je ? » stays a métier question
-        sure_enough = search.best is not None and search.best.score >= float(
-            self.component_config.get("override_from", 0.3)
-        )
+        sure_enough = search.best is not None and search.best.score >= override_from
         if name == "ask_eligibility" and asks_eligibility(text):
             return  # « puis-je faire une Pro-A ? »: the rules engine's question, asked for a person
         if (

@@ -51,6 +51,8 @@ class QuantityWords:
     pattern: re.Pattern[str]
     units: Mapping[str, tuple[str, float, float | None]]  # unit word → (unit, factor, max number)
     numbers: Mapping[str, int]
+    not_before: re.Pattern[str]  # right before the number: the person's past (« depuis »)
+    not_after: re.Pattern[str]  # right after the unit: the person's past (« de métier »)
     before: Mapping[str, re.Pattern[str]]  # direction → its cues, right before the number
     after: Mapping[str, re.Pattern[str]]  # direction → its cues, right after the unit
     open_above: frozenset[str]
@@ -72,6 +74,8 @@ def compile_quantity_words(data: Mapping[str, Any]) -> QuantityWords:
         pattern=pattern,
         units=units,
         numbers=numbers,
+        not_before=re.compile(rf"(?<![a-z])(?:{_alternatives(data['not_a_figure_before'])})\s*$"),
+        not_after=re.compile(rf"\s*(?:{_alternatives(data['not_a_figure_after'])})(?![a-z])"),
         before={
             direction: re.compile(rf"(?<![a-z])(?:{_alternatives(data[key])})\s*$")
             for direction, key in (
@@ -129,6 +133,8 @@ def _figures(text: str, words: QuantityWords) -> list[tuple[Quantity, tuple[int,
             continue
         start, end, direction = match.start(), match.end(), AT
         window = max(0, start - 20)
+        if words.not_after.match(folded, end) or words.not_before.search(folded[window:start]):
+            continue  # « 10 ans de métier », « depuis 2 ans »: the person's past
         for name, cue in words.after.items():
             after = cue.match(folded, end)
             if after is not None:

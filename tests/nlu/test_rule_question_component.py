@@ -68,3 +68,12 @@ def test_button_payloads_are_left_alone(classifier: RuleQuestionClassifier) -> N
     message = _message('/faq{"faq_topic": "duration"}', "faq")
     classifier.process([message])
     assert message.get(RULES_KEY) is None
+
+
+def test_a_message_no_classifier_is_sure_of_may_ask_another_branchs_rule(classifier: RuleQuestionClassifier) -> None:
+    """The NLU does not know the conversation's branch: an unsure message that asks a rule
+    the finder is sure of in another branch than the default one is a rule question."""
+    message = _message("qu'est-ce que l'avenant n° 7 de la branche a retiré de la liste ?", "nlu_fallback")
+    classifier.process([message])
+    assert message.get("intent")["name"] == "faq"
+    assert message.get(RULES_KEY)["ranking"][0]["id"].startswith("idcc1404.")
