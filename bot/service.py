@@ -173,7 +173,8 @@ class Assistant(MetierLookup, RuleLookup):
         """Send a parsed question to the right answer. « Voir plus » names no métier: it
         pages the list of ``session`` (the profile the conversation had), else of the
         parsed profile. ``context``: the conversation's previous question, as a channel
-        passes it (:meth:`answer_message`)."""
+        passes it (:meth:`answer_message`). A question on the person's rights is sent as the
+        channels' eligibility action sends it (:meth:`asks_about_a_person`)."""
         if parsed.kind == KIND_MORE:
             return self.answer_more(session or parsed.profile, list_offset, change_explained)
         text = parsed.profile.metier_text or ""
@@ -190,7 +191,7 @@ class Assistant(MetierLookup, RuleLookup):
             parsed.faq_topic,
             parsed.kind,
             context=context,
-            eligibility_asked=parsed.kind == AnswerTopic.ELIGIBILITY and bool(asks_eligibility(text)),
+            eligibility_asked=parsed.kind == AnswerTopic.ELIGIBILITY and self.asks_about_a_person(text),
         )
 
     def answer_message(
@@ -268,14 +269,14 @@ class Assistant(MetierLookup, RuleLookup):
         if (
             context
             and reading.follow_up
-            and not eligibility_asked
             and asks_eligibility(context)
             and self.states_facts(parse_question(text, self.kb, Profile()).profile)
         ):
             # « et avec une licence ? » after « j'avais droit à la Pro-A avec un BTS ? »: the
             # same question on the person, for the fact changed, at the same time.
-            eligibility_asked = True
             reading = _in_time_of(reading, self.read(context, profile))
+            parsed = parse_question(text, self.kb, profile)
+            return Plan(ROUTE_PERSON, self.with_reading(with_stated_facts(profile, parsed.profile), reading), reading)
         parsed = parse_question(text, self.kb, profile)
         # What the message itself says of the person counts, whatever slots a channel filled.
         profile = self.with_reading(with_stated_facts(profile, parsed.profile), reading)
@@ -326,11 +327,12 @@ class Assistant(MetierLookup, RuleLookup):
         # The engine decides for a person who asks whether they may (« puis-je ? »); a question
         # on how the scheme works is answered by its rule, whatever the message says of them.
         situation = (situation and (job or target or asks_eligibility(text))) or eligibility_asked
-        # A question the NLU took for one on the person's rights asks a rule only when the
-        # finder is as sure as with a job named (« puis-je me former ? » stays the engine's).
-        # The engine decides for today: a question put in the past (« pouvait-il… en 2024 ? »)
-        # that names no job asks how the Pro-A worked, and a sure rule answers it.
-        engine_sure = job or (eligibility_asked and not search.reading.past)
+        # A « puis-je… ? » asks a rule only when the finder is as sure as with a job named
+        # (« puis-je me former ? » stays the engine's); a question that only states the
+        # person's situation asks the rule the finder is sure of (« j'ai 19 ans, ma Pro-A
+        # peut durer combien ? »). The engine decides for today: a question put in the past
+        # (« pouvait-il… en 2024 ? ») that names no job asks how the Pro-A worked.
+        engine_sure = job or (eligibility_asked and not search.reading.past and bool(asks_eligibility(text)))
         if not situation or search.answers_over(situation, engine_sure, target):
             if search.unsure and faq_topic and short:
                 # « et en SDLM ? »: too short to find a rule, the topic under way answers.
