@@ -120,3 +120,14 @@ def test_a_follow_up_that_changes_a_fact_asks_the_same_question_at_the_same_time
     parsed = parse_question("et avec un master ?", assistant.kb, parsed.profile)
     answer = assistant.route(parsed, context=first)
     assert not answer.rule_ids and answer.verdict_line.startswith("Non"), answer.verdict_line
+
+
+def test_a_question_that_states_the_persons_situation_gets_the_rule_it_asks(assistant: Assistant) -> None:
+    """« j'ai 20 ans…, ma Pro-A peut durer combien ? » states facts of the person but asks a
+    duration: its rule answers (with the longer duration of some publics), not the engine's
+    eligibility verdict; « puis-je faire une Pro-A ? » stays the engine's."""
+    profile = Profile(today=TODAY)
+    text = "j'ai 20 ans et aucun diplôme, ma pro-a signée en octobre 2025 peut durer combien de temps au maximum ?"
+    answer = assistant.ask(text, profile)
+    assert list(answer.rule_ids[:2]) == ["idcc2378.duration", "idcc2378.duration_extension"]
+    assert not assistant.ask("je suis en CDI intérimaire, puis-je faire une pro-a ?", profile).rule_ids
