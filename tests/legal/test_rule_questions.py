@@ -128,6 +128,8 @@ def test_a_question_that_states_the_persons_situation_gets_the_rule_it_asks(assi
     eligibility verdict; « puis-je faire une Pro-A ? » stays the engine's."""
     profile = Profile(today=TODAY)
     text = "j'ai 20 ans et aucun diplôme, ma pro-a signée en octobre 2025 peut durer combien de temps au maximum ?"
-    answer = assistant.ask(text, profile)
-    assert list(answer.rule_ids[:2]) == ["idcc2378.duration", "idcc2378.duration_extension"]
+    # as `bot ask` routes it, and as the channels' eligibility action sends it
+    channel = assistant.answer_message(text, profile, eligibility_asked=assistant.asks_about_a_person(text))
+    for answer in (assistant.ask(text, profile), channel):
+        assert list(answer.rule_ids[:2]) == ["idcc2378.duration", "idcc2378.duration_extension"]
     assert not assistant.ask("je suis en CDI intérimaire, puis-je faire une pro-a ?", profile).rule_ids
