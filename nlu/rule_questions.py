@@ -85,7 +85,7 @@ class RuleQuestionClassifier(IntentOverride):
         search = assistant.search_rules(asked, Profile())
         intent = message.get(INTENT) or {}
         override_from = float(self.component_config.get("override_from", 0.3))
-        if intent.get(INTENT_NAME_KEY) == FALLBACK and (search.best is None or search.best.score < override_from):
+        if intent.get(INTENT_NAME_KEY) == FALLBACK:
             # A message no classifier is sure of may ask a rule of another branch than the
             # default one (the NLU does not know the conversation's): « l'avenant 7 de la
             # convention, il a changé quoi ? » is the SDLM's.

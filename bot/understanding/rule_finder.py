@@ -42,6 +42,10 @@ SUMMARY_WEIGHT = 0.0
 #: Share of the similarity to the rule's whole document (every phrasing and the summary
 #: together) added to its best phrasing: a long question touches several phrasings.
 DOC_WEIGHT = 2.0
+#: Share of the similarity of the asked words (:meth:`RuleFinder.focus`) added to a rule's
+#: score, and how many terms after the question word they are.
+FOCUS_WEIGHT = 0.2
+FOCUS_TERMS = 3
 #: A later sentence of a rule opens the answer when it is this much closer to the question
 #: than the first (« … et combien d'heures ? » reads the sentence with the hours).
 SENTENCE_MARGIN = 0.05
@@ -126,21 +130,22 @@ class RuleFinder:
     ) -> list[RuleHit]:
         """The rules for ``text``, best first (only those ``keep`` accepts), at most ``limit``;
         ``negative``: whether the question is turned round, when its reading already says
-        (:attr:`Reading.negative`), else read here (:meth:`negative`)."""
+        (:attr:`Reading.negative`), else read here (:meth:`negative`). The words right after
+        an open question word (« quel *forfait horaire* … ? », « qui *fixe* … ? ») are what is
+        asked: the rules whose phrasings have them gain a share of that similarity."""
         terms = self.terms(text)
         negative = self.negative(text) if negative is None else negative
         if not terms:
             return []
+        row_scores, best = self._row_scores(terms)
         words = self._words_of.query(terms)
-        chars = self._chars_of.query(terms)
-        row_scores = WORD_WEIGHT * self._words_of.scores("rows", words)
-        row_scores += (1 - WORD_WEIGHT) * self._chars_of.scores("rows", chars)
-        best = np.zeros(len(self.rules))
-        np.maximum.at(best, self._owners, row_scores)
         summary = self._words_of.scores("summaries", words) if SUMMARY_WEIGHT else 0.0
         document = self._words_of.scores("documents", words)
         # On the scale of a cosine (0–1): thresholds read it (bot/understanding/rule_search.py).
         scores = (best + SUMMARY_WEIGHT * summary + DOC_WEIGHT * document) / (1 + SUMMARY_WEIGHT + DOC_WEIGHT)
+        focus = self.focus(text)
+        if focus and FOCUS_WEIGHT:
+            scores = scores + FOCUS_WEIGHT * self._row_scores(focus)[1]
         hits = []
         for index in np.argsort(-scores, kind="stable"):
             rule = self.rules[int(index)]
@@ -151,6 +156,24 @@ class RuleFinder:
                 if len(hits) >= limit:
                     break
         return hits
+
+    def _row_scores(self, terms: str) -> tuple[Vector, Vector]:
+        """Each phrasing's similarity to ``terms`` (both views), and each rule's best."""
+        row_scores = WORD_WEIGHT * self._words_of.scores("rows", self._words_of.query(terms))
+        row_scores += (1 - WORD_WEIGHT) * self._chars_of.scores("rows", self._chars_of.query(terms))
+        best = np.zeros(len(self.rules))
+        np.maximum.at(best, self._owners, row_scores)
+        return row_scores, best
+
+    def focus(self, text: str) -> str:
+        """The first terms after the message's first open question word (« quel forfait
+        horaire maximum … ? » → « forfait horaire maximum »), or "" when it asks none."""
+        words = self._words
+        joined = words.join(normalize(text))
+        match = words.open_question.search(joined)
+        if match is None:
+            return ""
+        return " ".join(self.terms(joined[match.end() :]).split()[:FOCUS_TERMS])
 
     def _hit(self, index: int, score: float, row_scores: Vector, best_row: float, negative: bool) -> RuleHit:
         """The hit of rule ``index``, with the answer of its closest yes/no row turned the

@@ -244,3 +244,11 @@ def test_everyday_words_read_as_the_rules_words(finder: RuleFinder) -> None:
 )
 def test_a_closed_question_is_read_from_its_first_question(text, closed):
     assert read_question(text, date(2026, 12, 7)).yes_no is closed
+
+
+def test_the_words_after_the_question_word_are_what_is_asked(finder: RuleFinder) -> None:
+    """« combien de mois … ? » asks months; its words weigh more than the rest of the
+    message (« pendant la formation » also matches the accident rule)."""
+    assert finder.focus("pendant la formation, combien de mois dure la pro-a ?") == "mois duree"
+    assert finder.focus("je suis couvert ?") == ""
+    assert finder.rank("pendant la formation, combien de mois dure la pro-a ?")[0].rule.id == "duration"
