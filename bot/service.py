@@ -32,7 +32,7 @@ from bot.rules import RulesEngine
 from bot.settings import Settings
 from bot.text import normalize
 from bot.understanding.parse import KIND_MORE, ParsedQuestion, asks_eligibility, parse_branch, parse_question
-from bot.understanding.question_reading import Reading, split_questions
+from bot.understanding.question_reading import Reading, asks_openly, split_questions
 from bot.understanding.question_words import default_question_words
 from bot.understanding.rule_finder import RuleFinder
 from bot.understanding.rule_search import RuleScope, RuleSearch, topic_family
@@ -344,11 +344,13 @@ class Assistant(MetierLookup, RuleLookup):
                 self.search_rules(q, profile, faq_topic, replace(search.reading, asked=q))
                 for q in (questions if len(questions) > 1 else [])
             )
-            if also and also[0].sure and search is own and asked.count("?") > 1 and not reading.follow_up:
-                # Two questions asked apart (« que devient son contrat ? Et y a-t-il une
-                # période d'essai ? »): the first line answers the first, the others follow
-                # in their own parts. (A clause before a comma may be a premise: « pour une
-                # entreprise de moins de 50 salariés, qui fixait… ? » stays one question.)
+            first_asks = asked.count("?") > 1 or asks_openly(questions[0])
+            if also and also[0].sure and search is own and first_asks and not reading.follow_up:
+                # Two questions (« que devient son contrat ? Et y a-t-il une période d'essai ? »,
+                # « quelle durée, et combien d'heures ? »): the first line answers the first,
+                # the others follow in their own parts. (A clause before a comma that asks
+                # nothing is a premise: « pour une entreprise de moins de 50 salariés, qui
+                # fixait… ? » stays one question.)
                 search = also[0]
             return Plan(ROUTE_RULES, profile, reading, search, also)
         if kind == AnswerTopic.CERTIFICATIONS:

@@ -139,6 +139,11 @@ def _closed_question(text: str, folded: str, words: QuestionWords) -> bool:
     return asks and not words.asks_openly(_with_clause_marks(first))
 
 
+def asks_openly(text: str, words: QuestionWords | None = None) -> bool:
+    """Whether ``text`` has an open question word that asks (« quelle durée »)."""
+    return (words or default_question_words()).asks_openly(_with_clause_marks(text))
+
+
 def _with_clause_marks(text: str) -> str:
     """``text`` folded to words and the marks that end a clause (« salarie , qui paie ? »)."""
     return " ".join(re.sub(r"[^a-z0-9,;:.?!]+", " ", fold_accents(text.lower())).split())
