@@ -37,6 +37,8 @@ from bot.understanding.quantities import (
         # an age is no duration; a date or an amount has no unit here
         ("j'ai 45 ans, 36 mois c'est possible ?", [Quantity("months", 36)]),
         ("le 12 janvier 2026, 9,15 € de l'heure", []),
+        # a count of people a tutor follows; « déjà 3 » asks beyond them
+        ("il suit déjà 3 apprentis, peut-il en suivre encore ?", [Quantity("alternants", 3, BEYOND)]),
         # the person's past is no figure asked
         ("une VAE au lieu d'une formation ? j'ai 10 ans de métier", []),
         ("au chômage depuis 2 ans, la pro-a peut durer 24 mois ?", [Quantity("months", 24)]),
