@@ -100,7 +100,7 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
         scheme_patterns={name: phrase_pattern(phrases) for name, phrases in data["schemes"].items()},
         past_cue=phrase_pattern(data["past_cues"]),
         open_question=phrase_pattern(data["open_question_words"]),
-        negative_cue=phrase_pattern(data["negative_cues"]),
+        negative_cue=_negative(data["negative_cues"], data.get("negation_frames")),
         source_patterns={name: phrase_pattern(phrases) for name, phrases in data["source_cues"].items()},
         second_question=_second_question(data["second_question_joiners"], data["second_question_starts"]),
         follow_up_cue=re.compile(r"^(?:" + phrase_pattern(data["follow_up_cues"]).pattern + r")"),
@@ -120,6 +120,17 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
             r"(?:^|(?<![a-z0-9])(?:" + _any_phrase(data.get("asking_before", ())).pattern + r"))\s*$"
         ),
     )
+
+
+def _negative(cues: Iterable[str], frames: Mapping[str, Any] | None) -> re.Pattern[str]:
+    """The negative cues, and a negation around a verb (« ne figurait pas »)."""
+    pattern = phrase_pattern(cues).pattern
+    if frames:
+        starts = "|".join(re.escape(w) for w in frames["starts"])
+        ends = "|".join(re.escape(w) for w in frames["ends"])
+        between = int(frames["words_between"])
+        pattern += rf"|(?<![a-z0-9])(?:{starts})\s+(?:[a-z0-9]+\s+){{0,{between - 1}}}[a-z0-9]+\s+(?:{ends})(?![a-z0-9])"
+    return re.compile(pattern)
 
 
 def _any_phrase(phrases: Iterable[str]) -> re.Pattern[str]:

@@ -252,3 +252,17 @@ def test_the_words_after_the_question_word_are_what_is_asked(finder: RuleFinder)
     assert finder.focus("pendant la formation, combien de mois dure la pro-a ?") == "mois duree"
     assert finder.focus("je suis couvert ?") == ""
     assert finder.rank("pendant la formation, combien de mois dure la pro-a ?")[0].rule.id == "duration"
+
+
+@pytest.mark.parametrize(
+    ("text", "negative"),
+    [
+        ("une certification qui ne figurait pas sur la liste, c'était possible ?", True),
+        ("il n'a jamais été inscrit, il peut quand même ?", True),
+        ("c'est pas payé ?", True),
+        ("je garde mon salaire ?", False),
+        ("plus de 12 mois, c'est possible ?", False),
+    ],
+)
+def test_a_negation_around_a_verb_turns_the_question_round(text, negative):
+    assert read_question(text, TODAY).negative is negative
