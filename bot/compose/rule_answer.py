@@ -60,7 +60,7 @@ MAX_NEAR = 2
 YES_NO_FROM = 0.17
 #: A yes/no phrasing gives its answer when it is at least this close to the message, as a
 #: share of the rule's closest phrasing (set on benchmarks/data/rules_dev.yml).
-ANSWER_ROW_SHARE = 0.5
+ANSWER_ROW_SHARE = 0.4
 #: Rule topics whose figure some people get extended (``publics`` of the rule): shown with
 #: the base rule when the person said something of themselves.
 PERSONAL_EXTENSIONS = {"duration": ("duration_extension",)}
