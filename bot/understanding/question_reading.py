@@ -53,6 +53,8 @@ class Reading:
     asks: bool = True
     #: Starts as a follow-up that changes one thing (« et en SDLM ? », « et pour un jeune ? »).
     follow_up: bool = False
+    #: Asks of the asker's own case (« je », « mon »), or of the worker an adviser speaks of.
+    own_case: bool = False
 
 
 def read_question(text: str, today: date, words: QuestionWords | None = None) -> Reading:
@@ -86,6 +88,7 @@ def read_question(text: str, today: date, words: QuestionWords | None = None) ->
         start_on=start_on,
         asked="".join(asked),
         follow_up=bool(words.follow_up_cue.search(folded)),
+        own_case=bool(words.own_case.search(folded) or words.adviser_cue.search(folded)),
         yes_no=_closed_question(text, folded, words),
         negative=bool(words.negative_cue.search(folded)),
         asks="?" in text or bool(words.open_question.search(folded)) or folded.startswith(words.asking_starts),

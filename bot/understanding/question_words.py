@@ -50,6 +50,10 @@ class QuestionWords:
     list_cue: re.Pattern[str] = re.compile(r"(?!)")
     #: Asks which certifications (``list_cue`` without the words that only name the list).
     list_request: re.Pattern[str] = re.compile(r"(?!)")
+    #: Open question words that start a condition when they open a message (« quand …, »).
+    condition_words: frozenset[str] = frozenset()
+    #: A question on the asker's own case (« je », « mon »).
+    own_case: re.Pattern[str] = re.compile(r"(?!)")
     #: An adviser speaking of a worker (« mon intérimaire », « un salarié que j'accompagne »).
     adviser_cue: re.Pattern[str] = re.compile(r"(?!)")
     #: Starts of a message that asks without a « ? » (prefixes of the folded message).
@@ -106,6 +110,8 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
         follow_up_cue=re.compile(r"^(?:" + phrase_pattern(data["follow_up_cues"]).pattern + r")"),
         role_patterns={name: phrase_pattern(phrases) for name, phrases in data["date_roles"].items()},
         adviser_cue=phrase_pattern(data["adviser_cues"]) if data.get("adviser_cues") else re.compile(r"(?!)"),
+        own_case=_any_phrase(data.get("own_case_words", ())),
+        condition_words=frozenset(data.get("condition_words", ())),
         list_cue=_any_phrase([*data.get("list_cues", ()), *data.get("list_mentions", ())]),
         list_request=_any_phrase(data.get("list_cues", ())),
         asking_starts=tuple(data["asking_starts"]),
@@ -129,7 +135,9 @@ def _negative(cues: Iterable[str], frames: Mapping[str, Any] | None) -> re.Patte
         starts = "|".join(re.escape(w) for w in frames["starts"])
         ends = "|".join(re.escape(w) for w in frames["ends"])
         between = int(frames["words_between"])
-        pattern += rf"|(?<![a-z0-9])(?:{starts})\s+(?:[a-z0-9]+\s+){{0,{between - 1}}}[a-z0-9]+\s+(?:{ends})(?![a-z0-9])"
+        pattern += (
+            rf"|(?<![a-z0-9])(?:{starts})\s+(?:[a-z0-9]+\s+){{0,{between - 1}}}[a-z0-9]+\s+(?:{ends})(?![a-z0-9])"
+        )
     return re.compile(pattern)
 
 

@@ -166,14 +166,20 @@ class RuleFinder:
         return row_scores, best
 
     def focus(self, text: str) -> str:
-        """The first terms after the message's first open question word (« quel forfait
-        horaire maximum … ? » → « forfait horaire maximum »), or "" when it asks none."""
+        """The first terms after the first open question word of the message's first
+        question (« quel forfait horaire maximum … ? » → « forfait horaire maximum »), not a
+        « quand » that opens a condition (« quand je me forme…, on me paie sur quelle
+        base ? » → « base »), or "" when it asks none."""
         words = self._words
-        joined = words.join(normalize(text))
-        match = words.open_question.search(joined)
-        if match is None:
+        mark = text.find("?")
+        first = text[: mark + 1] if mark >= 0 else text
+        matches = list(words.open_question.finditer(words.join(normalize(first))))
+        if matches and matches[0].start() == 0 and matches[0].group(0) in words.condition_words and "," in first:
+            matches = matches[1:]  # « quand …, » is the condition; the question follows
+        if not matches:
             return ""
-        return " ".join(self.terms(joined[match.end() :]).split()[:FOCUS_TERMS])
+        joined = words.join(normalize(first))
+        return " ".join(self.terms(joined[matches[0].end() :]).split()[:FOCUS_TERMS])
 
     def _hit(self, index: int, score: float, row_scores: Vector, best_row: float, negative: bool) -> RuleHit:
         """The hit of rule ``index``, with the answer of its closest yes/no row turned the

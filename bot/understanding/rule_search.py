@@ -224,8 +224,8 @@ def _branch_first(ranked: list[RuleHit], scope: RuleScope, own: bool = False) ->
     """The branch's own rule first when a law rule of the same family leads by little: the
     agreement says how the law applies in the branch (« 17 € par heure », not the law's
     general funding rule) — when the branch rule's closest phrasing is about as close as the
-    law rule's, or always for a question on the person's own avenant (``own``: their Pro-A
-    is their branch's)."""
+    law rule's, or always for a question on the person's own case (``own``: their avenant, or
+    « je », « mon » about today: their Pro-A is their branch's)."""
     if not ranked or scope.branch_of(ranked[0].rule) is not None or scope.regime_of(ranked[0].rule) != REGIME_PROA:
         return ranked
     best = ranked[0]
@@ -282,7 +282,8 @@ def search_rules(
         key=lambda h: -h.score,
     )
     if reading.source != "law":
-        ranked = _branch_first(ranked, scope, own=reading.avenant_on is not None)
+        own = reading.avenant_on is not None or (reading.own_case and not reading.past)
+        ranked = _branch_first(ranked, scope, own=own)
     if reading.both_schemes or reading.avenant_on is not None:
         # The transition rule may share no word with the question (« ça bascule ? »).
         ranked += [

@@ -266,3 +266,13 @@ def test_the_words_after_the_question_word_are_what_is_asked(finder: RuleFinder)
 )
 def test_a_negation_around_a_verb_turns_the_question_round(text, negative):
     assert read_question(text, TODAY).negative is negative
+
+
+def test_a_when_that_opens_a_condition_is_not_what_is_asked(finder: RuleFinder) -> None:
+    assert finder.focus("quand je suis en formation, combien de mois dure la pro-a ?") == "mois duree"
+    assert finder.focus("quand commence la pro-a ?").startswith("commence")
+
+
+def test_a_question_on_the_askers_own_case_today_is_read_as_such() -> None:
+    assert read_question("je suis payé sur quelle base pendant ma formation ?", TODAY).own_case
+    assert not read_question("le tuteur devait avoir combien d'années d'expérience ?", TODAY).own_case
