@@ -151,6 +151,9 @@ CITED = _say("cited")
 #: 2026 : … »), by the rule's ``answer`` (« oui », « non », « cela dépend »): the catalogue
 #: writes each answer capitalised with its full stop.
 YES_NO: Mapping[str, str] = {answer.rstrip(".").lower(): answer for answer in entry(ANSWERS, "yes_no")}
+#: The yes/no answer (a key of :data:`YES_NO`) of a verdict code, in the catalogue's order
+#: (oui, non, cela dépend): the figures' verdicts (bot/understanding/quantities.py).
+YES_NO_OF: Mapping[str, str] = dict(zip(("yes", "no", "depends"), YES_NO, strict=True))
 ANSWERED = _say("answered")
 ASK_WHICH_RULE = _say("ask_which_rule")
 ASK_NO_RULE = _say("ask_no_rule")

@@ -291,7 +291,7 @@ class RuleAnswers:
             same = phrasing is not None and set(read_quantities(hit.answered or "")) == set(figures)
             counted = yes_no_of(figures, self._bounds(best, search, profile))
             if counted is not None and not same:
-                return counted.answer, counted.decided_by
+                return french.YES_NO_OF[counted.answer], counted.decided_by
         # The finder took the phrasing among those turned the same way as the question.
         return phrasing, None
 

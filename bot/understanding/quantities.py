@@ -19,7 +19,8 @@ from typing import Any
 from bot.lexicon import read_word_file
 from bot.understanding.text_values import fold
 
-YES, NO, DEPENDS = "oui", "non", "cela dépend"
+#: The verdicts a figure gives (the composer words them: bot/compose/french.py YES_NO_OF).
+YES, NO, DEPENDS = "yes", "no", "depends"
 #: How a question asks of its figure: the value itself (« 8 mois ? »), beyond it (« plus de
 #: 12 mois ? »), below it (« moins de 150 heures ? »), whether every case reaches it (« au
 #: moins 150 heures ? »), whether it is the maximum (« 12 mois max ? ») or the minimum.
