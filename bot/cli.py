@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -120,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     except KnowledgeError as error:
         print(str(error), file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (« bot ask … | head »): nothing more to print, no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _ask(args: argparse.Namespace) -> int:

@@ -87,3 +87,17 @@ def test_refresh_cache_default_is_the_npm_data_one():
 
     args = _parser().parse_args(["knowledge", "refresh"])
     assert args.cache == DEFAULT_CACHE_DIR
+
+
+def test_ask_piped_into_a_reader_that_stops_early_ends_quietly() -> None:
+    """« bot ask … | head -1 »: the reader closes the pipe; no traceback, exit code 0."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "bot.cli", "ask", "combien de temps dure une pro-a ?"]
+    bot = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert bot.stdout is not None
+    bot.stdout.read(1)
+    bot.stdout.close()  # as `head -c 1` does
+    _, errors = bot.communicate(timeout=300)
+    assert b"Traceback" not in errors and bot.returncode == 0
