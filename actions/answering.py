@@ -156,8 +156,10 @@ class ActionAnswerEligibility(SafeAction):
                 context=previous_question(tracker),
                 eligibility_asked=question.eligibility_asked,
             )
-        else:  # the form's last answer, a button: what is known of the person
-            answer = assistant().answer_eligibility(profile, change_explained(tracker), text)
+        else:  # the form's last answer, a button, a follow-up: what is known of the person
+            # « et avec une licence ? » after « en 2025, j'avais droit… ? »: at that time.
+            followed = assistant().person_follow_up(text, profile, previous_question(tracker)) if text else None
+            answer = assistant().answer_eligibility(profile, change_explained(tracker), text, followed)
         events = send_answer(dispatcher, tracker, answer)
         topic = answer.topic if answer.topic in (ELIGIBILITY, CERTIFICATIONS) else FAQ
         return events + _topic_event(tracker, topic) + _list_events(answer, tracker)

@@ -265,18 +265,11 @@ class Assistant(MetierLookup, RuleLookup):
         eligibility_asked: bool = False,
     ) -> Plan:
         """Which answer a typed message gets (:meth:`answer_message`), and with what."""
-        reading = self.read(text, profile)
-        if (
-            context
-            and reading.follow_up
-            and asks_eligibility(context)
-            and self.states_facts(parse_question(text, self.kb, Profile()).profile)
-        ):
-            # « et avec une licence ? » after « j'avais droit à la Pro-A avec un BTS ? »: the
-            # same question on the person, for the fact changed, at the same time.
-            reading = _in_time_of(reading, self.read(context, profile))
+        again = self.person_follow_up(text, profile, context)
+        if again is not None:
             parsed = parse_question(text, self.kb, profile)
-            return Plan(ROUTE_PERSON, self.with_reading(with_stated_facts(profile, parsed.profile), reading), reading)
+            return Plan(ROUTE_PERSON, self.with_reading(with_stated_facts(profile, parsed.profile), again), again)
+        reading = self.read(text, profile)
         parsed = parse_question(text, self.kb, profile)
         # What the message itself says of the person counts, whatever slots a channel filled.
         profile = self.with_reading(with_stated_facts(profile, parsed.profile), reading)
@@ -356,6 +349,20 @@ class Assistant(MetierLookup, RuleLookup):
         if kind == AnswerTopic.CERTIFICATIONS:
             return Plan(ROUTE_LIST, profile, reading)
         return Plan(ROUTE_PERSON, profile, reading)
+
+    def person_follow_up(self, text: str, profile: Profile, context: str | None) -> Reading | None:
+        """The reading of a follow-up that changes a fact of a question on the person's
+        rights (« et avec une licence ? » after « en 2025, j'avais droit à la Pro-A avec un
+        BTS ? »), at the time of that question: the engine answers it again. None: not such
+        a follow-up."""
+        if not context:
+            return None
+        reading = self.read(text, profile)
+        if not reading.follow_up or not asks_eligibility(context):
+            return None
+        if not self.states_facts(parse_question(text, self.kb, Profile()).profile):
+            return None
+        return _in_time_of(reading, self.read(context, profile))
 
     def asks_about_a_person(self, text: str) -> bool:
         """Whether a message the NLU took for a question on someone's rights asks one: a

@@ -631,3 +631,18 @@ def test_the_same_answer_is_never_given_twice_in_a_row(monkeypatch, real_assista
     )
     assert texts(again) != said
     assert again and again[0].get("response") == "utter_ask_rephrase" and events == []
+
+
+def test_a_follow_up_that_changes_a_fact_is_answered_at_the_time_of_the_question_before(monkeypatch):
+    # « et avec un master ? » after a question on 2024: the Pro-A of 2024, not today's scheme.
+    monkeypatch.setenv("PROA_TODAY", RECONVERSION_TIME)
+    before = [{"event": "user", "text": "en 2024, avec un bac pro, j'avais droit à la pro-a ?", "parse_data": {}}]
+    slots = {"last_topic": "eligibility", "contract": "cdi", "held_diploma": "master", "idcc": "1404"}
+    told = [{"event": "slot", "name": "held_diploma", "value": "master"}]
+    tracker = make_tracker(
+        slots, intent="inform", text="et avec un master ?", events=before, channel="rest", after=told
+    )
+    messages, _ = run(ActionAnswerEligibility(), tracker)
+    custom = messages[0]["custom"]
+    assert custom["verdict_line"].startswith("Non"), custom["verdict_line"]
+    assert "période de reconversion" not in custom["verdict_line"]
