@@ -30,7 +30,6 @@ from bot.missing import certifications_missing, eligibility_missing
 from bot.profile import Profile
 from bot.rules import RulesEngine
 from bot.settings import Settings
-from bot.text import normalize
 from bot.understanding.parse import KIND_MORE, ParsedQuestion, asks_eligibility, parse_branch, parse_question
 from bot.understanding.question_reading import Reading, asks_openly, split_questions
 from bot.understanding.question_words import default_question_words
@@ -311,7 +310,11 @@ class Assistant(MetierLookup, RuleLookup):
                 search = followed
         elif faq_topic and reading.follow_up and short:
             return Plan(ROUTE_TOPIC, profile, reading)
-        if kind == AnswerTopic.CERTIFICATIONS and not job and (not search.sure or self.asks_which_certifications(text)):
+        if (
+            kind == AnswerTopic.CERTIFICATIONS
+            and not job
+            and (not search.sure or default_question_words().asks_which_certifications(text))
+        ):
             # « quelles certifications pour mon intérimaire ? »: the list, once the métier is
             # known; « qui met à jour la liste des certifs ? » asks a rule the finder is sure of.
             return Plan(ROUTE_LIST, profile, reading)
@@ -373,13 +376,6 @@ class Assistant(MetierLookup, RuleLookup):
             return True
         stated = parse_question(text, self.kb, Profile()).profile
         return self.states_facts(stated) or stated.avenant_signed_on is not None
-
-    @staticmethod
-    def asks_which_certifications(text: str) -> bool:
-        """Whether a message asks which certifications (« quelles formations… ? »), not
-        something about the list it names (« qui met à jour la liste des certifs ? »)."""
-        words = default_question_words()
-        return bool(words.list_request.search(words.join(normalize(text))))
 
     @staticmethod
     def states_facts(profile: Profile) -> bool:

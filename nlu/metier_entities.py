@@ -40,7 +40,6 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.metier_finder import FoundMetier, MetierFinder
 from bot.profile import DEFAULT_IDCC
-from bot.text import normalize
 from bot.understanding.non_job import has_job_word
 from bot.understanding.parse import job_phrases
 from bot.understanding.question_words import default_question_words
@@ -64,12 +63,6 @@ def default_finder() -> MetierFinder:
                 finder.warm_up()
                 _FINDER = finder
     return _FINDER
-
-
-def asks_a_list(text: str) -> bool:
-    """Whether the message asks for a list of certifications by the core's words."""
-    words = default_question_words()
-    return bool(words.list_cue.search(words.join(normalize(text))))
 
 
 def _inside(entity: dict[str, Any], spans: list[tuple[int, int]]) -> bool:
@@ -157,7 +150,7 @@ class MetierEntityExtractor(GraphComponent, EntityExtractorMixin):
                 # no job; one inside a stated phrase keeps its narrower span.
                 listing = self._intent_name(message) in self.component_config.get(
                     "listing_intents", ["ask_certifications"]
-                ) or asks_a_list(text)
+                ) or default_question_words().asks_a_list(text)
                 stated = job_phrases(text, finder.kb, short_answer=short, stated=not listing)
                 proposed = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == ENTITY and _inside(e, stated)]
                 proposed += [{"start": s, "end": e} for s, e in stated]

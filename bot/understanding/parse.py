@@ -178,7 +178,7 @@ def parse_question(text: str, kb: KnowledgeBase, base: Profile) -> ParsedQuestio
     topic = default_faq_topics().find(folded)
     eligibility_asked = cues.asks_eligibility.search(folded)
     words = default_question_words()
-    asks_list = bool(words.list_cue.search(words.join(normalize(text))))
+    asks_list = words.asks_a_list(text)
     # « puis-je utiliser mon CPF ? » asks about a topic, not whether the person is
     # eligible: a topic wins over « puis-je » when nothing of the person's situation
     # (contract, diploma or level aimed at) comes with it.

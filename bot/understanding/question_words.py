@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 
 from bot.lexicon import read_word_file
+from bot.text import normalize
 
 #: The word file of :func:`default_question_words` (``knowledge/lexicon/<name>.yml``).
 WORD_FILE = "questions"
@@ -87,6 +88,15 @@ class QuestionWords:
             if self.choice.search(before):  # « c'est moi ou mon employeur qui… ? »
                 return True
         return False
+
+    def asks_a_list(self, text: str) -> bool:
+        """Whether a message asks for the list of certifications or names it (``list_cue``)."""
+        return bool(self.list_cue.search(self.join(normalize(text))))
+
+    def asks_which_certifications(self, text: str) -> bool:
+        """Whether a message asks which certifications (« quelles formations… ? »), not
+        something about the list it names (« qui met à jour la liste des certifs ? »)."""
+        return bool(self.list_request.search(self.join(normalize(text))))
 
     def join(self, normalised: str) -> str:
         """Multi-word phrases written as one word (« pro a » → « proa »)."""
