@@ -264,12 +264,11 @@ class Assistant(MetierLookup, RuleLookup):
         eligibility_asked: bool = False,
     ) -> Plan:
         """Which answer a typed message gets (:meth:`answer_message`), and with what."""
-        again = self.person_follow_up(text, profile, context)
-        if again is not None:
-            parsed = parse_question(text, self.kb, profile)
-            return Plan(ROUTE_PERSON, self.with_reading(with_stated_facts(profile, parsed.profile), again), again)
         reading = self.read(text, profile)
         parsed = parse_question(text, self.kb, profile)
+        again = self.person_follow_up(text, profile, context, reading)
+        if again is not None:
+            return Plan(ROUTE_PERSON, self.with_reading(with_stated_facts(profile, parsed.profile), again), again)
         # What the message itself says of the person counts, whatever slots a channel filled.
         profile = self.with_reading(with_stated_facts(profile, parsed.profile), reading)
         kind = kind or parsed.kind
@@ -353,14 +352,16 @@ class Assistant(MetierLookup, RuleLookup):
             return Plan(ROUTE_LIST, profile, reading)
         return Plan(ROUTE_PERSON, profile, reading)
 
-    def person_follow_up(self, text: str, profile: Profile, context: str | None) -> Reading | None:
+    def person_follow_up(
+        self, text: str, profile: Profile, context: str | None, reading: Reading | None = None
+    ) -> Reading | None:
         """The reading of a follow-up that changes a fact of a question on the person's
         rights (« et avec une licence ? » after « en 2025, j'avais droit à la Pro-A avec un
         BTS ? »), at the time of that question: the engine answers it again. None: not such
-        a follow-up."""
+        a follow-up. ``reading``: the message already read, not read again."""
         if not context:
             return None
-        reading = self.read(text, profile)
+        reading = reading or self.read(text, profile)
         if not reading.follow_up or not asks_eligibility(context):
             return None
         if not self.states_facts(parse_question(text, self.kb, Profile()).profile):

@@ -137,8 +137,8 @@ class RuleFinder:
         negative = self.negative(text) if negative is None else negative
         if not terms:
             return []
-        row_scores, best = self._row_scores(terms)
         words = self._words_of.query(terms)
+        row_scores, best = self._row_scores(terms, words)
         summary = self._words_of.scores("summaries", words) if SUMMARY_WEIGHT else 0.0
         document = self._words_of.scores("documents", words)
         # On the scale of a cosine (0–1): thresholds read it (bot/understanding/rule_search.py).
@@ -157,9 +157,11 @@ class RuleFinder:
                     break
         return hits
 
-    def _row_scores(self, terms: str) -> tuple[Vector, Vector]:
-        """Each phrasing's similarity to ``terms`` (both views), and each rule's best."""
-        row_scores = WORD_WEIGHT * self._words_of.scores("rows", self._words_of.query(terms))
+    def _row_scores(self, terms: str, words: Query | None = None) -> tuple[Vector, Vector]:
+        """Each phrasing's similarity to ``terms`` (both views), and each rule's best;
+        ``words``: the word view's query of ``terms``, when the caller has it already."""
+        words = self._words_of.query(terms) if words is None else words
+        row_scores = WORD_WEIGHT * self._words_of.scores("rows", words)
         row_scores += (1 - WORD_WEIGHT) * self._chars_of.scores("rows", self._chars_of.query(terms))
         best = np.zeros(len(self.rules))
         np.maximum.at(best, self._owners, row_scores)
@@ -173,12 +175,12 @@ class RuleFinder:
         words = self._words
         mark = text.find("?")
         first = text[: mark + 1] if mark >= 0 else text
-        matches = list(words.open_question.finditer(words.join(normalize(first))))
+        joined = words.join(normalize(first))
+        matches = list(words.open_question.finditer(joined))
         if matches and matches[0].start() == 0 and matches[0].group(0) in words.condition_words and "," in first:
             matches = matches[1:]  # « quand …, » is the condition; the question follows
         if not matches:
             return ""
-        joined = words.join(normalize(first))
         return " ".join(self.terms(joined[matches[0].end() :]).split()[:FOCUS_TERMS])
 
     def _hit(self, index: int, score: float, row_scores: Vector, best_row: float, negative: bool) -> RuleHit:
