@@ -180,8 +180,26 @@ class ChangeNote:
     button: Button | None = None
 
 
+class SplitParts:
+    """Which parts of an answer its first screen holds and which fold under « Détails et
+    sources » (a part's ``detail``): one rule for the core's answer (:class:`AnswerParts`)
+    and the payload the renderers read (:class:`bot.render.payload.AnswerPayload`)."""
+
+    parts: tuple[Part, ...]
+
+    @property
+    def main_parts(self) -> tuple[Part, ...]:
+        """The parts the first screen holds (the answer itself)."""
+        return tuple(p for p in self.parts if not p.detail)
+
+    @property
+    def detail_parts(self) -> tuple[Part, ...]:
+        """The parts folded under « Détails et sources »."""
+        return tuple(p for p in self.parts if p.detail)
+
+
 @dataclass(frozen=True)
-class AnswerParts:
+class AnswerParts(SplitParts):
     """One answer as data: verdict line, parts, list, change note, next steps and sources.
 
     The builders fill it as :class:`bot.compose.answer.Answer`, which adds its French
@@ -249,13 +267,3 @@ class AnswerParts:
     def change_explained(self) -> bool:
         """Whether this answer explains the 2026 change in full (the slot remembers it)."""
         return self.explains_change or (self.change is not None and self.change.kind == CHANGE_EXPLAINED)
-
-    @property
-    def main_parts(self) -> tuple[Part, ...]:
-        """The parts the first screen holds (the answer itself)."""
-        return tuple(p for p in self.parts if not p.detail)
-
-    @property
-    def detail_parts(self) -> tuple[Part, ...]:
-        """The parts folded under « Détails et sources »."""
-        return tuple(p for p in self.parts if p.detail)

@@ -35,6 +35,7 @@ from bot.compose.parts import (
     NextStep,
     Part,
     SourceItem,
+    SplitParts,
 )
 
 
@@ -56,7 +57,7 @@ class FeedbackOffer:
 
 
 @dataclass(frozen=True)
-class AnswerPayload:
+class AnswerPayload(SplitParts):
     """One answer as the renderers read it (every field empty when the payload lacks it)."""
 
     #: The whole answer as plain text.
@@ -126,16 +127,6 @@ class AnswerPayload:
                 "sources": list(_items(details.get("sources"))),
             }
         )
-
-    @property
-    def main_parts(self) -> tuple[Part, ...]:
-        """The parts the first screen holds."""
-        return tuple(p for p in self.parts if not p.detail)
-
-    @property
-    def detail_parts(self) -> tuple[Part, ...]:
-        """The parts folded under « Détails et sources »."""
-        return tuple(p for p in self.parts if p.detail)
 
     @property
     def quick_replies(self) -> tuple[Button, ...]:
