@@ -107,6 +107,12 @@ class RuleLemmas:
             return forms[0]
         return self._lookup.get(string_hash(string), string)
 
+    def verbs(self) -> tuple[frozenset[str], Mapping[str, Sequence[str]]]:
+        """The VERB tables: the verb lemmas spaCy knows, and its exceptions (an inflected
+        form → its lemmas), as :mod:`bot.understanding.tenses` reads them."""
+        tables = self._tables["VERB"]
+        return tables.index, tables.exceptions
+
     def lookup(self, word: str) -> str:
         """The lemma of ``word`` in spaCy's lookup table (no part of speech; the word
         itself when the table has none)."""

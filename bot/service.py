@@ -276,6 +276,14 @@ class Assistant(MetierLookup, RuleLookup):
         job = self.names_a_job(profile, listing=listing)
         if job and listing:
             return Plan(ROUTE_LIST, profile, reading)
+        if job and context and reading.follow_up:
+            before = parse_question(context, self.kb, Profile(idcc=profile.idcc))
+            if self.names_a_job(before.profile, listing=before.asks_list):
+                # « et si elle était plutôt commis de cuisine ? » after « mon intérimaire est
+                # serveur »: the question before, for another job.
+                listed = before.kind == AnswerTopic.CERTIFICATIONS or before.asks_list
+                in_time = _in_time_of(reading, self.read(context, profile))
+                return Plan(ROUTE_LIST if listed else ROUTE_PERSON, self.with_reading(profile, in_time), in_time)
         if job and context and not reading.asks:
             # « il est magasinier cariste » after « quelles certifications pour mon
             # intérimaire ? »: the job answers the list asked before.

@@ -63,6 +63,7 @@ __all__ = [
     "tokenize",
     "truncate",
     "use_lemma_tables",
+    "verb_tables",
     "word_spans",
 ]
 
@@ -125,6 +126,18 @@ def lookup_lemma(word: str) -> str:
     table = get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup", {})
     lemmas = table.get(get_string_id(string))
     return str(lemmas[0]) if lemmas else string
+
+
+def verb_tables() -> tuple[frozenset[str], Any]:
+    """spaCy's French VERB tables (the known lemmas, the exceptions: form → lemmas), from
+    the index cache's tables when installed, else from the spaCy pipeline."""
+    tables = _LEMMA_TABLES
+    if tables is None:
+        from bot.lemmas import RuleLemmas
+
+        tables = RuleLemmas.from_nlp(get_nlp())
+    index, exceptions = tables.verbs()
+    return frozenset(index), exceptions
 
 
 def spacy_lemma(word: str, nlp: Any = None, pos: str = "NOUN") -> str:

@@ -51,8 +51,12 @@ def faq_topic(topic: str) -> str:
 
 #: Verdict codes an answer may carry.
 VERDICTS = tuple(v.value for v in AnswerVerdict)
-#: The verdict line is read first, on a phone, without scrolling.
+#: The verdict line is read first, on a phone, without scrolling: a rule's sentence is
+#: fitted to this many characters where it can be cut at a clause of its own (« ; »)…
 VERDICT_LINE_MAX = 200
+#: … and kept whole up to this many, rather than cut in the middle of what it says (a
+#: comma cut would keep « si l'un des deux ne veut pas continuer » without its outcome).
+VERDICT_LINE_HARD_MAX = 320
 #: Version of the structured payload (docs/DESIGN.md).
 PAYLOAD_VERSION = 2
 

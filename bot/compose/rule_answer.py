@@ -24,7 +24,7 @@ from bot.compose.builder import Composer, _source_items, split_part
 from bot.compose.first_screen import FIRST_SCREEN_CHARS as FIRST_SCREEN_CHARS
 from bot.compose.first_screen import PART_OVERHEAD as PART_OVERHEAD
 from bot.compose.first_screen import fold_beyond_first_screen as fold_beyond_first_screen
-from bot.compose.parts import VERDICT_LINE_MAX, AnswerVerdict, Button, Part, faq_topic
+from bot.compose.parts import VERDICT_LINE_HARD_MAX, VERDICT_LINE_MAX, AnswerVerdict, Button, Part, faq_topic
 from bot.compose.rule_sentences import FIRST_LINE_MAX as FIRST_LINE_MAX
 from bot.compose.rule_sentences import FIT_MARKS as FIT_MARKS
 from bot.compose.rule_sentences import YES_NO_ROOM as YES_NO_ROOM
@@ -135,8 +135,8 @@ class RuleAnswers:
         if regime == PROA_ONGOING or not names_scheme:
             sentence = f"{heading} : {french.lowered(sentence)}"
         cite = self._cite(rule)
-        room = VERDICT_LINE_MAX - len(french.CITED.format(sentence="", cite=cite)) - YES_NO_ROOM
-        sentence, cut = fit_line(sentence, room)
+        overhead = len(french.CITED.format(sentence="", cite=cite)) + YES_NO_ROOM
+        sentence, cut = fit_line(sentence, VERDICT_LINE_MAX - overhead, VERDICT_LINE_HARD_MAX - overhead)
         if cut:
             rest = (cut, *rest)
         return french.CITED.format(sentence=sentence, cite=cite), rest

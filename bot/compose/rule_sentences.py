@@ -57,12 +57,29 @@ YES_NO_ROOM = max(len(answer) for answer in YES_NO.values()) + len(" ")
 FIT_MARKS = (" ; ",)
 
 
-def fit_line(sentence: str, room: int) -> tuple[str, str]:
-    """``sentence`` cut at its last :data:`FIT_MARKS` that leaves it within ``room``
-    characters (never inside a parenthesis or a quotation), and the part cut off (a
-    sentence of its own), or as it is."""
+def fit_line(sentence: str, room: int, hard_room: int | None = None) -> tuple[str, str]:
+    """``sentence`` fitted to ``room`` characters, and the part cut off (a sentence of its
+    own, or ``""``): at its last :data:`FIT_MARKS` past half the room (never inside a
+    parenthesis or a quotation); else kept whole up to ``hard_room`` (a clause cut in the
+    middle says less than a long line); beyond, cut at a word (« … », the rest following
+    with « … »). The line never exceeds ``hard_room`` (default ``room``)."""
+    hard_room = max(room, hard_room or room)
     if len(sentence) <= room:
         return sentence, ""
+    for mark in FIT_MARKS:
+        index = sentence.rfind(mark, 0, room)
+        while index > room // 2 and not balanced(sentence[:index]):
+            index = sentence.rfind(mark, 0, index)
+        if index > room // 2:
+            more = sentence[index + len(mark) :].strip()
+            return sentence[:index], f"{more[:1].upper()}{more[1:]}."
+    if len(sentence) <= hard_room:
+        return sentence, ""
+    index = sentence.rfind(" ", 0, hard_room - 1)
+    while index > 0 and not balanced(sentence[:index]):
+        index = sentence.rfind(" ", 0, index)
+    index = index if index > 0 else hard_room - 1
+    return sentence[:index].rstrip(" ,;:") + "…", "…" + sentence[index:].strip()
     for mark in FIT_MARKS:
         index = sentence.rfind(mark, 0, room)
         while index > room // 2 and not balanced(sentence[:index]):

@@ -15,9 +15,10 @@ from bot.contracts import default_contracts
 from bot.knowledge.models import KnowledgeBase
 from bot.lexicon import lexicon_words
 from bot.profile_words import profile_words
-from bot.text import job_segments, word_spans
+from bot.text import job_segments, normalize, word_spans
 from bot.understanding.profile_facts import DIPLOMA, find_facts
 from bot.understanding.text_values import fold
+from bot.understanding.verb_forms import default_verb_forms
 
 #: Most words of a message taken as a bare answer naming a job (« ambulancier en CDI »).
 _SHORT_ANSWER_WORDS = 4
@@ -100,6 +101,8 @@ def job_phrases(
             continue
         if all(w[2] in words.non_job_words or len(w[2]) < 3 or not w[2].isalpha() for w in phrase):
             continue
+        if kb is not None and _starts_with_a_verb(phrase[0][2], kb):
+            continue  # « mon salarié arrête sa période… »: a verb, no job
         start, end = phrase[0][0], phrase[-1][1]
         if not cued:
             before = words.job_cue_before.search(plain[max(0, start - 40) : start])
@@ -108,6 +111,27 @@ def job_phrases(
         if (short and len(phrase) <= _SHORT_ANSWER_JOB_WORDS) or (cued and not (stated and weak)):
             out.append((start, end))
     return out
+
+
+def _starts_with_a_verb(word: str, kb: KnowledgeBase) -> bool:
+    """Whether a phrase's first word is a conjugated verb that no métier's name holds
+    (« arrête », « était »; not « aide » of « aide-soignant », « garde », « pilote »)."""
+    return default_verb_forms().conjugated(word) is not None and word not in _job_name_words(kb)
+
+
+#: The words of the métiers' names of a knowledge base, by its id (one per process).
+_JOB_NAME_WORDS: dict[int, frozenset[str]] = {}
+
+
+def _job_name_words(kb: KnowledgeBase) -> frozenset[str]:
+    """The folded words of every métier's label and variants, of every branch."""
+    words = _JOB_NAME_WORDS.get(id(kb))
+    if words is None:
+        names = (n for b in kb.branches.values() for m in b.metiers for n in (m.label, *m.variants))
+        words = frozenset(w for name in names for w in normalize(name).split())
+        _JOB_NAME_WORDS.clear()
+        _JOB_NAME_WORDS[id(kb)] = words
+    return words
 
 
 def _is_weak(cue: str, weak_cues: frozenset[str]) -> bool:

@@ -17,11 +17,16 @@ from datetime import date
 from bot.text import fold_accents, normalize
 from bot.understanding.parse import AMENDMENT, AVENANT, ROLE_WINDOW, START, date_role, dated_facts
 from bot.understanding.question_words import QuestionWords, default_question_words
+from bot.understanding.verb_forms import VerbForms, default_verb_forms
 
 __all__ = ["AVENANT", "PROA", "RECONVERSION", "START", "Reading", "dated_facts", "read_question"]
 
 #: Marks that end a clause (a dated clause is blanked from the last one before its date).
 CLAUSE_BREAKS = (",", ";", ":", ".", "?", "!", "\n")
+#: Marks that end a sentence: what comes before a question's sentence is its premise.
+SENTENCE_ENDS = (".", "!", "\n")
+#: Fewest words of a premise (« Bonjour. » sets no context).
+PREMISE_WORDS = 3
 #: Schemes a question may name.
 PROA, RECONVERSION = "proa", "reconversion"
 
@@ -57,11 +62,22 @@ class Reading:
     own_case: bool = False
 
 
-def read_question(text: str, today: date, words: QuestionWords | None = None) -> Reading:
+def read_question(
+    text: str, today: date, words: QuestionWords | None = None, verbs: VerbForms | None = None
+) -> Reading:
     """The :class:`Reading` of one message, for a question asked on ``today``."""
     words = words or default_question_words()
+    verbs = verbs or default_verb_forms()
     folded = words.join(normalize(text))
     schemes = [name for name, pattern in words.scheme_patterns.items() if pattern.search(folded)]
+    # « La Pro-A était réservée aux CDI. Un salarié en CDD peut-il aujourd'hui bénéficier
+    # d'une période de reconversion ? »: a statement before the question sets its context;
+    # the question's own scheme and time are what it asks about.
+    premise, question = _premise_and_question(text)
+    question_folded = words.join(normalize(question)) if premise else folded
+    question_schemes = [n for n, pattern in words.scheme_patterns.items() if pattern.search(question_folded)]
+    if premise and question_schemes:
+        schemes = question_schemes
     avenant_on = start_on = as_of = None
     avenant_said: str | None = None
     asked = list(text)
@@ -73,9 +89,22 @@ def read_question(text: str, today: date, words: QuestionWords | None = None) ->
             avenant_on, avenant_said = day, fact.value
         elif role == START and start_on is None:
             start_on = day
-        elif role is None and day < today and as_of is None:
-            as_of = day
-    past = bool(words.past_cue.search(folded)) or as_of is not None
+        elif role is None and day < today and as_of is None and not (premise and fact.start < len(premise)):
+            as_of = day  # a date of the premise is its own (« en 2024 la Pro-A… ; et en 2026 ? »)
+    # Time phrases (« l'année dernière ») say when, not which rule: not searched.
+    window = "".join(c if c.isalnum() else " " for c in fold_accents(text.lower()))
+    if len(window) == len(text):
+        for match in words.past_time.finditer(window):
+            asked[match.start() : match.end()] = " " * (match.end() - match.start())
+    if premise and question_schemes and len(window) == len(text):
+        # The premise's scheme is context, not what is asked (« je n'avais pas droit à la
+        # Pro-A. Aujourd'hui… une période de reconversion ? » asks no Pro-A rule).
+        for match in words.scheme_names.finditer(window, 0, len(premise)):
+            asked[match.start() : match.end()] = " " * (match.end() - match.start())
+    past = _in_past(question_folded, as_of, words, verbs)
+    if premise and schemes != [RECONVERSION]:
+        # The premise's past holds unless the question asks of the new scheme alone.
+        past = past or _in_past(words.join(normalize(premise)), None, words, verbs)
     return Reading(
         scheme=schemes[0] if len(schemes) == 1 else None,
         both_schemes=len(schemes) > 1,
@@ -93,6 +122,34 @@ def read_question(text: str, today: date, words: QuestionWords | None = None) ->
         negative=bool(words.negative_cue.search(folded)),
         asks="?" in text or bool(words.open_question.search(folded)) or folded.startswith(words.asking_starts),
     )
+
+
+def _in_past(folded: str, as_of: date | None, words: QuestionWords, verbs: VerbForms) -> bool:
+    """Whether words put a (folded) question in the past: a past day, a time phrase of the
+    past or a past cue that is no hypothesis (« si c'était… »), else — unless it says it
+    asks of today (« aujourd'hui ») — a verb in the imperfect."""
+    if as_of is not None:
+        return True
+    split = folded.split()
+    for match in words.past_cue.finditer(folded):
+        position = len(folded[: match.start()].split())
+        if not verbs.hypothesis_words.intersection(split[max(0, position - verbs.hypothesis_window) : position]):
+            return True
+    return not words.present_time.search(folded) and verbs.in_past(split)
+
+
+def _premise_and_question(text: str) -> tuple[str, str]:
+    """The statement before a message's first question, and that question: « La Pro-A se
+    faisait chez mon employeur. » and « En 2026, une période… peut-elle… ? ». No premise
+    (``""``) when the first question is the message's first sentence."""
+    mark = text.find("?")
+    if mark < 0:
+        return "", text
+    start = max(text.rfind(end, 0, mark) for end in SENTENCE_ENDS) + 1
+    premise = text[:start]
+    if len(premise.split()) < PREMISE_WORDS:
+        return "", text
+    return premise, text[start:]
 
 
 def _cue_start(text: str, date_start: int, words: QuestionWords) -> int:

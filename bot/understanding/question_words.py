@@ -39,7 +39,11 @@ class QuestionWords:
     ignored: frozenset[str]
     synonyms: Mapping[str, str]
     scheme_patterns: Mapping[str, re.Pattern[str]]
+    #: The schemes' names as typed, folded but not joined (« pro a », « periode de reconversion »).
+    scheme_names: re.Pattern[str]
     past_cue: re.Pattern[str]
+    past_time: re.Pattern[str]  # time phrases of the past (« l'an dernier »), in ``past_cue`` too
+    present_time: re.Pattern[str]  # a question that asks of today (« aujourd'hui »)
     follow_up_cue: re.Pattern[str]
     open_question: re.Pattern[str]
     negative_cue: re.Pattern[str]
@@ -112,7 +116,10 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
         ignored=frozenset(data["ignored_words"]),
         synonyms=dict(data["synonyms"]),
         scheme_patterns={name: phrase_pattern(phrases) for name, phrases in data["schemes"].items()},
-        past_cue=phrase_pattern(data["past_cues"]),
+        scheme_names=_typed(data["schemes"].values(), joined),
+        past_cue=phrase_pattern([*data["past_times"], *data["past_cues"]]),
+        past_time=phrase_pattern(data["past_times"]),
+        present_time=phrase_pattern(data["present_times"]),
         open_question=phrase_pattern(data["open_question_words"]),
         negative_cue=_negative(data["negative_cues"], data.get("negation_frames")),
         source_patterns={name: phrase_pattern(phrases) for name, phrases in data["source_cues"].items()},
@@ -136,6 +143,12 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
             r"(?:^|(?<![a-z0-9])(?:" + _any_phrase(data.get("asking_before", ())).pattern + r"))\s*$"
         ),
     )
+
+
+def _typed(phrase_lists: Iterable[Iterable[str]], joined: Mapping[str, str]) -> re.Pattern[str]:
+    """The phrases as typed: themselves and the phrases joined into one of them."""
+    phrases = {phrase for phrases in phrase_lists for phrase in phrases}
+    return phrase_pattern(phrases | {typed for typed, word in joined.items() if word in phrases})
 
 
 def _negative(cues: Iterable[str], frames: Mapping[str, Any] | None) -> re.Pattern[str]:

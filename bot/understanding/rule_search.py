@@ -282,7 +282,7 @@ def search_rules(
         key=lambda h: -h.score,
     )
     if reading.source != "law":
-        own = reading.avenant_on is not None or (reading.own_case and not reading.past)
+        own = reading.avenant_on is not None or reading.own_case
         ranked = _branch_first(ranked, scope, own=own)
     if reading.both_schemes or reading.avenant_on is not None:
         # The transition rule may share no word with the question (« ça bascule ? »).
