@@ -276,3 +276,11 @@ def test_a_when_that_opens_a_condition_is_not_what_is_asked(finder: RuleFinder) 
 def test_a_question_on_the_askers_own_case_today_is_read_as_such() -> None:
     assert read_question("je suis payé sur quelle base pendant ma formation ?", TODAY).own_case
     assert not read_question("le tuteur devait avoir combien d'années d'expérience ?", TODAY).own_case
+
+
+def test_a_comparison_downwards_turns_a_closed_question_round():
+    # « inférieures » asks the other way round from « supérieures »: only a phrasing turned
+    # the same way gives its « Oui » / « Non ».
+    assert read_question("L'accord peut-il prévoir des indemnités inférieures aux indemnités légales ?", TODAY).negative
+    assert read_question("sa rémunération pouvait-elle descendre sous la RMMG ?", TODAY).negative
+    assert not read_question("L'accord peut-il prévoir des indemnités supérieures aux légales ?", TODAY).negative
