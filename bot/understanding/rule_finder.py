@@ -33,6 +33,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.knowledge.models import Rule
 from bot.text import fold_accents, lookup_lemma, normalize
+from bot.understanding.quantities import Quantity, read_quantities
 from bot.understanding.question_words import QuestionWords, default_question_words
 
 #: Weight of the word view against the character view.
@@ -83,6 +84,8 @@ class RuleFinder:
         owners: list[int] = []
         #: Per rule, its yes/no rows: (row index, answer, phrasing, turned negative).
         self._answered: list[list[tuple[int, str, str, bool]]] = [[] for _ in self.rules]
+        #: The figures each yes/no row asks of (« …de 11 salariés ? »), by row index.
+        self._row_figures: dict[int, frozenset[Quantity]] = {}
         for index, rule in enumerate(self.rules):
             phrasings = [(rule.question, rule.answer), (rule.title, None)]
             phrasings += [(ask, None) for ask in rule.asks]
@@ -91,6 +94,7 @@ class RuleFinder:
                 if phrasing:
                     if answer is not None:
                         self._answered[index].append((len(rows), answer, phrasing, self.negative(phrasing)))
+                        self._row_figures[len(rows)] = frozenset(read_quantities(phrasing))
                     rows.append(self.terms(phrasing))
                     owners.append(index)
         summaries = [self.terms(rule.summary) for rule in self.rules]
@@ -146,13 +150,16 @@ class RuleFinder:
         focus = self.focus(text)
         if focus and FOCUS_WEIGHT:
             scores = scores + FOCUS_WEIGHT * self._row_scores(focus)[1]
+        figures = frozenset(read_quantities(text))
         hits = []
         for index in np.argsort(-scores, kind="stable"):
             rule = self.rules[int(index)]
             if scores[index] <= 0:
                 break
             if keep is None or keep(rule):
-                hits.append(self._hit(int(index), float(scores[index]), row_scores, float(best[index]), negative))
+                hits.append(
+                    self._hit(int(index), float(scores[index]), row_scores, float(best[index]), negative, figures)
+                )
                 if len(hits) >= limit:
                     break
         return hits
@@ -183,11 +190,25 @@ class RuleFinder:
             return ""
         return " ".join(self.terms(joined[matches[0].end() :]).split()[:FOCUS_TERMS])
 
-    def _hit(self, index: int, score: float, row_scores: Vector, best_row: float, negative: bool) -> RuleHit:
+    def _hit(
+        self,
+        index: int,
+        score: float,
+        row_scores: Vector,
+        best_row: float,
+        negative: bool,
+        figures: frozenset[Quantity] = frozenset(),
+    ) -> RuleHit:
         """The hit of rule ``index``, with the answer of its closest yes/no row turned the
-        same way as the message (« peut-il baisser… ? » is no answer to « garde-t-il… ? »)."""
+        same way as the message (« peut-il baisser… ? » is no answer to « garde-t-il… ? »)
+        and asking no figure the message does not (« le seuil était-il de 11 salariés ? »
+        is no answer to « les dépenses au-delà du forfait pouvaient-elles… ? »)."""
         rule = self.rules[index]
-        same_way = [row for row in self._answered[index] if row[3] == negative]
+        same_way = [
+            row
+            for row in self._answered[index]
+            if row[3] == negative and self._row_figures.get(row[0], frozenset()) <= figures
+        ]
         answered = max(same_way, key=lambda row: row_scores[row[0]], default=None)
         if answered is None or best_row <= 0:
             return RuleHit(rule, score, phrasing=best_row)

@@ -284,3 +284,25 @@ def test_a_comparison_downwards_turns_a_closed_question_round():
     assert read_question("L'accord peut-il prévoir des indemnités inférieures aux indemnités légales ?", TODAY).negative
     assert read_question("sa rémunération pouvait-elle descendre sous la RMMG ?", TODAY).negative
     assert not read_question("L'accord peut-il prévoir des indemnités supérieures aux légales ?", TODAY).negative
+
+
+def test_a_yes_no_phrasing_that_asks_a_figure_answers_only_a_message_with_that_figure():
+    small = replace(
+        rule(
+            "small",
+            "funding",
+            "Une petite entreprise pouvait-elle obtenir plus que le forfait ?",
+            ("dépenses au-delà du forfait",),
+            "Dans les entreprises de moins de 50 salariés, les dépenses au-delà du forfait pouvaient être financées.",
+        ),
+        answer="oui",
+        closed_asks=(
+            ClosedAsk("Le seuil des dépenses au-delà du forfait était-il de 11 salariés ?", "non"),
+            ClosedAsk("Une entreprise de moins de 50 salariés pouvait-elle obtenir plus ?", "oui"),
+        ),
+    )
+    finder = RuleFinder((small,), lemma=lambda word: word)
+    (hit,) = finder.rank("les dépenses au-delà du forfait pouvaient-elles être financées ?")
+    assert hit.answer == "oui"
+    (hit,) = finder.rank("le seuil des dépenses au-delà du forfait était-il de 11 salariés ?")
+    assert hit.answer == "non"
