@@ -41,6 +41,10 @@ __all__ = ["FOLLOW_UP_TERMS", "MISSING_CACHE_SIZE", "Assistant", "with_audience"
 #: A message with this few meaningful words that finds no rule is a follow-up of the topic.
 FOLLOW_UP_TERMS = 3
 
+#: How much better another branch's own rule must answer a message that names no branch
+#: than the rules of the profile's branch, to answer for that branch (set on the dev sets).
+OTHER_BRANCH_MARGIN = 0.15
+
 #: Profiles whose missing facts are kept (a few hundred bytes each).
 MISSING_CACHE_SIZE = 4096
 
@@ -299,6 +303,10 @@ class Assistant(MetierLookup, RuleLookup):
         without_jobs = self.without_jobs(text, profile.idcc) if job else text
         asked = self.without_branches(without_jobs)
         search = self.search_rules(asked, profile, faq_topic)
+        if not context and not job and parsed.profile.idcc == profile.idcc and self.parse_branch(text) is None:
+            # No branch said (« j'ai validé une partie des compétences du CQP… »): another
+            # branch's rule that answers clearly better is that branch's question.
+            profile, search = self._in_the_branch_asked(asked, profile, faq_topic, search)
         short = len(self.rule_finder.terms(asked).split()) <= FOLLOW_UP_TERMS
         changes_branch = asked != without_jobs
         own = search  # the message's own search (not the question before's)
@@ -333,9 +341,11 @@ class Assistant(MetierLookup, RuleLookup):
         # A « puis-je… ? » asks a rule only when the finder is as sure as with a job named
         # (« puis-je me former ? » stays the engine's); a question that only states the
         # person's situation asks the rule the finder is sure of (« j'ai 19 ans, ma Pro-A
-        # peut durer combien ? »). The engine decides for today: a question put in the past
-        # (« pouvait-il… en 2024 ? ») that names no job asks how the Pro-A worked.
-        engine_sure = job or (eligibility_asked and not search.reading.past and bool(asks_eligibility(text)))
+        # peut durer combien ? »). A question put in the past (« pouvait-il… en 2024 ? ») that
+        # names no job asks how the Pro-A worked, unless it states the person's own facts
+        # (« en 2024, avec un bac pro, j'avais droit à la pro-a ? »: the engine, at that time).
+        in_the_past = search.reading.past and not self.states_facts(parse_question(text, self.kb, Profile()).profile)
+        engine_sure = job or (eligibility_asked and not in_the_past and bool(asks_eligibility(text)))
         if not situation or search.answers_over(situation, engine_sure, target):
             if search.unsure and faq_topic and short:
                 # « et en SDLM ? »: too short to find a rule, the topic under way answers.
@@ -359,6 +369,30 @@ class Assistant(MetierLookup, RuleLookup):
         if kind == AnswerTopic.CERTIFICATIONS:
             return Plan(ROUTE_LIST, profile, reading)
         return Plan(ROUTE_PERSON, profile, reading)
+
+    def _in_the_branch_asked(
+        self, asked: str, profile: Profile, faq_topic: str | None, search: RuleSearch
+    ) -> tuple[Profile, RuleSearch]:
+        """The profile and search of the branch whose own rule answers ``asked`` clearly
+        better (:data:`OTHER_BRANCH_MARGIN`) than any rule of the profile's branch."""
+        here = search.best.score if search.best is not None and search.sure else 0.0
+        for idcc in self.kb.branches:
+            if idcc == profile.idcc:
+                continue
+            there = profile.with_(idcc=idcc)
+            found = self.search_rules(asked, there, faq_topic)
+            best = found.best
+            if (
+                best is not None
+                and found.sure
+                and self.rule_scope.branch_of(best.rule) == idcc
+                and best.score >= here + OTHER_BRANCH_MARGIN
+                # The profile's branch has its own rule on that point (« combien l'OPCO paie
+                # de l'heure ? »): its answer stands.
+                and all(topic_family(h.rule.topic) != topic_family(best.rule.topic) for h in search.hits[:3])
+            ):
+                return there, found
+        return profile, search
 
     def person_follow_up(
         self, text: str, profile: Profile, context: str | None, reading: Reading | None = None

@@ -142,6 +142,7 @@ SCHEME_PROA = _say("scheme_proa")
 
 # -- answers found by the rule finder (bot/compose/rule_answer.py) ----------------------
 HEADING_PROA_PAST = _say("heading_proa_past")
+HEADING_BRANCH = _say("heading_branch")
 HEADING_PROA_SAID = _say("heading_proa_said")
 CITE_LAW = _say("cite_law")
 CITE_AGREEMENT = _say("cite_agreement")

@@ -47,7 +47,14 @@ from bot.understanding.quantities import (
     yes_no_of,
 )
 from bot.understanding.rule_finder import RuleFinder, RuleHit
-from bot.understanding.rule_search import BOTH_REGIMES_TOPICS, REGIME_PROA, RuleScope, RuleSearch, topic_family
+from bot.understanding.rule_search import (
+    BOTH_REGIMES_TOPICS,
+    LASTING_TOPICS,
+    REGIME_PROA,
+    RuleScope,
+    RuleSearch,
+    topic_family,
+)
 
 #: Another regime's rule is shown beside the best one when it scores at least this share.
 OTHER_REGIME_SHARE = 0.6
@@ -114,6 +121,12 @@ class RuleAnswers:
             return french.worded("HEADING_PROA_SAID").format(said=search.reading.avenant_said)
         return self.composer.regime_heading(regime, profile)
 
+    def _branch_heading(self, rule: Rule) -> str:
+        """« Branche SDLM (IDCC 1404) »: the heading of a rule of a branch's own certifications."""
+        idcc = self.scope.branch_of(rule)
+        branch = self.kb.branch(idcc) if idcc is not None else None
+        return french.HEADING_BRANCH.format(branch=branch.name if branch else "", idcc=idcc)
+
     def _first_line(
         self, rule: Rule, regime: Regime, heading: str, asked: str = "", figure: Quantity | None = None
     ) -> tuple[str, tuple[str, ...]]:
@@ -127,7 +140,8 @@ class RuleAnswers:
         chosen = stating[0] if stating else closest
         if chosen:
             sentence = sentences[chosen]
-            others = " ".join(sentences[:chosen] + sentences[chosen + 1 :])
+            # The sentences lost their full stops in the split: each gets its own back.
+            others = " ".join(f"{other}." for other in sentences[:chosen] + sentences[chosen + 1 :])
             rest: tuple[str, ...] = (others,) if others else ()
         else:
             sentence, rest = split_first_sentence(summary)
@@ -159,7 +173,8 @@ class RuleAnswers:
         if best.topic in BOTH_REGIMES_TOPICS and search.reading.avenant_named and search.reading.avenant_on is None:
             return self.ask_avenant_date(best, profile)
         regime = self._regime(best, search)
-        heading = self._heading(regime, search, profile)
+        lasting = best.topic in LASTING_TOPICS
+        heading = self._branch_heading(best) if lasting else self._heading(regime, search, profile)
         yes_no, decided_by = self._yes_no(best, search, profile)
         line, rest = self._first_line(best, regime, heading, search.asked, decided_by)
         if yes_no is not None:
@@ -224,7 +239,9 @@ class RuleAnswers:
         change, change_rules = self.composer.change_note(
             RECONVERSION if regime == RECONVERSION or other is not None else regime, change_explained
         )
-        if regime == PROA and search.today > self.scope.last_proa_day:
+        if lasting:
+            change, change_rules = None, []  # in force whatever the scheme: no 2026 change to tell
+        elif regime == PROA and search.today > self.scope.last_proa_day:
             past_note = french.PAST_NOTE.format(switch=french.french_date(self.composer.switch))
             parts.append(Part(None, None, (past_note,), detail=True))
             change, change_rules = None, []

@@ -97,6 +97,11 @@ def read_question(
         for match in words.past_time.finditer(window):
             asked[match.start() : match.end()] = " " * (match.end() - match.start())
     if premise and question_schemes and len(window) == len(text):
+        premise_folded = words.join(normalize(premise))
+        if any(p.search(premise_folded) for n, p in words.scheme_patterns.items() if n not in question_schemes):
+            # A premise on the other scheme is a contrast (« avant, on signait un avenant pour
+            # la Pro-A. Aujourd'hui, pour une période de reconversion… ? »): not searched.
+            asked[: len(premise)] = " " * len(premise)
         # The premise's scheme is context, not what is asked (« je n'avais pas droit à la
         # Pro-A. Aujourd'hui… une période de reconversion ? » asks no Pro-A rule).
         for match in words.scheme_names.finditer(window, 0, len(premise)):

@@ -71,6 +71,9 @@ BOTH_REGIMES_TOPICS = frozenset({"transition"})
 #: Rule topics about an agreement's own dates (when it applied): they answer a question
 #: about any day, one before the agreement too (« l'accord s'appliquait-il dès 2020 ? »).
 TIMELESS_TOPICS = frozenset({"entry_into_force"})
+#: Rule topics of a branch's own certifications (CQP, TFP, their CPF use): rules of its
+#: convention collective, in force today whatever the scheme, the Pro-A or its successor.
+LASTING_TOPICS = frozenset({"branch_certifications"})
 #: Boost of the rules of the topic the NLU or the parser recognised (a hint, not a filter).
 TOPIC_HINT_BOOST = 0.03
 #: Boost of the rules that bound the unit of a figure a yes/no question states (« 300 heures
@@ -171,6 +174,8 @@ class RuleScope:
         rule_regime = self.regime_of(rule)
         if rule.topic in BOTH_REGIMES_TOPICS:
             return True
+        if rule.topic in LASTING_TOPICS:
+            return rule.is_valid_on(max(today, rule_day))
         if regime is None and rule_regime == REGIME_PROA and branch is None and not proa_law:
             return False  # the Pro-A law is history: asked only of the Pro-A or of the past
         if regime is not None and (rule_regime == REGIME_PROA) != (regime in (REGIME_PROA, REGIME_ONGOING)):
