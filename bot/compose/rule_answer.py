@@ -41,6 +41,7 @@ from bot.understanding.quantities import (
     Bounds,
     Quantity,
     bounds_of,
+    default_quantity_words,
     read_quantities,
     rule_bounds,
     without_figures,
@@ -300,7 +301,8 @@ class RuleAnswers:
         phrasing = hit.answer if hit.answer in french.YES_NO and hit.answer_share >= ANSWER_ROW_SHARE else None
         asked = search.asked or reading.asked or ""
         figures = read_quantities(asked)
-        turned = self.finder.negative(without_figures(asked)) if self.finder else reading.negative
+        plain = default_quantity_words().without_conditions(" ".join(without_figures(asked).replace("'", " ").split()))
+        turned = self.finder.negative(plain) if self.finder else reading.negative
         if figures and not turned:
             # « une Pro-A de 8 mois ? »: the figure against the rule's bounds decides, unless
             # the closest yes/no phrasing asks the same figures (it knows their conditions:
@@ -335,6 +337,15 @@ class RuleAnswers:
         base = bases[0] if bases else best
         extensions = self._extensions(base, search)
         bounds = bounds_of(base.values, [r.values for r in extensions])
+        condition = base.values.get("extended_when")
+        stated = default_quantity_words().condition_stated(search.asked or "", condition) if condition else None
+        if stated is not None:
+            # « sans accord, 500 heures ? »: the rule's own maximum; « notre accord prévoit
+            # 1 800 heures » : the maximum an agreement may reach.
+            bounds = {
+                unit: Bounds(b.low, b.extended if stated and b.extended is not None else b.high, None)
+                for unit, b in bounds.items()
+            }
         theirs = [r for r in extensions if profile.priority_publics & set(r.values.get("publics") or ())]
         for unit, known in bounds.items():
             reach = [b for b in (rule_bounds(r.values, unit).high for r in theirs) if b is not None]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -57,6 +57,27 @@ class QuantityWords:
     before: Mapping[str, re.Pattern[str]]  # direction → its cues, right before the number
     after: Mapping[str, re.Pattern[str]]  # direction → its cues, right after the unit
     open_above: frozenset[str]
+    #: condition → (its words, the words of its absence), as whole-word patterns.
+    conditions: Mapping[str, tuple[re.Pattern[str], re.Pattern[str]]] = field(default_factory=dict)
+
+    def condition_stated(self, text: str, condition: str) -> bool | None:
+        """Whether ``text`` states ``condition`` (True), its absence (False), or neither."""
+        if condition not in self.conditions:
+            return None
+        present, absent = self.conditions[condition]
+        folded = " ".join(fold(text).replace("-", " ").replace("'", " ").split())
+        if absent.search(folded):
+            return False
+        return True if present.search(folded) else None
+
+
+    def without_conditions(self, folded: str) -> str:
+        """``folded`` without the words that state a condition or its absence (« sans accord
+        d'entreprise ni de branche »): they do not turn the question round."""
+        for present, absent in self.conditions.values():
+            folded = absent.sub(" ", folded)
+            folded = present.sub(" ", folded)
+        return folded
 
 
 def compile_quantity_words(data: Mapping[str, Any]) -> QuantityWords:
@@ -91,7 +112,15 @@ def compile_quantity_words(data: Mapping[str, Any]) -> QuantityWords:
             for direction, key in ((IS_MAX, "maximum_cues"), (IS_MIN, "minimum_cues"))
         },
         open_above=frozenset(data["open_above"]),
+        conditions={
+            name: (_whole_words(entry["present"]), _whole_words(entry["absent"]))
+            for name, entry in data.get("extension_conditions", {}).items()
+        },
     )
+
+
+def _whole_words(phrases: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z])(?:{_alternatives(phrases)})(?![a-z])")
 
 
 def _alternatives(phrases: Iterable[str]) -> str:

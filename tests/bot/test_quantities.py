@@ -14,6 +14,7 @@ from bot.understanding.quantities import (
     Bounds,
     Quantity,
     bounds_of,
+    default_quantity_words,
     read_quantities,
     verdict,
     without_figures,
@@ -100,3 +101,13 @@ def test_the_strictest_figure_answers_and_says_which_bound_decided():
     assert figure is not None and (figure.answer, figure.decided_by) == ("no", Quantity("hours", 450))
     assert yes_no_of([Quantity("percent", 10)], bounds) is None
     assert yes_no_of([], bounds) is None
+
+
+def test_an_extension_condition_is_stated_or_its_absence():
+    words = default_quantity_words()
+    assert words.condition_stated("avec un accord d'entreprise, 1 800 heures ?", "agreement") is True
+    assert words.condition_stated("sans accord d'entreprise ni de branche, 500 heures ?", "agreement") is False
+    assert words.condition_stated("une formation de 500 heures ?", "agreement") is None
+    assert words.condition_stated("sans accord, 500 heures ?", "unknown") is None
+    # the words of a condition do not turn the question round (« ni de branche »)
+    assert "ni" not in words.without_conditions("sans accord d entreprise ni de branche 500 heures").split()
