@@ -17,13 +17,13 @@ from functools import lru_cache
 
 from bot.assistant_metiers import METIER_MATCH_CACHE_SIZE, MetierLookup
 from bot.assistant_rules import RuleLookup
-from bot.compose import Answer, Composer
-from bot.compose.parts import AnswerTopic
+from bot.compose import Answer, Composer, french
+from bot.compose.parts import LIST_OWN, AnswerTopic
 from bot.compose.rule_answer import RuleAnswers
 from bot.compose.voice import speaking_to
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.models import KnowledgeBase
-from bot.matching import MetierMatcher
+from bot.matching import STATUS_NOT_IN_LIST, MetierMatcher
 from bot.message_profile import with_audience, with_stated_facts
 from bot.metier_finder import MetierFinder
 from bot.missing import certifications_missing, eligibility_missing
@@ -184,9 +184,10 @@ class Assistant(MetierLookup, RuleLookup):
         if parsed.kind == AnswerTopic.CERTIFICATIONS and (
             self.names_a_job(parsed.profile, listing=True) or not text.strip()
         ):
-            return self.answer_certifications(
-                self.with_reading(parsed.profile, self.read(text, parsed.profile)), change_explained=change_explained
-            )
+            reading = self.read(text, parsed.profile)
+            profile = self.with_reading(parsed.profile, reading)
+            listed = self.answer_certifications(profile, change_explained=change_explained)
+            return self._list_yes_no(listed, Plan(ROUTE_LIST, profile, reading)) if reading.yes_no else listed
         return self.answer_message(
             text,
             parsed.profile,
@@ -232,7 +233,8 @@ class Assistant(MetierLookup, RuleLookup):
     ) -> Answer:
         plan = self.plan(text, profile, faq_topic, kind, context, eligibility_asked)
         if plan.route == ROUTE_LIST:
-            return self.answer_certifications(plan.profile, change_explained=change_explained)
+            listed = self.answer_certifications(plan.profile, change_explained=change_explained)
+            return self._list_yes_no(listed, plan) if plan.reading.yes_no else listed
         if plan.route == ROUTE_PERSON:
             return self.answer_eligibility(plan.profile, change_explained, text, plan.reading)
         if plan.route == ROUTE_TOPIC:
@@ -241,6 +243,22 @@ class Assistant(MetierLookup, RuleLookup):
         return self.rule_answers.answer(
             plan.search, plan.profile, change_explained, also=list(plan.also), topic_hint=faq_topic
         )
+
+    def _list_yes_no(self, answer: Answer, plan: Plan) -> Answer:
+        """« Oui » / « Non » in front of a list that answers a closed question (« le métier
+        de jardinier est-il dans la liste ? »): the job's own list has certifications (of the
+        diploma aimed at, when one is), or the job is not in the list. Not for other jobs'
+        lists (« pas de BTS pour ce métier ; ceux d'autres métiers : … »)."""
+        profile = plan.profile
+        match, metier = self.resolve_metier(profile, listing=True)
+        own = answer.certification_list is not None and answer.certification_list.whose == LIST_OWN
+        if metier is not None and own and answer.certifications and answer.metier_id == metier.id:
+            said = "oui"  # the job's own list (for the diploma aimed at, when one is)
+        elif metier is None and match is not None and match.status == STATUS_NOT_IN_LIST:
+            said = "non"
+        else:
+            return answer
+        return replace(answer, verdict_line=french.ANSWERED.format(answer=french.YES_NO[said], line=answer.verdict_line))
 
     def needs_profile(
         self,

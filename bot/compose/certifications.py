@@ -162,12 +162,12 @@ def _list_answer(
         elif offset:
             line = french.VERDICT_LIST_DONE
         elif metier is not None and target is not None:
-            line = french.VERDICT_LIST_TARGET.format(count=count, target=target.label, metier=metier.label)
+            line = french.VERDICT_LIST_TARGET.format(count=count, target=target.label_for(count), metier=metier.label)
         elif metier is not None:
             line = french.verdict_list(count, metier.label)
         else:
             line = french.VERDICT_LIST_BRANCH.format(
-                count=count, target=target.label if target else french.CERTIFICATIONS_WORD
+                count=count, target=target.label_for(count) if target else french.CERTIFICATIONS_WORD
             )
     if page.items:
         notes: list[str] = []

@@ -145,7 +145,7 @@ def eligibility_answer(
         if target is not None and metier is not None:
             count = len(unique_certifications(decision.certifications))
             line = french.YES_PREFIX + french.lowered(
-                french.VERDICT_LIST_TARGET.format(count=count, target=target.label, metier=metier.label)
+                french.VERDICT_LIST_TARGET.format(count=count, target=target.label_for(count), metier=metier.label)
             )
         whose = LIST_OWN if metier is not None else LIST_BRANCH
         listing = composer._list(branch, page, composer._list_heading(branch, metier, target, 0), whose, notes)

@@ -134,6 +134,12 @@ class Diploma:
     #: True: confers (or is above) the grade de licence, the Pro-A ceiling; False: below
     #: it; None: the sources do not settle it.
     licence_grade: bool | None = None
+    #: The label for more than one (« titres professionnels »); None: it does not change.
+    plural: str | None = None
+
+    def label_for(self, count: int) -> str:
+        """The label to say ``count`` of them (« 1 titre professionnel », « 2 titres professionnels »)."""
+        return self.plural if count > 1 and self.plural else self.label
 
     def names(self, certification: Certification) -> bool:
         """True when the certification's title is a diploma of this kind."""

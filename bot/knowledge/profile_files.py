@@ -32,6 +32,7 @@ def load_diplomas(path: Path, root: Path, sources: Mapping[str, SourceDocument])
             level=raw["level"],
             title_prefixes=tuple(raw["title_prefixes"]),
             licence_grade=raw.get("licence_grade"),
+            plural=raw.get("plural"),
         )
         for raw in data["diplomas"]
     }
