@@ -48,7 +48,7 @@ class RuleLookup:
     def with_reading(self, profile: Profile, reading: Reading) -> Profile:
         """The profile as the question sets it: the avenant's date of conclusion, or the
         past day the question is about."""
-        if reading.avenant_on is not None:
+        if reading.avenant_on is not None and not reading.signing_now:
             return profile.with_(avenant_signed_on=reading.avenant_on)
         last = self.engine.last_start_date
         if reading.past and reading.as_of is not None and last < reading.as_of < profile.today:

@@ -60,6 +60,9 @@ class Reading:
     follow_up: bool = False
     #: Asks of the asker's own case (« je », « mon »), or of the worker an adviser speaks of.
     own_case: bool = False
+    #: The avenant named is signed now (« puis-je encore signer un avenant ? »): ``avenant_on``
+    #: is the day of the question, not a date the person gave.
+    signing_now: bool = False
 
 
 def read_question(
@@ -107,6 +110,10 @@ def read_question(
         for match in words.scheme_names.finditer(window, 0, len(premise)):
             asked[match.start() : match.end()] = " " * (match.end() - match.start())
     past = _in_past(question_folded, as_of, words, verbs)
+    named = _names_an_avenant(folded, words)
+    signing_now = named and avenant_on is None and not past and bool(words.signing_now.search(question_folded))
+    if signing_now:
+        avenant_on = today  # « puis-je encore signer un avenant Pro-A ? »: signed now
     if premise and schemes != [RECONVERSION]:
         # The premise's past holds unless the question asks of the new scheme alone.
         past = past or _in_past(words.join(normalize(premise)), None, words, verbs)
@@ -114,7 +121,8 @@ def read_question(
         scheme=schemes[0] if len(schemes) == 1 else None,
         both_schemes=len(schemes) > 1,
         source=next((name for name, pattern in words.source_patterns.items() if pattern.search(folded)), None),
-        avenant_named=_names_an_avenant(folded, words),
+        avenant_named=named,
+        signing_now=signing_now,
         past=past,
         as_of=as_of,
         avenant_on=avenant_on,

@@ -75,6 +75,8 @@ class QuestionWords:
     asking_before: re.Pattern[str] = re.compile(r"(?!)")
     #: A choice offered (« moi ou mon employeur qui… ? »), not « … ou pas ? ».
     choice: re.Pattern[str] = re.compile(r"(?!)")
+    #: The avenant named is signed now (« puis-je encore signer un avenant ? »).
+    signing_now: re.Pattern[str] = re.compile(r"(?!)")
 
     def asks_openly(self, folded: str) -> bool:
         """Whether ``folded`` (words and clause marks) has an open question word that asks:
@@ -120,6 +122,7 @@ def compile_question_words(data: Mapping[str, Any]) -> QuestionWords:
         past_cue=phrase_pattern([*data["past_times"], *data["past_cues"]]),
         past_time=phrase_pattern(data["past_times"]),
         present_time=phrase_pattern(data["present_times"]),
+        signing_now=_any_phrase(data.get("signing_now", ())),
         open_question=phrase_pattern(data["open_question_words"]),
         negative_cue=_negative(data["negative_cues"], data.get("negation_frames")),
         source_patterns={name: phrase_pattern(phrases) for name, phrases in data["source_cues"].items()},

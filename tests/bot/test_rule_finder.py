@@ -306,3 +306,11 @@ def test_a_yes_no_phrasing_that_asks_a_figure_answers_only_a_message_with_that_f
     assert hit.answer == "oui"
     (hit,) = finder.rank("le seuil des dépenses au-delà du forfait était-il de 11 salariés ?")
     assert hit.answer == "non"
+
+
+def test_an_avenant_signed_now_or_dated_has_its_day():
+    now = read_question("puis-je encore signer un avenant Pro-A avec mon salarié ?", TODAY)
+    assert now.avenant_on == TODAY and now.signing_now
+    assert read_question("pour une pro-a fallait-il signer un avenant ?", TODAY).avenant_on is None  # the past
+    dated = read_question("un avenant Pro-A daté du 10 janvier 2026 est-il valable ?", TODAY)
+    assert dated.avenant_on == date(2026, 1, 10) and not dated.signing_now
