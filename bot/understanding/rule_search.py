@@ -311,14 +311,21 @@ def search_rules(
         # décembre 2025, c'est toujours une Pro-A ? »).
         transition = [h for h in ranked if h.rule.topic in BOTH_REGIMES_TOPICS]
         others = [h for h in ranked if h.rule.topic not in BOTH_REGIMES_TOPICS]
+        # A Pro-A whose avenant came too late asks of the switch itself (« un avenant Pro-A
+        # daté du 10 janvier 2026 est-il valable ? »), unless another Pro-A rule is asked.
+        too_late_proa = too_late and reading.scheme == PROA and not any(
+            scope.regime_of(h.rule) == REGIME_PROA for h in others[:1]
+        )
         if (
-            others
+            not too_late_proa
+            and others
             and others[0].score >= SURE_FROM
             and (not transition or transition[0].score < TRANSITION_SHARE * others[0].score)
         ):
             ranked = others + transition
         elif transition:
-            ranked = _first_of_topics(transition + others, BOTH_REGIMES_TOPICS)
+            # As sure as the best other rule (the switch is what a too late Pro-A asks).
+            ranked = _first_of_topics(others + transition, BOTH_REGIMES_TOPICS)
     hits = tuple(ranked[:limit])
     close: list[RuleHit] = []
     if hits and hits[0].score < CLOSE_BELOW:
