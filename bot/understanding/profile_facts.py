@@ -18,6 +18,7 @@ from datetime import date
 
 from bot.contracts import default_contracts
 from bot.knowledge.models import KnowledgeBase
+from bot.profile import DEFAULT_IDCC
 from bot.profile_words import ProfileWords, profile_words
 from bot.text import normalize
 from bot.understanding.date_roles import AGREEMENT, AMENDMENT, ROLE_WINDOW, date_role
@@ -59,15 +60,68 @@ class Fact:
 
 def parse_branch(text: str, kb: KnowledgeBase) -> int | None:
     """IDCC named in ``text``: an alias of a branch of the knowledge base, or its number,
-    else the date of its agreement or of an avenant (« l'accord du 18 septembre 2020 »)."""
+    a certification or métier that only its list has (« le TFP technicien supérieur de
+    maintenance des matériels de construction… »), else the date of its agreement or of an
+    avenant (« l'accord du 18 septembre 2020 »)."""
     folded = fold(text)
     for idcc, branch in kb.branches.items():
         for alias in sorted(branch.agreement.aliases, key=len, reverse=True):
             if re.search(r"(?<!\w)" + re.escape(fold(alias)) + r"(?!\w)", folded):
                 return idcc
+    by_name = _branch_of_a_name(text, kb)
+    if by_name is not None:
+        return by_name
     if not _may_date_an_agreement(folded, kb):
         return None  # no need to read the dates (most messages)
     return next((int(fact.value) for fact in find_facts(text, kb) if fact.entity == BRANCH), None)
+
+
+#: Words of a certification's or a métier's name that say whose list it is (its first ones,
+#: its kind left out: « technicien superieur de maintenance des materiels »).
+NAME_WORDS = 6
+#: Kinds that open a certification's title (« CQP », « TFP », « BTS »…), left out of its name.
+_TITLE_KINDS = frozenset({"cqp", "tfp", "bts", "tp", "titre", "mc", "bp", "cap", "bac", "dut", "but", "licence", "master"})
+#: The names only one branch's list has, by knowledge base (one per process).
+_NAMES: dict[int, tuple[tuple[str, int], ...]] = {}
+
+
+def _branch_of_a_name(text: str, kb: KnowledgeBase) -> int | None:
+    """The branch whose list alone has a certification or métier named in ``text``."""
+    normalised = f" {normalize(text)} "
+    return next((idcc for name, idcc in _branch_names(kb) if f" {name} " in normalised), None)
+
+
+def _branch_names(kb: KnowledgeBase) -> tuple[tuple[str, int], ...]:
+    """The first :data:`NAME_WORDS` words of each certification title and métier label
+    that no other branch's list holds (at least that many words: a short name says too
+    little), with its branch — not the default branch's."""
+    names = _NAMES.get(id(kb))
+    if names is not None:
+        return names
+    full: dict[int, set[str]] = {}
+    for idcc, branch in kb.branches.items():
+        titles = {m.label for m in branch.metiers} | {c.title for m in branch.metiers for c in m.certifications}
+        full[idcc] = {" ".join(_without_kind(normalize(title).split())) for title in titles}
+    found = []
+    for idcc, titles in full.items():
+        others = " | ".join(t for other, ts in full.items() if other != idcc for t in ts)
+        for title in titles:
+            words = title.split()
+            if len(words) >= NAME_WORDS:
+                name = " ".join(words[:NAME_WORDS])
+                if name not in others:
+                    found.append((name, idcc))
+    # The default branch is read without being named: its names would only override a
+    # branch the conversation set.
+    names = tuple(sorted({(name, idcc) for name, idcc in found if idcc != DEFAULT_IDCC}))
+    _NAMES.clear()
+    _NAMES[id(kb)] = names
+    return names
+
+
+def _without_kind(words: list[str]) -> list[str]:
+    """A title's words without the kind that opens it (« cqp technicien … » → « technicien … »)."""
+    return words[1:] if words and words[0] in _TITLE_KINDS else words
 
 
 def _may_date_an_agreement(folded: str, kb: KnowledgeBase) -> bool:

@@ -243,3 +243,13 @@ def test_a_public_the_person_says_they_are_in_is_read(kb):
     assert stated_publics("chômeur de longue durée, puis-je faire une pro-a ?", kb) == {"jobseeker_over_1_year"}
     assert stated_publics("il a une RQTH", kb) == {"disabled_worker"}
     assert stated_publics("je suis cariste en CDI", kb) == frozenset()
+
+
+def test_a_certification_only_one_branch_lists_names_that_branch():
+    from bot.knowledge.loader import load_knowledge
+    from bot.understanding.profile_facts import parse_branch
+
+    kb = load_knowledge()
+    assert parse_branch("le CQP magasinier/vendeur en pièces de rechange, il est dans la liste ?", kb) == 1404
+    assert parse_branch("je suis technicien de maintenance", kb) is None  # a short name says too little
+    assert parse_branch("je suis cariste, quelles certifications ?", kb) is None  # the default branch is not named
