@@ -17,6 +17,7 @@ from bot.matching import STATUS_MATCHED, STATUS_NOT_IN_LIST, MatchResult, Metier
 from bot.metier_finder import FOUND_STATUSES, MetierFinder
 from bot.profile import Profile
 from bot.understanding.job_phrase_spans import job_phrases
+from bot.understanding.profile_facts import DIPLOMA, find_facts
 
 #: Candidates a match returns by default (:meth:`bot.matching.MetierMatcher.match`).
 MATCH_LIMIT = 5
@@ -90,13 +91,19 @@ class MetierLookup:
         return bool(job_phrases(text, self.kb, short_answer=True, stated=not listing))
 
     def without_jobs(self, text: str, idcc: int) -> str:
-        """``text`` without the jobs the métier finder sees in it (their spans blanked)."""
+        """``text`` without the jobs the métier finder sees in it (their spans blanked),
+        except a job that is a certification's speciality (« CQP technicien de… »)."""
         with self._lock:
             if self._metier_finder is None:
                 self._metier_finder = MetierFinder(self.kb, self.matcher, idcc)
         finder = self._metier_finder
         chars = list(text)
+        # A job named as a certification's speciality (« le CQP magasinier/vendeur en pièces
+        # de rechange… ») names the certification asked about: its words are searched.
+        diplomas = [f.end for f in find_facts(text) if f.entity == DIPLOMA]
         for found in finder.find(text):
+            if any(0 <= found.start - end <= 1 for end in diplomas):
+                continue
             chars[found.start : found.end] = " " * (found.end - found.start)
         return "".join(chars)
 
