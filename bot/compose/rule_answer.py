@@ -47,6 +47,7 @@ from bot.understanding.quantities import (
     without_figures,
     yes_no_of,
 )
+from bot.understanding.rule_conditions import default_rule_conditions
 from bot.understanding.rule_finder import RuleFinder, RuleHit
 from bot.understanding.rule_search import (
     BOTH_REGIMES_TOPICS,
@@ -196,6 +197,14 @@ class RuleAnswers:
             # « cela dépend » for « 30 mois ? »: the rule that reaches it says for whom.
             stating = [r for r in self._extensions(best, search) if decided_by in read_quantities(said_to_audience(r))]
             same = [*stating[:1], *(r for r in same if r not in stating[:1])]
+        asked_case = self._case_to_ask(best, same, search)
+        if asked_case is not None:
+            return self._ask_case(asked_case, best, same, search, profile)
+        for condition in best.when:
+            # « …ma reconversion interne ? »: the other case's rule is no part of the answer.
+            stated = default_rule_conditions().stated(search.asked, condition)
+            if stated is not None:
+                same = [r for r in same if r.when.get(condition) in (None, stated)]
         sentences: list[str] = []
         said = search.reading.avenant_said
         switch = french.french_date(self.composer.switch)
@@ -381,6 +390,51 @@ class RuleAnswers:
             sources=_source_items([transition.source]),
             rule_ids=(transition.id,),
             missing=("avenant_date",),
+        )
+
+    def _case_to_ask(self, best: Rule, same: Sequence[Rule], search: RuleSearch) -> str | None:
+        """The condition to ask about (« interne ou externe ? »): ``best`` answers the
+        question for one case (its ``when``), a rule answering the same question for
+        another case follows it, and the message, which names the scheme, states none of
+        the condition's cases."""
+        if search.reading.scheme is None and not search.reading.both_schemes:
+            return None  # a question that names no scheme may not be about its cases at all
+        conditions = default_rule_conditions()
+        for condition, case in best.when.items():
+            other = any(r.when.get(condition) not in (None, case) for r in same)
+            if other and not conditions.states_any(search.asked, condition):
+                return condition
+        return None
+
+    def _ask_case(
+        self, condition: str, best: Rule, same: Sequence[Rule], search: RuleSearch, profile: Profile
+    ) -> Answer:
+        """« Cela dépend : interne ou externe ? » with a button per case, and each case's
+        rule below (the answer is there; the buttons ask again with the case said)."""
+        asked = " ".join(search.asked.split()).rstrip(" ?")
+        cases = default_rule_conditions().cases(condition)
+        choices = tuple(
+            Button(label, f"{asked} ({label.lower()}) ?")
+            for label in (french.worded(f"CONDITION_{condition}_{case}".upper()) for case in cases)
+        )
+        regime = self._regime(best, search)
+        shown = [best, *(r for r in same if r.when.get(condition) not in (None, best.when.get(condition)))]
+        parts = tuple(
+            Part(self._heading(regime, search, profile), None, (said_to_audience(rule),), regime) for rule in shown
+        )
+        branch = self.kb.branch(profile.idcc)
+        return Answer(
+            verdict_line=french.worded(f"ASK_CONDITION_{condition}".upper()),
+            verdict=AnswerVerdict.NEEDS_INFORMATION,
+            topic=faq_topic(topic) if (topic := faq_topic_of_rule(best)) else "rules",
+            idcc=branch.idcc,
+            branch_name=branch.name,
+            parts=parts,
+            choices=choices,
+            sources=_source_items([r.source for r in shown]),
+            rule_ids=tuple(r.id for r in shown),
+            reading=self._reading(search, regime),
+            missing=(condition,),
         )
 
     def ask_back(self, search: RuleSearch, profile: Profile) -> Answer:

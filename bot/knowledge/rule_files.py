@@ -38,6 +38,7 @@ def load_rules(
             asks=tuple(raw.get("asks") or ()),
             answer=raw.get("answer"),
             closed_asks=tuple(ClosedAsk(c["ask"], c["answer"]) for c in raw.get("closed_asks") or ()),
+            when=dict(raw.get("when") or {}),
             adviser_template=raw.get("adviser_summary"),
         )
         missing = [name for name in rule.placeholders() if name not in rule.values]

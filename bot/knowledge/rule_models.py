@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -46,6 +46,9 @@ class Rule:
     answer: str | None = None
     #: Yes/no questions the rule answers, each with its own answer.
     closed_asks: tuple[ClosedAsk, ...] = ()
+    #: The case the rule is about, when another rule answers the same question for another
+    #: (``{"form": "internal"}``; conditions of ``knowledge/lexicon/rule_conditions.yml``).
+    when: Mapping[str, str] = field(default_factory=dict)
     #: The summary in the third person, for an adviser who speaks of a worker (a summary
     #: that addresses the person as « vous » has one).
     adviser_template: str | None = None
