@@ -44,6 +44,9 @@ FOLLOW_UP_TERMS = 3
 #: How much better another branch's own rule must answer a message that names no branch
 #: than the rules of the profile's branch, to answer for that branch (set on the dev sets).
 OTHER_BRANCH_MARGIN = 0.15
+#: ... and at least this sure (a branch's rule that only shares a word or two with the
+#: message, « un Bac pro » of « je voudrais le bac pro », is no answer for that branch).
+OTHER_BRANCH_FLOOR = 0.35
 
 #: Profiles whose missing facts are kept (a few hundred bytes each).
 MISSING_CACHE_SIZE = 4096
@@ -404,7 +407,7 @@ class Assistant(MetierLookup, RuleLookup):
                 best is not None
                 and found.sure
                 and self.rule_scope.branch_of(best.rule) == idcc
-                and best.score >= here + OTHER_BRANCH_MARGIN
+                and best.score >= max(here + OTHER_BRANCH_MARGIN, OTHER_BRANCH_FLOOR)
                 # The profile's branch has its own rule on that point (« combien l'OPCO paie
                 # de l'heure ? »): its answer stands.
                 and all(topic_family(h.rule.topic) != topic_family(best.rule.topic) for h in search.hits[:3])
