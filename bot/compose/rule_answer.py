@@ -47,7 +47,7 @@ from bot.understanding.quantities import (
     without_figures,
     yes_no_of,
 )
-from bot.understanding.rule_conditions import default_rule_conditions
+from bot.understanding.rule_conditions import EXEMPT_CONDITION, default_rule_conditions
 from bot.understanding.rule_finder import RuleFinder, RuleHit
 from bot.understanding.rule_search import (
     BOTH_REGIMES_TOPICS,
@@ -137,10 +137,17 @@ class RuleAnswers:
         another is clearly closer, cited) and the rule's other sentences."""
         summary = " ".join(said_to_audience(rule).split())
         sentences = split_sentences(summary)
+        exempted = self._exempted_aim(rule, asked)
+        if exempted is not None:
+            # « …pour une VAE ? »: the clause that says the limits do not bind that aim first.
+            pieces = [piece for sentence in sentences for piece in sentence.split(" ; ")]
+            about = [p for p in pieces if default_rule_conditions().states_any(p, EXEMPT_CONDITION)]
+            if about:
+                sentences = [french.capitalised(about[0]), *(p for p in pieces if p is not about[0])]
         stating = [i for i, s in enumerate(sentences) if figure is not None and figure in read_quantities(s)]
         closest = self.finder.closest(asked, sentences) if asked and self.finder and not stating else 0
-        chosen = stating[0] if stating else closest
-        if chosen:
+        chosen = stating[0] if stating else (0 if exempted is not None else closest)
+        if chosen or exempted is not None:
             sentence = sentences[chosen]
             # The sentences lost their full stops in the split: each gets its own back.
             others = " ".join(f"{other}." for other in sentences[:chosen] + sentences[chosen + 1 :])
@@ -312,6 +319,15 @@ class RuleAnswers:
         figures = read_quantities(asked)
         plain = default_quantity_words().without_conditions(" ".join(without_figures(asked).replace("'", " ").split()))
         turned = self.finder.negative(plain) if self.finder else reading.negative
+        if self._exempted_aim(best, asked) is not None and not turned:
+            # « la durée minimale de 150 heures s'appliquait-elle à une VAE ? »: « Non », the
+            # limits do not bind that aim; a figure beyond them (« 3 mois pour une VAE ? ») is
+            # not settled by a word.
+            bounds = self._bounds(best, search, profile)
+            bound_values = {(u, v) for u, b in bounds.items() for v in (b.low, b.high) if v is not None}
+            if all(f.unit not in bounds or (f.unit, f.value) in bound_values for f in figures):
+                return "non", None
+            return None, None
         if figures and not turned:
             # « une Pro-A de 8 mois ? »: the figure against the rule's bounds decides, unless
             # the closest yes/no phrasing asks the same figures (it knows their conditions:
@@ -322,6 +338,14 @@ class RuleAnswers:
                 return french.YES_NO_OF[counted.answer], counted.decided_by
         # The finder took the phrasing among those turned the same way as the question.
         return phrasing, None
+
+    @staticmethod
+    def _exempted_aim(rule: Rule, asked: str) -> str | None:
+        """The aim the message states that ``rule``'s limits do not bind (its ``exempt``:
+        « pour une VAE »), else None."""
+        exempt = rule.values.get("exempt") or ()
+        aim = default_rule_conditions().stated(asked, EXEMPT_CONDITION) if exempt and asked else None
+        return aim if aim in exempt else None
 
     def _extensions(self, best: Rule, search: RuleSearch) -> list[Rule]:
         """The rules that extend ``best`` for some publics, in its branch or the law of its

@@ -209,16 +209,18 @@ def _closed_question(text: str, folded: str, words: QuestionWords) -> bool:
     asks = "?" in text or folded.startswith(words.closed_starts)
     mark = text.find("?")
     first = text[: mark + 1] if mark >= 0 else text
-    return asks and not words.asks_openly(_with_clause_marks(first))
+    return asks and not words.asks_openly(words.join(_with_clause_marks(first)))
 
 
 def asks_openly(text: str, words: QuestionWords | None = None) -> bool:
     """Whether ``text`` has an open question word that asks (« quelle durée »)."""
-    return (words or default_question_words()).asks_openly(_with_clause_marks(text))
+    words = words or default_question_words()
+    return words.asks_openly(words.join(_with_clause_marks(text)))
 
 
 def _with_clause_marks(text: str) -> str:
-    """``text`` folded to words and the marks that end a clause (« salarie , qui paie ? »)."""
+    """``text`` folded to words and the marks that end a clause (« salarie , qui paie ? »);
+    joined after (« une pro a qui… » → « une proa qui… »: no « à qui » there)."""
     return " ".join(re.sub(r"[^a-z0-9,;:.?!]+", " ", fold_accents(text.lower())).split())
 
 

@@ -17,6 +17,8 @@ from bot.understanding.question_words import phrase_pattern
 
 #: The word file (``knowledge/lexicon/<name>.yml``).
 WORD_FILE = "rule_conditions"
+#: The condition whose cases a rule's limits may not bind (its value ``exempt``: « la VAE »).
+EXEMPT_CONDITION = "aim"
 
 
 class RuleConditions:

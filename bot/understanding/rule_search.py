@@ -25,6 +25,7 @@ from bot.knowledge.models import KnowledgeBase, Rule
 from bot.understanding.faq_topics import default_faq_topics
 from bot.understanding.quantities import bounds_of, read_quantities
 from bot.understanding.question_reading import PROA, RECONVERSION, Reading
+from bot.understanding.rule_conditions import EXEMPT_CONDITION, default_rule_conditions
 from bot.understanding.rule_finder import RuleFinder, RuleHit
 
 #: Regime codes (those of :mod:`bot.rules`).
@@ -74,6 +75,10 @@ TIMELESS_TOPICS = frozenset({"entry_into_force"})
 #: Rule topics of a branch's own certifications (CQP, TFP, their CPF use): rules of its
 #: convention collective, in force today whatever the scheme, the Pro-A or its successor.
 LASTING_TOPICS = frozenset({"branch_certifications"})
+#: How many of the first hits may hold the rule that exempts the aim a message states.
+EXEMPT_WINDOW = 6
+#: ... of the best rule's family, or scoring at least this share of it.
+EXEMPT_SHARE = 0.8
 #: Boost of the rules of the topic the NLU or the parser recognised (a hint, not a filter).
 TOPIC_HINT_BOOST = 0.03
 #: Boost of the rules that bound the unit of a figure a yes/no question states (« 300 heures
@@ -225,6 +230,23 @@ def _first_of_topics(ranked: list[RuleHit], topics: frozenset[str]) -> list[Rule
     return ranked
 
 
+def _exempting_first(ranked: list[RuleHit], text: str) -> list[RuleHit]:
+    """The rule whose limits do not bind the aim the message states (« …pour une VAE ? »,
+    its value ``exempt``) first, when it is among the first hits, of the best rule's family
+    or about as close: it says what the limits are for that aim."""
+    if not ranked:
+        return ranked
+    aim = default_rule_conditions().stated(text, EXEMPT_CONDITION)
+    if aim is None:
+        return ranked
+    family = topic_family(ranked[0].rule.topic)
+    for index, hit in enumerate(ranked[:EXEMPT_WINDOW]):
+        close = hit.score >= EXEMPT_SHARE * ranked[0].score
+        if aim in (hit.rule.values.get("exempt") or ()) and (topic_family(hit.rule.topic) == family or close):
+            return [replace(hit, score=max(hit.score, ranked[0].score)), *ranked[:index], *ranked[index + 1 :]]
+    return ranked
+
+
 def _branch_first(ranked: list[RuleHit], scope: RuleScope, own: bool = False) -> list[RuleHit]:
     """The branch's own rule first when a law rule of the same family leads by little: the
     agreement says how the law applies in the branch (« 17 € par heure », not the law's
@@ -289,6 +311,7 @@ def search_rules(
     if reading.source != "law":
         own = reading.avenant_on is not None or reading.own_case
         ranked = _branch_first(ranked, scope, own=own)
+    ranked = _exempting_first(ranked, text)
     if reading.both_schemes or reading.avenant_on is not None:
         # The transition rule may share no word with the question (« ça bascule ? »).
         ranked += [
