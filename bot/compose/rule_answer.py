@@ -47,6 +47,7 @@ from bot.understanding.quantities import (
     without_figures,
     yes_no_of,
 )
+from bot.understanding.question_reading import split_questions
 from bot.understanding.rule_conditions import EXEMPT_CONDITION, default_rule_conditions
 from bot.understanding.rule_finder import RuleFinder, RuleHit
 from bot.understanding.rule_search import (
@@ -319,10 +320,11 @@ class RuleAnswers:
         figures = read_quantities(asked)
         plain = default_quantity_words().without_conditions(" ".join(without_figures(asked).replace("'", " ").split()))
         turned = self.finder.negative(plain) if self.finder else reading.negative
-        if self._exempted_aim(best, asked) is not None and not turned:
+        if self._exempted_aim(best, asked) is not None and not turned and len(split_questions(asked)) == 1:
             # « la durée minimale de 150 heures s'appliquait-elle à une VAE ? »: « Non », the
             # limits do not bind that aim; a figure beyond them (« 3 mois pour une VAE ? ») is
-            # not settled by a word.
+            # not settled by a word, nor a message that asks something else first (« peut-il
+            # passer le CléA, et est-ce limité à 450 heures ? »).
             bounds = self._bounds(best, search, profile)
             bound_values = {(u, v) for u, b in bounds.items() for v in (b.low, b.high) if v is not None}
             if all(f.unit not in bounds or (f.unit, f.value) in bound_values for f in figures):
