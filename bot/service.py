@@ -47,6 +47,8 @@ OTHER_BRANCH_MARGIN = 0.15
 #: ... and at least this sure (a branch's rule that only shares a word or two with the
 #: message, « un Bac pro » of « je voudrais le bac pro », is no answer for that branch).
 OTHER_BRANCH_FLOOR = 0.35
+#: A rule of the profile's branch this sure is its answer: no other branch is searched.
+HOME_SURE_ENOUGH = 0.45
 
 #: Profiles whose missing facts are kept (a few hundred bytes each).
 MISSING_CACHE_SIZE = 4096
@@ -397,6 +399,8 @@ class Assistant(MetierLookup, RuleLookup):
         """The profile and search of the branch whose own rule answers ``asked`` clearly
         better (:data:`OTHER_BRANCH_MARGIN`) than any rule of the profile's branch."""
         here = search.best.score if search.best is not None and search.sure else 0.0
+        if here >= HOME_SURE_ENOUGH:
+            return profile, search  # sure enough at home: no other search (it costs one)
         for idcc in self.kb.branches:
             if idcc == profile.idcc:
                 continue
