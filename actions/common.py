@@ -21,6 +21,7 @@ from actions.rendering import render_for_channel
 from bot.compose import Answer
 from bot.feedback import attach_offer
 from bot.outcomes import ANSWER_METADATA, answer_record
+from bot.profile import Profile
 from bot.service import Assistant
 
 logger = logging.getLogger(__name__)
@@ -130,5 +131,7 @@ def warm_up() -> None:
         core = assistant()
         for idcc in sorted(core.kb.branches):
             core.match_metier("cariste", idcc)
+        # The rule finder and the verb tables the question reader folds are built on first use.
+        core.search_rules("combien de temps durait la formation ?", Profile())
     except Exception as error:
         log_failure("warm_up", error)
