@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.compose.french import YES_NO
-from bot.compose.sentence_cuts import balanced
+from bot.compose.sentence_cuts import balanced, word_cut_index
 from bot.compose.text_words import ABBREVIATIONS, QUOTE_OPEN
 
 #: A sentence ends at « . », « ? » or « ! » and a space, but not after an article letter
@@ -75,16 +75,5 @@ def fit_line(sentence: str, room: int, hard_room: int | None = None) -> tuple[st
             return sentence[:index], f"{more[:1].upper()}{more[1:]}."
     if len(sentence) <= hard_room:
         return sentence, ""
-    index = sentence.rfind(" ", 0, hard_room - 1)
-    while index > 0 and not balanced(sentence[:index]):
-        index = sentence.rfind(" ", 0, index)
-    index = index if index > 0 else hard_room - 1
+    index = word_cut_index(sentence, hard_room)
     return sentence[:index].rstrip(" ,;:") + "…", "…" + sentence[index:].strip()
-    for mark in FIT_MARKS:
-        index = sentence.rfind(mark, 0, room)
-        while index > room // 2 and not balanced(sentence[:index]):
-            index = sentence.rfind(mark, 0, index)
-        if index > room // 2:
-            more = sentence[index + len(mark) :].strip()
-            return sentence[:index], f"{more[:1].upper()}{more[1:]}."
-    return sentence, ""

@@ -42,12 +42,16 @@ def balanced(text: str) -> bool:
 def cut_at_word(text: str, limit: int) -> str:
     """``text`` cut before ``limit`` characters at a word outside any parenthesis or
     quotation, ending with « … »."""
+    return text[: word_cut_index(text, limit)].rstrip(" ,;:") + "…"
+
+
+def word_cut_index(text: str, limit: int) -> int:
+    """Where to cut ``text`` so that it and a « … » fit ``limit`` characters: its last
+    space outside any parenthesis or quotation, else in the word."""
     index = text.rfind(" ", 0, limit - 1)
     while index > 0 and not balanced(text[:index]):
         index = text.rfind(" ", 0, index)
-    if index <= 0:
-        index = limit - 1
-    return text[:index].rstrip(" ,;:") + "…"
+    return index if index > 0 else limit - 1
 
 
 def sentence_with(texts: list[str] | tuple[str, ...], word: str) -> str | None:
