@@ -20,6 +20,8 @@ from actions.metrics import count_answer
 from actions.rendering import render_for_channel
 from bot.compose import Answer
 from bot.feedback import attach_offer
+from bot.lexicon import read_word_file
+from bot.metier_finder import WARM_UP_FILE
 from bot.outcomes import ANSWER_METADATA, answer_record
 from bot.profile import Profile
 from bot.service import Assistant
@@ -132,6 +134,7 @@ def warm_up() -> None:
         for idcc in sorted(core.kb.branches):
             core.match_metier("cariste", idcc)
         # The rule finder and the verb tables the question reader folds are built on first use.
-        core.search_rules("combien de temps durait la formation ?", Profile())
+        for text in read_word_file(WARM_UP_FILE).get("rule_messages", ()):
+            core.search_rules(text, Profile())
     except Exception as error:
         log_failure("warm_up", error)
