@@ -18,7 +18,7 @@ export interface ProaAnswerPayload {
   version: 1 | 2;
   verdict: Verdict;
   /**
-   * The line that answers the question itself (VERDICT_LINE_MAX).
+   * The line that answers the question itself: fitted to VERDICT_LINE_MAX (200) characters where a clause can be cut, never longer than VERDICT_LINE_HARD_MAX.
    */
   verdict_line?: string;
   /**
