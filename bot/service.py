@@ -263,7 +263,9 @@ class Assistant(MetierLookup, RuleLookup):
             said = "non"
         else:
             return answer
-        return replace(answer, verdict_line=french.ANSWERED.format(answer=french.YES_NO[said], line=answer.verdict_line))
+        return replace(
+            answer, verdict_line=french.ANSWERED.format(answer=french.YES_NO[said], line=answer.verdict_line)
+        )
 
     def needs_profile(
         self,

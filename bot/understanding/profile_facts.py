@@ -80,7 +80,9 @@ def parse_branch(text: str, kb: KnowledgeBase) -> int | None:
 #: its kind left out: « technicien superieur de maintenance des materiels »).
 NAME_WORDS = 6
 #: Kinds that open a certification's title (« CQP », « TFP », « BTS »…), left out of its name.
-_TITLE_KINDS = frozenset({"cqp", "tfp", "bts", "tp", "titre", "mc", "bp", "cap", "bac", "dut", "but", "licence", "master"})
+_TITLE_KINDS = frozenset(
+    {"cqp", "tfp", "bts", "tp", "titre", "mc", "bp", "cap", "bac", "dut", "but", "licence", "master"}
+)
 #: The names only one branch's list has, by knowledge base (one per process).
 _NAMES: dict[int, tuple[tuple[str, int], ...]] = {}
 

@@ -70,7 +70,6 @@ class QuantityWords:
             return False
         return True if present.search(folded) else None
 
-
     def without_conditions(self, folded: str) -> str:
         """``folded`` without the words that state a condition or its absence (« sans accord
         d'entreprise ni de branche »): they do not turn the question round."""

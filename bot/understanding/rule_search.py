@@ -336,8 +336,8 @@ def search_rules(
         others = [h for h in ranked if h.rule.topic not in BOTH_REGIMES_TOPICS]
         # A Pro-A whose avenant came too late asks of the switch itself (« un avenant Pro-A
         # daté du 10 janvier 2026 est-il valable ? »), unless another Pro-A rule is asked.
-        too_late_proa = too_late and reading.scheme == PROA and not any(
-            scope.regime_of(h.rule) == REGIME_PROA for h in others[:1]
+        too_late_proa = (
+            too_late and reading.scheme == PROA and not any(scope.regime_of(h.rule) == REGIME_PROA for h in others[:1])
         )
         if (
             not too_late_proa

@@ -14,7 +14,9 @@ def assistant() -> Assistant:
 
 
 def test_a_job_not_in_the_list_asked_closed_gets_no(assistant):
-    answer = assistant.ask("je suis jardinier paysagiste, y a-t-il une certif pour moi dans la liste pro-a ?", Profile())
+    answer = assistant.ask(
+        "je suis jardinier paysagiste, y a-t-il une certif pour moi dans la liste pro-a ?", Profile()
+    )
     assert answer.verdict_line.startswith("Non. ") and "ne figure pas" in answer.verdict_line
 
 
