@@ -109,7 +109,7 @@ class RuleLemmas:
 
     def verbs(self) -> tuple[frozenset[str], Mapping[str, Sequence[str]]]:
         """The VERB tables: the verb lemmas spaCy knows, and its exceptions (an inflected
-        form → its lemmas), as :mod:`bot.understanding.tenses` reads them."""
+        form → its lemmas), as :mod:`bot.understanding.verb_forms` reads them."""
         tables = self._tables["VERB"]
         return tables.index, tables.exceptions
 

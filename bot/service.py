@@ -192,7 +192,7 @@ class Assistant(MetierLookup, RuleLookup):
             reading = self.read(text, parsed.profile)
             profile = self.with_reading(parsed.profile, reading)
             listed = self.answer_certifications(profile, change_explained=change_explained)
-            return self._list_yes_no(listed, Plan(ROUTE_LIST, profile, reading)) if reading.yes_no else listed
+            return self._list_yes_no(listed, Plan(ROUTE_LIST, profile, reading))
         return self.answer_message(
             text,
             parsed.profile,
@@ -238,8 +238,7 @@ class Assistant(MetierLookup, RuleLookup):
     ) -> Answer:
         plan = self.plan(text, profile, faq_topic, kind, context, eligibility_asked)
         if plan.route == ROUTE_LIST:
-            listed = self.answer_certifications(plan.profile, change_explained=change_explained)
-            return self._list_yes_no(listed, plan) if plan.reading.yes_no else listed
+            return self._list_yes_no(self.answer_certifications(plan.profile, change_explained=change_explained), plan)
         if plan.route == ROUTE_PERSON:
             return self.answer_eligibility(plan.profile, change_explained, text, plan.reading)
         if plan.route == ROUTE_TOPIC:
@@ -253,7 +252,10 @@ class Assistant(MetierLookup, RuleLookup):
         """« Oui » / « Non » in front of a list that answers a closed question (« le métier
         de jardinier est-il dans la liste ? »): the job's own list has certifications (of the
         diploma aimed at, when one is), or the job is not in the list. Not for other jobs'
-        lists (« pas de BTS pour ce métier ; ceux d'autres métiers : … »)."""
+        lists (« pas de BTS pour ce métier ; ceux d'autres métiers : … »), nor for an open
+        question (« quelles certifications pour un soudeur ? »)."""
+        if not plan.reading.yes_no:
+            return answer
         profile = plan.profile
         match, metier = self.resolve_metier(profile, listing=True)
         own = answer.certification_list is not None and answer.certification_list.whose == LIST_OWN
@@ -328,7 +330,7 @@ class Assistant(MetierLookup, RuleLookup):
         without_jobs = self.without_jobs(text, profile.idcc) if job else text
         asked = self.without_branches(without_jobs)
         search = self.search_rules(asked, profile, faq_topic)
-        if not context and not job and parsed.profile.idcc == profile.idcc and self.parse_branch(text) is None:
+        if not context and not job and self.parse_branch(text) is None:
             # No branch said (« j'ai validé une partie des compétences du CQP… »): another
             # branch's rule that answers clearly better is that branch's question.
             profile, search = self._in_the_branch_asked(asked, profile, faq_topic, search)

@@ -77,6 +77,7 @@ def read_question(
     # d'une période de reconversion ? »: a statement before the question sets its context;
     # the question's own scheme and time are what it asks about.
     premise, question = _premise_and_question(text)
+    premise_folded = words.join(normalize(premise))
     question_folded = words.join(normalize(question)) if premise else folded
     question_schemes = [n for n, pattern in words.scheme_patterns.items() if pattern.search(question_folded)]
     if premise and question_schemes:
@@ -100,7 +101,6 @@ def read_question(
         for match in words.past_time.finditer(window):
             asked[match.start() : match.end()] = " " * (match.end() - match.start())
     if premise and question_schemes and len(window) == len(text):
-        premise_folded = words.join(normalize(premise))
         if any(p.search(premise_folded) for n, p in words.scheme_patterns.items() if n not in question_schemes):
             # A premise on the other scheme is a contrast (« avant, on signait un avenant pour
             # la Pro-A. Aujourd'hui, pour une période de reconversion… ? »): not searched.
@@ -116,7 +116,7 @@ def read_question(
         avenant_on = today  # « puis-je encore signer un avenant Pro-A ? »: signed now
     if premise and schemes != [RECONVERSION]:
         # The premise's past holds unless the question asks of the new scheme alone.
-        past = past or _in_past(words.join(normalize(premise)), None, words, verbs)
+        past = past or _in_past(premise_folded, None, words, verbs)
     return Reading(
         scheme=schemes[0] if len(schemes) == 1 else None,
         both_schemes=len(schemes) > 1,
@@ -144,10 +144,8 @@ def _in_past(folded: str, as_of: date | None, words: QuestionWords, verbs: VerbF
     if as_of is not None:
         return True
     split = folded.split()
-    for match in words.past_cue.finditer(folded):
-        position = len(folded[: match.start()].split())
-        if not verbs.hypothesis_words.intersection(split[max(0, position - verbs.hypothesis_window) : position]):
-            return True
+    if any(not verbs.in_hypothesis(split, len(folded[: m.start()].split())) for m in words.past_cue.finditer(folded)):
+        return True
     return not words.present_time.search(folded) and verbs.in_past(split)
 
 
@@ -209,19 +207,19 @@ def _closed_question(text: str, folded: str, words: QuestionWords) -> bool:
     asks = "?" in text or folded.startswith(words.closed_starts)
     mark = text.find("?")
     first = text[: mark + 1] if mark >= 0 else text
-    return asks and not words.asks_openly(words.join(_with_clause_marks(first)))
+    return asks and not words.asks_openly(_with_clause_marks(first, words))
 
 
 def asks_openly(text: str, words: QuestionWords | None = None) -> bool:
     """Whether ``text`` has an open question word that asks (« quelle durée »)."""
     words = words or default_question_words()
-    return words.asks_openly(words.join(_with_clause_marks(text)))
+    return words.asks_openly(_with_clause_marks(text, words))
 
 
-def _with_clause_marks(text: str) -> str:
-    """``text`` folded to words and the marks that end a clause (« salarie , qui paie ? »);
-    joined after (« une pro a qui… » → « une proa qui… »: no « à qui » there)."""
-    return " ".join(re.sub(r"[^a-z0-9,;:.?!]+", " ", fold_accents(text.lower())).split())
+def _with_clause_marks(text: str, words: QuestionWords) -> str:
+    """``text`` folded to words and the marks that end a clause (« salarie , qui paie ? »),
+    its phrases joined (« une pro a qui… » → « une proa qui… »: no « à qui » there)."""
+    return words.join(" ".join(re.sub(r"[^a-z0-9,;:.?!]+", " ", fold_accents(text.lower())).split()))
 
 
 def speaks_of_a_worker(text: str, words: QuestionWords | None = None) -> bool:

@@ -82,10 +82,9 @@ class RuleFinder:
         self._lemma = lru_cache(maxsize=16384)(lemma)
         rows: list[str] = []
         owners: list[int] = []
-        #: Per rule, its yes/no rows: (row index, answer, phrasing, turned negative).
-        self._answered: list[list[tuple[int, str, str, bool]]] = [[] for _ in self.rules]
-        #: The figures each yes/no row asks of (« …de 11 salariés ? »), by row index.
-        self._row_figures: dict[int, frozenset[Quantity]] = {}
+        #: Per rule, its yes/no rows: (row index, answer, phrasing, turned negative, the
+        #: figures it asks of: « …de 11 salariés ? »).
+        self._answered: list[list[tuple[int, str, str, bool, frozenset[Quantity]]]] = [[] for _ in self.rules]
         for index, rule in enumerate(self.rules):
             phrasings = [(rule.question, rule.answer), (rule.title, None)]
             phrasings += [(ask, None) for ask in rule.asks]
@@ -93,8 +92,14 @@ class RuleFinder:
             for phrasing, answer in phrasings:
                 if phrasing:
                     if answer is not None:
-                        self._answered[index].append((len(rows), answer, phrasing, self.negative(phrasing)))
-                        self._row_figures[len(rows)] = frozenset(read_quantities(phrasing))
+                        row = (
+                            len(rows),
+                            answer,
+                            phrasing,
+                            self.negative(phrasing),
+                            frozenset(read_quantities(phrasing)),
+                        )
+                        self._answered[index].append(row)
                     rows.append(self.terms(phrasing))
                     owners.append(index)
         summaries = [self.terms(rule.summary) for rule in self.rules]
@@ -204,15 +209,11 @@ class RuleFinder:
         and asking no figure the message does not (« le seuil était-il de 11 salariés ? »
         is no answer to « les dépenses au-delà du forfait pouvaient-elles… ? »)."""
         rule = self.rules[index]
-        same_way = [
-            row
-            for row in self._answered[index]
-            if row[3] == negative and self._row_figures.get(row[0], frozenset()) <= figures
-        ]
+        same_way = [row for row in self._answered[index] if row[3] == negative and row[4] <= figures]
         answered = max(same_way, key=lambda row: row_scores[row[0]], default=None)
         if answered is None or best_row <= 0:
             return RuleHit(rule, score, phrasing=best_row)
-        row, answer, phrasing, _ = answered
+        row, answer, phrasing, _, _ = answered
         return RuleHit(rule, score, answer, phrasing, float(row_scores[row]) / best_row, best_row)
 
     def closest(self, text: str, sentences: Sequence[str]) -> int:

@@ -80,12 +80,14 @@ class VerbForms:
         puts it in the past (not a hypothesis, not a polite « je voulais »)."""
         for position, word in enumerate(words):
             lemma = self.imperfect(word)
-            if lemma is None or lemma in self.present_verbs:
-                continue
-            if self.hypothesis_words.intersection(words[max(0, position - self.hypothesis_window) : position]):
-                continue
-            return True
+            if lemma is not None and lemma not in self.present_verbs and not self.in_hypothesis(words, position):
+                return True
         return False
+
+    def in_hypothesis(self, words: Sequence[str], position: int) -> bool:
+        """Whether the word at ``position`` follows a hypothesis word closely enough to be
+        one (« si c'était un CDD ? » asks of today)."""
+        return bool(self.hypothesis_words.intersection(words[max(0, position - self.hypothesis_window) : position]))
 
 
 def build_verb_forms(
